@@ -1,0 +1,7 @@
+/**
+ * Generated gRPC contracts. Everything under ./gen comes from proto/ via `buf generate`
+ * (protoc-gen-es); never edit it by hand. Import a package as a namespace:
+ * `import { health } from '@objectbox/proto'` then `health.HealthService`, `health.CheckRequestSchema`.
+ */
+export * as health from './gen/objectbox/health/v1/health_pb.js';
+export * as testingEcho from './gen/objectbox/testing/v1/echo_pb.js';

@@ -1,0 +1,3 @@
+export * from './assert.js';
+export * from './branded.js';
+export * from './errors.js';
