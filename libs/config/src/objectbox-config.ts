@@ -1,0 +1,62 @@
+import { booleanField, enumField, FieldValueError, integerField, portField, stringField, stringListField } from './config-fields.js';
+import type { ConfigOf, ConfigSchema } from './config-loader.js';
+
+/**
+ * The ObjectBox process configuration. Defaults are the dev process's embedded defaults
+ * (ARCHITECTURE.md "Wire and ports"); every field can come from a JSON file (`--config`), an
+ * `OBJECTBOX_*` environment variable (derived from the path: `services.objectStore.httpPort` is
+ * `OBJECTBOX_SERVICES_OBJECT_STORE_HTTP_PORT`) or a flag. Port 0 asks the OS for a free port.
+ */
+
+/** The services a process can host, in start order (control plane first). */
+export const serviceNames = ['cluster-manager', 'object-store', 'cache', 'message-queue', 'api-gateway', 'orchestrator'] as const;
+export type ServiceName = (typeof serviceNames)[number];
+
+function checkPeer(value: string): void {
+  if (!/^\d+=[^\s=]+:\d{1,5}$/.test(value)) {
+    throw new FieldValueError(`expected peers as id=host:port, got ${JSON.stringify(value)}`);
+  }
+}
+
+function serviceSection(options: { httpPort: number; grpcPort: number; protocol: string }) {
+  return {
+    httpPort: portField({ default: options.httpPort, description: `HTTP listener: ${options.protocol}, /health/live, /health/ready, /metrics` }),
+    grpcPort: portField({ default: options.grpcPort, description: 'gRPC listener: Raft and admin APIs' }),
+  };
+}
+
+export const objectboxConfigSchema = {
+  dataDir: stringField({ default: './.objectbox', nonEmpty: true, description: 'Directory holding all data of this process' }),
+  host: stringField({ default: '127.0.0.1', nonEmpty: true, description: 'Address every listener binds to' }),
+  nodeId: integerField({ default: 1, min: 1, max: 65535, description: 'This replica’s id within its Raft groups' }),
+  peers: stringListField({ default: [], item: checkPeer, description: 'Other replicas of the same service, as id=host:port (gRPC)' }),
+  shutdownGraceMs: integerField({ default: 10_000, min: 0, max: 600_000, description: 'How long running requests may finish on shutdown' }),
+  log: {
+    level: enumField({ default: 'info', choices: ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], description: 'Log level' }),
+  },
+  grpc: {
+    messageBytesMax: integerField({ default: 16 * 1024 * 1024, min: 1024, max: 256 * 1024 * 1024, description: 'Largest gRPC message accepted or sent' }),
+    tlsCertFile: stringField({ default: '', description: 'PEM certificate of this replica’s gRPC server; empty disables TLS' }),
+    tlsKeyFile: stringField({ default: '', description: 'PEM private key for tlsCertFile' }),
+    tlsCaFile: stringField({ default: '', description: 'PEM CA bundle used to verify peers' }),
+    tlsRequireClientCert: booleanField({ default: false, description: 'Mutual TLS: demand a client certificate signed by tlsCaFile' }),
+  },
+  services: {
+    clusterManager: serviceSection({ httpPort: 9500, grpcPort: 7100, protocol: 'admin' }),
+    objectStore: serviceSection({ httpPort: 9000, grpcPort: 7101, protocol: 'S3 API' }),
+    cache: {
+      respPort: portField({ default: 6379, description: 'RESP (Redis protocol) listener' }),
+      ...serviceSection({ httpPort: 9121, grpcPort: 7103, protocol: 'admin' }),
+    },
+    messageQueue: serviceSection({ httpPort: 9324, grpcPort: 7102, protocol: 'SQS API' }),
+    apiGateway: serviceSection({ httpPort: 8080, grpcPort: 7104, protocol: 'proxied HTTP' }),
+    orchestrator: serviceSection({ httpPort: 9400, grpcPort: 7105, protocol: 'admin' }),
+  },
+} satisfies ConfigSchema;
+
+export type ObjectBoxConfig = ConfigOf<typeof objectboxConfigSchema>;
+
+/** The config section key of a service ('object-store' → 'objectStore'). */
+export function serviceConfigKey(name: ServiceName): keyof ObjectBoxConfig['services'] {
+  return name.replace(/-([a-z])/g, (_match, letter: string) => letter.toUpperCase()) as keyof ObjectBoxConfig['services'];
+}
