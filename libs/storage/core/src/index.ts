@@ -1,1 +1,9 @@
-export {};
+export * from './crc32c.js';
+export * from './errors.js';
+export * from './file-system.js';
+export * from './memory-file-system.js';
+export * from './ordered-map.js';
+export * from './segment-scan.js';
+export * from './snapshot-format.js';
+export * from './state-store.js';
+export * from './wal-format.js';

@@ -1,0 +1,68 @@
+/**
+ * CRC32C (Castagnoli, reflected polynomial 0x82F63B78), slice-by-8.
+ *
+ * Why CRC32C and not blake3: the WAL checksum guards against torn writes and bit rot, not against an
+ * adversary, and CRC32C is what ext4, iSCSI and etcd/RocksDB use for that. node:zlib only has the
+ * IEEE CRC32. The slice-by-8 variant processes 8 bytes per table round (Intel's "Slicing-by-8",
+ * Kounavis & Berry 2005); measured numbers versus a pure-JS blake3 are in wal-bench.ts.
+ */
+
+const polynomialReflected = 0x82f63b78;
+const sliceCount = 8;
+
+/** 8 tables of 256 entries: table k maps a byte to its CRC contribution k bytes further on. */
+const tables: Uint32Array = buildTables();
+
+function buildTables(): Uint32Array {
+  const result = new Uint32Array(256 * sliceCount);
+  for (let byte = 0; byte < 256; byte++) {
+    let crc = byte;
+    for (let bit = 0; bit < 8; bit++) crc = crc & 1 ? (crc >>> 1) ^ polynomialReflected : crc >>> 1;
+    result[byte] = crc >>> 0;
+  }
+  for (let byte = 0; byte < 256; byte++) {
+    let crc = result[byte]!;
+    for (let slice = 1; slice < sliceCount; slice++) {
+      crc = result[crc & 0xff]! ^ (crc >>> 8);
+      result[slice * 256 + byte] = crc >>> 0;
+    }
+  }
+  return result;
+}
+
+/**
+ * Extends a running CRC32C with `data`. Start with `crc32cUpdate(0, ...)`; feeding a message in any
+ * split gives the same result as `crc32c(message)`. Returns an unsigned 32-bit integer.
+ */
+export function crc32cUpdate(crcPrevious: number, data: Uint8Array): number {
+  const t = tables;
+  let crc = ~crcPrevious >>> 0;
+  let index = 0;
+  const length = data.length;
+  const bulkEnd = length - (length % sliceCount);
+  while (index < bulkEnd) {
+    // Invariant: `crc` is the reflected register after data[0, index).
+    const low =
+      (crc ^ (data[index]! | (data[index + 1]! << 8) | (data[index + 2]! << 16) | (data[index + 3]! << 24))) >>> 0;
+    crc =
+      t[7 * 256 + (low & 0xff)]! ^
+      t[6 * 256 + ((low >>> 8) & 0xff)]! ^
+      t[5 * 256 + ((low >>> 16) & 0xff)]! ^
+      t[4 * 256 + (low >>> 24)]! ^
+      t[3 * 256 + data[index + 4]!]! ^
+      t[2 * 256 + data[index + 5]!]! ^
+      t[1 * 256 + data[index + 6]!]! ^
+      t[data[index + 7]!]!;
+    index += sliceCount;
+  }
+  while (index < length) {
+    crc = t[(crc ^ data[index]!) & 0xff]! ^ (crc >>> 8);
+    index++;
+  }
+  return ~crc >>> 0;
+}
+
+/** CRC32C of `data` as an unsigned 32-bit integer; crc32c("123456789") is 0xE3069283. */
+export function crc32c(data: Uint8Array): number {
+  return crc32cUpdate(0, data);
+}

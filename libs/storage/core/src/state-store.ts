@@ -1,0 +1,113 @@
+/**
+ * A key-value state store for state machines' metadata: an {@link OrderedMap} of byte keys to byte
+ * values, serialisable to and from snapshot payload bytes.
+ *
+ * Payload format: entryCount u32, then per entry keyBytes u32, key, valueBytes u32, value, in
+ * ascending key order (so equal states give identical bytes). Integrity comes from the snapshot
+ * file's checksum; decoding still validates every length against the buffer.
+ */
+import { assert } from '@objectbox/util';
+import { StateImageInvalidError } from './errors.js';
+import { OrderedMap } from './ordered-map.js';
+
+/** Byte-wise key order (memcmp), the order range scans return. */
+export function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  return Buffer.compare(a, b);
+}
+
+/** See the module comment. Keys and values are copied on put, returned by reference on read. */
+export class KvStateStore {
+  readonly #map = new OrderedMap<Buffer, Buffer>({ compare: compareBytes });
+
+  /** Number of keys. */
+  get size(): number {
+    return this.#map.size;
+  }
+
+  /** The value for `key` (do not mutate), or undefined. */
+  get(key: Uint8Array): Buffer | undefined {
+    return this.#map.get(Buffer.from(key.buffer, key.byteOffset, key.length));
+  }
+
+  /** Stores a copy of `value` under a copy of `key`. */
+  put(key: Uint8Array, value: Uint8Array): void {
+    this.#map.put(Buffer.from(key), Buffer.from(value));
+  }
+
+  /** Removes `key`; returns whether it was present. */
+  delete(key: Uint8Array): boolean {
+    return this.#map.delete(Buffer.from(key.buffer, key.byteOffset, key.length));
+  }
+
+  /** Entries with start <= key < end in ascending byte order (half-open), at most `limit`. */
+  range(options: { start?: Uint8Array; end?: Uint8Array; limit?: number } = {}): IterableIterator<[Buffer, Buffer]> {
+    const toBuffer = (value: Uint8Array | undefined): Buffer | undefined =>
+      value === undefined ? undefined : Buffer.from(value.buffer, value.byteOffset, value.length);
+    const start = toBuffer(options.start);
+    const end = toBuffer(options.end);
+    return this.#map.range({
+      ...(start === undefined ? {} : { start }),
+      ...(end === undefined ? {} : { end }),
+      ...(options.limit === undefined ? {} : { limit: options.limit }),
+    });
+  }
+
+  /** The whole state as snapshot payload bytes (a new buffer, deterministic for equal states). */
+  toSnapshotPayload(): Buffer {
+    let totalBytes = 4;
+    for (const [key, value] of this.#map.entries()) totalBytes += 8 + key.length + value.length;
+    const out = Buffer.alloc(totalBytes);
+    let offset = out.writeUInt32LE(this.#map.size, 0);
+    for (const [key, value] of this.#map.entries()) {
+      offset = out.writeUInt32LE(key.length, offset);
+      offset += key.copy(out, offset);
+      offset = out.writeUInt32LE(value.length, offset);
+      offset += value.copy(out, offset);
+    }
+    assert(offset === totalBytes, 'state image size mismatch');
+    return out;
+  }
+
+  /**
+   * Rebuilds a store from {@link toSnapshotPayload} bytes (copied).
+   * @throws StateImageInvalidError on truncated or unordered images.
+   */
+  static fromSnapshotPayload(payload: Uint8Array): KvStateStore {
+    const view = Buffer.from(payload.buffer, payload.byteOffset, payload.length);
+    const store = new KvStateStore();
+    const read = readerOf(view);
+    const entryCount = read.u32();
+    let keyPrevious: Buffer | null = null;
+    for (let entry = 0; entry < entryCount; entry++) {
+      const key = read.bytes(read.u32());
+      const value = read.bytes(read.u32());
+      if (keyPrevious !== null && compareBytes(keyPrevious, key) >= 0) throw new StateImageInvalidError('keys out of order');
+      store.#map.put(Buffer.from(key), Buffer.from(value));
+      keyPrevious = key;
+    }
+    if (read.offset() !== view.length) throw new StateImageInvalidError('trailing bytes after the last entry');
+    return store;
+  }
+}
+
+function readerOf(view: Buffer): { u32(): number; bytes(length: number): Buffer; offset(): number } {
+  let offset = 0;
+  const need = (length: number): void => {
+    if (offset + length > view.length) throw new StateImageInvalidError(`image truncated at byte ${offset}`);
+  };
+  return {
+    u32: () => {
+      need(4);
+      const value = view.readUInt32LE(offset);
+      offset += 4;
+      return value;
+    },
+    bytes: (length) => {
+      need(length);
+      const value = view.subarray(offset, offset + length);
+      offset += length;
+      return value;
+    },
+    offset: () => offset,
+  };
+}
