@@ -2,7 +2,8 @@ import { trace } from '@opentelemetry/api';
 import { type DestinationStream, type Level, type Logger, pino } from 'pino';
 
 /**
- * Structured JSON logs (pino). Every line carries the process's `service` label and, when a span is
+ * Structured JSON logs (pino). Every line carries the `process` name (child loggers add the
+ * `service` they belong to, since one dev process hosts several) and, when a span is
  * active, its `trace_id`/`span_id`, so a log line joins its OpenTelemetry trace. Requests add a
  * `request_id` through child loggers.
  */
@@ -13,8 +14,8 @@ export type LogLevel = (typeof logLevels)[number];
 
 export interface LoggerOptions {
   readonly level: LogLevel;
-  /** The service label, e.g. 'object-store', or 'objectbox' for the all-in-one process. */
-  readonly service: string;
+  /** The process name, e.g. 'objectbox' (all-in-one) or 'objectbox-object-store'. */
+  readonly processName: string;
   /** Where lines go; standard output when omitted. Written synchronously so exits lose nothing. */
   readonly destination?: DestinationStream;
 }
@@ -23,7 +24,7 @@ export function createLogger(options: LoggerOptions): Logger {
   return pino(
     {
       level: options.level as Level | 'silent',
-      base: { service: options.service, pid: process.pid },
+      base: { process: options.processName, pid: process.pid },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
       mixin() {

@@ -21,7 +21,7 @@ test('log lines are JSON with service, level and the active trace id', () => {
       callback();
     },
   });
-  const logger = createLogger({ level: 'info', service: 'unit', destination: sink });
+  const logger = createLogger({ level: 'info', processName: 'unit-process', destination: sink }).child({ service: 'unit' });
   telemetry.tracer.startActiveSpan('request', (span) => {
     logger.info({ request_id: 'r1' }, 'inside a span');
     span.end();
@@ -29,6 +29,7 @@ test('log lines are JSON with service, level and the active trace id', () => {
   logger.debug('below the level');
   assert.equal(lines.length, 1);
   const line = JSON.parse(lines[0] as string) as Record<string, unknown>;
+  assert.equal(line['process'], 'unit-process');
   assert.equal(line['service'], 'unit');
   assert.equal(line['level'], 'info');
   assert.equal(line['msg'], 'inside a span');
