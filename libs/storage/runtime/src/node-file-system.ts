@@ -1,0 +1,95 @@
+/**
+ * {@link StorageFileSystem} on node:fs/promises: real files, fdatasync, and fsync on directories.
+ */
+import { constants, type FileHandle, mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import type { StorageFile, StorageFileSystem } from '@objectbox/storage-core';
+
+function isCode(error: unknown, code: string): boolean {
+  return error instanceof Error && (error as NodeJS.ErrnoException).code === code;
+}
+
+/** The production file system. Stateless; share the one instance. */
+export const nodeFileSystem: StorageFileSystem = {
+  async makeDirectory(path) {
+    await mkdir(path, { recursive: true });
+  },
+  async listDirectory(path) {
+    try {
+      return await readdir(path);
+    } catch (error) {
+      if (isCode(error, 'ENOENT')) return [];
+      throw error;
+    }
+  },
+  async readFile(path) {
+    try {
+      return await readFile(path);
+    } catch (error) {
+      if (isCode(error, 'ENOENT')) return null;
+      throw error;
+    }
+  },
+  async openFile(path) {
+    // O_RDWR | O_CREAT without O_APPEND: writes go to explicit positions (O_APPEND would ignore them
+    // on Linux) and an existing file is never truncated.
+    const handle = await open(path, constants.O_RDWR | constants.O_CREAT, 0o644);
+    return nodeFile(handle);
+  },
+  async rename(sourcePath, targetPath) {
+    await rename(sourcePath, targetPath);
+  },
+  async removeFile(path) {
+    await rm(path, { force: true });
+  },
+  async syncDirectory(path) {
+    // Linux allows fsync on a read-only directory descriptor; it makes created, renamed and removed
+    // entries durable (rename(2) alone is atomic but not durable).
+    const handle = await open(path, constants.O_RDONLY | constants.O_DIRECTORY);
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  },
+};
+
+function nodeFile(handle: FileHandle): StorageFile {
+  return {
+    async sizeBytes() {
+      return (await handle.stat()).size;
+    },
+    async write(chunks, positionBytes) {
+      let position = positionBytes;
+      let remaining = chunks.filter((chunk) => chunk.length > 0);
+      // writev may write fewer bytes than asked (rare on regular files, but allowed): continue.
+      while (remaining.length > 0) {
+        const { bytesWritten } = await handle.writev(remaining as Uint8Array[], position);
+        position += bytesWritten;
+        remaining = dropWritten(remaining, bytesWritten);
+      }
+    },
+    async sync() {
+      await handle.datasync();
+    },
+    async truncate(sizeBytes) {
+      await handle.truncate(sizeBytes);
+    },
+    async close() {
+      await handle.close();
+    },
+  };
+}
+
+function dropWritten(chunks: readonly Uint8Array[], bytesWritten: number): Uint8Array[] {
+  const result: Uint8Array[] = [];
+  let skip = bytesWritten;
+  for (const chunk of chunks) {
+    if (skip >= chunk.length) {
+      skip -= chunk.length;
+      continue;
+    }
+    result.push(skip > 0 ? chunk.subarray(skip) : chunk);
+    skip = 0;
+  }
+  return result;
+}
