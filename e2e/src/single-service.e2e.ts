@@ -1,0 +1,46 @@
+/**
+ * Goal: one service runs alone per process, both through `objectbox start <service>` and through
+ * the service's own compiled main.ts (the container entrypoint), and stops on SIGINT/SIGTERM.
+ */
+import { strict as assert } from 'node:assert';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { cleanUp, freePort, startCli, startServiceMain, tempDir, waitFor } from './harness.js';
+
+after(cleanUp);
+
+async function waitLive(port: number, what: string): Promise<{ service: string }> {
+  return waitFor(
+    `${what} to be live`,
+    async () => {
+      const response = await fetch(`http://127.0.0.1:${port}/health/live`);
+      return response.status === 200 ? ((await response.json()) as { service: string }) : undefined;
+    },
+    { deadlineMs: 30_000 },
+  );
+}
+
+test('objectbox start cache runs only the cache and stops on SIGINT', async () => {
+  const [httpPort, grpcPort] = [await freePort(), await freePort()];
+  const cache = startCli(['start', 'cache', '--id', '2', '--peers', '1=127.0.0.1:7100,3=127.0.0.1:7300', '--http-port', `${httpPort}`, '--grpc-port', `${grpcPort}`, '--data-dir', join(tempDir('start'), 'data'), '--log-level', 'warn']);
+  const body = await waitLive(httpPort, 'the cache');
+  assert.equal(body.service, 'cache');
+  assert.match(cache.stdout, /cache \(replica 2\)/);
+  assert.deepEqual(await cache.stop('SIGINT'), { code: 0, signal: null }, cache.stderr);
+});
+
+test('a service main.ts runs alone from OBJECTBOX_* variables and stops on SIGTERM', async () => {
+  const httpPort = await freePort();
+  const objectStore = startServiceMain('services/object-store/dist/main.js', {
+    OBJECTBOX_DATA_DIR: join(tempDir('main'), 'data'),
+    OBJECTBOX_SERVICES_OBJECT_STORE_HTTP_PORT: `${httpPort}`,
+    OBJECTBOX_SERVICES_OBJECT_STORE_GRPC_PORT: `${await freePort()}`,
+    OBJECTBOX_LOG_LEVEL: 'info',
+  });
+  const body = await waitLive(httpPort, 'the object store');
+  assert.equal(body.service, 'object-store');
+  assert.deepEqual(await objectStore.stop('SIGTERM'), { code: 0, signal: null }, objectStore.stderr);
+  const lines = objectStore.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+  assert.ok(lines.some((line) => line['msg'] === 'service started' && line['service'] === 'object-store'));
+  assert.ok(lines.some((line) => line['msg'] === 'stopped'), 'logs its clean shutdown');
+});
