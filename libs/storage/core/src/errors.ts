@@ -53,6 +53,7 @@ export type SnapshotCorruptionReason =
   | 'magic-invalid'
   | 'version-unsupported'
   | 'header-checksum-mismatch'
+  | 'reserved-nonzero'
   | 'length-exceeds-limit'
   | 'length-mismatch';
 

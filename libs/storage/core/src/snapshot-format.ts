@@ -121,6 +121,8 @@ function decodeSnapshotHeader(bytes: Uint8Array, options: SnapshotDecodeOptions)
   if (checksumStored !== checksumComputed) {
     throw corrupt('header-checksum-mismatch', `stored 0x${checksumStored.toString(16)}, computed 0x${checksumComputed.toString(16)}`);
   }
+  // Bytes [36, 40) lie outside the header checksum; requiring zeros leaves no unchecked byte.
+  if (header.readUInt32LE(36) !== 0) throw corrupt('reserved-nonzero', 'reserved header bytes are not zero');
   const version = header.readUInt32LE(8);
   if (version !== snapshotFormatVersion) throw corrupt('version-unsupported', `version ${version}`);
   const clusterIdBytes = header.readUInt32LE(12);

@@ -1,0 +1,67 @@
+/**
+ * OrderedMap and KvStateStore against a slow, obvious model (a JS Map plus sort), driven by random
+ * operation sequences from fast-check; snapshot payloads round trip and reject damage.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { isStorageError } from './errors.js';
+import { OrderedMap } from './ordered-map.js';
+import { KvStateStore } from './state-store.js';
+
+type Operation = { kind: 'put'; key: number; value: number } | { kind: 'delete'; key: number };
+
+const operationArbitrary: fc.Arbitrary<Operation> = fc.oneof(
+  fc.record({ kind: fc.constant('put' as const), key: fc.integer({ min: 0, max: 200 }), value: fc.integer() }),
+  fc.record({ kind: fc.constant('delete' as const), key: fc.integer({ min: 0, max: 200 }) }),
+);
+
+test('OrderedMap behaves like a sorted Map under random operations', () => {
+  fc.assert(
+    fc.property(fc.array(operationArbitrary, { maxLength: 300 }), fc.integer({ min: 0, max: 200 }), fc.integer({ min: 0, max: 200 }), (operations, start, end) => {
+      const map = new OrderedMap<number, number>({ compare: (a, b) => a - b, seed: 1 });
+      const model = new Map<number, number>();
+      for (const operation of operations) {
+        if (operation.kind === 'put') {
+          map.put(operation.key, operation.value);
+          model.set(operation.key, operation.value);
+        } else {
+          assert.equal(map.delete(operation.key), model.delete(operation.key));
+        }
+      }
+      const sorted = [...model.entries()].sort((a, b) => a[0] - b[0]);
+      assert.equal(map.size, model.size);
+      assert.deepEqual([...map.entries()], sorted);
+      assert.deepEqual([...map.range({ start, end })], sorted.filter(([key]) => key >= start && key < end));
+      assert.deepEqual([...map.range({ start, limit: 3 })], sorted.filter(([key]) => key >= start).slice(0, 3));
+      for (let key = 0; key <= 200; key += 17) assert.equal(map.get(key), model.get(key));
+    }),
+    { seed: 11, numRuns: 300 },
+  );
+});
+
+test('OrderedMap handles 100k sequential inserts and deletes (O(log n) operations)', () => {
+  const map = new OrderedMap<number, number>({ compare: (a, b) => a - b });
+  for (let key = 0; key < 100_000; key++) map.put(key, key);
+  for (let key = 0; key < 100_000; key += 2) map.delete(key);
+  assert.equal(map.size, 50_000);
+  assert.deepEqual([...map.range({ start: 99_990 })].map(([key]) => key), [99_991, 99_993, 99_995, 99_997, 99_999]);
+});
+
+test('KvStateStore snapshot payload round trips deterministically and rejects damage', () => {
+  const store = new KvStateStore();
+  store.put(Buffer.from('bucket/b'), Buffer.from('2'));
+  store.put(Buffer.from('bucket/a'), Buffer.from('1'));
+  store.put(Buffer.from('user/x'), Buffer.alloc(0));
+  store.delete(Buffer.from('user/x'));
+  const payload = store.toSnapshotPayload();
+  const restored = KvStateStore.fromSnapshotPayload(payload);
+  assert.deepEqual(restored.toSnapshotPayload(), payload);
+  assert.deepEqual(
+    [...restored.range({ start: Buffer.from('bucket/'), end: Buffer.from('bucket0') })].map(([key, value]) => `${key}=${value}`),
+    ['bucket/a=1', 'bucket/b=2'],
+  );
+  for (let length = 0; length < payload.length; length++) {
+    assert.throws(() => KvStateStore.fromSnapshotPayload(payload.subarray(0, length)), (error: unknown) => isStorageError(error));
+  }
+});
