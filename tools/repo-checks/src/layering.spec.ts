@@ -4,12 +4,20 @@
  * repository's own ESLint config and Nx project graph, and expect each to be reported.
  */
 import { strict as assert } from 'node:assert';
-import { test } from 'node:test';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { before, test } from 'node:test';
 import { ESLint } from 'eslint';
 
 const root = new URL('../../..', import.meta.url).pathname;
 process.env['NX_DAEMON'] = 'false';
 const eslint = new ESLint({ cwd: root });
+
+// The Nx rule reads the cached project graph and silently skips itself without one (it only
+// prints a warning), so compute the graph first, as `npm run lint` does.
+before(() => {
+  execFileSync(process.execPath, [join(root, 'node_modules', 'nx', 'dist', 'bin', 'nx.js'), 'show', 'projects'], { cwd: root, stdio: 'ignore', env: { ...process.env, NX_DAEMON: 'false' } });
+});
 
 async function ruleIdsOf(filePath: string, code: string): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath: `${root}${filePath}` });
