@@ -1,0 +1,335 @@
+/**
+ * Goal: check each feature of the core end to end: pre-vote, check-quorum, ReadIndex, snapshots,
+ * membership changes, leadership transfer, flow control, and the planted test-only bugs.
+ * Method: small in-memory clusters (TestNetwork) driven deterministically by ticks, campaigns,
+ * proposals and cut links; white-box RaftCore checks where a scenario is easier to set up by hand.
+ */
+import { strict as assert } from 'node:assert';
+import { test } from 'node:test';
+import { isConsensusError, NotLeaderError, ProposalDroppedError } from './errors.js';
+import { ids, newTestRaft, takeMessages, testConfig, TestNetwork } from './test-network.js';
+import { RaftCore } from './raft-core.js';
+import { MemoryStorage } from './storage.js';
+import { nodeId, type Entry, type LogIndex, type Term } from './types.js';
+
+const n = nodeId;
+const text = (value: string): Uint8Array => new TextEncoder().encode(value);
+const entry = (term: number, index: number): Entry => ({ term: term as Term, index: index as LogIndex, type: 'normal', data: new Uint8Array() });
+
+function electedNetwork(size: number, options: ConstructorParameters<typeof TestNetwork>[1] = {}): TestNetwork {
+  const network = new TestNetwork(size, options);
+  network.campaign(1);
+  assert.deepEqual(network.leaders(), [1]);
+  return network;
+}
+
+test('a single node elects itself and commits its proposals', () => {
+  const network = electedNetwork(1);
+  network.propose(1, 'a');
+  network.propose(1, 'b');
+  assert.deepEqual(network.appliedTexts(1), ['a', 'b']);
+});
+
+test('three nodes elect a leader and apply the same entries in the same order', () => {
+  const network = electedNetwork(3);
+  for (const value of ['a', 'b', 'c']) network.propose(1, value);
+  network.tickAll(1); // The heartbeat carries the final commit index to followers.
+  for (const id of [1, 2, 3]) assert.deepEqual(network.appliedTexts(id), ['a', 'b', 'c']);
+  assert.equal(network.node(2).status().leaderId, 1);
+});
+
+test('a follower refuses proposals with NotLeaderError naming the leader', () => {
+  const network = electedNetwork(3);
+  assert.throws(() => network.node(2).propose(text('x')), (error: unknown) => {
+    assert.ok(error instanceof NotLeaderError && isConsensusError(error));
+    assert.equal(error.leaderId, 1);
+    assert.equal(error.code, 'NotLeader');
+    return true;
+  });
+});
+
+test('a leader cut off from the others steps down once they elect a new leader and links heal', () => {
+  const network = electedNetwork(3);
+  network.isolate(1);
+  network.campaign(2);
+  assert.equal(network.node(2).status().role, 'leader');
+  network.heal();
+  network.tick(2, 1);
+  assert.equal(network.node(1).status().role, 'follower');
+  assert.equal(network.node(1).status().leaderId, 2);
+  assert.equal(network.node(1).status().term, network.node(2).status().term);
+});
+
+test('pre-vote: a partitioned node does not raise its term nor disrupt the leader when it returns', () => {
+  for (const preVote of [true, false]) {
+    const network = electedNetwork(3, { preVote });
+    const termBefore = network.node(1).status().term;
+    network.isolate(3);
+    network.tick(3, 100);
+    network.heal();
+    network.tickAll(30);
+    const leaderTerm = network.node(1).status().term;
+    if (preVote) {
+      assert.equal(network.node(3).status().term, termBefore);
+      assert.deepEqual(network.leaders(), [1]);
+      assert.equal(leaderTerm, termBefore);
+    } else {
+      assert.ok(leaderTerm > termBefore, 'without pre-vote the returning node forces a new term');
+    }
+  }
+});
+
+test('check-quorum: a leader that cannot reach a quorum steps down within an election timeout', () => {
+  const network = electedNetwork(3, { checkQuorum: true });
+  network.isolate(1);
+  network.tick(1, 10);
+  assert.equal(network.node(1).status().role, 'leader', 'the first check saw recent activity');
+  network.tick(1, 10);
+  assert.equal(network.node(1).status().role, 'follower');
+});
+
+test('check-quorum: followers with a live leader ignore vote requests (leader lease)', () => {
+  const network = electedNetwork(3, { checkQuorum: true });
+  const termBefore = network.node(1).status().term;
+  network.campaign(3); // Nodes 1 and 2 heard from the leader recently: they ignore node 3.
+  assert.equal(network.node(1).status().role, 'leader');
+  assert.equal(network.node(2).status().term, termBefore);
+  assert.equal(network.node(3).status().role, 'candidate');
+  // As in etcd (TestFreeStuckCandidateWithCheckQuorum), the next heartbeat meets the stuck
+  // candidate's higher term and the leader steps down; pre-vote avoids the disruption entirely.
+});
+
+test('ReadIndex on the leader answers with the commit index after a heartbeat quorum', () => {
+  const network = electedNetwork(3);
+  network.propose(1, 'a');
+  const context = text('read-1');
+  network.node(1).readIndex(context);
+  network.stabilize();
+  const readStates = network.member(1).readStates;
+  assert.equal(readStates.length, 1);
+  assert.deepEqual(readStates[0]!.context, context);
+  assert.equal(readStates[0]!.index, network.node(1).status().commit);
+});
+
+test('ReadIndex on an isolated leader is never confirmed', () => {
+  const network = electedNetwork(3);
+  network.isolate(1);
+  network.node(1).readIndex(text('read-1'));
+  network.tick(1, 5);
+  assert.deepEqual(network.member(1).readStates, []);
+});
+
+test('ReadIndex on a follower is forwarded to the leader and answered to the follower', () => {
+  const network = electedNetwork(3);
+  network.propose(1, 'a');
+  network.node(2).readIndex(text('read-2'));
+  network.stabilize();
+  const readStates = network.member(2).readStates;
+  assert.equal(readStates.length, 1);
+  assert.equal(readStates[0]!.index, network.node(1).status().commit);
+});
+
+test('ReadIndex on a node without a known leader throws NotLeaderError', () => {
+  const network = new TestNetwork(3);
+  assert.throws(() => network.node(2).readIndex(text('r')), NotLeaderError);
+});
+
+test('a lagging follower receives a snapshot once the leader compacted its log', () => {
+  const network = electedNetwork(3);
+  network.isolate(3);
+  for (let index = 0; index < 10; index++) network.propose(1, `v${index}`);
+  const leader = network.member(1);
+  const applied = leader.node.status().applied;
+  leader.storage.createSnapshot({ index: applied, configState: leader.node.configState(), data: text('image') });
+  leader.storage.compact(applied);
+  network.heal();
+  network.tick(1, 2);
+  network.propose(1, 'after');
+  network.tickAll(1);
+  const follower = network.member(3);
+  assert.equal(follower.storage.snapshot().metadata.index, applied);
+  assert.deepEqual(follower.storage.snapshot().data, text('image'));
+  assert.equal(follower.node.status().commit, leader.node.status().commit);
+  assert.deepEqual(network.appliedTexts(3), ['after']);
+  assert.equal(network.node(1).status().progress.get(n(3))?.state, 'replicate');
+});
+
+test('membership: adding a voter replicates the log to it and counts it toward commit', () => {
+  const network = electedNetwork(3);
+  network.propose(1, 'a');
+  network.addMember(n(4), { voters: ids(3), learners: [] }); // Joins with the bootstrap membership.
+  network.node(1).proposeConfigChange({ type: 'add-voter', nodeId: n(4) });
+  network.stabilize();
+  network.tickAll(1);
+  assert.deepEqual(network.node(1).configState().voters, ids(4));
+  assert.deepEqual(network.node(4).configState().voters, ids(4));
+  // Four voters: 1 and 4 alone are no majority, 1, 2 and 4 are.
+  network.isolate(3);
+  network.cut(1, 2);
+  const lost = network.propose(1, 'needs-three').index;
+  assert.ok(network.node(1).status().commit < lost);
+  network.heal();
+  network.isolate(3);
+  network.tick(1, 1);
+  assert.ok(network.node(1).status().commit >= lost);
+  assert.deepEqual(network.appliedTexts(4), ['a', 'needs-three']);
+});
+
+test('membership: a removed voter no longer counts, and a removed leader steps down', () => {
+  const network = electedNetwork(3);
+  network.node(1).proposeConfigChange({ type: 'remove-node', nodeId: n(3) });
+  network.stabilize();
+  assert.deepEqual(network.node(1).configState().voters, ids(2));
+  network.isolate(3);
+  network.propose(1, 'two-of-two');
+  assert.deepEqual(network.appliedTexts(1), ['two-of-two']);
+  network.heal();
+  network.node(1).proposeConfigChange({ type: 'remove-node', nodeId: n(1) });
+  network.stabilize();
+  assert.equal(network.node(1).status().role, 'follower');
+  assert.deepEqual(network.node(2).configState().voters, [2]);
+  network.tick(2, 20);
+  assert.deepEqual(network.leaders(), [2]);
+});
+
+test('membership: a learner receives the log without voting, then is promoted', () => {
+  const network = electedNetwork(3);
+  network.addMember(n(4), { voters: ids(3), learners: [] });
+  network.node(1).proposeConfigChange({ type: 'add-learner', nodeId: n(4) });
+  network.stabilize();
+  network.propose(1, 'a');
+  network.tickAll(1);
+  assert.deepEqual(network.node(1).configState(), { voters: ids(3), learners: [4] });
+  assert.deepEqual(network.appliedTexts(4), ['a']);
+  network.tick(4, 50);
+  assert.equal(network.node(4).status().role, 'follower', 'a learner never campaigns');
+  network.node(1).proposeConfigChange({ type: 'add-voter', nodeId: n(4) });
+  network.stabilize();
+  assert.deepEqual(network.node(1).configState(), { voters: ids(4), learners: [] });
+});
+
+test('membership: one change at a time, and a new leader first commits an entry of its term', () => {
+  const network = electedNetwork(3);
+  network.node(1).proposeConfigChange({ type: 'add-learner', nodeId: n(4) });
+  assert.throws(
+    () => network.node(1).proposeConfigChange({ type: 'add-learner', nodeId: n(5) }),
+    (error: unknown) => error instanceof ProposalDroppedError && error.reason === 'config-change-pending',
+  );
+  const raft = newTestRaft(1, ids(3));
+  raft.becomeCandidate();
+  raft.becomeLeader();
+  assert.throws(
+    () => raft.proposeConfigChange({ type: 'remove-node', nodeId: n(3) }),
+    (error: unknown) => error instanceof ProposalDroppedError && error.reason === 'config-change-pending',
+  );
+});
+
+test('membership: invalid changes are refused with InvalidConfigChangeError', () => {
+  const network = electedNetwork(1);
+  assert.throws(() => network.node(1).proposeConfigChange({ type: 'remove-node', nodeId: n(1) }), /would leave no voters/);
+  assert.throws(() => network.node(1).proposeConfigChange({ type: 'add-voter', nodeId: n(1) }), /already a voter/);
+  assert.throws(() => network.node(1).proposeConfigChange({ type: 'remove-node', nodeId: n(9) }), /not a member/);
+});
+
+test('leadership transfer: the target catches up and takes over at once', () => {
+  const network = electedNetwork(3);
+  network.isolate(2);
+  network.propose(1, 'a');
+  network.heal();
+  network.node(1).transferLeadership(n(2));
+  network.stabilize();
+  assert.deepEqual(network.leaders(), [2]);
+  assert.equal(network.node(1).status().leaderId, 2);
+  network.node(3).transferLeadership(n(3)); // Forwarded by a follower.
+  network.stabilize();
+  assert.deepEqual(network.leaders(), [3]);
+});
+
+test('leadership transfer: proposals are dropped meanwhile, and an unreachable target is abandoned', () => {
+  const network = electedNetwork(3);
+  network.isolate(2);
+  network.node(1).transferLeadership(n(2));
+  network.stabilize();
+  assert.throws(
+    () => network.node(1).propose(text('x')),
+    (error: unknown) => error instanceof ProposalDroppedError && error.reason === 'leadership-transfer-in-progress',
+  );
+  network.tick(1, 10);
+  assert.equal(network.node(1).status().leadTransferee, undefined);
+  network.propose(1, 'accepted');
+  assert.deepEqual(network.appliedTexts(1), ['accepted']);
+});
+
+test('flow control: at most inflightMessageCountMax MsgApp are in flight to a follower', () => {
+  const network = electedNetwork(3, { inflightMessageCountMax: 2, messageSizeBytesMax: 30 });
+  let appendsToTwo = 0;
+  network.filter = (message) => {
+    if (message.to === 2 && message.type === 'MsgApp' && message.entries.length > 0) appendsToTwo++;
+    return !(message.from === 2 && message.type === 'MsgAppResp');
+  };
+  for (let index = 0; index < 10; index++) network.propose(1, `v${index}`);
+  assert.equal(appendsToTwo, 2);
+  assert.equal(network.node(1).status().progress.get(n(2))?.inflightMessageCount, 2);
+  network.heal();
+  network.tickAll(3);
+  assert.equal(network.appliedTexts(2).length, 10);
+  assert.equal(network.node(1).status().progress.get(n(2))?.match, network.node(1).status().lastIndex);
+});
+
+test('flow control: batching puts several entries in one MsgApp up to messageSizeBytesMax', () => {
+  const network = electedNetwork(2, { messageSizeBytesMax: 1000 });
+  network.isolate(2);
+  for (let index = 0; index < 10; index++) network.propose(1, `v${index}`);
+  const batches: number[] = [];
+  network.heal();
+  network.filter = (message) => {
+    if (message.type === 'MsgApp' && message.entries.length > 0) batches.push(message.entries.length);
+    return true;
+  };
+  network.tick(1, 1);
+  assert.ok(batches.some((count) => count >= 10), `batches: ${batches.join(',')}`);
+});
+
+test('restart: a node recovers term, vote and log from storage and catches up', () => {
+  const network = electedNetwork(3);
+  network.propose(1, 'a');
+  const before = network.node(2).status();
+  network.restart(2);
+  const after = network.node(2).status();
+  assert.equal(after.term, before.term);
+  assert.equal(after.lastIndex, before.lastIndex);
+  network.propose(1, 'b');
+  network.tickAll(1);
+  assert.deepEqual(network.appliedTexts(2), ['a', 'a', 'b']); // 'a' is applied again after restart.
+});
+
+test('planted bug grantTwoVotesInOneTerm: a second candidate in the same term gets a vote', () => {
+  for (const bug of [false, true]) {
+    const storage = new MemoryStorage({ configState: { voters: ids(3), learners: [] } });
+    storage.setHardState({ term: 1 as Term, vote: n(2), commit: 0 as LogIndex });
+    const raft = new RaftCore(testConfig(n(1), storage, { testingBugs: { grantTwoVotesInOneTerm: bug } }));
+    raft.step({ type: 'MsgVote', from: n(3), to: n(1), term: 1 as Term, index: 0 as LogIndex, logTerm: 0 as Term, leadershipTransfer: false });
+    const [response] = takeMessages(raft);
+    assert.ok(response?.type === 'MsgVoteResp');
+    assert.equal(response.reject, !bug);
+  }
+});
+
+test('planted bug countPreviousTermEntriesTowardCommit: commits an old-term entry by counting replicas', () => {
+  for (const bug of [false, true]) {
+    const storage = new MemoryStorage({ configState: { voters: ids(3), learners: [] } });
+    storage.append([entry(1, 1), entry(2, 2)]);
+    storage.setHardState({ term: 2 as Term, vote: undefined, commit: 0 as LogIndex });
+    const raft = new RaftCore(testConfig(n(1), storage, { testingBugs: { countPreviousTermEntriesTowardCommit: bug } }));
+    raft.becomeCandidate();
+    raft.becomeLeader();
+    raft.step({ type: 'MsgAppResp', from: n(2), to: n(1), term: raft.term, index: 2 as LogIndex, reject: false, rejectHint: 0 as LogIndex, logTerm: 0 as Term });
+    assert.equal(raft.log.committed, bug ? 2 : 0);
+  }
+});
+
+test('configuration is validated at construction', () => {
+  const storage = new MemoryStorage();
+  assert.throws(() => new RaftCore({ ...testConfig(n(1), storage), heartbeatIntervalTicks: 10 }), /heartbeatIntervalTicks/);
+  assert.throws(() => new RaftCore({ ...testConfig(n(1), storage), inflightMessageCountMax: 0 }), /inflightMessageCountMax/);
+});
