@@ -3,7 +3,7 @@ import type { DescMethod, MessageInitShape, MessageShape } from '@bufbuild/proto
 import type { GenService, GenServiceMethods } from '@bufbuild/protobuf/codegenv2';
 import { assert } from '@objectbox/util';
 import { deserializerOf, grpcPathOf, isRetrySafe, serializerOf } from './grpc-codec.js';
-import { errorCodeMetadataKey, GrpcCallError } from './grpc-status.js';
+import { errorCodeMetadataKey, errorDetailMetadataPrefix, GrpcCallError } from './grpc-status.js';
 import { channelCredentialsOf, type GrpcTlsOptions } from './grpc-tls.js';
 
 /** Retries of retry-safe unary calls (declared NO_SIDE_EFFECTS or IDEMPOTENT) on UNAVAILABLE. */
@@ -49,7 +49,11 @@ export type GrpcClient<S extends GenServiceMethods> = {
 
 function callErrorOf(error: ServiceError, method: DescMethod): GrpcCallError {
   const remoteCode = error.metadata?.get(errorCodeMetadataKey)[0];
-  return new GrpcCallError(error.code, error.details, typeof remoteCode === 'string' ? remoteCode : undefined, grpcPathOf(method));
+  const details: Record<string, string> = {};
+  for (const [key, values] of Object.entries(error.metadata?.getMap() ?? {})) {
+    if (key.startsWith(errorDetailMetadataPrefix) && typeof values === 'string') details[key.slice(errorDetailMetadataPrefix.length)] = values;
+  }
+  return new GrpcCallError(error.code, error.details, typeof remoteCode === 'string' ? remoteCode : undefined, grpcPathOf(method), details);
 }
 
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {

@@ -14,7 +14,7 @@ import type { DescMethod, DescService, MessageInitShape, MessageShape } from '@b
 import type { GenService, GenServiceMethods } from '@bufbuild/protobuf/codegenv2';
 import { isAssertionError, isObjectBoxError } from '@objectbox/util';
 import { deserializerOf, grpcPathOf, serializerOf } from './grpc-codec.js';
-import { errorCodeMetadataKey, grpcStatusOf } from './grpc-status.js';
+import { errorCodeMetadataKey, errorDetailMetadataPrefix, grpcStatusOf } from './grpc-status.js';
 import { type GrpcTlsOptions, serverCredentialsOf } from './grpc-tls.js';
 
 /** What a handler learns about its call. */
@@ -62,6 +62,8 @@ export function toServerError(error: unknown, method: string, onInternalError?: 
   const metadata = new Metadata();
   if (isObjectBoxError(error)) {
     metadata.set(errorCodeMetadataKey, error.code);
+    const details = (error as { wireDetails?: Readonly<Record<string, string>> }).wireDetails ?? {};
+    for (const [key, value] of Object.entries(details)) metadata.set(`${errorDetailMetadataPrefix}${key}`, value);
     return Object.assign(new Error(error.message), { code: grpcStatusOf(error.kind), details: error.message, metadata });
   }
   onInternalError?.({ method, error });

@@ -73,6 +73,12 @@ export function errorKindOf(code: GrpcStatus): ErrorKind {
 /** Metadata key carrying the typed error code (e.g. 'NotLeader') next to the gRPC status. */
 export const errorCodeMetadataKey = 'objectbox-error-code';
 
+/**
+ * Prefix of metadata keys carrying structured error fields: an error with
+ * `wireDetails: { 'leader-address': 'h:p' }` arrives as `objectbox-detail-leader-address: h:p`.
+ */
+export const errorDetailMetadataPrefix = 'objectbox-detail-';
+
 /** A failed gRPC call as seen by a client: the status, its kind and the remote typed code. */
 export class GrpcCallError extends ObjectBoxError {
   readonly code: string;
@@ -83,6 +89,8 @@ export class GrpcCallError extends ObjectBoxError {
     /** The server's typed error code when it sent one, else the status name. */
     remoteCode: string | undefined,
     readonly method: string,
+    /** Structured fields the server attached (see {@link errorDetailMetadataPrefix}). */
+    readonly remoteDetails: Readonly<Record<string, string>> = {},
   ) {
     super(`${method} failed: ${GrpcStatus[grpcStatus] ?? grpcStatus}: ${details}`);
     this.kind = errorKindOf(grpcStatus);

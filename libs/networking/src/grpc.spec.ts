@@ -16,6 +16,7 @@ import { GrpcCallError } from './grpc-status.js';
 import { makeTestCertificates } from './test-certificates.js';
 
 class TestError extends ObjectBoxError {
+  readonly wireDetails = { 'leader-address': '127.0.0.1:7101' };
   constructor(
     readonly code: string,
     readonly kind: ErrorKind,
@@ -94,6 +95,7 @@ describe('gRPC over loopback without TLS', () => {
     assert.equal(error.grpcStatus, GrpcStatus.FAILED_PRECONDITION);
     assert.equal(error.code, 'NotLeader');
     assert.equal(error.kind, 'failed-precondition');
+    assert.deepEqual(error.remoteDetails, { 'leader-address': '127.0.0.1:7101' });
   });
 
   test('an unknown error becomes INTERNAL without leaking its message, and is reported once', async () => {

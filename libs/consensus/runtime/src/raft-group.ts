@@ -1,0 +1,321 @@
+import { randomInt } from 'node:crypto';
+import {
+  type ConfigState,
+  type Entry,
+  isConsensusError,
+  type LogIndex,
+  type NodeId,
+  RawNode,
+  type Ready,
+  SeededRandom,
+} from '@objectbox/consensus-core';
+import type { Logger } from '@objectbox/observability';
+import type { Storage as ReplicaStorage } from '@objectbox/storage-runtime';
+import { assert } from '@objectbox/util';
+import { NotLeaderError, ProposalOutcomeUnknownError, ProposalRejectedError, RaftGroupClosedError, RaftOverloadedError } from './errors.js';
+import { RaftLogStore } from './raft-log-store.js';
+import type { RaftTransport } from './raft-transport.js';
+import type { StateMachine } from './state-machine.js';
+
+/**
+ * The Raft driver for one group on one replica: turns a timer into ticks, runs the core's Ready
+ * loop in the order Raft requires (persist with fsync, then send, then apply, then advance), and
+ * gives callers promises: `propose` resolves with the state machine's result only after the
+ * command is committed and applied; `linearizableRead` resolves once the replica has applied
+ * everything committed before the read began (ReadIndex, Raft thesis §6.4).
+ *
+ * Batching comes from the loop itself: while one Ready is being fsynced, proposals and messages
+ * keep stepping into the core, and the next Ready carries all of them in one WAL append.
+ */
+export interface RaftMember {
+  readonly id: number;
+  /** The member's gRPC address (host:port). */
+  readonly address: string;
+}
+
+export interface RaftGroupOptions<Result> {
+  readonly groupId: string;
+  readonly nodeId: number;
+  /** Every member including this one; the initial voters of a brand-new group. */
+  readonly members: readonly RaftMember[];
+  readonly storage: ReplicaStorage;
+  readonly stateMachine: StateMachine<Result>;
+  readonly transport: RaftTransport;
+  readonly logger: Logger;
+  readonly tickIntervalMs: number;
+  readonly electionTimeoutTicks: number;
+  readonly heartbeatIntervalTicks: number;
+  /** Proposals not applied within this time fail with ProposalOutcomeUnknownError. */
+  readonly proposalTimeoutMs: number;
+  readonly pendingProposalCountMax: number;
+  readonly pendingReadCountMax: number;
+  /** A snapshot is taken after this many applied entries. */
+  readonly snapshotEntryCount: number;
+  /** Entries kept in the log behind a snapshot, so slow followers catch up without a snapshot. */
+  readonly entriesKeptAfterSnapshot: number;
+  readonly messageSizeBytesMax: number;
+  readonly inflightMessageCountMax: number;
+}
+
+interface PendingProposal<Result> {
+  readonly term: number;
+  readonly resolve: (value: { result: Result; index: number }) => void;
+  readonly reject: (error: unknown) => void;
+  readonly timer: NodeJS.Timeout;
+}
+
+interface PendingRead {
+  index: number | undefined;
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
+  readonly timer: NodeJS.Timeout;
+}
+
+export interface RaftGroupStatus {
+  readonly groupId: string;
+  readonly nodeId: number;
+  readonly role: string;
+  readonly leaderId: number | undefined;
+  readonly leaderAddress: string | undefined;
+  readonly term: number;
+  readonly commitIndex: number;
+  readonly appliedIndex: number;
+  readonly configState: ConfigState;
+}
+
+export class RaftGroup<Result> {
+  private readonly node: RawNode;
+  private readonly addresses: Map<number, string>;
+  private readonly proposals = new Map<number, PendingProposal<Result>>();
+  private readonly reads = new Map<string, PendingRead>();
+  private readonly ticker: NodeJS.Timeout;
+  private appliedIndex: number;
+  private snapshotIndex: number;
+  private readCounter = 0;
+  private scheduled = false;
+  private processing = false;
+  private closed = false;
+
+  private constructor(
+    private readonly options: RaftGroupOptions<Result>,
+    private readonly logStore: RaftLogStore,
+  ) {
+    this.addresses = new Map(options.members.map((member) => [member.id, member.address]));
+    this.snapshotIndex = logStore.snapshotAtOpen?.metadata.index ?? 0;
+    this.appliedIndex = this.snapshotIndex;
+    if (logStore.snapshotAtOpen !== undefined) options.stateMachine.restore(logStore.snapshotAtOpen.data);
+    this.node = new RawNode({
+      id: options.nodeId as NodeId,
+      storage: logStore.memory,
+      random: new SeededRandom(randomInt(2 ** 47)),
+      electionTimeoutTicks: options.electionTimeoutTicks,
+      heartbeatIntervalTicks: options.heartbeatIntervalTicks,
+      applied: this.appliedIndex as LogIndex,
+      messageSizeBytesMax: options.messageSizeBytesMax,
+      inflightMessageCountMax: options.inflightMessageCountMax,
+      uncommittedSizeBytesMax: 64 * 1024 * 1024,
+      readyCommittedSizeBytesMax: 16 * 1024 * 1024,
+      readIndexPendingCountMax: options.pendingReadCountMax,
+      preVote: true,
+      checkQuorum: true,
+    });
+    options.transport.registerGroup(options.groupId, {
+      nodeId: options.nodeId,
+      isKnownMember: (id) => this.addresses.has(id) || this.isConfigMember(id),
+      deliver: (message) => this.onMessage(() => this.node.step(message)),
+      reportUnreachable: (id) => this.onMessage(() => this.node.reportUnreachable(id as NodeId)),
+      reportSnapshot: (id, succeeded) => this.onMessage(() => this.node.reportSnapshot(id as NodeId, succeeded)),
+    });
+    this.ticker = setInterval(() => this.onMessage(() => this.node.tick()), options.tickIntervalMs);
+    // A group of one elects itself at once instead of waiting for a timeout.
+    if (options.members.length === 1) this.onMessage(() => this.node.campaign());
+  }
+
+  /** Recovers the group's state from `storage` and starts ticking. */
+  static async open<Result>(options: RaftGroupOptions<Result>): Promise<RaftGroup<Result>> {
+    assert(options.heartbeatIntervalTicks < options.electionTimeoutTicks, 'heartbeatIntervalTicks must be below electionTimeoutTicks');
+    assert(options.members.some((member) => member.id === options.nodeId), 'members must include this node');
+    const initialConfig: ConfigState = { voters: options.members.map((member) => member.id as NodeId), learners: [] };
+    const logStore = await RaftLogStore.open(options.storage, initialConfig);
+    return new RaftGroup(options, logStore);
+  }
+
+  private isConfigMember(id: number): boolean {
+    const config = this.node.configState();
+    return config.voters.includes(id as NodeId) || config.learners.includes(id as NodeId);
+  }
+
+  private onMessage(step: () => void): void {
+    if (this.closed) return;
+    try {
+      step();
+    } catch (error) {
+      if (!isConsensusError(error)) throw error;
+      this.options.logger.debug({ group: this.options.groupId, err: error }, 'raft step refused');
+    }
+    this.schedule();
+  }
+
+  private notLeader(): NotLeaderError {
+    const leaderId = this.node.status().leaderId;
+    return new NotLeaderError(this.options.groupId, leaderId, leaderId === undefined ? undefined : this.addresses.get(leaderId));
+  }
+
+  /**
+   * Replicates `command` and resolves with the state machine's result and the log index once it is
+   * applied here. Throws NotLeaderError (with the leader's address) on a follower,
+   * RaftOverloadedError when too many proposals wait, ProposalRejectedError when it certainly did
+   * not apply, ProposalOutcomeUnknownError when it may or may not have.
+   */
+  propose(command: Uint8Array): Promise<{ result: Result; index: number }> {
+    if (this.closed) return Promise.reject(new RaftGroupClosedError(this.options.groupId));
+    if (this.node.status().role !== 'leader') return Promise.reject(this.notLeader());
+    if (this.proposals.size >= this.options.pendingProposalCountMax) return Promise.reject(new RaftOverloadedError(this.options.groupId, `${this.proposals.size} proposals pending`));
+    let entry: { index: number; term: number };
+    try {
+      entry = this.node.propose(command);
+    } catch (error) {
+      if (isConsensusError(error) && error.code === 'NotLeader') return Promise.reject(this.notLeader());
+      if (isConsensusError(error)) return Promise.reject(new ProposalRejectedError(this.options.groupId, error.message));
+      throw error;
+    }
+    this.schedule();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.proposals.delete(entry.index);
+        reject(new ProposalOutcomeUnknownError(this.options.groupId, `not applied within ${this.options.proposalTimeoutMs} ms`));
+      }, this.options.proposalTimeoutMs);
+      this.proposals.set(entry.index, { term: entry.term, resolve, reject, timer });
+    });
+  }
+
+  /** Resolves once this replica has applied everything committed before the call (ReadIndex). */
+  linearizableRead(): Promise<void> {
+    if (this.closed) return Promise.reject(new RaftGroupClosedError(this.options.groupId));
+    if (this.reads.size >= this.options.pendingReadCountMax) return Promise.reject(new RaftOverloadedError(this.options.groupId, `${this.reads.size} reads pending`));
+    const context = `${this.options.nodeId}:${++this.readCounter}`;
+    try {
+      this.node.readIndex(new TextEncoder().encode(context));
+    } catch (error) {
+      if (isConsensusError(error) && error.code === 'NotLeader') return Promise.reject(this.notLeader());
+      if (isConsensusError(error)) return Promise.reject(new RaftOverloadedError(this.options.groupId, error.message));
+      throw error;
+    }
+    this.schedule();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.reads.delete(context);
+        reject(new ProposalOutcomeUnknownError(this.options.groupId, `read index not confirmed within ${this.options.proposalTimeoutMs} ms`));
+      }, this.options.proposalTimeoutMs);
+      this.reads.set(context, { index: undefined, resolve, reject, timer });
+    });
+  }
+
+  status(): RaftGroupStatus {
+    const status = this.node.status();
+    return {
+      groupId: this.options.groupId,
+      nodeId: this.options.nodeId,
+      role: status.role,
+      leaderId: status.leaderId,
+      leaderAddress: status.leaderId === undefined ? undefined : this.addresses.get(status.leaderId),
+      term: status.term,
+      commitIndex: status.commit,
+      appliedIndex: this.appliedIndex,
+      configState: status.configState,
+    };
+  }
+
+  /** Asks the leader to hand leadership to `target` (a voter that is caught up). */
+  transferLeadership(target: number): void {
+    this.onMessage(() => this.node.transferLeadership(target as NodeId));
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.processing || this.closed) return;
+    this.scheduled = true;
+    setImmediate(() => void this.process());
+  }
+
+  private async process(): Promise<void> {
+    this.scheduled = false;
+    if (this.processing || this.closed) return;
+    this.processing = true;
+    try {
+      while (!this.closed && this.node.hasReady()) await this.handleReady(this.node.ready());
+    } catch (error) {
+      // Persistence failed: this replica cannot keep its promises. Crash; the supervisor restarts
+      // it and recovery decides what is durable (STYLE.md §4).
+      this.options.logger.fatal({ group: this.options.groupId, err: error }, 'raft persistence failed; exiting');
+      process.nextTick(() => {
+        throw error;
+      });
+    } finally {
+      this.processing = false;
+    }
+    if (!this.closed && this.node.hasReady()) this.schedule();
+  }
+
+  private async handleReady(ready: Ready): Promise<void> {
+    await this.logStore.persist(ready);
+    this.options.transport.send(this.options.groupId, ready.messages, (id) => this.addresses.get(id));
+    if (ready.snapshot !== undefined) {
+      this.options.stateMachine.restore(ready.snapshot.data);
+      this.appliedIndex = ready.snapshot.metadata.index;
+      this.snapshotIndex = ready.snapshot.metadata.index;
+    }
+    for (const entry of ready.committedEntries) this.applyEntry(entry);
+    for (const readState of ready.readStates) {
+      const pending = this.reads.get(new TextDecoder().decode(readState.context));
+      if (pending !== undefined) pending.index = readState.index;
+    }
+    if (ready.softState !== undefined) this.options.logger.info({ group: this.options.groupId, role: ready.softState.role, leader: ready.softState.leaderId }, 'raft role changed');
+    this.node.advance(ready);
+    this.resolveReads();
+    await this.maybeSnapshot();
+  }
+
+  private applyEntry(entry: Entry): void {
+    const result = entry.type === 'normal' && entry.data.byteLength > 0 ? this.options.stateMachine.apply(entry.data, entry.index) : undefined;
+    this.appliedIndex = entry.index;
+    const pending = this.proposals.get(entry.index);
+    if (pending === undefined) return;
+    this.proposals.delete(entry.index);
+    clearTimeout(pending.timer);
+    if (pending.term === entry.term) pending.resolve({ result: result as Result, index: entry.index });
+    else pending.reject(new ProposalRejectedError(this.options.groupId, `entry ${entry.index} was replaced by a newer leader's entry`));
+  }
+
+  private resolveReads(): void {
+    for (const [context, read] of this.reads) {
+      if (read.index === undefined || read.index > this.appliedIndex) continue;
+      this.reads.delete(context);
+      clearTimeout(read.timer);
+      read.resolve();
+    }
+  }
+
+  private async maybeSnapshot(): Promise<void> {
+    if (this.appliedIndex - this.snapshotIndex < this.options.snapshotEntryCount) return;
+    const index = this.appliedIndex;
+    await this.logStore.compact({ index: index as LogIndex, configState: this.node.configState(), data: this.options.stateMachine.snapshot(), entriesToKeep: this.options.entriesKeptAfterSnapshot });
+    this.snapshotIndex = index;
+    this.options.logger.debug({ group: this.options.groupId, index }, 'raft snapshot taken');
+  }
+
+  /** Stops ticking, fails waiting callers, and closes the WAL. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.ticker);
+    this.options.transport.unregisterGroup(this.options.groupId);
+    while (this.processing) await new Promise((resolve) => setImmediate(resolve));
+    for (const pending of [...this.proposals.values(), ...this.reads.values()]) {
+      clearTimeout(pending.timer);
+      pending.reject(new RaftGroupClosedError(this.options.groupId));
+    }
+    this.proposals.clear();
+    this.reads.clear();
+    await this.logStore.close();
+  }
+}
