@@ -49,6 +49,35 @@ export class MemoryFileSystem implements StorageFileSystem {
   /** Invariant: keys are directory paths; entries map names to nodes; durable ⊆ history of current. */
   readonly #directories = new Map<string, { entries: Map<string, MemoryNode>; entriesDurable: Map<string, MemoryNode> }>();
   readonly counters: MemoryFileSystemCounters = { fileSyncCount: 0, directorySyncCount: 0, writeCount: 0 };
+  /** Incremented by every crash; views and handles of an older epoch belong to a dead process. */
+  #epoch = 0;
+
+  /**
+   * A view of this disk for one simulated process: after the next `crash()`, every call through it
+   * (and through files opened with it) rejects, the way a killed process issues no more I/O.
+   */
+  processView(): StorageFileSystem {
+    const epoch = this.#epoch;
+    const alive = (): void => {
+      if (this.#epoch !== epoch) throw new Error('simulated process was killed by a crash');
+    };
+    const guardFile = (file: StorageFile): StorageFile => ({
+      sizeBytes: async () => (alive(), file.sizeBytes()),
+      write: async (chunks, positionBytes) => (alive(), file.write(chunks, positionBytes)),
+      sync: async () => (alive(), file.sync()),
+      truncate: async (sizeBytes) => (alive(), file.truncate(sizeBytes)),
+      close: async () => (alive(), file.close()),
+    });
+    return {
+      makeDirectory: async (path) => (alive(), this.makeDirectory(path)),
+      listDirectory: async (path) => (alive(), this.listDirectory(path)),
+      readFile: async (path) => (alive(), this.readFile(path)),
+      openFile: async (path) => (alive(), guardFile(await this.openFile(path))),
+      rename: async (sourcePath, targetPath) => (alive(), this.rename(sourcePath, targetPath)),
+      removeFile: async (path) => (alive(), this.removeFile(path)),
+      syncDirectory: async (path) => (alive(), this.syncDirectory(path)),
+    };
+  }
 
   async makeDirectory(path: string): Promise<void> {
     if (!this.#directories.has(path)) this.#directories.set(path, { entries: new Map(), entriesDurable: new Map() });
@@ -100,12 +129,17 @@ export class MemoryFileSystem implements StorageFileSystem {
    * before the crash must not be used afterwards.
    */
   crash(random?: Random): void {
+    this.#epoch++;
     for (const directory of this.#directories.values()) {
-      directory.entries = new Map(directory.entriesDurable);
-      for (const node of directory.entries.values()) {
-        node.data = random === undefined ? Buffer.from(node.dataDurable) : tear(node, random);
-        node.dataDurable = Buffer.from(node.data);
+      // Fresh nodes: handles opened before the crash keep writing to the old, now orphaned ones,
+      // the way a dead process's writes never reach the disk.
+      const entries = new Map<string, MemoryNode>();
+      for (const [name, node] of directory.entriesDurable) {
+        const data = random === undefined ? Buffer.from(node.dataDurable) : tear(node, random);
+        entries.set(name, { data, dataDurable: Buffer.from(data) });
       }
+      directory.entries = entries;
+      directory.entriesDurable = new Map(entries);
     }
   }
 
