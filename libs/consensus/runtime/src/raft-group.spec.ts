@@ -1,0 +1,160 @@
+/**
+ * Goal: the driver keeps Raft's promises over real sockets and real files: a write resolves only
+ * after commit and apply, followers refuse writes with the leader's address, reads through any
+ * replica are linearizable, a restarted replica recovers from its WAL and snapshot, a lagging
+ * replica catches up through a chunked snapshot, and a replica of another cluster is refused.
+ * Method: three RaftGroups in one process, each with its own gRPC server, transport and data dir.
+ */
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { GrpcServer } from '@objectbox/networking';
+import { createLogger } from '@objectbox/observability';
+import { raft } from '@objectbox/proto';
+import { openStorage } from '@objectbox/storage-runtime';
+import { NotLeaderError } from './errors.js';
+import { RaftGroup, type RaftMember } from './raft-group.js';
+import { RaftTransport } from './raft-transport.js';
+import type { StateMachine } from './state-machine.js';
+
+/** Appends each command to a list; the result is the list's length. */
+class ListMachine implements StateMachine<number> {
+  items: string[] = [];
+  apply(command: Uint8Array): number {
+    this.items.push(new TextDecoder().decode(command));
+    return this.items.length;
+  }
+  snapshot(): Uint8Array {
+    return new TextEncoder().encode(JSON.stringify(this.items));
+  }
+  restore(data: Uint8Array): void {
+    this.items = JSON.parse(new TextDecoder().decode(data)) as string[];
+  }
+}
+
+const logger = createLogger({ level: 'silent', processName: 'raft-group-spec' });
+const root = mkdtempSync(join(tmpdir(), 'objectbox-raft-group-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+
+interface Replica {
+  id: number;
+  server: GrpcServer;
+  transport: RaftTransport;
+  group: RaftGroup<number> | undefined;
+  machine: ListMachine;
+}
+
+async function waitFor<T>(what: string, check: () => T | undefined, deadlineMs = 10_000): Promise<T> {
+  const deadline = Date.now() + deadlineMs;
+  for (;;) {
+    const value = check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
+class Cluster {
+  replicas: Replica[] = [];
+  members: RaftMember[] = [];
+
+  constructor(private readonly clusterId: string, private readonly snapshotEntryCount = 1_000_000) {}
+
+  async start(count: number): Promise<void> {
+    for (let id = 1; id <= count; id++) {
+      const transport = this.newTransport(this.clusterId);
+      const server = new GrpcServer({ messageBytesMax: 4 * 1024 * 1024 });
+      server.addService(raft.RaftTransportService, transport.serviceImplementation());
+      const port = await server.listen('127.0.0.1', 0);
+      this.replicas.push({ id, server, transport, group: undefined, machine: new ListMachine() });
+      this.members.push({ id, address: `127.0.0.1:${port}` });
+    }
+    for (const replica of this.replicas) await this.openGroup(replica);
+  }
+
+  newTransport(clusterId: string): RaftTransport {
+    return new RaftTransport({ clusterId, messageBytesMax: 4 * 1024 * 1024, snapshotChunkBytes: 1024, snapshotBytesMax: 64 * 1024 * 1024, queueMessageCountMax: 4096, batchMessageCountMax: 64, reconnectBackoffMsMax: 200, logger });
+  }
+
+  async openGroup(replica: Replica): Promise<void> {
+    replica.machine = new ListMachine();
+    const storage = await openStorage({ directory: join(root, this.clusterId, `replica-${replica.id}`), clusterId: this.clusterId, segmentSizeBytes: 64 * 1024, recordPayloadBytesMax: 1024 * 1024, pendingBytesMax: 16 * 1024 * 1024, snapshotPayloadBytesMax: 64 * 1024 * 1024, snapshotRetainCount: 2, logger: { info: () => undefined, warn: () => undefined } });
+    replica.group = await RaftGroup.open({
+      groupId: 'test', nodeId: replica.id, members: this.members, storage, stateMachine: replica.machine, transport: replica.transport, logger,
+      tickIntervalMs: 10, electionTimeoutTicks: 10, heartbeatIntervalTicks: 2, proposalTimeoutMs: 5_000, pendingProposalCountMax: 10_000, pendingReadCountMax: 1_000,
+      snapshotEntryCount: this.snapshotEntryCount, entriesKeptAfterSnapshot: 5, messageSizeBytesMax: 1024 * 1024, inflightMessageCountMax: 64,
+    });
+  }
+
+  group(replica: Replica): RaftGroup<number> {
+    return replica.group as RaftGroup<number>;
+  }
+
+  async leader(): Promise<Replica> {
+    return waitFor('a leader', () => this.replicas.find((replica) => replica.group?.status().role === 'leader'));
+  }
+
+  async stop(): Promise<void> {
+    for (const replica of this.replicas) {
+      await replica.group?.close();
+      replica.transport.close();
+      await replica.server.shutdown(100);
+    }
+  }
+}
+
+describe('a three-replica group over gRPC', () => {
+  const cluster = new Cluster('cluster-a', 20);
+  after(() => cluster.stop());
+
+  test('a write resolves after apply with its result and reaches every replica', async () => {
+    await cluster.start(3);
+    const leader = await cluster.leader();
+    const results = await Promise.all(Array.from({ length: 50 }, (_, index) => cluster.group(leader).propose(new TextEncoder().encode(`w${index}`))));
+    assert.deepEqual(results.map((entry) => entry.result).sort((a, b) => a - b), Array.from({ length: 50 }, (_, index) => index + 1));
+    assert.equal(leader.machine.items.length, 50);
+    await waitFor('all replicas to apply', () => (cluster.replicas.every((replica) => replica.machine.items.length === 50) ? true : undefined));
+    for (const replica of cluster.replicas) assert.deepEqual(replica.machine.items, leader.machine.items);
+  });
+
+  test('a follower refuses writes with the leader id and address, and serves linearizable reads', async () => {
+    const leader = await cluster.leader();
+    const follower = cluster.replicas.find((replica) => replica !== leader) as Replica;
+    const error = await cluster.group(follower).propose(new TextEncoder().encode('x')).catch((caught: unknown) => caught);
+    assert.ok(error instanceof NotLeaderError);
+    assert.equal(error.leaderId, leader.id);
+    assert.equal(error.leaderAddress, cluster.members.find((member) => member.id === leader.id)?.address);
+    await cluster.group(leader).propose(new TextEncoder().encode('before-read'));
+    await cluster.group(follower).linearizableRead();
+    assert.equal(follower.machine.items.at(-1), 'before-read');
+  });
+
+  test('a restarted replica recovers from its WAL and snapshot; a lagging one catches up by snapshot', async () => {
+    const leader = await cluster.leader();
+    const follower = cluster.replicas.find((replica) => replica !== leader) as Replica;
+    await cluster.group(follower).close();
+    for (let index = 0; index < 60; index++) await cluster.group(leader).propose(new TextEncoder().encode(`while-down-${index}`));
+    await cluster.openGroup(follower);
+    await waitFor('the restarted replica to catch up', () => (follower.machine.items.length === leader.machine.items.length ? true : undefined));
+    assert.deepEqual(follower.machine.items, leader.machine.items);
+  });
+});
+
+test('a replica of another cluster is refused', async () => {
+  const cluster = new Cluster('cluster-b');
+  await cluster.start(1);
+  try {
+    const stranger = cluster.newTransport('cluster-other');
+    const errors: string[] = [];
+    stranger.registerGroup('test', { nodeId: 9, isKnownMember: () => true, deliver: () => undefined, reportUnreachable: () => errors.push('unreachable'), reportSnapshot: () => undefined });
+    stranger.send('test', [{ type: 'MsgHeartbeat', from: 9 as never, to: 1 as never, term: 99 as never, commit: 0 as never, context: undefined }], () => cluster.members[0]?.address);
+    await waitFor('the stream to be refused', () => (errors.length > 0 ? true : undefined));
+    assert.equal(cluster.group(cluster.replicas[0] as Replica).status().term < 99, true, 'the stranger did not disturb the term');
+    stranger.close();
+  } finally {
+    await cluster.stop();
+  }
+});
