@@ -1,0 +1,2 @@
+export * from './registry-commands.js';
+export * from './registry-state-machine.js';

@@ -1,0 +1,62 @@
+import { KvStateStore } from '@objectbox/storage-core';
+import { decodeRegistryCommand } from './registry-commands.js';
+
+/** What applying a command returns to its proposer. */
+export type RegistryResult = { readonly op: 'put' } | { readonly op: 'delete'; readonly existed: boolean } | { readonly op: 'compare-and-set'; readonly succeeded: boolean };
+
+/**
+ * The registry's deterministic state machine: an ordered key-value map (KvStateStore) changed only
+ * by committed commands, snapshotted as the store's own image. Shaped to be a consensus-runtime
+ * `StateMachine<RegistryResult>`.
+ */
+export class RegistryStateMachine {
+  private store = new KvStateStore();
+
+  apply(command: Uint8Array): RegistryResult {
+    const decoded = decodeRegistryCommand(command);
+    const key = Buffer.from(decoded.key, 'utf8');
+    switch (decoded.op) {
+      case 'put':
+        this.store.put(key, decoded.value);
+        return { op: 'put' };
+      case 'delete':
+        return { op: 'delete', existed: this.store.delete(key) };
+      case 'compare-and-set': {
+        const current = this.store.get(key);
+        const matches = decoded.expected === undefined ? current === undefined : current !== undefined && Buffer.compare(current, decoded.expected) === 0;
+        if (matches) this.store.put(key, decoded.value);
+        return { op: 'compare-and-set', succeeded: matches };
+      }
+    }
+  }
+
+  get(key: string): Uint8Array | undefined {
+    return this.store.get(Buffer.from(key, 'utf8'));
+  }
+
+  /** Keys starting with `prefix` and after `startAfter`, in byte order, at most `limit`. */
+  list(options: { prefix: string; startAfter: string; limit: number }): { items: Array<{ key: string; value: Uint8Array }>; truncated: boolean } {
+    const prefix = Buffer.from(options.prefix, 'utf8');
+    const after = Buffer.from(options.startAfter, 'utf8');
+    const start = Buffer.compare(after, prefix) >= 0 ? Buffer.concat([after, Buffer.from([0])]) : prefix;
+    const items: Array<{ key: string; value: Uint8Array }> = [];
+    for (const [key, value] of this.store.range({ start })) {
+      if (!key.subarray(0, prefix.length).equals(prefix)) break;
+      if (items.length === options.limit) return { items, truncated: true };
+      items.push({ key: key.toString('utf8'), value });
+    }
+    return { items, truncated: false };
+  }
+
+  get size(): number {
+    return this.store.size;
+  }
+
+  snapshot(): Uint8Array {
+    return this.store.toSnapshotPayload();
+  }
+
+  restore(data: Uint8Array): void {
+    this.store = KvStateStore.fromSnapshotPayload(data);
+  }
+}
