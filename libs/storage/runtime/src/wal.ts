@@ -143,7 +143,13 @@ export class Wal {
   static async open(options: WalOptions): Promise<Wal> {
     const resolved = resolveOptions(options);
     await resolved.fileSystem.makeDirectory(resolved.directory);
-    const recovered = await recoverSegments(resolved);
+    const recovered = await recoverSegments(resolved).catch((error: unknown) => {
+      if (error instanceof WalCorruptionError) {
+        const { segment, offsetBytes, reason, detail } = error;
+        resolved.logger.warn('wal-corruption', { directory: resolved.directory, segment, offsetBytes, reason, detail });
+      }
+      throw error;
+    });
     const active = recovered.segments.at(-1)!;
     const activeFile = await resolved.fileSystem.openFile(active.path);
     const wal = new Wal(resolved, recovered.segments, activeFile, recovered.report);
