@@ -8,8 +8,8 @@ import { strict as assert } from 'node:assert';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { createGrpcClient } from '@objectbox/networking';
-import { health } from '@objectbox/proto';
+import { createGrpcClient, type GrpcCallError } from '@objectbox/networking';
+import { health, kv } from '@objectbox/proto';
 import { cleanUp, devPorts, startCli, tempDir, type TestProcess, waitFor, writeJsonFile } from './harness.js';
 
 const services = ['cluster-manager', 'object-store', 'cache', 'message-queue', 'api-gateway', 'orchestrator'] as const;
@@ -51,8 +51,14 @@ describe('objectbox dev', () => {
     }
   });
 
-  test('health endpoints say live, and not ready because nothing is implemented yet', async () => {
-    for (const service of services) {
+  test('health endpoints say live; the cluster manager is ready, every other service not implemented yet', async () => {
+    const base = `http://127.0.0.1:${ports['clusterManager']?.['httpPort']}`;
+    const ready = await waitFor('the cluster manager to be ready', async () => {
+      const response = await fetch(`${base}/health/ready`);
+      return response.status === 200 ? ((await response.json()) as { status: string }) : undefined;
+    }, { deadlineMs: 10_000 });
+    assert.equal(ready.status, 'serving');
+    for (const service of services.filter((name) => name !== 'cluster-manager')) {
       const base = `http://127.0.0.1:${ports[sectionOf(service)]?.['httpPort']}`;
       const live = await fetch(`${base}/health/live`);
       assert.equal(live.status, 200);
@@ -88,12 +94,36 @@ describe('objectbox dev', () => {
       try {
         const response = await client.check({ service });
         assert.equal(response.service, service);
-        assert.equal(response.status, health.ServingStatus.NOT_IMPLEMENTED);
+        assert.equal(response.status, service === 'cluster-manager' ? health.ServingStatus.SERVING : health.ServingStatus.NOT_IMPLEMENTED);
         const other = await client.check({ service: 'no-such-service' });
         assert.equal(other.status, health.ServingStatus.UNSPECIFIED);
       } finally {
         client.close();
       }
+    }
+  });
+
+  test('the cluster manager registry stores and reads keys linearizably over gRPC', async () => {
+    const client = createGrpcClient(kv.KvService, {
+      address: `127.0.0.1:${ports['clusterManager']?.['grpcPort']}`,
+      deadlineMs: 5_000,
+      messageBytesMax: 4 * 1024 * 1024,
+      retry: { attemptCountMax: 3, backoffMsInitial: 50, backoffMsMax: 200 },
+    });
+    try {
+      const put = await client.put({ key: 'members/1', value: new TextEncoder().encode('127.0.0.1:7100') });
+      assert.ok(put.index > 0n);
+      const got = await client.get({ key: 'members/1' });
+      assert.equal(got.found, true);
+      assert.equal(new TextDecoder().decode(got.value), '127.0.0.1:7100');
+      assert.equal((await client.compareAndSet({ key: 'members/1', expectedAbsent: true, value: new Uint8Array() })).succeeded, false);
+      assert.deepEqual((await client.list({ prefix: 'members/' })).items.map((item) => item.key), ['members/1']);
+      const status = await client.status({});
+      assert.equal(status.role, 'leader');
+      const error = (await client.put({ key: '', value: new Uint8Array() }).catch((caught: unknown) => caught)) as GrpcCallError;
+      assert.equal(error.code, 'InvalidArgument');
+    } finally {
+      client.close();
     }
   });
 

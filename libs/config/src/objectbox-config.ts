@@ -28,11 +28,21 @@ function serviceSection(options: { httpPort: number; grpcPort: number; protocol:
 export const objectboxConfigSchema = {
   dataDir: stringField({ default: './.objectbox', nonEmpty: true, description: 'Directory holding all data of this process' }),
   host: stringField({ default: '127.0.0.1', nonEmpty: true, description: 'Address every listener binds to' }),
+  clusterId: stringField({ default: 'objectbox-dev', nonEmpty: true, description: 'Identity of the cluster: replicas and data dirs of another cluster are refused' }),
   nodeId: integerField({ default: 1, min: 1, max: 65535, description: 'This replica’s id within its Raft groups' }),
   peers: stringListField({ default: [], item: checkPeer, description: 'Other replicas of the same service, as id=host:port (gRPC)' }),
   shutdownGraceMs: integerField({ default: 10_000, min: 0, max: 600_000, description: 'How long running requests may finish on shutdown' }),
   log: {
     level: enumField({ default: 'info', choices: ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], description: 'Log level' }),
+  },
+  raft: {
+    tickIntervalMs: integerField({ default: 25, min: 1, max: 1000, description: 'Raft tick: election and heartbeat timeouts count these' }),
+    electionTimeoutTicks: integerField({ default: 6, min: 3, max: 1000, description: 'Election timeout in ticks (randomised between 1x and 2x)' }),
+    heartbeatIntervalTicks: integerField({ default: 1, min: 1, max: 100, description: 'Leader heartbeat interval in ticks; below the election timeout' }),
+    proposalTimeoutMs: integerField({ default: 5000, min: 10, max: 600_000, description: 'A write not applied within this time fails with an unknown outcome' }),
+    pendingProposalCountMax: integerField({ default: 10_000, min: 1, max: 1_000_000, description: 'Writes waiting for commit before new ones are refused' }),
+    snapshotEntryCount: integerField({ default: 10_000, min: 10, max: 100_000_000, description: 'Applied entries between snapshots (log compaction)' }),
+    walSegmentSizeBytes: integerField({ default: 64 * 1024 * 1024, min: 64 * 1024, max: 1024 * 1024 * 1024, description: 'WAL segment size' }),
   },
   grpc: {
     messageBytesMax: integerField({ default: 16 * 1024 * 1024, min: 1024, max: 256 * 1024 * 1024, description: 'Largest gRPC message accepted or sent' }),

@@ -1,12 +1,19 @@
 import { Module } from '@nestjs/common';
-import { HealthController, MetricsController, NotImplementedController, NotImplementedHealth, ServiceHealth } from '@objectbox/platform-nest';
+import { GrpcServiceRegistrations, HealthController, MetricsController, NotImplementedController, ServiceHealth } from '@objectbox/platform-nest';
+import { RegistryHealth } from './registry-health.js';
+import { RegistryService } from './registry.service.js';
 
 /**
- * The cluster-manager service. Not built yet: the process hosts its shell (health, metrics, gRPC health),
- * reports "not implemented yet" as its readiness and answers every other HTTP path with 501.
+ * The control-plane cluster manager. Built so far: its replicated registry (a Raft group with a
+ * linearizable key-value API over gRPC, `objectbox.kv.v1.KvService`). Membership, the service
+ * registry proper and placement are not built yet; other HTTP paths answer 501.
  */
 @Module({
   controllers: [HealthController, MetricsController, NotImplementedController],
-  providers: [{ provide: ServiceHealth, useFactory: () => new NotImplementedHealth('cluster-manager', 'cluster membership and placement') }],
+  providers: [
+    RegistryService,
+    { provide: GrpcServiceRegistrations, useExisting: RegistryService },
+    { provide: ServiceHealth, useFactory: (registry: RegistryService) => new RegistryHealth(registry), inject: [RegistryService] },
+  ],
 })
 export class ClusterManagerModule {}

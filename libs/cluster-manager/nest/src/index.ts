@@ -1,1 +1,4 @@
 export * from './cluster-manager.module.js';
+export * from './kv-grpc.js';
+export * from './registry-health.js';
+export * from './registry.service.js';

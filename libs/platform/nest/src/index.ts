@@ -1,6 +1,7 @@
 export * from './data-dir.js';
 export * from './errors.js';
 export * from './grpc-health.js';
+export * from './grpc-service-registrations.js';
 export * from './health.controller.js';
 export * from './http-status.js';
 export * from './json-error.filter.js';

@@ -12,6 +12,7 @@ import { health } from '@objectbox/proto';
 import { prepareDataDir } from './data-dir.js';
 import { DataDirError, ListenError, PortInUseError, StartupError } from './errors.js';
 import { grpcHealthService } from './grpc-health.js';
+import { GrpcServiceRegistrations } from './grpc-service-registrations.js';
 import { JsonErrorFilter } from './json-error.filter.js';
 import { NestPinoLogger } from './nest-pino-logger.js';
 import { PlatformContext } from './platform-context.js';
@@ -54,7 +55,16 @@ class ServiceRootModule {
   }
 }
 
-function formatAddress(host: string, port: number): string {
+function optionalProvider<T>(app: NestExpressApplication, token: abstract new (...args: never[]) => T): T | undefined {
+  try {
+    return app.get(token, { strict: false });
+  } catch {
+    return undefined;
+  }
+}
+
+/** `host:port`, bracketing IPv6 hosts. */
+export function formatAddress(host: string, port: number): string {
   return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
@@ -116,6 +126,7 @@ export async function startService(definition: ServiceDefinition, base: { config
     onInternalError: ({ method, error }) => logger.error({ err: error, method }, 'gRPC handler failed'),
   });
   grpc.addService(health.HealthService, grpcHealthService(serviceHealth, context.version));
+  optionalProvider(app, GrpcServiceRegistrations)?.register(grpc);
   let httpPort: number;
   let grpcPort: number;
   try {
