@@ -1,0 +1,125 @@
+/**
+ * Goal (issue: "Real processes"): three replicas of a Raft group as separate OS processes on
+ * loopback, talking over the gRPC transport. Under a stream of writes, kill -9 the leader; a new
+ * leader must accept writes; restart the killed replica; every acknowledged write must then be
+ * present on all three replicas. Method: three `objectbox start cluster-manager` processes, a
+ * writer that follows NotLeader redirects, SIGKILL by PID, and local (stale_ok) reads per replica
+ * after the restarted one has caught up. The failover time is measured and printed, not asserted.
+ */
+import { strict as assert } from 'node:assert';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createGrpcClient, GrpcCallError, type GrpcClient } from '@objectbox/networking';
+import { kv } from '@objectbox/proto';
+import { cleanUp, freePort, startCli, tempDir, type TestProcess, waitFor } from './harness.js';
+
+after(cleanUp);
+
+interface Replica {
+  id: number;
+  grpcPort: number;
+  httpPort: number;
+  dataDir: string;
+  process: TestProcess | undefined;
+  client: GrpcClient<typeof kv.KvService.method>;
+}
+
+function startReplica(replica: Replica, replicas: readonly Replica[]): void {
+  const peers = replicas.filter((other) => other.id !== replica.id).map((other) => `${other.id}=127.0.0.1:${other.grpcPort}`).join(',');
+  replica.process = startCli(['start', 'cluster-manager', '--id', `${replica.id}`, '--peers', peers, '--grpc-port', `${replica.grpcPort}`, '--http-port', `${replica.httpPort}`, '--data-dir', replica.dataDir, '--log-level', 'warn']);
+}
+
+async function leaderOf(replicas: readonly Replica[]): Promise<Replica | undefined> {
+  for (const replica of replicas) {
+    if (replica.process === undefined) continue;
+    const status = await replica.client.status({}, { deadlineMs: 500 }).catch(() => undefined);
+    if (status?.role === 'leader') return replica;
+  }
+  return undefined;
+}
+
+test('kill -9 of the leader under writes loses no acknowledged write', async () => {
+  const dir = tempDir('raft');
+  const replicas: Replica[] = [];
+  for (const id of [1, 2, 3]) {
+    const grpcPort = await freePort();
+    replicas.push({
+      id,
+      grpcPort,
+      httpPort: await freePort(),
+      dataDir: join(dir, `replica-${id}`),
+      process: undefined,
+      client: createGrpcClient(kv.KvService, { address: `127.0.0.1:${grpcPort}`, deadlineMs: 2_000, messageBytesMax: 4 * 1024 * 1024, retry: { attemptCountMax: 1, backoffMsInitial: 10, backoffMsMax: 10 } }),
+    });
+  }
+  for (const replica of replicas) startReplica(replica, replicas);
+  try {
+    const firstLeader = await waitFor('a first leader', () => leaderOf(replicas), { deadlineMs: 30_000 });
+
+    const acknowledged = new Map<string, string>();
+    let writing = true;
+    let sequence = 0;
+    let lastAcknowledgedAtMs = 0;
+    const writer = (async () => {
+      let target: Replica | undefined = firstLeader;
+      while (writing) {
+        if (target === undefined || target.process === undefined) {
+          target = await leaderOf(replicas);
+          if (target === undefined) await sleep(10);
+          continue;
+        }
+        const key = `key-${++sequence}`;
+        const value = `value-${sequence}`;
+        try {
+          await target.client.put({ key, value: new TextEncoder().encode(value) });
+          acknowledged.set(key, value);
+          lastAcknowledgedAtMs = Date.now();
+        } catch (error) {
+          // NotLeader, unavailable, or an unknown outcome: not acknowledged; find the leader again.
+          if (!(error instanceof GrpcCallError)) throw error;
+          const leaderId = Number(error.remoteDetails['leader-id'] ?? 0);
+          target = replicas.find((replica) => replica.id === leaderId && replica.process !== undefined);
+        }
+      }
+    })();
+
+    await waitFor('writes before the kill', async () => (acknowledged.size >= 200 ? true : undefined), { deadlineMs: 30_000 });
+    const killedAtMs = Date.now();
+    const acknowledgedBeforeKill = acknowledged.size;
+    firstLeader.process?.child.kill('SIGKILL');
+    await firstLeader.process?.exited;
+    firstLeader.process = undefined;
+
+    const secondLeader = await waitFor('a new leader accepting writes', async () => {
+      const leader = await leaderOf(replicas);
+      return leader !== undefined && lastAcknowledgedAtMs > killedAtMs ? leader : undefined;
+    }, { deadlineMs: 30_000 });
+    const failoverMs = lastAcknowledgedAtMs - killedAtMs;
+    console.log(`# failover: replica ${secondLeader.id} accepted a write ${failoverMs} ms after replica ${firstLeader.id} was killed`);
+    assert.notEqual(secondLeader.id, firstLeader.id);
+
+    startReplica(firstLeader, replicas);
+    await waitFor('more writes after the restart', async () => (acknowledged.size >= acknowledgedBeforeKill + 200 ? true : undefined), { deadlineMs: 30_000 });
+    writing = false;
+    await writer;
+
+    const leader = await waitFor('a leader', () => leaderOf(replicas), { deadlineMs: 30_000 });
+    const commitIndex = (await leader.client.status({})).commitIndex;
+    for (const replica of replicas) {
+      await waitFor(`replica ${replica.id} to apply the commit index`, async () => {
+        const status = await replica.client.status({}, { deadlineMs: 500 }).catch(() => undefined);
+        return status !== undefined && status.appliedIndex >= commitIndex ? true : undefined;
+      }, { deadlineMs: 30_000 });
+      const missing: string[] = [];
+      for (const [key, value] of acknowledged) {
+        const got = await replica.client.get({ key, staleOk: true });
+        if (!got.found || new TextDecoder().decode(got.value) !== value) missing.push(key);
+      }
+      assert.deepEqual(missing, [], `replica ${replica.id} lacks acknowledged writes`);
+    }
+    console.log(`# ${acknowledged.size} acknowledged writes present on all 3 replicas`);
+  } finally {
+    for (const replica of replicas) replica.client.close();
+  }
+});
