@@ -31,7 +31,7 @@ export const depConstraints = [
 export const pureCoreFiles = ['libs/**/core/src/**/*.ts', 'libs/shared/util/src/**/*.ts'];
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'libs/proto/src/gen/**', '.nx/**', 'tmp/**'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', '**/src/gen/**', '.nx/**', 'tmp/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
