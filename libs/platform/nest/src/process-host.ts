@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig, type ObjectBoxConfig, objectboxConfigSchema } from '@objectbox/config';
 import { createLogger, startTelemetry } from '@objectbox/observability';
+import { isObjectBoxError } from '@objectbox/util';
 import { StartupError } from './errors.js';
 import { type RunningService, type ServiceDefinition, startServices, stopServices } from './service-host.js';
 import { objectboxVersion } from './version.js';
@@ -45,8 +46,9 @@ export async function runHost(options: HostOptions): Promise<void> {
 }
 
 /**
- * Prints an expected startup failure as one line and returns the exit status
- * (2 for bad configuration, 1 for other startup errors); anything else is a bug and is rethrown.
+ * Prints an expected startup failure as one line and returns the exit status (2 for bad
+ * configuration, 1 for other startup errors and typed errors such as a corrupt WAL); anything
+ * else is a bug and is rethrown.
  */
 export function exitStatusOfStartupFailure(error: unknown, write: (line: string) => void): number {
   if (error instanceof ConfigError) {
@@ -55,6 +57,12 @@ export function exitStatusOfStartupFailure(error: unknown, write: (line: string)
   }
   if (error instanceof StartupError) {
     write(`objectbox: ${error.message}`);
+    return 1;
+  }
+  if (isObjectBoxError(error)) {
+    // A typed condition found while starting (a corrupt WAL, a data dir of another cluster):
+    // say what it is and stop; restarting would find the same thing.
+    write(`objectbox: cannot start: ${error.message} (${error.code})`);
     return 1;
   }
   throw error;

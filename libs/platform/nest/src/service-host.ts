@@ -96,6 +96,8 @@ export function grpcTlsOf(config: ObjectBoxConfig): GrpcTlsOptions | undefined {
 }
 
 async function listenHttp(app: NestExpressApplication, host: string, port: number, service: string): Promise<number> {
+  // Module init hooks (opening storage, Raft groups) run here, outside the bind error mapping.
+  await app.init();
   try {
     await app.listen(port, host);
   } catch (error) {
