@@ -1,0 +1,81 @@
+/**
+ * Goal: the Raft transport's receiving side survives bad input: undecodable bytes, oversized
+ * batches, malformed messages, messages for unknown groups, from non-members or for another node.
+ * Each is refused or dropped (and logged), and valid messages in the same stream still arrive.
+ * Method: a real GrpcServer with the transport, driven by a raw grpc-js client.
+ */
+import { strict as assert } from 'node:assert';
+import { after, before, test } from 'node:test';
+import { create, toBinary } from '@bufbuild/protobuf';
+import { Client, credentials, Metadata, type ServiceError, status as GrpcStatus } from '@grpc/grpc-js';
+import type { Message } from '@objectbox/consensus-core';
+import { GrpcServer } from '@objectbox/networking';
+import { createLogger } from '@objectbox/observability';
+import { raft } from '@objectbox/proto';
+import { raftMessageToWire } from './raft-message-codec.js';
+import { RaftTransport } from './raft-transport.js';
+
+const logger = createLogger({ level: 'silent', processName: 'raft-transport-spec' });
+const transport = new RaftTransport({ clusterId: 'c1', messageBytesMax: 64 * 1024, snapshotChunkBytes: 1024, snapshotBytesMax: 1024 * 1024, queueMessageCountMax: 16, batchMessageCountMax: 8, reconnectBackoffMsMax: 100, logger });
+const server = new GrpcServer({ messageBytesMax: 64 * 1024 });
+const received: Message[] = [];
+let client: Client;
+
+before(async () => {
+  transport.registerGroup('g', { nodeId: 1, isKnownMember: (id) => id === 2, deliver: (message) => received.push(message), reportUnreachable: () => undefined, reportSnapshot: () => undefined });
+  server.addService(raft.RaftTransportService, transport.serviceImplementation());
+  const port = await server.listen('127.0.0.1', 0);
+  client = new Client(`127.0.0.1:${port}`, credentials.createInsecure());
+});
+after(async () => {
+  client.close();
+  transport.close();
+  await server.shutdown(100);
+});
+
+/** Sends raw frames on a Deliver stream and returns the response bytes or the error status. */
+function deliverRaw(frames: Buffer[]): Promise<{ response?: Buffer; error?: ServiceError }> {
+  return new Promise((resolve) => {
+    const stream = client.makeClientStreamRequest<Buffer, Buffer>('/objectbox.raft.v1.RaftTransportService/Deliver', (value) => value, (value) => value, new Metadata(), { deadline: Date.now() + 5_000 }, (error, response) =>
+      resolve(error ? { error } : { response: response as Buffer }),
+    );
+    for (const frame of frames) stream.write(frame);
+    stream.end();
+  });
+}
+
+function batch(options: { groupId?: string; clusterId?: string; messages: Message[] }): Buffer {
+  const request = create(raft.DeliverRequestSchema, { groupId: options.groupId ?? 'g', clusterId: options.clusterId ?? 'c1', messages: options.messages.map(raftMessageToWire) });
+  return Buffer.from(toBinary(raft.DeliverRequestSchema, request));
+}
+
+const heartbeat = (from: number, to: number): Message => ({ type: 'MsgHeartbeat', from: from as never, to: to as never, term: 1 as never, commit: 0 as never, context: undefined });
+
+test('valid messages arrive; non-members, other nodes and unknown groups are dropped', async () => {
+  received.length = 0;
+  const { response } = await deliverRaw([batch({ messages: [heartbeat(2, 1), heartbeat(3, 1), heartbeat(2, 5)] }), batch({ groupId: 'unknown', messages: [heartbeat(2, 1)] })]);
+  assert.ok(response);
+  assert.deepEqual(received.map((message) => [message.from, message.to]), [[2, 1]]);
+});
+
+test('a malformed message is dropped without ending the stream', async () => {
+  received.length = 0;
+  const badType = Buffer.from(toBinary(raft.DeliverRequestSchema, create(raft.DeliverRequestSchema, { groupId: 'g', clusterId: 'c1', messages: [create(raft.RaftMessageSchema, { type: 99 as raft.MessageType, from: 2, to: 1 })] })));
+  const badTerm = Buffer.from(toBinary(raft.DeliverRequestSchema, create(raft.DeliverRequestSchema, { groupId: 'g', clusterId: 'c1', messages: [create(raft.RaftMessageSchema, { type: raft.MessageType.HEARTBEAT, from: 2, to: 1, term: 2n ** 60n })] })));
+  const { response } = await deliverRaw([badType, badTerm, batch({ messages: [heartbeat(2, 1)] })]);
+  assert.ok(response);
+  assert.equal(received.length, 1);
+});
+
+test('undecodable bytes, oversized batches and another cluster end the call with an error status', async () => {
+  const garbage = await deliverRaw([Buffer.from([0xff, 0xff, 0xff, 0xff, 0x0f])]);
+  assert.ok(garbage.error !== undefined && garbage.error.code !== GrpcStatus.OK);
+  const oversized = await deliverRaw([Buffer.alloc(100 * 1024, 1)]);
+  assert.equal(oversized.error?.code, GrpcStatus.RESOURCE_EXHAUSTED);
+  const stranger = await deliverRaw([batch({ clusterId: 'c2', messages: [heartbeat(2, 1)] })]);
+  assert.equal(stranger.error?.code, GrpcStatus.PERMISSION_DENIED);
+  // The server still serves afterwards.
+  received.length = 0;
+  await deliverRaw([batch({ messages: [heartbeat(2, 1)] })]);
+  assert.equal(received.length, 1);
+});
