@@ -4,3 +4,5 @@ export * from './kv-model.js';
 export * from './linearizability-checker.js';
 export * from './linearizability-model.js';
 export * from './random.js';
+export * from './priority-queue.js';
+export * from './simulated-network.js';
