@@ -3,6 +3,7 @@ import {
   type ConfigState,
   type Entry,
   isConsensusError,
+  isDurableAcknowledgement,
   type LogIndex,
   type NodeId,
   RawNode,
@@ -19,7 +20,8 @@ import type { StateMachine } from './state-machine.js';
 
 /**
  * The Raft driver for one group on one replica: turns a timer into ticks, runs the core's Ready
- * loop in the order Raft requires (persist with fsync, then send, then apply, then advance), and
+ * loop in the order Raft requires (persist with fsync, then send acknowledgements, then apply,
+ * then advance), and
  * gives callers promises: `propose` resolves with the state machine's result only after the
  * command is committed and applied; `linearizableRead` resolves once the replica has applied
  * everything committed before the read began (ReadIndex, Raft thesis §6.4).
@@ -257,8 +259,14 @@ export class RaftGroup<Result> {
   }
 
   private async handleReady(ready: Ready): Promise<void> {
+    // Messages that promise nothing about this replica's disk (appends to followers, heartbeats,
+    // vote requests) leave before the fsync, so the leader's write and its followers' writes
+    // overlap (Raft thesis §10.2.1, etcd's README). Durable acknowledgements (accepted appends,
+    // granted votes) leave only after the state they acknowledge is on disk.
+    const addressOf = (id: number) => this.addresses.get(id);
+    this.options.transport.send(this.options.groupId, ready.messages.filter((message) => !isDurableAcknowledgement(message)), addressOf);
     await this.logStore.persist(ready);
-    this.options.transport.send(this.options.groupId, ready.messages, (id) => this.addresses.get(id));
+    this.options.transport.send(this.options.groupId, ready.messages.filter(isDurableAcknowledgement), addressOf);
     if (ready.snapshot !== undefined) {
       this.options.stateMachine.restore(ready.snapshot.data);
       this.appliedIndex = ready.snapshot.metadata.index;
