@@ -6,3 +6,4 @@ export * from './linearizability-model.js';
 export * from './random.js';
 export * from './priority-queue.js';
 export * from './simulated-network.js';
+export * from './simulated-disk.js';
