@@ -1,0 +1,162 @@
+/**
+ * raft-kv: linearizable puts of 256-byte values through a 3-replica ObjectBox Raft group and a
+ * 3-member etcd 3.4 cluster, both on loopback with fsync on, started by this run, loaded the same
+ * way (one gRPC channel to the leader, closed-loop workers, same keys and values), concurrency
+ * points interleaved between the two systems so that machine noise hits both alike.
+ */
+import { randomBytes } from 'node:crypto';
+import { type BenchResources } from './bench-processes.js';
+import { commandLine, formatNumber, formatRatio, machineNote, markdownTable, timestampUtc, writeDocSection } from './bench-report.js';
+import { createEtcdKvClient, startEtcdCluster } from './etcd-cluster.js';
+import { type ClosedLoopOperation, type ClosedLoopResult, runClosedLoop } from './load-closed-loop.js';
+import { startObjectBoxCluster } from './objectbox-cluster.js';
+import { ensurePeersInstalled, etcdPackage, versionOf } from './peer-install.js';
+
+export const raftKvSystems = ['objectbox', 'etcd'] as const;
+export type RaftKvSystem = (typeof raftKvSystems)[number];
+
+export interface RaftKvOptions {
+  readonly systems: readonly RaftKvSystem[];
+  readonly concurrencies: readonly number[];
+  readonly warmupMs: number;
+  readonly durationMs: number;
+  readonly valueBytes: number;
+  /** Keys per worker; worker w writes bench/w/(sequence mod keyCountPerWorker). */
+  readonly keyCountPerWorker: number;
+  readonly replicaCount: number;
+  readonly readyTimeoutMs: number;
+  readonly operationDeadlineMs: number;
+  readonly dataRoot: string;
+  readonly documentPath: string | null;
+  readonly resources: BenchResources;
+  readonly log: (line: string) => void;
+}
+
+const systemTitles: Record<RaftKvSystem, string> = { objectbox: 'ObjectBox', etcd: 'etcd' };
+
+export async function runRaftKvBench(options: RaftKvOptions): Promise<string> {
+  if (options.systems.includes('etcd')) ensurePeersInstalled([etcdPackage], options.log);
+  const note = machineNote(options.dataRoot);
+  const startedAt = timestampUtc();
+  const value = randomBytes(options.valueBytes);
+  const keyOf = (workerIndex: number, sequence: number) =>
+    `bench/${String(workerIndex).padStart(3, '0')}/${String(sequence % options.keyCountPerWorker).padStart(6, '0')}`;
+
+  const operations = new Map<RaftKvSystem, ClosedLoopOperation>();
+  const closers: (() => void)[] = [];
+  try {
+    if (options.systems.includes('objectbox')) {
+      options.log(`starting ${options.replicaCount} ObjectBox cluster-manager replicas`);
+      const cluster = await startObjectBoxCluster({
+        resources: options.resources,
+        replicaCount: options.replicaCount,
+        parentDirectory: options.dataRoot,
+        readyTimeoutMs: options.readyTimeoutMs,
+        operationDeadlineMs: options.operationDeadlineMs,
+      });
+      closers.push(() => cluster.close());
+      options.log(`ObjectBox leader: replica ${cluster.leader.id} (127.0.0.1:${cluster.leader.grpcPort})`);
+      const client = cluster.leader.client;
+      operations.set('objectbox', async (workerIndex, sequence) => {
+        await client.put({ key: keyOf(workerIndex, sequence), value });
+      });
+    }
+    if (options.systems.includes('etcd')) {
+      options.log(`starting ${options.replicaCount} etcd members (${versionOf('/usr/bin/etcd')})`);
+      const cluster = await startEtcdCluster({
+        resources: options.resources,
+        memberCount: options.replicaCount,
+        parentDirectory: options.dataRoot,
+        readyTimeoutMs: options.readyTimeoutMs,
+      });
+      options.log(`etcd leader: ${cluster.leader.name} (127.0.0.1:${cluster.leader.clientPort})`);
+      const client = createEtcdKvClient({ address: `127.0.0.1:${cluster.leader.clientPort}`, deadlineMs: options.operationDeadlineMs });
+      closers.push(() => client.close());
+      const encoder = new TextEncoder();
+      operations.set('etcd', async (workerIndex, sequence) => {
+        await client.put({ key: encoder.encode(keyOf(workerIndex, sequence)), value });
+      });
+    }
+
+    const results = new Map<RaftKvSystem, ClosedLoopResult[]>(options.systems.map((system) => [system, []]));
+    for (const [position, concurrency] of options.concurrencies.entries()) {
+      // Alternate which system goes first at each point, so drift in machine load is shared.
+      const order = position % 2 === 0 ? options.systems : [...options.systems].reverse();
+      for (const system of order) {
+        options.log(`${systemTitles[system]}: concurrency ${concurrency}, ${options.warmupMs} ms warm-up + ${options.durationMs} ms`);
+        const result = await runClosedLoop(
+          { concurrency, warmupMs: options.warmupMs, durationMs: options.durationMs, errorPauseMs: 10, errorCountMax: 1000 },
+          operations.get(system)!,
+        );
+        options.log(
+          `  ${formatNumber(result.operationsPerSecond)} puts/s, p50 ${formatNumber(result.latencyMsP50)} ms, p99 ${formatNumber(result.latencyMsP99)} ms` +
+            (result.errorCount > 0 ? `, ${result.errorCount} errors (first: ${result.errorFirst})` : ''),
+        );
+        results.get(system)!.push(result);
+      }
+    }
+    const report = renderRaftKvReport({ options, results, note, startedAt });
+    if (options.documentPath !== null) await writeDocSection({ documentPath: options.documentPath, name: 'raft-kv', content: report });
+    return report;
+  } finally {
+    for (const close of closers) close();
+  }
+}
+
+function renderRaftKvReport(input: {
+  options: RaftKvOptions;
+  results: Map<RaftKvSystem, ClosedLoopResult[]>;
+  note: string;
+  startedAt: string;
+}): string {
+  const { options, results } = input;
+  const systems = options.systems;
+  const headers = ['concurrency'];
+  for (const system of systems) headers.push(`${systemTitles[system]} puts/s`, `${systemTitles[system]} p50 ms`, `${systemTitles[system]} p99 ms`);
+  const both = systems.includes('objectbox') && systems.includes('etcd');
+  if (both) headers.push('puts/s ObjectBox ÷ etcd', 'p99 ObjectBox ÷ etcd');
+  const anyErrors = systems.some((system) => results.get(system)!.some((result) => result.errorCount > 0));
+  if (anyErrors) headers.push('errors');
+  const rows = options.concurrencies.map((concurrency, position) => {
+    const row = [String(concurrency)];
+    for (const system of systems) {
+      const result = results.get(system)![position]!;
+      row.push(formatNumber(result.operationsPerSecond), formatNumber(result.latencyMsP50), formatNumber(result.latencyMsP99));
+    }
+    if (both) {
+      const objectbox = results.get('objectbox')![position]!;
+      const etcd = results.get('etcd')![position]!;
+      row.push(formatRatio(objectbox.operationsPerSecond / etcd.operationsPerSecond), formatRatio(objectbox.latencyMsP99 / etcd.latencyMsP99));
+    }
+    if (anyErrors) row.push(systems.map((system) => `${systemTitles[system]} ${results.get(system)![position]!.errorCount}`).join(', '));
+    return row;
+  });
+  const lines = [
+    '## Linearizable puts: ObjectBox Raft group vs etcd 3.4',
+    '',
+    `${options.replicaCount} replicas each, separate processes on loopback, fsync on; ${options.valueBytes}-byte values, keys ` +
+      `\`bench/<worker>/<sequence mod ${options.keyCountPerWorker}>\`; closed loop (each worker one put at a time) against the leader over one ` +
+      `gRPC channel (grpc-js, same client code for both); ${options.warmupMs / 1000} s warm-up then ${options.durationMs / 1000} s per point; ` +
+      'the load generator shares the machine with the replicas. Latency is per put, client side.',
+    '',
+    `- run: ${input.startedAt}`,
+    `- machine: ${input.note}`,
+    `- peer: ${systems.includes('etcd') ? versionOf('/usr/bin/etcd') : 'not run'} (Debian etcd-server)`,
+    `- command: \`${commandLine()}\``,
+    '',
+    markdownTable(headers, rows),
+  ];
+  if (both && options.concurrencies.includes(64)) {
+    const position = options.concurrencies.indexOf(64);
+    const objectbox = results.get('objectbox')![position]!;
+    const etcd = results.get('etcd')![position]!;
+    const throughputRatio = objectbox.operationsPerSecond / etcd.operationsPerSecond;
+    const met = throughputRatio >= 5 && objectbox.latencyMsP99 <= etcd.latencyMsP99;
+    lines.push(
+      '',
+      `Target at concurrency 64 (≥ 5× etcd's puts/s with p99 no worse than etcd's): **${met ? 'met' : 'not met'}** ` +
+        `(${formatRatio(throughputRatio)} the puts/s; p99 ${formatNumber(objectbox.latencyMsP99)} ms vs ${formatNumber(etcd.latencyMsP99)} ms).`,
+    );
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,183 @@
+/**
+ * ObjectBox benchmarks against real peers on the same machine, in the same run. Subcommands:
+ * raft-kv (ObjectBox Raft group vs etcd), wal (group commit vs fio), wal-recovery (1 GiB log).
+ * Every process started is stopped by PID and every temporary directory removed, also on failure
+ * or Ctrl+C. Results are printed as markdown and written to docs/benchmarks.md.
+ */
+import { tmpdir } from 'node:os';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { BenchResources } from './bench-processes.js';
+import { benchmarksDocDefault } from './bench-report.js';
+import { choiceListFlag, FlagError, positiveIntegerFlag, positiveIntegerListFlag, positiveNumberFlag } from './bench-flags.js';
+import { raftKvSystems, runRaftKvBench } from './bench-raft-kv.js';
+import { runWalBench } from './bench-wal.js';
+import { runWalRecoveryBench } from './bench-wal-recovery.js';
+
+const usage = `usage: node tools/bench/dist/main.js <command> [flags]
+
+commands:
+  raft-kv        linearizable 256-byte puts: 3-replica ObjectBox group vs 3-member etcd 3.4
+                 (installs etcd-server from Debian when missing; starts and stops both clusters)
+  wal            Wal group commit (256-byte appends) vs fio's fsync rate on the same disk
+  wal-recovery   write a ~1 GiB WAL, then time Wal.open + reading every record
+
+common flags:
+  --data-root DIR      parent of the temporary data directories (default: the OS temp dir)
+  --docs FILE          markdown file whose section this run rewrites (default: docs/benchmarks.md)
+  --no-docs            print only, do not touch the docs
+  -h, --help           this text
+
+raft-kv flags:
+  --concurrency LIST   closed-loop worker counts (default 1,16,64)
+  --duration-s N       measured seconds per point (default 10)
+  --warmup-s N         warm-up seconds per point (default 2)
+  --systems LIST       objectbox,etcd (default both)
+  --value-bytes N      value size (default 256)
+  --ready-timeout-s N  how long a cluster may take to elect a leader (default 60)
+
+wal flags:
+  --concurrency LIST   (default 1,16,64)    --duration-s N (default 10)   --warmup-s N (default 2)
+  --record-bytes N     record payload size (default 256)
+  --fio-size-mib N     fio's file size (default 64)
+
+wal-recovery flags:
+  --size-gib N         payload to write (default 1)
+  --record-bytes N     record payload size (default 4096)
+  --segment-size-mib N (default 64)
+  --no-drop-caches     skip the cold-cache measurement (it needs root to drop the page cache)
+`;
+
+const commonOptions = {
+  'data-root': { type: 'string' },
+  docs: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+function log(line: string): void {
+  process.stderr.write(`[bench] ${line}\n`);
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(usage);
+    return command === undefined ? 2 : 0;
+  }
+  const resources = new BenchResources({ stopGracePeriodMs: 10_000 });
+  const onSignal = (signal: NodeJS.Signals) => {
+    log(`${signal}: stopping what this run started`);
+    void resources.release().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    const report = await runCommand(command, rest, resources);
+    if (report !== null) process.stdout.write(`${report}\n`);
+    return 0;
+  } finally {
+    await resources.release();
+  }
+}
+
+async function runCommand(command: string, argsGiven: readonly string[], resources: BenchResources): Promise<string | null> {
+  // `--no-docs` is taken out before parseArgs, whose allowNegative covers boolean options only.
+  const noDocs = argsGiven.includes('--no-docs');
+  const args = argsGiven.filter((arg) => arg !== '--no-docs');
+  const documentPathOf = (docs: string | undefined): string | null => (noDocs ? null : docs === undefined ? benchmarksDocDefault : resolve(docs));
+  switch (command) {
+    case 'raft-kv': {
+      const { values } = parseArgs({
+        args: [...args],
+        allowNegative: true,
+        options: {
+          ...commonOptions,
+          concurrency: { type: 'string', default: '1,16,64' },
+          'duration-s': { type: 'string', default: '10' },
+          'warmup-s': { type: 'string', default: '2' },
+          systems: { type: 'string', default: raftKvSystems.join(',') },
+          'value-bytes': { type: 'string', default: '256' },
+          'ready-timeout-s': { type: 'string', default: '60' },
+        },
+      });
+      if (values.help === true) return usage;
+      return runRaftKvBench({
+        systems: choiceListFlag('systems', values.systems, raftKvSystems),
+        concurrencies: positiveIntegerListFlag('concurrency', values.concurrency),
+        warmupMs: positiveNumberFlag('warmup-s', values['warmup-s']) * 1000,
+        durationMs: positiveNumberFlag('duration-s', values['duration-s']) * 1000,
+        valueBytes: positiveIntegerFlag('value-bytes', values['value-bytes']),
+        keyCountPerWorker: 1024,
+        replicaCount: 3,
+        readyTimeoutMs: positiveNumberFlag('ready-timeout-s', values['ready-timeout-s']) * 1000,
+        operationDeadlineMs: 10_000,
+        dataRoot: resolve(values['data-root'] ?? tmpdir()),
+        documentPath: documentPathOf(values.docs),
+        resources,
+        log,
+      });
+    }
+    case 'wal': {
+      const { values } = parseArgs({
+        args: [...args],
+        allowNegative: true,
+        options: {
+          ...commonOptions,
+          concurrency: { type: 'string', default: '1,16,64' },
+          'duration-s': { type: 'string', default: '10' },
+          'warmup-s': { type: 'string', default: '2' },
+          'record-bytes': { type: 'string', default: '256' },
+          'fio-size-mib': { type: 'string', default: '64' },
+        },
+      });
+      if (values.help === true) return usage;
+      return runWalBench({
+        concurrencies: positiveIntegerListFlag('concurrency', values.concurrency),
+        warmupMs: positiveNumberFlag('warmup-s', values['warmup-s']) * 1000,
+        durationMs: positiveNumberFlag('duration-s', values['duration-s']) * 1000,
+        recordBytes: positiveIntegerFlag('record-bytes', values['record-bytes']),
+        fioSizeMiB: positiveIntegerFlag('fio-size-mib', values['fio-size-mib']),
+        dataRoot: resolve(values['data-root'] ?? tmpdir()),
+        documentPath: documentPathOf(values.docs),
+        resources,
+        log,
+      });
+    }
+    case 'wal-recovery': {
+      const { values } = parseArgs({
+        args: [...args],
+        allowNegative: true,
+        options: {
+          ...commonOptions,
+          'size-gib': { type: 'string', default: '1' },
+          'record-bytes': { type: 'string', default: '4096' },
+          'segment-size-mib': { type: 'string', default: '64' },
+          'drop-caches': { type: 'boolean', default: true },
+        },
+      });
+      if (values.help === true) return usage;
+      return runWalRecoveryBench({
+        sizeBytes: Math.round(positiveNumberFlag('size-gib', values['size-gib']) * 1024 ** 3),
+        recordBytes: positiveIntegerFlag('record-bytes', values['record-bytes']),
+        segmentSizeBytes: positiveIntegerFlag('segment-size-mib', values['segment-size-mib']) * 1024 * 1024,
+        recordCountPerAppend: 256,
+        appendConcurrency: 4,
+        dropCaches: values['drop-caches'],
+        dataRoot: resolve(values['data-root'] ?? tmpdir()),
+        documentPath: documentPathOf(values.docs),
+        resources,
+        log,
+      });
+    }
+    default:
+      throw new FlagError(`unknown command "${command}" (try --help)`);
+  }
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  const isUsageError = error instanceof FlagError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'));
+  log(`${isUsageError ? 'usage error' : 'failed'}: ${error instanceof Error ? (isUsageError ? error.message : (error.stack ?? error.message)) : String(error)}`);
+  process.exitCode = isUsageError ? 2 : 1;
+}
