@@ -76,6 +76,22 @@ function contextOf(call: { metadata: Metadata; getPeer(): string; on(event: 'can
   return { signal: controller.signal, metadata: call.metadata, peer: call.getPeer(), method };
 }
 
+/** Streams a handler's responses with backpressure, then ends the call or fails it with a status. */
+async function writeResponses(
+  serverCall: { write(message: unknown): boolean; once(event: 'drain', listener: () => void): unknown; end(): void; emit(event: 'error', error: ServerErrorResponse): boolean },
+  responses: AsyncIterable<unknown>,
+  fail: (error: unknown) => ServerErrorResponse,
+): Promise<void> {
+  try {
+    for await (const response of responses) {
+      if (!serverCall.write(response)) await new Promise((resolve) => serverCall.once('drain', resolve));
+    }
+    serverCall.end();
+  } catch (error) {
+    serverCall.emit('error', fail(error));
+  }
+}
+
 function handlerOf(method: DescMethod, implementation: (...args: never[]) => unknown, onError?: GrpcServerErrorLogger): UntypedHandleCall {
   const path = grpcPathOf(method);
   const fail = (error: unknown): ServerErrorResponse => toServerError(error, path, onError);
@@ -90,16 +106,7 @@ function handlerOf(method: DescMethod, implementation: (...args: never[]) => unk
       }) satisfies handleUnaryCall<unknown, unknown>;
     case 'server_streaming':
       return ((serverCall) => {
-        void (async () => {
-          try {
-            for await (const response of call(serverCall.request, contextOf(serverCall, path)) as AsyncIterable<unknown>) {
-              if (!serverCall.write(response)) await new Promise((resolve) => serverCall.once('drain', resolve));
-            }
-            serverCall.end();
-          } catch (error) {
-            serverCall.emit('error', fail(error));
-          }
-        })();
+        void writeResponses(serverCall, call(serverCall.request, contextOf(serverCall, path)) as AsyncIterable<unknown>, fail);
       }) satisfies handleServerStreamingCall<unknown, unknown>;
     case 'client_streaming':
       return ((serverCall, callback) => {
@@ -110,16 +117,7 @@ function handlerOf(method: DescMethod, implementation: (...args: never[]) => unk
       }) satisfies handleClientStreamingCall<unknown, unknown>;
     case 'bidi_streaming':
       return ((serverCall) => {
-        void (async () => {
-          try {
-            for await (const response of call(serverCall, contextOf(serverCall, path)) as AsyncIterable<unknown>) {
-              if (!serverCall.write(response)) await new Promise((resolve) => serverCall.once('drain', resolve));
-            }
-            serverCall.end();
-          } catch (error) {
-            serverCall.emit('error', fail(error));
-          }
-        })();
+        void writeResponses(serverCall, call(serverCall, contextOf(serverCall, path)) as AsyncIterable<unknown>, fail);
       }) satisfies handleBidiStreamingCall<unknown, unknown>;
   }
 }
