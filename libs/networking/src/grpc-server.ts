@@ -84,7 +84,7 @@ async function writeResponses(
 ): Promise<void> {
   try {
     for await (const response of responses) {
-      if (!serverCall.write(response)) await new Promise((resolve) => serverCall.once('drain', resolve));
+      if (!serverCall.write(response)) await new Promise<void>((resolve) => serverCall.once('drain', () => resolve()));
     }
     serverCall.end();
   } catch (error) {
