@@ -70,9 +70,13 @@ export function toServerError(error: unknown, method: string, onInternalError?: 
   return Object.assign(new Error('internal error'), { code: GrpcStatus.INTERNAL, details: 'internal error', metadata });
 }
 
+// One shared reason: abort() without one builds a DOMException per call, and grpc-js reports
+// 'cancelled' on many calls.
+const callCancelled = new Error('the gRPC call was cancelled or its deadline passed');
+
 function contextOf(call: { metadata: Metadata; getPeer(): string; on(event: 'cancelled', listener: () => void): unknown }, method: string): GrpcCallContext {
   const controller = new AbortController();
-  call.on('cancelled', () => controller.abort());
+  call.on('cancelled', () => controller.abort(callCancelled));
   return { signal: controller.signal, metadata: call.metadata, peer: call.getPeer(), method };
 }
 
