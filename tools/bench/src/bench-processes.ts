@@ -3,7 +3,8 @@
  * temporary directories, plus free loopback ports and polling with a deadline. One
  * {@link BenchResources} per run; `release()` in a finally block stops and removes everything.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -139,4 +140,30 @@ export async function httpGetStatus(url: string, timeoutMs: number): Promise<num
   } catch {
     return undefined;
   }
+}
+
+/** Clock ticks per second of /proc/<pid>/stat times (USER_HZ); 100 on Linux unless getconf says otherwise. */
+let clockTicksPerSecond: number | undefined;
+
+function clockTicksPerSecondOf(): number {
+  if (clockTicksPerSecond === undefined) {
+    const output = spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout?.trim();
+    const parsed = Number(output);
+    clockTicksPerSecond = Number.isInteger(parsed) && parsed > 0 ? parsed : 100;
+  }
+  return clockTicksPerSecond;
+}
+
+/** User plus system CPU time of process `pid` so far, in ms (from /proc/<pid>/stat); 0 when it is gone. */
+export function processCpuMs(pid: number): number {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return 0;
+  }
+  // Fields after the command name (which may contain spaces) start at field 3; utime and stime are 14 and 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return (ticks / clockTicksPerSecondOf()) * 1000;
 }

@@ -5,7 +5,9 @@
  * points interleaved between the two systems so that machine noise hits both alike.
  */
 import { randomBytes } from 'node:crypto';
-import { type BenchResources } from './bench-processes.js';
+import { cpus } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type BenchResources, processCpuMs } from './bench-processes.js';
 import { commandLine, formatNumber, formatRatio, machineNote, markdownTable, timestampUtc, writeDocSection } from './bench-report.js';
 import { createEtcdKvClient, startEtcdCluster } from './etcd-cluster.js';
 import { type ClosedLoopOperation, type ClosedLoopResult, runClosedLoop } from './load-closed-loop.js';
@@ -32,6 +34,9 @@ export interface RaftKvOptions {
   readonly log: (line: string) => void;
 }
 
+/** How long both clusters sit unloaded while their idle CPU is measured. */
+const idleMeasureMs = 3000;
+
 const systemTitles: Record<RaftKvSystem, string> = { objectbox: 'ObjectBox', etcd: 'etcd' };
 
 export async function runRaftKvBench(options: RaftKvOptions): Promise<string> {
@@ -43,6 +48,7 @@ export async function runRaftKvBench(options: RaftKvOptions): Promise<string> {
     `bench/${String(workerIndex).padStart(3, '0')}/${String(sequence % options.keyCountPerWorker).padStart(6, '0')}`;
 
   const operations = new Map<RaftKvSystem, ClosedLoopOperation>();
+  const pids = new Map<RaftKvSystem, number[]>();
   const closers: (() => void)[] = [];
   try {
     if (options.systems.includes('objectbox')) {
@@ -56,6 +62,7 @@ export async function runRaftKvBench(options: RaftKvOptions): Promise<string> {
       });
       closers.push(() => cluster.close());
       options.log(`ObjectBox leader: replica ${cluster.leader.id} (127.0.0.1:${cluster.leader.grpcPort})`);
+      pids.set('objectbox', cluster.replicas.map((replica) => replica.process.pid));
       const client = cluster.leader.client;
       operations.set('objectbox', async (workerIndex, sequence) => {
         await client.put({ key: keyOf(workerIndex, sequence), value });
@@ -70,6 +77,7 @@ export async function runRaftKvBench(options: RaftKvOptions): Promise<string> {
         readyTimeoutMs: options.readyTimeoutMs,
       });
       options.log(`etcd leader: ${cluster.leader.name} (127.0.0.1:${cluster.leader.clientPort})`);
+      pids.set('etcd', cluster.members.map((member) => member.process.pid));
       const client = createEtcdKvClient({ address: `127.0.0.1:${cluster.leader.clientPort}`, deadlineMs: options.operationDeadlineMs });
       closers.push(() => client.close());
       const encoder = new TextEncoder();
@@ -78,24 +86,41 @@ export async function runRaftKvBench(options: RaftKvOptions): Promise<string> {
       });
     }
 
-    const results = new Map<RaftKvSystem, ClosedLoopResult[]>(options.systems.map((system) => [system, []]));
+    // Both clusters idle together: what each costs with no load (ticks, heartbeats, timers).
+    const idleCpuMsBefore = new Map(options.systems.map((system) => [system, sumCpuMs(pids.get(system)!)]));
+    await sleep(idleMeasureMs);
+    const idleCpuCores = new Map(options.systems.map((system) => [system, (sumCpuMs(pids.get(system)!) - idleCpuMsBefore.get(system)!) / idleMeasureMs]));
+    options.log(`idle CPU over ${idleMeasureMs} ms: ${options.systems.map((system) => `${systemTitles[system]} ${idleCpuCores.get(system)!.toFixed(3)} cores`).join(', ')}`);
+
+    const results = new Map<RaftKvSystem, RaftKvPoint[]>(options.systems.map((system) => [system, []]));
     for (const [position, concurrency] of options.concurrencies.entries()) {
       // Alternate which system goes first at each point, so drift in machine load is shared.
       const order = position % 2 === 0 ? options.systems : [...options.systems].reverse();
       for (const system of order) {
         options.log(`${systemTitles[system]}: concurrency ${concurrency}, ${options.warmupMs} ms warm-up + ${options.durationMs} ms`);
-        const result = await runClosedLoop(
+        const serverCpuMsBefore = sumCpuMs(pids.get(system)!);
+        const clientCpuBefore = process.cpuUsage();
+        const pointStartNs = process.hrtime.bigint();
+        const loop = await runClosedLoop(
           { concurrency, warmupMs: options.warmupMs, durationMs: options.durationMs, errorPauseMs: 10, errorCountMax: 1000 },
           operations.get(system)!,
         );
+        const pointMs = Number(process.hrtime.bigint() - pointStartNs) / 1e6;
+        const clientCpu = process.cpuUsage(clientCpuBefore);
+        const result: RaftKvPoint = {
+          ...loop,
+          serverCpuCores: (sumCpuMs(pids.get(system)!) - serverCpuMsBefore) / pointMs,
+          clientCpuCores: (clientCpu.user + clientCpu.system) / 1000 / pointMs,
+        };
         options.log(
-          `  ${formatNumber(result.operationsPerSecond)} puts/s, p50 ${formatNumber(result.latencyMsP50)} ms, p99 ${formatNumber(result.latencyMsP99)} ms` +
+          `  ${formatNumber(result.operationsPerSecond)} puts/s, p50 ${formatNumber(result.latencyMsP50)} ms, p99 ${formatNumber(result.latencyMsP99)} ms, ` +
+            `CPU cores: servers ${result.serverCpuCores.toFixed(2)}, load generator ${result.clientCpuCores.toFixed(2)}` +
             (result.errorCount > 0 ? `, ${result.errorCount} errors (first: ${result.errorFirst})` : ''),
         );
         results.get(system)!.push(result);
       }
     }
-    const report = renderRaftKvReport({ options, results, note, startedAt });
+    const report = renderRaftKvReport({ options, results, idleCpuCores, note, startedAt });
     if (options.documentPath !== null) await writeDocSection({ documentPath: options.documentPath, name: 'raft-kv', content: report });
     return report;
   } finally {
@@ -103,9 +128,22 @@ export async function runRaftKvBench(options: RaftKvOptions): Promise<string> {
   }
 }
 
+/** One load point plus the CPU spent during it (warm-up included), in cores (CPU ms per wall ms). */
+interface RaftKvPoint extends ClosedLoopResult {
+  /** Sum over the system's server processes. */
+  readonly serverCpuCores: number;
+  /** This process (gRPC client and load generator). */
+  readonly clientCpuCores: number;
+}
+
+function sumCpuMs(pids: readonly number[]): number {
+  return pids.reduce((sum, pid) => sum + processCpuMs(pid), 0);
+}
+
 function renderRaftKvReport(input: {
   options: RaftKvOptions;
-  results: Map<RaftKvSystem, ClosedLoopResult[]>;
+  results: Map<RaftKvSystem, RaftKvPoint[]>;
+  idleCpuCores: Map<RaftKvSystem, number>;
   note: string;
   startedAt: string;
 }): string {
@@ -146,6 +184,23 @@ function renderRaftKvReport(input: {
     '',
     markdownTable(headers, rows),
   ];
+  const cpuHeaders = ['concurrency'];
+  for (const system of systems) cpuHeaders.push(`${systemTitles[system]} servers, cores`, `${systemTitles[system]} server CPU ms/put`, 'load generator, cores');
+  const cpuRows = options.concurrencies.map((concurrency, position) => {
+    const row = [String(concurrency)];
+    for (const system of systems) {
+      const result = results.get(system)![position]!;
+      row.push(result.serverCpuCores.toFixed(2), formatNumber((result.serverCpuCores * 1000) / result.operationsPerSecond), result.clientCpuCores.toFixed(2));
+    }
+    return row;
+  });
+  lines.push(
+    '',
+    `CPU used during each point (warm-up included; cores = CPU ms per wall ms, summed over the 3 server processes; the machine has ${cpus().length}). ` +
+      `Idle, both clusters up and unloaded for ${idleMeasureMs / 1000} s: ${systems.map((system) => `${systemTitles[system]} ${input.idleCpuCores.get(system)!.toFixed(3)} cores`).join(', ')}.`,
+    '',
+    markdownTable(cpuHeaders, cpuRows),
+  );
   if (both && options.concurrencies.includes(64)) {
     const position = options.concurrencies.indexOf(64);
     const objectbox = results.get('objectbox')![position]!;
