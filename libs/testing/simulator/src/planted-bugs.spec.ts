@@ -38,7 +38,7 @@ test('reply-before-fsync is caught within 200 seeds', async () => {
   }
 });
 
-test('count-previous-term-entries is caught within 200 seeds', { todo: 'the figure-8 schedule is not reached within 1000 seeds yet' }, async () => {
-  const caught = await firstCatch('count-previous-term-entries', 3, 200);
+test('count-previous-term-entries is caught within 100 seeds', { todo: 'the figure-8 schedule was not reached in about 700 seeds tried (3 and 5 replicas); needs a targeted nemesis' }, async () => {
+  const caught = await firstCatch('count-previous-term-entries', 3, 100);
   assert.ok(caught !== undefined, 'not caught');
 });
