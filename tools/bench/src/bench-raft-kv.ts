@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { cpus } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type BenchResources, processCpuMs } from './bench-processes.js';
-import { commandLine, formatNumber, formatRatio, machineNote, markdownTable, timestampUtc, writeDocSection } from './bench-report.js';
+import { commandLine, formatNumber, objectboxRevision, formatRatio, machineNote, markdownTable, timestampUtc, writeDocSection } from './bench-report.js';
 import { createEtcdKvClient, startEtcdCluster } from './etcd-cluster.js';
 import { type ClosedLoopOperation, type ClosedLoopResult, runClosedLoop } from './load-closed-loop.js';
 import { startObjectBoxCluster } from './objectbox-cluster.js';
@@ -179,6 +179,7 @@ function renderRaftKvReport(input: {
     '',
     `- run: ${input.startedAt}`,
     `- machine: ${input.note}`,
+    `- ObjectBox: ${objectboxRevision()}`,
     `- peer: ${systems.includes('etcd') ? versionOf('/usr/bin/etcd') : 'not run'} (Debian etcd-server)`,
     `- command: \`${commandLine()}\``,
     '',

@@ -27,6 +27,14 @@ export function machineNote(dataDirectory: string): string {
   );
 }
 
+/** The ObjectBox revision measured: the commit, and whether tracked files differed from it. */
+export function objectboxRevision(): string {
+  const git = (args: readonly string[]) => spawnSync('git', args, { cwd: repositoryRoot, encoding: 'utf8', timeout: 10_000 }).stdout?.trim() ?? '';
+  const commit = git(['rev-parse', '--short', 'HEAD']) || 'unknown';
+  const dirty = git(['status', '--porcelain', '--untracked-files=no']) !== '';
+  return `commit ${commit}${dirty ? ' plus uncommitted changes in the working tree' : ''} (built dist/)`;
+}
+
 /** ISO date and time in UTC, minutes precision. */
 export function timestampUtc(): string {
   return `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`;

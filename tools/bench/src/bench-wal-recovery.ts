@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Wal } from '@objectbox/storage-runtime';
 import { type BenchResources } from './bench-processes.js';
-import { commandLine, formatNumber, formatRatio, machineNote, markdownTable, timestampUtc, writeDocSection } from './bench-report.js';
+import { commandLine, formatNumber, objectboxRevision, formatRatio, machineNote, markdownTable, timestampUtc, writeDocSection } from './bench-report.js';
 import { quietStorageLogger } from './bench-wal.js';
 
 export interface WalRecoveryOptions {
@@ -174,6 +174,7 @@ export async function runWalRecoveryBench(options: WalRecoveryOptions): Promise<
     '',
     `- run: ${startedAt}`,
     `- machine: ${note}`,
+    `- ObjectBox: ${objectboxRevision()}`,
     `- command: \`${commandLine()}\``,
     '',
     markdownTable(['page cache', 'open ms', 'replay ms', 'recovery ms', 'recovery MiB/s', 'raw read ms', 'recovery ÷ raw read'], rows),

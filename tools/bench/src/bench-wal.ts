@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { Wal, type StorageLogger } from '@objectbox/storage-runtime';
 import { type BenchResources } from './bench-processes.js';
-import { commandLine, formatNumber, formatRatio, machineNote, markdownTable, timestampUtc, writeDocSection } from './bench-report.js';
+import { commandLine, formatNumber, objectboxRevision, formatRatio, machineNote, markdownTable, timestampUtc, writeDocSection } from './bench-report.js';
 import { CountingFileSystem } from './counting-file-system.js';
 import { type ClosedLoopResult, runClosedLoop } from './load-closed-loop.js';
 import { ensurePeersInstalled, fioPackage, versionOf } from './peer-install.js';
@@ -135,6 +135,7 @@ export async function runWalBench(options: WalBenchOptions): Promise<string> {
     '',
     `- run: ${startedAt}`,
     `- machine: ${note}`,
+    `- ObjectBox: ${objectboxRevision()}`,
     `- peer: ${versionOf('/usr/bin/fio')}: ${formatNumber(fioBefore.fsyncsPerSecond)} fsyncs/s before (fsync p50 ${formatNumber(fioBefore.fsyncLatencyMsP50)} ms, ` +
       `p99 ${formatNumber(fioBefore.fsyncLatencyMsP99)} ms), ${formatNumber(fioAfter.fsyncsPerSecond)} after (p50 ${formatNumber(fioAfter.fsyncLatencyMsP50)} ms, ` +
       `p99 ${formatNumber(fioAfter.fsyncLatencyMsP99)} ms)`,
