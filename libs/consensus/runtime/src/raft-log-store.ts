@@ -85,8 +85,19 @@ export class RaftLogStore {
     entries.forEach((entry, position) => this.walIndexOfEntry.set(entry.index, walIndexes[position] as number));
   }
 
-  /** Makes the Ready's snapshot, entries and hard state durable, then updates the in-memory view. */
+  /**
+   * Makes the Ready's snapshot, entries and hard state durable, then updates the in-memory view.
+   * A Ready that only advances the commit index is written without waiting for its fsync: Raft
+   * keeps the commit index in volatile state (Raft paper figure 2), and a replica that restarts
+   * with an older one learns it again from the leader. The WAL keeps appends in order, and a
+   * failed write fails the next awaited append, which stops the replica.
+   */
   async persist(ready: Pick<Ready, 'snapshot' | 'entries' | 'hardState'>): Promise<void> {
+    if (ready.snapshot === undefined && ready.entries.length === 0 && ready.hardState !== undefined && this.changesOnlyCommit(ready.hardState)) {
+      this.storage.wal.append([{ type: raftWalRecordType.hardState, payload: encodeHardStateRecord(ready.hardState) }]).catch(() => undefined);
+      this.memory.setHardState(ready.hardState);
+      return;
+    }
     if (ready.snapshot !== undefined) await this.saveSnapshot(ready.snapshot);
     const records: WalAppendRecord[] = ready.entries.map((entry) => ({ type: raftWalRecordType.entry, payload: encodeEntryRecord(entry) }));
     if (ready.hardState !== undefined) records.push({ type: raftWalRecordType.hardState, payload: encodeHardStateRecord(ready.hardState) });
@@ -97,6 +108,11 @@ export class RaftLogStore {
     if (ready.snapshot !== undefined) this.memory.applySnapshot(ready.snapshot);
     if (ready.entries.length > 0) this.memory.append(ready.entries);
     if (ready.hardState !== undefined) this.memory.setHardState(ready.hardState);
+  }
+
+  private changesOnlyCommit(hardState: HardState): boolean {
+    const current = this.memory.initialState().hardState;
+    return hardState.term === current.term && hardState.vote === current.vote;
   }
 
   /**
