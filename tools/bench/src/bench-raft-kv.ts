@@ -43,6 +43,7 @@ export async function runRaftKvBench(options: RaftKvOptions): Promise<string> {
   if (options.systems.includes('etcd')) ensurePeersInstalled([etcdPackage], options.log);
   const note = machineNote(options.dataRoot);
   const startedAt = timestampUtc();
+  const revision = objectboxRevision();
   const value = randomBytes(options.valueBytes);
   const keyOf = (workerIndex: number, sequence: number) =>
     `bench/${String(workerIndex).padStart(3, '0')}/${String(sequence % options.keyCountPerWorker).padStart(6, '0')}`;
@@ -120,7 +121,7 @@ export async function runRaftKvBench(options: RaftKvOptions): Promise<string> {
         results.get(system)!.push(result);
       }
     }
-    const report = renderRaftKvReport({ options, results, idleCpuCores, note, startedAt });
+    const report = renderRaftKvReport({ options, results, idleCpuCores, note, revision, startedAt });
     if (options.documentPath !== null) await writeDocSection({ documentPath: options.documentPath, name: 'raft-kv', content: report });
     return report;
   } finally {
@@ -145,6 +146,7 @@ function renderRaftKvReport(input: {
   results: Map<RaftKvSystem, RaftKvPoint[]>;
   idleCpuCores: Map<RaftKvSystem, number>;
   note: string;
+  revision: string;
   startedAt: string;
 }): string {
   const { options, results } = input;
@@ -179,7 +181,7 @@ function renderRaftKvReport(input: {
     '',
     `- run: ${input.startedAt}`,
     `- machine: ${input.note}`,
-    `- ObjectBox: ${objectboxRevision()}`,
+    `- ObjectBox: ${input.revision}`,
     `- peer: ${systems.includes('etcd') ? versionOf('/usr/bin/etcd') : 'not run'} (Debian etcd-server)`,
     `- command: \`${commandLine()}\``,
     '',

@@ -119,6 +119,7 @@ function dropPageCache(): boolean {
 export async function runWalRecoveryBench(options: WalRecoveryOptions): Promise<string> {
   const note = machineNote(options.dataRoot);
   const startedAt = timestampUtc();
+  const revision = objectboxRevision();
   const directory = await options.resources.temporaryDirectory(options.dataRoot, 'wal-recovery');
   options.log(`writing ${formatNumber(options.sizeBytes / mebibyte)} MiB of ${options.recordBytes}-byte records`);
   const written = await writeLog(options, directory);
@@ -174,7 +175,7 @@ export async function runWalRecoveryBench(options: WalRecoveryOptions): Promise<
     '',
     `- run: ${startedAt}`,
     `- machine: ${note}`,
-    `- ObjectBox: ${objectboxRevision()}`,
+    `- ObjectBox: ${revision}`,
     `- command: \`${commandLine()}\``,
     '',
     markdownTable(['page cache', 'open ms', 'replay ms', 'recovery ms', 'recovery MiB/s', 'raw read ms', 'recovery ÷ raw read'], rows),

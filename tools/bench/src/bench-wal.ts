@@ -100,6 +100,7 @@ export async function runWalBench(options: WalBenchOptions): Promise<string> {
   ensurePeersInstalled([fioPackage], options.log);
   const note = machineNote(options.dataRoot);
   const startedAt = timestampUtc();
+  const revision = objectboxRevision();
   const fioRuntimeS = (options.warmupMs + options.durationMs) / 1000;
   const fioDirectory = await options.resources.temporaryDirectory(options.dataRoot, 'fio');
   options.log(`fio: 4 KiB writes, fsync after each, up to ${options.fioSizeMiB} MiB or ${fioRuntimeS} s`);
@@ -135,7 +136,7 @@ export async function runWalBench(options: WalBenchOptions): Promise<string> {
     '',
     `- run: ${startedAt}`,
     `- machine: ${note}`,
-    `- ObjectBox: ${objectboxRevision()}`,
+    `- ObjectBox: ${revision}`,
     `- peer: ${versionOf('/usr/bin/fio')}: ${formatNumber(fioBefore.fsyncsPerSecond)} fsyncs/s before (fsync p50 ${formatNumber(fioBefore.fsyncLatencyMsP50)} ms, ` +
       `p99 ${formatNumber(fioBefore.fsyncLatencyMsP99)} ms), ${formatNumber(fioAfter.fsyncsPerSecond)} after (p50 ${formatNumber(fioAfter.fsyncLatencyMsP50)} ms, ` +
       `p99 ${formatNumber(fioAfter.fsyncLatencyMsP99)} ms)`,
