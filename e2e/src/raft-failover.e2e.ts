@@ -119,6 +119,10 @@ test('kill -9 of the leader under writes loses no acknowledged write', async () 
       assert.deepEqual(missing, [], `replica ${replica.id} lacks acknowledged writes`);
     }
     console.log(`# ${acknowledged.size} acknowledged writes present on all 3 replicas`);
+    // A replica whose peers are alive still stops cleanly on SIGTERM: the peers' long-lived Raft
+    // streams must not hold the gRPC server's graceful shutdown (10 s grace) until it is forced.
+    const follower = replicas.find((replica) => replica.id !== leader.id) as Replica;
+    assert.deepEqual(await follower.process?.stop('SIGTERM', 5_000), { code: 0, signal: null });
   } finally {
     for (const replica of replicas) replica.client.close();
   }

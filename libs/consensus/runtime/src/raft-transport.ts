@@ -133,6 +133,11 @@ export class RaftTransport {
   /** Which (group, node id) each address serves, to report failures to the right group. */
   private readonly addressUsers = new Map<string, Set<string>>();
   private closed = false;
+  private markClosed: (value: 'closed') => void = () => undefined;
+  /** Resolves when {@link close} is called; ends the receiving side of every stream. */
+  private readonly closedSignal = new Promise<'closed'>((resolve) => {
+    this.markClosed = resolve;
+  });
 
   constructor(private readonly options: RaftTransportOptions) {
     assert(options.snapshotChunkBytes > 0 && options.snapshotChunkBytes < options.messageBytesMax, 'snapshotChunkBytes must be below messageBytesMax');
@@ -242,7 +247,13 @@ export class RaftTransport {
     return {
       deliver: async (requests) => {
         let delivered = 0;
-        for await (const request of requests) {
+        const iterator = requests[Symbol.asyncIterator]();
+        for (;;) {
+          // Peers keep this stream open for good: end it when this replica shuts down, so the gRPC
+          // server's graceful shutdown does not wait for streams that never end by themselves.
+          const next = await Promise.race([iterator.next(), this.closedSignal]);
+          if (next === 'closed' || next.done === true) break;
+          const request = next.value;
           const endpoint = this.endpointFor(request);
           if (endpoint === undefined) continue;
           for (const wire of request.messages) if (this.deliverChecked(request.groupId, endpoint, wire)) delivered++;
@@ -275,6 +286,7 @@ export class RaftTransport {
 
   close(): void {
     this.closed = true;
+    this.markClosed('closed');
     for (const sender of this.senders.values()) sender.close();
     this.senders.clear();
   }

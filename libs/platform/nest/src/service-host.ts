@@ -153,8 +153,11 @@ export async function startService(definition: ServiceDefinition, base: { config
     readiness: () => serviceHealth.readiness(),
     async stop() {
       (serviceHealth as Partial<{ markStopping(): void }>).markStopping?.();
-      await grpc.shutdown(config.shutdownGraceMs);
+      // Nest first: its shutdown hooks close Raft groups and transports, which ends the peers'
+      // long-lived streams; then gRPC drains what is left within the grace period.
       await app.close();
+      logger.debug('nest application closed');
+      await grpc.shutdown(config.shutdownGraceMs);
       logger.info('service stopped');
     },
   };
