@@ -10,7 +10,6 @@ import {
   type Term,
 } from '@objectbox/consensus-core';
 import type { Storage as ReplicaStorage, WalAppendRecord } from '@objectbox/storage-runtime';
-import { assert } from '@objectbox/util';
 import {
   decodeEntryRecord,
   decodeHardStateRecord,
@@ -23,6 +22,25 @@ import {
   raftWalRecordType,
 } from './raft-wal-codec.js';
 import { WalRecordDecodeError } from './raft-wal-errors.js';
+
+/** An entry read back from the WAL, with the WAL index of its record. */
+interface ReplayedEntry {
+  readonly entry: Entry;
+  readonly walIndex: number;
+}
+
+/**
+ * Adds a replayed entry to the log rebuilt so far, in place: it supersedes any entry at its index
+ * or later. The first entry may start anywhere (the WAL prefix before it was dropped after a
+ * snapshot).
+ */
+function replayEntry(entries: ReplayedEntry[], replayed: ReplayedEntry): void {
+  const first = entries[0]?.entry.index;
+  if (first !== undefined) entries.length = Math.max(0, Math.min(entries.length, replayed.entry.index - first));
+  const last = entries.at(-1)?.entry.index;
+  if (last !== undefined && replayed.entry.index !== last + 1) throw new WalRecordDecodeError(`WAL entry ${replayed.entry.index} does not follow entry ${last}`);
+  entries.push(replayed);
+}
 
 /**
  * A replica's durable Raft state: the WAL and snapshot store of libs/storage-runtime underneath,
@@ -47,6 +65,13 @@ export class RaftLogStore {
   /**
    * Rebuilds the Raft state from the latest valid snapshot and the WAL. `initialConfigState` is
    * the membership of a brand-new group (ignored once a snapshot exists).
+   *
+   * The hard state's commit index is raised to the snapshot's index when the WAL holds an older
+   * one: a snapshot holds only committed entries, and the snapshot file becomes durable before the
+   * WAL records that follow it (and the un-awaited commit-only appends of `persist` may be lost).
+   *
+   * @throws WalRecordDecodeError when the records do not form a log on top of the snapshot (a
+   *   newer snapshot the WAL continues from is missing), and the storage runtime's errors.
    */
   static async open(storage: ReplicaStorage, initialConfigState: ConfigState): Promise<RaftLogStore> {
     const loaded = await storage.snapshots.loadLatest();
@@ -54,35 +79,42 @@ export class RaftLogStore {
     const memory = new MemoryStorage({ configState: initialConfigState });
     if (snapshot !== undefined) memory.applySnapshot(snapshot);
     const store = new RaftLogStore(storage, memory, snapshot);
-    await store.replay(snapshot?.metadata.index ?? (0 as LogIndex));
+    await store.replay(snapshot?.metadata ?? { index: 0 as LogIndex, term: 0 as Term });
     return store;
   }
 
-  private async replay(snapshotIndex: LogIndex): Promise<void> {
+  /**
+   * Replays the WAL in order: an entry at an index already present supersedes it and everything
+   * after it (etcd wal.ReadAll); a `snapshotInstalled` mark supersedes every entry before it. Then
+   * keeps the entries after the snapshot. A snapshot newer than the last mark was saved just before
+   * a crash, before its mark: a received one replaced a log that did not hold its (index, term), so
+   * the old entries after it are dropped unless the log holds that entry (etcd raft `restore`).
+   */
+  private async replay(snapshot: { index: LogIndex; term: Term }): Promise<void> {
     let hardState: HardState = emptyHardState;
-    const entries: Entry[] = [];
-    const walIndexes: number[] = [];
+    let entries: ReplayedEntry[] = [];
+    let markIndex = 0;
     for await (const record of this.storage.wal.readRecords({ fromIndex: this.storage.wal.firstIndex })) {
       if (record.type === raftWalRecordType.hardState) hardState = decodeHardStateRecord(record.payload);
-      else if (record.type === raftWalRecordType.entry) {
-        const entry = decodeEntryRecord(record.payload);
-        if (entry.index <= snapshotIndex) continue;
-        // A rewritten index supersedes the old entry and everything after it (etcd wal.ReadAll).
-        const keep = entries.length === 0 ? 0 : Math.max(0, Math.min(entries.length, entry.index - (entries[0] as Entry).index));
-        entries.length = keep;
-        walIndexes.length = keep;
-        assert(entries.length === 0 || entry.index === (entries.at(-1) as Entry).index + 1, `WAL entries are not contiguous at ${entry.index}`);
-        entries.push(entry);
-        walIndexes.push(record.index);
-      } else if (record.type === raftWalRecordType.snapshotMark) decodeSnapshotMarkRecord(record.payload);
+      else if (record.type === raftWalRecordType.entry) replayEntry(entries, { entry: decodeEntryRecord(record.payload), walIndex: record.index });
+      else if (record.type === raftWalRecordType.snapshotMark) markIndex = decodeSnapshotMarkRecord(record.payload).index;
+      else if (record.type === raftWalRecordType.snapshotInstalled) {
+        markIndex = decodeSnapshotMarkRecord(record.payload).index;
+        entries = [];
+      }
     }
-    if (entries.length > 0 && (entries[0] as Entry).index !== snapshotIndex + 1) {
+    if (snapshot.index > markIndex && !entries.some(({ entry }) => entry.index === snapshot.index && entry.term === snapshot.term)) entries = [];
+    entries = entries.filter(({ entry }) => entry.index > snapshot.index);
+    if (entries.length > 0 && (entries[0] as ReplayedEntry).entry.index !== snapshot.index + 1) {
       // The WAL holds entries after a gap: only possible if the snapshot they followed was lost.
-      throw new WalRecordDecodeError(`WAL entries start at ${(entries[0] as Entry).index} but the snapshot ends at ${snapshotIndex}`);
+      throw new WalRecordDecodeError(`WAL entries start at ${(entries[0] as ReplayedEntry).entry.index} but the snapshot ends at ${snapshot.index}`);
     }
+    const lastIndex = entries.at(-1)?.entry.index ?? snapshot.index;
+    if (hardState.commit < snapshot.index) hardState = { ...hardState, commit: snapshot.index };
+    if (hardState.commit > lastIndex) throw new WalRecordDecodeError(`commit index ${hardState.commit} is beyond the last entry ${lastIndex}: a snapshot is missing`);
     this.memory.setHardState(hardState);
-    this.memory.append(entries);
-    entries.forEach((entry, position) => this.walIndexOfEntry.set(entry.index, walIndexes[position] as number));
+    this.memory.append(entries.map(({ entry }) => entry));
+    for (const { entry, walIndex } of entries) this.walIndexOfEntry.set(entry.index, walIndex);
   }
 
   /**
@@ -98,12 +130,15 @@ export class RaftLogStore {
       this.memory.setHardState(ready.hardState);
       return;
     }
-    if (ready.snapshot !== undefined) await this.saveSnapshot(ready.snapshot);
+    if (ready.snapshot !== undefined) await this.saveSnapshot(ready.snapshot, raftWalRecordType.snapshotInstalled);
     const records: WalAppendRecord[] = ready.entries.map((entry) => ({ type: raftWalRecordType.entry, payload: encodeEntryRecord(entry) }));
     if (ready.hardState !== undefined) records.push({ type: raftWalRecordType.hardState, payload: encodeHardStateRecord(ready.hardState) });
     if (records.length > 0) {
       const { firstIndex } = await this.storage.wal.append(records);
       ready.entries.forEach((entry, position) => this.walIndexOfEntry.set(entry.index, firstIndex + position));
+      // Entries after the last one written were superseded: their records need not be kept.
+      const lastWritten = ready.entries.at(-1)?.index;
+      if (lastWritten !== undefined) for (let index = lastWritten + 1; this.walIndexOfEntry.delete(index); index++);
     }
     if (ready.snapshot !== undefined) this.memory.applySnapshot(ready.snapshot);
     if (ready.entries.length > 0) this.memory.append(ready.entries);
@@ -121,16 +156,22 @@ export class RaftLogStore {
    */
   async compact(options: { index: LogIndex; configState: ConfigState; data: Uint8Array; entriesToKeep: number }): Promise<void> {
     const snapshot = this.memory.createSnapshot({ index: options.index, configState: options.configState, data: options.data });
-    await this.saveSnapshot(snapshot);
+    await this.saveSnapshot(snapshot, raftWalRecordType.snapshotMark);
     const compactIndex = Math.max(this.memory.firstIndex() - 1, options.index - options.entriesToKeep) as LogIndex;
     if (compactIndex >= this.memory.firstIndex()) this.memory.compact(compactIndex);
   }
 
-  private async saveSnapshot(snapshot: Snapshot): Promise<void> {
+  /**
+   * Saves `snapshot`, then appends its mark: `snapshotInstalled` for one received from the leader
+   * (it replaces the log), `snapshotMark` for a local compaction (the entries after it stay).
+   * Snapshot first: a mark without its snapshot would make replay drop entries nothing replaces.
+   */
+  private async saveSnapshot(snapshot: Snapshot, markType: typeof raftWalRecordType.snapshotMark | typeof raftWalRecordType.snapshotInstalled): Promise<void> {
     await this.storage.snapshots.save({ metadata: encodeSnapshotMetadata(snapshot.metadata), payload: snapshot.data });
+    if (markType === raftWalRecordType.snapshotInstalled) this.walIndexOfEntry.clear();
     // The mark plus a fresh hard state make every WAL record before them unnecessary for replay.
     const { firstIndex } = await this.storage.wal.append([
-      { type: raftWalRecordType.snapshotMark, payload: encodeSnapshotMarkRecord({ index: snapshot.metadata.index, term: snapshot.metadata.term as Term }) },
+      { type: markType, payload: encodeSnapshotMarkRecord({ index: snapshot.metadata.index, term: snapshot.metadata.term as Term }) },
       { type: raftWalRecordType.hardState, payload: encodeHardStateRecord({ ...this.memory.initialState().hardState, commit: Math.max(this.memory.initialState().hardState.commit, snapshot.metadata.index) as LogIndex }) },
     ]);
     let keepFrom = firstIndex;

@@ -14,6 +14,12 @@ export const raftWalRecordType = {
   hardState: 2,
   /** [index u64][term u64]: a snapshot covering the log up to index is durable. */
   snapshotMark: 3,
+  /**
+   * [index u64][term u64]: like `snapshotMark`, for a snapshot received from the leader, which
+   * replaced the whole log: every entry record before it is superseded (those after the snapshot
+   * index conflicted with the leader's log), so replay starts an empty log after the snapshot.
+   */
+  snapshotInstalled: 4,
 } as const;
 
 const entryHeaderBytes = 17;
