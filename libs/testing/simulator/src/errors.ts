@@ -1,7 +1,7 @@
 /**
  * Typed errors of the simulator (STYLE.md §5). A broken simulator invariant is an assertion
  * instead; these classes are what the simulator reports on purpose: a violated Raft or client
- * property, a durable Raft state that cannot be rebuilt, and the simulated death of a process.
+ * property and the simulated death of a process.
  */
 import { ObjectBoxError, type ErrorKind } from '@objectbox/util';
 
@@ -41,25 +41,6 @@ export class InvariantViolationError extends SimulatorError {
     readonly detail: string,
   ) {
     super(`${invariant} violated at tick ${tick}: ${detail}`);
-  }
-}
-
-/** Why the durable Raft state of a replica could not be rebuilt. */
-export type RaftStorageCorruptionReason = 'wal-gap' | 'record-invalid' | 'snapshot-metadata-invalid';
-
-/**
- * The WAL and snapshots of a replica do not form a consistent Raft state (a record that decodes
- * to nonsense, a log gap after a damaged snapshot was skipped). Like WalCorruptionError, the
- * replica must not start: it would have forgotten acknowledged entries or votes.
- */
-export class RaftStorageCorruptionError extends SimulatorError {
-  readonly code = 'RaftStorageCorruption';
-  readonly kind: ErrorKind = 'internal';
-  constructor(
-    readonly reason: RaftStorageCorruptionReason,
-    readonly detail: string,
-  ) {
-    super(`raft storage is corrupt: ${reason} (${detail})`);
   }
 }
 

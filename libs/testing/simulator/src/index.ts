@@ -1,11 +1,10 @@
 /**
- * @objectbox/simulator: deterministic simulation of Raft groups (see simulator.ts), the
- * RaftWalStorage adapter, and the pieces a test may reuse: simulated disk and network, the safety
- * checker and the key-value state machine. `npm run sim` is sim-cli.ts.
+ * @objectbox/simulator: deterministic simulation of Raft groups (see simulator.ts) on
+ * production's RaftLogStore, and the pieces a test may reuse: simulated disk and network, the
+ * safety checker and the key-value state machine. `npm run sim` is sim-cli.ts.
  */
 export * from './errors.js';
 export * from './kv-state-machine.js';
-export * from './raft-wal-storage.js';
 export * from './safety-checker.js';
 export * from './sim-network.js';
 export * from './simulated-file-system.js';

@@ -1,13 +1,16 @@
 /**
  * The deterministic simulator: N replicas of the real Raft core (`RawNode`) on the real storage
- * runtime (`Wal`, `SnapshotStore` through {@link RaftWalStorage}) over simulated disks, a
- * simulated network and a simulated clock, with a key-value state machine and clients, in one
- * thread. Modelled on tigerbeetle/tigerbeetle src/vopr.zig.
+ * runtime (`Wal`, `SnapshotStore`) through production's adapter, consensus-runtime's
+ * {@link RaftLogStore}, over simulated disks, a simulated network and a simulated clock, with a
+ * key-value state machine and clients, in one thread. Modelled on tigerbeetle/tigerbeetle
+ * src/vopr.zig.
  *
  * A run is a pure function of (seed, options): every random choice comes from forks of one
- * seeded `Random`, the storage runtime's promises settle on microtasks only (the simulated disk
- * does no real I/O) and each replica's persistence step is awaited to completion inside the
- * simulated step that started it, so no two replicas' I/O ever interleave.
+ * seeded `Random`, and the storage runtime's promises settle on microtasks only (the simulated
+ * disk does no real I/O), so the interleaving of microtasks is the same on every run. Each
+ * replica's awaited persistence step completes inside the simulated step that started it; the one
+ * write `RaftLogStore.persist` does not await (a Ready that only advances the commit index) may
+ * still be in flight when the step ends, and a crash may then lose it, as in production.
  *
  * Phases: a fault phase of `faultPhaseTicks` (crashes, crash points inside I/O, torn writes,
  * sector corruption, partitions, loss, duplication, reordering, membership changes), then
@@ -41,13 +44,13 @@ import {
   nodeId,
   type ConfigState,
 } from '@objectbox/consensus-core';
+import { RaftLogStore } from '@objectbox/consensus-runtime';
 import { isStorageError } from '@objectbox/storage-core';
-import type { StorageLogger } from '@objectbox/storage-runtime';
+import { openStorage, type Storage, type StorageLogger } from '@objectbox/storage-runtime';
 import { checkLinearizability, kvModel, Random, type KvInput, type KvOutput, type Operation } from '@objectbox/testing-core';
-import { assert } from '@objectbox/util';
+import { assert, isObjectBoxError } from '@objectbox/util';
 import { InvariantViolationError, isSimulatorError, type InvariantName } from './errors.js';
 import { decodeKvCommand, encodeKvCommand, KvStateMachine } from './kv-state-machine.js';
-import { RaftWalStorage } from './raft-wal-storage.js';
 import { SafetyChecker } from './safety-checker.js';
 import { SimNetwork, type Packet } from './sim-network.js';
 import { SimulatedFileSystem } from './simulated-file-system.js';
@@ -62,6 +65,8 @@ export interface SimulationStats {
   operationUnknownCount: number;
   crashCount: number;
   crashMidIoCount: number;
+  /** Crashes while the WAL append of a commit-only Ready was still in flight. */
+  crashUnsyncedCommitCount: number;
   restartCount: number;
   corruptionCount: number;
   /** Replicas that refused to start from a corrupted disk (checksums caught it). */
@@ -139,6 +144,10 @@ interface Scenario {
   readonly partitionTicksMax: number;
   readonly membershipProbability: number;
   readonly compactionEntryCountMin: number;
+  /** Entries a compaction keeps behind the snapshot (RaftLogStore.compact `entriesToKeep`). */
+  readonly entriesKeptAfterSnapshot: number;
+  /** Chance of a crash while the un-awaited WAL append of a commit-only Ready is in flight. */
+  readonly crashBeforeUnawaitedSyncProbability: number;
   /** Small limits split the log into one-entry MsgApps, which exposes commit-rule bugs. */
   readonly messageSizeBytesMax: number;
   readonly inflightMessageCountMax: number;
@@ -157,7 +166,10 @@ type Payload =
 interface ReplicaProcess {
   readonly nodeId: NodeId;
   readonly node: RawNode;
-  readonly storage: RaftWalStorage;
+  /** Production's adapter: the durable Raft state and the MemoryStorage the core reads. */
+  readonly logStore: RaftLogStore;
+  /** The WAL and snapshot store beneath `logStore`, to see whether a write is still in flight. */
+  readonly storage: Storage;
   readonly kv: KvStateMachine;
   /** Proposals awaiting their entry, by log index. */
   readonly pendingProposals: Map<number, { readonly term: number; readonly client: number; readonly requestId: number }>;
@@ -211,6 +223,7 @@ class Simulation {
     operationUnknownCount: 0,
     crashCount: 0,
     crashMidIoCount: 0,
+    crashUnsyncedCommitCount: 0,
     restartCount: 0,
     corruptionCount: 0,
     deadReplicaCount: 0,
@@ -386,7 +399,7 @@ class Simulation {
       const slot = this.#slots[report.slot];
       if (slot?.process === undefined || slot.process.nodeId !== report.nodeId) continue;
       const target = this.#slotOfNode(report.target);
-      const succeeded = target?.process !== undefined && target.process.storage.memory.snapshot().metadata.index > 0;
+      const succeeded = target?.process !== undefined && target.process.logStore.memory.snapshot().metadata.index > 0;
       slot.process.node.reportSnapshot(report.target, succeeded);
       await this.#drain(slot);
     }
@@ -408,10 +421,12 @@ class Simulation {
   // ---- Replica processes -----------------------------------------------------------------------
 
   /**
-   * Processes every Ready of `slot` the way the driver contract says (persist, send, apply,
-   * advance), then compacts when due and checks the safety invariants. A crash point firing
-   * inside I/O kills the process here. With the planted bug `reply-before-fsync`, durable
-   * acknowledgements are sent before persisting.
+   * Processes every Ready of `slot` in the order of production's driver (consensus-runtime
+   * raft-group.ts `handleReady`): messages that acknowledge nothing durable leave first, then
+   * `persist`, then durable acknowledgements, apply, advance; then compacts when due and checks the
+   * safety invariants. A crash point firing inside I/O kills the process here, also when it fired
+   * in a WAL append `persist` did not await. With the planted bug `reply-before-fsync`, durable
+   * acknowledgements also leave before persisting.
    */
   async #drain(slot: ReplicaSlot): Promise<void> {
     const process = slot.process;
@@ -419,17 +434,20 @@ class Simulation {
     try {
       while (process.node.hasReady()) {
         const ready = process.node.ready();
-        const early = this.options.bug === 'reply-before-fsync' ? ready.messages.filter(isDurableAcknowledgement) : [];
+        const early = this.options.bug === 'reply-before-fsync' ? ready.messages : ready.messages.filter((message) => !isDurableAcknowledgement(message));
         for (const message of early) this.#sendRaft(slot, message);
-        await process.storage.persist(ready);
+        await process.logStore.persist(ready);
         for (const message of ready.messages) if (!early.includes(message)) this.#sendRaft(slot, message);
         this.#apply(slot, process, ready);
         process.node.advance(ready);
         this.#serveReads(slot, process);
+        if (this.#crashBeforeUnawaitedSync(slot, process)) return;
       }
       await this.#maybeCompact(process);
     } catch (error) {
       if (!slot.disk.crashTriggered) throw error;
+    }
+    if (slot.disk.crashTriggered) {
       this.stats.crashMidIoCount++;
       this.#crash(slot, 'crash point inside I/O');
       return;
@@ -438,8 +456,23 @@ class Simulation {
     await this.#actOnMembership();
   }
 
+  /**
+   * `RaftLogStore.persist` returns before the fsync of a Ready that only advances the commit index,
+   * and the driver then replies to clients and applies. This models a power loss inside that
+   * window: while the append is still in flight, crash the replica with the scenario's
+   * probability. The write is then lost or torn, and the replica must recover from the older
+   * commit index.
+   */
+  #crashBeforeUnawaitedSync(slot: ReplicaSlot, process: ReplicaProcess): boolean {
+    if (this.#phase !== 'fault' || process.storage.wal.pendingBytes === 0) return false;
+    if (!this.#faultRandom.chance(this.#scenario.crashBeforeUnawaitedSyncProbability)) return false;
+    this.stats.crashUnsyncedCommitCount++;
+    this.#crash(slot, 'crash before the fsync of a commit-only Ready');
+    return true;
+  }
+
   #check(process: ReplicaProcess): void {
-    const checked = { status: process.node.status(), storage: process.storage.memory, logCheckedThrough: process.logCheckedThrough };
+    const checked = { status: process.node.status(), storage: process.logStore.memory, logCheckedThrough: process.logCheckedThrough };
     this.#checker.checkReplica(checked);
     process.logCheckedThrough = checked.logCheckedThrough;
     this.stats.commitIndexMax = Math.max(this.stats.commitIndexMax, this.#checker.committedIndexMax);
@@ -490,22 +523,21 @@ class Simulation {
   }
 
   async #maybeCompact(process: ReplicaProcess): Promise<void> {
-    const memory = process.storage.memory;
+    const memory = process.logStore.memory;
     const snapshotIndex = memory.snapshot().metadata.index;
     if (process.appliedIndex - snapshotIndex < this.#scenario.compactionEntryCountMin || process.appliedIndex > memory.lastIndex()) return;
     const index = process.appliedIndex as LogIndex;
-    await process.storage.compact({ index, configState: process.node.configState(), data: process.kv.encodeSnapshot() });
+    await process.logStore.compact({ index, configState: process.node.configState(), data: process.kv.encodeSnapshot(), entriesToKeep: this.#scenario.entriesKeptAfterSnapshot });
     this.stats.compactionCount++;
   }
 
   async #startProcess(slot: ReplicaSlot): Promise<void> {
     const id = slot.nodeId;
     assert(id !== undefined, 'starting a process in a vacant slot');
-    const storage = await RaftWalStorage.open({
+    const storage = await openStorage({
       fileSystem: slot.disk.processView(),
       directory: dataDirectory,
       clusterId: 'simulation',
-      initialConfigState: slot.initialConfigState,
       segmentSizeBytes: 16 * 1024,
       recordPayloadBytesMax: 64 * 1024,
       pendingBytesMax: 1024 * 1024,
@@ -513,12 +545,13 @@ class Simulation {
       snapshotRetainCount: 2,
       logger: silentLogger,
     });
+    const logStore = await RaftLogStore.open(storage, slot.initialConfigState);
     const kv = new KvStateMachine();
-    if (storage.snapshotAtOpen !== undefined) kv.restoreSnapshot(storage.snapshotAtOpen.data);
-    const appliedIndex = storage.memory.snapshot().metadata.index;
+    if (logStore.snapshotAtOpen !== undefined) kv.restoreSnapshot(logStore.snapshotAtOpen.data);
+    const appliedIndex = logStore.memory.snapshot().metadata.index;
     const node = new RawNode({
       id,
-      storage: storage.memory,
+      storage: logStore.memory,
       random: new SeededRandom(this.#nodeRandom.nextUint32()),
       electionTimeoutTicks,
       heartbeatIntervalTicks,
@@ -532,7 +565,7 @@ class Simulation {
       checkQuorum: this.#scenario.checkQuorum,
       testingBugs: this.#testingBugs,
     });
-    slot.process = { nodeId: id, node, storage, kv, pendingProposals: new Map(), pendingReads: new Map(), appliedIndex, logCheckedThrough: 0 };
+    slot.process = { nodeId: id, node, logStore, storage, kv, pendingProposals: new Map(), pendingReads: new Map(), appliedIndex, logCheckedThrough: 0 };
     slot.state = 'up';
     slot.crashArmedTick = -1;
     this.trace.add(4, this.tick, id, appliedIndex);
@@ -568,7 +601,7 @@ class Simulation {
           this.#crash(slot, 'crash point inside recovery');
           continue;
         }
-        if (!(isStorageError(error) || isSimulatorError(error)) || !slot.corrupted) {
+        if (!(isStorageError(error) || isRaftStateUndecodable(error) || isSimulatorError(error)) || !slot.corrupted) {
           throw new InvariantViolationError('crash', this.tick, `slot ${slot.index} failed to recover without injected corruption: ${String(error)}`);
         }
         slot.state = 'dead';
@@ -866,6 +899,14 @@ class Simulation {
   }
 }
 
+/**
+ * consensus-runtime's WalRecordDecodeError (a record or snapshot metadata that passed its checksum
+ * but is not Raft state), matched by code: the package does not export a guard.
+ */
+function isRaftStateUndecodable(error: unknown): boolean {
+  return isObjectBoxError(error) && error.code === 'WalRecordUndecodable';
+}
+
 function drawScenario(random: Random): Scenario {
   return {
     preVote: random.chance(0.5),
@@ -878,6 +919,8 @@ function drawScenario(random: Random): Scenario {
     partitionTicksMax: random.pick([20, 150]),
     membershipProbability: random.pick([0.01, 0.03]),
     compactionEntryCountMin: random.pick([10, 40, 200]),
+    entriesKeptAfterSnapshot: random.pick([0, 5, 50]),
+    crashBeforeUnawaitedSyncProbability: random.pick([0, 0.01, 0.05]),
     messageSizeBytesMax: random.pick([1, 256, 4096]),
     inflightMessageCountMax: random.pick([1, 4, 16]),
     requestTimeoutTicks: random.nextIntInRange({ minInclusive: 30, maxInclusive: 80 }),
