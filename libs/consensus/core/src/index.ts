@@ -16,7 +16,9 @@
  *   etcd's ConfChange v1). A leader accepts a change only when the previous one is applied and,
  *   after an election, only once the empty entry of its own term is applied: that is the fix for
  *   the single-server change bug (Ongaro, raft-dev, 2015). Joint consensus is not implemented.
- *   A leader that removes or demotes itself broadcasts the commit, then steps down.
+ *   A leader that removes or demotes itself broadcasts the commit, then steps down. The starting
+ *   membership is not in the log (it is the index-0 snapshot's), so a joining node must start
+ *   with the cluster's bootstrap membership, or receive a snapshot, never with an empty one.
  * - Test-only planted bugs: `RaftConfig.testingBugs`.
  */
 export * from './errors.js';

@@ -94,7 +94,10 @@ export class RawNode {
 
   /**
    * Creates or restarts a member from `config.storage`. A new cluster's storage carries the initial
-   * membership (`new MemoryStorage({ configState })`); a joining node starts with an empty one.
+   * membership (`new MemoryStorage({ configState })`). A joining node must start with the cluster's
+   * bootstrap membership too, or receive a snapshot before it replays any entry: the starting
+   * membership is not in the log (it lives in the index-0 snapshot), so a joiner that started
+   * empty and replayed the config changes from index 1 would end with a wrong membership.
    * Asserts the configuration is valid.
    */
   constructor(config: RaftConfig) {

@@ -184,7 +184,7 @@ interface ReplicaSlot {
   readonly index: number;
   disk: SimulatedFileSystem;
   nodeId: NodeId | undefined;
-  /** Membership the storage starts from when empty: the bootstrap voters, or empty for a joiner. */
+  /** Membership the storage starts from when empty: the bootstrap voters, also for a joiner (empty only while vacant). */
   initialConfigState: ConfigState;
   process: ReplicaProcess | undefined;
   /** up: running; down: crashed, restarts at restartTick; dead: refused to start; vacant: removed. */
@@ -768,7 +768,7 @@ class Simulation {
    * bootstrap membership, not an empty one: the bootstrap membership lives only in the index-0
    * snapshot of the first members, so a joiner replaying the log from index 1 on an empty
    * membership ends with a wrong one (e.g. itself as the only voter) and elects itself (seed 10
-   * found it). raft.spec.ts joins the same way; RawNode's constructor comment says otherwise.
+   * found it). raft.spec.ts joins the same way, as RawNode's constructor comment says.
    */
   async #join(id: NodeId): Promise<void> {
     const slot = this.#slots.find((each) => each.state === 'vacant' && each.joinNodeId === id);
