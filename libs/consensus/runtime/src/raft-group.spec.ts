@@ -45,6 +45,8 @@ interface Replica {
   transport: RaftTransport;
   group: RaftGroup<number> | undefined;
   machine: ListMachine;
+  /** Further groups hosted by the same process, transport and gRPC server. */
+  extraGroups: Map<string, { group: RaftGroup<number>; machine: ListMachine }>;
 }
 
 async function waitFor<T>(what: string, check: () => T | undefined, deadlineMs = 10_000): Promise<T> {
@@ -69,7 +71,7 @@ class Cluster {
       const server = new GrpcServer({ messageBytesMax: 4 * 1024 * 1024 });
       server.addService(raft.RaftTransportService, transport.serviceImplementation());
       const port = await server.listen('127.0.0.1', 0);
-      this.replicas.push({ id, server, transport, group: undefined, machine: new ListMachine() });
+      this.replicas.push({ id, server, transport, group: undefined, machine: new ListMachine(), extraGroups: new Map() });
       this.members.push({ id, address: `127.0.0.1:${port}` });
     }
     for (const replica of this.replicas) await this.openGroup(replica);
@@ -79,11 +81,19 @@ class Cluster {
     return new RaftTransport({ clusterId, messageBytesMax: 4 * 1024 * 1024, snapshotChunkBytes: 1024, snapshotBytesMax: 64 * 1024 * 1024, queueMessageCountMax: 4096, batchMessageCountMax: 64, reconnectBackoffMsMax: 200, logger });
   }
 
-  async openGroup(replica: Replica): Promise<void> {
-    replica.machine = new ListMachine();
-    const storage = await openStorage({ directory: join(root, this.clusterId, `replica-${replica.id}`), clusterId: this.clusterId, segmentSizeBytes: 64 * 1024, recordPayloadBytesMax: 1024 * 1024, pendingBytesMax: 16 * 1024 * 1024, snapshotPayloadBytesMax: 64 * 1024 * 1024, snapshotRetainCount: 2, logger: { info: () => undefined, warn: () => undefined } });
-    replica.group = await RaftGroup.open({
-      groupId: 'test', nodeId: replica.id, members: this.members, storage, stateMachine: replica.machine, transport: replica.transport, logger,
+  async openGroup(replica: Replica, groupId = 'test'): Promise<void> {
+    const machine = new ListMachine();
+    const group = await this.newGroup(replica, groupId, machine);
+    if (groupId === 'test') {
+      replica.machine = machine;
+      replica.group = group;
+    } else replica.extraGroups.set(groupId, { group, machine });
+  }
+
+  private async newGroup(replica: Replica, groupId: string, machine: ListMachine): Promise<RaftGroup<number>> {
+    const storage = await openStorage({ directory: join(root, this.clusterId, `replica-${replica.id}`, groupId), clusterId: this.clusterId, segmentSizeBytes: 64 * 1024, recordPayloadBytesMax: 1024 * 1024, pendingBytesMax: 16 * 1024 * 1024, snapshotPayloadBytesMax: 64 * 1024 * 1024, snapshotRetainCount: 2, logger: { info: () => undefined, warn: () => undefined } });
+    return RaftGroup.open({
+      groupId, nodeId: replica.id, members: this.members, storage, stateMachine: machine, transport: replica.transport, logger,
       tickIntervalMs: 10, electionTimeoutTicks: 10, heartbeatIntervalTicks: 2, proposalTimeoutMs: 5_000, pendingProposalCountMax: 10_000, pendingReadCountMax: 1_000,
       snapshotEntryCount: this.snapshotEntryCount, entriesKeptAfterSnapshot: 5, messageSizeBytesMax: 1024 * 1024, inflightMessageCountMax: 64,
     });
@@ -99,6 +109,7 @@ class Cluster {
 
   async stop(): Promise<void> {
     for (const replica of this.replicas) {
+      for (const extra of replica.extraGroups.values()) await extra.group.close();
       await replica.group?.close();
       replica.transport.close();
       await replica.server.shutdown(100);
@@ -137,9 +148,17 @@ describe('a three-replica group over gRPC', () => {
     const follower = cluster.replicas.find((replica) => replica !== leader) as Replica;
     await cluster.group(follower).close();
     for (let index = 0; index < 60; index++) await cluster.group(leader).propose(new TextEncoder().encode(`while-down-${index}`));
+    // Count the snapshots the leader sends: the follower's log position was compacted away.
+    let snapshotsSent = 0;
+    const send = leader.transport.send.bind(leader.transport);
+    leader.transport.send = (groupId, messages, addressOf) => {
+      snapshotsSent += messages.filter((message) => message.type === 'MsgSnap').length;
+      send(groupId, messages, addressOf);
+    };
     await cluster.openGroup(follower);
     await waitFor('the restarted replica to catch up', () => (follower.machine.items.length === leader.machine.items.length ? true : undefined));
     assert.deepEqual(follower.machine.items, leader.machine.items);
+    assert.ok(snapshotsSent >= 1, 'the lagging replica caught up through InstallSnapshot');
   });
 });
 
@@ -154,6 +173,29 @@ test('a replica of another cluster is refused', async () => {
     await waitFor('the stream to be refused', () => (errors.length > 0 ? true : undefined));
     assert.equal(cluster.group(cluster.replicas[0] as Replica).status().term < 99, true, 'the stranger did not disturb the term');
     stranger.close();
+  } finally {
+    await cluster.stop();
+  }
+});
+
+test('one process hosts several groups over one transport and gRPC server', async () => {
+  const cluster = new Cluster('cluster-c');
+  await cluster.start(3);
+  try {
+    for (const replica of cluster.replicas) await cluster.openGroup(replica, 'second');
+    const leaderOf = (groupId: string) =>
+      waitFor(`a leader of ${groupId}`, () => cluster.replicas.find((replica) => (groupId === 'test' ? replica.group : replica.extraGroups.get(groupId)?.group)?.status().role === 'leader'));
+    const firstLeader = await leaderOf('test');
+    const secondLeader = await leaderOf('second');
+    await cluster.group(firstLeader).propose(new TextEncoder().encode('to-first'));
+    await secondLeader.extraGroups.get('second')?.group.propose(new TextEncoder().encode('to-second'));
+    await waitFor('both groups to replicate', () =>
+      cluster.replicas.every((replica) => replica.machine.items.length === 1 && replica.extraGroups.get('second')?.machine.items.length === 1) ? true : undefined,
+    );
+    for (const replica of cluster.replicas) {
+      assert.deepEqual(replica.machine.items, ['to-first']);
+      assert.deepEqual(replica.extraGroups.get('second')?.machine.items, ['to-second']);
+    }
   } finally {
     await cluster.stop();
   }
