@@ -1,6 +1,7 @@
 /**
  * Goal: prove the checkers can fail. Each planted bug (two in the Raft core, one in the simulated
- * driver) must be caught within a bounded number of seeds.
+ * driver) must be caught within a bounded number of seeds, by the checkers alone (no check knows
+ * which bug is planted).
  * Method: run seeds 1, 2, ... with the bug planted until one reports a violation; assert it
  * happens within `seedCountMax`, and that the violated invariant is one the bug can cause.
  */
@@ -38,7 +39,14 @@ test('reply-before-fsync is caught within 200 seeds', async () => {
   }
 });
 
-test('count-previous-term-entries is caught within 100 seeds', { todo: 'the figure-8 schedule was not reached in about 700 seeds tried (3 and 5 replicas); needs a targeted nemesis' }, async () => {
-  const caught = await firstCatch('count-previous-term-entries', 3, 100);
-  assert.ok(caught !== undefined, 'not caught');
+test('count-previous-term-entries is caught within 250 seeds', async () => {
+  // The Raft paper's figure 8: found by the leader nemesis (a quarter of the seeds), which crashes
+  // and isolates leaders right after they are elected or advance their commit index. The checkers
+  // see a leader without an entry committed earlier, or two different entries applied at one index.
+  const allowed: InvariantName[] = ['log-matching', 'leader-completeness', 'state-machine-safety', 'linearizability'];
+  for (const replicaCount of [3, 5]) {
+    const caught = await firstCatch('count-previous-term-entries', replicaCount, 250);
+    assert.ok(caught !== undefined, `not caught with ${replicaCount} replicas`);
+    assert.ok(allowed.includes(caught.invariant), `${caught.invariant}: ${caught.detail}`);
+  }
 });

@@ -153,6 +153,14 @@ interface Scenario {
   readonly inflightMessageCountMax: number;
   readonly requestTimeoutTicks: number;
   readonly clientRequestProbability: number;
+  /**
+   * The leader nemesis (Raft paper figure 8): each new leader is often isolated at once and
+   * crashed within a few ticks, so leaders of successive terms append entries nobody else holds,
+   * and a leader that completes replicating an older term's entry often dies before its own
+   * term's entry follows. Also one-entry MsgApps. Drawn for a quarter of the seeds, with or
+   * without a planted bug: the checkers alone must notice.
+   */
+  readonly leaderNemesis: boolean;
 }
 
 type ClientReply = { readonly kind: 'ok'; readonly output: KvOutput } | { readonly kind: 'not-leader'; readonly leaderSlot: number | undefined } | { readonly kind: 'failed' };
@@ -177,6 +185,8 @@ interface ReplicaProcess {
   readonly pendingReads: Map<string, { readonly client: number; readonly requestId: number; readonly key: string; index: number | undefined }>;
   appliedIndex: number;
   logCheckedThrough: number;
+  /** Commit index at the last check, for the leader nemesis. */
+  commitSeen: number;
 }
 
 /** A replica slot: one disk, successive process incarnations, possibly successive node ids. */
@@ -191,6 +201,8 @@ interface ReplicaSlot {
   state: 'up' | 'down' | 'dead' | 'vacant';
   restartTick: number;
   crashArmedTick: number;
+  /** Tick at which the leader nemesis crashes this replica, or -1. */
+  nemesisCrashTick: number;
   /** True once a sector was corrupted since the last wipe: only then may recovery fail. */
   corrupted: boolean;
   joinNodeId: NodeId | undefined;
@@ -255,6 +267,8 @@ class Simulation {
   #nodeIdNext: number;
   readonly #bootstrapConfigState: ConfigState;
   #partitionHealTick = 0;
+  /** Highest term whose leader the nemesis already considered. */
+  #nemesisTerm = 0;
   #phase: 'fault' | 'liveness' = 'fault';
   #healTick = 0;
   #probe: { process: ReplicaProcess; index: number; term: number; tick: number } | undefined;
@@ -327,6 +341,7 @@ class Simulation {
       state: id === undefined ? 'vacant' : 'down',
       restartTick: 0,
       crashArmedTick: -1,
+      nemesisCrashTick: -1,
       corrupted: false,
       joinNodeId: undefined,
       joinProposedTick: 0,
@@ -475,6 +490,7 @@ class Simulation {
     const checked = { status: process.node.status(), storage: process.logStore.memory, logCheckedThrough: process.logCheckedThrough };
     this.#checker.checkReplica(checked);
     process.logCheckedThrough = checked.logCheckedThrough;
+    if (this.#scenario.leaderNemesis) this.#nemesisOnCommit(process, checked.status);
     this.stats.commitIndexMax = Math.max(this.stats.commitIndexMax, this.#checker.committedIndexMax);
   }
 
@@ -556,7 +572,7 @@ class Simulation {
       electionTimeoutTicks,
       heartbeatIntervalTicks,
       applied: appliedIndex,
-      messageSizeBytesMax: this.#scenario.messageSizeBytesMax,
+      messageSizeBytesMax: this.#scenario.leaderNemesis ? 1 : this.#scenario.messageSizeBytesMax,
       inflightMessageCountMax: this.#scenario.inflightMessageCountMax,
       uncommittedSizeBytesMax: 256 * 1024,
       readyCommittedSizeBytesMax: 64 * 1024,
@@ -565,18 +581,19 @@ class Simulation {
       checkQuorum: this.#scenario.checkQuorum,
       testingBugs: this.#testingBugs,
     });
-    slot.process = { nodeId: id, node, logStore, storage, kv, pendingProposals: new Map(), pendingReads: new Map(), appliedIndex, logCheckedThrough: 0 };
+    slot.process = { nodeId: id, node, logStore, storage, kv, pendingProposals: new Map(), pendingReads: new Map(), appliedIndex, logCheckedThrough: 0, commitSeen: 0 };
     slot.state = 'up';
     slot.crashArmedTick = -1;
     this.trace.add(4, this.tick, id, appliedIndex);
   }
 
-  #crash(slot: ReplicaSlot, reason: string): void {
+  #crash(slot: ReplicaSlot, reason: string, downTicksMax = 80): void {
     slot.disk.crash(this.#diskRandom);
     slot.process = undefined;
     slot.state = 'down';
     slot.crashArmedTick = -1;
-    const downTicks = this.#phase === 'fault' ? this.#faultRandom.nextIntInRange({ minInclusive: 1, maxInclusive: 80 }) : 1;
+    slot.nemesisCrashTick = -1;
+    const downTicks = this.#phase === 'fault' ? this.#faultRandom.nextIntInRange({ minInclusive: 1, maxInclusive: downTicksMax }) : 1;
     slot.restartTick = this.tick + downTicks;
     this.stats.crashCount++;
     this.trace.add(5, this.tick, slot.index);
@@ -634,6 +651,7 @@ class Simulation {
   async #injectFaults(): Promise<void> {
     const random = this.#faultRandom;
     if (random.chance(this.#scenario.crashProbability)) this.#crashOrArm();
+    if (this.#scenario.leaderNemesis) this.#stepLeaderNemesis();
     for (const slot of this.#slots) {
       if (slot.state === 'up' && slot.crashArmedTick >= 0 && this.tick - slot.crashArmedTick > 30) this.#crash(slot, 'armed crash point never reached');
     }
@@ -663,6 +681,55 @@ class Simulation {
     } else {
       this.#crash(slot, 'crash between steps');
     }
+  }
+
+  /**
+   * The figure-8 nemesis (see Scenario.leaderNemesis): a leader of a term not seen before is
+   * isolated for a few ticks with probability 1/2, and crashed 0..8 ticks later (restarting within
+   * 15) with probability 1/2. Crashes between steps only: a delay of a few ticks lets it finish
+   * replicating an older entry, or not.
+   */
+  #stepLeaderNemesis(): void {
+    const random = this.#faultRandom;
+    for (const slot of this.#slots) {
+      if (slot.state === 'up' && slot.nemesisCrashTick >= 0 && this.tick >= slot.nemesisCrashTick) this.#crash(slot, 'leader nemesis', 15);
+    }
+    const leader = this.#leader();
+    if (leader === undefined) return;
+    const term = leader.process.node.status().term;
+    if (term <= this.#nemesisTerm) return;
+    this.#nemesisTerm = term;
+    if (random.chance(0.5)) this.#isolate(leader.slot, `leader nemesis (term ${term})`);
+    if (random.chance(0.5)) leader.slot.nemesisCrashTick = this.tick + random.nextIntInRange({ minInclusive: 0, maxInclusive: 8 });
+  }
+
+  /**
+   * The leader nemesis's second trigger: a leader whose commit index just advanced is, with
+   * probability 1/4, cut off at once (the messages it just sent are lost) and crashed at the next
+   * tick. A leader dies most often right where followers have not learnt what it committed.
+   */
+  #nemesisOnCommit(process: ReplicaProcess, status: { role: string; commit: number }): void {
+    const advanced = status.commit > process.commitSeen;
+    process.commitSeen = status.commit;
+    if (this.#phase !== 'fault' || status.role !== 'leader' || !advanced) return;
+    const slot = this.#slots.find((each) => each.process === process);
+    if (slot === undefined || slot.nemesisCrashTick >= 0 || !this.#faultRandom.chance(0.25)) return;
+    this.#isolate(slot, 'leader nemesis after a commit');
+    slot.nemesisCrashTick = this.tick + 1;
+  }
+
+  /** Cuts every link to and from `slot` for 2..15 ticks, unless a partition is in effect. */
+  #isolate(slot: ReplicaSlot, reason: string): void {
+    if (this.#network.partitioned) return;
+    for (let other = 0; other < this.options.replicaCount; other++) {
+      if (other === slot.index) continue;
+      this.#network.setLinkCut(slot.index, other, true);
+      this.#network.setLinkCut(other, slot.index, true);
+    }
+    this.#partitionHealTick = this.tick + this.#faultRandom.nextIntInRange({ minInclusive: 2, maxInclusive: 15 });
+    this.stats.partitionCount++;
+    this.trace.add(14, this.tick, slot.index);
+    this.#log(`${reason}: isolate slot ${slot.index} until tick ${this.#partitionHealTick}`);
   }
 
   /** Cuts links: a symmetric split into two sides, an isolated node, or one-way (asymmetric) cuts. */
@@ -908,6 +975,14 @@ function isRaftStateUndecodable(error: unknown): boolean {
 }
 
 function drawScenario(random: Random): Scenario {
+  const scenario = drawSwarmScenario(random);
+  if (!random.chance(0.25)) return scenario;
+  // The leader nemesis replaces random crashes and partitions, which would keep the same
+  // replicas down for long and make the short-lived leaders it needs rare.
+  return { ...scenario, leaderNemesis: true, crashProbability: 0.005, partitionProbability: 0, corruptionProbability: 0, membershipProbability: 0 };
+}
+
+function drawSwarmScenario(random: Random): Scenario {
   return {
     preVote: random.chance(0.5),
     checkQuorum: random.chance(0.5),
@@ -925,6 +1000,7 @@ function drawScenario(random: Random): Scenario {
     inflightMessageCountMax: random.pick([1, 4, 16]),
     requestTimeoutTicks: random.nextIntInRange({ minInclusive: 30, maxInclusive: 80 }),
     clientRequestProbability: random.pick([0.1, 0.3]),
+    leaderNemesis: false,
   };
 }
 
