@@ -8,8 +8,8 @@
  * - latent sector errors: `corruptSector(random)` flips a byte of durable data while the replica
  *   is down. Only data the WAL and snapshot store protect with CRC32C and can tell from a torn
  *   write is eligible: any sector of a snapshot file, and WAL sectors that end before the start
- *   of the file's last write. Damage inside the last WAL batch is, by the WAL's documented design
- *   (storage-core segment-scan.ts), indistinguishable from a torn write and silently truncated,
+ *   of the file's last synced write. Damage inside the last WAL batch is, by the WAL's documented
+ *   design (storage-core segment-scan.ts), indistinguishable from a torn write and silently truncated,
  *   which would make a replica forget an acknowledged entry or vote; like TigerBeetle's
  *   ClusterFaultAtlas, the simulator only injects faults the system claims to survive.
  */
