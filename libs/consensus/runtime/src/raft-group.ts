@@ -103,6 +103,7 @@ export class RaftGroup<Result> {
     private readonly logStore: RaftLogStore,
   ) {
     this.addresses = new Map(options.members.map((member) => [member.id, member.address]));
+    logStore.onBackgroundFailure = (error) => this.failPersistence(error);
     this.snapshotIndex = logStore.snapshotAtOpen?.metadata.index ?? 0;
     this.appliedIndex = this.snapshotIndex;
     if (logStore.snapshotAtOpen !== undefined) options.stateMachine.restore(logStore.snapshotAtOpen.data);
@@ -246,16 +247,22 @@ export class RaftGroup<Result> {
     try {
       while (!this.closed && this.node.hasReady()) await this.handleReady(this.node.ready());
     } catch (error) {
-      // Persistence failed: this replica cannot keep its promises. Crash; the supervisor restarts
-      // it and recovery decides what is durable (STYLE.md §4).
-      this.options.logger.fatal({ group: this.options.groupId, err: error }, 'raft persistence failed; exiting');
-      process.nextTick(() => {
-        throw error;
-      });
+      this.failPersistence(error);
     } finally {
       this.processing = false;
     }
     if (!this.closed && this.node.hasReady()) this.schedule();
+  }
+
+  /**
+   * Persistence failed: this replica cannot keep its promises. Crash; the supervisor restarts it
+   * and recovery decides what is durable (STYLE.md §4).
+   */
+  private failPersistence(error: unknown): void {
+    this.options.logger.fatal({ group: this.options.groupId, err: error }, 'raft persistence failed; exiting');
+    process.nextTick(() => {
+      throw error;
+    });
   }
 
   private async handleReady(ready: Ready): Promise<void> {

@@ -54,6 +54,13 @@ export class RaftLogStore {
   /** WAL index of each stored entry, by Raft index, to find what compaction may drop. */
   private readonly walIndexOfEntry = new Map<number, number>();
 
+  /**
+   * Called when a write that nobody awaits (a commit-only hard state) fails. The WAL refuses all
+   * further appends after a failed fsync, so the owner should stop the replica at once rather than
+   * at its next write. Defaults to doing nothing (the next awaited append fails).
+   */
+  onBackgroundFailure: (error: unknown) => void = () => undefined;
+
   private constructor(
     private readonly storage: ReplicaStorage,
     /** The view the Raft core reads. Invariant: equal to what is durable. */
@@ -126,7 +133,7 @@ export class RaftLogStore {
    */
   async persist(ready: Pick<Ready, 'snapshot' | 'entries' | 'hardState'>): Promise<void> {
     if (ready.snapshot === undefined && ready.entries.length === 0 && ready.hardState !== undefined && this.changesOnlyCommit(ready.hardState)) {
-      this.storage.wal.append([{ type: raftWalRecordType.hardState, payload: encodeHardStateRecord(ready.hardState) }]).catch(() => undefined);
+      this.storage.wal.append([{ type: raftWalRecordType.hardState, payload: encodeHardStateRecord(ready.hardState) }]).catch((error: unknown) => this.onBackgroundFailure(error));
       this.memory.setHardState(ready.hardState);
       return;
     }
