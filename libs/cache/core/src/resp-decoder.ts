@@ -1,0 +1,432 @@
+/**
+ * Incremental decoder of client requests: RESP arrays of bulk strings ("multibulk", what client
+ * libraries, redis-benchmark and `redis-cli --pipe` send) and inline commands (what telnet and `nc`
+ * send), with Redis's limits and Redis's error texts.
+ *
+ * Why not the npm package `redis-parser` (named in the cache issue): it parses *replies* (the client
+ * side of RESP), knows nothing of inline commands, and buffers whatever length a peer declares before
+ * anything can check it. A server must refuse `$9999999999` before buffering a byte of its payload,
+ * so the request side is written here, following redis/redis src/networking.c processMultibulkBuffer
+ * and processInlineBuffer (Redis 7) step by step.
+ *
+ * Pure: no I/O, no clock. The socket handler pushes received chunks and calls `next()` until it says
+ * `incomplete`, dispatching each request in order (pipelining).
+ */
+import { assert } from '@objectbox/util';
+import { RespProtocolError, type RespProtocolErrorReason } from './errors.js';
+
+/**
+ * Limits checked against declared lengths before their bytes are awaited or buffered.
+ * Invariant: every value is a positive safe integer.
+ */
+export interface RespDecoderLimits {
+  /** Largest accepted bulk string in a request (Redis `proto-max-bulk-len`, 512 MiB by default). */
+  readonly bulkStringBytesMax: number;
+  /** Largest accepted argument count of one multibulk request. */
+  readonly arrayElementCountMax: number;
+  /**
+   * Largest inline command line (terminator excluded), and largest `*<count>` / `$<length>` header
+   * line, as Redis's PROTO_INLINE_MAX_SIZE (64 KiB) bounds both.
+   */
+  readonly inlineLineBytesMax: number;
+  /**
+   * True before the client authenticated: exceeding `arrayElementCountMax` or `bulkStringBytesMax`
+   * then reports Redis's `unauthenticated multibulk length` / `unauthenticated bulk length` texts.
+   */
+  readonly unauthenticated: boolean;
+}
+
+/** Redis's defaults for an authenticated client (or a server without a password). */
+export const respDecoderLimitsDefault: RespDecoderLimits = Object.freeze({
+  bulkStringBytesMax: 512 * 1024 * 1024,
+  // Redis 7 accepts up to INT_MAX arguments but grows argv as they arrive; a million arguments is
+  // already far beyond any real command and keeps the per-request bookkeeping bounded.
+  arrayElementCountMax: 1024 * 1024,
+  inlineLineBytesMax: 64 * 1024,
+  unauthenticated: false,
+});
+
+/**
+ * Redis's limits before AUTH succeeds (networking.c: more than 10 arguments or a bulk string over
+ * 16384 bytes is refused while `authRequired(c)`), so a stranger cannot make the server hold memory.
+ */
+export const respDecoderLimitsUnauthenticated: RespDecoderLimits = Object.freeze({
+  ...respDecoderLimitsDefault,
+  bulkStringBytesMax: 16384,
+  arrayElementCountMax: 10,
+  unauthenticated: true,
+});
+
+/** One decoded request: its arguments (command name first), in the order the client sent them. */
+export interface RespRequest {
+  /** Owned by the caller: copies, never views into the decoder's buffer. Non-empty. */
+  readonly arguments: Buffer[];
+  /** How the client framed it; inline requests come from humans and scripts, not client libraries. */
+  readonly format: 'multibulk' | 'inline';
+}
+
+/** Result of {@link RespDecoder.next}. */
+export type RespDecodeResult =
+  | { readonly kind: 'request'; readonly request: RespRequest }
+  | { readonly kind: 'incomplete' }
+  | { readonly kind: 'error'; readonly error: RespProtocolError };
+
+const byteCarriageReturn = 0x0d;
+const byteLineFeed = 0x0a;
+const byteAsterisk = 0x2a;
+const byteDollar = 0x24;
+/** Capacity the buffer starts with and shrinks back to once empty. */
+const bufferBytesInitial = 16 * 1024;
+
+/** Outcome of one decoding step; 'skipped' is a request without arguments, which Redis ignores. */
+type Step = 'incomplete' | 'skipped' | 'complete' | 'failed';
+
+/**
+ * Accumulates pushed chunks and yields complete requests, `incomplete`, or a {@link RespProtocolError}.
+ *
+ * Contract:
+ * - Results do not depend on how the stream was split into chunks.
+ * - A declared length is checked against the limits as soon as its header line is complete, before
+ *   any payload byte is awaited; the buffer grows only with bytes actually pushed, never to a
+ *   declared length.
+ * - Requests with no arguments (`*0`, `*-1`, an empty inline line) are consumed silently, as Redis does.
+ * - Errors are sticky: once `next()` returned an error it returns the same error forever and `push`
+ *   discards its input; the connection is to be answered and closed.
+ * - Redis skips the two bytes after a header line's `\r` and after a bulk payload without checking
+ *   that they are `\r\n`; so does this decoder, to accept exactly what Redis accepts.
+ */
+export class RespDecoder {
+  private limits: RespDecoderLimits;
+  private buffer: Buffer = Buffer.allocUnsafe(bufferBytesInitial);
+  /** Invariant: 0 <= start <= scanOffset <= end <= buffer.length; bytes [start, end) are unread. */
+  private start = 0;
+  private end = 0;
+  /** Where the search for the current line's terminator resumes, so dripped bytes are scanned once. */
+  private scanOffset = 0;
+  /** Bytes consumed from the stream before `start`, for error offsets. */
+  private streamOffsetBytes = 0;
+  /** Arguments still expected by the multibulk request in progress; 0 outside one. */
+  private elementCountRemaining = 0;
+  /** Payload length of the bulk string in progress, or -1 while its `$` header is awaited. */
+  private bulkBytesExpected = -1;
+  private argumentsPending: Buffer[] = [];
+  private failure: RespProtocolError | null = null;
+
+  constructor(limits: RespDecoderLimits = respDecoderLimitsDefault) {
+    this.limits = validatedLimits(limits);
+  }
+
+  /**
+   * Replaces the limits for everything decoded from now on, e.g. after AUTH succeeds. Call it between
+   * requests: the server executes each request before asking for the next, so the request after
+   * AUTH is decoded with the new limits, as in Redis.
+   */
+  setLimits(limits: RespDecoderLimits): void {
+    this.limits = validatedLimits(limits);
+  }
+
+  /** Bytes pushed but not yet consumed (Redis CLIENT LIST `qbuf`); for query-buffer limits. */
+  get bufferedBytes(): number {
+    return this.end - this.start;
+  }
+
+  /** Bytes the decoder currently holds allocated for its buffer (used or not). */
+  get bufferCapacityBytes(): number {
+    return this.buffer.length;
+  }
+
+  /**
+   * Appends a chunk received from the client. The chunk is copied; the caller may reuse it. After a
+   * protocol error the chunk is discarded.
+   */
+  push(chunk: Uint8Array): void {
+    if (this.failure !== null || chunk.length === 0) return;
+    this.reserve(chunk.length);
+    this.buffer.set(chunk, this.end);
+    this.end += chunk.length;
+  }
+
+  /** Decodes the next complete request, if the pushed bytes hold one. See the class contract. */
+  next(): RespDecodeResult {
+    for (;;) {
+      if (this.failure !== null) return { kind: 'error', error: this.failure };
+      if (this.start === this.end && this.elementCountRemaining === 0) {
+        this.shrinkIfEmpty();
+        return { kind: 'incomplete' };
+      }
+      const inMultibulk = this.elementCountRemaining > 0 || this.buffer[this.start] === byteAsterisk;
+      const step = inMultibulk ? this.decodeMultibulk() : this.decodeInline();
+      if (step === 'incomplete') return { kind: 'incomplete' };
+      if (step === 'complete') return { kind: 'request', request: this.takeRequest(inMultibulk) };
+      // 'skipped' loops to the next request; 'failed' returns the error at the top of the loop.
+    }
+  }
+
+  private takeRequest(inMultibulk: boolean): RespRequest {
+    const request: RespRequest = { arguments: this.argumentsPending, format: inMultibulk ? 'multibulk' : 'inline' };
+    this.argumentsPending = [];
+    return request;
+  }
+
+  /** processMultibulkBuffer: the `*<count>` header once, then `$<length>` headers and payloads. */
+  private decodeMultibulk(): Step {
+    if (this.elementCountRemaining === 0) {
+      const header = this.decodeMultibulkHeader();
+      if (header !== 'complete') return header;
+    }
+    while (this.elementCountRemaining > 0) {
+      if (this.bulkBytesExpected < 0) {
+        const header = this.decodeBulkHeader();
+        if (header !== 'complete') return header;
+      }
+      if (this.end - this.start < this.bulkBytesExpected + 2) return 'incomplete';
+      this.argumentsPending.push(Buffer.copyBytesFrom(this.buffer, this.start, this.bulkBytesExpected));
+      this.consume(this.bulkBytesExpected + 2);
+      this.bulkBytesExpected = -1;
+      this.elementCountRemaining -= 1;
+    }
+    return 'complete';
+  }
+
+  private decodeMultibulkHeader(): Step {
+    const lineEnd = this.findHeaderLineEnd('multibulk-count-line-too-big');
+    if (typeof lineEnd === 'string') return lineEnd;
+    const count = parseRedisInteger(this.buffer, this.start + 1, lineEnd);
+    if (count === null) return this.fail('multibulk-length-invalid');
+    if (count > this.limits.arrayElementCountMax) {
+      return this.fail(this.limits.unauthenticated ? 'multibulk-length-unauthenticated' : 'multibulk-length-invalid');
+    }
+    this.consume(lineEnd + 2 - this.start);
+    if (count <= 0) return 'skipped';
+    // The argument list grows as arguments arrive, never to the declared count up front.
+    this.elementCountRemaining = count;
+    return 'complete';
+  }
+
+  private decodeBulkHeader(): Step {
+    const lineEnd = this.findHeaderLineEnd('bulk-count-line-too-big');
+    if (typeof lineEnd === 'string') return lineEnd;
+    const prefix = this.buffer[this.start]!;
+    if (prefix !== byteDollar) return this.fail('bulk-prefix-expected', prefix);
+    const length = parseRedisInteger(this.buffer, this.start + 1, lineEnd);
+    if (length === null || length < 0) return this.fail('bulk-length-invalid');
+    if (length > this.limits.bulkStringBytesMax) {
+      return this.fail(this.limits.unauthenticated ? 'bulk-length-unauthenticated' : 'bulk-length-invalid');
+    }
+    this.consume(lineEnd + 2 - this.start);
+    this.bulkBytesExpected = length;
+    return 'complete';
+  }
+
+  /**
+   * Finds the `\r` ending the header line at `start` and checks the line against inlineLineBytesMax.
+   * Like Redis it needs one byte after the `\r` before the line counts as complete. Unlike Redis, a
+   * too-long line fails even when its `\r` arrived in the same chunk, so the outcome does not depend
+   * on chunking.
+   */
+  private findHeaderLineEnd(tooBig: RespProtocolErrorReason): number | 'incomplete' | 'failed' {
+    const lineEnd = this.findByte(byteCarriageReturn);
+    const lineBytes = (lineEnd < 0 ? this.end : lineEnd) - this.start;
+    if (lineBytes > this.limits.inlineLineBytesMax) return this.fail(tooBig);
+    if (lineEnd < 0 || lineEnd + 1 >= this.end) return 'incomplete';
+    return lineEnd;
+  }
+
+  /** processInlineBuffer: one line ending in `\n` (an optional `\r` before it is dropped). */
+  private decodeInline(): Step {
+    const lineFeed = this.findByte(byteLineFeed);
+    const lineEnd = lineFeed < 0 ? this.end : lineFeed;
+    const contentEnd = lineEnd > this.start && this.buffer[lineEnd - 1] === byteCarriageReturn ? lineEnd - 1 : lineEnd;
+    if (contentEnd - this.start > this.limits.inlineLineBytesMax) return this.fail('inline-request-too-big');
+    if (lineFeed < 0) return 'incomplete';
+    const words = splitInlineArguments(this.buffer.subarray(this.start, contentEnd));
+    if (words === null) return this.fail('inline-quotes-unbalanced');
+    this.consume(lineFeed + 1 - this.start);
+    if (words.length === 0) return 'skipped';
+    this.argumentsPending = words;
+    return 'complete';
+  }
+
+  /** Index of `byte` in [scanOffset, end), or -1; remembers how far it looked. */
+  private findByte(byte: number): number {
+    const index = this.buffer.subarray(0, this.end).indexOf(byte, this.scanOffset);
+    this.scanOffset = index < 0 ? this.end : index;
+    return index;
+  }
+
+  private consume(byteCount: number): void {
+    assert(byteCount >= 0 && this.start + byteCount <= this.end, 'consume within the buffered bytes');
+    this.start += byteCount;
+    this.scanOffset = this.start;
+    this.streamOffsetBytes += byteCount;
+  }
+
+  private fail(reason: RespProtocolErrorReason, byteFound: number | null = null): 'failed' {
+    this.failure = new RespProtocolError(reason, this.streamOffsetBytes, byteFound);
+    // Nothing more will be decoded; drop the buffer rather than hold a stranger's bytes.
+    this.buffer = Buffer.alloc(0);
+    this.start = this.end = this.scanOffset = 0;
+    return 'failed';
+  }
+
+  /** Makes room for `byteCount` more bytes: compacts, else doubles (amortised O(1) per byte). */
+  private reserve(byteCount: number): void {
+    if (this.end + byteCount <= this.buffer.length) return;
+    const unreadBytes = this.end - this.start;
+    const target =
+      unreadBytes + byteCount <= this.buffer.length
+        ? this.buffer
+        : Buffer.allocUnsafe(Math.max(this.buffer.length * 2, unreadBytes + byteCount, bufferBytesInitial));
+    this.buffer.copy(target, 0, this.start, this.end);
+    this.buffer = target;
+    this.scanOffset -= this.start;
+    this.start = 0;
+    this.end = unreadBytes;
+  }
+
+  /** After a large request, gives the memory back instead of keeping the peak per connection. */
+  private shrinkIfEmpty(): void {
+    this.start = this.end = this.scanOffset = 0;
+    if (this.buffer.length > bufferBytesInitial) this.buffer = Buffer.allocUnsafe(bufferBytesInitial);
+  }
+}
+
+function validatedLimits(limits: RespDecoderLimits): RespDecoderLimits {
+  for (const name of ['bulkStringBytesMax', 'arrayElementCountMax', 'inlineLineBytesMax'] as const) {
+    assert(Number.isSafeInteger(limits[name]) && limits[name] > 0, `${name} must be a positive safe integer`);
+  }
+  return { ...limits };
+}
+
+/** The digits of LLONG_MAX; `-` followed by this plus one is LLONG_MIN. */
+const int64MaxDigits = '9223372036854775807';
+
+/**
+ * Redis's string2ll over bytes [from, to): an optional `-`, then digits without leading zeros (`0`
+ * alone is fine), within the int64 range; anything else (`+1`, ` 1`, `01`, `-0`, empty) is null.
+ * Values beyond 2^53 come back rounded; callers only compare them against limits far below that.
+ */
+export function parseRedisInteger(bytes: Uint8Array, from: number, to: number): number | null {
+  if (to - from === 1 && bytes[from] === 0x30) return 0;
+  const negative = bytes[from] === 0x2d;
+  const digitsFrom = negative ? from + 1 : from;
+  const digitCount = to - digitsFrom;
+  if (digitCount <= 0 || digitCount > int64MaxDigits.length) return null;
+  const first = bytes[digitsFrom]!;
+  if (first < 0x31 || first > 0x39) return null;
+  let value = 0;
+  for (let index = digitsFrom; index < to; index++) {
+    const digit = bytes[index]! - 0x30;
+    if (digit < 0 || digit > 9) return null;
+    value = value * 10 + digit;
+  }
+  if (digitCount === int64MaxDigits.length && !withinInt64(bytes, digitsFrom, negative)) return null;
+  return negative ? -value : value;
+}
+
+/** Compares 19 ASCII digits with LLONG_MAX (or |LLONG_MIN| when negative) as strings of equal length. */
+function withinInt64(bytes: Uint8Array, digitsFrom: number, negative: boolean): boolean {
+  const digits = Buffer.from(bytes.buffer, bytes.byteOffset + digitsFrom, int64MaxDigits.length).toString('latin1');
+  const bound = negative ? '9223372036854775808' : int64MaxDigits;
+  return digits <= bound;
+}
+
+const byteSpace = 0x20;
+const byteTab = 0x09;
+const byteDoubleQuote = 0x22;
+const byteSingleQuote = 0x27;
+const byteBackslash = 0x5c;
+
+/** C isspace: space, \t, \n, \v, \f, \r. */
+function isSpace(byte: number): boolean {
+  return byte === byteSpace || (byte >= 0x09 && byte <= 0x0d);
+}
+
+function hexValue(byte: number): number {
+  if (byte >= 0x30 && byte <= 0x39) return byte - 0x30;
+  if (byte >= 0x61 && byte <= 0x66) return byte - 0x61 + 10;
+  if (byte >= 0x41 && byte <= 0x46) return byte - 0x41 + 10;
+  return -1;
+}
+
+/** Escapes inside double quotes, as sdssplitargs: \n \r \t \b \a, anything else stands for itself. */
+const doubleQuoteEscapes: ReadonlyMap<number, number> = new Map([
+  [0x6e, 0x0a],
+  [0x72, 0x0d],
+  [0x74, 0x09],
+  [0x62, 0x08],
+  [0x61, 0x07],
+]);
+
+/**
+ * Splits an inline command line (terminator excluded) into arguments with the semantics of Redis's
+ * sdssplitargs (src/sds.c): blanks separate words; `"..."` allows \xHH and \n \r \t \b \a escapes;
+ * `'...'` allows only \'; a closing quote must be followed by a blank or the end of the line; quotes
+ * may start mid-word (`a"b c"` is `ab c`). Returns null for unbalanced quotes. Empty quoted strings
+ * are kept as empty arguments (Redis 7). Unlike C, a NUL byte is an ordinary byte here.
+ */
+export function splitInlineArguments(line: Uint8Array): Buffer[] | null {
+  const words: Buffer[] = [];
+  let index = 0;
+  for (;;) {
+    while (index < line.length && isSpace(line[index]!)) index++;
+    if (index >= line.length) return words;
+    const word = splitInlineArgumentsWord(line, index);
+    if (word === null) return null;
+    words.push(Buffer.from(word.bytes));
+    index = word.indexNext;
+  }
+}
+
+/** One word of {@link splitInlineArguments} starting at a non-blank byte; -1 stands for the end. */
+function splitInlineArgumentsWord(line: Uint8Array, indexFirst: number): { bytes: number[]; indexNext: number } | null {
+  const at = (position: number): number => (position < line.length ? line[position]! : -1);
+  const closesWord = (position: number): boolean => at(position) === -1 || isSpace(at(position));
+  const bytes: number[] = [];
+  let quote: 'none' | 'double' | 'single' = 'none';
+  let index = indexFirst;
+  for (let done = false; !done; ) {
+    const byte = at(index);
+    if (quote === 'double') {
+      const high = hexValue(at(index + 2));
+      const low = hexValue(at(index + 3));
+      if (byte === byteBackslash && at(index + 1) === 0x78 && high >= 0 && low >= 0) {
+        bytes.push(high * 16 + low);
+        index += 3;
+      } else if (byte === byteBackslash && at(index + 1) !== -1) {
+        index += 1;
+        bytes.push(doubleQuoteEscapes.get(at(index)) ?? at(index));
+      } else if (byte === byteDoubleQuote) {
+        if (!closesWord(index + 1)) return null;
+        done = true;
+      } else if (byte === -1) {
+        return null;
+      } else {
+        bytes.push(byte);
+      }
+    } else if (quote === 'single') {
+      if (byte === byteBackslash && at(index + 1) === byteSingleQuote) {
+        index += 1;
+        bytes.push(byteSingleQuote);
+      } else if (byte === byteSingleQuote) {
+        if (!closesWord(index + 1)) return null;
+        done = true;
+      } else if (byte === -1) {
+        return null;
+      } else {
+        bytes.push(byte);
+      }
+    } else if (byte === byteSpace || byte === byteLineFeed || byte === byteCarriageReturn || byte === byteTab || byte === -1) {
+      // Unquoted words end only at these four (and the end), not at \v or \f: sdssplitargs' switch.
+      done = true;
+    } else if (byte === byteDoubleQuote) {
+      quote = 'double';
+    } else if (byte === byteSingleQuote) {
+      quote = 'single';
+    } else {
+      bytes.push(byte);
+    }
+    if (at(index) !== -1) index += 1;
+  }
+  return { bytes, indexNext: index };
+}
