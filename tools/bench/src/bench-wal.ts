@@ -5,10 +5,9 @@
  * for one-write-one-fsync. fio runs before and after the WAL points, to show the drift.
  */
 import { spawnSync } from 'node:child_process';
-import { Wal, type StorageLogger } from '@objectbox/storage-runtime';
+import { CountingFileSystem, Wal, type StorageLogger } from '@objectbox/storage-runtime';
 import { type BenchResources } from './bench-processes.js';
 import { commandLine, formatNumber, objectboxRevision, formatRatio, machineNote, markdownTable, timestampUtc, writeDocSection } from './bench-report.js';
-import { CountingFileSystem } from './counting-file-system.js';
 import { type ClosedLoopResult, runClosedLoop } from './load-closed-loop.js';
 import { ensurePeersInstalled, fioPackage, versionOf } from './peer-install.js';
 

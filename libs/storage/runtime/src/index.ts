@@ -1,4 +1,5 @@
 export * from './atomic-file.js';
+export * from './counting-file-system.js';
 export * from './data-directory.js';
 export * from './node-file-system.js';
 export * from './snapshot-store.js';
