@@ -172,7 +172,6 @@ export class RaftGroup<Result> {
    */
   propose(command: Uint8Array): Promise<{ result: Result; index: number }> {
     if (this.closed) return Promise.reject(new RaftGroupClosedError(this.options.groupId));
-    if (this.node.status().role !== 'leader') return Promise.reject(this.notLeader());
     if (this.proposals.size >= this.options.pendingProposalCountMax) return Promise.reject(new RaftOverloadedError(this.options.groupId, `${this.proposals.size} proposals pending`));
     let entry: { index: number; term: number };
     try {
