@@ -1,0 +1,244 @@
+/**
+ * Parsing of SigV4 authentication data, from the `Authorization` header (S3 API reference,
+ * "Authenticating Requests: Using the Authorization Header") or from a presigned URL's query
+ * ("Authenticating Requests: Using Query Parameters"), into a typed {@link SignedRequestAuth}.
+ * Syntax only: time, region and signature are checked by `sigv4-verify.ts`.
+ */
+import {
+  AccessDeniedError,
+  AuthenticationInvalidArgumentError,
+  AuthorizationHeaderMalformedError,
+  AuthorizationQueryParametersError,
+  InvalidRequestError,
+  type AuthorizationLocation,
+  type SecurityError,
+} from './errors.js';
+import { normalizeHeaders, parseQuery, type HttpHeaders, type QueryParameter } from './sigv4-encoding.js';
+import { parseAmzDateTime, sigv4Algorithm, sigv4ScopeTerminator, isSignatureHex, type CredentialScope } from './sigv4-signing.js';
+
+/** The longest lifetime of a presigned URL S3 accepts: 7 days. */
+export const presignExpiresSecondsMax = 604_800;
+
+/** The payload line of a presigned URL's canonical request unless a content hash is given. */
+export const unsignedPayload = 'UNSIGNED-PAYLOAD';
+
+/** A request as the edge received it; the input of parsing and verification. */
+export interface SignedRequestInput {
+  readonly method: string;
+  /** Path as received on the wire: percent-encoded, without the query. */
+  readonly path: string;
+  /** Raw query string as received, with or without `?` (`''` when absent). */
+  readonly query: string;
+  /** Headers as received (names in any case). */
+  readonly headers: HttpHeaders;
+}
+
+interface SignedRequestAuthCommon {
+  readonly accessKeyId: string;
+  readonly scope: CredentialScope;
+  /** Lower-case, sorted, without duplicates; always contains `host`. */
+  readonly signedHeaderNames: readonly string[];
+  /** 64 lower-case hex digits (upper-case input is lower-cased). */
+  readonly signatureHex: string;
+  /** The request time exactly as signed, `YYYYMMDDTHHMMSSZ`. */
+  readonly requestDateTime: string;
+  /** The request time, Unix milliseconds. */
+  readonly requestTimeMs: number;
+  /** The payload line of the canonical request (`x-amz-content-sha256` or `UNSIGNED-PAYLOAD`). */
+  readonly payloadHash: string;
+}
+
+/** Authentication data of a request signed in its `Authorization` header. */
+export interface HeaderSignedRequestAuth extends SignedRequestAuthCommon {
+  readonly location: 'header';
+}
+
+/** Authentication data of a presigned URL. */
+export interface QuerySignedRequestAuth extends SignedRequestAuthCommon {
+  readonly location: 'query';
+  /** `X-Amz-Expires`, seconds after `requestTimeMs`; 0 ≤ value ≤ {@link presignExpiresSecondsMax}. */
+  readonly presignExpiresSeconds: number;
+}
+
+/** Parsed SigV4 authentication data of a request. */
+export type SignedRequestAuth = HeaderSignedRequestAuth | QuerySignedRequestAuth;
+
+/** The malformed-authorization error of `location` with S3's wording, for the caller to throw. */
+export function authorizationMalformed(location: AuthorizationLocation, reason: string): SecurityError {
+  return location === 'header'
+    ? new AuthorizationHeaderMalformedError(reason)
+    : new AuthorizationQueryParametersError(`Error parsing the X-Amz-Credential parameter; ${reason}`);
+}
+
+/**
+ * Parses the authentication data of `request`. Returns `undefined` for an anonymous request (neither
+ * an `Authorization` header nor an `X-Amz-Algorithm` query parameter).
+ *
+ * Throws AuthorizationHeaderMalformed, AuthorizationQueryParametersError, InvalidRequest (an
+ * unsupported algorithm, a missing `x-amz-content-sha256`), InvalidArgument (both mechanisms at once)
+ * and AccessDenied (no `x-amz-date`).
+ */
+export function parseSignedRequestAuth(request: SignedRequestInput): SignedRequestAuth | undefined {
+  const headers = normalizeHeaders(request.headers);
+  const query = parseQuery(request.query);
+  const authorization = headers.get('authorization');
+  const presigned = query.some((parameter) => parameter.name === 'X-Amz-Algorithm');
+  if (authorization !== undefined && presigned) {
+    throw new AuthenticationInvalidArgumentError(
+      'Authorization',
+      authorization,
+      'Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified',
+    );
+  }
+  if (presigned) return parsePresignedQuery(query, headers);
+  if (authorization !== undefined) return parseAuthorizationHeader(authorization, headers);
+  return undefined;
+}
+
+function parseCredential(location: AuthorizationLocation, credential: string): { accessKeyId: string; scope: CredentialScope } {
+  const parts = credential.split('/');
+  const [accessKeyId, date, region, service, terminator] = parts;
+  if (
+    parts.length !== 5 ||
+    !accessKeyId ||
+    !/^\d{8}$/.test(date ?? '') ||
+    !region ||
+    !service ||
+    terminator !== sigv4ScopeTerminator
+  ) {
+    throw authorizationMalformed(
+      location,
+      'the Credential is mal-formed; expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".',
+    );
+  }
+  return { accessKeyId, scope: { date: date!, region, service } };
+}
+
+function parseSignedHeaderNames(location: AuthorizationLocation, signedHeaders: string): string[] {
+  const names = signedHeaders.split(';').map((name) => name.trim().toLowerCase());
+  const valid = names.every((name) => /^[!#$%&'*+.^_`|~0-9a-z-]+$/.test(name));
+  const sorted = [...new Set(names)].sort();
+  if (!valid || sorted.length !== names.length) {
+    throw authorizationMalformed(location, 'the SignedHeaders list is mal-formed');
+  }
+  if (!sorted.includes('host')) {
+    throw authorizationMalformed(location, "the 'host' header must be signed");
+  }
+  return sorted;
+}
+
+function parseSignature(location: AuthorizationLocation, signature: string): string {
+  const lower = signature.toLowerCase();
+  if (!isSignatureHex(lower)) throw authorizationMalformed(location, 'the Signature is mal-formed');
+  return lower;
+}
+
+function parseHeaderFields(fields: string): Map<string, string> {
+  const parsed = new Map<string, string>();
+  for (const field of fields.split(',')) {
+    const trimmed = field.trim();
+    const equals = trimmed.indexOf('=');
+    const name = trimmed.slice(0, equals);
+    if (equals <= 0 || parsed.has(name) || !['Credential', 'SignedHeaders', 'Signature'].includes(name)) {
+      throw new AuthorizationHeaderMalformedError(`the field '${trimmed}' is not expected`);
+    }
+    parsed.set(name, trimmed.slice(equals + 1));
+  }
+  return parsed;
+}
+
+function parseAuthorizationHeader(authorization: string, headers: ReadonlyMap<string, string>): HeaderSignedRequestAuth {
+  const trimmed = authorization.trim();
+  const space = trimmed.indexOf(' ');
+  if (space < 0 || trimmed.slice(0, space) !== sigv4Algorithm) {
+    throw new InvalidRequestError('The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.');
+  }
+  const fields = parseHeaderFields(trimmed.slice(space + 1));
+  const credential = fields.get('Credential');
+  const signedHeaders = fields.get('SignedHeaders');
+  const signature = fields.get('Signature');
+  if (credential === undefined || signedHeaders === undefined || signature === undefined) {
+    throw new AuthorizationHeaderMalformedError('Credential, SignedHeaders and Signature are all required');
+  }
+  const payloadHash = headers.get('x-amz-content-sha256');
+  if (payloadHash === undefined) {
+    throw new InvalidRequestError('Missing required header for this request: x-amz-content-sha256');
+  }
+  return {
+    location: 'header',
+    ...parseCredential('header', credential),
+    signedHeaderNames: parseSignedHeaderNames('header', signedHeaders),
+    signatureHex: parseSignature('header', signature),
+    ...parseHeaderDateTime(headers),
+    payloadHash: payloadHash.trim(),
+  };
+}
+
+function parseHeaderDateTime(headers: ReadonlyMap<string, string>): { requestDateTime: string; requestTimeMs: number } {
+  const requestDateTime = headers.get('x-amz-date')?.trim();
+  const requestTimeMs = requestDateTime === undefined ? undefined : parseAmzDateTime(requestDateTime);
+  // SigV4 signs the ISO 8601 basic time; every SDK sends x-amz-date, so a bare Date header is refused.
+  if (requestDateTime === undefined || requestTimeMs === undefined) throw new AccessDeniedError('date-missing');
+  return { requestDateTime, requestTimeMs };
+}
+
+const presignParameterNames = [
+  'X-Amz-Algorithm',
+  'X-Amz-Credential',
+  'X-Amz-Date',
+  'X-Amz-Expires',
+  'X-Amz-SignedHeaders',
+  'X-Amz-Signature',
+] as const;
+
+type PresignParameterName = (typeof presignParameterNames)[number];
+
+function presignParameters(query: readonly QueryParameter[]): Record<PresignParameterName, string> {
+  const found = new Map<string, string>();
+  for (const { name, value } of query) {
+    if (!(presignParameterNames as readonly string[]).includes(name) && name !== 'X-Amz-Content-Sha256') continue;
+    if (found.has(name)) throw new AuthorizationQueryParametersError(`The query parameter ${name} is given more than once`);
+    found.set(name, value);
+  }
+  if (presignParameterNames.some((name) => !found.has(name))) {
+    throw new AuthorizationQueryParametersError(
+      'Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.',
+    );
+  }
+  return Object.fromEntries(presignParameterNames.map((name) => [name, found.get(name)!])) as Record<PresignParameterName, string>;
+}
+
+function parsePresignExpires(expires: string): number {
+  if (/^-\d+$/.test(expires)) throw new AuthorizationQueryParametersError('X-Amz-Expires must be non-negative');
+  if (!/^\d{1,10}$/.test(expires)) throw new AuthorizationQueryParametersError('X-Amz-Expires should be a number');
+  const presignExpiresSeconds = Number(expires);
+  if (presignExpiresSeconds > presignExpiresSecondsMax) {
+    throw new AuthorizationQueryParametersError(
+      `X-Amz-Expires must be less than a week (in seconds) that is ${presignExpiresSecondsMax}`,
+    );
+  }
+  return presignExpiresSeconds;
+}
+
+function parsePresignedQuery(query: readonly QueryParameter[], headers: ReadonlyMap<string, string>): QuerySignedRequestAuth {
+  const parameters = presignParameters(query);
+  if (parameters['X-Amz-Algorithm'] !== sigv4Algorithm) {
+    throw new AuthorizationQueryParametersError('X-Amz-Algorithm only supports "AWS4-HMAC-SHA256"');
+  }
+  const requestDateTime = parameters['X-Amz-Date'];
+  const requestTimeMs = parseAmzDateTime(requestDateTime);
+  if (requestTimeMs === undefined) {
+    throw new AuthorizationQueryParametersError('X-Amz-Date must be in the ISO8601 Long Format "yyyyMMdd\'T\'HHmmss\'Z\'"');
+  }
+  const contentSha256 = headers.get('x-amz-content-sha256') ?? query.find((parameter) => parameter.name === 'X-Amz-Content-Sha256')?.value;
+  return {
+    location: 'query',
+    ...parseCredential('query', parameters['X-Amz-Credential']),
+    signedHeaderNames: parseSignedHeaderNames('query', parameters['X-Amz-SignedHeaders']),
+    signatureHex: parseSignature('query', parameters['X-Amz-Signature']),
+    requestDateTime,
+    requestTimeMs,
+    presignExpiresSeconds: parsePresignExpires(parameters['X-Amz-Expires']),
+    payloadHash: contentSha256?.trim() ?? unsignedPayload,
+  };
+}

@@ -1,0 +1,153 @@
+/**
+ * The encodings SigV4 canonicalises with, as S3 applies them.
+ *
+ * AWS "Create a canonical request": every byte except the unreserved characters `A-Z a-z 0-9 - . _ ~`
+ * is percent-encoded with upper-case hex; `/` stays literal in the path only. S3, unlike the other
+ * AWS services, does not encode the path twice (see deuxfleurs-org/garage
+ * src/api/common/signature/payload.rs `canonical_request` for the evidence). We decode what the client
+ * sent and encode it again, so a client that sent `$` literally and one that sent `%24` both match a
+ * signature over `%24`, while `%2F` inside a segment stays distinct from a separator.
+ */
+
+/** Header names and values as received, names in any case; repeated headers as arrays. */
+export type HttpHeaders = Readonly<Record<string, string | readonly string[] | undefined>>;
+
+/** One query parameter, percent-decoded (`+` read as a space, as form encoding does). */
+export interface QueryParameter {
+  readonly name: string;
+  readonly value: string;
+}
+
+const hexDigitsUpper = '0123456789ABCDEF';
+
+function isUnreservedByte(byte: number): boolean {
+  return (
+    (byte >= 0x41 && byte <= 0x5a) ||
+    (byte >= 0x61 && byte <= 0x7a) ||
+    (byte >= 0x30 && byte <= 0x39) ||
+    byte === 0x2d ||
+    byte === 0x2e ||
+    byte === 0x5f ||
+    byte === 0x7e
+  );
+}
+
+/** Percent-encodes `bytes` per SigV4 (RFC 3986 unreserved set kept; `/` kept unless `encodeSlash`). */
+export function uriEncodeBytes(bytes: Uint8Array, options: { readonly encodeSlash: boolean }): string {
+  let encoded = '';
+  for (const byte of bytes) {
+    if (isUnreservedByte(byte) || (byte === 0x2f && !options.encodeSlash)) {
+      encoded += String.fromCharCode(byte);
+    } else {
+      encoded += `%${hexDigitsUpper[byte >> 4]}${hexDigitsUpper[byte & 0xf]}`;
+    }
+  }
+  return encoded;
+}
+
+/** Percent-encodes the UTF-8 bytes of `value` per SigV4; see {@link uriEncodeBytes}. */
+export function uriEncode(value: string, options: { readonly encodeSlash: boolean }): string {
+  return uriEncodeBytes(Buffer.from(value, 'utf8'), options);
+}
+
+function hexValue(code: number): number {
+  if (code >= 0x30 && code <= 0x39) return code - 0x30;
+  if (code >= 0x41 && code <= 0x46) return code - 0x41 + 10;
+  if (code >= 0x61 && code <= 0x66) return code - 0x61 + 10;
+  return -1;
+}
+
+/**
+ * Decodes `%XX` escapes of `encodedUntrusted` into bytes. A `%` not followed by two hex digits is
+ * kept as a literal `%`; with `plusIsSpace`, `+` becomes a space (query strings).
+ */
+export function percentDecode(encodedUntrusted: string, options: { readonly plusIsSpace: boolean }): Buffer {
+  const source = Buffer.from(encodedUntrusted, 'utf8');
+  const target = Buffer.alloc(source.length);
+  let targetIndex = 0;
+  for (let index = 0; index < source.length; index++) {
+    const byte = source[index]!;
+    const high = byte === 0x25 && index + 2 < source.length ? hexValue(source[index + 1]!) : -1;
+    const low = high >= 0 ? hexValue(source[index + 2]!) : -1;
+    if (low >= 0) {
+      target[targetIndex++] = (high << 4) | low;
+      index += 2;
+    } else {
+      target[targetIndex++] = byte === 0x2b && options.plusIsSpace ? 0x20 : byte;
+    }
+  }
+  return target.subarray(0, targetIndex);
+}
+
+/** The canonical URI of a wire path (still percent-encoded, no query): each segment re-encoded. */
+export function canonicalUri(pathRaw: string): string {
+  if (pathRaw === '') return '/';
+  return pathRaw
+    .split('/')
+    .map((segment) => uriEncodeBytes(percentDecode(segment, { plusIsSpace: false }), { encodeSlash: true }))
+    .join('/');
+}
+
+function splitQuery(queryRaw: string): { nameRaw: string; valueRaw: string }[] {
+  const query = queryRaw.startsWith('?') ? queryRaw.slice(1) : queryRaw;
+  return query
+    .split('&')
+    .filter((piece) => piece !== '')
+    .map((piece) => {
+      const equals = piece.indexOf('=');
+      return equals < 0
+        ? { nameRaw: piece, valueRaw: '' }
+        : { nameRaw: piece.slice(0, equals), valueRaw: piece.slice(equals + 1) };
+    });
+}
+
+/** Parses a raw query string (with or without `?`) into decoded parameters, in wire order. */
+export function parseQuery(queryRaw: string): QueryParameter[] {
+  return splitQuery(queryRaw).map(({ nameRaw, valueRaw }) => ({
+    name: percentDecode(nameRaw, { plusIsSpace: true }).toString('utf8'),
+    value: percentDecode(valueRaw, { plusIsSpace: true }).toString('utf8'),
+  }));
+}
+
+/**
+ * The canonical query string: every parameter decoded, encoded again with `/` encoded, `name=value`
+ * (a bare `?lifecycle` gives `lifecycle=`), sorted by encoded name then value, joined with `&`.
+ * Parameters named in `namesExcluded` (exact case) are left out: `X-Amz-Signature` for presigned URLs.
+ */
+export function canonicalQueryString(queryRaw: string, namesExcluded: readonly string[] = []): string {
+  const pairs: [string, string][] = [];
+  for (const { nameRaw, valueRaw } of splitQuery(queryRaw)) {
+    const nameBytes = percentDecode(nameRaw, { plusIsSpace: true });
+    if (namesExcluded.includes(nameBytes.toString('utf8'))) continue;
+    const valueBytes = percentDecode(valueRaw, { plusIsSpace: true });
+    pairs.push([uriEncodeBytes(nameBytes, { encodeSlash: true }), uriEncodeBytes(valueBytes, { encodeSlash: true })]);
+  }
+  // Encoded strings are ASCII, so code-unit order is the byte order SigV4 asks for.
+  pairs.sort(([nameA, valueA], [nameB, valueB]) => compareAscii(nameA, nameB) || compareAscii(valueA, valueB));
+  return pairs.map(([name, value]) => `${name}=${value}`).join('&');
+}
+
+function compareAscii(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Headers keyed by lower-case name. Repeated headers (an array, or names differing only in case)
+ * are joined with `,` as SigV4's canonical headers require.
+ */
+export function normalizeHeaders(headers: HttpHeaders): Map<string, string> {
+  const normalized = new Map<string, string>();
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    const joined = typeof value === 'string' ? value : value.join(',');
+    const key = name.toLowerCase();
+    const previous = normalized.get(key);
+    normalized.set(key, previous === undefined ? joined : `${previous},${joined}`);
+  }
+  return normalized;
+}
+
+/** SigV4 "Trimall": leading and trailing whitespace removed, inner runs collapsed to one space. */
+export function canonicalHeaderValue(value: string): string {
+  return value.trim().replace(/\s+/g, ' ');
+}

@@ -1,0 +1,136 @@
+/**
+ * SigV4 building blocks as pure functions: canonical request, string to sign, credential scope,
+ * signing key and signature (AWS "Signature Version 4 signing process"; S3 API reference,
+ * "Signature Calculations for the Authorization Header"). The secret and the request time are
+ * arguments; `node:crypto` hashing is a pure computation.
+ */
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { canonicalHeaderValue, canonicalQueryString, canonicalUri } from './sigv4-encoding.js';
+
+/** The only signing algorithm accepted (`AWS4-HMAC-SHA256`); SigV2 and SigV4a are refused. */
+export const sigv4Algorithm = 'AWS4-HMAC-SHA256';
+/** The fifth, fixed component of every credential scope. */
+export const sigv4ScopeTerminator = 'aws4_request';
+/** SHA-256 of the empty string, hex: the hash of an empty chunk and of an empty body. */
+export const sha256HexOfEmpty = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+
+/** Credential scope: the date, region and service a signing key is derived for. */
+export interface CredentialScope {
+  /** `YYYYMMDD`, UTC; must equal the date part of the request time. */
+  readonly date: string;
+  readonly region: string;
+  readonly service: string;
+}
+
+/** `date/region/service/aws4_request`, the scope line of a string to sign. */
+export function credentialScopeString(scope: CredentialScope): string {
+  return `${scope.date}/${scope.region}/${scope.service}/${sigv4ScopeTerminator}`;
+}
+
+/** Lower-case hex SHA-256 of `data` (a string is hashed as UTF-8). */
+export function sha256Hex(data: string | Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** HMAC-SHA256 of `data` under `key`; returns a new 32-byte buffer. */
+export function hmacSha256(key: string | Uint8Array, data: string | Uint8Array): Buffer {
+  return createHmac('sha256', key).update(data).digest();
+}
+
+/** What a canonical request is computed from; header names of `headers` are lower case. */
+export interface CanonicalRequestInput {
+  readonly method: string;
+  /** Path as received, percent-encoded, without the query. */
+  readonly path: string;
+  /** Raw query string as received, with or without `?`. */
+  readonly query: string;
+  /** Headers by lower-case name (see `normalizeHeaders`). */
+  readonly headers: ReadonlyMap<string, string>;
+  /** Lower-case, sorted signed header names. */
+  readonly signedHeaderNames: readonly string[];
+  /** The payload line: `x-amz-content-sha256` as sent, or `UNSIGNED-PAYLOAD` for presigned URLs. */
+  readonly payloadHash: string;
+  /** Query parameters left out (exact names): `X-Amz-Signature` when verifying a presigned URL. */
+  readonly queryNamesExcluded?: readonly string[];
+}
+
+/**
+ * The canonical request: method, canonical URI, canonical query, one `name:value` line per signed
+ * header (a signed header absent from the request contributes an empty value, so the signature
+ * decides), a blank line, the signed header list and the payload hash, joined by `\n`.
+ */
+export function canonicalRequest(input: CanonicalRequestInput): string {
+  const headerLines = input.signedHeaderNames
+    .map((name) => `${name}:${canonicalHeaderValue(input.headers.get(name) ?? '')}\n`)
+    .join('');
+  return [
+    input.method.toUpperCase(),
+    canonicalUri(input.path),
+    canonicalQueryString(input.query, input.queryNamesExcluded),
+    headerLines,
+    input.signedHeaderNames.join(';'),
+    input.payloadHash,
+  ].join('\n');
+}
+
+/** `AWS4-HMAC-SHA256\n<request date time>\n<scope>\n<hex sha256 of the canonical request>`. */
+export function stringToSign(options: {
+  readonly requestDateTime: string;
+  readonly scope: CredentialScope;
+  readonly canonicalRequest: string;
+}): string {
+  return [sigv4Algorithm, options.requestDateTime, credentialScopeString(options.scope), sha256Hex(options.canonicalRequest)].join(
+    '\n',
+  );
+}
+
+/**
+ * The signing key: HMAC chain of `AWS4` + secret over date, region, service and `aws4_request`.
+ * Returns a new 32-byte buffer the caller owns; it is valid for one scope (one day, region, service).
+ */
+export function signingKey(secretAccessKey: string, scope: CredentialScope): Buffer {
+  const dateKey = hmacSha256(`AWS4${secretAccessKey}`, scope.date);
+  const regionKey = hmacSha256(dateKey, scope.region);
+  const serviceKey = hmacSha256(regionKey, scope.service);
+  return hmacSha256(serviceKey, sigv4ScopeTerminator);
+}
+
+/** Lower-case hex HMAC-SHA256 of `stringToSignValue` under `key`: a SigV4 signature. */
+export function signatureHex(key: Uint8Array, stringToSignValue: string): string {
+  return hmacSha256(key, stringToSignValue).toString('hex');
+}
+
+const signatureHexPattern = /^[0-9a-f]{64}$/;
+
+/** True for a well-formed signature: 64 lower-case hex digits. */
+export function isSignatureHex(value: string): boolean {
+  return signatureHexPattern.test(value);
+}
+
+/** Constant-time equality of two signatures; false if either is not well formed. */
+export function signaturesEqual(signatureHexA: string, signatureHexB: string): boolean {
+  if (!isSignatureHex(signatureHexA) || !isSignatureHex(signatureHexB)) return false;
+  return timingSafeEqual(Buffer.from(signatureHexA, 'hex'), Buffer.from(signatureHexB, 'hex'));
+}
+
+const amzDateTimePattern = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
+
+/**
+ * Parses an ISO 8601 basic date time (`20130524T000000Z`, the `x-amz-date` format) into Unix
+ * milliseconds; `undefined` for any other shape or an impossible calendar value.
+ */
+export function parseAmzDateTime(valueUntrusted: string): number | undefined {
+  const match = amzDateTimePattern.exec(valueUntrusted);
+  if (match === null) return undefined;
+  const [year, month, day, hour, minute, second] = match.slice(1).map(Number) as [number, number, number, number, number, number];
+  const timeMs = Date.UTC(year, month - 1, day, hour, minute, second);
+  const roundTrip = new Date(timeMs);
+  const valid =
+    roundTrip.getUTCFullYear() === year &&
+    roundTrip.getUTCMonth() === month - 1 &&
+    roundTrip.getUTCDate() === day &&
+    hour < 24 &&
+    minute < 60 &&
+    second < 60;
+  return valid ? timeMs : undefined;
+}
