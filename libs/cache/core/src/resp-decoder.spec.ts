@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { isCacheError, RespProtocolError } from './errors.js';
+import { isCacheError, type RespProtocolError } from './errors.js';
 import {
   parseRedisInteger,
   RespDecoder,
