@@ -1,0 +1,31 @@
+/** SigV4 URI encoding rules as S3 applies them (AWS "Create a canonical request"). */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { canonicalHeaderValue, canonicalQueryString, canonicalUri, normalizeHeaders, uriEncode } from './sigv4-encoding.js';
+
+test('uriEncode keeps the unreserved set, upper-cases hex and encodes UTF-8 bytes', () => {
+  assert.equal(uriEncode('AZaz09-._~', { encodeSlash: true }), 'AZaz09-._~');
+  assert.equal(uriEncode('a b+c*/é', { encodeSlash: true }), 'a%20b%2Bc%2A%2F%C3%A9');
+  assert.equal(uriEncode('a/b', { encodeSlash: false }), 'a/b');
+});
+
+test('the path is re-encoded once per segment, never twice, and %2F stays inside its segment', () => {
+  assert.equal(canonicalUri(''), '/');
+  assert.equal(canonicalUri('/test$file.text'), '/test%24file.text');
+  assert.equal(canonicalUri('/test%24file.text'), '/test%24file.text');
+  assert.equal(canonicalUri('/b/a%2fb%7e'), '/b/a%2Fb~');
+  assert.equal(canonicalUri('/b/100%'), '/b/100%25');
+});
+
+test('the query is decoded, re-encoded, sorted by name then value; bare names get =', () => {
+  assert.equal(canonicalQueryString('?prefix=J&max-keys=2'), 'max-keys=2&prefix=J');
+  assert.equal(canonicalQueryString('lifecycle'), 'lifecycle=');
+  assert.equal(canonicalQueryString('b=2&a=2&a=1&c=x+y&d=%7e'), 'a=1&a=2&b=2&c=x%20y&d=~');
+  assert.equal(canonicalQueryString('X-Amz-Signature=abc&z=1', ['X-Amz-Signature']), 'z=1');
+});
+
+test('headers are keyed by lower-case name, repeated ones joined, values trimmed and collapsed', () => {
+  const headers = normalizeHeaders({ 'X-Amz-Meta-A': ' one ', 'x-amz-meta-a': 'two', Via: ['p', 'q'], Gone: undefined });
+  assert.deepEqual([...headers], [['x-amz-meta-a', ' one ,two'], ['via', 'p,q']]);
+  assert.equal(canonicalHeaderValue('  a   b \t c  '), 'a b c');
+});
