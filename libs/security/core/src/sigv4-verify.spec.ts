@@ -301,3 +301,20 @@ test('aws-chunked payload modes need a decoded length and a header signature', (
   });
   rejectsWith(() => parsePayloadMode({ payloadHash: 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD', headers, location: 'anonymous' }), 'InvalidRequest');
 });
+
+test('the AWS trailing-checksum example: the seed signature verifies and the trailer is declared', () => {
+  const trailerRequest = withHeaders(chunkedPutObject, {
+    'content-length': undefined,
+    'x-amz-content-sha256': 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER',
+    'x-amz-trailer': 'x-amz-checksum-crc32c',
+    authorization: authorization(
+      'content-encoding;host;x-amz-content-sha256;x-amz-date;x-amz-decoded-content-length;x-amz-storage-class;x-amz-trailer',
+      '106e2a8a18243abcf37539882f36619c00e2dfc72633413f02d3b74544bfeb8e',
+    ),
+  });
+  assert.deepEqual(verify(trailerRequest).payload, {
+    payload: 'streaming-signed-trailer',
+    decodedSizeBytes: 66560,
+    trailerNames: ['x-amz-checksum-crc32c'],
+  });
+});
