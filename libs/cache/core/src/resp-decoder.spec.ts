@@ -283,3 +283,23 @@ test('property: encoded arrays of bulk strings decode back under any chunking', 
     { seed: 11, numRuns: 300 },
   );
 });
+
+test('property: garbage never throws and decodes the same however it is chunked', () => {
+  const limits = { ...respDecoderLimitsDefault, bulkStringBytesMax: 8, arrayElementCountMax: 4, inlineLineBytesMax: 12 };
+  // RESP-shaped tokens reach deeper states than uniform random bytes.
+  const token = fc.oneof(
+    fc.constantFrom('*', '$', '\r', '\n', '\r\n', '"', "'", '\\', '\\x4', ' ', '-', '0', '1', '3', '9', 'a', '*2\r\n', '$1\r\n', 'x'),
+    fc.string({ maxLength: 3 }),
+  );
+  fc.assert(
+    fc.property(fc.array(token, { maxLength: 40 }), fc.integer({ min: 1, max: 9 }), (tokens, chunkBytes) => {
+      const input = tokens.join('');
+      const whole = decodeAll([input], limits);
+      const split = decodeAll(chunked(input, chunkBytes), limits);
+      assert.deepEqual(split.requests, whole.requests);
+      assert.equal(split.error?.redisText, whole.error?.redisText);
+      assert.equal(split.error?.streamOffsetBytes, whole.error?.streamOffsetBytes);
+    }),
+    { seed: 5, numRuns: 2000 },
+  );
+});
