@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { RegistryStateMachine, type RegistryResult } from '@objectbox/cluster-manager-core';
-import { RaftGroup, type RaftMember, RaftTransport } from '@objectbox/consensus-runtime';
+import { RaftGroup, type RaftMember, RaftTransport, RaftWalReplay } from '@objectbox/consensus-runtime';
 import type { GrpcServer } from '@objectbox/networking';
 import { GrpcServiceRegistrations, grpcTlsOf, PlatformContext } from '@objectbox/platform-nest';
 import { kv, raft } from '@objectbox/proto';
@@ -58,6 +58,8 @@ export class RegistryService extends GrpcServiceRegistrations implements OnModul
 
   async onModuleInit(): Promise<void> {
     const { config, logger } = this.context;
+    // The WAL's records are replayed while recovery verifies them: one read of the log at start.
+    const replay = new RaftWalReplay();
     const storage = await openStorage({
       directory: join(config.dataDir, 'cluster-manager', 'raft'),
       clusterId: config.clusterId,
@@ -67,12 +69,14 @@ export class RegistryService extends GrpcServiceRegistrations implements OnModul
       snapshotPayloadBytesMax: 4 * 1024 * 1024 * 1024,
       snapshotRetainCount: 2,
       logger: { info: (event, fields) => logger.debug({ ...fields, event }, 'storage'), warn: (event, fields) => logger.warn({ ...fields, event }, 'storage') },
+      onRecoveredRecord: (record) => replay.accept(record),
     });
     this.group = await RaftGroup.open({
       groupId: registryGroupId,
       nodeId: config.nodeId,
       members: raftMembersOf({ nodeId: config.nodeId, selfAddress: `${config.host}:${config.services.clusterManager.grpcPort}`, peers: config.peers }),
       storage,
+      replay,
       stateMachine: this.machine,
       transport: this.transport,
       logger,

@@ -14,7 +14,7 @@ import type { Logger } from '@objectbox/observability';
 import type { Storage as ReplicaStorage } from '@objectbox/storage-runtime';
 import { assert } from '@objectbox/util';
 import { NotLeaderError, ProposalOutcomeUnknownError, ProposalRejectedError, RaftGroupClosedError, RaftOverloadedError } from './errors.js';
-import { RaftLogStore } from './raft-log-store.js';
+import { RaftLogStore, type RaftWalReplay } from './raft-log-store.js';
 import type { RaftTransport } from './raft-transport.js';
 import type { StateMachine } from './state-machine.js';
 
@@ -41,6 +41,8 @@ export interface RaftGroupOptions<Result> {
   /** Every member including this one; the initial voters of a brand-new group. */
   readonly members: readonly RaftMember[];
   readonly storage: ReplicaStorage;
+  /** The WAL's records collected while `storage` was opened (one pass); read again when absent. */
+  readonly replay?: RaftWalReplay;
   readonly stateMachine: StateMachine<Result>;
   readonly transport: RaftTransport;
   readonly logger: Logger;
@@ -139,7 +141,7 @@ export class RaftGroup<Result> {
     assert(options.heartbeatIntervalTicks < options.electionTimeoutTicks, 'heartbeatIntervalTicks must be below electionTimeoutTicks');
     assert(options.members.some((member) => member.id === options.nodeId), 'members must include this node');
     const initialConfig: ConfigState = { voters: options.members.map((member) => member.id as NodeId), learners: [] };
-    const logStore = await RaftLogStore.open(options.storage, initialConfig);
+    const logStore = await RaftLogStore.open(options.storage, initialConfig, options.replay);
     return new RaftGroup(options, logStore);
   }
 

@@ -9,6 +9,7 @@ import {
   type Snapshot,
   type Term,
 } from '@objectbox/consensus-core';
+import type { WalRecord } from '@objectbox/storage-core';
 import type { Storage as ReplicaStorage, WalAppendRecord } from '@objectbox/storage-runtime';
 import {
   decodeEntryRecord,
@@ -24,7 +25,7 @@ import {
 import { WalRecordDecodeError } from './raft-wal-errors.js';
 
 /** An entry read back from the WAL, with the WAL index of its record. */
-interface ReplayedEntry {
+export interface ReplayedEntry {
   readonly entry: Entry;
   readonly walIndex: number;
 }
@@ -40,6 +41,29 @@ function replayEntry(entries: ReplayedEntry[], replayed: ReplayedEntry): void {
   const last = entries.at(-1)?.entry.index;
   if (last !== undefined && replayed.entry.index !== last + 1) throw new WalRecordDecodeError(`WAL entry ${replayed.entry.index} does not follow entry ${last}`);
   entries.push(replayed);
+}
+
+/**
+ * Accumulates the Raft state found in WAL records, in WAL order. Feed it from the WAL's recovery
+ * pass (`openStorage({ onRecoveredRecord: (record) => replay.accept(record) })`, one read of the
+ * log) and hand it to {@link RaftLogStore.open}; without one, `open` reads the WAL again itself.
+ */
+export class RaftWalReplay {
+  hardState: HardState = emptyHardState;
+  /** Invariant: contiguous indexes; a rewritten index superseded the old one and its suffix. */
+  entries: ReplayedEntry[] = [];
+  /** Index of the last snapshot mark or installed snapshot seen. */
+  markIndex = 0;
+
+  accept(record: WalRecord): void {
+    if (record.type === raftWalRecordType.hardState) this.hardState = decodeHardStateRecord(record.payload);
+    else if (record.type === raftWalRecordType.entry) replayEntry(this.entries, { entry: decodeEntryRecord(record.payload), walIndex: record.index });
+    else if (record.type === raftWalRecordType.snapshotMark) this.markIndex = decodeSnapshotMarkRecord(record.payload).index;
+    else if (record.type === raftWalRecordType.snapshotInstalled) {
+      this.markIndex = decodeSnapshotMarkRecord(record.payload).index;
+      this.entries = [];
+    }
+  }
 }
 
 /**
@@ -80,13 +104,18 @@ export class RaftLogStore {
    * @throws WalRecordDecodeError when the records do not form a log on top of the snapshot (a
    *   newer snapshot the WAL continues from is missing), and the storage runtime's errors.
    */
-  static async open(storage: ReplicaStorage, initialConfigState: ConfigState): Promise<RaftLogStore> {
+  static async open(storage: ReplicaStorage, initialConfigState: ConfigState, replayed?: RaftWalReplay): Promise<RaftLogStore> {
     const loaded = await storage.snapshots.loadLatest();
     const snapshot = loaded === null ? undefined : { metadata: decodeSnapshotMetadata(loaded.metadata), data: loaded.payload };
     const memory = new MemoryStorage({ configState: initialConfigState });
     if (snapshot !== undefined) memory.applySnapshot(snapshot);
     const store = new RaftLogStore(storage, memory, snapshot);
-    await store.replay(snapshot?.metadata ?? { index: 0 as LogIndex, term: 0 as Term });
+    let replay = replayed;
+    if (replay === undefined) {
+      replay = new RaftWalReplay();
+      for await (const record of storage.wal.readRecords({ fromIndex: storage.wal.firstIndex })) replay.accept(record);
+    }
+    store.replay(replay, snapshot?.metadata ?? { index: 0 as LogIndex, term: 0 as Term });
     return store;
   }
 
@@ -97,20 +126,9 @@ export class RaftLogStore {
    * a crash, before its mark: a received one replaced a log that did not hold its (index, term), so
    * the old entries after it are dropped unless the log holds that entry (etcd raft `restore`).
    */
-  private async replay(snapshot: { index: LogIndex; term: Term }): Promise<void> {
-    let hardState: HardState = emptyHardState;
-    let entries: ReplayedEntry[] = [];
-    let markIndex = 0;
-    for await (const record of this.storage.wal.readRecords({ fromIndex: this.storage.wal.firstIndex })) {
-      if (record.type === raftWalRecordType.hardState) hardState = decodeHardStateRecord(record.payload);
-      else if (record.type === raftWalRecordType.entry) replayEntry(entries, { entry: decodeEntryRecord(record.payload), walIndex: record.index });
-      else if (record.type === raftWalRecordType.snapshotMark) markIndex = decodeSnapshotMarkRecord(record.payload).index;
-      else if (record.type === raftWalRecordType.snapshotInstalled) {
-        markIndex = decodeSnapshotMarkRecord(record.payload).index;
-        entries = [];
-      }
-    }
-    if (snapshot.index > markIndex && !entries.some(({ entry }) => entry.index === snapshot.index && entry.term === snapshot.term)) entries = [];
+  private replay(replay: RaftWalReplay, snapshot: { index: LogIndex; term: Term }): void {
+    let { hardState, entries } = replay;
+    if (snapshot.index > replay.markIndex && !entries.some(({ entry }) => entry.index === snapshot.index && entry.term === snapshot.term)) entries = [];
     entries = entries.filter(({ entry }) => entry.index > snapshot.index);
     if (entries.length > 0 && (entries[0] as ReplayedEntry).entry.index !== snapshot.index + 1) {
       // The WAL holds entries after a gap: only possible if the snapshot they followed was lost.

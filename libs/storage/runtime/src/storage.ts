@@ -7,7 +7,7 @@ import { openDataDirectory, snapshotDirectoryName, walDirectoryName } from './da
 import { nodeFileSystem } from './node-file-system.js';
 import { SnapshotStore } from './snapshot-store.js';
 import { stderrJsonLogger, type StorageLogger } from './storage-logger.js';
-import { Wal } from './wal.js';
+import { Wal, type WalOptions } from './wal.js';
 
 /** Options of {@link openStorage}; sizes as in WalOptions and SnapshotStoreOptions. */
 export interface StorageOptions {
@@ -20,6 +20,8 @@ export interface StorageOptions {
   readonly snapshotRetainCount: number;
   readonly fileSystem?: StorageFileSystem;
   readonly logger?: StorageLogger;
+  /** See WalOptions.onRecoveredRecord: replay while the WAL is verified, in one pass. */
+  readonly onRecoveredRecord?: WalOptions['onRecoveredRecord'];
 }
 
 /** An opened replica storage. Close the WAL when done (snapshots hold no open files). */
@@ -52,6 +54,7 @@ export async function openStorage(options: StorageOptions): Promise<Storage> {
     pendingBytesMax: options.pendingBytesMax,
     fileSystem,
     logger,
+    ...(options.onRecoveredRecord === undefined ? {} : { onRecoveredRecord: options.onRecoveredRecord }),
   });
   return { wal, snapshots };
 }

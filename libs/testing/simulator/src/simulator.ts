@@ -44,7 +44,7 @@ import {
   nodeId,
   type ConfigState,
 } from '@objectbox/consensus-core';
-import { RaftLogStore } from '@objectbox/consensus-runtime';
+import { RaftLogStore, RaftWalReplay } from '@objectbox/consensus-runtime';
 import { isStorageError } from '@objectbox/storage-core';
 import { openStorage, type Storage, type StorageLogger } from '@objectbox/storage-runtime';
 import { checkLinearizability, kvModel, Random, type KvInput, type KvOutput, type Operation } from '@objectbox/testing-core';
@@ -550,6 +550,7 @@ class Simulation {
   async #startProcess(slot: ReplicaSlot): Promise<void> {
     const id = slot.nodeId;
     assert(id !== undefined, 'starting a process in a vacant slot');
+    const replay = new RaftWalReplay();
     const storage = await openStorage({
       fileSystem: slot.disk.processView(),
       directory: dataDirectory,
@@ -560,8 +561,10 @@ class Simulation {
       snapshotPayloadBytesMax: 1024 * 1024,
       snapshotRetainCount: 2,
       logger: silentLogger,
+      // The production path: replay while recovery verifies the WAL (one pass).
+      onRecoveredRecord: (record) => replay.accept(record),
     });
-    const logStore = await RaftLogStore.open(storage, slot.initialConfigState);
+    const logStore = await RaftLogStore.open(storage, slot.initialConfigState, replay);
     const kv = new KvStateMachine();
     if (logStore.snapshotAtOpen !== undefined) kv.restoreSnapshot(logStore.snapshotAtOpen.data);
     const appliedIndex = logStore.memory.snapshot().metadata.index;
