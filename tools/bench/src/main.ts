@@ -13,6 +13,7 @@ import { choiceListFlag, FlagError, positiveIntegerFlag, positiveIntegerListFlag
 import { raftKvSystems, runRaftKvBench } from './bench-raft-kv.js';
 import { runWalBench } from './bench-wal.js';
 import { runWalRecoveryBench } from './bench-wal-recovery.js';
+import { runFloorsBench } from './bench-floors.js';
 
 const usage = `usage: node tools/bench/dist/main.js <command> [flags]
 
@@ -21,6 +22,8 @@ commands:
                  (installs etcd-server from Debian when missing; starts and stops both clusters)
   wal            Wal group commit (256-byte appends) vs fio's fsync rate on the same disk
   wal-recovery   write a ~1 GiB WAL, then time Wal.open + reading every record
+  floors         the raft-kv path's pieces alone: a no-op grpc-js call, and a single-replica
+                 Raft group in process (no gRPC)
 
 common flags:
   --data-root DIR      parent of the temporary data directories (default: the OS temp dir)
@@ -40,6 +43,10 @@ wal flags:
   --concurrency LIST   (default 1,16,64)    --duration-s N (default 10)   --warmup-s N (default 2)
   --record-bytes N     record payload size (default 256)
   --fio-size-mib N     fio's file size (default 64)
+
+floors flags:
+  --concurrency N      closed-loop workers (default 64)   --duration-s N (default 5)
+  --value-bytes N      payload size (default 256)
 
 wal-recovery flags:
   --size-gib N         payload to write (default 1)
@@ -111,6 +118,23 @@ async function runCommand(command: string, argsGiven: readonly string[], resourc
         replicaCount: 3,
         readyTimeoutMs: positiveNumberFlag('ready-timeout-s', values['ready-timeout-s']) * 1000,
         operationDeadlineMs: 10_000,
+        dataRoot: resolve(values['data-root'] ?? tmpdir()),
+        documentPath: documentPathOf(values.docs),
+        resources,
+        log,
+      });
+    }
+    case 'floors': {
+      const { values } = parseArgs({
+        args: [...args],
+        allowNegative: true,
+        options: { ...commonOptions, concurrency: { type: 'string', default: '64' }, 'duration-s': { type: 'string', default: '5' }, 'value-bytes': { type: 'string', default: '256' } },
+      });
+      if (values.help === true) return usage;
+      return runFloorsBench({
+        concurrency: positiveIntegerFlag('concurrency', values.concurrency),
+        durationMs: positiveNumberFlag('duration-s', values['duration-s']) * 1000,
+        valueBytes: positiveIntegerFlag('value-bytes', values['value-bytes']),
         dataRoot: resolve(values['data-root'] ?? tmpdir()),
         documentPath: documentPathOf(values.docs),
         resources,
