@@ -96,6 +96,10 @@ export function createGrpcClient<S extends GenServiceMethods>(service: GenServic
   const client = new Client(options.address, channelCredentialsOf(options.tls), {
     'grpc.max_receive_message_length': options.messageBytesMax,
     'grpc.max_send_message_length': options.messageBytesMax,
+    // Retries are ours (retry-safe methods only, within the deadline); grpc-js's own retry
+    // machinery would wrap every call for nothing. Channelz bookkeeping likewise.
+    'grpc.enable_retries': 0,
+    'grpc.enable_channelz': 0,
     ...(options.tlsServerName === undefined ? {} : { 'grpc.ssl_target_name_override': options.tlsServerName }),
   });
   const result: Record<string, unknown> = { close: () => client.close() };
