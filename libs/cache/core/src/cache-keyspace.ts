@@ -1,0 +1,315 @@
+/**
+ * The keyspace of the cache: 16 databases of binary-safe keys with typed values, per-key expiry,
+ * lazy expiry on access, a bounded active expiry cycle and a used-memory estimate. Pure: the current
+ * time is an argument of every call that may expire a key, randomness comes from a {@link CacheRandom}.
+ *
+ * Keys are arbitrary bytes. They are stored as latin1 JS strings (`Buffer.toString('latin1')`), which
+ * maps each byte to one UTF-16 code unit 0-255 and back without loss, so a plain `Map<string, ...>`
+ * hashes and compares them by content (a `Buffer`-keyed map would compare by identity). `KeyText` is
+ * that representation; `keyTextFromBytes` / `keyBytesFromText` convert.
+ */
+import { assert } from '@objectbox/util';
+
+/** A key as a latin1 string: one char per byte (see the file header). */
+export type KeyText = string & { readonly __brand: 'KeyText' };
+
+export function keyTextFromBytes(bytes: Uint8Array): KeyText {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1') as KeyText;
+}
+
+export function keyBytesFromText(key: KeyText): Buffer {
+  return Buffer.from(key, 'latin1');
+}
+
+/**
+ * A stored value. Only strings exist so far; lists, hashes, sets and sorted sets join this union
+ * later, each with its own `type` (the name TYPE replies with).
+ */
+export type CacheValue = { readonly type: 'string'; readonly bytes: Buffer };
+
+export type CacheValueType = CacheValue['type'];
+
+/** One key's entry. `expireAtMs` is absolute (Unix ms) or null for no expiry. */
+export interface CacheEntry {
+  value: CacheValue;
+  expireAtMs: number | null;
+  /** Position in the database's scan order (see {@link CacheDatabase.scan}). */
+  readonly scanSequence: number;
+  /** The estimate counted in `usedMemoryBytes` for this entry. */
+  sizeBytes: number;
+}
+
+/** Injected randomness (RANDOMKEY, later eviction sampling). */
+export interface CacheRandom {
+  /** A uniformly distributed integer in [0, countExclusive). */
+  nextIndex(countExclusive: number): number;
+}
+
+export const cacheDatabaseCount = 16;
+
+/** Fixed per-entry overhead of the memory estimate: map slot, entry object, value object. */
+export const cacheEntryOverheadBytes = 96;
+
+function valueSizeBytes(value: CacheValue): number {
+  switch (value.type) {
+    case 'string':
+      return value.bytes.byteLength;
+  }
+}
+
+function entrySizeBytes(key: KeyText, value: CacheValue): number {
+  return cacheEntryOverheadBytes + key.length + valueSizeBytes(value);
+}
+
+export interface ScanPage {
+  /** 0 when the iteration is complete. */
+  readonly cursorNext: bigint;
+  readonly keys: readonly KeyText[];
+}
+
+/**
+ * One database. Entries live in `entries`; keys with an expiry are also in `expires` (like Redis's
+ * `db->expires` dict), which the active expiry cycle walks with a resumable iterator (Redis walks it
+ * with `db->expires_cursor`).
+ *
+ * Scan order: every inserted key gets the next `scanSequence` (1, 2, ...); `scanOrder` lists keys in
+ * sequence order, and deleted keys stay in it as stale slots until compaction. A SCAN cursor is the
+ * sequence to resume from, so compaction and deletions never shift it: a key present for the whole
+ * iteration is returned exactly once, keys added during it may or may not be.
+ */
+export class CacheDatabase {
+  readonly entries = new Map<KeyText, CacheEntry>();
+  readonly expires = new Map<KeyText, number>();
+  usedMemoryBytes = 0;
+  private scanOrderKeys: KeyText[] = [];
+  private scanOrderSequences: number[] = [];
+  private scanSequenceNext = 1;
+  private expiresIterator: Iterator<[KeyText, number]> | null = null;
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** The entry if it exists and is not expired at `nowMs`; an expired one is deleted (lazy expiry). */
+  lookup(key: KeyText, nowMs: number): CacheEntry | undefined {
+    const entry = this.entries.get(key);
+    if (entry === undefined) return undefined;
+    if (entry.expireAtMs !== null && entry.expireAtMs <= nowMs) {
+      this.delete(key);
+      return undefined;
+    }
+    return entry;
+  }
+
+  /** Like {@link lookup} but never deletes (KEYS, which Redis leaves to the expiry machinery). */
+  peek(key: KeyText, nowMs: number): CacheEntry | undefined {
+    const entry = this.entries.get(key);
+    if (entry === undefined) return undefined;
+    if (entry.expireAtMs !== null && entry.expireAtMs <= nowMs) return undefined;
+    return entry;
+  }
+
+  /** Stores `value`; keeps the old expiry when `keepExpiry` (SET KEEPTTL, SETRANGE, APPEND, INCR). */
+  set(options: { key: KeyText; value: CacheValue; expireAtMs: number | null; keepExpiry: boolean }): CacheEntry {
+    const { key, value } = options;
+    const existing = this.entries.get(key);
+    const sizeBytes = entrySizeBytes(key, value);
+    if (existing !== undefined) {
+      this.usedMemoryBytes += sizeBytes - existing.sizeBytes;
+      existing.value = value;
+      existing.sizeBytes = sizeBytes;
+      if (!options.keepExpiry) this.setExpiry(key, existing, options.expireAtMs);
+      return existing;
+    }
+    const entry: CacheEntry = { value, expireAtMs: null, scanSequence: this.scanSequenceNext++, sizeBytes };
+    this.entries.set(key, entry);
+    this.scanOrderKeys.push(key);
+    this.scanOrderSequences.push(entry.scanSequence);
+    this.usedMemoryBytes += sizeBytes;
+    this.setExpiry(key, entry, options.keepExpiry ? null : options.expireAtMs);
+    return entry;
+  }
+
+  /** Sets or clears (null) the expiry of an existing entry. */
+  setExpiry(key: KeyText, entry: CacheEntry, expireAtMs: number | null): void {
+    entry.expireAtMs = expireAtMs;
+    if (expireAtMs === null) this.expires.delete(key);
+    else this.expires.set(key, expireAtMs);
+  }
+
+  delete(key: KeyText): boolean {
+    const entry = this.entries.get(key);
+    if (entry === undefined) return false;
+    this.entries.delete(key);
+    this.expires.delete(key);
+    this.usedMemoryBytes -= entry.sizeBytes;
+    this.compactScanOrderIfSparse();
+    return true;
+  }
+
+  flush(): void {
+    this.entries.clear();
+    this.expires.clear();
+    this.usedMemoryBytes = 0;
+    this.scanOrderKeys = [];
+    this.scanOrderSequences = [];
+    this.expiresIterator = null;
+  }
+
+  /**
+   * Up to `countHint` slots of scan order from `cursor` (a sequence; 0 starts), skipping deleted and
+   * expired keys (expired ones are deleted, as Redis's SCAN does).
+   */
+  scan(options: { cursor: bigint; countHint: number; nowMs: number }): ScanPage {
+    assert(options.countHint >= 1, 'scan countHint must be positive');
+    const sequenceStart = options.cursor > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(options.cursor);
+    const keys: KeyText[] = [];
+    const candidates: KeyText[] = [];
+    let index = lowerBound(this.scanOrderSequences, sequenceStart);
+    let visitedCount = 0;
+    while (index < this.scanOrderKeys.length && visitedCount < options.countHint) {
+      const key = this.scanOrderKeys[index] as KeyText;
+      const entry = this.entries.get(key);
+      if (entry !== undefined && entry.scanSequence === this.scanOrderSequences[index]) candidates.push(key);
+      index++;
+      visitedCount++;
+    }
+    const cursorNext = index < this.scanOrderKeys.length ? BigInt(this.scanOrderSequences[index] as number) : 0n;
+    for (const key of candidates) if (this.lookup(key, options.nowMs) !== undefined) keys.push(key);
+    return { cursorNext, keys };
+  }
+
+  /** A random live key, or null when empty; expired keys found on the way are deleted. */
+  randomKey(nowMs: number, random: CacheRandom): KeyText | null {
+    while (this.entries.size > 0) {
+      const index = random.nextIndex(this.scanOrderKeys.length);
+      const key = this.scanOrderKeys[index] as KeyText;
+      const entry = this.entries.get(key);
+      if (entry === undefined || entry.scanSequence !== this.scanOrderSequences[index]) continue;
+      if (this.lookup(key, nowMs) !== undefined) return key;
+    }
+    return null;
+  }
+
+  /**
+   * Visits up to `sampleCountMax` keys with an expiry, resuming where the previous call stopped, and
+   * deletes the expired ones. Returns how many were sampled and removed.
+   */
+  expireSample(nowMs: number, sampleCountMax: number): { sampledCount: number; removedCount: number } {
+    let sampledCount = 0;
+    let removedCount = 0;
+    let restarted = false;
+    while (sampledCount < sampleCountMax && this.expires.size > 0) {
+      this.expiresIterator ??= this.expires.entries();
+      const step = this.expiresIterator.next();
+      if (step.done === true) {
+        this.expiresIterator = null;
+        if (restarted) break;
+        restarted = true;
+        continue;
+      }
+      const [key, expireAtMs] = step.value;
+      sampledCount++;
+      if (expireAtMs <= nowMs) {
+        this.delete(key);
+        removedCount++;
+      }
+    }
+    return { sampledCount, removedCount };
+  }
+
+  private compactScanOrderIfSparse(): void {
+    if (this.scanOrderKeys.length <= 64 || this.scanOrderKeys.length <= 2 * this.entries.size) return;
+    const keys: KeyText[] = [];
+    const sequences: number[] = [];
+    for (let index = 0; index < this.scanOrderKeys.length; index++) {
+      const key = this.scanOrderKeys[index] as KeyText;
+      const sequence = this.scanOrderSequences[index] as number;
+      if (this.entries.get(key)?.scanSequence !== sequence) continue;
+      keys.push(key);
+      sequences.push(sequence);
+    }
+    this.scanOrderKeys = keys;
+    this.scanOrderSequences = sequences;
+  }
+}
+
+/** First index whose value is >= target in an ascending array. */
+function lowerBound(values: readonly number[], target: number): number {
+  let low = 0;
+  let high = values.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((values[middle] as number) < target) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+export interface ActiveExpireCycleOptions {
+  readonly nowMs: number;
+  /** Keys with an expiry looked at per database per loop (Redis: ACTIVE_EXPIRE_CYCLE_KEYS_PER_LOOP, 20). */
+  readonly sampleCountMax: number;
+  /** Total keys looked at per call across databases: the work budget standing in for Redis's time limit. */
+  readonly sampleCountBudget: number;
+  /** Keep looping on a database while more than this percentage of a sample was expired (Redis: 10). */
+  readonly stalePercentMax: number;
+}
+
+export interface ActiveExpireCycleResult {
+  readonly removedCount: number;
+  readonly sampledCount: number;
+}
+
+/** The 16 databases and the state the expiry cycle keeps between calls. */
+export class CacheKeyspace {
+  readonly databases: readonly CacheDatabase[];
+  private expireCycleDatabaseIndex = 0;
+
+  constructor() {
+    this.databases = Array.from({ length: cacheDatabaseCount }, () => new CacheDatabase());
+  }
+
+  database(index: number): CacheDatabase {
+    const database = this.databases[index];
+    assert(database !== undefined, `database index ${index} out of range`);
+    return database;
+  }
+
+  get usedMemoryBytes(): number {
+    let total = 0;
+    for (const database of this.databases) total += database.usedMemoryBytes;
+    return total;
+  }
+
+  flushAll(): void {
+    for (const database of this.databases) database.flush();
+  }
+
+  /**
+   * Redis's activeExpireCycle with a work budget instead of a time limit: databases in round robin
+   * from where the last call stopped; on each, sample up to `sampleCountMax` keys with an expiry and
+   * repeat while the expired share exceeds `stalePercentMax`. Stops once `sampleCountBudget` keys were
+   * looked at, so one call does bounded work however many keys are expired.
+   */
+  activeExpireCycle(options: ActiveExpireCycleOptions): ActiveExpireCycleResult {
+    assert(options.sampleCountMax >= 1 && options.sampleCountBudget >= 1, 'activeExpireCycle needs positive limits');
+    let removedCount = 0;
+    let sampledCount = 0;
+    for (let visitedCount = 0; visitedCount < cacheDatabaseCount; visitedCount++) {
+      if (sampledCount >= options.sampleCountBudget) break;
+      const database = this.database(this.expireCycleDatabaseIndex);
+      this.expireCycleDatabaseIndex = (this.expireCycleDatabaseIndex + 1) % cacheDatabaseCount;
+      for (;;) {
+        const sampleCountMax = Math.min(options.sampleCountMax, options.sampleCountBudget - sampledCount);
+        if (sampleCountMax <= 0) break;
+        const step = database.expireSample(options.nowMs, sampleCountMax);
+        sampledCount += step.sampledCount;
+        removedCount += step.removedCount;
+        if (step.sampledCount === 0) break;
+        if (step.removedCount * 100 <= step.sampledCount * options.stalePercentMax) break;
+      }
+    }
+    return { removedCount, sampledCount };
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * Redis's number parsing and formatting for command arguments and string values: string2ll
+ * (src/util.c) for integers, strtold-based string2ld for INCRBYFLOAT, and ld2string's human format.
+ */
+
+export const int64Min = -(2n ** 63n);
+export const int64Max = 2n ** 63n - 1n;
+export const uint64Max = 2n ** 64n - 1n;
+
+const integerPattern = /^(0|-?[1-9][0-9]*)$/;
+
+/**
+ * string2ll: optional `-`, no `+`, no leading zeros (except `0` itself, so `-0` fails), no spaces,
+ * within int64. Returns null when Redis would say "value is not an integer or out of range".
+ */
+export function parseInt64(bytes: Uint8Array): bigint | null {
+  if (bytes.length === 0 || bytes.length > 20) return null;
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+  if (!integerPattern.test(text)) return null;
+  const value = BigInt(text);
+  return value < int64Min || value > int64Max ? null : value;
+}
+
+/** A bigint reply value as a number when it is safe, else the bigint. */
+export function integerReplyValue(value: bigint): number | bigint {
+  return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;
+}
+
+const floatPattern = /^[+-]?(([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?|inf|infinity)$/i;
+const floatCharsMax = 5 * 1024;
+
+/**
+ * string2ld: what strtold accepts with nothing left over, no leading space, not NaN. `inf` parses (and
+ * INCRBYFLOAT then rejects the result). Differences: hexadecimal floats are rejected, and values
+ * between double and long double range (1e309..1e4932) become infinite instead of finite.
+ */
+export function parseFloat64(bytes: Uint8Array): number | null {
+  if (bytes.length === 0 || bytes.length >= floatCharsMax) return null;
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+  if (!floatPattern.test(text)) return null;
+  const lower = text.toLowerCase();
+  if (lower.endsWith('inf') || lower.endsWith('infinity')) return text.startsWith('-') ? -Infinity : Infinity;
+  const value = Number(text);
+  return Number.isNaN(value) ? null : value;
+}
+
+/**
+ * ld2string with LD_STR_HUMAN: fixed notation, no exponent, trailing zeros and dot removed. Redis
+ * prints a long double with `%.17Lf`; this prints the shortest double that round-trips, which agrees
+ * for the values people increment by (10.5 + 0.1 gives `10.6` in both), and differs below 1e-17 (Redis
+ * prints 0) and in the last digits of long-double-only precision.
+ */
+export function formatFloatHuman(value: number): string {
+  const text = String(value);
+  if (!text.includes('e')) return text;
+  const match = /^(-?)([0-9])(?:\.([0-9]+))?e([+-][0-9]+)$/.exec(text);
+  if (match === null) return text;
+  const [, sign = '', head = '', tail = '', exponentText = '0'] = match;
+  const digits = head + tail;
+  const exponent = Number(exponentText);
+  if (exponent >= 0) {
+    const integerDigits = digits.padEnd(exponent + 1, '0');
+    const fraction = integerDigits.length > exponent + 1 ? integerDigits.slice(exponent + 1) : '';
+    return sign + integerDigits.slice(0, exponent + 1) + (fraction === '' ? '' : `.${fraction}`);
+  }
+  return `${sign}0.${'0'.repeat(-exponent - 1)}${digits}`;
+}
