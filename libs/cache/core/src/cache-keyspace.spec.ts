@@ -1,0 +1,130 @@
+/**
+ * CacheKeyspace: lazy expiry, the bounded active expiry cycle, the memory estimate and binary keys.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import {
+  CacheKeyspace,
+  cacheEntryOverheadBytes,
+  keyBytesFromText,
+  keyTextFromBytes,
+  type CacheValue,
+  type KeyText,
+} from './cache-keyspace.js';
+
+const nowMs = 1_700_000_000_000;
+
+function stringValue(text: string): CacheValue {
+  return { type: 'string', bytes: Buffer.from(text) };
+}
+
+function key(text: string): KeyText {
+  return keyTextFromBytes(Buffer.from(text));
+}
+
+test('keys are any bytes and round-trip through KeyText', () => {
+  const bytes = Buffer.from(Array.from({ length: 256 }, (_, index) => index));
+  const text = keyTextFromBytes(bytes);
+  assert.equal(text.length, 256);
+  assert.deepEqual(keyBytesFromText(text), bytes);
+  assert.notEqual(keyTextFromBytes(Buffer.from('é')), keyTextFromBytes(Buffer.from('e')));
+});
+
+test('lazy expiry: lookup deletes an expired key, peek only hides it', () => {
+  const database = new CacheKeyspace().database(0);
+  database.set({ key: key('a'), value: stringValue('1'), expireAtMs: nowMs + 10, keepExpiry: false });
+  assert.ok(database.lookup(key('a'), nowMs + 9));
+  assert.equal(database.peek(key('a'), nowMs + 10), undefined);
+  assert.equal(database.size, 1);
+  assert.equal(database.lookup(key('a'), nowMs + 10), undefined);
+  assert.equal(database.size, 0);
+  assert.equal(database.expires.size, 0);
+});
+
+test('used memory estimate follows sets, overwrites, deletes and flushes', () => {
+  const keyspace = new CacheKeyspace();
+  const database = keyspace.database(3);
+  database.set({ key: key('abc'), value: stringValue('12345'), expireAtMs: null, keepExpiry: false });
+  assert.equal(keyspace.usedMemoryBytes, cacheEntryOverheadBytes + 3 + 5);
+  database.set({ key: key('abc'), value: stringValue('1'), expireAtMs: null, keepExpiry: false });
+  assert.equal(keyspace.usedMemoryBytes, cacheEntryOverheadBytes + 3 + 1);
+  keyspace.database(4).set({ key: key('x'), value: stringValue(''), expireAtMs: null, keepExpiry: false });
+  assert.equal(keyspace.usedMemoryBytes, 2 * cacheEntryOverheadBytes + 3 + 1 + 1);
+  database.delete(key('abc'));
+  assert.equal(keyspace.usedMemoryBytes, cacheEntryOverheadBytes + 1);
+  keyspace.flushAll();
+  assert.equal(keyspace.usedMemoryBytes, 0);
+});
+
+test('keepExpiry keeps the TTL on overwrite; otherwise an overwrite clears it', () => {
+  const database = new CacheKeyspace().database(0);
+  database.set({ key: key('k'), value: stringValue('1'), expireAtMs: nowMs + 100, keepExpiry: false });
+  database.set({ key: key('k'), value: stringValue('2'), expireAtMs: null, keepExpiry: true });
+  assert.equal(database.entries.get(key('k'))?.expireAtMs, nowMs + 100);
+  database.set({ key: key('k'), value: stringValue('3'), expireAtMs: null, keepExpiry: false });
+  assert.equal(database.entries.get(key('k'))?.expireAtMs, null);
+  assert.equal(database.expires.size, 0);
+});
+
+test('activeExpireCycle: bounded work per call, and repeated calls remove every expired key', () => {
+  const keyspace = new CacheKeyspace();
+  for (let index = 0; index < 1000; index++) {
+    const database = keyspace.database(index % 3);
+    database.set({ key: key(`dead:${index}`), value: stringValue('v'), expireAtMs: nowMs - 1, keepExpiry: false });
+    database.set({ key: key(`live:${index}`), value: stringValue('v'), expireAtMs: nowMs + 60_000, keepExpiry: false });
+    database.set({ key: key(`forever:${index}`), value: stringValue('v'), expireAtMs: null, keepExpiry: false });
+  }
+  const options = { nowMs, sampleCountMax: 20, sampleCountBudget: 100, stalePercentMax: 10 };
+  const first = keyspace.activeExpireCycle(options);
+  assert.ok(first.sampledCount <= 100, `sampled ${first.sampledCount}`);
+  assert.ok(first.removedCount > 0 && first.removedCount <= first.sampledCount);
+  let removedCount = first.removedCount;
+  let callCount = 1;
+  while (removedCount < 1000) {
+    const result = keyspace.activeExpireCycle(options);
+    assert.ok(result.sampledCount <= 100);
+    removedCount += result.removedCount;
+    callCount++;
+    assert.ok(callCount < 200, 'expiry must make progress');
+  }
+  assert.equal(removedCount, 1000);
+  for (const index of [0, 1, 2]) {
+    const database = keyspace.database(index);
+    for (const entryKey of database.entries.keys()) assert.ok(!entryKey.startsWith('dead:'));
+    assert.equal(database.expires.size, database.size - [334, 333, 333][index]!);
+  }
+  // Nothing left to expire: a call looks at no more than its budget and removes nothing.
+  const idle = keyspace.activeExpireCycle(options);
+  assert.equal(idle.removedCount, 0);
+  assert.ok(idle.sampledCount <= 100);
+  assert.equal(keyspace.usedMemoryBytes, keyspace.databases.reduce((sum, database) => sum + database.usedMemoryBytes, 0));
+});
+
+test('activeExpireCycle keeps looping on a database while the expired share is high, within the budget', () => {
+  const keyspace = new CacheKeyspace();
+  const database = keyspace.database(0);
+  for (let index = 0; index < 100; index++) {
+    database.set({ key: key(`k${index}`), value: stringValue('v'), expireAtMs: nowMs, keepExpiry: false });
+  }
+  const result = keyspace.activeExpireCycle({ nowMs, sampleCountMax: 20, sampleCountBudget: 60, stalePercentMax: 10 });
+  assert.deepEqual(result, { removedCount: 60, sampledCount: 60 });
+  assert.equal(database.size, 40);
+});
+
+test('scan order compacts after many deletes without losing the cursor position', () => {
+  const database = new CacheKeyspace().database(0);
+  for (let index = 0; index < 300; index++) database.set({ key: key(`k${index}`), value: stringValue('v'), expireAtMs: null, keepExpiry: false });
+  const first = database.scan({ cursor: 0n, countHint: 150, nowMs });
+  for (let index = 0; index < 250; index++) if (index % 5 !== 0) database.delete(key(`k${index}`));
+  const seen = [...first.keys];
+  let cursor = first.cursorNext;
+  while (cursor !== 0n) {
+    const page = database.scan({ cursor, countHint: 10, nowMs });
+    seen.push(...page.keys);
+    cursor = page.cursorNext;
+  }
+  for (let index = 150; index < 300; index++) {
+    const present = index >= 250 || index % 5 === 0;
+    assert.equal(seen.includes(key(`k${index}`)), present, `k${index}`);
+  }
+});
