@@ -8,7 +8,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { encodeRegistryCommand, RegistryStateMachine } from '@objectbox/cluster-manager-core';
-import { RaftGroup, RaftTransport, RaftWalReplay } from '@objectbox/consensus-runtime';
+import { AsyncQueue, RaftGroup, RaftTransport, RaftWalReplay } from '@objectbox/consensus-runtime';
 import { createGrpcClient } from '@objectbox/networking';
 import { createLogger } from '@objectbox/observability';
 import { testingEcho } from '@objectbox/proto';
@@ -51,7 +51,7 @@ async function closedLoop(concurrency: number, durationMs: number, operation: (w
   return { operationCount, elapsedMs: Date.now() - startMs, cpuMs: (cpu.user + cpu.system) / 1000 };
 }
 
-async function grpcEchoFloor(options: FloorsOptions): Promise<FloorResult> {
+async function grpcEchoFloors(options: FloorsOptions): Promise<{ unary: FloorResult; stream: FloorResult }> {
   const port = await freePort();
   const server = options.resources.start({ name: 'echo-server', command: process.execPath, args: [join(import.meta.dirname, 'echo-server-main.js'), `${port}`] });
   const client = createGrpcClient(testingEcho.EchoService, { address: `127.0.0.1:${port}`, deadlineMs: 10_000, messageBytesMax: 4 * 1024 * 1024, retry: { attemptCountMax: 1, backoffMsInitial: 1, backoffMsMax: 1 } });
@@ -61,10 +61,31 @@ async function grpcEchoFloor(options: FloorsOptions): Promise<FloorResult> {
     await closedLoop(options.concurrency, 1_000, () => client.echo({ message }));
     const serverCpuBeforeMs = processCpuMs(server.pid);
     const run = await closedLoop(options.concurrency, options.durationMs, () => client.echo({ message }));
-    return { operationCount: run.operationCount, elapsedMs: run.elapsedMs, clientCpuMs: run.cpuMs, serverCpuMs: processCpuMs(server.pid) - serverCpuBeforeMs };
+    const unary = { operationCount: run.operationCount, elapsedMs: run.elapsedMs, clientCpuMs: run.cpuMs, serverCpuMs: processCpuMs(server.pid) - serverCpuBeforeMs };
+    return { unary, stream: await grpcStreamFloor(options, client, server.pid) };
   } finally {
     client.close();
   }
+}
+
+/** `concurrency` messages kept in flight on one bidi stream (Chat), for `durationMs`. */
+async function grpcStreamFloor(options: FloorsOptions, client: ReturnType<typeof createGrpcClient<typeof testingEcho.EchoService.method>>, serverPid: number): Promise<FloorResult> {
+  const requests = new AsyncQueue<{ message: string }>(options.concurrency * 2);
+  const message = 'x'.repeat(options.valueBytes);
+  const replies = client.chat(requests);
+  for (let index = 0; index < options.concurrency; index++) requests.push({ message });
+  const serverCpuBeforeMs = processCpuMs(serverPid);
+  const cpuBefore = process.cpuUsage();
+  const startMs = Date.now();
+  let operationCount = 0;
+  for await (const _reply of replies) {
+    operationCount++;
+    if (Date.now() - startMs < options.durationMs) requests.push({ message });
+    else if (operationCount % options.concurrency === 0) break;
+  }
+  requests.close();
+  const cpu = process.cpuUsage(cpuBefore);
+  return { operationCount, elapsedMs: Date.now() - startMs, clientCpuMs: (cpu.user + cpu.system) / 1000, serverCpuMs: processCpuMs(serverPid) - serverCpuBeforeMs };
 }
 
 async function raftLocalFloor(options: FloorsOptions): Promise<FloorResult> {
@@ -105,14 +126,15 @@ function row(name: string, result: FloorResult): string[] {
 export async function runFloorsBench(options: FloorsOptions): Promise<string> {
   const startedAt = timestampUtc();
   options.log(`grpc-js no-op unary calls, concurrency ${options.concurrency}`);
-  const echo = await grpcEchoFloor(options);
+  const echo = await grpcEchoFloors(options);
   options.log(`single-replica Raft group in process, concurrency ${options.concurrency}`);
   const raftLocal = await raftLocalFloor(options);
   const report = [
     '## Floors of the raft-kv path',
     '',
     `What the pieces cost alone, closed loop at concurrency ${options.concurrency}, ${formatNumber(options.durationMs / 1000)} s after 1 s of warm-up, ${options.valueBytes}-byte payloads. ` +
-      '"gRPC no-op": `EchoService/Echo` on a grpc-js server in its own process, called with the raft-kv client code — every gRPC API measured this way, ObjectBox or etcd, runs into this client. ' +
+      '"gRPC no-op": `EchoService/Echo` on a grpc-js server in its own process, called with the raft-kv client code — every gRPC API measured this way, ObjectBox or etcd, runs into this client; ' +
+      'the same number of messages kept in flight on one `EchoService/Chat` bidi stream instead shows what a session-style API would cost. ' +
       '"Raft in process": proposals to a single-replica RaftGroup (driver, WAL with fsync, registry apply) in this process, no gRPC. CPU is process CPU time per operation.',
     '',
     `- run: ${startedAt}`,
@@ -120,7 +142,11 @@ export async function runFloorsBench(options: FloorsOptions): Promise<string> {
     `- ObjectBox: ${objectboxRevision()}`,
     `- command: \`${commandLine()}\``,
     '',
-    markdownTable(['path', 'operations/s', 'caller CPU µs/op', 'server CPU µs/op'], [row('gRPC no-op (grpc-js, separate process)', echo), row('Raft in process (1 replica, fsync on)', raftLocal)]),
+    markdownTable(['path', 'operations/s', 'caller CPU µs/op', 'server CPU µs/op'], [
+      row('gRPC no-op unary calls (grpc-js, separate process)', echo.unary),
+      row('gRPC no-op messages on one bidi stream (same server)', echo.stream),
+      row('Raft in process (1 replica, fsync on)', raftLocal),
+    ]),
   ].join('\n');
   if (options.documentPath !== null) await writeDocSection({ documentPath: options.documentPath, name: 'floors', content: report });
   return report;
