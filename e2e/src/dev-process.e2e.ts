@@ -122,6 +122,18 @@ describe('objectbox dev', () => {
       assert.equal(status.role, 'leader');
       const error = (await client.put({ key: '', value: new Uint8Array() }).catch((caught: unknown) => caught)) as GrpcCallError;
       assert.equal(error.code, 'InvalidArgument');
+
+      // A Session carries many operations on one stream; each answer comes back with its id.
+      async function* requests() {
+        for (let id = 1; id <= 200; id++) yield { id: BigInt(id), operation: { case: 'put' as const, value: { key: `session/${id}`, value: new TextEncoder().encode(`v${id}`) } } };
+        yield { id: 201n, operation: { case: 'put' as const, value: { key: '', value: new Uint8Array() } } };
+      }
+      const answers = new Map<bigint, string>();
+      for await (const answer of client.session(requests())) answers.set(answer.id, answer.result.case === 'error' ? answer.result.value.code : (answer.result.case ?? 'none'));
+      assert.equal(answers.size, 201);
+      assert.ok([...answers].filter(([id]) => id <= 200n).every(([, result]) => result === 'put'));
+      assert.equal(answers.get(201n), 'InvalidArgument');
+      assert.equal(new TextDecoder().decode((await client.get({ key: 'session/200' })).value), 'v200');
     } finally {
       client.close();
     }

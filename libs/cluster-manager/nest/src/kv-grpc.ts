@@ -1,19 +1,85 @@
-import type { GrpcServiceImplementation } from '@objectbox/networking';
+import type { MessageInitShape } from '@bufbuild/protobuf';
+import { AsyncQueue, NotLeaderError } from '@objectbox/consensus-runtime';
+import type { GrpcCallContext, GrpcServiceImplementation } from '@objectbox/networking';
 import { encodeRegistryCommand, type RegistryCommand } from '@objectbox/cluster-manager-core';
 import type { kv } from '@objectbox/proto';
-import { InvalidArgumentError } from '@objectbox/util';
+import { InvalidArgumentError, isObjectBoxError } from '@objectbox/util';
 import type { RegistryService } from './registry.service.js';
 
 /** Largest page of a List call. */
 export const kvListLimitMax = 1000;
+/** Operations of one Session in flight at once; beyond it the server stops reading the stream. */
+export const kvSessionInflightCountMax = 1024;
+
+type KvService = GrpcServiceImplementation<typeof kv.KvService.method>;
+type SessionResult = MessageInitShape<typeof kv.SessionResponseSchema>['result'];
+
+/** The error of one session operation: typed errors keep their code, anything else is internal. */
+function sessionErrorOf(error: unknown): SessionResult {
+  if (!isObjectBoxError(error)) return { case: 'error', value: { code: 'InternalError', message: 'internal error' } };
+  const leader = error instanceof NotLeaderError ? { leaderId: error.leaderId ?? 0, leaderAddress: error.leaderAddress ?? '' } : {};
+  return { case: 'error', value: { code: error.code, message: error.message, ...leader } };
+}
+
+async function sessionResultOf(request: kv.SessionRequest, service: KvService, context: GrpcCallContext): Promise<SessionResult> {
+  const operation = request.operation;
+  switch (operation.case) {
+    case 'put':
+      return { case: 'put', value: await service.put(operation.value, context) };
+    case 'get':
+      return { case: 'get', value: await service.get(operation.value, context) };
+    case 'delete':
+      return { case: 'delete', value: await service.delete(operation.value, context) };
+    case 'compareAndSet':
+      return { case: 'compareAndSet', value: await service.compareAndSet(operation.value, context) };
+    case undefined:
+      throw new InvalidArgumentError('a session request needs an operation');
+  }
+}
 
 /**
- * `objectbox.kv.v1.KvService` over the registry's Raft group. Writes are proposed and answered
- * after apply; reads wait for ReadIndex unless `staleOk`, so any replica serves linearizable reads.
+ * Runs a Session: every request starts at once (Raft batches them), answers are sent as they
+ * complete. An operation holds one of {@link kvSessionInflightCountMax} slots from when it is read
+ * until its answer is handed to gRPC; with none free the reader waits, so a client that sends
+ * faster than it reads is held back by gRPC flow control instead of growing memory.
  */
-export function kvServiceImplementation(registry: RegistryService): GrpcServiceImplementation<typeof kv.KvService.method> {
+function runSession(requests: AsyncIterable<kv.SessionRequest>, service: KvService, context: GrpcCallContext): AsyncIterable<MessageInitShape<typeof kv.SessionResponseSchema>> {
+  const answers = new AsyncQueue<MessageInitShape<typeof kv.SessionResponseSchema>>(kvSessionInflightCountMax);
+  let slotsTaken = 0;
+  let inputEnded = false;
+  let slotFreed: (() => void) | undefined;
+  void (async () => {
+    try {
+      for await (const request of requests) {
+        while (slotsTaken >= kvSessionInflightCountMax) await new Promise<void>((resolve) => (slotFreed = resolve));
+        slotsTaken++;
+        // Invariant: at most kvSessionInflightCountMax answers are queued, so push never refuses.
+        sessionResultOf(request, service, context).then(
+          (result) => answers.push({ id: request.id, result }),
+          (error: unknown) => answers.push({ id: request.id, result: sessionErrorOf(error) }),
+        );
+      }
+    } catch {
+      // The client went away; operations still running finish, their answers go nowhere.
+    } finally {
+      inputEnded = true;
+      if (slotsTaken === 0) answers.close();
+    }
+  })();
+  return (async function* () {
+    for await (const answer of answers) {
+      yield answer;
+      slotsTaken--;
+      slotFreed?.();
+      if (inputEnded && slotsTaken === 0) answers.close();
+    }
+  })();
+}
+
+export function kvServiceImplementation(registry: RegistryService): KvService {
   const propose = async (command: RegistryCommand) => (await registry.raftGroup.propose(encodeRegistryCommand(command)));
-  return {
+  const service: KvService = {
+    session: (requests, context) => runSession(requests, service, context),
     async put(request) {
       const { index } = await propose({ op: 'put', key: request.key, value: request.value });
       return { index: BigInt(index) };
@@ -50,4 +116,5 @@ export function kvServiceImplementation(registry: RegistryService): GrpcServiceI
       };
     },
   };
+  return service;
 }
