@@ -35,7 +35,8 @@ raft-kv flags:
   --concurrency LIST   closed-loop worker counts (default 1,16,64)
   --duration-s N       measured seconds per point (default 10)
   --warmup-s N         warm-up seconds per point (default 2)
-  --systems LIST       objectbox,etcd (default both)
+  --systems LIST       objectbox,objectbox-session,etcd (default all three; objectbox-session
+                       puts over one KvService.Session stream)
   --value-bytes N      value size (default 256)
   --ready-timeout-s N  how long a cluster may take to elect a leader (default 60)
 
