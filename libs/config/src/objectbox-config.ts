@@ -36,9 +36,12 @@ export const objectboxConfigSchema = {
     level: enumField({ default: 'info', choices: ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], description: 'Log level' }),
   },
   raft: {
-    tickIntervalMs: integerField({ default: 25, min: 1, max: 1000, description: 'Raft tick: election and heartbeat timeouts count these' }),
-    electionTimeoutTicks: integerField({ default: 6, min: 3, max: 1000, description: 'Election timeout in ticks (randomised between 1x and 2x)' }),
-    heartbeatIntervalTicks: integerField({ default: 1, min: 1, max: 100, description: 'Leader heartbeat interval in ticks; below the election timeout' }),
+    // 50 ms × 10 ticks = a 500–1000 ms election timeout and 100 ms heartbeats (etcd: 100 ms / 1 s).
+    // 150–300 ms was tried first: on a loaded 2-core machine a starved leader lost leadership
+    // under benchmark load, so failover speed was traded for stability.
+    tickIntervalMs: integerField({ default: 50, min: 1, max: 1000, description: 'Raft tick: election and heartbeat timeouts count these' }),
+    electionTimeoutTicks: integerField({ default: 10, min: 3, max: 1000, description: 'Election timeout in ticks (randomised between 1x and 2x)' }),
+    heartbeatIntervalTicks: integerField({ default: 2, min: 1, max: 100, description: 'Leader heartbeat interval in ticks; below the election timeout' }),
     proposalTimeoutMs: integerField({ default: 5000, min: 10, max: 600_000, description: 'A write not applied within this time fails with an unknown outcome' }),
     pendingProposalCountMax: integerField({ default: 10_000, min: 1, max: 1_000_000, description: 'Writes waiting for commit before new ones are refused' }),
     snapshotEntryCount: integerField({ default: 10_000, min: 10, max: 100_000_000, description: 'Applied entries between snapshots (log compaction)' }),
