@@ -93,6 +93,13 @@ async function runCommand(command: string, argsGiven: readonly string[], resourc
   const noDocs = argsGiven.includes('--no-docs');
   const args = argsGiven.filter((arg) => arg !== '--no-docs');
   const documentPathOf = (docs: string | undefined): string | null => (noDocs ? null : docs === undefined ? benchmarksDocDefault : resolve(docs));
+  // What every subcommand takes from the common flags.
+  const shared = (values: { 'data-root'?: string | undefined; docs?: string | undefined }) => ({
+    dataRoot: resolve(values['data-root'] ?? tmpdir()),
+    documentPath: documentPathOf(values.docs),
+    resources,
+    log,
+  });
   switch (command) {
     case 'raft-kv': {
       const { values } = parseArgs({
@@ -119,10 +126,7 @@ async function runCommand(command: string, argsGiven: readonly string[], resourc
         replicaCount: 3,
         readyTimeoutMs: positiveNumberFlag('ready-timeout-s', values['ready-timeout-s']) * 1000,
         operationDeadlineMs: 10_000,
-        dataRoot: resolve(values['data-root'] ?? tmpdir()),
-        documentPath: documentPathOf(values.docs),
-        resources,
-        log,
+        ...shared(values),
       });
     }
     case 'floors': {
@@ -136,10 +140,7 @@ async function runCommand(command: string, argsGiven: readonly string[], resourc
         concurrency: positiveIntegerFlag('concurrency', values.concurrency),
         durationMs: positiveNumberFlag('duration-s', values['duration-s']) * 1000,
         valueBytes: positiveIntegerFlag('value-bytes', values['value-bytes']),
-        dataRoot: resolve(values['data-root'] ?? tmpdir()),
-        documentPath: documentPathOf(values.docs),
-        resources,
-        log,
+        ...shared(values),
       });
     }
     case 'wal': {
@@ -162,10 +163,7 @@ async function runCommand(command: string, argsGiven: readonly string[], resourc
         durationMs: positiveNumberFlag('duration-s', values['duration-s']) * 1000,
         recordBytes: positiveIntegerFlag('record-bytes', values['record-bytes']),
         fioSizeMiB: positiveIntegerFlag('fio-size-mib', values['fio-size-mib']),
-        dataRoot: resolve(values['data-root'] ?? tmpdir()),
-        documentPath: documentPathOf(values.docs),
-        resources,
-        log,
+        ...shared(values),
       });
     }
     case 'wal-recovery': {
@@ -188,10 +186,7 @@ async function runCommand(command: string, argsGiven: readonly string[], resourc
         recordCountPerAppend: 256,
         appendConcurrency: 4,
         dropCaches: values['drop-caches'],
-        dataRoot: resolve(values['data-root'] ?? tmpdir()),
-        documentPath: documentPathOf(values.docs),
-        resources,
-        log,
+        ...shared(values),
       });
     }
     default:

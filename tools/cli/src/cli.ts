@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { loadConfig, logLevels, objectboxConfigSchema, type ObjectBoxConfig, serviceConfigKey, type ServiceName, serviceNames } from './config-imports.js';
+import { loadConfig, objectboxConfigSchema, type ObjectBoxConfig, serviceConfigKey, type ServiceName, serviceNames } from '@objectbox/config';
+import { logLevels } from '@objectbox/observability';
 import { exitStatusOfStartupFailure, objectboxVersion, type RunningService, runHost } from '@objectbox/platform-nest';
 import { serviceCatalog } from './service-catalog.js';
 
@@ -21,7 +22,8 @@ interface CommonFlags {
   logLevel?: string;
 }
 
-const flagNames: Record<string, string> = {
+/** How each configuration path is spelled as a flag, for error messages. */
+const commonFlagNames: Readonly<Record<string, string>> = {
   dataDir: 'data-dir',
   host: 'host',
   'log.level': 'log-level',
@@ -72,12 +74,12 @@ async function host(definitions: typeof serviceCatalog, config: ObjectBoxConfig,
   }
 }
 
-function load(flags: CommonFlags, extra: Record<string, unknown>, io: CliIo): ObjectBoxConfig {
+function load(flags: CommonFlags, extra: Record<string, unknown>, io: CliIo, extraFlagNames: Readonly<Record<string, string>> = {}): ObjectBoxConfig {
   return loadConfig(objectboxConfigSchema, {
     env: io.env,
     ...(flags.config === undefined ? {} : { filePath: flags.config }),
     flags: { ...commonFlagValues(flags), ...extra },
-    flagNames,
+    flagNames: { ...commonFlagNames, ...extraFlagNames },
   });
 }
 
@@ -119,10 +121,9 @@ export function buildCli(io: CliIo, setExitStatus: (status: number) => void): Co
       ...(flags.httpPort === undefined ? {} : { [`${section}.httpPort`]: flags.httpPort }),
       ...(flags.grpcPort === undefined ? {} : { [`${section}.grpcPort`]: flags.grpcPort }),
     };
-    flagNames[`${section}.httpPort`] = 'http-port';
-    flagNames[`${section}.grpcPort`] = 'grpc-port';
+    const startFlagNames = { [`${section}.httpPort`]: 'http-port', [`${section}.grpcPort`]: 'grpc-port' };
     const definitions = serviceCatalog.filter((definition) => definition.name === service);
-    const status = await withConfig(io, () => load(flags, extra, io), (config) => host(definitions, config, io, `${service} (replica ${config.nodeId})`, `objectbox-${service}`));
+    const status = await withConfig(io, () => load(flags, extra, io, startFlagNames), (config) => host(definitions, config, io, `${service} (replica ${config.nodeId})`, `objectbox-${service}`));
     setExitStatus(status);
   });
 

@@ -122,9 +122,10 @@ export async function startService(definition: ServiceDefinition, base: { config
   app.use(requestTelemetry({ service: definition.name, logger, telemetry: context.telemetry }));
   app.useGlobalFilters(new JsonErrorFilter(logger));
   const serviceHealth = app.get(ServiceHealth);
+  const tls = grpcTlsOf(config);
   const grpc = new GrpcServer({
     messageBytesMax: config.grpc.messageBytesMax,
-    ...(grpcTlsOf(config) === undefined ? {} : { tls: grpcTlsOf(config) as GrpcTlsOptions }),
+    ...(tls === undefined ? {} : { tls }),
     onInternalError: ({ method, error }) => logger.error({ err: error, method }, 'gRPC handler failed'),
   });
   grpc.addService(health.HealthService, grpcHealthService(serviceHealth, context.version));
@@ -141,7 +142,7 @@ export async function startService(definition: ServiceDefinition, base: { config
     await app.close();
     throw error;
   }
-  const scheme = grpcTlsOf(config) === undefined ? 'grpc' : 'grpcs';
+  const scheme = tls === undefined ? 'grpc' : 'grpcs';
   const endpoints = [
     { label: 'HTTP (health, metrics)', url: `http://${formatAddress(config.host, httpPort)}` },
     { label: 'gRPC', url: `${scheme}://${formatAddress(config.host, grpcPort)}` },
