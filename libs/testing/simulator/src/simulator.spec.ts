@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import { simulationOptionsDefault, type SimulationOptions } from './simulation-options.js';
 import { runSimulation } from './simulator.js';
 
-const ciSeedCount = Number(process.env['SIM_SEEDS'] ?? 150);
+const ciSeedCount = Number(process.env['SIM_SEEDS'] ?? 300);
 
 async function expectAllPass(options: SimulationOptions, seedCount: number): Promise<void> {
   const failures: string[] = [];
