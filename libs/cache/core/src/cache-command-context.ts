@@ -2,7 +2,9 @@
  * What a command handler sees: the keyspace, the session, the time and the randomness, and the shape
  * of a command table entry.
  */
-import { type CacheDatabase, type CacheKeyspace, type CacheRandom } from './cache-keyspace.js';
+import { CacheCommandError } from './cache-command-errors.js';
+import { type CacheDatabase, type CacheKeyspace, type CacheRandom, type KeyText } from './cache-keyspace.js';
+import { parseFloat64 } from './cache-number.js';
 import { type RespValue } from './resp-value.js';
 
 /** Redis's command flags that matter so far (COMMAND INFO, MULTI, OOM checks use them later). */
@@ -27,9 +29,58 @@ export interface CacheCommandContext {
   readonly nowMs: number;
   readonly random: CacheRandom;
   readonly limits: CacheCommandLimits;
+  /**
+   * False inside MULTI/EXEC (and scripts): a blocking command with nothing to serve answers its
+   * timeout reply at once instead of returning a {@link CacheBlock}.
+   */
+  readonly blockingAllowed: boolean;
 }
 
-export type CacheCommandHandler = (context: CacheCommandContext, args: readonly Buffer[]) => RespValue;
+/**
+ * What a blocking command (BLPOP, BLMOVE, BZPOPMIN, ...) returns when it has nothing to serve and
+ * blocking is allowed: the server parks the client on `keys`, runs the same command again whenever one
+ * of them is modified (as Redis 7 re-executes it), and answers `timeoutReply` at `timeoutAtMs` (null:
+ * never).
+ */
+export interface CacheBlock {
+  readonly type: 'block';
+  readonly keys: readonly KeyText[];
+  readonly timeoutAtMs: number | null;
+  readonly timeoutReply: RespValue;
+}
+
+export type CacheCommandResult = RespValue | CacheBlock;
+
+export function isCacheBlock(result: CacheCommandResult): result is CacheBlock {
+  return result.type === 'block';
+}
+
+/**
+ * A blocking command with nothing to serve: a {@link CacheBlock}, or `timeoutReply` at once where
+ * blocking is not allowed.
+ */
+export function blockOrTimeoutReply(
+  context: CacheCommandContext,
+  block: { keys: readonly KeyText[]; timeoutAtMs: number | null; timeoutReply: RespValue },
+): CacheCommandResult {
+  return context.blockingAllowed ? { type: 'block', ...block } : block.timeoutReply;
+}
+
+/**
+ * getTimeoutFromObjectOrReply (timeout.c): seconds as a float, 0 = forever; returns the absolute
+ * deadline in ms, or null for forever.
+ */
+export function parseBlockTimeout(context: CacheCommandContext, argument: Buffer): number | null {
+  const seconds = parseFloat64(argument);
+  if (seconds === null || !Number.isFinite(seconds)) throw new CacheCommandError('timeout-not-float');
+  if (seconds < 0) throw new CacheCommandError('timeout-negative');
+  if (seconds === 0) return null;
+  const timeoutMs = Math.ceil(seconds * 1000);
+  if (timeoutMs > Number.MAX_SAFE_INTEGER - context.nowMs) throw new CacheCommandError('timeout-out-of-range');
+  return context.nowMs + timeoutMs;
+}
+
+export type CacheCommandHandler = (context: CacheCommandContext, args: readonly Buffer[]) => CacheCommandResult;
 
 export interface CacheCommandSpec {
   /** Lower case, as Redis's `fullname` in error texts. */

@@ -7,34 +7,20 @@
 import { CacheError, isCacheError } from './errors.js';
 import { respError, type RespValue } from './resp-value.js';
 
-export type CacheCommandErrorReason =
-  | 'unknown-command'
-  | 'wrong-arity'
-  | 'wrong-type'
-  | 'syntax'
-  | 'not-integer'
-  | 'not-float'
-  | 'increment-overflow'
-  | 'decrement-overflow'
-  | 'increment-nan-or-infinity'
-  | 'string-too-long'
-  | 'offset-out-of-range'
-  | 'no-such-key'
-  | 'database-index-out-of-range'
-  | 'invalid-expire-time'
-  | 'invalid-cursor'
-  | 'expire-nx-and-others'
-  | 'expire-gt-and-lt'
-  | 'unsupported-option';
-
-/** Prefix and text of each reason; `%s` is filled with {@link CacheCommandError.detail}. */
-export const cacheCommandErrorTexts: Readonly<Record<CacheCommandErrorReason, { prefix: string; text: string }>> = {
+/**
+ * Prefix and text of each reason; `%s` is filled with {@link CacheCommandError.detail}. One section
+ * per command family, so each family's texts sit together (add a family's texts in its section).
+ */
+export const cacheCommandErrorTexts = {
+  // General (server.c, object.c, db.c, expire.c, t_string.c).
   'unknown-command': { prefix: 'ERR', text: '%s' },
   'wrong-arity': { prefix: 'ERR', text: "wrong number of arguments for '%s' command" },
   'wrong-type': { prefix: 'WRONGTYPE', text: 'Operation against a key holding the wrong kind of value' },
   syntax: { prefix: 'ERR', text: 'syntax error' },
   'not-integer': { prefix: 'ERR', text: 'value is not an integer or out of range' },
   'not-float': { prefix: 'ERR', text: 'value is not a valid float' },
+  'out-of-range-positive': { prefix: 'ERR', text: 'value is out of range, must be positive' },
+  'out-of-range': { prefix: 'ERR', text: 'value is out of range' },
   'increment-overflow': { prefix: 'ERR', text: 'increment or decrement would overflow' },
   'decrement-overflow': { prefix: 'ERR', text: 'decrement would overflow' },
   'increment-nan-or-infinity': { prefix: 'ERR', text: 'increment would produce NaN or Infinity' },
@@ -47,7 +33,59 @@ export const cacheCommandErrorTexts: Readonly<Record<CacheCommandErrorReason, { 
   'expire-nx-and-others': { prefix: 'ERR', text: 'NX and XX, GT or LT options at the same time are not compatible' },
   'expire-gt-and-lt': { prefix: 'ERR', text: 'GT and LT options at the same time are not compatible' },
   'unsupported-option': { prefix: 'ERR', text: 'Unsupported option %s' },
-};
+  'source-and-destination-same': { prefix: 'ERR', text: 'source and destination objects are the same' },
+  'numkeys-not-positive': { prefix: 'ERR', text: 'numkeys should be greater than 0' },
+  'numkeys-too-many': { prefix: 'ERR', text: "Number of keys can't be greater than number of args" },
+  'count-not-positive': { prefix: 'ERR', text: 'count should be greater than 0' },
+  // Blocking commands (timeout.c getTimeoutFromObjectOrReply).
+  'timeout-not-float': { prefix: 'ERR', text: 'timeout is not a float or out of range' },
+  'timeout-negative': { prefix: 'ERR', text: 'timeout is negative' },
+  'timeout-out-of-range': { prefix: 'ERR', text: 'timeout is out of range' },
+  // Lists (t_list.c).
+  'index-out-of-range': { prefix: 'ERR', text: 'index out of range' },
+  // Hashes (t_hash.c).
+  'hash-value-not-integer': { prefix: 'ERR', text: 'hash value is not an integer' },
+  'hash-value-not-float': { prefix: 'ERR', text: 'hash value is not a float' },
+  // Sets (t_set.c).
+  // Sorted sets (t_zset.c).
+  'min-max-not-float': { prefix: 'ERR', text: 'min or max is not a float' },
+  'min-max-not-string-range': { prefix: 'ERR', text: 'min or max not valid string range item' },
+  'zadd-xx-and-nx': { prefix: 'ERR', text: 'XX and NX options at the same time are not compatible' },
+  'zadd-gt-lt-nx': { prefix: 'ERR', text: 'GT, LT, and/or NX options at the same time are not compatible' },
+  'zadd-incr-single-pair': { prefix: 'ERR', text: 'INCR option supports a single increment-element pair' },
+  'score-nan': { prefix: 'ERR', text: 'resulting score is not a number (NaN)' },
+  'weight-not-float': { prefix: 'ERR', text: 'weight value is not a float' },
+  'at-least-one-input-key': { prefix: 'ERR', text: "at least 1 input key is needed for '%s' command" },
+  // Bitmaps (bitops.c).
+  'bit-offset-invalid': { prefix: 'ERR', text: 'bit offset is not an integer or out of range' },
+  'bit-value-invalid': { prefix: 'ERR', text: 'bit is not an integer or out of range' },
+  'bitop-not-single-source': { prefix: 'ERR', text: 'BITOP NOT must be called with a single source key.' },
+  'bitpos-bit-invalid': { prefix: 'ERR', text: 'The bit argument must be 1 or 0.' },
+  // Connection, server, transactions, pub/sub (server.c, multi.c, pubsub.c, networking.c, acl.c).
+  'multi-nested': { prefix: 'ERR', text: 'MULTI calls can not be nested' },
+  'exec-without-multi': { prefix: 'ERR', text: 'EXEC without MULTI' },
+  'discard-without-multi': { prefix: 'ERR', text: 'DISCARD without MULTI' },
+  'watch-inside-multi': { prefix: 'ERR', text: 'WATCH inside MULTI is not allowed' },
+  'exec-aborted': { prefix: 'EXECABORT', text: 'Transaction discarded because of previous errors.' },
+  'command-not-allowed-in-subscribe': {
+    prefix: 'ERR',
+    text: "Can't execute '%s': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context",
+  },
+  'no-auth': { prefix: 'NOAUTH', text: 'Authentication required.' },
+  'wrong-pass': { prefix: 'WRONGPASS', text: 'invalid username-password pair or user is disabled.' },
+  'auth-without-password': {
+    prefix: 'ERR',
+    text: 'AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?',
+  },
+  'no-proto': { prefix: 'NOPROTO', text: 'unsupported protocol version' },
+  'no-perm': { prefix: 'NOPERM', text: '%s' },
+  'out-of-memory': { prefix: 'OOM', text: "command not allowed when used memory > 'maxmemory'." },
+  'no-script': { prefix: 'NOSCRIPT', text: 'No matching script. Please use EVAL.' },
+  /** A text built at the call site (CONFIG, CLIENT, ACL, COMMAND subcommand errors); prefix ERR. */
+  message: { prefix: 'ERR', text: '%s' },
+} as const satisfies Record<string, { prefix: string; text: string }>;
+
+export type CacheCommandErrorReason = keyof typeof cacheCommandErrorTexts;
 
 /** A command failed in an expected way; the reply is `-<prefix> <text>`. */
 export class CacheCommandError extends CacheError {

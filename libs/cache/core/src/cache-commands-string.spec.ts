@@ -4,6 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { CacheHash } from './cache-hash.js';
+import { keyTextFromBytes } from './cache-keyspace.js';
 import { createTestContext, renderReply, replay, run } from './cache-session.spec-helper.js';
 
 const sessions: Readonly<Record<string, readonly string[]>> = {
@@ -202,8 +204,9 @@ for (const [name, lines] of Object.entries(sessions)) {
 test('string commands: WRONGTYPE is ready for other types; the text is Redis\'s', () => {
   const context = createTestContext();
   const database = context.keyspace.database(0);
-  // No other type exists yet: force one through the open union to exercise the check.
-  database.set({ key: 'l' as never, value: { type: 'list' } as never, expireAtMs: null, keepExpiry: false });
+  const hash = new CacheHash();
+  hash.set(keyTextFromBytes(Buffer.from('f')), Buffer.from('v'));
+  database.set({ key: keyTextFromBytes(Buffer.from('l')), value: { type: 'hash', hash }, expireAtMs: null, keepExpiry: false });
   for (const words of [['GET', 'l'], ['INCR', 'l'], ['APPEND', 'l', 'x'], ['SET', 'l', 'v', 'GET'], ['STRLEN', 'l'], ['GETRANGE', 'l', '0', '1']]) {
     assert.equal(renderReply(run(context, ...words)), '-WRONGTYPE Operation against a key holding the wrong kind of value', words.join(' '));
   }

@@ -8,7 +8,17 @@ import { assert } from '@objectbox/util';
 import { CacheCommandError, isCacheCommandError } from './cache-command-errors.js';
 import { cacheKeyspaceCommands } from './cache-commands-keyspace.js';
 import { cacheStringCommands } from './cache-commands-string.js';
-import { selectedDatabase, type CacheCommandContext, type CacheCommandSpec } from './cache-command-context.js';
+import { cacheBitmapCommands } from './cache-commands-bitmap.js';
+import { cacheHashCommands } from './cache-commands-hash.js';
+import { cacheListCommands } from './cache-commands-list.js';
+import { cacheSetCommands } from './cache-commands-set.js';
+import { cacheSortedSetCommands } from './cache-commands-sorted-set.js';
+import {
+  selectedDatabase,
+  type CacheCommandContext,
+  type CacheCommandResult,
+  type CacheCommandSpec,
+} from './cache-command-context.js';
 import { cacheDatabaseCount } from './cache-keyspace.js';
 import { parseInt64 } from './cache-number.js';
 import { respBulkString, respInteger, respOk, type RespValue } from './resp-value.js';
@@ -79,6 +89,11 @@ export const cacheCommandTable: ReadonlyMap<string, CacheCommandSpec> = buildCom
   ...connectionCommands,
   ...cacheStringCommands,
   ...cacheKeyspaceCommands,
+  ...cacheBitmapCommands,
+  ...cacheListCommands,
+  ...cacheHashCommands,
+  ...cacheSetCommands,
+  ...cacheSortedSetCommands,
 ]);
 
 const unknownCommandTextBytesMax = 128;
@@ -111,7 +126,7 @@ export function lookupCommand(name: Buffer): CacheCommandSpec | undefined {
  * Runs one request (`args[0]` is the command name): unknown command and arity checks as Redis's
  * processCommand, then the handler; expected failures become error replies.
  */
-export function executeCommand(context: CacheCommandContext, args: readonly Buffer[]): RespValue {
+export function executeCommand(context: CacheCommandContext, args: readonly Buffer[]): CacheCommandResult {
   assert(args.length >= 1, 'a request has at least the command name');
   try {
     const spec = lookupCommand(args[0] as Buffer);

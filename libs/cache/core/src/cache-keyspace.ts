@@ -9,6 +9,10 @@
  * that representation; `keyTextFromBytes` / `keyBytesFromText` convert.
  */
 import { assert } from '@objectbox/util';
+import { type CacheHash } from './cache-hash.js';
+import { type CacheList } from './cache-list.js';
+import { type CacheSet } from './cache-set.js';
+import { type CacheSortedSet } from './cache-sorted-set.js';
 
 /** A key as a latin1 string: one char per byte (see the file header). */
 export type KeyText = string & { readonly __brand: 'KeyText' };
@@ -22,10 +26,27 @@ export function keyBytesFromText(key: KeyText): Buffer {
 }
 
 /**
- * A stored value. Only strings exist so far; lists, hashes, sets and sorted sets join this union
- * later, each with its own `type` (the name TYPE replies with).
+ * What every collection value (list, hash, set, sorted set) tells the keyspace: its element count, its
+ * memory estimate (kept up to date by the collection itself, O(1) to read) and the encoding name
+ * OBJECT ENCODING reports (Redis's names: listpack, quicklist, hashtable, intset, skiplist).
  */
-export type CacheValue = { readonly type: 'string'; readonly bytes: Buffer };
+export interface CacheCollection {
+  readonly length: number;
+  readonly sizeBytes: number;
+  readonly encoding: string;
+}
+
+/**
+ * A stored value; `type` is the name TYPE replies with. Collections are mutated in place by their
+ * commands, which then call {@link CacheDatabase.modified} (memory accounting, WATCH, blocked
+ * clients); a collection that becomes empty is deleted, as in Redis.
+ */
+export type CacheValue =
+  | { readonly type: 'string'; readonly bytes: Buffer }
+  | { readonly type: 'list'; readonly list: CacheList }
+  | { readonly type: 'hash'; readonly hash: CacheHash }
+  | { readonly type: 'set'; readonly set: CacheSet }
+  | { readonly type: 'zset'; readonly zset: CacheSortedSet };
 
 export type CacheValueType = CacheValue['type'];
 
@@ -54,7 +75,24 @@ function valueSizeBytes(value: CacheValue): number {
   switch (value.type) {
     case 'string':
       return value.bytes.byteLength;
+    case 'list':
+      return value.list.sizeBytes;
+    case 'hash':
+      return value.hash.sizeBytes;
+    case 'set':
+      return value.set.sizeBytes;
+    case 'zset':
+      return value.zset.sizeBytes;
   }
+}
+
+/**
+ * Told about every change to a key, like Redis's signalModifiedKey / signalKeyAsReady /
+ * signalFlushedDb: WATCH invalidation, waking clients blocked on a key, keyspace notifications.
+ */
+export interface CacheKeyspaceListener {
+  keyModified(databaseIndex: number, key: KeyText): void;
+  databaseFlushed(databaseIndex: number): void;
 }
 
 function entrySizeBytes(key: KeyText, value: CacheValue): number {
@@ -78,6 +116,8 @@ export interface ScanPage {
  * iteration is returned exactly once, keys added during it may or may not be.
  */
 export class CacheDatabase {
+  /** The listener the keyspace installed (set once, before use). */
+  listener: CacheKeyspaceListener | null = null;
   readonly entries = new Map<KeyText, CacheEntry>();
   readonly expires = new Map<KeyText, number>();
   usedMemoryBytes = 0;
@@ -86,8 +126,35 @@ export class CacheDatabase {
   private scanSequenceNext = 1;
   private expiresIterator: Iterator<[KeyText, number]> | null = null;
 
+  /** The database number; changes only when SWAPDB moves this database. */
+  index: number;
+
+  constructor(index: number) {
+    this.index = index;
+  }
+
   get size(): number {
     return this.entries.size;
+  }
+
+  /**
+   * After a collection was changed in place: updates the memory estimate and signals the change
+   * (WATCH, blocked clients). Deletes the key when the collection became empty, as Redis does.
+   */
+  modified(key: KeyText): void {
+    const entry = this.entries.get(key);
+    assert(entry !== undefined, 'modified() on a missing key');
+    if (entry.value.type !== 'string') {
+      const collection = collectionOf(entry.value);
+      if (collection.length === 0) {
+        this.delete(key);
+        return;
+      }
+    }
+    const sizeBytes = entrySizeBytes(key, entry.value);
+    this.usedMemoryBytes += sizeBytes - entry.sizeBytes;
+    entry.sizeBytes = sizeBytes;
+    this.listener?.keyModified(this.index, key);
   }
 
   /** The entry if it exists and is not expired at `nowMs`; an expired one is deleted (lazy expiry). */
@@ -119,6 +186,7 @@ export class CacheDatabase {
       existing.value = value;
       existing.sizeBytes = sizeBytes;
       if (!options.keepExpiry) this.setExpiry(key, existing, options.expireAtMs);
+      this.listener?.keyModified(this.index, key);
       return existing;
     }
     const entry: CacheEntry = { value, expireAtMs: null, scanSequence: this.scanSequenceNext++, sizeBytes };
@@ -127,6 +195,7 @@ export class CacheDatabase {
     this.scanOrderSequences.push(entry.scanSequence);
     this.usedMemoryBytes += sizeBytes;
     this.setExpiry(key, entry, options.keepExpiry ? null : options.expireAtMs);
+    this.listener?.keyModified(this.index, key);
     return entry;
   }
 
@@ -144,6 +213,7 @@ export class CacheDatabase {
     this.expires.delete(key);
     this.usedMemoryBytes -= entry.sizeBytes;
     this.compactScanOrderIfSparse();
+    this.listener?.keyModified(this.index, key);
     return true;
   }
 
@@ -154,6 +224,12 @@ export class CacheDatabase {
     this.scanOrderKeys = [];
     this.scanOrderSequences = [];
     this.expiresIterator = null;
+    this.listener?.databaseFlushed(this.index);
+  }
+
+  /** Every live entry's key in scan order (SWAPDB, DEBUG, tests); expired ones are skipped, not deleted. */
+  *liveKeys(nowMs: number): IterableIterator<KeyText> {
+    for (const [key, entry] of this.entries) if (entry.expireAtMs === null || entry.expireAtMs > nowMs) yield key;
   }
 
   /**
@@ -234,6 +310,19 @@ export class CacheDatabase {
   }
 }
 
+function collectionOf(value: Exclude<CacheValue, { type: 'string' }>): CacheCollection {
+  switch (value.type) {
+    case 'list':
+      return value.list;
+    case 'hash':
+      return value.hash;
+    case 'set':
+      return value.set;
+    case 'zset':
+      return value.zset;
+  }
+}
+
 /** First index whose value is >= target in an ascending array. */
 function lowerBound(values: readonly number[], target: number): number {
   let low = 0;
@@ -263,11 +352,31 @@ export interface ActiveExpireCycleResult {
 
 /** The 16 databases and the state the expiry cycle keeps between calls. */
 export class CacheKeyspace {
-  readonly databases: readonly CacheDatabase[];
+  /** Indexed by database number; SWAPDB swaps two slots (and their `index`). */
+  readonly databases: CacheDatabase[];
   private expireCycleDatabaseIndex = 0;
+  private listener: CacheKeyspaceListener | null = null;
 
   constructor() {
-    this.databases = Array.from({ length: cacheDatabaseCount }, () => new CacheDatabase());
+    this.databases = Array.from({ length: cacheDatabaseCount }, (_, index) => new CacheDatabase(index));
+  }
+
+  /** Installs the one listener told about every key change (the server's WATCH/blocking bookkeeping). */
+  setListener(listener: CacheKeyspaceListener): void {
+    this.listener = listener;
+    for (const database of this.databases) database.listener = listener;
+  }
+
+  /** SWAPDB: the two databases trade places; clients see each other's data at once. */
+  swapDatabases(first: number, second: number): void {
+    const a = this.database(first);
+    const b = this.database(second);
+    this.databases[first] = b;
+    this.databases[second] = a;
+    b.index = first;
+    a.index = second;
+    this.listener?.databaseFlushed(first);
+    this.listener?.databaseFlushed(second);
   }
 
   database(index: number): CacheDatabase {

@@ -6,12 +6,19 @@
  */
 import assert from 'node:assert/strict';
 import { executeCommand } from './cache-commands.js';
-import { cacheCommandLimitsDefault, type CacheCommandContext, type CacheCommandLimits, type CacheSession } from './cache-command-context.js';
+import {
+  cacheCommandLimitsDefault,
+  type CacheCommandContext,
+  type CacheCommandLimits,
+  type CacheCommandResult,
+  type CacheSession,
+} from './cache-command-context.js';
 import { CacheKeyspace, type CacheRandom } from './cache-keyspace.js';
-import { type RespValue } from './resp-value.js';
+import { formatRespDouble } from './resp-double.js';
 
 export interface TestContext extends CacheCommandContext {
   nowMs: number;
+  blockingAllowed: boolean;
 }
 
 /** A deterministic generator (mulberry32) standing in for the runtime's random source. */
@@ -36,11 +43,19 @@ export function createTestContext(options: { nowMs?: number; limits?: CacheComma
     nowMs: options.nowMs ?? 1_700_000_000_000,
     random: seededRandom(1),
     limits: options.limits ?? cacheCommandLimitsDefault,
+    blockingAllowed: true,
   };
 }
 
-export function renderReply(value: RespValue): string {
+/** A reply as transcripts write it; a blocking result renders as `(block key1 key2 until=ms|forever)`. */
+export function renderReply(value: CacheCommandResult): string {
   switch (value.type) {
+    case 'block':
+      return `(block ${value.keys.join(' ')} until=${value.timeoutAtMs ?? 'forever'})`;
+    case 'double':
+      return `(double) ${formatRespDouble(value.value)}`;
+    case 'map':
+      return `{${value.entries.map(([key, entry]) => `${renderReply(key)}: ${renderReply(entry)}`).join(', ')}}`;
     case 'simple-string':
       return `+${value.value}`;
     case 'error':
@@ -61,7 +76,7 @@ export function renderReply(value: RespValue): string {
   }
 }
 
-export function run(context: TestContext, ...words: (string | Buffer)[]): RespValue {
+export function run(context: TestContext, ...words: (string | Buffer)[]): CacheCommandResult {
   return executeCommand(context, words.map((word) => (typeof word === 'string' ? Buffer.from(word, 'latin1') : word)));
 }
 

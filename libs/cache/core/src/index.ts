@@ -9,3 +9,8 @@ export * from './cache-commands.js';
 export * from './cache-glob.js';
 export * from './cache-keyspace.js';
 export * from './cache-number.js';
+export * from './cache-hash.js';
+export * from './cache-collection-size.js';
+export * from './cache-list.js';
+export * from './cache-set.js';
+export * from './cache-sorted-set.js';
