@@ -5,7 +5,7 @@
 import { CacheCommandError } from './cache-command-errors.js';
 import { type CacheDatabase, type CacheKeyspace, type CacheRandom, type KeyText } from './cache-keyspace.js';
 import { parseFloat64 } from './cache-number.js';
-import { type RespValue } from './resp-value.js';
+import { type RespProtocolVersion, type RespValue } from './resp-value.js';
 
 /** Redis's command flags that matter so far (COMMAND INFO, MULTI, OOM checks use them later). */
 export type CacheCommandFlag = 'write' | 'readonly' | 'fast' | 'denyoom' | 'random' | 'loading' | 'stale';
@@ -34,6 +34,8 @@ export interface CacheCommandContext {
    * timeout reply at once instead of returning a {@link CacheBlock}.
    */
   readonly blockingAllowed: boolean;
+  /** The connection's protocol: a few replies differ in shape, not only in type (WITHSCORES pairs). */
+  readonly protocolVersion: RespProtocolVersion;
 }
 
 /**

@@ -19,6 +19,7 @@ import { formatRespDouble } from './resp-double.js';
 export interface TestContext extends CacheCommandContext {
   nowMs: number;
   blockingAllowed: boolean;
+  protocolVersion: 2 | 3;
 }
 
 /** A deterministic generator (mulberry32) standing in for the runtime's random source. */
@@ -44,6 +45,7 @@ export function createTestContext(options: { nowMs?: number; limits?: CacheComma
     random: seededRandom(1),
     limits: options.limits ?? cacheCommandLimitsDefault,
     blockingAllowed: true,
+    protocolVersion: 2,
   };
 }
 
