@@ -1,23 +1,257 @@
 /**
- * A list value. SKELETON: the list helper replaces this with a deque (O(1) push/pop at both ends,
- * O(1) index) and its operations.
+ * A list value: a deque of binary-safe elements (Buffers, never mutated once stored) with an O(1)
+ * memory estimate and the encoding name OBJECT ENCODING reports.
+ *
+ * Layout: a growable ring buffer. Slots live in an array whose capacity is a power of two; `head` is
+ * the slot of element 0 and element i is at `(head + i) & mask`. That gives O(1) push and pop at both
+ * ends (amortized: the array doubles when full and halves when a quarter full, so memory follows the
+ * length) and O(1) access by index, which Redis's quicklist only has per node. Insertion and removal
+ * in the middle move the shorter side, O(n) like Redis's.
+ *
+ * Encoding (Redis 7.2, `list-max-listpack-size -2`): `listpack` while the listpack would fit in
+ * 8 KiB, `quicklist` beyond. The listpack size is estimated incrementally from the element lengths
+ * (entry header + data + back-length, every element counted as a string). Redis converts back to a
+ * listpack when a single-node quicklist shrinks below half the limit; here: when the estimate drops to
+ * 4 KiB or less.
  */
+import { assert } from '@objectbox/util';
 import { cacheCollectionElementOverheadBytes } from './cache-collection-size.js';
 import { type CacheCollection } from './cache-keyspace.js';
 
+/** Redis 7.2's `list-max-listpack-size -2`: a listpack (or quicklist node) of at most 8 KiB. */
+export const cacheListListpackBytesMax = 8 * 1024;
+
+/** Largest element count: the ring buffer's largest power-of-two capacity that a JS array holds. */
+export const cacheListLengthMax = 2 ** 31;
+
+/** Listpack header (total bytes + element count) and end marker. */
+const listpackOverheadBytes = 7;
+const capacityMin = 8;
+
+/** Bytes of one listpack string entry of `length` bytes: encoding header, data, back-length. */
+export function listpackEntryBytes(length: number): number {
+  const headerBytes = length < 64 ? 1 : length < 4096 ? 2 : 5;
+  const entryBytes = headerBytes + length;
+  const backlenBytes = entryBytes <= 127 ? 1 : entryBytes < 16383 ? 2 : entryBytes < 2097151 ? 3 : entryBytes < 268435455 ? 4 : 5;
+  return entryBytes + backlenBytes;
+}
+
 export class CacheList implements CacheCollection {
-  private readonly items: Buffer[] = [];
+  private slots: (Buffer | undefined)[];
+  private head = 0;
+  private count = 0;
   private contentBytes = 0;
+  private listpackBytes = listpackOverheadBytes;
+  private isQuicklist = false;
+
+  constructor(capacity: number = capacityMin) {
+    assert(capacity >= capacityMin && (capacity & (capacity - 1)) === 0, 'list capacity must be a power of two');
+    this.slots = new Array<Buffer | undefined>(capacity);
+  }
+
+  /** A list holding `elements` in order (tests, COPY). */
+  static from(elements: Iterable<Buffer>): CacheList {
+    const list = new CacheList();
+    for (const element of elements) list.pushTail(element);
+    return list;
+  }
 
   get length(): number {
-    return this.items.length;
+    return this.count;
   }
 
   get sizeBytes(): number {
-    return this.contentBytes + this.items.length * cacheCollectionElementOverheadBytes;
+    return this.contentBytes + this.count * cacheCollectionElementOverheadBytes;
   }
 
   get encoding(): string {
-    return 'listpack';
+    return this.isQuicklist ? 'quicklist' : 'listpack';
+  }
+
+  /** An independent list with the same elements (COPY); elements are immutable, so they are shared. */
+  clone(): CacheList {
+    const copy = new CacheList(this.slots.length);
+    for (let index = 0; index < this.count; index++) copy.slots[index] = this.slotAt(index);
+    copy.count = this.count;
+    copy.contentBytes = this.contentBytes;
+    copy.listpackBytes = this.listpackBytes;
+    copy.isQuicklist = this.isQuicklist;
+    return copy;
+  }
+
+  pushHead(element: Buffer): void {
+    this.growIfFull();
+    this.head = (this.head - 1) & this.mask;
+    this.slots[this.head] = element;
+    this.count++;
+    this.added(element);
+  }
+
+  pushTail(element: Buffer): void {
+    this.growIfFull();
+    this.slots[(this.head + this.count) & this.mask] = element;
+    this.count++;
+    this.added(element);
+  }
+
+  popHead(): Buffer | undefined {
+    if (this.count === 0) return undefined;
+    const element = this.slots[this.head] as Buffer;
+    this.slots[this.head] = undefined;
+    this.head = (this.head + 1) & this.mask;
+    this.count--;
+    this.removed(element);
+    this.shrinkIfSparse();
+    return element;
+  }
+
+  popTail(): Buffer | undefined {
+    if (this.count === 0) return undefined;
+    const slot = (this.head + this.count - 1) & this.mask;
+    const element = this.slots[slot] as Buffer;
+    this.slots[slot] = undefined;
+    this.count--;
+    this.removed(element);
+    this.shrinkIfSparse();
+    return element;
+  }
+
+  /** The element at `index` (0 ≤ index < length). */
+  at(index: number): Buffer {
+    this.checkIndex(index);
+    return this.slotAt(index);
+  }
+
+  /** Replaces the element at `index` (0 ≤ index < length). */
+  set(index: number, element: Buffer): void {
+    this.checkIndex(index);
+    const slot = (this.head + index) & this.mask;
+    const previous = this.slots[slot] as Buffer;
+    this.slots[slot] = element;
+    this.removed(previous);
+    this.added(element);
+  }
+
+  /** Inserts `element` so that it ends up at `index` (0 ≤ index ≤ length), moving the shorter side. */
+  insert(index: number, element: Buffer): void {
+    assert(Number.isInteger(index) && index >= 0 && index <= this.count, 'list insert index out of range');
+    if (index === 0) return this.pushHead(element);
+    if (index === this.count) return this.pushTail(element);
+    this.growIfFull();
+    if (index < this.count - index) {
+      this.head = (this.head - 1) & this.mask;
+      for (let position = 0; position < index; position++) this.setSlot(position, this.slotAt(position + 1));
+    } else {
+      for (let position = this.count; position > index; position--) this.setSlot(position, this.slotAt(position - 1));
+    }
+    this.setSlot(index, element);
+    this.count++;
+    this.added(element);
+  }
+
+  /** Index of the first element equal to `element` from the head, or -1. */
+  indexOf(element: Buffer): number {
+    for (let index = 0; index < this.count; index++) if (this.slotAt(index).equals(element)) return index;
+    return -1;
+  }
+
+  /**
+   * LREM: removes elements equal to `element`: the first `countMax` from the head when positive, the
+   * last `-countMax` from the tail when negative, all when 0. Returns how many were removed. One pass
+   * that closes the gaps, O(n).
+   */
+  removeMatching(element: Buffer, countMax: number): number {
+    const limit = countMax === 0 ? Number.POSITIVE_INFINITY : Math.abs(countMax);
+    const fromTail = countMax < 0;
+    let removedCount = 0;
+    if (!fromTail) {
+      let write = 0;
+      for (let read = 0; read < this.count; read++) {
+        const current = this.slotAt(read);
+        if (removedCount < limit && current.equals(element)) {
+          removedCount++;
+          this.removed(current);
+          continue;
+        }
+        if (write !== read) this.setSlot(write, current);
+        write++;
+      }
+      for (let index = write; index < this.count; index++) this.setSlot(index, undefined);
+    } else {
+      let write = this.count - 1;
+      for (let read = this.count - 1; read >= 0; read--) {
+        const current = this.slotAt(read);
+        if (removedCount < limit && current.equals(element)) {
+          removedCount++;
+          this.removed(current);
+          continue;
+        }
+        if (write !== read) this.setSlot(write, current);
+        write--;
+      }
+      for (let index = 0; index <= write; index++) this.setSlot(index, undefined);
+      this.head = (this.head + removedCount) & this.mask;
+    }
+    this.count -= removedCount;
+    this.shrinkIfSparse();
+    return removedCount;
+  }
+
+  /** Elements `start` .. `endExclusive` - 1 in order (0 ≤ start ≤ endExclusive ≤ length). */
+  slice(start: number, endExclusive: number): Buffer[] {
+    assert(start >= 0 && start <= endExclusive && endExclusive <= this.count, 'list slice out of range');
+    const elements: Buffer[] = [];
+    for (let index = start; index < endExclusive; index++) elements.push(this.slotAt(index));
+    return elements;
+  }
+
+  /** Every element in order (tests, debugging). */
+  toArray(): Buffer[] {
+    return this.slice(0, this.count);
+  }
+
+  private get mask(): number {
+    return this.slots.length - 1;
+  }
+
+  private slotAt(index: number): Buffer {
+    return this.slots[(this.head + index) & this.mask] as Buffer;
+  }
+
+  private setSlot(index: number, element: Buffer | undefined): void {
+    this.slots[(this.head + index) & this.mask] = element;
+  }
+
+  private checkIndex(index: number): void {
+    assert(Number.isInteger(index) && index >= 0 && index < this.count, 'list index out of range');
+  }
+
+  private added(element: Buffer): void {
+    this.contentBytes += element.byteLength;
+    this.listpackBytes += listpackEntryBytes(element.byteLength);
+    if (this.listpackBytes > cacheListListpackBytesMax) this.isQuicklist = true;
+  }
+
+  private removed(element: Buffer): void {
+    this.contentBytes -= element.byteLength;
+    this.listpackBytes -= listpackEntryBytes(element.byteLength);
+    if (this.listpackBytes * 2 <= cacheListListpackBytesMax) this.isQuicklist = false;
+  }
+
+  private growIfFull(): void {
+    if (this.count < this.slots.length) return;
+    assert(this.count < cacheListLengthMax, `a list holds at most ${cacheListLengthMax} elements`);
+    this.resize(this.slots.length * 2);
+  }
+
+  private shrinkIfSparse(): void {
+    if (this.slots.length > capacityMin && this.count * 4 <= this.slots.length) this.resize(this.slots.length / 2);
+  }
+
+  private resize(capacity: number): void {
+    const slots = new Array<Buffer | undefined>(capacity);
+    for (let index = 0; index < this.count; index++) slots[index] = this.slotAt(index);
+    this.slots = slots;
+    this.head = 0;
   }
 }
