@@ -43,6 +43,12 @@ export const cacheCommandErrorTexts = {
   'timeout-out-of-range': { prefix: 'ERR', text: 'timeout is out of range' },
   // Lists (t_list.c).
   'index-out-of-range': { prefix: 'ERR', text: 'index out of range' },
+  'lpos-rank-zero': {
+    prefix: 'ERR',
+    text: "RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list",
+  },
+  'lpos-count-negative': { prefix: 'ERR', text: "COUNT can't be negative" },
+  'lpos-maxlen-negative': { prefix: 'ERR', text: "MAXLEN can't be negative" },
   // Hashes (t_hash.c).
   'hash-value-not-integer': { prefix: 'ERR', text: 'hash value is not an integer' },
   'hash-value-not-float': { prefix: 'ERR', text: 'hash value is not a float' },
