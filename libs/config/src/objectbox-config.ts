@@ -59,6 +59,14 @@ export const objectboxConfigSchema = {
     objectStore: serviceSection({ httpPort: 9000, grpcPort: 7101, protocol: 'S3 API' }),
     cache: {
       respPort: portField({ default: 6379, description: 'RESP (Redis protocol) listener' }),
+      requirepass: stringField({ default: '', description: 'Password of the default cache user (Redis requirepass); empty: no AUTH, loopback only' }),
+      maxmemoryBytes: integerField({ default: 0, min: 0, max: Number.MAX_SAFE_INTEGER, description: 'Cache memory limit (Redis maxmemory); 0: none' }),
+      maxmemoryPolicy: enumField({
+        default: 'noeviction',
+        choices: ['noeviction', 'allkeys-lru', 'allkeys-lfu', 'volatile-lru', 'volatile-lfu', 'volatile-ttl', 'allkeys-random', 'volatile-random'],
+        description: 'What the cache evicts at maxmemory (Redis maxmemory-policy)',
+      }),
+      protectedMode: booleanField({ default: true, description: 'With no password, accept cache clients from loopback only (Redis protected-mode)' }),
       ...serviceSection({ httpPort: 9121, grpcPort: 7103, protocol: 'admin' }),
     },
     messageQueue: serviceSection({ httpPort: 9324, grpcPort: 7102, protocol: 'SQS API' }),

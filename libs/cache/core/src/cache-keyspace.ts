@@ -58,6 +58,37 @@ export interface CacheEntry {
   readonly scanSequence: number;
   /** The estimate counted in `usedMemoryBytes` for this entry. */
   sizeBytes: number;
+  /** Last access (command time, ms): LRU eviction and OBJECT IDLETIME. */
+  accessedAtMs: number;
+  /** Redis's logarithmic LFU counter (0-255, new keys start at 5) and its bookkeeping. */
+  lfuCounter: number;
+  lfuHits: number;
+  lfuDecayedAtMs: number;
+}
+
+/** LFU parameters as Redis's defaults (lfu-log-factor 10, lfu-decay-time 1 minute). */
+const lfuLogFactor = 10;
+const lfuDecayMs = 60_000;
+const lfuInitialCounter = 5;
+
+/**
+ * Redis's LFULogIncr without randomness: the counter grows by one every `(counter - 5) * factor + 1`
+ * accesses, the expected rate of Redis's probabilistic increment, so frequencies stay logarithmic and
+ * replays stay deterministic. Then LFUDecrAndReturn: minus one per elapsed decay period.
+ */
+function recordAccess(entry: CacheEntry, nowMs: number): void {
+  const periods = Math.floor((nowMs - entry.lfuDecayedAtMs) / lfuDecayMs);
+  if (periods > 0) {
+    entry.lfuCounter = Math.max(0, entry.lfuCounter - periods);
+    entry.lfuDecayedAtMs += periods * lfuDecayMs;
+  }
+  entry.accessedAtMs = nowMs;
+  if (entry.lfuCounter >= 255) return;
+  entry.lfuHits++;
+  if (entry.lfuHits >= Math.max(0, entry.lfuCounter - lfuInitialCounter) * lfuLogFactor + 1) {
+    entry.lfuCounter++;
+    entry.lfuHits = 0;
+  }
 }
 
 /** Injected randomness (RANDOMKEY, later eviction sampling). */
@@ -157,16 +188,26 @@ export class CacheDatabase {
     this.listener?.keyModified(this.index, key);
   }
 
-  /** The entry if it exists and is not expired at `nowMs`; an expired one is deleted (lazy expiry). */
+  /**
+   * The entry if it exists and is not expired at `nowMs`; an expired one is deleted (lazy expiry). A
+   * found entry counts as accessed (LRU/LFU), as Redis's lookupKey.
+   */
   lookup(key: KeyText, nowMs: number): CacheEntry | undefined {
     const entry = this.entries.get(key);
     if (entry === undefined) return undefined;
     if (entry.expireAtMs !== null && entry.expireAtMs <= nowMs) {
       this.delete(key);
+      this.expiredCount++;
       return undefined;
     }
+    recordAccess(entry, nowMs);
     return entry;
   }
+
+  /** Keys deleted by lazy or active expiry since the start (INFO expired_keys). */
+  expiredCount = 0;
+  /** The time of the command being run (Redis's commandTimeSnapshot): access time of new keys. */
+  commandTimeMs = 0;
 
   /** Like {@link lookup} but never deletes (KEYS, which Redis leaves to the expiry machinery). */
   peek(key: KeyText, nowMs: number): CacheEntry | undefined {
@@ -189,7 +230,16 @@ export class CacheDatabase {
       this.listener?.keyModified(this.index, key);
       return existing;
     }
-    const entry: CacheEntry = { value, expireAtMs: null, scanSequence: this.scanSequenceNext++, sizeBytes };
+    const entry: CacheEntry = {
+      value,
+      expireAtMs: null,
+      scanSequence: this.scanSequenceNext++,
+      sizeBytes,
+      accessedAtMs: this.commandTimeMs,
+      lfuCounter: lfuInitialCounter,
+      lfuHits: 0,
+      lfuDecayedAtMs: this.commandTimeMs,
+    };
     this.entries.set(key, entry);
     this.scanOrderKeys.push(key);
     this.scanOrderSequences.push(entry.scanSequence);
@@ -255,6 +305,33 @@ export class CacheDatabase {
     return { cursorNext, keys };
   }
 
+  /**
+   * Up to `count` random keys for eviction sampling (Redis's evictionPoolPopulate samples with
+   * dictGetSomeKeys): from all keys, or only those with an expiry (`volatileOnly`, taken from the
+   * resumable expiry iterator, which rotates through them).
+   */
+  sampleKeys(count: number, random: CacheRandom, volatileOnly: boolean): KeyText[] {
+    const keys: KeyText[] = [];
+    if (volatileOnly) {
+      for (let attempts = 0; keys.length < count && attempts < count * 2 && this.expires.size > 0; attempts++) {
+        this.expiresIterator ??= this.expires.entries();
+        const step = this.expiresIterator.next();
+        if (step.done === true) {
+          this.expiresIterator = null;
+          continue;
+        }
+        keys.push(step.value[0]);
+      }
+      return keys;
+    }
+    for (let attempts = 0; keys.length < count && attempts < count * 4 && this.entries.size > 0; attempts++) {
+      const index = random.nextIndex(this.scanOrderKeys.length);
+      const key = this.scanOrderKeys[index] as KeyText;
+      if (this.entries.get(key)?.scanSequence === this.scanOrderSequences[index]) keys.push(key);
+    }
+    return keys;
+  }
+
   /** A random live key, or null when empty; expired keys found on the way are deleted. */
   randomKey(nowMs: number, random: CacheRandom): KeyText | null {
     while (this.entries.size > 0) {
@@ -288,6 +365,7 @@ export class CacheDatabase {
       sampledCount++;
       if (expireAtMs <= nowMs) {
         this.delete(key);
+        this.expiredCount++;
         removedCount++;
       }
     }
@@ -383,6 +461,17 @@ export class CacheKeyspace {
     const database = this.databases[index];
     assert(database !== undefined, `database index ${index} out of range`);
     return database;
+  }
+
+  /** Sets the command time on every database (see {@link CacheDatabase.commandTimeMs}). */
+  setCommandTime(nowMs: number): void {
+    for (const database of this.databases) database.commandTimeMs = nowMs;
+  }
+
+  get expiredCount(): number {
+    let total = 0;
+    for (const database of this.databases) total += database.expiredCount;
+    return total;
   }
 
   get usedMemoryBytes(): number {

@@ -1,12 +1,17 @@
 import { Module } from '@nestjs/common';
-import { HealthController, MetricsController, NotImplementedController, NotImplementedHealth, ServiceHealth } from '@objectbox/platform-nest';
+import { HealthController, MetricsController, NotImplementedController, ServiceHealth } from '@objectbox/platform-nest';
+import { CacheHealth } from './cache-health.js';
+import { CacheServerService } from './cache-server.service.js';
 
 /**
- * The cache service. Not built yet: the process hosts its shell (health, metrics, gRPC health),
- * reports "not implemented yet" as its readiness and answers every other HTTP path with 501.
+ * The cache service: the Redis-compatible RESP server (`services.cache.respPort`) plus the service
+ * shell (health, metrics, gRPC health). Its HTTP port has no API of its own yet: other paths answer 501.
  */
 @Module({
   controllers: [HealthController, MetricsController, NotImplementedController],
-  providers: [{ provide: ServiceHealth, useFactory: () => new NotImplementedHealth('cache', 'the RESP (Redis protocol) server') }],
+  providers: [
+    CacheServerService,
+    { provide: ServiceHealth, useFactory: (server: CacheServerService) => new CacheHealth(server), inject: [CacheServerService] },
+  ],
 })
 export class CacheModule {}

@@ -1,1 +1,2 @@
 export * from './cache.module.js';
+export * from './cache-server.service.js';

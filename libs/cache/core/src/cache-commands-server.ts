@@ -1,0 +1,767 @@
+/**
+ * Connection and server commands: the ones that need the engine or the calling client (HELLO, AUTH,
+ * CLIENT, MULTI/EXEC/WATCH, pub/sub, INFO, CONFIG, RESET, QUIT, TIME, SWAPDB, MOVE, OBJECT, DEBUG,
+ * and scripting management with nothing loaded). Semantics and texts follow Redis 7 (networking.c,
+ * multi.c, pubsub.c, config.c, server.c, object.c, debug.c, eval.c, functions.c).
+ */
+import { CacheCommandError } from './cache-command-errors.js';
+import { type CacheServerCommandContext, type CacheServerCommandSpec, type CacheMultiReply } from './cache-engine.js';
+import { type CacheClient } from './cache-client.js';
+import { type CacheCommandResult } from './cache-command-context.js';
+import { argumentAt, keyAt, requireInt64 } from './cache-commands-string.js';
+import { cacheDatabaseCount, type CacheValue } from './cache-keyspace.js';
+import { formatCacheInfo } from './cache-info.js';
+import { parseFloat64, parseInt64 } from './cache-number.js';
+import {
+  respBulkString,
+  respBulkStringArray,
+  respInteger,
+  respNullBulk,
+  respOk,
+  type RespValue,
+} from './resp-value.js';
+
+type Args = readonly Buffer[];
+type Handler = CacheServerCommandSpec['handler'];
+
+/** The version HELLO and INFO report: the Redis release whose semantics this server follows. */
+export const cacheServerVersion = '7.2.4';
+
+function text(argument: Buffer): string {
+  return argument.toString('latin1');
+}
+
+function lower(argument: Buffer | undefined): string {
+  return argument === undefined ? '' : argument.toString('latin1').toLowerCase();
+}
+
+function subcommandArity(command: string, subcommand: string): CacheCommandError {
+  return new CacheCommandError('wrong-arity', `${command}|${subcommand}`);
+}
+
+function unknownSubcommand(command: string, args: Args): CacheCommandError {
+  return new CacheCommandError('message', `unknown subcommand '${text(argumentAt(args, 1)).slice(0, 128)}'. Try ${command.toUpperCase()} HELP.`);
+}
+
+function simple(value: string): RespValue {
+  return { type: 'simple-string', value };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Connection: PING, HELLO, AUTH, QUIT, RESET, CLIENT
+
+const ping: Handler = (context, args) => {
+  if (args.length > 2) throw new CacheCommandError('wrong-arity', 'ping');
+  // In RESP2 a subscriber gets ["pong", message] (a reply the subscriber's reader can parse).
+  if (context.client.isSubscriber && context.client.protocolVersion === 2) {
+    return { type: 'array', items: [respBulkString('pong'), respBulkString(args[1] ?? '')] };
+  }
+  return args.length === 2 ? respBulkString(args[1] as Buffer) : simple('PONG');
+};
+
+function authenticate(context: CacheServerCommandContext, user: string, password: Buffer): void {
+  const requirepass = context.engine.config.values.requirepass;
+  // Only the default user exists until ACL users arrive; with no requirepass it takes any password.
+  const valid = user === 'default' && (requirepass === '' || password.equals(Buffer.from(requirepass, 'utf8')));
+  if (!valid) throw new CacheCommandError('wrong-pass');
+  context.client.authenticated = true;
+  context.client.userName = user;
+}
+
+const auth: Handler = (context, args) => {
+  if (args.length > 3) throw new CacheCommandError('syntax');
+  if (args.length === 2) {
+    if (context.engine.config.values.requirepass === '') throw new CacheCommandError('auth-without-password');
+    authenticate(context, 'default', args[1] as Buffer);
+  } else {
+    authenticate(context, text(args[1] as Buffer), args[2] as Buffer);
+  }
+  return respOk;
+};
+
+const hello: Handler = (context, args) => {
+  const client = context.client;
+  let protocolVersion = client.protocolVersion;
+  let index = 1;
+  if (args.length >= 2) {
+    const version = parseInt64(args[1] as Buffer);
+    if (version === null) throw new CacheCommandError('message', 'Protocol version is not an integer or out of range');
+    if (version !== 2n && version !== 3n) throw new CacheCommandError('no-proto');
+    protocolVersion = Number(version) as 2 | 3;
+    index = 2;
+  }
+  let name: string | null = null;
+  for (; index < args.length; index++) {
+    const option = lower(args[index]);
+    if (option === 'auth' && index + 2 < args.length) {
+      authenticate(context, text(args[index + 1] as Buffer), args[index + 2] as Buffer);
+      index += 2;
+    } else if (option === 'setname' && index + 1 < args.length) {
+      name = text(args[index + 1] as Buffer);
+      validateClientName(name);
+      index += 1;
+    } else {
+      throw new CacheCommandError('message', `Syntax error in HELLO option '${text(args[index] as Buffer)}'`);
+    }
+  }
+  if (!client.authenticated) {
+    throw new CacheCommandError(
+      'message',
+      'HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time',
+    );
+  }
+  if (name !== null) client.name = name;
+  client.protocolVersion = protocolVersion;
+  return {
+    type: 'map',
+    entries: [
+      [respBulkString('server'), respBulkString('redis')],
+      [respBulkString('version'), respBulkString(cacheServerVersion)],
+      [respBulkString('proto'), respInteger(protocolVersion)],
+      [respBulkString('id'), respInteger(client.id)],
+      [respBulkString('mode'), respBulkString('standalone')],
+      [respBulkString('role'), respBulkString('master')],
+      [respBulkString('modules'), { type: 'array', items: [] }],
+    ],
+  };
+};
+
+const quit: Handler = (context) => {
+  context.client.closeAfterReply = true;
+  return respOk;
+};
+
+const reset: Handler = (context) => {
+  const { engine, client } = context;
+  client.transaction = null;
+  engine.unwatchAll(client);
+  for (const channel of [...client.channels]) engine.unsubscribeChannel(client, channel);
+  for (const pattern of [...client.patterns]) engine.unsubscribePattern(client, pattern);
+  client.databaseIndex = 0;
+  client.protocolVersion = 2;
+  client.replyMode = 'on';
+  client.noEvict = false;
+  client.noTouch = false;
+  client.name = '';
+  client.userName = 'default';
+  client.authenticated = engine.config.values.requirepass === '';
+  return simple('RESET');
+};
+
+function validateClientName(name: string): void {
+  for (let index = 0; index < name.length; index++) {
+    const code = name.charCodeAt(index);
+    if (code < 33 || code > 126) throw new CacheCommandError('message', 'Client names cannot contain spaces, newlines or special characters.');
+  }
+}
+
+function clientFlags(client: CacheClient): string {
+  let flags = '';
+  if (client.isSubscriber) flags += 'P';
+  if (client.transaction !== null) flags += 'x';
+  if (client.blocked !== null) flags += 'b';
+  if (client.watchDirty) flags += 'd';
+  if (client.noEvict) flags += 'e';
+  if (client.noTouch) flags += 'T';
+  return flags === '' ? 'N' : flags;
+}
+
+/** One CLIENT LIST / CLIENT INFO line (the fields this server tracks, in Redis's order). */
+function clientInfoLine(client: CacheClient, nowMs: number): string {
+  const fields: [string, string | number][] = [
+    ['id', client.id],
+    ['addr', client.address],
+    ['laddr', client.localAddress],
+    ['name', client.name],
+    ['age', Math.floor((nowMs - client.createdAtMs) / 1000)],
+    ['idle', Math.floor((nowMs - client.lastInteractionMs) / 1000)],
+    ['flags', clientFlags(client)],
+    ['db', client.databaseIndex],
+    ['sub', client.channels.size],
+    ['psub', client.patterns.size],
+    ['ssub', 0],
+    ['multi', client.transaction === null ? -1 : client.transaction.commands.length],
+    ['omem', client.sink.pendingOutputBytes],
+    ['cmd', client.lastCommandName],
+    ['user', client.userName],
+    ['resp', client.protocolVersion],
+    ['lib-name', client.libraryName],
+    ['lib-ver', client.libraryVersion],
+  ];
+  return fields.map(([name, value]) => `${name}=${value}`).join(' ');
+}
+
+const clientHelp = [
+  'CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+  'GETNAME',
+  '    Return the name of the current connection.',
+  'ID',
+  '    Return the ID of the current connection.',
+  'INFO',
+  '    Return information about the current client connection.',
+  'KILL <ip:port>',
+  '    Kill connection made from <ip:port>.',
+  'KILL <option> <value> [<option> <value> [...]]',
+  '    Kill connections. Options are: ID <client-id>, ADDR <ip:port>, LADDR <ip:port>, USER <username>, SKIPME (YES|NO).',
+  'LIST [options ...]',
+  '    Return information about client connections. Options: TYPE (NORMAL|PUBSUB), ID <client-id> [...].',
+  'NO-EVICT (ON|OFF)',
+  'NO-TOUCH (ON|OFF)',
+  'REPLY (ON|OFF|SKIP)',
+  '    Control the replies sent to the current connection.',
+  'SETNAME <name>',
+  '    Assign the name <name> to the current connection.',
+  'SETINFO <LIB-NAME|LIB-VER> <value>',
+  '    Set client meta attributes.',
+  'UNBLOCK <clientid> [TIMEOUT|ERROR]',
+  '    Unblock the specified blocked client.',
+  'HELP',
+  '    Print this help.',
+];
+
+function onOff(args: Args, name: string): boolean {
+  if (args.length !== 3) throw subcommandArity('client', name);
+  const value = lower(args[2]);
+  if (value !== 'on' && value !== 'off') throw new CacheCommandError('syntax');
+  return value === 'on';
+}
+
+const client: Handler = (context, args) => {
+  const { engine, client: self } = context;
+  const subcommand = lower(args[1]);
+  switch (subcommand) {
+    case 'id':
+      if (args.length !== 2) throw subcommandArity('client', subcommand);
+      return respInteger(self.id);
+    case 'getname':
+      if (args.length !== 2) throw subcommandArity('client', subcommand);
+      return self.name === '' ? respNullBulk : respBulkString(Buffer.from(self.name, 'latin1'));
+    case 'setname': {
+      if (args.length !== 3) throw subcommandArity('client', subcommand);
+      const name = text(args[2] as Buffer);
+      validateClientName(name);
+      self.name = name;
+      return respOk;
+    }
+    case 'setinfo': {
+      if (args.length !== 4) throw subcommandArity('client', subcommand);
+      const attribute = lower(args[2]);
+      const value = text(args[3] as Buffer);
+      if (/[^\x21-\x7e]/.test(value)) throw new CacheCommandError('message', `${attribute} cannot contain spaces, newlines or special characters.`);
+      if (attribute === 'lib-name') self.libraryName = value;
+      else if (attribute === 'lib-ver') self.libraryVersion = value;
+      else throw new CacheCommandError('message', `Unrecognized option '${text(args[2] as Buffer)}'`);
+      return respOk;
+    }
+    case 'info':
+      if (args.length !== 2) throw subcommandArity('client', subcommand);
+      return { type: 'verbatim-string', format: 'txt', value: `${clientInfoLine(self, context.nowMs)}\n` };
+    case 'list':
+      return { type: 'verbatim-string', format: 'txt', value: clientList(context, args) };
+    case 'kill':
+      return clientKill(context, args);
+    case 'reply': {
+      if (args.length !== 3) throw subcommandArity('client', subcommand);
+      const mode = lower(args[2]);
+      if (mode === 'on') self.replyMode = 'on';
+      else if (mode === 'off') self.replyMode = 'off';
+      else if (mode === 'skip') self.replyMode = self.replyMode === 'off' ? 'off' : 'skip-next';
+      else throw new CacheCommandError('syntax');
+      return respOk;
+    }
+    case 'no-evict':
+      self.noEvict = onOff(args, subcommand);
+      return respOk;
+    case 'no-touch':
+      self.noTouch = onOff(args, subcommand);
+      return respOk;
+    case 'unblock': {
+      if (args.length !== 3 && args.length !== 4) throw subcommandArity('client', subcommand);
+      const id = requireInt64(args[2] as Buffer);
+      const mode = args.length === 4 ? lower(args[3]) : 'timeout';
+      if (mode !== 'timeout' && mode !== 'error') throw new CacheCommandError('message', 'CLIENT UNBLOCK reason should be TIMEOUT or ERROR');
+      const target = engine.clients.get(Number(id));
+      if (target === undefined || target.blocked === null) return respInteger(0);
+      engine.unblockWith(
+        target,
+        mode === 'timeout' ? target.blocked.block.timeoutReply : { type: 'error', prefix: 'UNBLOCKED', message: 'client unblocked via CLIENT UNBLOCK' },
+      );
+      return respInteger(1);
+    }
+    case 'help':
+      return { type: 'array', items: clientHelp.map(simple) };
+    default:
+      throw unknownSubcommand('client', args);
+  }
+};
+
+function clientList(context: CacheServerCommandContext, args: Args): string {
+  let type: string | null = null;
+  let ids: Set<number> | null = null;
+  for (let index = 2; index < args.length; index++) {
+    const option = lower(args[index]);
+    if (option === 'type' && index + 1 < args.length) {
+      type = lower(args[++index]);
+      if (!['normal', 'pubsub', 'master', 'replica', 'slave'].includes(type)) {
+        throw new CacheCommandError('message', `Unknown client type '${text(args[index] as Buffer)}'`);
+      }
+    } else if (option === 'id' && index + 1 < args.length) {
+      ids = new Set();
+      for (index++; index < args.length; index++) {
+        const id = parseInt64(args[index] as Buffer);
+        if (id === null || id <= 0n) throw new CacheCommandError('message', 'Invalid client ID');
+        ids.add(Number(id));
+      }
+    } else {
+      throw new CacheCommandError('syntax');
+    }
+  }
+  let output = '';
+  for (const candidate of context.engine.clients.values()) {
+    if (ids !== null && !ids.has(candidate.id)) continue;
+    if (type === 'pubsub' && !candidate.isSubscriber) continue;
+    if (type === 'normal' && candidate.isSubscriber) continue;
+    if (type === 'master' || type === 'replica' || type === 'slave') continue;
+    output += `${clientInfoLine(candidate, context.nowMs)}\n`;
+  }
+  return output;
+}
+
+function clientKill(context: CacheServerCommandContext, args: Args): RespValue {
+  const { engine, client: self } = context;
+  if (args.length === 3) {
+    const address = text(args[2] as Buffer);
+    const target = [...engine.clients.values()].find((candidate) => candidate.address === address);
+    if (target === undefined) throw new CacheCommandError('message', 'No such client');
+    killClient(context, target);
+    return respOk;
+  }
+  if (args.length < 4 || args.length % 2 !== 0) throw new CacheCommandError('syntax');
+  const filters: ((candidate: CacheClient) => boolean)[] = [];
+  let skipMe = true;
+  for (let index = 2; index < args.length; index += 2) {
+    const option = lower(args[index]);
+    const value = text(args[index + 1] as Buffer);
+    if (option === 'id') {
+      const id = parseInt64(args[index + 1] as Buffer);
+      if (id === null || id <= 0n) throw new CacheCommandError('message', 'client-id should be greater than 0');
+      filters.push((candidate) => candidate.id === Number(id));
+    } else if (option === 'addr') filters.push((candidate) => candidate.address === value);
+    else if (option === 'laddr') filters.push((candidate) => candidate.localAddress === value);
+    else if (option === 'user') filters.push((candidate) => candidate.userName === value);
+    else if (option === 'type') {
+      const type = value.toLowerCase();
+      filters.push((candidate) => (type === 'pubsub' ? candidate.isSubscriber : type === 'normal' ? !candidate.isSubscriber : false));
+    } else if (option === 'skipme') {
+      const choice = value.toLowerCase();
+      if (choice !== 'yes' && choice !== 'no') throw new CacheCommandError('syntax');
+      skipMe = choice === 'yes';
+    } else throw new CacheCommandError('syntax');
+  }
+  let killed = 0;
+  for (const candidate of [...engine.clients.values()]) {
+    if (skipMe && candidate === self) continue;
+    if (!filters.every((filter) => filter(candidate))) continue;
+    killClient(context, candidate);
+    killed++;
+  }
+  return respInteger(killed);
+}
+
+/** Killing yourself closes after this reply (Redis: CLIENT_CLOSE_AFTER_REPLY). */
+function killClient(context: CacheServerCommandContext, target: CacheClient): void {
+  if (target === context.client) target.closeAfterReply = true;
+  else context.engine.kill(target);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Transactions
+
+const multi: Handler = (context) => {
+  if (context.client.transaction !== null) throw new CacheCommandError('multi-nested');
+  context.client.transaction = { commands: [], queuedBytes: 0, hasError: false };
+  return respOk;
+};
+
+const exec: Handler = (context) => context.engine.exec(context.client, context.nowMs);
+
+const discard: Handler = (context) => {
+  if (context.client.transaction === null) throw new CacheCommandError('discard-without-multi');
+  context.client.transaction = null;
+  context.engine.unwatchAll(context.client);
+  return respOk;
+};
+
+const watch: Handler = (context, args) => {
+  if (context.client.transaction !== null) throw new CacheCommandError('watch-inside-multi');
+  for (let index = 1; index < args.length; index++) context.engine.watch(context.client, keyAt(args, index), context.nowMs);
+  return respOk;
+};
+
+const unwatch: Handler = (context) => {
+  context.engine.unwatchAll(context.client);
+  return respOk;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Pub/sub
+
+function subscriptionReply(kind: string, name: string | null, count: number): RespValue {
+  return {
+    type: 'push',
+    items: [respBulkString(kind), name === null ? respNullBulk : respBulkString(Buffer.from(name, 'latin1')), respInteger(count)],
+  };
+}
+
+function subscribeHandler(kind: 'subscribe' | 'psubscribe'): Handler {
+  return (context, args): CacheMultiReply => {
+    const { engine, client: self } = context;
+    const replies: RespValue[] = [];
+    for (let index = 1; index < args.length; index++) {
+      const name = text(args[index] as Buffer);
+      if (kind === 'subscribe') engine.subscribeChannel(self, name);
+      else engine.subscribePattern(self, name);
+      replies.push(subscriptionReply(kind, name, self.subscriptionCount));
+    }
+    return { type: 'multi-reply', replies };
+  };
+}
+
+function unsubscribeHandler(kind: 'unsubscribe' | 'punsubscribe'): Handler {
+  return (context, args): CacheMultiReply => {
+    const { engine, client: self } = context;
+    const current = kind === 'unsubscribe' ? self.channels : self.patterns;
+    const names = args.length > 1 ? args.slice(1).map(text) : [...current];
+    if (names.length === 0) return { type: 'multi-reply', replies: [subscriptionReply(kind, null, self.subscriptionCount)] };
+    const replies: RespValue[] = [];
+    for (const name of names) {
+      if (kind === 'unsubscribe') engine.unsubscribeChannel(self, name);
+      else engine.unsubscribePattern(self, name);
+      replies.push(subscriptionReply(kind, name, self.subscriptionCount));
+    }
+    return { type: 'multi-reply', replies };
+  };
+}
+
+const publish: Handler = (context, args) => respInteger(context.engine.publish(text(args[1] as Buffer), args[2] as Buffer));
+
+const pubsub: Handler = (context, args) => {
+  const { engine } = context;
+  const subcommand = lower(args[1]);
+  switch (subcommand) {
+    case 'channels':
+      if (args.length > 3) throw subcommandArity('pubsub', subcommand);
+      return respBulkStringArray(engine.pubsub.activeChannels(args.length === 3 ? text(args[2] as Buffer) : null).map((name) => Buffer.from(name, 'latin1')));
+    case 'numsub': {
+      const items: RespValue[] = [];
+      for (let index = 2; index < args.length; index++) {
+        items.push(respBulkString(args[index] as Buffer), respInteger(engine.pubsub.subscriberCount(text(args[index] as Buffer))));
+      }
+      return { type: 'array', items };
+    }
+    case 'numpat':
+      if (args.length !== 2) throw subcommandArity('pubsub', subcommand);
+      return respInteger(engine.pubsub.patternCount);
+    case 'shardchannels':
+      return { type: 'array', items: [] };
+    case 'shardnumsub': {
+      const items: RespValue[] = [];
+      for (let index = 2; index < args.length; index++) items.push(respBulkString(args[index] as Buffer), respInteger(0));
+      return { type: 'array', items };
+    }
+    case 'help':
+      return {
+        type: 'array',
+        items: ['PUBSUB <subcommand> [<arg> [value] [opt] ...]. Subcommands are:', 'CHANNELS [<pattern>]', 'NUMPAT', 'NUMSUB [<channel> ...]', 'HELP'].map(simple),
+      };
+    default:
+      throw unknownSubcommand('pubsub', args);
+  }
+};
+
+// ---------------------------------------------------------------------------------------------
+// Server: INFO, CONFIG, TIME, SWAPDB, MOVE, OBJECT, DEBUG
+
+const info: Handler = (context, args) => {
+  const sections = args.slice(1).map((argument) => lower(argument));
+  return { type: 'verbatim-string', format: 'txt', value: formatCacheInfo(context.engine, sections, context.nowMs) };
+};
+
+const config: Handler = (context, args) => {
+  const { engine } = context;
+  const subcommand = lower(args[1]);
+  switch (subcommand) {
+    case 'get': {
+      if (args.length < 3) throw subcommandArity('config', subcommand);
+      const pairs = engine.config.get(args.slice(2).map(text));
+      return { type: 'map', entries: pairs.map(([name, value]) => [respBulkString(name), respBulkString(value)] as const) };
+    }
+    case 'set': {
+      if (args.length < 4 || args.length % 2 !== 0) throw subcommandArity('config', subcommand);
+      const pairs: [string, string][] = [];
+      for (let index = 2; index < args.length; index += 2) pairs.push([text(args[index] as Buffer), (args[index + 1] as Buffer).toString('utf8')]);
+      engine.setConfig(pairs);
+      return respOk;
+    }
+    case 'resetstat':
+      if (args.length !== 2) throw subcommandArity('config', subcommand);
+      engine.resetStats();
+      return respOk;
+    case 'rewrite':
+      throw new CacheCommandError('message', 'The server is running without a config file');
+    case 'help':
+      return {
+        type: 'array',
+        items: ['CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:', 'GET <pattern>', 'SET <directive> <value>', 'RESETSTAT', 'REWRITE', 'HELP'].map(simple),
+      };
+    default:
+      throw unknownSubcommand('config', args);
+  }
+};
+
+const time: Handler = (context) => {
+  const seconds = Math.floor(context.nowMs / 1000);
+  const micros = Math.floor((context.nowMs - seconds * 1000) * 1000);
+  return respBulkStringArray([String(seconds), String(micros)]);
+};
+
+function databaseIndexArgument(argument: Buffer, which: 'first' | 'second' | null): number {
+  const value = parseInt64(argument);
+  if (value === null) throw new CacheCommandError('message', which === null ? 'value is not an integer or out of range' : `invalid ${which} DB index`);
+  if (value < 0n || value >= BigInt(cacheDatabaseCount)) throw new CacheCommandError('database-index-out-of-range');
+  return Number(value);
+}
+
+const swapdb: Handler = (context, args) => {
+  const first = databaseIndexArgument(args[1] as Buffer, 'first');
+  const second = databaseIndexArgument(args[2] as Buffer, 'second');
+  if (first !== second) context.engine.swapDatabases(first, second);
+  return respOk;
+};
+
+const move: Handler = (context, args) => {
+  const key = keyAt(args, 1);
+  const targetIndex = databaseIndexArgument(args[2] as Buffer, null);
+  if (targetIndex === context.client.databaseIndex) throw new CacheCommandError('source-and-destination-same');
+  const source = context.keyspace.database(context.client.databaseIndex);
+  const target = context.keyspace.database(targetIndex);
+  const entry = source.lookup(key, context.nowMs);
+  if (entry === undefined || target.lookup(key, context.nowMs) !== undefined) return respInteger(0);
+  const { value, expireAtMs } = entry;
+  source.delete(key);
+  target.set({ key, value, expireAtMs, keepExpiry: false });
+  return respInteger(1);
+};
+
+/** OBJECT ENCODING of a string: int, embstr (≤ 44 bytes) or raw, as Redis 7 chooses them. */
+export function stringEncodingOf(bytes: Buffer): string {
+  if (bytes.length <= 20 && parseInt64(bytes) !== null) return 'int';
+  return bytes.length <= 44 ? 'embstr' : 'raw';
+}
+
+export function encodingOf(value: CacheValue): string {
+  switch (value.type) {
+    case 'string':
+      return stringEncodingOf(value.bytes);
+    case 'list':
+      return value.list.encoding;
+    case 'hash':
+      return value.hash.encoding;
+    case 'set':
+      return value.set.encoding;
+    case 'zset':
+      return value.zset.encoding;
+  }
+}
+
+const lfuPolicies = new Set(['allkeys-lfu', 'volatile-lfu']);
+
+const object: Handler = (context, args) => {
+  const subcommand = lower(args[1]);
+  if (subcommand === 'help') {
+    return {
+      type: 'array',
+      items: ['OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:', 'ENCODING <key>', 'FREQ <key>', 'IDLETIME <key>', 'REFCOUNT <key>', 'HELP'].map(simple),
+    };
+  }
+  if (!['encoding', 'freq', 'idletime', 'refcount'].includes(subcommand)) throw unknownSubcommand('object', args);
+  if (args.length !== 3) throw subcommandArity('object', subcommand);
+  const database = context.keyspace.database(context.client.databaseIndex);
+  const entry = database.peek(keyAt(args, 2), context.nowMs);
+  if (entry === undefined) return respNullBulk;
+  const lfu = lfuPolicies.has(context.engine.config.values['maxmemory-policy']);
+  switch (subcommand) {
+    case 'encoding':
+      return respBulkString(encodingOf(entry.value));
+    case 'refcount':
+      return respInteger(1);
+    case 'idletime':
+      if (lfu) {
+        throw new CacheCommandError('message', 'An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.');
+      }
+      return respInteger(Math.floor((context.nowMs - entry.accessedAtMs) / 1000));
+    default:
+      if (!lfu) {
+        throw new CacheCommandError('message', 'An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.');
+      }
+      return respInteger(entry.lfuCounter);
+  }
+};
+
+const debug: Handler = (context, args): CacheCommandResult => {
+  const subcommand = lower(args[1]);
+  switch (subcommand) {
+    case 'sleep': {
+      if (args.length !== 3) throw subcommandArity('debug', subcommand);
+      const seconds = parseFloat64(args[2] as Buffer);
+      if (seconds === null || seconds < 0 || !Number.isFinite(seconds)) throw new CacheCommandError('not-float');
+      // Redis sleeps its whole event loop; here only this client waits (a deliberate difference).
+      if (seconds === 0 || !context.blockingAllowed) return respOk;
+      return { type: 'block', keys: [], timeoutAtMs: context.nowMs + Math.ceil(seconds * 1000), timeoutReply: respOk };
+    }
+    case 'set-active-expire': {
+      if (args.length !== 3) throw subcommandArity('debug', subcommand);
+      context.engine.activeExpireEnabled = requireInt64(args[2] as Buffer) !== 0n;
+      return respOk;
+    }
+    case 'object': {
+      if (args.length !== 3) throw subcommandArity('debug', subcommand);
+      const entry = context.keyspace.database(context.client.databaseIndex).peek(keyAt(args, 2), context.nowMs);
+      if (entry === undefined) throw new CacheCommandError('no-such-key');
+      const idleSeconds = Math.floor((context.nowMs - entry.accessedAtMs) / 1000);
+      return simple(`Value at:0x0 refcount:1 encoding:${encodingOf(entry.value)} serializedlength:${entry.sizeBytes} lru:0 lru_seconds_idle:${idleSeconds}`);
+    }
+    case 'help':
+      return { type: 'array', items: ['DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:', 'OBJECT <key>', 'SET-ACTIVE-EXPIRE <0|1>', 'SLEEP <seconds>', 'HELP'].map(simple) };
+    default:
+      throw unknownSubcommand('debug', args);
+  }
+};
+
+// ---------------------------------------------------------------------------------------------
+// Scripting: no Lua VM yet (a later issue). Management commands answer as Redis does with nothing
+// loaded; running or loading a script is a clear error.
+
+const scriptingUnsupported = 'scripting (EVAL, FUNCTION LOAD, FCALL) is not supported by this server yet';
+
+const script: Handler = (_context, args) => {
+  const subcommand = lower(args[1]);
+  switch (subcommand) {
+    case 'flush':
+      if (args.length > 3 || (args.length === 3 && !['sync', 'async'].includes(lower(args[2])))) {
+        throw new CacheCommandError('message', 'SCRIPT FLUSH only support SYNC|ASYNC option');
+      }
+      return respOk;
+    case 'exists':
+      if (args.length < 3) throw subcommandArity('script', subcommand);
+      return { type: 'array', items: args.slice(2).map(() => respInteger(0)) };
+    case 'kill':
+      return { type: 'error', prefix: 'NOTBUSY', message: 'No scripts in execution right now.' };
+    case 'load':
+      if (args.length !== 3) throw subcommandArity('script', subcommand);
+      throw new CacheCommandError('message', scriptingUnsupported);
+    default:
+      throw unknownSubcommand('script', args);
+  }
+};
+
+const functionCommand: Handler = (_context, args) => {
+  const subcommand = lower(args[1]);
+  switch (subcommand) {
+    case 'flush':
+      return respOk;
+    case 'list':
+      return { type: 'array', items: [] };
+    case 'stats':
+      return {
+        type: 'map',
+        entries: [
+          [respBulkString('running_script'), respNullBulk],
+          [
+            respBulkString('engines'),
+            {
+              type: 'map',
+              entries: [
+                [
+                  respBulkString('LUA'),
+                  { type: 'map', entries: [[respBulkString('libraries_count'), respInteger(0)], [respBulkString('functions_count'), respInteger(0)]] },
+                ],
+              ],
+            },
+          ],
+        ],
+      };
+    case 'kill':
+      return { type: 'error', prefix: 'NOTBUSY', message: 'No scripts in execution right now.' };
+    case 'load':
+    case 'restore':
+      throw new CacheCommandError('message', scriptingUnsupported);
+    case 'delete':
+      throw new CacheCommandError('message', 'Library not found');
+    default:
+      throw unknownSubcommand('function', args);
+  }
+};
+
+const evalCommand: Handler = () => {
+  throw new CacheCommandError('message', scriptingUnsupported);
+};
+
+const evalsha: Handler = () => {
+  throw new CacheCommandError('no-script');
+};
+
+const fcall: Handler = () => {
+  throw new CacheCommandError('message', 'Function not found');
+};
+
+const acl: Handler = (context, args) => {
+  const subcommand = lower(args[1]);
+  switch (subcommand) {
+    case 'whoami':
+      return respBulkString(context.client.userName);
+    case 'users':
+      return respBulkStringArray(['default']);
+    default:
+      throw unknownSubcommand('acl', args);
+  }
+};
+
+const connection: ['fast', 'stale', 'loading'] = ['fast', 'stale', 'loading'];
+
+export const cacheServerCommands: readonly CacheServerCommandSpec[] = [
+  { name: 'ping', arity: -1, flags: connection, handler: ping },
+  { name: 'auth', arity: -2, flags: ['fast', 'stale', 'loading'], handler: auth },
+  { name: 'hello', arity: -1, flags: ['fast', 'stale', 'loading'], handler: hello },
+  { name: 'quit', arity: -1, flags: ['fast', 'stale', 'loading'], handler: quit },
+  { name: 'reset', arity: 1, flags: ['fast', 'stale', 'loading'], handler: reset },
+  { name: 'client', arity: -2, flags: ['stale', 'loading'], handler: client },
+  { name: 'multi', arity: 1, flags: ['fast', 'stale', 'loading'], handler: multi },
+  { name: 'exec', arity: 1, flags: ['stale', 'loading'], handler: exec },
+  { name: 'discard', arity: 1, flags: ['fast', 'stale', 'loading'], handler: discard },
+  { name: 'watch', arity: -2, flags: ['fast', 'stale', 'loading'], handler: watch },
+  { name: 'unwatch', arity: 1, flags: ['fast', 'stale', 'loading'], handler: unwatch },
+  { name: 'subscribe', arity: -2, flags: ['stale', 'loading'], handler: subscribeHandler('subscribe') },
+  { name: 'psubscribe', arity: -2, flags: ['stale', 'loading'], handler: subscribeHandler('psubscribe') },
+  { name: 'unsubscribe', arity: -1, flags: ['stale', 'loading'], handler: unsubscribeHandler('unsubscribe') },
+  { name: 'punsubscribe', arity: -1, flags: ['stale', 'loading'], handler: unsubscribeHandler('punsubscribe') },
+  { name: 'publish', arity: 3, flags: ['fast', 'stale', 'loading'], handler: publish },
+  { name: 'pubsub', arity: -2, flags: ['stale', 'loading'], handler: pubsub },
+  { name: 'info', arity: -1, flags: ['stale', 'loading'], handler: info },
+  { name: 'config', arity: -2, flags: ['stale', 'loading'], handler: config },
+  { name: 'time', arity: 1, flags: ['fast', 'stale', 'loading'], handler: time },
+  { name: 'swapdb', arity: 3, flags: ['write', 'fast'], handler: swapdb },
+  { name: 'move', arity: 3, flags: ['write', 'fast'], handler: move },
+  { name: 'object', arity: -2, flags: ['readonly'], handler: object },
+  { name: 'debug', arity: -2, flags: ['stale', 'loading'], handler: debug },
+  { name: 'script', arity: -2, flags: ['stale'], handler: script },
+  { name: 'function', arity: -2, flags: ['stale'], handler: functionCommand },
+  { name: 'eval', arity: -3, flags: ['stale'], handler: evalCommand },
+  { name: 'eval_ro', arity: -3, flags: ['stale', 'readonly'], handler: evalCommand },
+  { name: 'evalsha', arity: -3, flags: ['stale'], handler: evalsha },
+  { name: 'evalsha_ro', arity: -3, flags: ['stale', 'readonly'], handler: evalsha },
+  { name: 'fcall', arity: -3, flags: ['stale'], handler: fcall },
+  { name: 'fcall_ro', arity: -3, flags: ['stale', 'readonly'], handler: fcall },
+  { name: 'acl', arity: -2, flags: ['stale', 'loading'], handler: acl },
+];
+

@@ -1,0 +1,232 @@
+/**
+ * The cache's runtime parameters (CONFIG GET/SET), with Redis 7's names, defaults, value syntax and
+ * error texts (config.c). Only parameters the server actually honours are listed: CONFIG GET of any
+ * other name matches nothing, CONFIG SET of it is an error, as for an unknown name in Redis.
+ */
+import { CacheCommandError } from './cache-command-errors.js';
+import { globMatch } from './cache-glob.js';
+
+export const cacheEvictionPolicies = [
+  'noeviction',
+  'allkeys-lru',
+  'allkeys-lfu',
+  'volatile-lru',
+  'volatile-lfu',
+  'volatile-ttl',
+  'allkeys-random',
+  'volatile-random',
+] as const;
+export type CacheEvictionPolicy = (typeof cacheEvictionPolicies)[number];
+
+/** Values as the server uses them. */
+export interface CacheConfigValues {
+  maxmemory: number;
+  'maxmemory-policy': CacheEvictionPolicy;
+  'maxmemory-samples': number;
+  requirepass: string;
+  'protected-mode': boolean;
+  timeout: number;
+  hz: number;
+  'proto-max-bulk-len': number;
+  'client-query-buffer-limit': number;
+  maxclients: number;
+  /** pub/sub clients: hard limit and soft limit bytes, soft seconds (client-output-buffer-limit). */
+  'client-output-buffer-limit': string;
+  port: number;
+  bind: string;
+  databases: number;
+  save: string;
+  appendonly: boolean;
+  'lfu-log-factor': number;
+  'lfu-decay-time': number;
+}
+
+type ParameterKind =
+  | { kind: 'memory'; min: number; max: number }
+  | { kind: 'integer'; min: number; max: number }
+  | { kind: 'enum'; values: readonly string[] }
+  | { kind: 'boolean' }
+  | { kind: 'string' }
+  | { kind: 'output-buffer-limit' };
+
+interface ParameterSpec {
+  readonly name: keyof CacheConfigValues;
+  readonly type: ParameterKind;
+  /** False: CONFIG SET refuses it ("can't set immutable config"). */
+  readonly mutable: boolean;
+  /** Hidden from CONFIG GET output (none yet). */
+  readonly sensitive?: boolean;
+}
+
+const gib = 1024 * 1024 * 1024;
+const parameterSpecs: readonly ParameterSpec[] = [
+  { name: 'maxmemory', type: { kind: 'memory', min: 0, max: Number.MAX_SAFE_INTEGER }, mutable: true },
+  { name: 'maxmemory-policy', type: { kind: 'enum', values: cacheEvictionPolicies }, mutable: true },
+  { name: 'maxmemory-samples', type: { kind: 'integer', min: 1, max: 64 }, mutable: true },
+  { name: 'requirepass', type: { kind: 'string' }, mutable: true, sensitive: true },
+  { name: 'protected-mode', type: { kind: 'boolean' }, mutable: true },
+  { name: 'timeout', type: { kind: 'integer', min: 0, max: 2 ** 31 - 1 }, mutable: true },
+  { name: 'hz', type: { kind: 'integer', min: 1, max: 500 }, mutable: true },
+  { name: 'proto-max-bulk-len', type: { kind: 'memory', min: 1024 * 1024, max: 512 * 1024 * 1024 }, mutable: true },
+  { name: 'client-query-buffer-limit', type: { kind: 'memory', min: 1024 * 1024, max: gib }, mutable: true },
+  { name: 'maxclients', type: { kind: 'integer', min: 1, max: 1_000_000 }, mutable: true },
+  { name: 'client-output-buffer-limit', type: { kind: 'output-buffer-limit' }, mutable: true },
+  { name: 'port', type: { kind: 'integer', min: 0, max: 65535 }, mutable: false },
+  { name: 'bind', type: { kind: 'string' }, mutable: false },
+  { name: 'databases', type: { kind: 'integer', min: 16, max: 16 }, mutable: false },
+  { name: 'save', type: { kind: 'string' }, mutable: false },
+  { name: 'appendonly', type: { kind: 'boolean' }, mutable: false },
+  { name: 'lfu-log-factor', type: { kind: 'integer', min: 0, max: 2 ** 31 - 1 }, mutable: true },
+  { name: 'lfu-decay-time', type: { kind: 'integer', min: 0, max: 2 ** 31 - 1 }, mutable: true },
+];
+
+export function cacheConfigDefaults(overrides: Partial<CacheConfigValues> = {}): CacheConfigValues {
+  return {
+    maxmemory: 0,
+    'maxmemory-policy': 'noeviction',
+    'maxmemory-samples': 5,
+    requirepass: '',
+    'protected-mode': true,
+    timeout: 0,
+    hz: 10,
+    'proto-max-bulk-len': 512 * 1024 * 1024,
+    'client-query-buffer-limit': gib,
+    maxclients: 10_000,
+    'client-output-buffer-limit': 'normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60',
+    port: 6379,
+    bind: '127.0.0.1',
+    databases: 16,
+    save: '',
+    appendonly: false,
+    'lfu-log-factor': 10,
+    'lfu-decay-time': 1,
+    ...overrides,
+  };
+}
+
+/** Parses Redis's memory syntax (`100`, `1kb`, `1k`, `5mb`, `2gb`...); null when invalid. */
+export function parseMemoryValue(text: string): number | null {
+  const match = /^([0-9]+)(b|k|kb|m|mb|g|gb)?$/i.exec(text);
+  if (match === null) return null;
+  const units: Record<string, number> = { b: 1, k: 1000, kb: 1024, m: 1e6, mb: 1024 ** 2, g: 1e9, gb: 1024 ** 3 };
+  const value = Number(match[1]) * (units[(match[2] ?? 'b').toLowerCase()] ?? 1);
+  return Number.isSafeInteger(value) ? value : null;
+}
+
+function formatValue(spec: ParameterSpec, value: CacheConfigValues[keyof CacheConfigValues]): string {
+  if (spec.type.kind === 'boolean') return value === true ? 'yes' : 'no';
+  return String(value);
+}
+
+function setFailed(name: string, reason: string): CacheCommandError {
+  return new CacheCommandError('message', `CONFIG SET failed (possibly related to argument '${name}') - ${reason}`);
+}
+
+function parseValue(spec: ParameterSpec, text: string): CacheConfigValues[keyof CacheConfigValues] {
+  const type = spec.type;
+  switch (type.kind) {
+    case 'memory': {
+      const value = parseMemoryValue(text);
+      if (value === null) throw setFailed(spec.name, 'argument must be a memory value');
+      if (value < type.min || value > type.max) throw setFailed(spec.name, `argument must be between ${type.min} and ${type.max} inclusive`);
+      return value;
+    }
+    case 'integer': {
+      if (!/^-?[0-9]+$/.test(text)) throw setFailed(spec.name, 'argument couldn\'t be parsed into an integer');
+      const value = Number(text);
+      if (value < type.min || value > type.max) throw setFailed(spec.name, `argument must be between ${type.min} and ${type.max} inclusive`);
+      return value;
+    }
+    case 'enum': {
+      const value = text.toLowerCase();
+      if (!type.values.includes(value)) throw setFailed(spec.name, `argument(s) must be one of the following: ${type.values.join(', ')}`);
+      return value as CacheEvictionPolicy;
+    }
+    case 'boolean': {
+      const value = text.toLowerCase();
+      if (value !== 'yes' && value !== 'no') throw setFailed(spec.name, 'argument must be \'yes\' or \'no\'');
+      return value === 'yes';
+    }
+    case 'string':
+      return text;
+    case 'output-buffer-limit':
+      return parseOutputBufferLimit(spec.name, text);
+  }
+}
+
+/** `<class> <hard> <soft> <seconds>` groups; classes normal, slave/replica, pubsub. Keeps unspecified classes. */
+function parseOutputBufferLimit(name: string, text: string): string {
+  const words = text.trim().split(/\s+/);
+  if (words.length % 4 !== 0) throw setFailed(name, 'Wrong number of arguments in buffer limit configuration.');
+  for (let index = 0; index < words.length; index += 4) {
+    const className = (words[index] as string).toLowerCase();
+    if (!['normal', 'slave', 'replica', 'pubsub'].includes(className)) throw setFailed(name, 'Invalid client class specified in buffer limit configuration.');
+    for (const limit of words.slice(index + 1, index + 3)) {
+      if (parseMemoryValue(limit) === null) throw setFailed(name, 'Error in hard, soft or soft_seconds setting in buffer limit configuration.');
+    }
+    if (!/^[0-9]+$/.test(words[index + 3] as string)) throw setFailed(name, 'Error in hard, soft or soft_seconds setting in buffer limit configuration.');
+  }
+  return words.join(' ');
+}
+
+export interface OutputBufferLimit {
+  readonly hardBytes: number;
+  readonly softBytes: number;
+  readonly softSeconds: number;
+}
+
+/** The limits for a client class from a client-output-buffer-limit value (0 = no limit). */
+export function outputBufferLimitOf(value: string, className: 'normal' | 'pubsub'): OutputBufferLimit {
+  const words = value.split(/\s+/);
+  let limit: OutputBufferLimit = { hardBytes: 0, softBytes: 0, softSeconds: 0 };
+  for (let index = 0; index + 3 < words.length; index += 4) {
+    if ((words[index] as string).toLowerCase() !== className) continue;
+    limit = {
+      hardBytes: parseMemoryValue(words[index + 1] as string) ?? 0,
+      softBytes: parseMemoryValue(words[index + 2] as string) ?? 0,
+      softSeconds: Number(words[index + 3]),
+    };
+  }
+  return limit;
+}
+
+/** The parameters and their current values. */
+export class CacheConfig {
+  readonly values: CacheConfigValues;
+
+  constructor(values: CacheConfigValues) {
+    this.values = values;
+  }
+
+  /** CONFIG GET: name/value pairs of every parameter matching any of the (case-insensitive) patterns. */
+  get(patterns: readonly string[]): [string, string][] {
+    const pairs: [string, string][] = [];
+    for (const spec of parameterSpecs) {
+      const matches = patterns.some((pattern) =>
+        globMatch({ pattern: Buffer.from(pattern, 'latin1'), subject: Buffer.from(spec.name, 'latin1'), caseInsensitive: true }),
+      );
+      if (matches) pairs.push([spec.name, formatValue(spec, this.values[spec.name])]);
+    }
+    return pairs;
+  }
+
+  /**
+   * CONFIG SET name value [name value ...]: all or nothing, as Redis 7 (every value is validated before
+   * any is applied). Returns the names that changed.
+   */
+  set(pairs: readonly [string, string][]): string[] {
+    const parsed: [ParameterSpec, CacheConfigValues[keyof CacheConfigValues]][] = [];
+    const seen = new Set<string>();
+    for (const [rawName, text] of pairs) {
+      const name = rawName.toLowerCase();
+      const spec = parameterSpecs.find((candidate) => candidate.name === name);
+      if (spec === undefined) throw new CacheCommandError('message', `Unknown option or number of arguments for CONFIG SET - '${rawName}'`);
+      if (!spec.mutable) throw setFailed(name, "can't set immutable config");
+      if (seen.has(name)) throw setFailed(name, 'duplicate parameter');
+      seen.add(name);
+      parsed.push([spec, parseValue(spec, text)]);
+    }
+    for (const [spec, value] of parsed) (this.values as unknown as Record<string, unknown>)[spec.name] = value;
+    return parsed.map(([spec]) => spec.name);
+  }
+}

@@ -1,0 +1,550 @@
+/**
+ * The cache server's logic without its sockets (STYLE.md §2): clients, dispatch with Redis's checks
+ * in Redis's order (processCommand: unknown command, arity, authentication, subscriber context,
+ * MULTI queueing, maxmemory), MULTI/EXEC/WATCH, blocking commands, pub/sub delivery, the periodic
+ * cron (blocked-client timeouts, active expiry, idle clients). Pure: time arrives as `nowMs`
+ * arguments, randomness and process facts are injected, replies leave through each client's sink.
+ */
+import { assert } from '@objectbox/util';
+import { CacheClient, type CacheClientSink } from './cache-client.js';
+import { isCacheCommandError, CacheCommandError } from './cache-command-errors.js';
+import {
+  cacheCommandLimitsDefault,
+  isCacheBlock,
+  type CacheCommandContext,
+  type CacheCommandResult,
+  type CacheCommandSpec,
+} from './cache-command-context.js';
+import { cacheCommandTable, lookupCommand, unknownCommandText } from './cache-commands.js';
+import { CacheConfig, outputBufferLimitOf, type CacheConfigValues } from './cache-config.js';
+import { cacheServerCommands } from './cache-commands-server.js';
+import { evictUntilWithinLimit } from './cache-eviction.js';
+import { CacheKeyspace, type CacheRandom, type KeyText } from './cache-keyspace.js';
+import { CachePubSub } from './cache-pubsub.js';
+import { respBulkString, respNullArray, type RespValue } from './resp-value.js';
+
+/** Facts about the hosting process that INFO reports; supplied by the runtime. */
+export interface CacheHostInfo {
+  readonly processId: number;
+  readonly runId: string;
+  readonly executable: string;
+  readonly os: string;
+  readonly architectureBits: number;
+  readonly serverVersion: string;
+  tcpPort(): number;
+  residentMemoryBytes(): number;
+  cpuSeconds(): { user: number; system: number };
+}
+
+export interface CacheEngineOptions {
+  readonly random: CacheRandom;
+  readonly config: CacheConfigValues;
+  readonly host: CacheHostInfo;
+  /** A monotonic microsecond clock for command durations (INFO commandstats) only. */
+  readonly monotonicMicros: () => number;
+  readonly startedAtMs: number;
+}
+
+/** A server command sees the engine and the calling client as well. */
+export interface CacheServerCommandContext extends CacheCommandContext {
+  readonly engine: CacheEngine;
+  readonly client: CacheClient;
+}
+
+export interface CacheServerCommandSpec extends Omit<CacheCommandSpec, 'handler'> {
+  readonly handler: (context: CacheServerCommandContext, args: readonly Buffer[]) => CacheCommandResult | CacheMultiReply;
+}
+
+/** Several replies for one command (SUBSCRIBE a b c answers once per channel). */
+export interface CacheMultiReply {
+  readonly type: 'multi-reply';
+  readonly replies: readonly RespValue[];
+}
+
+interface CommandStat {
+  calls: number;
+  micros: number;
+  rejectedCalls: number;
+  failedCalls: number;
+}
+
+/** Commands allowed before AUTH when a password is set (Redis: CMD_NO_AUTH). */
+const noAuthCommands = new Set(['auth', 'hello', 'quit', 'reset']);
+/** Commands executed at once inside MULTI instead of being queued (multi.c). */
+const transactionControlCommands = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
+/** The only commands a RESP2 subscriber may send. */
+const subscriberCommands = new Set(['subscribe', 'ssubscribe', 'unsubscribe', 'sunsubscribe', 'psubscribe', 'punsubscribe', 'ping', 'quit', 'reset']);
+/** Bytes of queued arguments one MULTI may hold (Redis bounds it only by the query buffer). */
+const transactionQueuedBytesMax = 64 * 1024 * 1024;
+/** Re-executions of woken blocked clients per command: a bound on one event's work. */
+const blockedServeRoundsMax = 10_000;
+
+function watchKeyOf(databaseIndex: number, key: KeyText): string {
+  return `${databaseIndex}:${key}`;
+}
+
+export class CacheEngine {
+  readonly keyspace = new CacheKeyspace();
+  readonly config: CacheConfig;
+  readonly pubsub = new CachePubSub<CacheClient>();
+  readonly clients = new Map<number, CacheClient>();
+  readonly host: CacheHostInfo;
+  readonly startedAtMs: number;
+  readonly commandStats = new Map<string, CommandStat>();
+  readonly errorStats = new Map<string, number>();
+  readonly counters = {
+    connectionsReceived: 0,
+    commandsProcessed: 0,
+    evictedKeys: 0,
+    rejectedConnections: 0,
+    totalErrorReplies: 0,
+  };
+  private readonly random: CacheRandom;
+  private readonly monotonicMicros: () => number;
+  private serverCommands: ReadonlyMap<string, CacheServerCommandSpec> = new Map();
+  private clientIdNext = 1;
+  private readonly blockedByKey = new Map<string, CacheClient[]>();
+  private readonly blockedClients = new Set<CacheClient>();
+  private readonly watchersByKey = new Map<string, Set<CacheClient>>();
+  private readonly readyKeys = new Set<string>();
+
+  constructor(options: CacheEngineOptions) {
+    this.config = new CacheConfig(options.config);
+    this.random = options.random;
+    this.host = options.host;
+    this.monotonicMicros = options.monotonicMicros;
+    this.startedAtMs = options.startedAtMs;
+    this.registerServerCommands(cacheServerCommands);
+    this.keyspace.setListener({
+      keyModified: (databaseIndex, key) => {
+        const watchKey = watchKeyOf(databaseIndex, key);
+        const watchers = this.watchersByKey.get(watchKey);
+        if (watchers !== undefined) for (const client of watchers) client.watchDirty = true;
+        if (this.blockedByKey.has(watchKey)) this.readyKeys.add(watchKey);
+      },
+      databaseFlushed: (databaseIndex) => {
+        for (const client of this.clients.values()) {
+          for (const watched of client.watchedKeys.values()) if (watched.databaseIndex === databaseIndex) client.watchDirty = true;
+        }
+      },
+    });
+  }
+
+  /** Installs the server-level commands (kept outside the data-type table: they need the engine). */
+  private registerServerCommands(specs: readonly CacheServerCommandSpec[]): void {
+    const table = new Map<string, CacheServerCommandSpec>();
+    for (const spec of specs) {
+      assert(!table.has(spec.name), `server command ${spec.name} registered twice`);
+      table.set(spec.name, spec);
+    }
+    this.serverCommands = table;
+  }
+
+  /** Looks a command up in both tables (server commands first). */
+  lookup(name: string): CacheServerCommandSpec | CacheCommandSpec | undefined {
+    return this.serverCommands.get(name) ?? lookupCommand(Buffer.from(name, 'latin1'));
+  }
+
+  /** Every command spec, server ones included (COMMAND COUNT/LIST/INFO). */
+  allCommandNames(): string[] {
+    return [...new Set([...this.serverCommands.keys(), ...cacheCommandTable.keys()])];
+  }
+
+  connect(options: { sink: CacheClientSink; address: string; localAddress: string; nowMs: number }): CacheClient {
+    const client = new CacheClient(
+      this.clientIdNext++,
+      options.sink,
+      options.address,
+      options.localAddress,
+      options.nowMs,
+      this.config.values.requirepass === '',
+    );
+    this.clients.set(client.id, client);
+    this.counters.connectionsReceived++;
+    return client;
+  }
+
+  /** Forgets a client whose connection ended: its blocking wait, WATCHes and subscriptions. */
+  disconnect(client: CacheClient): void {
+    this.unblock(client);
+    this.unwatchAll(client);
+    for (const channel of [...client.channels]) this.unsubscribeChannel(client, channel);
+    for (const pattern of [...client.patterns]) this.unsubscribePattern(client, pattern);
+    this.clients.delete(client.id);
+  }
+
+  /** Runs one request from `client` and sends its reply (or parks the client if it blocks). */
+  execute(client: CacheClient, args: readonly Buffer[], nowMs: number): void {
+    assert(args.length >= 1, 'a request has at least the command name');
+    assert(client.blocked === null, 'a blocked client sends nothing until it is served');
+    client.lastInteractionMs = nowMs;
+    this.keyspace.setCommandTime(nowMs);
+    const name = (args[0] as Buffer).toString('latin1').toLowerCase();
+    const reply = this.dispatch(client, name, args, nowMs);
+    if (reply.type === 'block') this.park(client, args, reply);
+    else this.deliver(client, reply);
+    if (client.closeAfterReply) this.kill(client);
+    this.serveReadyKeys(nowMs);
+  }
+
+  private dispatch(client: CacheClient, name: string, args: readonly Buffer[], nowMs: number): CacheCommandResult | CacheMultiReply {
+    const spec = this.lookup(name);
+    const rejection = this.rejection(client, name, spec, args);
+    if (rejection !== null) {
+      if (client.transaction !== null && !transactionControlCommands.has(name)) client.transaction.hasError = true;
+      if (spec !== undefined) this.statOf(spec.name).rejectedCalls++;
+      return rejection;
+    }
+    assert(spec !== undefined, 'rejection() refuses unknown commands');
+    client.lastCommandName = spec.name;
+    if (client.transaction !== null && !transactionControlCommands.has(name)) return this.queue(client, args);
+    if (spec.flags.includes('denyoom') && !this.makeRoom(nowMs)) {
+      this.statOf(spec.name).rejectedCalls++;
+      return this.errorReply(new CacheCommandError('out-of-memory'));
+    }
+    return this.run(client, spec, args, nowMs, true);
+  }
+
+  /** Redis's processCommand checks before running: unknown, arity, auth, subscriber context. */
+  private rejection(
+    client: CacheClient,
+    name: string,
+    spec: CacheServerCommandSpec | CacheCommandSpec | undefined,
+    args: readonly Buffer[],
+  ): RespValue | null {
+    if (spec === undefined) return this.errorReply(new CacheCommandError('unknown-command', unknownCommandText(args)));
+    if ((spec.arity > 0 && args.length !== spec.arity) || args.length < -spec.arity) {
+      return this.errorReply(new CacheCommandError('wrong-arity', spec.name));
+    }
+    if (!client.authenticated && !noAuthCommands.has(name)) return this.errorReply(new CacheCommandError('no-auth'));
+    if (client.isSubscriber && client.protocolVersion === 2 && !subscriberCommands.has(name)) {
+      return this.errorReply(new CacheCommandError('command-not-allowed-in-subscribe', name));
+    }
+    return null;
+  }
+
+  private queue(client: CacheClient, args: readonly Buffer[]): RespValue {
+    const transaction = client.transaction;
+    assert(transaction !== null, 'queue() inside MULTI only');
+    const bytes = args.reduce((sum, argument) => sum + argument.byteLength, 0);
+    if (transaction.queuedBytes + bytes > transactionQueuedBytesMax) {
+      transaction.hasError = true;
+      return this.errorReply(new CacheCommandError('message', 'Transaction queue too large'));
+    }
+    transaction.queuedBytes += bytes;
+    transaction.commands.push({ args });
+    return { type: 'simple-string', value: 'QUEUED' };
+  }
+
+  /** Runs a command's handler; expected failures become error replies, counted per command. */
+  run(
+    client: CacheClient,
+    spec: CacheServerCommandSpec | CacheCommandSpec,
+    args: readonly Buffer[],
+    nowMs: number,
+    blockingAllowed: boolean,
+  ): CacheCommandResult | CacheMultiReply {
+    const context: CacheServerCommandContext = {
+      keyspace: this.keyspace,
+      session: client,
+      nowMs,
+      random: this.random,
+      limits: { stringBytesMax: this.config.values['proto-max-bulk-len'] ?? cacheCommandLimitsDefault.stringBytesMax },
+      blockingAllowed,
+      protocolVersion: client.protocolVersion,
+      engine: this,
+      client,
+    };
+    const stat = this.statOf(spec.name);
+    const startMicros = this.monotonicMicros();
+    let result: CacheCommandResult | CacheMultiReply;
+    try {
+      result = (spec.handler as CacheServerCommandSpec['handler'])(context, args);
+    } catch (error) {
+      if (!isCacheCommandError(error)) throw error;
+      result = this.errorReply(error);
+    }
+    stat.calls++;
+    stat.micros += this.monotonicMicros() - startMicros;
+    this.counters.commandsProcessed++;
+    if (result.type === 'error') stat.failedCalls++;
+    return result;
+  }
+
+  /** EXEC: runs the queued commands without blocking; null array when a WATCHed key changed. */
+  exec(client: CacheClient, nowMs: number): RespValue {
+    const transaction = client.transaction;
+    if (transaction === null) throw new CacheCommandError('exec-without-multi');
+    client.transaction = null;
+    if (transaction.hasError) {
+      this.unwatchAll(client);
+      throw new CacheCommandError('exec-aborted');
+    }
+    const aborted = client.watchDirty || this.watchedKeyExpired(client, nowMs);
+    this.unwatchAll(client);
+    if (aborted) return respNullArray;
+    const replies: RespValue[] = [];
+    for (const command of transaction.commands) {
+      const name = (command.args[0] as Buffer).toString('latin1').toLowerCase();
+      const spec = this.lookup(name);
+      assert(spec !== undefined, 'queued commands were looked up when queued');
+      const result = this.run(client, spec, command.args, nowMs, false);
+      assert(!isCacheBlock(result as CacheCommandResult), 'commands do not block inside EXEC');
+      if (result.type === 'multi-reply') replies.push(...result.replies);
+      else replies.push(result as RespValue);
+    }
+    return { type: 'array', items: replies };
+  }
+
+  /** Redis 7 aborts EXEC when a WATCHed key that existed has expired since (isWatchedKeyExpired). */
+  private watchedKeyExpired(client: CacheClient, nowMs: number): boolean {
+    for (const watched of client.watchedKeys.values()) {
+      if (!watched.existed) continue;
+      const database = this.keyspace.database(watched.databaseIndex);
+      if (database.entries.has(watched.key) && database.peek(watched.key, nowMs) === undefined) return true;
+    }
+    return false;
+  }
+
+  watch(client: CacheClient, key: KeyText, nowMs: number): void {
+    const watchKey = watchKeyOf(client.databaseIndex, key);
+    if (client.watchedKeys.has(watchKey)) return;
+    const existed = this.keyspace.database(client.databaseIndex).peek(key, nowMs) !== undefined;
+    client.watchedKeys.set(watchKey, { databaseIndex: client.databaseIndex, key, existed });
+    let watchers = this.watchersByKey.get(watchKey);
+    if (watchers === undefined) {
+      watchers = new Set();
+      this.watchersByKey.set(watchKey, watchers);
+    }
+    watchers.add(client);
+  }
+
+  unwatchAll(client: CacheClient): void {
+    for (const watchKey of client.watchedKeys.keys()) {
+      const watchers = this.watchersByKey.get(watchKey);
+      watchers?.delete(client);
+      if (watchers?.size === 0) this.watchersByKey.delete(watchKey);
+    }
+    client.watchedKeys.clear();
+    client.watchDirty = false;
+  }
+
+  subscribeChannel(client: CacheClient, channel: string): void {
+    if (this.pubsub.subscribe(channel, client)) client.channels.add(channel);
+  }
+
+  unsubscribeChannel(client: CacheClient, channel: string): void {
+    if (this.pubsub.unsubscribe(channel, client)) client.channels.delete(channel);
+  }
+
+  subscribePattern(client: CacheClient, pattern: string): void {
+    if (this.pubsub.psubscribe(pattern, client)) client.patterns.add(pattern);
+  }
+
+  unsubscribePattern(client: CacheClient, pattern: string): void {
+    if (this.pubsub.punsubscribe(pattern, client)) client.patterns.delete(pattern);
+  }
+
+  /** PUBLISH: pushes the message to every subscriber; returns how many received it. */
+  publish(channel: string, message: Buffer): number {
+    const { direct, byPattern } = this.pubsub.recipients(channel);
+    const channelBytes = Buffer.from(channel, 'latin1');
+    for (const client of direct) {
+      client.sink.send({ type: 'push', items: [respBulkString('message'), respBulkString(channelBytes), respBulkString(message)] });
+    }
+    for (const [pattern, client] of byPattern) {
+      client.sink.send({
+        type: 'push',
+        items: [respBulkString('pmessage'), respBulkString(Buffer.from(pattern, 'latin1')), respBulkString(channelBytes), respBulkString(message)],
+      });
+    }
+    return direct.length + byPattern.length;
+  }
+
+  /** CLIENT KILL and the output-buffer limit: the connection closes. */
+  kill(client: CacheClient): void {
+    if (client.closing) return;
+    client.closing = true;
+    client.sink.close();
+  }
+
+  get blockedClientCount(): number {
+    return this.blockedClients.size;
+  }
+
+  /**
+   * The periodic work of Redis's serverCron and beforeSleep: blocked-client timeouts, a bounded
+   * active-expiry cycle, idle-client timeouts and the pub/sub soft output limit.
+   */
+  tick(nowMs: number): void {
+    for (const client of [...this.blockedClients]) {
+      const blocked = client.blocked;
+      if (blocked === null || blocked.block.timeoutAtMs === null || blocked.block.timeoutAtMs > nowMs) continue;
+      this.unblock(client);
+      this.deliver(client, blocked.block.timeoutReply);
+      client.sink.resume();
+    }
+    this.keyspace.setCommandTime(nowMs);
+    if (this.activeExpireEnabled) this.keyspace.activeExpireCycle({ nowMs, sampleCountMax: 20, sampleCountBudget: 2000, stalePercentMax: 10 });
+    const idleTimeoutMs = this.config.values.timeout * 1000;
+    const pubsubLimit = outputBufferLimitOf(this.config.values['client-output-buffer-limit'], 'pubsub');
+    for (const client of this.clients.values()) {
+      if (idleTimeoutMs > 0 && client.blocked === null && !client.isSubscriber && nowMs - client.lastInteractionMs > idleTimeoutMs) this.kill(client);
+      if (client.isSubscriber && pubsubLimit.softBytes > 0) this.checkSoftOutputLimit(client, pubsubLimit, nowMs);
+    }
+    this.serveReadyKeys(nowMs);
+  }
+
+  private readonly softLimitSince = new WeakMap<CacheClient, number>();
+
+  private checkSoftOutputLimit(client: CacheClient, limit: { softBytes: number; softSeconds: number }, nowMs: number): void {
+    if (client.sink.pendingOutputBytes <= limit.softBytes) {
+      this.softLimitSince.delete(client);
+      return;
+    }
+    const since = this.softLimitSince.get(client);
+    if (since === undefined) this.softLimitSince.set(client, nowMs);
+    else if (nowMs - since >= limit.softSeconds * 1000) this.kill(client);
+  }
+
+  /** Sends a result honouring CLIENT REPLY. */
+  private deliver(client: CacheClient, result: RespValue | CacheMultiReply): void {
+    if (client.replyMode === 'off') return;
+    if (client.replyMode === 'skip-next') {
+      client.replyMode = 'skip';
+      return;
+    }
+    if (client.replyMode === 'skip') {
+      client.replyMode = 'on';
+      return;
+    }
+    if (result.type === 'multi-reply') for (const reply of result.replies) client.sink.send(reply);
+    else client.sink.send(result);
+  }
+
+  private park(client: CacheClient, args: readonly Buffer[], block: Extract<CacheCommandResult, { type: 'block' }>): void {
+    client.blocked = { args, block, databaseIndex: client.databaseIndex };
+    this.blockedClients.add(client);
+    for (const key of block.keys) {
+      const watchKey = watchKeyOf(client.databaseIndex, key);
+      const waiting = this.blockedByKey.get(watchKey);
+      if (waiting === undefined) this.blockedByKey.set(watchKey, [client]);
+      else waiting.push(client);
+    }
+  }
+
+  /** CLIENT UNBLOCK: ends a client's wait with `reply` (its timeout reply, or an UNBLOCKED error). */
+  unblockWith(client: CacheClient, reply: RespValue): void {
+    if (client.blocked === null) return;
+    this.unblock(client);
+    this.deliver(client, reply);
+    client.sink.resume();
+  }
+
+  /** CONFIG SET, then what a change implies at once (a lower maxmemory evicts on the next write). */
+  setConfig(pairs: readonly [string, string][]): void {
+    const changed = this.config.set(pairs);
+    if (changed.includes('requirepass') && this.config.values.requirepass === '') {
+      for (const client of this.clients.values()) client.authenticated = true;
+    }
+    for (const listener of this.configListeners) listener(changed);
+  }
+
+  private readonly configListeners: ((changed: readonly string[]) => void)[] = [];
+
+  /** The runtime persists and applies config changes (bind, limits) through this. */
+  onConfigChanged(listener: (changed: readonly string[]) => void): void {
+    this.configListeners.push(listener);
+  }
+
+  /** SWAPDB; clients blocked on keys of either database get a chance to be served. */
+  swapDatabases(first: number, second: number): void {
+    this.keyspace.swapDatabases(first, second);
+    for (const watchKey of this.blockedByKey.keys()) {
+      if (watchKey.startsWith(`${first}:`) || watchKey.startsWith(`${second}:`)) this.readyKeys.add(watchKey);
+    }
+  }
+
+  /** DEBUG SET-ACTIVE-EXPIRE: off leaves expiry to lookups (Redis tests use it). */
+  activeExpireEnabled = true;
+
+  private unblock(client: CacheClient): void {
+    const blocked = client.blocked;
+    if (blocked === null) return;
+    client.blocked = null;
+    this.blockedClients.delete(client);
+    for (const key of blocked.block.keys) {
+      const watchKey = watchKeyOf(blocked.databaseIndex, key);
+      const waiting = this.blockedByKey.get(watchKey);
+      if (waiting === undefined) continue;
+      const index = waiting.indexOf(client);
+      if (index >= 0) waiting.splice(index, 1);
+      if (waiting.length === 0) this.blockedByKey.delete(watchKey);
+    }
+  }
+
+  /**
+   * Serves clients blocked on keys that changed, oldest first (Redis's handleClientsBlockedOnKeys):
+   * each runs its command again; one that still finds nothing keeps its original deadline.
+   */
+  private serveReadyKeys(nowMs: number): void {
+    for (let round = 0; this.readyKeys.size > 0 && round < blockedServeRoundsMax; round++) {
+      const ready = [...this.readyKeys];
+      this.readyKeys.clear();
+      for (const watchKey of ready) {
+        for (const client of [...(this.blockedByKey.get(watchKey) ?? [])]) {
+          const blocked = client.blocked;
+          if (blocked === null) continue;
+          const spec = this.lookup((blocked.args[0] as Buffer).toString('latin1').toLowerCase());
+          assert(spec !== undefined, 'a blocked command exists');
+          const result = this.run(client, spec, blocked.args, nowMs, true);
+          if (result.type === 'block') continue;
+          this.unblock(client);
+          this.deliver(client, result);
+          client.sink.resume();
+        }
+      }
+    }
+  }
+
+  /** maxmemory: evicts per the policy until used memory fits; false when it cannot (OOM). */
+  private makeRoom(nowMs: number): boolean {
+    const maxmemory = this.config.values.maxmemory;
+    if (maxmemory === 0 || this.keyspace.usedMemoryBytes <= maxmemory) return true;
+    const result = evictUntilWithinLimit({
+      keyspace: this.keyspace,
+      limitBytes: maxmemory,
+      policy: this.config.values['maxmemory-policy'],
+      sampleCount: this.config.values['maxmemory-samples'],
+      random: this.random,
+      nowMs,
+    });
+    this.counters.evictedKeys += result.evictedCount;
+    return result.withinLimit;
+  }
+
+  private errorReply(error: CacheCommandError): RespValue {
+    this.counters.totalErrorReplies++;
+    this.errorStats.set(error.prefix, (this.errorStats.get(error.prefix) ?? 0) + 1);
+    return error.toReply();
+  }
+
+  private statOf(name: string): CommandStat {
+    let stat = this.commandStats.get(name);
+    if (stat === undefined) {
+      stat = { calls: 0, micros: 0, rejectedCalls: 0, failedCalls: 0 };
+      this.commandStats.set(name, stat);
+    }
+    return stat;
+  }
+
+  resetStats(): void {
+    this.commandStats.clear();
+    this.errorStats.clear();
+    this.counters.commandsProcessed = 0;
+    this.counters.connectionsReceived = 0;
+    this.counters.evictedKeys = 0;
+    this.counters.rejectedConnections = 0;
+    this.counters.totalErrorReplies = 0;
+  }
+}

@@ -1,0 +1,161 @@
+/**
+ * One client socket: bytes in through the RESP decoder, requests into the engine in order, replies
+ * out through the encoder in as few writes as possible. Thin on purpose (STYLE.md §2): every decision
+ * about what a command means lives in the pure engine.
+ *
+ * Limits: the decoder bounds each request (and much more before AUTH); the query buffer is bounded by
+ * `client-query-buffer-limit`; a subscriber whose unread output passes the pub/sub hard limit is
+ * disconnected (the soft limit is the engine's cron); any other client whose unread output passes
+ * `normalOutputPauseBytes` stops being read until the socket drains, so a client that pipelines
+ * without reading cannot make the server buffer without bound.
+ */
+import { type Socket } from 'node:net';
+import {
+  type CacheEngine,
+  outputBufferLimitOf,
+  RespDecoder,
+  RespEncoder,
+  respDecoderLimitsDefault,
+  respDecoderLimitsUnauthenticated,
+  type CacheClient,
+  type CacheClientSink,
+  type RespValue,
+} from '@objectbox/cache-core';
+import { type Logger } from '@objectbox/observability';
+
+/** Unread output at which a normal client's input is paused until its socket drains. */
+const normalOutputPauseBytes = 64 * 1024 * 1024;
+/** A closing connection that does not read its last replies is destroyed after this long. */
+const closeLingerMs = 5_000;
+
+export class CacheConnection implements CacheClientSink {
+  readonly client: CacheClient;
+  private readonly decoder: RespDecoder;
+  private readonly encoder = new RespEncoder();
+  private flushScheduled = false;
+  private processing = false;
+  private closed = false;
+  private pausedForOutput = false;
+
+  constructor(
+    private readonly engine: CacheEngine,
+    private readonly socket: Socket,
+    private readonly logger: Logger,
+  ) {
+    socket.setNoDelay(true);
+    this.client = engine.connect({
+      sink: this,
+      address: `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`,
+      localAddress: `${socket.localAddress ?? '?'}:${socket.localPort ?? 0}`,
+      nowMs: Date.now(),
+    });
+    this.decoder = new RespDecoder(this.client.authenticated ? respDecoderLimitsDefault : respDecoderLimitsUnauthenticated);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('drain', () => this.onDrain());
+    socket.on('error', (error) => this.logger.debug({ err: error, client: this.client.id }, 'cache client socket error'));
+    socket.on('close', () => this.onClose());
+  }
+
+  get pendingOutputBytes(): number {
+    return this.socket.writableLength;
+  }
+
+  send(value: RespValue): void {
+    if (this.closed) return;
+    this.encoder.write(value, this.client.protocolVersion);
+    if (this.client.isSubscriber) this.enforcePubsubHardLimit();
+    if (!this.processing) this.scheduleFlush();
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.flush();
+    this.socket.end();
+    setTimeout(() => this.socket.destroy(), closeLingerMs).unref();
+  }
+
+  resume(): void {
+    setImmediate(() => this.processInput());
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.closed) return;
+    this.decoder.push(chunk);
+    if (this.decoder.bufferedBytes > this.engine.config.values['client-query-buffer-limit']) {
+      this.logger.warn({ client: this.client.id, bytes: this.decoder.bufferedBytes }, 'closing cache client: query buffer limit reached');
+      this.engine.kill(this.client);
+      return;
+    }
+    this.processInput();
+  }
+
+  /** Runs every complete request, in order, unless the client is blocked or being closed. */
+  private processInput(): void {
+    if (this.processing) return;
+    this.processing = true;
+    try {
+      while (!this.closed && this.client.blocked === null) {
+        const step = this.decoder.next();
+        if (step.kind === 'incomplete') break;
+        if (step.kind === 'error') {
+          this.send({ type: 'error', prefix: 'ERR', message: step.error.replyText });
+          this.logger.debug({ client: this.client.id, reason: step.error.reason }, 'cache client protocol error');
+          this.engine.kill(this.client);
+          break;
+        }
+        const wasAuthenticated = this.client.authenticated;
+        this.engine.execute(this.client, step.request.arguments, Date.now());
+        if (this.client.authenticated !== wasAuthenticated) {
+          this.decoder.setLimits(this.client.authenticated ? respDecoderLimitsDefault : respDecoderLimitsUnauthenticated);
+        }
+      }
+    } finally {
+      this.processing = false;
+    }
+    this.flush();
+    if (!this.pausedForOutput && this.socket.writableLength > normalOutputPauseBytes && !this.client.isSubscriber) {
+      this.pausedForOutput = true;
+      this.socket.pause();
+    }
+  }
+
+  private onDrain(): void {
+    if (!this.pausedForOutput) return;
+    this.pausedForOutput = false;
+    this.socket.resume();
+    this.processInput();
+  }
+
+  private enforcePubsubHardLimit(): void {
+    const limit = outputBufferLimitOf(this.engine.config.values['client-output-buffer-limit'], 'pubsub');
+    if (limit.hardBytes > 0 && this.pendingOutputBytes > limit.hardBytes) {
+      this.logger.warn({ client: this.client.id, bytes: this.pendingOutputBytes }, 'closing cache subscriber: output buffer hard limit reached');
+      this.closed = true;
+      this.socket.destroy();
+    }
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      this.flush();
+    });
+  }
+
+  /** Writes everything encoded so far as one corked batch. */
+  private flush(): void {
+    const chunks = this.encoder.take();
+    if (chunks.length === 0 || this.socket.destroyed) return;
+    this.socket.cork();
+    for (const chunk of chunks) this.socket.write(chunk);
+    this.socket.uncork();
+  }
+
+  private onClose(): void {
+    this.closed = true;
+    this.engine.disconnect(this.client);
+  }
+}

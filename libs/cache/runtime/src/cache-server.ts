@@ -1,0 +1,120 @@
+/**
+ * The cache's RESP server: a `node:net` listener, one {@link CacheConnection} per socket, and the
+ * cron timer that drives the engine's periodic work (`hz` times a second, as Redis's serverCron).
+ * Protected mode as Redis: with no password set, connections from other than loopback are refused
+ * with Redis's DENIED text unless `protected-mode` is off.
+ */
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server, type Socket } from 'node:net';
+import { arch, release, type } from 'node:os';
+import { CacheEngine, cacheConfigDefaults, type CacheConfigValues, type CacheRandom } from '@objectbox/cache-core';
+import { type Logger } from '@objectbox/observability';
+import { CacheConnection } from './cache-connection.js';
+
+export interface CacheServerOptions {
+  readonly host: string;
+  /** 0 picks a free port (tests). */
+  readonly port: number;
+  readonly config?: Partial<CacheConfigValues>;
+  readonly logger: Logger;
+  /** The ObjectBox version INFO reports next to the Redis version it follows. */
+  readonly version: string;
+}
+
+const protectedModeText =
+  "DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers, you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting from the same host the server is running, however MAKE SURE it's not publicly accessible from internet if you do so. 2) Alternatively you can just disable the protected mode by editing the configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Set up an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.";
+
+function isLoopback(address: string | undefined): boolean {
+  return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1' || (address?.startsWith('127.') ?? false);
+}
+
+/** Math.random is fine here: the runtime is where randomness is produced (the engine only consumes it). */
+const processRandom: CacheRandom = { nextIndex: (countExclusive) => Math.floor(Math.random() * countExclusive) };
+
+export class CacheServer {
+  private readonly connections = new Set<CacheConnection>();
+  private cron: NodeJS.Timeout | null = null;
+
+  private constructor(
+    readonly engine: CacheEngine,
+    private readonly server: Server,
+    private readonly logger: Logger,
+  ) {}
+
+  static async start(options: CacheServerOptions): Promise<CacheServer> {
+    let boundPort = options.port;
+    const engine = new CacheEngine({
+      random: processRandom,
+      config: cacheConfigDefaults({ ...options.config, port: options.port, bind: options.host }),
+      host: {
+        processId: process.pid,
+        runId: randomBytes(20).toString('hex'),
+        executable: process.execPath,
+        os: `${type()} ${release()} ${arch()}`,
+        architectureBits: 64,
+        serverVersion: options.version,
+        tcpPort: () => boundPort,
+        residentMemoryBytes: () => process.memoryUsage.rss(),
+        cpuSeconds: () => {
+          const usage = process.cpuUsage();
+          return { user: usage.user / 1e6, system: usage.system / 1e6 };
+        },
+      },
+      monotonicMicros: () => performance.now() * 1000,
+      startedAtMs: Date.now(),
+    });
+    const server = createServer();
+    const cacheServer = new CacheServer(engine, server, options.logger);
+    server.on('connection', (socket) => cacheServer.accept(socket));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ host: options.host, port: options.port }, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const address = server.address();
+    if (address !== null && typeof address === 'object') boundPort = address.port;
+    cacheServer.startCron();
+    options.logger.info({ host: options.host, port: boundPort }, 'cache RESP server listening');
+    return cacheServer;
+  }
+
+  get port(): number {
+    return this.engine.host.tcpPort();
+  }
+
+  private accept(socket: Socket): void {
+    const values = this.engine.config.values;
+    if (values['protected-mode'] && values.requirepass === '' && !isLoopback(socket.remoteAddress)) {
+      socket.end(`-${protectedModeText}\r\n`);
+      return;
+    }
+    if (this.engine.clients.size >= values.maxclients) {
+      this.engine.counters.rejectedConnections++;
+      socket.end('-ERR max number of clients reached\r\n');
+      return;
+    }
+    const connection = new CacheConnection(this.engine, socket, this.logger);
+    this.connections.add(connection);
+    socket.on('close', () => this.connections.delete(connection));
+  }
+
+  private startCron(): void {
+    const run = (): void => {
+      this.engine.tick(Date.now());
+      this.cron = setTimeout(run, Math.max(1, Math.floor(1000 / this.engine.config.values.hz)));
+      this.cron.unref();
+    };
+    this.cron = setTimeout(run, Math.floor(1000 / this.engine.config.values.hz));
+    this.cron.unref();
+  }
+
+  /** Stops listening and closes every client connection. */
+  async stop(): Promise<void> {
+    if (this.cron !== null) clearTimeout(this.cron);
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    for (const client of [...this.engine.clients.values()]) this.engine.kill(client);
+    await closed;
+  }
+}

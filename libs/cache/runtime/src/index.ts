@@ -1,0 +1,2 @@
+export * from './cache-connection.js';
+export * from './cache-server.js';
