@@ -87,7 +87,7 @@ function applyToModel(model: Buffer[], operation: Operation): void {
 
 test('CacheList matches an array model (property)', () => {
   fc.assert(
-    fc.property(fc.array(operationArbitrary, { maxLength: 300 }), (operations) => {
+    fc.property(fc.array(operationArbitrary, { maxLength: 400, size: 'max' }), (operations) => {
       const list = new CacheList();
       const model: Buffer[] = [];
       const clones: { list: CacheList; elements: string[] }[] = [];

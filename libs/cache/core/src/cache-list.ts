@@ -128,8 +128,10 @@ export class CacheList implements CacheCollection {
     const slot = (this.head + index) & this.mask;
     const previous = this.slots[slot] as Buffer;
     this.slots[slot] = element;
-    this.removed(previous);
-    this.added(element);
+    this.contentBytes += element.byteLength - previous.byteLength;
+    this.listpackBytes += listpackEntryBytes(element.byteLength) - listpackEntryBytes(previous.byteLength);
+    if (this.listpackBytes > cacheListListpackBytesMax) this.isQuicklist = true;
+    else if (this.listpackBytes * 2 <= cacheListListpackBytesMax) this.isQuicklist = false;
   }
 
   /** Inserts `element` so that it ends up at `index` (0 ≤ index ≤ length), moving the shorter side. */
