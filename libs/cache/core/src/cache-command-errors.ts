@@ -62,6 +62,16 @@ export const cacheCommandErrorTexts = {
   'score-nan': { prefix: 'ERR', text: 'resulting score is not a number (NaN)' },
   'weight-not-float': { prefix: 'ERR', text: 'weight value is not a float' },
   'at-least-one-input-key': { prefix: 'ERR', text: "at least 1 input key is needed for '%s' command" },
+  'zrange-limit-needs-by': {
+    prefix: 'ERR',
+    text: 'syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX',
+  },
+  'zrange-withscores-bylex': { prefix: 'ERR', text: 'syntax error, WITHSCORES not supported in combination with BYLEX' },
+  'zintercard-limit-negative': { prefix: 'ERR', text: "LIMIT can't be negative" },
+  'zrandmember-count-out-of-range': {
+    prefix: 'ERR',
+    text: 'value is out of range, value must between -9223372036854775807 and 9223372036854775807',
+  },
   // Bitmaps (bitops.c).
   'bit-offset-invalid': { prefix: 'ERR', text: 'bit offset is not an integer or out of range' },
   'bit-value-invalid': { prefix: 'ERR', text: 'bit is not an integer or out of range' },
