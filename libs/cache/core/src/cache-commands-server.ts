@@ -553,6 +553,47 @@ const move: Handler = (context, args) => {
   return respInteger(1);
 };
 
+/** A deep copy of a value (COPY): collections are cloned, string bytes are immutable and shared. */
+export function cloneValue(value: CacheValue): CacheValue {
+  switch (value.type) {
+    case 'string':
+      return value;
+    case 'list':
+      return { type: 'list', list: value.list.clone() };
+    case 'hash':
+      return { type: 'hash', hash: value.hash.clone() };
+    case 'set':
+      return { type: 'set', set: value.set.clone() };
+    case 'zset':
+      return { type: 'zset', zset: value.zset.clone() };
+  }
+}
+
+/** COPY source destination [DB index] [REPLACE] (db.c copyCommand). */
+const copy: Handler = (context, args) => {
+  let targetIndex = context.client.databaseIndex;
+  let replace = false;
+  for (let index = 3; index < args.length; index++) {
+    const option = lower(args[index]);
+    if (option === 'replace') replace = true;
+    else if (option === 'db' && index + 1 < args.length) targetIndex = databaseIndexArgument(args[++index] as Buffer, null);
+    else throw new CacheCommandError('syntax');
+  }
+  const sourceKey = keyAt(args, 1);
+  const targetKey = keyAt(args, 2);
+  if (targetIndex === context.client.databaseIndex && sourceKey === targetKey) throw new CacheCommandError('source-and-destination-same');
+  const source = context.keyspace.database(context.client.databaseIndex);
+  const target = context.keyspace.database(targetIndex);
+  const entry = source.lookup(sourceKey, context.nowMs);
+  if (entry === undefined) return respInteger(0);
+  if (target.lookup(targetKey, context.nowMs) !== undefined) {
+    if (!replace) return respInteger(0);
+    target.delete(targetKey);
+  }
+  target.set({ key: targetKey, value: cloneValue(entry.value), expireAtMs: entry.expireAtMs, keepExpiry: false });
+  return respInteger(1);
+};
+
 /** OBJECT ENCODING of a string: int, embstr (≤ 44 bytes) or raw, as Redis 7 chooses them. */
 export function stringEncodingOf(bytes: Buffer): string {
   if (bytes.length <= 20 && parseInt64(bytes) !== null) return 'int';
@@ -752,6 +793,7 @@ export const cacheServerCommands: readonly CacheServerCommandSpec[] = [
   { name: 'time', arity: 1, flags: ['fast', 'stale', 'loading'], handler: time },
   { name: 'swapdb', arity: 3, flags: ['write', 'fast'], handler: swapdb },
   { name: 'move', arity: 3, flags: ['write', 'fast'], handler: move },
+  { name: 'copy', arity: -3, flags: ['write', 'denyoom'], handler: copy },
   { name: 'object', arity: -2, flags: ['readonly'], handler: object },
   { name: 'debug', arity: -2, flags: ['stale', 'loading'], handler: debug },
   { name: 'script', arity: -2, flags: ['stale'], handler: script },

@@ -1,0 +1,328 @@
+/**
+ * The engine with recording sinks in place of sockets: dispatch order, MULTI/EXEC/WATCH, blocking
+ * and wake-up, pub/sub delivery, AUTH, CLIENT REPLY, QUIT, eviction and CONFIG, with an explicit
+ * clock. Cases follow Redis's tests/unit/multi.tcl, pubsub.tcl, auth.tcl, maxmemory.tcl.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { type CacheClient, type CacheClientSink } from './cache-client.js';
+import { cacheConfigDefaults, type CacheConfigValues } from './cache-config.js';
+import { CacheEngine } from './cache-engine.js';
+import { renderReply, seededRandom } from './cache-session.spec-helper.js';
+import { type RespValue } from './resp-value.js';
+
+class RecordingSink implements CacheClientSink {
+  readonly sent: RespValue[] = [];
+  closed = false;
+  resumed = 0;
+  pendingOutputBytes = 0;
+  send(value: RespValue): void {
+    this.sent.push(value);
+  }
+  close(): void {
+    this.closed = true;
+  }
+  resume(): void {
+    this.resumed++;
+  }
+  /** Rendered replies since the last call. */
+  take(): string[] {
+    return this.sent.splice(0).map(renderReply);
+  }
+}
+
+interface Harness {
+  engine: CacheEngine;
+  nowMs: number;
+  connect(): { client: CacheClient; sink: RecordingSink; send(...words: string[]): string[] };
+}
+
+function createHarness(config: Partial<CacheConfigValues> = {}): Harness {
+  const harness: Harness = {
+    nowMs: 1_700_000_000_000,
+    engine: new CacheEngine({
+      random: seededRandom(7),
+      config: cacheConfigDefaults(config),
+      host: {
+        processId: 1,
+        runId: 'r'.repeat(40),
+        executable: '/bin/objectbox',
+        os: 'Test',
+        architectureBits: 64,
+        serverVersion: '0.0.0',
+        tcpPort: () => 6379,
+        residentMemoryBytes: () => 0,
+        cpuSeconds: () => ({ user: 0, system: 0 }),
+      },
+      monotonicMicros: () => 0,
+      startedAtMs: 1_700_000_000_000,
+    }),
+    connect() {
+      const sink = new RecordingSink();
+      const client = harness.engine.connect({ sink, address: '127.0.0.1:5000', localAddress: '127.0.0.1:6379', nowMs: harness.nowMs });
+      return {
+        client,
+        sink,
+        send(...words: string[]) {
+          harness.engine.execute(client, words.map((word) => Buffer.from(word, 'latin1')), harness.nowMs);
+          return sink.take();
+        },
+      };
+    },
+  };
+  return harness;
+}
+
+test('engine: MULTI/EXEC queues and runs; nested MULTI and EXEC/DISCARD without MULTI are errors', () => {
+  const { connect } = createHarness();
+  const a = connect();
+  assert.deepEqual(a.send('EXEC'), ['-ERR EXEC without MULTI']);
+  assert.deepEqual(a.send('DISCARD'), ['-ERR DISCARD without MULTI']);
+  assert.deepEqual(a.send('MULTI'), ['+OK']);
+  assert.deepEqual(a.send('MULTI'), ['-ERR MULTI calls can not be nested']);
+  assert.deepEqual(a.send('SET', 'k', '1'), ['+QUEUED']);
+  assert.deepEqual(a.send('INCR', 'k'), ['+QUEUED']);
+  assert.deepEqual(a.send('GET', 'k'), ['+QUEUED']);
+  assert.deepEqual(a.send('EXEC'), ['[+OK, :2, "2"]']);
+  assert.deepEqual(a.send('MULTI'), ['+OK']);
+  assert.deepEqual(a.send('SET', 'k', 'x'), ['+QUEUED']);
+  assert.deepEqual(a.send('DISCARD'), ['+OK']);
+  assert.deepEqual(a.send('GET', 'k'), ['"2"']);
+});
+
+test('engine: a queued error aborts EXEC with EXECABORT; a runtime error does not abort the rest', () => {
+  const { connect } = createHarness();
+  const a = connect();
+  a.send('MULTI');
+  assert.deepEqual(a.send('SET', 'k'), ["-ERR wrong number of arguments for 'set' command"]);
+  assert.deepEqual(a.send('NOSUCH'), ["-ERR unknown command 'NOSUCH', with args beginning with: "]);
+  assert.deepEqual(a.send('SET', 'k', 'v'), ['+QUEUED']);
+  assert.deepEqual(a.send('EXEC'), ['-EXECABORT Transaction discarded because of previous errors.']);
+  assert.deepEqual(a.send('GET', 'k'), ['(nil)']);
+  a.send('SET', 's', 'text');
+  a.send('MULTI');
+  a.send('INCR', 's');
+  a.send('SET', 'k', 'v');
+  assert.deepEqual(a.send('EXEC'), ['[-ERR value is not an integer or out of range, +OK]']);
+});
+
+test('engine: WATCH aborts EXEC when another client modifies, flushes, or the key expires; UNWATCH clears', () => {
+  const harness = createHarness();
+  const a = harness.connect();
+  const b = harness.connect();
+  a.send('SET', 'x', '1');
+  assert.deepEqual(a.send('WATCH', 'x'), ['+OK']);
+  b.send('SET', 'x', '2');
+  a.send('MULTI');
+  a.send('SET', 'x', '3');
+  assert.deepEqual(a.send('EXEC'), ['(nil)']);
+  assert.deepEqual(a.send('GET', 'x'), ['"2"']);
+
+  a.send('WATCH', 'x');
+  a.send('MULTI');
+  assert.deepEqual(a.send('WATCH', 'y'), ['-ERR WATCH inside MULTI is not allowed']);
+  a.send('SET', 'x', '4');
+  assert.deepEqual(a.send('EXEC'), ['[+OK]'], 'nothing changed: EXEC runs');
+
+  a.send('WATCH', 'x');
+  b.send('FLUSHDB');
+  a.send('MULTI');
+  a.send('PING');
+  assert.deepEqual(a.send('EXEC'), ['(nil)'], 'FLUSHDB touches watched keys');
+
+  a.send('SET', 'e', 'v', 'PX', '100');
+  a.send('WATCH', 'e');
+  harness.nowMs += 200;
+  a.send('MULTI');
+  a.send('PING');
+  assert.deepEqual(a.send('EXEC'), ['(nil)'], 'a watched key that expired aborts');
+
+  a.send('WATCH', 'x');
+  b.send('SET', 'x', '5');
+  a.send('UNWATCH');
+  a.send('MULTI');
+  a.send('PING');
+  assert.deepEqual(a.send('EXEC'), ['[+PONG]']);
+});
+
+test('engine: BLPOP parks the client until a push from another client, then answers it', () => {
+  const harness = createHarness();
+  const a = harness.connect();
+  const b = harness.connect();
+  assert.deepEqual(a.send('BLPOP', 'q', '0'), []);
+  assert.ok(a.client.blocked !== null);
+  assert.equal(harness.engine.blockedClientCount, 1);
+  assert.deepEqual(b.send('RPUSH', 'q', 'job'), [':1']);
+  assert.deepEqual(a.sink.take(), ['["q", "job"]']);
+  assert.equal(a.client.blocked, null);
+  assert.equal(a.sink.resumed, 1);
+  assert.deepEqual(b.send('LLEN', 'q'), [':0']);
+});
+
+test('engine: a blocked client times out at its deadline (tick) with the null reply', () => {
+  const harness = createHarness();
+  const a = harness.connect();
+  a.send('BLPOP', 'q', '0.5');
+  harness.engine.tick(harness.nowMs + 400);
+  assert.deepEqual(a.sink.take(), []);
+  harness.engine.tick(harness.nowMs + 500);
+  assert.deepEqual(a.sink.take(), ['(nil)']);
+  assert.equal(harness.engine.blockedClientCount, 0);
+});
+
+test('engine: blocked clients are served oldest first; inside MULTI BLPOP does not block', () => {
+  const harness = createHarness();
+  const a = harness.connect();
+  const b = harness.connect();
+  const c = harness.connect();
+  a.send('BLPOP', 'q', '0');
+  b.send('BLPOP', 'q', '0');
+  c.send('RPUSH', 'q', 'one');
+  assert.deepEqual(a.sink.take(), ['["q", "one"]']);
+  assert.deepEqual(b.sink.take(), []);
+  c.send('RPUSH', 'q', 'two');
+  assert.deepEqual(b.sink.take(), ['["q", "two"]']);
+  c.send('MULTI');
+  c.send('BLPOP', 'empty', '0');
+  assert.deepEqual(c.send('EXEC'), ['[(nil)]']);
+});
+
+test('engine: CLIENT UNBLOCK ends a wait with the timeout reply or an UNBLOCKED error', () => {
+  const harness = createHarness();
+  const a = harness.connect();
+  const b = harness.connect();
+  a.send('BLPOP', 'q', '0');
+  assert.deepEqual(b.send('CLIENT', 'UNBLOCK', String(a.client.id)), [':1']);
+  assert.deepEqual(a.sink.take(), ['(nil)']);
+  a.send('BLPOP', 'q', '0');
+  assert.deepEqual(b.send('CLIENT', 'UNBLOCK', String(a.client.id), 'ERROR'), [':1']);
+  assert.deepEqual(a.sink.take(), ['-UNBLOCKED client unblocked via CLIENT UNBLOCK']);
+  assert.deepEqual(b.send('CLIENT', 'UNBLOCK', String(a.client.id)), [':0']);
+});
+
+test('engine: pub/sub delivers to channel and pattern subscribers; a RESP2 subscriber may only subscribe, ping, quit', () => {
+  const { connect } = createHarness();
+  const subscriber = connect();
+  const publisher = connect();
+  assert.deepEqual(subscriber.send('SUBSCRIBE', 'news', 'sport'), ['["subscribe", "news", :1]', '["subscribe", "sport", :2]']);
+  assert.deepEqual(subscriber.send('PSUBSCRIBE', 'n*'), ['["psubscribe", "n*", :3]']);
+  assert.deepEqual(publisher.send('PUBLISH', 'news', 'hello'), [':2']);
+  assert.deepEqual(subscriber.sink.take(), ['["message", "news", "hello"]', '["pmessage", "n*", "news", "hello"]']);
+  assert.deepEqual(publisher.send('PUBLISH', 'nothing-here', 'x'), [':1']);
+  assert.deepEqual(subscriber.sink.take(), ['["pmessage", "n*", "nothing-here", "x"]']);
+  assert.deepEqual(publisher.send('PUBLISH', 'other', 'x'), [':0']);
+  assert.deepEqual(publisher.send('PUBSUB', 'NUMSUB', 'news', 'none'), ['["news", :1, "none", :0]']);
+  assert.deepEqual(publisher.send('PUBSUB', 'NUMPAT'), [':1']);
+  assert.deepEqual(subscriber.send('GET', 'k'), [
+    "-ERR Can't execute 'get': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context",
+  ]);
+  assert.deepEqual(subscriber.send('PING'), ['["pong", ""]']);
+  subscriber.sink.take();
+  assert.deepEqual(subscriber.send('UNSUBSCRIBE'), ['["unsubscribe", "news", :2]', '["unsubscribe", "sport", :1]']);
+  assert.deepEqual(subscriber.send('PUNSUBSCRIBE'), ['["punsubscribe", "n*", :0]']);
+  assert.deepEqual(subscriber.send('UNSUBSCRIBE'), ['["unsubscribe", (nil), :0]']);
+  assert.deepEqual(subscriber.send('GET', 'k'), ['(nil)']);
+});
+
+test('engine: requirepass: NOAUTH before AUTH, WRONGPASS for a bad password, HELLO AUTH authenticates', () => {
+  const { connect } = createHarness({ requirepass: 'secret' });
+  const a = connect();
+  assert.deepEqual(a.send('GET', 'k'), ['-NOAUTH Authentication required.']);
+  assert.deepEqual(a.send('AUTH', 'wrong'), ['-WRONGPASS invalid username-password pair or user is disabled.']);
+  assert.deepEqual(a.send('AUTH', 'secret'), ['+OK']);
+  assert.deepEqual(a.send('GET', 'k'), ['(nil)']);
+  const b = connect();
+  assert.equal(b.send('HELLO', '3')[0]?.startsWith('-NOAUTH') ?? false, false);
+  assert.match(b.send('HELLO', '3', 'AUTH', 'default', 'secret')[0] ?? '', /"proto": :3/);
+  assert.equal(b.client.protocolVersion, 3);
+  const open = createHarness().connect();
+  assert.deepEqual(open.send('AUTH', 'x'), [
+    '-ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?',
+  ]);
+  assert.deepEqual(open.send('HELLO', '4'), ['-NOPROTO unsupported protocol version']);
+});
+
+test('engine: CLIENT REPLY OFF and SKIP suppress replies; QUIT closes after its reply', () => {
+  const { connect } = createHarness();
+  const a = connect();
+  assert.deepEqual(a.send('CLIENT', 'REPLY', 'SKIP'), []);
+  assert.deepEqual(a.send('PING'), []);
+  assert.deepEqual(a.send('PING'), ['+PONG']);
+  assert.deepEqual(a.send('CLIENT', 'REPLY', 'OFF'), []);
+  assert.deepEqual(a.send('SET', 'k', 'v'), []);
+  assert.deepEqual(a.send('CLIENT', 'REPLY', 'ON'), ['+OK']);
+  assert.deepEqual(a.send('GET', 'k'), ['"v"']);
+  assert.deepEqual(a.send('QUIT'), ['+OK']);
+  assert.equal(a.sink.closed, true);
+});
+
+test('engine: maxmemory with noeviction refuses writes with OOM; allkeys-lru evicts the idlest keys', () => {
+  const harness = createHarness({ maxmemory: 2000 });
+  const a = harness.connect();
+  // The check runs before a command (as Redis's processCommand): the write that crosses the limit passes.
+  for (let index = 0; index < 11; index++) a.send('SET', `k${index}`, 'x'.repeat(100));
+  assert.ok(harness.engine.keyspace.usedMemoryBytes > 2000);
+  assert.deepEqual(a.send('SET', 'more', 'x'.repeat(100)), ["-OOM command not allowed when used memory > 'maxmemory'."]);
+  assert.deepEqual(a.send('GET', 'k0'), ['"' + 'x'.repeat(100) + '"'], 'reads still work');
+  assert.deepEqual(a.send('CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lru'), ['+OK']);
+  harness.nowMs += 1000;
+  a.send('GET', 'k9');
+  assert.deepEqual(a.send('SET', 'more', 'x'.repeat(100)), ['+OK']);
+  assert.deepEqual(a.send('SET', 'more2', 'x'.repeat(100)), ['+OK']);
+  assert.ok(harness.engine.keyspace.usedMemoryBytes <= 2000 + 300);
+  assert.deepEqual(a.send('EXISTS', 'k9'), [':1'], 'the key just read is not the idlest');
+  assert.ok(harness.engine.counters.evictedKeys >= 1);
+});
+
+test('engine: CONFIG GET patterns and CONFIG SET validation texts', () => {
+  const { connect } = createHarness();
+  const a = connect();
+  assert.deepEqual(a.send('CONFIG', 'GET', 'maxmemory*'), ['{"maxmemory": "0", "maxmemory-policy": "noeviction", "maxmemory-samples": "5"}']);
+  assert.deepEqual(a.send('CONFIG', 'GET', 'nosuch'), ['{}']);
+  assert.deepEqual(a.send('CONFIG', 'SET', 'maxmemory', '10mb'), ['+OK']);
+  assert.deepEqual(a.send('CONFIG', 'GET', 'maxmemory'), ['{"maxmemory": "10485760"}']);
+  assert.deepEqual(a.send('CONFIG', 'SET', 'maxmemory', 'lots'), [
+    "-ERR CONFIG SET failed (possibly related to argument 'maxmemory') - argument must be a memory value",
+  ]);
+  assert.deepEqual(a.send('CONFIG', 'SET', 'nosuch', '1'), ["-ERR Unknown option or number of arguments for CONFIG SET - 'nosuch'"]);
+  assert.deepEqual(a.send('CONFIG', 'SET', 'port', '1'), ["-ERR CONFIG SET failed (possibly related to argument 'port') - can't set immutable config"]);
+  assert.deepEqual(a.send('CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lru', 'hz', 'x'), [
+    "-ERR CONFIG SET failed (possibly related to argument 'hz') - argument couldn't be parsed into an integer",
+  ]);
+  assert.deepEqual(a.send('CONFIG', 'GET', 'maxmemory-policy'), ['{"maxmemory-policy": "noeviction"}'], 'all or nothing');
+});
+
+test('engine: COPY, MOVE, SWAPDB and OBJECT', () => {
+  const { connect } = createHarness();
+  const a = connect();
+  a.send('RPUSH', 'list', 'a', 'b');
+  assert.deepEqual(a.send('COPY', 'list', 'copy'), [':1']);
+  a.send('RPUSH', 'copy', 'c');
+  assert.deepEqual(a.send('LRANGE', 'list', '0', '-1'), ['["a", "b"]'], 'COPY is deep');
+  assert.deepEqual(a.send('COPY', 'list', 'copy'), [':0']);
+  assert.deepEqual(a.send('COPY', 'list', 'copy', 'REPLACE'), [':1']);
+  assert.deepEqual(a.send('COPY', 'list', 'list'), ['-ERR source and destination objects are the same']);
+  assert.deepEqual(a.send('MOVE', 'list', '1'), [':1']);
+  assert.deepEqual(a.send('EXISTS', 'list'), [':0']);
+  assert.deepEqual(a.send('SWAPDB', '0', '1'), ['+OK']);
+  assert.deepEqual(a.send('LLEN', 'list'), [':2']);
+  assert.deepEqual(a.send('SWAPDB', '0', 'x'), ['-ERR invalid second DB index']);
+  a.send('SET', 'n', '12345');
+  a.send('SET', 's', 'short');
+  a.send('SET', 'r', 'x'.repeat(45));
+  assert.deepEqual(a.send('OBJECT', 'ENCODING', 'n'), ['"int"']);
+  assert.deepEqual(a.send('OBJECT', 'ENCODING', 's'), ['"embstr"']);
+  assert.deepEqual(a.send('OBJECT', 'ENCODING', 'r'), ['"raw"']);
+  assert.deepEqual(a.send('OBJECT', 'ENCODING', 'missing'), ['(nil)']);
+  assert.deepEqual(a.send('OBJECT', 'IDLETIME', 'n'), [':0']);
+});
+
+test('engine: scripting management answers as Redis with nothing loaded; running a script is a clear error', () => {
+  const { connect } = createHarness();
+  const a = connect();
+  assert.deepEqual(a.send('SCRIPT', 'EXISTS', 'abc'), ['[:0]']);
+  assert.deepEqual(a.send('SCRIPT', 'FLUSH'), ['+OK']);
+  assert.deepEqual(a.send('FUNCTION', 'LIST'), ['[]']);
+  assert.deepEqual(a.send('EVALSHA', 'abc', '0'), ['-NOSCRIPT No matching script. Please use EVAL.']);
+  assert.match(a.send('EVAL', 'return 1', '0')[0] ?? '', /^-ERR scripting .* not supported/);
+});
