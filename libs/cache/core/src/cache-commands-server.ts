@@ -11,6 +11,17 @@ import { type CacheCommandResult } from './cache-command-context.js';
 import { argumentAt, keyAt, requireInt64 } from './cache-commands-string.js';
 import { cacheDatabaseCount, type CacheValue } from './cache-keyspace.js';
 import { formatCacheInfo } from './cache-info.js';
+import {
+  cacheAclCategories,
+  commandDocsReply,
+  commandHasKeys,
+  commandInfoReply,
+  commandKeyIndexes,
+  commandListNames,
+  commandMetadata,
+  isAclCategory,
+  type CacheCommandListFilter,
+} from './cache-command-metadata.js';
 import { parseFloat64, parseInt64 } from './cache-number.js';
 import {
   respBulkString,
@@ -756,9 +767,88 @@ const fcall: Handler = () => {
   throw new CacheCommandError('message', 'Function not found');
 };
 
+// ---------------------------------------------------------------------------------------------
+// COMMAND: introspection from the metadata transcribed from Redis 7 (cache-command-metadata.ts)
+
+function implementedNames(context: CacheServerCommandContext): string[] {
+  return context.engine.allCommandNames().filter((name) => commandMetadata(name) !== undefined);
+}
+
+function infoOf(context: CacheServerCommandContext, name: string): RespValue {
+  const spec = context.engine.lookup(name.toLowerCase());
+  const metadata = commandMetadata(name);
+  return spec === undefined || metadata === undefined ? respNullBulk : commandInfoReply(spec, metadata);
+}
+
+const command: Handler = (context, args) => {
+  if (args.length === 1) return { type: 'array', items: implementedNames(context).map((name) => infoOf(context, name)) };
+  const subcommand = lower(args[1]);
+  switch (subcommand) {
+    case 'count':
+      if (args.length !== 2) throw subcommandArity('command', subcommand);
+      return respInteger(implementedNames(context).length);
+    case 'info': {
+      const names = args.length === 2 ? implementedNames(context) : args.slice(2).map(text);
+      return { type: 'array', items: names.map((name) => infoOf(context, name)) };
+    }
+    case 'docs': {
+      const names = args.length === 2 ? implementedNames(context) : args.slice(2).map((argument) => lower(argument));
+      const entries: [RespValue, RespValue][] = [];
+      for (const name of names) {
+        const metadata = commandMetadata(name);
+        if (metadata === undefined || context.engine.lookup(metadata.name.split('|')[0] as string) === undefined) continue;
+        entries.push([respBulkString(metadata.name), commandDocsReply(metadata)]);
+      }
+      return { type: 'map', entries };
+    }
+    case 'list': {
+      let filter: CacheCommandListFilter | null = null;
+      if (args.length === 5 && lower(args[2]) === 'filterby') {
+        const kind = lower(args[3]);
+        const value = text(args[4] as Buffer);
+        if (kind === 'module') filter = { type: 'module', module: value };
+        else if (kind === 'aclcat') filter = { type: 'aclcat', category: value };
+        else if (kind === 'pattern') filter = { type: 'pattern', pattern: value };
+        else throw new CacheCommandError('syntax');
+      } else if (args.length !== 2) throw new CacheCommandError('syntax');
+      return respBulkStringArray(commandListNames(context.engine.allCommandNames(), filter));
+    }
+    case 'getkeys':
+    case 'getkeysandflags': {
+      if (args.length < 3) throw subcommandArity('command', subcommand);
+      const target = args.slice(2);
+      const name = lower(target[0]);
+      const spec = context.engine.lookup(name);
+      const metadata = commandMetadata(name);
+      if (spec === undefined || metadata === undefined) throw new CacheCommandError('message', 'Invalid command specified');
+      if ((spec.arity > 0 && target.length !== spec.arity) || target.length < -spec.arity) {
+        throw new CacheCommandError('message', 'Invalid number of arguments specified for command');
+      }
+      if (!commandHasKeys(metadata)) throw new CacheCommandError('message', 'The command has no key arguments');
+      const indexes = commandKeyIndexes(name, target);
+      if (indexes.length === 0) throw new CacheCommandError('message', 'Invalid arguments specified for command');
+      return { type: 'array', items: indexes.map((index) => respBulkString(target[index] as Buffer)) };
+    }
+    case 'help':
+      return {
+        type: 'array',
+        items: ['COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:', '(no subcommand)', 'COUNT', 'INFO [<command-name> ...]', 'DOCS [<command-name> ...]', 'GETKEYS <full-command>', 'LIST [FILTERBY (MODULE <module-name>|ACLCAT <category>|PATTERN <pattern>)]', 'HELP'].map(simple),
+      };
+    default:
+      throw unknownSubcommand('command', args);
+  }
+};
+
 const acl: Handler = (context, args) => {
   const subcommand = lower(args[1]);
   switch (subcommand) {
+    case 'cat': {
+      if (args.length === 2) return respBulkStringArray([...cacheAclCategories]);
+      if (args.length !== 3) throw subcommandArity('acl', subcommand);
+      const category = lower(args[2]);
+      if (!isAclCategory(category)) throw new CacheCommandError('message', `Unknown category '${text(args[2] as Buffer)}'`);
+      return respBulkStringArray(commandListNames(context.engine.allCommandNames(), { type: 'aclcat', category }));
+    }
     case 'whoami':
       return respBulkString(context.client.userName);
     case 'users':
@@ -805,5 +895,6 @@ export const cacheServerCommands: readonly CacheServerCommandSpec[] = [
   { name: 'fcall', arity: -3, flags: ['stale'], handler: fcall },
   { name: 'fcall_ro', arity: -3, flags: ['stale', 'readonly'], handler: fcall },
   { name: 'acl', arity: -2, flags: ['stale', 'loading'], handler: acl },
+  { name: 'command', arity: -1, flags: ['stale', 'loading'], handler: command },
 ];
 

@@ -498,7 +498,8 @@ export class CacheEngine {
           const spec = this.lookup((blocked.args[0] as Buffer).toString('latin1').toLowerCase());
           assert(spec !== undefined, 'a blocked command exists');
           const result = this.run(client, spec, blocked.args, nowMs, true);
-          if (result.type === 'block') continue;
+          // A key that became another type does not serve the waiter: it keeps waiting (Redis 7.2).
+          if (result.type === 'block' || (result.type === 'error' && result.prefix === 'WRONGTYPE')) continue;
           this.unblock(client);
           this.deliver(client, result);
           client.sink.resume();

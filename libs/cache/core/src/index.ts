@@ -21,3 +21,4 @@ export * from './cache-eviction.js';
 export * from './cache-info.js';
 export * from './cache-pubsub.js';
 export * from './cache-commands-server.js';
+export * from './cache-command-metadata.js';
