@@ -66,6 +66,11 @@ export const objectboxConfigSchema = {
         choices: ['noeviction', 'allkeys-lru', 'allkeys-lfu', 'volatile-lru', 'volatile-lfu', 'volatile-ttl', 'allkeys-random', 'volatile-random'],
         description: 'What the cache evicts at maxmemory (Redis maxmemory-policy)',
       }),
+      raftPeers: stringListField({
+        default: [],
+        item: checkPeer,
+        description: "Other cache replicas' gRPC addresses (id=host:port) for the cache's settings Raft group; empty: this replica alone",
+      }),
       protectedMode: booleanField({ default: true, description: 'With no password, accept cache clients from loopback only (Redis protected-mode)' }),
       ...serviceSection({ httpPort: 9121, grpcPort: 7103, protocol: 'admin' }),
     },

@@ -511,8 +511,7 @@ const config: Handler = (context, args) => {
       if (args.length < 4 || args.length % 2 !== 0) throw subcommandArity('config', subcommand);
       const pairs: [string, string][] = [];
       for (let index = 2; index < args.length; index += 2) pairs.push([text(args[index] as Buffer), (args[index + 1] as Buffer).toString('utf8')]);
-      engine.setConfig(pairs);
-      return respOk;
+      return engine.setConfig(context.client, pairs, context.blockingAllowed);
     }
     case 'resetstat':
       if (args.length !== 2) throw subcommandArity('config', subcommand);

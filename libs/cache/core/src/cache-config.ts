@@ -215,6 +215,17 @@ export class CacheConfig {
    * any is applied). Returns the names that changed.
    */
   set(pairs: readonly [string, string][]): string[] {
+    const parsed = this.parse(pairs);
+    for (const [spec, value] of parsed) (this.values as unknown as Record<string, unknown>)[spec.name] = value;
+    return parsed.map(([spec]) => spec.name);
+  }
+
+  /** Throws the error CONFIG SET would give, changing nothing. */
+  validate(pairs: readonly [string, string][]): void {
+    this.parse(pairs);
+  }
+
+  private parse(pairs: readonly [string, string][]): [ParameterSpec, CacheConfigValues[keyof CacheConfigValues]][] {
     const parsed: [ParameterSpec, CacheConfigValues[keyof CacheConfigValues]][] = [];
     const seen = new Set<string>();
     for (const [rawName, text] of pairs) {
@@ -226,7 +237,6 @@ export class CacheConfig {
       seen.add(name);
       parsed.push([spec, parseValue(spec, text)]);
     }
-    for (const [spec, value] of parsed) (this.values as unknown as Record<string, unknown>)[spec.name] = value;
-    return parsed.map(([spec]) => spec.name);
+    return parsed;
   }
 }

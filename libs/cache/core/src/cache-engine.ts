@@ -21,7 +21,8 @@ import { cacheServerCommands } from './cache-commands-server.js';
 import { evictUntilWithinLimit } from './cache-eviction.js';
 import { CacheKeyspace, type CacheRandom, type KeyText } from './cache-keyspace.js';
 import { CachePubSub } from './cache-pubsub.js';
-import { respBulkString, respNullArray, type RespValue } from './resp-value.js';
+import { respBulkString, respNullArray, respOk, type RespValue } from './resp-value.js';
+import { validateCacheSettingsCommand, type CacheSettingsCommand } from './cache-settings.js';
 
 /** Facts about the hosting process that INFO reports; supplied by the runtime. */
 export interface CacheHostInfo {
@@ -441,9 +442,33 @@ export class CacheEngine {
     client.sink.resume();
   }
 
-  /** CONFIG SET, then what a change implies at once (a lower maxmemory evicts on the next write). */
-  setConfig(pairs: readonly [string, string][]): void {
-    const changed = this.config.set(pairs);
+  /**
+   * Where durable settings go: with a log (the cache's Raft group), CONFIG SET parks the client,
+   * the change is proposed, and the reply comes when it is committed and applied
+   * ({@link CacheSettingsMachine} calls {@link applyConfig}; the runtime then calls
+   * {@link unblockWith}). Without one (tests, embedded use) changes apply at once and last until exit.
+   */
+  settingsLog: { propose(client: CacheClient, command: CacheSettingsCommand): void } | null = null;
+
+  /** CONFIG SET from a client: validated now, applied now or after the settings log commits it. */
+  setConfig(client: CacheClient, pairs: readonly [string, string][], blockingAllowed: boolean): CacheCommandResult {
+    this.config.validate(pairs);
+    const command: CacheSettingsCommand = { type: 'config-set', pairs };
+    validateCacheSettingsCommand(command);
+    if (this.settingsLog === null) {
+      this.applyConfig(pairs);
+      return respOk;
+    }
+    if (!blockingAllowed) {
+      throw new CacheCommandError('message', 'CONFIG SET cannot run inside MULTI here: changes are persisted through the Raft log first');
+    }
+    this.settingsLog.propose(client, command);
+    return { type: 'block', keys: [], timeoutAtMs: null, timeoutReply: respOk };
+  }
+
+  /** Applies CONFIG SET pairs (the settings state machine and the log-less path call this). */
+  applyConfig(pairs: readonly (readonly [string, string])[]): void {
+    const changed = this.config.set(pairs.map(([name, value]) => [name, value]));
     if (changed.includes('requirepass') && this.config.values.requirepass === '') {
       for (const client of this.clients.values()) client.authenticated = true;
     }

@@ -22,3 +22,4 @@ export * from './cache-info.js';
 export * from './cache-pubsub.js';
 export * from './cache-commands-server.js';
 export * from './cache-command-metadata.js';
+export * from './cache-settings.js';

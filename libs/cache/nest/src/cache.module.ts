@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { HealthController, MetricsController, NotImplementedController, ServiceHealth } from '@objectbox/platform-nest';
+import { GrpcServiceRegistrations, HealthController, MetricsController, NotImplementedController, ServiceHealth } from '@objectbox/platform-nest';
 import { CacheHealth } from './cache-health.js';
 import { CacheServerService } from './cache-server.service.js';
 
@@ -11,6 +11,7 @@ import { CacheServerService } from './cache-server.service.js';
   controllers: [HealthController, MetricsController, NotImplementedController],
   providers: [
     CacheServerService,
+    { provide: GrpcServiceRegistrations, useExisting: CacheServerService },
     { provide: ServiceHealth, useFactory: (server: CacheServerService) => new CacheHealth(server), inject: [CacheServerService] },
   ],
 })

@@ -19,6 +19,8 @@ export interface CacheServerOptions {
   readonly logger: Logger;
   /** The ObjectBox version INFO reports next to the Redis version it follows. */
   readonly version: string;
+  /** Runs after the engine exists and before the port opens (restore durable settings into it). */
+  readonly beforeListen?: (engine: CacheEngine) => Promise<void>;
 }
 
 const protectedModeText =
@@ -63,6 +65,7 @@ export class CacheServer {
       monotonicMicros: () => performance.now() * 1000,
       startedAtMs: Date.now(),
     });
+    await options.beforeListen?.(engine);
     const server = createServer();
     const cacheServer = new CacheServer(engine, server, options.logger);
     server.on('connection', (socket) => cacheServer.accept(socket));

@@ -14,3 +14,4 @@ export * from './service-health.js';
 export * from './service-host.js';
 export * from './version.js';
 export * from './process-host.js';
+export * from './service-raft-group.js';
