@@ -52,7 +52,11 @@ export const cacheCommandErrorTexts = {
   // Hashes (t_hash.c).
   'hash-value-not-integer': { prefix: 'ERR', text: 'hash value is not an integer' },
   'hash-value-not-float': { prefix: 'ERR', text: 'hash value is not a float' },
+  'increment-nan-or-infinity-argument': { prefix: 'ERR', text: 'value is NaN or Infinity' },
+  /** HRANDFIELD and SRANDMEMBER counts (getRangeLongFromObjectOrReply from -LONG_MAX to LONG_MAX). */
+  'count-out-of-long-range': { prefix: 'ERR', text: 'value is out of range, value must between -9223372036854775807 and 9223372036854775807' },
   // Sets (t_set.c).
+  'sintercard-limit-negative': { prefix: 'ERR', text: "LIMIT can't be negative" },
   // Sorted sets (t_zset.c).
   'min-max-not-float': { prefix: 'ERR', text: 'min or max is not a float' },
   'min-max-not-string-range': { prefix: 'ERR', text: 'min or max not valid string range item' },

@@ -141,7 +141,7 @@ function keys(context: CacheCommandContext, args: Args): RespValue {
 const scanCursorPattern = /^[+-]?[0-9]*$/;
 
 /** parseScanCursorOrReply: strtoull, so `+5` works, `-1` wraps to 2^64-1 and `` is 0. */
-function parseScanCursor(bytes: Buffer): bigint {
+export function parseScanCursor(bytes: Buffer): bigint {
   const text = bytes.toString('latin1');
   if (!scanCursorPattern.test(text) || /^[+-]$/.test(text)) throw new CacheCommandError('invalid-cursor');
   const magnitude = BigInt(text.replace(/^[+-]/, '') || '0');

@@ -1,22 +1,77 @@
 /**
  * A hash value: field → value, both binary-safe (fields as latin1 {@link KeyText}, like keys), with
  * an O(1) memory estimate kept up to date on every change.
+ *
+ * Layout: fields and values in two dense arrays plus a field → position map. That gives O(1) get,
+ * set, delete and random field (HRANDFIELD), and a cursor scheme for HSCAN:
+ *
+ * - While the encoding is `listpack` (at most 128 small entries, like Redis's listpack) deletion
+ *   closes the gap, so the order is insertion order, as Redis's listpack keeps it. That costs at most
+ *   128 moves, a constant, like Redis's memmove.
+ * - Once `hashtable`, deletion is swap-remove: the last entry moves into the hole (O(1)).
+ * - HSCAN on a listpack hash returns everything with cursor 0, as Redis does. On a hashtable the
+ *   cursor is the number of positions still to visit, visited from the end of the array towards 0.
+ *   Appends land behind the cursor (new entries may or may not be returned), and swap-remove only
+ *   moves the last entry into a lower position. An entry not yet visited therefore stays below the
+ *   cursor, so an entry present for the whole iteration is returned at least once (possibly twice,
+ *   when it was visited and then moved down).
  */
+import { assert } from '@objectbox/util';
 import { cacheCollectionElementOverheadBytes, cacheEncodingThresholds } from './cache-collection-size.js';
-import { type CacheCollection, type KeyText } from './cache-keyspace.js';
+import { type CacheCollection, type CacheRandom, type KeyText } from './cache-keyspace.js';
+
+/** One page of {@link CacheHash.scan}: the positions to reply with and the next cursor (0 = done). */
+export interface CacheCollectionScanPage {
+  readonly cursorNext: bigint;
+  readonly positions: readonly number[];
+}
+
+/**
+ * The shared cursor scheme of hashes and sets on the big encoding (see the file header): `cursor` 0
+ * starts at `length`; each call visits up to `countHint` positions downwards.
+ */
+export function scanDensePositions(length: number, cursor: bigint, countHint: number): CacheCollectionScanPage {
+  assert(countHint >= 1, 'scan countHint must be positive');
+  let position = cursor === 0n || cursor > BigInt(length) ? length : Number(cursor);
+  const positions: number[] = [];
+  while (position > 0 && positions.length < countHint) {
+    position--;
+    positions.push(position);
+  }
+  return { cursorNext: BigInt(position), positions };
+}
+
+/**
+ * `count` distinct positions of [0, length) in random order (count < length): a partial Fisher-Yates
+ * shuffle over a virtual array, so it is O(count) time and memory and never reorders the collection
+ * (which would break running scans). HRANDFIELD and SRANDMEMBER with a positive count.
+ */
+export function sampleDistinctPositions(length: number, count: number, random: CacheRandom): number[] {
+  assert(count <= length, 'sample larger than the collection');
+  const swapped = new Map<number, number>();
+  const positions: number[] = [];
+  for (let index = 0; index < count; index++) {
+    const pick = index + random.nextIndex(length - index);
+    positions.push(swapped.get(pick) ?? pick);
+    swapped.set(pick, swapped.get(index) ?? index);
+  }
+  return positions;
+}
 
 export class CacheHash implements CacheCollection {
-  private readonly fields = new Map<KeyText, Buffer>();
+  private fieldList: KeyText[] = [];
+  private valueList: Buffer[] = [];
+  private positionOf = new Map<KeyText, number>();
   private contentBytes = 0;
   /** Redis converts a listpack hash to a hashtable once and never back. */
   private isHashtable = false;
 
   get length(): number {
-    return this.fields.size;
+    return this.fieldList.length;
   }
 
   get sizeBytes(): number {
-    return this.contentBytes + this.fields.size * cacheCollectionElementOverheadBytes;
+    return this.contentBytes + this.fieldList.length * cacheCollectionElementOverheadBytes;
   }
 
   get encoding(): string {
@@ -24,41 +79,106 @@ export class CacheHash implements CacheCollection {
   }
 
   get(field: KeyText): Buffer | undefined {
-    return this.fields.get(field);
+    const position = this.positionOf.get(field);
+    return position === undefined ? undefined : this.valueList[position];
   }
 
   has(field: KeyText): boolean {
-    return this.fields.has(field);
+    return this.positionOf.has(field);
   }
 
   /** Sets `field`; true when it is new. The value is referenced, not copied. */
   set(field: KeyText, value: Buffer): boolean {
-    const previous = this.fields.get(field);
-    this.fields.set(field, value);
-    if (previous === undefined) this.contentBytes += field.length + value.byteLength;
-    else this.contentBytes += value.byteLength - previous.byteLength;
     const { listpackEntriesMax, listpackValueBytesMax } = cacheEncodingThresholds;
-    if (this.fields.size > listpackEntriesMax || field.length > listpackValueBytesMax || value.byteLength > listpackValueBytesMax) {
+    const position = this.positionOf.get(field);
+    if (position !== undefined) {
+      this.contentBytes += value.byteLength - (this.valueList[position] as Buffer).byteLength;
+      this.valueList[position] = value;
+    } else {
+      this.positionOf.set(field, this.fieldList.length);
+      this.fieldList.push(field);
+      this.valueList.push(value);
+      this.contentBytes += field.length + value.byteLength;
+    }
+    if (this.fieldList.length > listpackEntriesMax || field.length > listpackValueBytesMax || value.byteLength > listpackValueBytesMax) {
       this.isHashtable = true;
     }
-    return previous === undefined;
+    return position === undefined;
   }
 
-  /** Removes `field`; true when it existed. */
+  /** Removes `field`; true when it existed. O(1) on a hashtable, at most 128 moves on a listpack. */
   delete(field: KeyText): boolean {
-    const previous = this.fields.get(field);
-    if (previous === undefined) return false;
-    this.fields.delete(field);
-    this.contentBytes -= field.length + previous.byteLength;
+    const position = this.positionOf.get(field);
+    if (position === undefined) return false;
+    this.positionOf.delete(field);
+    this.contentBytes -= field.length + (this.valueList[position] as Buffer).byteLength;
+    const lastPosition = this.fieldList.length - 1;
+    if (this.isHashtable) {
+      if (position !== lastPosition) {
+        const lastField = this.fieldList[lastPosition] as KeyText;
+        this.fieldList[position] = lastField;
+        this.valueList[position] = this.valueList[lastPosition] as Buffer;
+        this.positionOf.set(lastField, position);
+      }
+      this.fieldList.pop();
+      this.valueList.pop();
+      return true;
+    }
+    this.fieldList.splice(position, 1);
+    this.valueList.splice(position, 1);
+    for (let index = position; index < this.fieldList.length; index++) this.positionOf.set(this.fieldList[index] as KeyText, index);
     return true;
   }
 
-  /** Fields and values in insertion order. */
-  entries(): IterableIterator<[KeyText, Buffer]> {
-    return this.fields.entries();
+  /** The field at `position` (0 ≤ position < length): random access for HRANDFIELD and HSCAN. */
+  fieldAt(position: number): KeyText {
+    const field = this.fieldList[position];
+    assert(field !== undefined, 'hash position out of range');
+    return field;
+  }
+
+  valueAt(position: number): Buffer {
+    const value = this.valueList[position];
+    assert(value !== undefined, 'hash position out of range');
+    return value;
+  }
+
+  /** A uniformly random position; the hash must not be empty. */
+  randomPosition(random: CacheRandom): number {
+    assert(this.fieldList.length > 0, 'random position of an empty hash');
+    return random.nextIndex(this.fieldList.length);
+  }
+
+  /**
+   * One HSCAN step (see the file header): everything with cursor 0 on a listpack, else up to
+   * `countHint` positions from `cursor`.
+   */
+  scan(cursor: bigint, countHint: number): CacheCollectionScanPage {
+    if (!this.isHashtable) return { cursorNext: 0n, positions: this.fieldList.map((_, index) => index) };
+    return scanDensePositions(this.fieldList.length, cursor, countHint);
+  }
+
+  /** Fields and values in storage order. Do not change the hash while iterating. */
+  *entries(): IterableIterator<[KeyText, Buffer]> {
+    for (let index = 0; index < this.fieldList.length; index++) yield [this.fieldList[index] as KeyText, this.valueList[index] as Buffer];
   }
 
   keys(): IterableIterator<KeyText> {
-    return this.fields.keys();
+    return this.fieldList.values();
+  }
+
+  values(): IterableIterator<Buffer> {
+    return this.valueList.values();
+  }
+
+  /** A copy with the same fields, order and encoding (COPY). Values are shared: commands replace them, never mutate. */
+  clone(): CacheHash {
+    const copy = new CacheHash();
+    copy.fieldList = this.fieldList.slice();
+    copy.valueList = this.valueList.slice();
+    copy.positionOf = new Map(this.positionOf);
+    copy.contentBytes = this.contentBytes;
+    copy.isHashtable = this.isHashtable;
+    return copy;
   }
 }

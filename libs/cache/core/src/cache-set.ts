@@ -1,24 +1,44 @@
 /**
  * A set value: binary-safe members (latin1 {@link KeyText}, like keys) with an O(1) memory estimate
  * kept up to date on every change.
+ *
+ * Layout: members in a dense array plus a member → position map, which gives O(1) membership,
+ * add, remove and random member (SPOP, SRANDMEMBER), and the cursor scheme of SSCAN:
+ *
+ * - `intset` (only int64 members, at most 512): the array is kept in numeric order, as Redis's intset
+ *   is, so SMEMBERS and SUNION of small integer sets reply sorted like Redis. Insertion and deletion
+ *   move at most 512 entries, a constant, like Redis's memmove.
+ * - `listpack` (Redis 7.2: at most 128 members of at most 64 bytes): insertion order, kept on delete.
+ * - `hashtable`: appends, and swap-remove on delete (O(1)).
+ *
+ * SSCAN on intset and listpack returns everything with cursor 0, as Redis does; on a hashtable it
+ * uses {@link scanDensePositions} (see cache-hash.ts): every member present for the whole iteration
+ * comes back at least once.
  */
+import { assert } from '@objectbox/util';
 import { cacheCollectionElementOverheadBytes, cacheEncodingThresholds } from './cache-collection-size.js';
-import { type CacheCollection, type KeyText } from './cache-keyspace.js';
+import { scanDensePositions, type CacheCollectionScanPage } from './cache-hash.js';
+import { type CacheCollection, type CacheRandom, type KeyText } from './cache-keyspace.js';
 
 const integerMemberPattern = /^(0|-?[1-9][0-9]{0,18})$/;
+const int64MinText = '-9223372036854775808';
+const int64MaxText = '9223372036854775807';
+
+type CacheSetEncoding = 'intset' | 'listpack' | 'hashtable';
 
 export class CacheSet implements CacheCollection {
-  private readonly members = new Set<KeyText>();
+  private memberList: KeyText[] = [];
+  private positionOf = new Map<KeyText, number>();
   private contentBytes = 0;
   /** Redis's encodings, each conversion one-way: intset → listpack → hashtable. */
-  private encodingName: 'intset' | 'listpack' | 'hashtable' = 'intset';
+  private encodingName: CacheSetEncoding = 'intset';
 
   get length(): number {
-    return this.members.size;
+    return this.memberList.length;
   }
 
   get sizeBytes(): number {
-    return this.contentBytes + this.members.size * cacheCollectionElementOverheadBytes;
+    return this.contentBytes + this.memberList.length * cacheCollectionElementOverheadBytes;
   }
 
   get encoding(): string {
@@ -26,42 +46,123 @@ export class CacheSet implements CacheCollection {
   }
 
   has(member: KeyText): boolean {
-    return this.members.has(member);
+    return this.positionOf.has(member);
   }
 
   /** Adds `member`; true when it is new. */
   add(member: KeyText): boolean {
-    if (this.members.has(member)) return false;
-    this.members.add(member);
+    if (this.positionOf.has(member)) return false;
+    this.encodingName = this.encodingAfterAdding(member);
     this.contentBytes += member.length;
-    this.updateEncoding(member);
+    if (this.encodingName === 'intset') {
+      const position = this.sortedInsertionPosition(member);
+      this.memberList.splice(position, 0, member);
+      this.reindexFrom(position);
+      return true;
+    }
+    this.positionOf.set(member, this.memberList.length);
+    this.memberList.push(member);
     return true;
   }
 
-  /** Removes `member`; true when it was present. */
+  /** Removes `member`; true when it was present. O(1) on a hashtable, a bounded move otherwise. */
   delete(member: KeyText): boolean {
-    if (!this.members.delete(member)) return false;
+    const position = this.positionOf.get(member);
+    if (position === undefined) return false;
+    this.positionOf.delete(member);
     this.contentBytes -= member.length;
+    if (this.encodingName === 'hashtable') {
+      const last = this.memberList.pop() as KeyText;
+      if (last !== member) {
+        this.memberList[position] = last;
+        this.positionOf.set(last, position);
+      }
+      return true;
+    }
+    this.memberList.splice(position, 1);
+    this.reindexFrom(position);
     return true;
   }
 
-  values(): IterableIterator<KeyText> {
-    return this.members.values();
+  /** The member at `position` (0 ≤ position < length): random access for SPOP, SRANDMEMBER, SSCAN. */
+  memberAt(position: number): KeyText {
+    const member = this.memberList[position];
+    assert(member !== undefined, 'set position out of range');
+    return member;
   }
 
-  private updateEncoding(member: KeyText): void {
+  /** A uniformly random member; the set must not be empty. */
+  randomMember(random: CacheRandom): KeyText {
+    assert(this.memberList.length > 0, 'random member of an empty set');
+    return this.memberList[random.nextIndex(this.memberList.length)] as KeyText;
+  }
+
+  /** One SSCAN step: everything with cursor 0 on the small encodings, else up to `countHint` positions. */
+  scan(cursor: bigint, countHint: number): CacheCollectionScanPage {
+    if (this.encodingName !== 'hashtable') return { cursorNext: 0n, positions: this.memberList.map((_, index) => index) };
+    return scanDensePositions(this.memberList.length, cursor, countHint);
+  }
+
+  /** Members in storage order. Do not change the set while iterating. */
+  values(): IterableIterator<KeyText> {
+    return this.memberList.values();
+  }
+
+  /** A copy with the same members, order and encoding (COPY, SUNIONSTORE of one set). */
+  clone(): CacheSet {
+    const copy = new CacheSet();
+    copy.memberList = this.memberList.slice();
+    copy.positionOf = new Map(this.positionOf);
+    copy.contentBytes = this.contentBytes;
+    copy.encodingName = this.encodingName;
+    return copy;
+  }
+
+  private encodingAfterAdding(member: KeyText): CacheSetEncoding {
     const { intsetEntriesMax, listpackEntriesMax, listpackValueBytesMax } = cacheEncodingThresholds;
-    if (this.encodingName === 'intset' && (!isInt64Text(member) || this.members.size > intsetEntriesMax)) {
-      this.encodingName = this.members.size <= listpackEntriesMax ? 'listpack' : 'hashtable';
+    const sizeAfter = this.memberList.length + 1;
+    let encoding = this.encodingName;
+    if (encoding === 'intset' && (!isInt64Text(member) || sizeAfter > intsetEntriesMax)) {
+      encoding = sizeAfter <= listpackEntriesMax ? 'listpack' : 'hashtable';
     }
-    if (this.encodingName === 'listpack' && (this.members.size > listpackEntriesMax || member.length > listpackValueBytesMax)) {
-      this.encodingName = 'hashtable';
+    if (encoding === 'listpack' && (sizeAfter > listpackEntriesMax || member.length > listpackValueBytesMax)) {
+      encoding = 'hashtable';
     }
+    return encoding;
+  }
+
+  private sortedInsertionPosition(member: KeyText): number {
+    let low = 0;
+    let high = this.memberList.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (compareInt64Text(this.memberList[middle] as KeyText, member) < 0) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  }
+
+  private reindexFrom(position: number): void {
+    for (let index = position; index < this.memberList.length; index++) this.positionOf.set(this.memberList[index] as KeyText, index);
   }
 }
 
-function isInt64Text(member: string): boolean {
+/** Whether `member` is an integer Redis would store in an intset (string2ll's canonical form). */
+export function isInt64Text(member: string): boolean {
   if (!integerMemberPattern.test(member)) return false;
-  const value = BigInt(member);
-  return value >= -(2n ** 63n) && value < 2n ** 63n;
+  if (member.length < 19) return true;
+  return member.startsWith('-') ? compareDigits(member.slice(1), int64MinText.slice(1)) <= 0 : compareDigits(member, int64MaxText) <= 0;
+}
+
+/** Numeric order of two canonical integer texts (no `+`, no leading zeros, no `-0`). */
+function compareInt64Text(a: string, b: string): number {
+  const aNegative = a.startsWith('-');
+  const bNegative = b.startsWith('-');
+  if (aNegative !== bNegative) return aNegative ? -1 : 1;
+  return aNegative ? compareDigits(b.slice(1), a.slice(1)) : compareDigits(a, b);
+}
+
+function compareDigits(a: string, b: string): number {
+  if (a.length !== b.length) return a.length - b.length;
+  return a < b ? -1 : a > b ? 1 : 0;
 }
