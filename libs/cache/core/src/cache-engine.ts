@@ -15,7 +15,7 @@ import {
   type CacheCommandResult,
   type CacheCommandSpec,
 } from './cache-command-context.js';
-import { cacheCommandTable, lookupCommand, unknownCommandText } from './cache-commands.js';
+import { cacheCommandTable, unknownCommandText } from './cache-commands.js';
 import { CacheConfig, outputBufferLimitOf, type CacheConfigValues } from './cache-config.js';
 import { cacheServerCommands } from './cache-commands-server.js';
 import { evictUntilWithinLimit } from './cache-eviction.js';
@@ -118,6 +118,8 @@ export class CacheEngine {
     this.registerServerCommands(cacheServerCommands);
     this.keyspace.setListener({
       keyModified: (databaseIndex, key) => {
+        // Most writes happen with nobody watching or blocked: skip building the lookup key.
+        if (this.watchersByKey.size === 0 && this.blockedByKey.size === 0) return;
         const watchKey = watchKeyOf(databaseIndex, key);
         const watchers = this.watchersByKey.get(watchKey);
         if (watchers !== undefined) for (const client of watchers) client.watchDirty = true;
@@ -143,7 +145,7 @@ export class CacheEngine {
 
   /** Looks a command up in both tables (server commands first). */
   lookup(name: string): CacheServerCommandSpec | CacheCommandSpec | undefined {
-    return this.serverCommands.get(name) ?? lookupCommand(Buffer.from(name, 'latin1'));
+    return this.serverCommands.get(name) ?? cacheCommandTable.get(name);
   }
 
   /** Every command spec, server ones included (COMMAND COUNT/LIST/INFO). */

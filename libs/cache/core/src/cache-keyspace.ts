@@ -465,8 +465,12 @@ export class CacheKeyspace {
 
   /** Sets the command time on every database (see {@link CacheDatabase.commandTimeMs}). */
   setCommandTime(nowMs: number): void {
+    if (this.commandTimeMs === nowMs) return;
+    this.commandTimeMs = nowMs;
     for (const database of this.databases) database.commandTimeMs = nowMs;
   }
+
+  private commandTimeMs = -1;
 
   get expiredCount(): number {
     let total = 0;
