@@ -1,1 +1,2 @@
 export {};
+export * from './s3-errors.js';
