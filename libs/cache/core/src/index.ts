@@ -23,3 +23,4 @@ export * from './cache-pubsub.js';
 export * from './cache-commands-server.js';
 export * from './cache-command-metadata.js';
 export * from './cache-settings.js';
+export * from './cache-acl.js';
