@@ -1,2 +1,3 @@
 export {};
 export * from './s3-errors.js';
+export * from './s3-endpoint.js';
