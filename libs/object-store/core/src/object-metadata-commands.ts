@@ -1,0 +1,497 @@
+/**
+ * The commands of the object-store Raft group and their encoding.
+ *
+ * Every command is stamped by the proposer with what applying must not invent: times
+ * (`lastModifiedMs`, `createdAtMs`), version ids, upload ids, the data location of bytes already
+ * written, and the MD5-of-MD5s of a multipart ETag (computed by the proposer over the part ETags
+ * the client listed, so the core needs no crypto; apply checks each listed ETag against the stored
+ * part, so a wrong digest can only come with an InvalidPart answer).
+ *
+ * Encoding: UTF-8 JSON, at most {@link objectMetadataCommandBytesMax} bytes. JSON rather than a
+ * binary layout because the commands carry many optional, variable fields; a PutObject is about
+ * 400 bytes, small next to the object bytes it describes. Decoding treats the bytes as untrusted:
+ * every field is type-, length- and range-checked into a fresh object, and anything else fails with
+ * {@link ObjectMetadataCommandInvalidError}, never a crash.
+ */
+import { InvalidArgumentError } from '@objectbox/util';
+import { isWellFormedUtf16 } from './object-metadata-index.js';
+import {
+  bucketNameBytesMax,
+  bucketTagCountMax,
+  checksumAlgorithms,
+  objectKeyBytesMax,
+  objectSizeBytesMax,
+  objectTagCountMax,
+  uploadPartNumberMax,
+  tagKeyLengthMax,
+  tagValueLengthMax,
+  userMetadataBytesMax,
+  type AccessKeyStatus,
+  type BlobRef,
+  type ChecksumAlgorithm,
+  type Checksums,
+  type ChecksumType,
+  type ContentHeaders,
+  type ObjectAttributes,
+  type Tag,
+} from './object-metadata-model.js';
+
+/** A CompleteMultipartUpload of 10,000 parts with checksums is about 1.2 MB. */
+export const objectMetadataCommandBytesMax = 4 * 1024 * 1024;
+/** Ids stamped by the proposer (version ids, upload ids, blob ids, access key ids). */
+export const metadataIdBytesMax = 128;
+/** Header values, ETags, regions and other short strings. */
+export const metadataTextBytesMax = 2048;
+/** DeleteObjects takes at most 1000 keys (S3). */
+export const deleteObjectsCountMax = 1000;
+/** Blobs of one object or part; a multipart object has one per part. */
+export const blobCountPerLocationMax = uploadPartNumberMax;
+
+export interface WriteConditions {
+  /** If-Match: the ETag the current version must have ('*': any current version). */
+  readonly ifMatch?: string;
+  /** If-None-Match: '*' — no current version may exist. */
+  readonly ifNoneMatch?: '*';
+}
+
+export interface CompletePartRequest {
+  readonly partNumber: number;
+  readonly etag: string;
+  readonly checksums?: Checksums;
+}
+
+export interface DeleteObjectTarget {
+  readonly key: string;
+  /** Deletes exactly this version; without it, the current one (or adds a delete marker). */
+  readonly versionId?: string;
+  /** The version id a delete marker gets when versioning is Enabled (stamped by the proposer). */
+  readonly markerVersionId: string;
+}
+
+export type ObjectMetadataCommand =
+  | { readonly op: 'CreateBucket'; readonly bucket: string; readonly ownerAccessKeyId: string; readonly region: string; readonly createdAtMs: number }
+  | { readonly op: 'DeleteBucket'; readonly bucket: string }
+  | { readonly op: 'PutBucketVersioning'; readonly bucket: string; readonly status: 'Enabled' | 'Suspended' }
+  | { readonly op: 'PutBucketTagging'; readonly bucket: string; readonly tags: readonly Tag[] }
+  | { readonly op: 'DeleteBucketTagging'; readonly bucket: string }
+  | PutObjectCommand
+  | ({ readonly op: 'DeleteObject'; readonly bucket: string; readonly lastModifiedMs: number } & DeleteObjectTarget)
+  | { readonly op: 'DeleteObjects'; readonly bucket: string; readonly lastModifiedMs: number; readonly objects: readonly DeleteObjectTarget[] }
+  | { readonly op: 'PutObjectTagging'; readonly bucket: string; readonly key: string; readonly versionId?: string; readonly tags: readonly Tag[] }
+  | { readonly op: 'DeleteObjectTagging'; readonly bucket: string; readonly key: string; readonly versionId?: string }
+  | CreateMultipartUploadCommand
+  | UploadPartCommand
+  | CompleteMultipartUploadCommand
+  | { readonly op: 'AbortMultipartUpload'; readonly bucket: string; readonly key: string; readonly uploadId: string }
+  | { readonly op: 'CreateAccessKey'; readonly accessKeyId: string; readonly secretCiphertext: string; readonly secretNonce: string; readonly createdAtMs: number }
+  | { readonly op: 'SetAccessKeyStatus'; readonly accessKeyId: string; readonly status: AccessKeyStatus }
+  | { readonly op: 'DeleteAccessKey'; readonly accessKeyId: string };
+
+export type ObjectMetadataOp = ObjectMetadataCommand['op'];
+
+/** PutObject and CopyObject (the copy's bytes are a fresh blob written by the data path). */
+export interface PutObjectCommand {
+  readonly op: 'PutObject';
+  readonly bucket: string;
+  readonly key: string;
+  /** Used when versioning is Enabled; otherwise the version id is 'null'. */
+  readonly versionId: string;
+  readonly lastModifiedMs: number;
+  readonly sizeBytes: number;
+  readonly etag: string;
+  readonly checksums?: Checksums;
+  readonly checksumType?: ChecksumType;
+  readonly attributes: ObjectAttributes;
+  readonly location: readonly BlobRef[];
+  readonly conditions?: WriteConditions;
+}
+
+export interface CreateMultipartUploadCommand {
+  readonly op: 'CreateMultipartUpload';
+  readonly bucket: string;
+  readonly key: string;
+  readonly uploadId: string;
+  readonly initiatedAtMs: number;
+  readonly ownerAccessKeyId: string;
+  readonly attributes: ObjectAttributes;
+  readonly checksumAlgorithm?: ChecksumAlgorithm;
+  readonly checksumType?: ChecksumType;
+}
+
+export interface UploadPartCommand {
+  readonly op: 'UploadPart';
+  readonly bucket: string;
+  readonly key: string;
+  readonly uploadId: string;
+  readonly partNumber: number;
+  readonly sizeBytes: number;
+  readonly etag: string;
+  readonly checksums?: Checksums;
+  readonly lastModifiedMs: number;
+  readonly location: readonly BlobRef[];
+}
+
+export interface CompleteMultipartUploadCommand {
+  readonly op: 'CompleteMultipartUpload';
+  readonly bucket: string;
+  readonly key: string;
+  readonly uploadId: string;
+  readonly parts: readonly CompletePartRequest[];
+  readonly versionId: string;
+  readonly lastModifiedMs: number;
+  /** Hex MD5 of the concatenated binary MD5s of the listed parts; the ETag is `<this>-<count>`. */
+  readonly md5OfPartMd5s: string;
+  /** The whole object's checksum (composite or full-object), computed by the proposer. */
+  readonly checksums?: Checksums;
+  readonly checksumType?: ChecksumType;
+  readonly conditions?: WriteConditions;
+}
+
+/** Builds a command with its `op` filled in; the proposer validates it by encoding. */
+export function objectMetadataCommand<Op extends ObjectMetadataOp>(
+  op: Op,
+  fields: Omit<Extract<ObjectMetadataCommand, { op: Op }>, 'op'>,
+): Extract<ObjectMetadataCommand, { op: Op }> {
+  return { op, ...fields } as unknown as Extract<ObjectMetadataCommand, { op: Op }>;
+}
+
+/** Bytes that are not a valid command (a bug or a foreign log); never skipped. */
+export class ObjectMetadataCommandInvalidError extends InvalidArgumentError {}
+
+const textEncoder = new TextEncoder();
+const textDecoder = new TextDecoder('utf-8', { fatal: true });
+
+/** Validates (the same checks as decoding) and encodes; throws for an invalid command. */
+export function encodeObjectMetadataCommand(command: ObjectMetadataCommand): Uint8Array {
+  const text = JSON.stringify(command);
+  const bytes = textEncoder.encode(text);
+  if (bytes.byteLength > objectMetadataCommandBytesMax) {
+    throw new ObjectMetadataCommandInvalidError(`command is ${bytes.byteLength} bytes, above ${objectMetadataCommandBytesMax}`);
+  }
+  parseObjectMetadataCommand(JSON.parse(text) as unknown);
+  return bytes;
+}
+
+/** Decodes untrusted bytes; throws {@link ObjectMetadataCommandInvalidError} for anything else. */
+export function decodeObjectMetadataCommand(bytesUntrusted: Uint8Array): ObjectMetadataCommand {
+  if (bytesUntrusted.byteLength > objectMetadataCommandBytesMax) {
+    throw new ObjectMetadataCommandInvalidError(`command is ${bytesUntrusted.byteLength} bytes, above ${objectMetadataCommandBytesMax}`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(textDecoder.decode(bytesUntrusted));
+  } catch (error) {
+    throw new ObjectMetadataCommandInvalidError('command is not UTF-8 JSON', { cause: error });
+  }
+  return parseObjectMetadataCommand(value);
+}
+
+/** Checks a parsed JSON value field by field into a fresh command. */
+export function parseObjectMetadataCommand(valueUntrusted: unknown): ObjectMetadataCommand {
+  const input = new FieldReader(valueUntrusted, 'command');
+  const op = input.string('op', { bytesMax: 64 });
+  switch (op) {
+    case 'CreateBucket':
+      return { op, bucket: input.bucket(), ownerAccessKeyId: input.id('ownerAccessKeyId'), region: input.string('region', { bytesMax: 64 }), createdAtMs: input.timeMs('createdAtMs') };
+    case 'DeleteBucket':
+    case 'DeleteBucketTagging':
+      return { op, bucket: input.bucket() };
+    case 'PutBucketVersioning':
+      return { op, bucket: input.bucket(), status: input.oneOf('status', ['Enabled', 'Suspended'] as const) };
+    case 'PutBucketTagging':
+      return { op, bucket: input.bucket(), tags: input.tags('tags', bucketTagCountMax) };
+    case 'PutObject':
+      return parsePutObject(input);
+    case 'DeleteObject':
+      return { op, bucket: input.bucket(), lastModifiedMs: input.timeMs('lastModifiedMs'), ...parseDeleteTarget(input) };
+    case 'DeleteObjects':
+      return {
+        op,
+        bucket: input.bucket(),
+        lastModifiedMs: input.timeMs('lastModifiedMs'),
+        objects: input.array('objects', deleteObjectsCountMax, parseDeleteTarget),
+      };
+    case 'PutObjectTagging':
+      return { op, bucket: input.bucket(), key: input.key(), ...input.optionalId('versionId'), tags: input.tags('tags', objectTagCountMax) };
+    case 'DeleteObjectTagging':
+      return { op, bucket: input.bucket(), key: input.key(), ...input.optionalId('versionId') };
+    case 'CreateMultipartUpload':
+      return {
+        op,
+        bucket: input.bucket(),
+        key: input.key(),
+        uploadId: input.id('uploadId'),
+        initiatedAtMs: input.timeMs('initiatedAtMs'),
+        ownerAccessKeyId: input.id('ownerAccessKeyId'),
+        attributes: input.attributes('attributes'),
+        ...input.optionalOneOf('checksumAlgorithm', checksumAlgorithms),
+        ...input.optionalOneOf('checksumType', checksumTypes),
+      };
+    case 'UploadPart':
+      return parseUploadPart(input);
+    case 'CompleteMultipartUpload':
+      return parseComplete(input);
+    case 'AbortMultipartUpload':
+      return { op, bucket: input.bucket(), key: input.key(), uploadId: input.id('uploadId') };
+    case 'CreateAccessKey':
+      return {
+        op,
+        accessKeyId: input.id('accessKeyId'),
+        secretCiphertext: input.string('secretCiphertext', { bytesMax: 1024, bytesMin: 1 }),
+        secretNonce: input.string('secretNonce', { bytesMax: 256, bytesMin: 1 }),
+        createdAtMs: input.timeMs('createdAtMs'),
+      };
+    case 'SetAccessKeyStatus':
+      return { op, accessKeyId: input.id('accessKeyId'), status: input.oneOf('status', accessKeyStatuses) };
+    case 'DeleteAccessKey':
+      return { op, accessKeyId: input.id('accessKeyId') };
+    default:
+      throw new ObjectMetadataCommandInvalidError(`unknown command op ${JSON.stringify(op)}`);
+  }
+}
+
+const checksumTypes = ['FULL_OBJECT', 'COMPOSITE'] as const;
+const accessKeyStatuses = ['Active', 'Inactive'] as const;
+
+function parsePutObject(input: FieldReader): PutObjectCommand {
+  return {
+    op: 'PutObject',
+    bucket: input.bucket(),
+    key: input.key(),
+    versionId: input.id('versionId'),
+    lastModifiedMs: input.timeMs('lastModifiedMs'),
+    sizeBytes: input.integer('sizeBytes', { min: 0, max: objectSizeBytesMax }),
+    etag: input.etag('etag'),
+    ...input.optionalChecksums('checksums'),
+    ...input.optionalOneOf('checksumType', checksumTypes),
+    attributes: input.attributes('attributes'),
+    location: input.location('location'),
+    ...input.optionalConditions('conditions'),
+  };
+}
+
+function parseUploadPart(input: FieldReader): UploadPartCommand {
+  return {
+    op: 'UploadPart',
+    bucket: input.bucket(),
+    key: input.key(),
+    uploadId: input.id('uploadId'),
+    partNumber: input.integer('partNumber', { min: 1, max: uploadPartNumberMax }),
+    sizeBytes: input.integer('sizeBytes', { min: 0, max: objectSizeBytesMax }),
+    etag: input.etag('etag'),
+    ...input.optionalChecksums('checksums'),
+    lastModifiedMs: input.timeMs('lastModifiedMs'),
+    location: input.location('location'),
+  };
+}
+
+function parseComplete(input: FieldReader): CompleteMultipartUploadCommand {
+  return {
+    op: 'CompleteMultipartUpload',
+    bucket: input.bucket(),
+    key: input.key(),
+    uploadId: input.id('uploadId'),
+    parts: input.array('parts', uploadPartNumberMax, (part) => ({
+      partNumber: part.integer('partNumber', { min: 1, max: uploadPartNumberMax }),
+      etag: part.etag('etag'),
+      ...part.optionalChecksums('checksums'),
+    })),
+    versionId: input.id('versionId'),
+    lastModifiedMs: input.timeMs('lastModifiedMs'),
+    md5OfPartMd5s: input.string('md5OfPartMd5s', { bytesMax: 32, bytesMin: 32 }),
+    ...input.optionalChecksums('checksums'),
+    ...input.optionalOneOf('checksumType', checksumTypes),
+    ...input.optionalConditions('conditions'),
+  };
+}
+
+function parseDeleteTarget(input: FieldReader): DeleteObjectTarget {
+  return { key: input.key(), ...input.optionalId('versionId'), markerVersionId: input.id('markerVersionId') };
+}
+
+/**
+ * Reads typed fields out of an untrusted JSON object; every failure is an
+ * {@link ObjectMetadataCommandInvalidError} naming the field's path. Shared with snapshot restore.
+ */
+export class FieldReader {
+  readonly #fields: Readonly<Record<string, unknown>>;
+  readonly #path: string;
+
+  constructor(valueUntrusted: unknown, path: string) {
+    if (typeof valueUntrusted !== 'object' || valueUntrusted === null || Array.isArray(valueUntrusted)) {
+      throw new ObjectMetadataCommandInvalidError(`${path} must be an object`);
+    }
+    this.#fields = valueUntrusted as Record<string, unknown>;
+    this.#path = path;
+  }
+
+  has(name: string): boolean {
+    return Object.hasOwn(this.#fields, name) && this.#fields[name] !== undefined && this.#fields[name] !== null;
+  }
+
+  raw(name: string): unknown {
+    return Object.hasOwn(this.#fields, name) ? this.#fields[name] : undefined;
+  }
+
+  fail(name: string, problem: string): never {
+    throw new ObjectMetadataCommandInvalidError(`${this.#path}.${name} ${problem}`);
+  }
+
+  string(name: string, limits: { bytesMax: number; bytesMin?: number }): string {
+    return checkString(this.raw(name), `${this.#path}.${name}`, limits);
+  }
+
+  integer(name: string, range: { min: number; max: number }): number {
+    const value = this.raw(name);
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < range.min || value > range.max) {
+      this.fail(name, `must be an integer in ${range.min}..${range.max}`);
+    }
+    return value;
+  }
+
+  boolean(name: string): boolean {
+    const value = this.raw(name);
+    if (typeof value !== 'boolean') this.fail(name, 'must be a boolean');
+    return value;
+  }
+
+  timeMs(name: string): number {
+    return this.integer(name, { min: 0, max: 8.64e15 });
+  }
+
+  bucket(): string {
+    return this.string('bucket', { bytesMax: bucketNameBytesMax, bytesMin: 1 });
+  }
+
+  key(): string {
+    return this.string('key', { bytesMax: objectKeyBytesMax, bytesMin: 1 });
+  }
+
+  id(name: string): string {
+    return this.string(name, { bytesMax: metadataIdBytesMax, bytesMin: 1 });
+  }
+
+  etag(name: string): string {
+    const etag = this.string(name, { bytesMax: 128, bytesMin: 1 });
+    if (etag.includes('"')) this.fail(name, 'must be stored without quotes');
+    return etag;
+  }
+
+  optionalId<Name extends string>(name: Name): { readonly [K in Name]?: string } {
+    return (this.has(name) ? { [name]: this.id(name) } : {}) as { [K in Name]?: string };
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[]): T {
+    const value = this.raw(name);
+    if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) this.fail(name, `must be one of ${allowed.join(', ')}`);
+    return value as T;
+  }
+
+  optionalOneOf<Name extends string, T extends string>(name: Name, allowed: readonly T[]): { readonly [K in Name]?: T } {
+    return (this.has(name) ? { [name]: this.oneOf(name, allowed) } : {}) as { [K in Name]?: T };
+  }
+
+  object(name: string): FieldReader {
+    return new FieldReader(this.raw(name), `${this.#path}.${name}`);
+  }
+
+  array<T>(name: string, countMax: number, parse: (item: FieldReader) => T): T[] {
+    const value = this.raw(name);
+    if (!Array.isArray(value) || value.length > countMax) this.fail(name, `must be an array of at most ${countMax}`);
+    return value.map((item, index) => parse(new FieldReader(item, `${this.#path}.${name}[${index}]`)));
+  }
+
+  tags(name: string, countMax: number): Tag[] {
+    const tags = this.array(name, countMax, (tag) => ({
+      key: tag.string('key', { bytesMax: tagKeyLengthMax * 4, bytesMin: 1 }),
+      value: tag.string('value', { bytesMax: tagValueLengthMax * 4 }),
+    }));
+    if (new Set(tags.map((tag) => tag.key)).size !== tags.length) this.fail(name, 'has a duplicate tag key');
+    return tags;
+  }
+
+  checksums(name: string): Checksums {
+    const reader = this.object(name);
+    const checksums: Partial<Record<ChecksumAlgorithm, string>> = {};
+    for (const algorithm of checksumAlgorithms) {
+      if (reader.has(algorithm)) checksums[algorithm] = reader.string(algorithm, { bytesMax: 128, bytesMin: 1 });
+    }
+    return checksums;
+  }
+
+  optionalChecksums<Name extends string>(name: Name): { readonly [K in Name]?: Checksums } {
+    return (this.has(name) ? { [name]: this.checksums(name) } : {}) as { [K in Name]?: Checksums };
+  }
+
+  optionalConditions<Name extends string>(name: Name): { readonly [K in Name]?: WriteConditions } {
+    if (!this.has(name)) return {} as { [K in Name]?: WriteConditions };
+    const reader = this.object(name);
+    const conditions: WriteConditions = {
+      ...(reader.has('ifMatch') ? { ifMatch: reader.string('ifMatch', { bytesMax: 130, bytesMin: 1 }) } : {}),
+      ...(reader.has('ifNoneMatch') ? { ifNoneMatch: reader.oneOf('ifNoneMatch', ['*'] as const) } : {}),
+    };
+    return { [name]: conditions } as { [K in Name]?: WriteConditions };
+  }
+
+  location(name: string): BlobRef[] {
+    return this.array(name, blobCountPerLocationMax, (blob) => ({
+      blobId: blob.id('blobId'),
+      sizeBytes: blob.integer('sizeBytes', { min: 0, max: objectSizeBytesMax }),
+      blake3: blob.string('blake3', { bytesMax: 128 }),
+    }));
+  }
+
+  attributes(name: string): ObjectAttributes {
+    const reader = this.object(name);
+    return {
+      contentHeaders: reader.contentHeaders('contentHeaders'),
+      userMetadata: reader.userMetadata('userMetadata'),
+      tags: reader.tags('tags', objectTagCountMax),
+    };
+  }
+
+  contentHeaders(name: string): ContentHeaders {
+    const reader = this.object(name);
+    const headers: Record<string, string> = {};
+    for (const header of contentHeaderNames) {
+      if (reader.has(header)) headers[header] = reader.string(header, { bytesMax: metadataTextBytesMax });
+    }
+    return headers;
+  }
+
+  userMetadata(name: string): Record<string, string> {
+    const reader = this.object(name);
+    const entries = Object.entries(reader.#fields);
+    let bytes = 0;
+    const checked: [string, string][] = entries.map(([metadataName, value]) => {
+      const text = checkString(value, `${this.#path}.${name}.${metadataName}`, { bytesMax: userMetadataBytesMax });
+      bytes += byteLength(metadataName) + byteLength(text);
+      return [checkString(metadataName, `${this.#path}.${name} name`, { bytesMax: userMetadataBytesMax, bytesMin: 1 }), text];
+    });
+    if (bytes > userMetadataBytesMax) this.fail(name, `is ${bytes} bytes, above ${userMetadataBytesMax}`);
+    return Object.fromEntries(checked);
+  }
+}
+
+export const contentHeaderNames = ['contentType', 'contentEncoding', 'contentDisposition', 'contentLanguage', 'cacheControl', 'expires'] as const;
+
+function checkString(value: unknown, path: string, limits: { bytesMax: number; bytesMin?: number }): string {
+  if (typeof value !== 'string') throw new ObjectMetadataCommandInvalidError(`${path} must be a string`);
+  if (value.length > limits.bytesMax) throw new ObjectMetadataCommandInvalidError(`${path} is longer than ${limits.bytesMax} bytes`);
+  const bytes = byteLength(value);
+  if (bytes > limits.bytesMax || bytes < (limits.bytesMin ?? 0)) {
+    throw new ObjectMetadataCommandInvalidError(`${path} must be ${limits.bytesMin ?? 0} to ${limits.bytesMax} bytes, got ${bytes}`);
+  }
+  if (!isWellFormedUtf16(value)) throw new ObjectMetadataCommandInvalidError(`${path} is not valid Unicode`);
+  return value;
+}
+
+/** UTF-8 length of a well-formed string. */
+export function byteLength(text: string): number {
+  let bytes = text.length;
+  for (let index = 0; index < text.length; index++) {
+    const unit = text.charCodeAt(index);
+    if (unit >= 0x80) bytes += unit >= 0x800 && (unit < 0xd800 || unit > 0xdfff) ? 2 : 1;
+  }
+  return bytes;
+}
