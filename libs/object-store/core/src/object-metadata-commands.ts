@@ -293,7 +293,8 @@ function parseComplete(input: FieldReader): CompleteMultipartUploadCommand {
     uploadId: input.id('uploadId'),
     parts: input.array('parts', uploadPartNumberMax, (part) => ({
       partNumber: part.integer('partNumber', { min: 1, max: uploadPartNumberMax }),
-      etag: part.etag('etag'),
+      // As the client sent it, quoted or not; apply compares without the quotes.
+      etag: part.string('etag', { bytesMax: 130, bytesMin: 1 }),
       ...part.optionalChecksums('checksums'),
     })),
     versionId: input.id('versionId'),

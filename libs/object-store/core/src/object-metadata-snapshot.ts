@@ -304,7 +304,7 @@ function* readSnapshotRecords(chunks: Iterable<Uint8Array>): Generator<{ type: n
     let offset = 0;
     if (!sawMagic) {
       if (buffered.byteLength < magic.length) continue;
-      if (textDecoder.decode(buffered.subarray(0, magic.length)) !== magic) throw new ObjectMetadataSnapshotInvalidError('not an object metadata snapshot');
+      if (!buffered.subarray(0, magic.length).every((byte, index) => byte === magic.charCodeAt(index))) throw new ObjectMetadataSnapshotInvalidError('not an object metadata snapshot');
       sawMagic = true;
       offset = magic.length;
     }
