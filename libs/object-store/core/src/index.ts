@@ -7,3 +7,5 @@ export * from './object-metadata-listing.js';
 export * from './object-metadata-machine.js';
 export * from './object-metadata-model.js';
 export * from './object-metadata-snapshot.js';
+export * from './s3-xml.js';
+export * from './s3-xml-parse.js';

@@ -1,0 +1,322 @@
+/**
+ * Readers of the S3 request documents: CompleteMultipartUpload, Delete, Tagging,
+ * VersioningConfiguration and CreateBucketConfiguration.
+ *
+ * The XML parser (`fast-xml-parser`) stays behind this module. It is given only documents that pass
+ * our own checks first: at most {@link s3XmlBodyBytesMax} bytes of valid UTF-8, no DTD (a
+ * `<!DOCTYPE` or `<!ENTITY` is refused, so neither external entities (XXE) nor entity expansion
+ * ("billion laughs") can happen), then its validator for well-formedness. The parser runs with
+ * entity processing off; this module decodes the five predefined entities and numeric character
+ * references itself and refuses any other reference. Every failure is an `S3Error`: `MalformedXML`
+ * as Amazon answers for schema and syntax errors, `InvalidTag`, `InvalidArgument`, `InvalidPartOrder`,
+ * `MaxMessageLengthExceeded` where Amazon uses those.
+ */
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { S3Error, s3Errors } from './s3-errors.js';
+import { s3PartNumberMax } from './s3-endpoint.js';
+
+/** Largest request document, bytes (S3 limits DeleteObjects bodies and the like to well under this). */
+export const s3XmlBodyBytesMax = 1024 * 1024;
+/** Most keys in one DeleteObjects request (S3 API reference, DeleteObjects). */
+export const s3DeleteObjectsKeyCountMax = 1000;
+/** Most tags on one object (S3 user guide, "Categorizing your storage using tags"). */
+export const s3ObjectTagCountMax = 10;
+/** Most tags on one bucket. */
+export const s3BucketTagCountMax = 50;
+/** Longest tag key, Unicode characters. */
+export const s3TagKeyLengthMax = 128;
+/** Longest tag value, Unicode characters. */
+export const s3TagValueLengthMax = 256;
+
+/** A flexible checksum algorithm of S3 (`x-amz-checksum-*`). */
+export type S3ChecksumAlgorithm = 'CRC32' | 'CRC32C' | 'CRC64NVME' | 'SHA1' | 'SHA256';
+/** The checksum algorithms in the order S3 writes their elements. */
+export const s3ChecksumAlgorithms: readonly S3ChecksumAlgorithm[] = ['CRC32', 'CRC32C', 'CRC64NVME', 'SHA1', 'SHA256'];
+/** Base64 checksums by algorithm, as in `<ChecksumCRC32>` elements and `x-amz-checksum-*` headers. */
+export type S3Checksums = Readonly<Partial<Record<S3ChecksumAlgorithm, string>>>;
+
+/** One `<Part>` of a CompleteMultipartUpload request. */
+export interface S3CompletedPart {
+  /** 1..10000. */
+  readonly partNumber: number;
+  /** The part's ETag without surrounding quotes. */
+  readonly etag: string;
+  readonly checksums: S3Checksums;
+}
+
+/** One `<Object>` of a Delete request. */
+export interface S3DeleteObjectIdentifier {
+  readonly key: string;
+  readonly versionId: string | undefined;
+}
+
+/** The body of DeleteObjects. */
+export interface S3DeleteRequest {
+  /** `<Quiet>true</Quiet>`: the result lists only errors. */
+  readonly quiet: boolean;
+  /** 1..1000 objects, in request order. */
+  readonly objects: readonly S3DeleteObjectIdentifier[];
+}
+
+/** One tag. */
+export interface S3Tag {
+  readonly key: string;
+  readonly value: string;
+}
+
+/** `Enabled` or `Suspended`; a bucket never configured has no status. */
+export type S3VersioningStatus = 'Enabled' | 'Suspended';
+
+/** The body of PutBucketVersioning. */
+export interface S3VersioningConfiguration {
+  readonly status: S3VersioningStatus | undefined;
+  readonly mfaDelete: 'Enabled' | 'Disabled' | undefined;
+}
+
+/** Where the body of a request comes from: bytes as received, or text already decoded. */
+export type S3XmlBody = Uint8Array | string;
+
+type XmlNode = Record<string, unknown>;
+
+const parser = new XMLParser({
+  processEntities: false,
+  htmlEntities: false,
+  ignoreAttributes: true,
+  parseTagValue: false,
+  parseAttributeValue: false,
+  trimValues: false,
+  isArray: () => true,
+  ignoreDeclaration: true,
+  ignorePiTags: true,
+  removeNSPrefix: true,
+  cdataPropName: '#cdata',
+  commentPropName: false,
+});
+
+const utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
+/** Decodes, screens and parses a document; returns the root element's node. */
+function parseDocument(body: S3XmlBody, rootName: string): XmlNode {
+  const sizeBytes = typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.byteLength;
+  if (sizeBytes > s3XmlBodyBytesMax) throw new S3Error('MaxMessageLengthExceeded', { fields: { MaxMessageLengthBytes: s3XmlBodyBytesMax } });
+  let text: string;
+  try {
+    text = typeof body === 'string' ? body : utf8Decoder.decode(body);
+  } catch {
+    throw s3Errors.malformedXml('body is not UTF-8');
+  }
+  if (/<!(DOCTYPE|ENTITY)/i.test(text)) throw s3Errors.malformedXml('document type declarations are not accepted');
+  if (text.trim() === '') throw new S3Error('MissingRequestBodyError');
+  const validation = XMLValidator.validate(text);
+  if (validation !== true) throw s3Errors.malformedXml(validation.err.msg);
+  let document: XmlNode;
+  try {
+    document = parser.parse(text) as XmlNode;
+  } catch (error) {
+    throw s3Errors.malformedXml(String(error));
+  }
+  const roots = Object.keys(document);
+  const rootElements = document[rootName];
+  if (roots.length !== 1 || !Array.isArray(rootElements) || rootElements.length !== 1) throw s3Errors.malformedXml(`one root element ${rootName} expected`);
+  const root: unknown = rootElements[0];
+  return isNode(root) ? root : {};
+}
+
+function isNode(value: unknown): value is XmlNode {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !('#cdata' in value);
+}
+
+/** The child elements named `name` (element nodes or leaf values). */
+function childrenOf(node: XmlNode, name: string): unknown[] {
+  const children = node[name];
+  return Array.isArray(children) ? children : [];
+}
+
+/** The single child element `name`, or undefined; more than one is malformed. */
+function childOf(node: XmlNode, name: string): unknown {
+  const children = childrenOf(node, name);
+  if (children.length > 1) throw s3Errors.malformedXml(`${name} must appear at most once`);
+  return children[0];
+}
+
+function childNodesOf(node: XmlNode, name: string): XmlNode[] {
+  return childrenOf(node, name).map((child) => (isNode(child) ? child : {}));
+}
+
+/** The text of a leaf element, entities decoded; undefined when absent. */
+function textOf(node: XmlNode, name: string): string | undefined {
+  const child = childOf(node, name);
+  if (child === undefined) return undefined;
+  return leafText(child, name);
+}
+
+function leafText(value: unknown, name: string): string {
+  if (typeof value === 'string') return decodeEntities(value);
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    const { '#cdata': cdata, '#text': text, ...rest } = value as Record<string, unknown>;
+    if (Object.keys(rest).length === 0) {
+      const cdataText = Array.isArray(cdata) ? cdata.map(String).join('') : '';
+      const plainText = typeof text === 'string' ? decodeEntities(text) : '';
+      if (plainText.trim() === '' || cdataText === '') return plainText.trim() === '' ? cdataText : plainText;
+    }
+  }
+  throw s3Errors.malformedXml(`${name} must be text`);
+}
+
+function requiredTextOf(node: XmlNode, name: string): string {
+  const text = textOf(node, name);
+  if (text === undefined) throw s3Errors.malformedXml(`${name} is required`);
+  return text;
+}
+
+const entities: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+/** Decodes the predefined entities and character references; any other `&` is malformed. */
+function decodeEntities(text: string): string {
+  if (!text.includes('&')) return text;
+  return text.replace(/&([^;&\s]{0,10});|&/g, (whole, name: string | undefined) => {
+    if (name === undefined) throw s3Errors.malformedXml('unescaped &');
+    const named = entities[name];
+    if (named !== undefined) return named;
+    const match = /^#(?:x([0-9a-fA-F]{1,6})|([0-9]{1,7}))$/.exec(name);
+    const codePoint = match === null ? Number.NaN : match[1] !== undefined ? Number.parseInt(match[1], 16) : Number(match[2]);
+    if (!(codePoint >= 1 && codePoint <= 0x10ffff) || (codePoint >= 0xd800 && codePoint <= 0xdfff)) {
+      throw s3Errors.malformedXml(`unknown reference ${whole}`);
+    }
+    return String.fromCodePoint(codePoint);
+  });
+}
+
+function booleanOf(node: XmlNode, name: string): boolean | undefined {
+  const text = textOf(node, name)?.trim().toLowerCase();
+  if (text === undefined) return undefined;
+  if (text !== 'true' && text !== 'false') throw s3Errors.malformedXml(`${name} must be true or false`);
+  return text === 'true';
+}
+
+function checksumsOf(node: XmlNode): S3Checksums {
+  const checksums: Partial<Record<S3ChecksumAlgorithm, string>> = {};
+  for (const algorithm of s3ChecksumAlgorithms) {
+    const value = textOf(node, `Checksum${algorithm}`);
+    if (value !== undefined) checksums[algorithm] = value.trim();
+  }
+  return checksums;
+}
+
+/** Removes one pair of surrounding double quotes (clients send ETags quoted or not). */
+function unquoteEtag(etag: string): string {
+  const trimmed = etag.trim();
+  return trimmed.length >= 2 && trimmed.startsWith('"') && trimmed.endsWith('"') ? trimmed.slice(1, -1) : trimmed;
+}
+
+/**
+ * Reads a CompleteMultipartUpload body (S3 API reference, CompleteMultipartUpload): 1..10000 parts,
+ * each with PartNumber and ETag, optional Checksum* elements.
+ * @throws S3Error `MalformedXML` (no part, a missing or non-integer PartNumber, a missing ETag, more
+ *   than 10000 parts), `InvalidArgument` (a part number outside 1..10000), `InvalidPartOrder` (part
+ *   numbers not strictly ascending).
+ */
+export function parseCompleteMultipartUpload(body: S3XmlBody): readonly S3CompletedPart[] {
+  const root = parseDocument(body, 'CompleteMultipartUpload');
+  const partNodes = childNodesOf(root, 'Part');
+  if (partNodes.length === 0) throw s3Errors.malformedXml('at least one Part is required');
+  if (partNodes.length > s3PartNumberMax) throw s3Errors.malformedXml(`more than ${s3PartNumberMax} parts`);
+  let partNumberBefore = 0;
+  return partNodes.map((partNode) => {
+    const partNumberText = requiredTextOf(partNode, 'PartNumber').trim();
+    if (!/^-?\d{1,12}$/.test(partNumberText)) throw s3Errors.malformedXml('PartNumber must be an integer');
+    const partNumber = Number(partNumberText);
+    if (partNumber < 1 || partNumber > s3PartNumberMax) {
+      throw s3Errors.invalidArgument('partNumber', partNumberText, `Part number must be an integer between 1 and ${s3PartNumberMax}, inclusive`);
+    }
+    if (partNumber <= partNumberBefore) throw new S3Error('InvalidPartOrder');
+    partNumberBefore = partNumber;
+    return { partNumber, etag: unquoteEtag(requiredTextOf(partNode, 'ETag')), checksums: checksumsOf(partNode) };
+  });
+}
+
+/**
+ * Reads a DeleteObjects body (S3 API reference, DeleteObjects): `<Quiet>` and 1..1000 `<Object>`
+ * with `<Key>` and optional `<VersionId>`. Keys are returned as sent; the caller checks each one and
+ * reports a bad key as an `<Error>` entry of the result, as S3 does.
+ * @throws S3Error `MalformedXML` (no object, more than 1000, an object without Key).
+ */
+export function parseDeleteObjects(body: S3XmlBody): S3DeleteRequest {
+  const root = parseDocument(body, 'Delete');
+  const objectNodes = childNodesOf(root, 'Object');
+  if (objectNodes.length === 0) throw s3Errors.malformedXml('at least one Object is required');
+  if (objectNodes.length > s3DeleteObjectsKeyCountMax) throw s3Errors.malformedXml(`more than ${s3DeleteObjectsKeyCountMax} objects`);
+  const objects = objectNodes.map((objectNode) => {
+    const versionId = textOf(objectNode, 'VersionId');
+    return { key: requiredTextOf(objectNode, 'Key'), versionId: versionId === '' ? undefined : versionId };
+  });
+  return { quiet: booleanOf(root, 'Quiet') ?? false, objects };
+}
+
+const tagTextPattern = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+
+/**
+ * Reads a Tagging body (PutObjectTagging, PutBucketTagging) and checks the tag rules: at most
+ * `tagCountMax` tags ({@link s3ObjectTagCountMax} or {@link s3BucketTagCountMax}), keys of
+ * 1..128 and values of 0..256 Unicode characters from letters, digits, spaces and `_ . : / = + - @`,
+ * no `aws:` key prefix, no duplicate key.
+ * @throws S3Error `MalformedXML` (no TagSet, a Tag without Key or Value), `InvalidTag` (the rules).
+ */
+export function parseTagging(body: S3XmlBody, options: { readonly tagCountMax: number }): readonly S3Tag[] {
+  const root = parseDocument(body, 'Tagging');
+  const tagSet = childOf(root, 'TagSet');
+  if (tagSet === undefined) throw s3Errors.malformedXml('TagSet is required');
+  const tagNodes = isNode(tagSet) ? childNodesOf(tagSet, 'Tag') : [];
+  if (tagNodes.length > options.tagCountMax) {
+    throw s3Errors.invalidTag(options.tagCountMax === s3ObjectTagCountMax ? `Object tags cannot be greater than ${options.tagCountMax}` : `Bucket tag count cannot be greater than ${options.tagCountMax}`);
+  }
+  const keys = new Set<string>();
+  return tagNodes.map((tagNode) => {
+    const tag = { key: requiredTextOf(tagNode, 'Key'), value: requiredTextOf(tagNode, 'Value') };
+    validateTag(tag);
+    if (keys.has(tag.key)) throw s3Errors.invalidTag('Cannot provide multiple Tags with the same key');
+    keys.add(tag.key);
+    return tag;
+  });
+}
+
+/**
+ * Checks one tag against the S3 tag rules (see {@link parseTagging}); also for `x-amz-tagging` headers.
+ * @throws S3Error `InvalidTag`.
+ */
+export function validateTag(tag: S3Tag): void {
+  const keyLength = [...tag.key].length;
+  if (keyLength === 0 || !tagTextPattern.test(tag.key)) throw s3Errors.invalidTag('The TagKey you have provided is invalid');
+  if (keyLength > s3TagKeyLengthMax) throw s3Errors.invalidTag(`The TagKey you have provided is too long, max ${s3TagKeyLengthMax}`);
+  if (tag.key.toLowerCase().startsWith('aws:')) throw s3Errors.invalidTag('Your TagKey cannot be prefixed with aws:');
+  if (!tagTextPattern.test(tag.value)) throw s3Errors.invalidTag('The TagValue you have provided is invalid');
+  if ([...tag.value].length > s3TagValueLengthMax) throw s3Errors.invalidTag(`The TagValue you have provided is too long, max ${s3TagValueLengthMax}`);
+}
+
+/**
+ * Reads a PutBucketVersioning body: optional `<Status>` (`Enabled`/`Suspended`) and `<MfaDelete>`
+ * (`Enabled`/`Disabled`).
+ * @throws S3Error `MalformedXML` for any other value.
+ */
+export function parseVersioningConfiguration(body: S3XmlBody): S3VersioningConfiguration {
+  const root = parseDocument(body, 'VersioningConfiguration');
+  const status = textOf(root, 'Status');
+  const mfaDelete = textOf(root, 'MfaDelete');
+  if (status !== undefined && status !== 'Enabled' && status !== 'Suspended') throw s3Errors.malformedXml('Status must be Enabled or Suspended');
+  if (mfaDelete !== undefined && mfaDelete !== 'Enabled' && mfaDelete !== 'Disabled') throw s3Errors.malformedXml('MfaDelete must be Enabled or Disabled');
+  return { status, mfaDelete };
+}
+
+/**
+ * Reads a CreateBucket body. An empty body is allowed and means no location constraint (the
+ * default region). The caller compares the constraint with its region and answers
+ * `InvalidLocationConstraint` / `IllegalLocationConstraintException` as S3 does.
+ * @throws S3Error `MalformedXML`.
+ */
+export function parseCreateBucketConfiguration(body: S3XmlBody): { readonly locationConstraint: string | undefined } {
+  const isEmpty = typeof body === 'string' ? body.trim() === '' : body.byteLength === 0 || (body.byteLength <= 4096 && Buffer.from(body).toString('utf8').trim() === '');
+  if (isEmpty) return { locationConstraint: undefined };
+  const root = parseDocument(body, 'CreateBucketConfiguration');
+  const locationConstraint = textOf(root, 'LocationConstraint')?.trim();
+  return { locationConstraint: locationConstraint === '' ? undefined : locationConstraint };
+}
