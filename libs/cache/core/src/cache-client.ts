@@ -4,6 +4,7 @@
  * reaches the client only through its {@link CacheClientSink}.
  */
 import { type CacheBlock, type CacheSession } from './cache-command-context.js';
+import { type CacheAclUser } from './cache-acl.js';
 import { type KeyText } from './cache-keyspace.js';
 import { type RespProtocolVersion, type RespValue } from './resp-value.js';
 
@@ -48,6 +49,8 @@ export class CacheClient implements CacheSession {
   libraryName = '';
   libraryVersion = '';
   userName = 'default';
+  /** The ACL user the connection runs as (the default user until AUTH). */
+  user: CacheAclUser;
   authenticated: boolean;
   transaction: CacheTransaction | null = null;
   /** WATCHed keys, as `<db>:<key>`, with whether the key existed when watched (expiry check at EXEC). */
@@ -72,8 +75,10 @@ export class CacheClient implements CacheSession {
     readonly address: string,
     readonly localAddress: string,
     readonly createdAtMs: number,
+    user: CacheAclUser,
     authenticated: boolean,
   ) {
+    this.user = user;
     this.authenticated = authenticated;
     this.lastInteractionMs = createdAtMs;
   }

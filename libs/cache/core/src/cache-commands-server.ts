@@ -4,6 +4,7 @@
  * and scripting management with nothing loaded). Semantics and texts follow Redis 7 (networking.c,
  * multi.c, pubsub.c, config.c, server.c, object.c, debug.c, eval.c, functions.c).
  */
+import { CacheAclStore } from './cache-acl.js';
 import { CacheCommandError } from './cache-command-errors.js';
 import { type CacheServerCommandContext, type CacheServerCommandSpec, type CacheMultiReply } from './cache-engine.js';
 import { type CacheClient } from './cache-client.js';
@@ -70,22 +71,21 @@ const ping: Handler = (context, args) => {
   return args.length === 2 ? respBulkString(args[1] as Buffer) : simple('PONG');
 };
 
-function authenticate(context: CacheServerCommandContext, user: string, password: Buffer): void {
-  const requirepass = context.engine.config.values.requirepass;
-  // Only the default user exists until ACL users arrive; with no requirepass it takes any password.
-  const valid = user === 'default' && (requirepass === '' || password.equals(Buffer.from(requirepass, 'utf8')));
-  if (!valid) throw new CacheCommandError('wrong-pass');
+function authenticate(context: CacheServerCommandContext, user: Buffer, password: Buffer): void {
+  const found = context.engine.acl.authenticate(user, password);
+  if (found === null) throw new CacheCommandError('wrong-pass');
+  context.client.user = found;
+  context.client.userName = found.name;
   context.client.authenticated = true;
-  context.client.userName = user;
 }
 
 const auth: Handler = (context, args) => {
   if (args.length > 3) throw new CacheCommandError('syntax');
   if (args.length === 2) {
-    if (context.engine.config.values.requirepass === '') throw new CacheCommandError('auth-without-password');
-    authenticate(context, 'default', args[1] as Buffer);
+    if (context.engine.acl.defaultUser.nopass) throw new CacheCommandError('auth-without-password');
+    authenticate(context, Buffer.from('default'), args[1] as Buffer);
   } else {
-    authenticate(context, text(args[1] as Buffer), args[2] as Buffer);
+    authenticate(context, args[1] as Buffer, args[2] as Buffer);
   }
   return respOk;
 };
@@ -105,7 +105,7 @@ const hello: Handler = (context, args) => {
   for (; index < args.length; index++) {
     const option = lower(args[index]);
     if (option === 'auth' && index + 2 < args.length) {
-      authenticate(context, text(args[index + 1] as Buffer), args[index + 2] as Buffer);
+      authenticate(context, args[index + 1] as Buffer, args[index + 2] as Buffer);
       index += 2;
     } else if (option === 'setname' && index + 1 < args.length) {
       name = text(args[index + 1] as Buffer);
@@ -154,8 +154,9 @@ const reset: Handler = (context) => {
   client.noEvict = false;
   client.noTouch = false;
   client.name = '';
+  client.user = engine.acl.defaultUser;
   client.userName = 'default';
-  client.authenticated = engine.config.values.requirepass === '';
+  client.authenticated = engine.acl.newConnectionAuthenticated();
   return simple('RESET');
 };
 
@@ -838,7 +839,21 @@ const command: Handler = (context, args) => {
   }
 };
 
+const aclHelp = [
+  'ACL <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+  'CAT [<category>]',
+  'DELUSER <username> [<username> ...]',
+  'DRYRUN <username> <command> [<arg> ...]',
+  'GETUSER <username>',
+  'LIST',
+  'USERS',
+  'SETUSER <username> <attribute> [<attribute> ...]',
+  'WHOAMI',
+  'HELP',
+];
+
 const acl: Handler = (context, args) => {
+  const { engine } = context;
   const subcommand = lower(args[1]);
   switch (subcommand) {
     case 'cat': {
@@ -846,12 +861,39 @@ const acl: Handler = (context, args) => {
       if (args.length !== 3) throw subcommandArity('acl', subcommand);
       const category = lower(args[2]);
       if (!isAclCategory(category)) throw new CacheCommandError('message', `Unknown category '${text(args[2] as Buffer)}'`);
-      return respBulkStringArray(commandListNames(context.engine.allCommandNames(), { type: 'aclcat', category }));
+      return respBulkStringArray(commandListNames(engine.allCommandNames(), { type: 'aclcat', category }));
     }
     case 'whoami':
-      return respBulkString(context.client.userName);
+      if (args.length !== 2) throw subcommandArity('acl', subcommand);
+      return respBulkString(Buffer.from(context.client.userName, 'latin1'));
     case 'users':
-      return respBulkStringArray(['default']);
+      if (args.length !== 2) throw subcommandArity('acl', subcommand);
+      return engine.acl.usersReply();
+    case 'list':
+      if (args.length !== 2) throw subcommandArity('acl', subcommand);
+      return engine.acl.listReply();
+    case 'getuser':
+      if (args.length !== 3) throw subcommandArity('acl', subcommand);
+      return engine.acl.getUserReply(args[2] as Buffer);
+    case 'setuser': {
+      if (args.length < 3) throw subcommandArity('acl', subcommand);
+      const name = text(args[2] as Buffer);
+      const rules = args.slice(3).map(text);
+      // Validate on a scratch copy first, so a bad rule fails now and only good changes are logged.
+      CacheAclStore.fromJSON(engine.acl.toJSON()).setUser(name, rules);
+      return engine.persistSettings(context.client, { type: 'acl-setuser', name, rules }, context.blockingAllowed);
+    }
+    case 'deluser': {
+      if (args.length < 3) throw subcommandArity('acl', subcommand);
+      const names = args.slice(2).map(text);
+      CacheAclStore.fromJSON(engine.acl.toJSON()).deleteUsers(names);
+      return engine.persistSettings(context.client, { type: 'acl-deluser', names }, context.blockingAllowed);
+    }
+    case 'dryrun':
+      if (args.length < 4) throw subcommandArity('acl', subcommand);
+      return engine.acl.dryRun(args[2] as Buffer, args.slice(3));
+    case 'help':
+      return { type: 'array', items: aclHelp.map(simple) };
     default:
       throw unknownSubcommand('acl', args);
   }

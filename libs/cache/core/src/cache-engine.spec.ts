@@ -9,6 +9,7 @@ import { type CacheClient, type CacheClientSink } from './cache-client.js';
 import { cacheConfigDefaults, type CacheConfigValues } from './cache-config.js';
 import { CacheEngine } from './cache-engine.js';
 import { renderReply, seededRandom } from './cache-session.spec-helper.js';
+import { CacheSettingsMachine, encodeCacheSettingsCommand, type CacheSettingsCommand } from './cache-settings.js';
 import { type RespValue } from './resp-value.js';
 
 class RecordingSink implements CacheClientSink {
@@ -325,4 +326,49 @@ test('engine: scripting management answers as Redis with nothing loaded; running
   assert.deepEqual(a.send('FUNCTION', 'LIST'), ['[]']);
   assert.deepEqual(a.send('EVALSHA', 'abc', '0'), ['-NOSCRIPT No matching script. Please use EVAL.']);
   assert.match(a.send('EVAL', 'return 1', '0')[0] ?? '', /^-ERR scripting .* not supported/);
+});
+
+test('engine: ACL users — SETUSER, AUTH as the user, NOPERM for commands and keys, DELUSER drops its connections', () => {
+  const { connect } = createHarness();
+  const admin = connect();
+  assert.deepEqual(admin.send('ACL', 'SETUSER', 'reader', 'on', '>pw', '~cache:*', '+get', '+@connection'), ['+OK']);
+  assert.deepEqual(admin.send('ACL', 'SETUSER', 'bad', 'nosuchrule'), ["-ERR Error in ACL SETUSER modifier 'nosuchrule': Syntax error"]);
+  assert.deepEqual(admin.send('ACL', 'USERS'), ['["default", "reader"]']);
+  admin.send('SET', 'cache:a', '1');
+  const reader = connect();
+  assert.deepEqual(reader.send('AUTH', 'reader', 'wrong'), ['-WRONGPASS invalid username-password pair or user is disabled.']);
+  assert.deepEqual(reader.send('AUTH', 'reader', 'pw'), ['+OK']);
+  assert.deepEqual(reader.send('ACL', 'WHOAMI'), ["-NOPERM this user has no permissions to run the 'acl|whoami' command"]);
+  assert.deepEqual(reader.send('GET', 'cache:a'), ['"1"']);
+  assert.deepEqual(reader.send('GET', 'other'), ['-NOPERM this user has no permissions to access one of the keys used as arguments']);
+  assert.deepEqual(reader.send('SET', 'cache:a', '2'), ["-NOPERM this user has no permissions to run the 'set' command"]);
+  assert.deepEqual(admin.send('ACL', 'DELUSER', 'reader', 'nobody'), [':1']);
+  assert.equal(reader.sink.closed, true);
+  assert.deepEqual(admin.send('ACL', 'DELUSER', 'default'), ["-ERR The 'default' user cannot be removed"]);
+});
+
+test('engine: with a settings log, CONFIG SET and ACL SETUSER wait for the commit and answer its result', () => {
+  const harness = createHarness();
+  const proposed: { client: CacheClient; command: CacheSettingsCommand }[] = [];
+  harness.engine.settingsLog = { propose: (client, command) => proposed.push({ client, command }) };
+  const a = harness.connect();
+  assert.deepEqual(a.send('CONFIG', 'SET', 'maxmemory', 'nonsense').length, 1, 'invalid values fail before proposing');
+  assert.equal(proposed.length, 0);
+  assert.deepEqual(a.send('CONFIG', 'SET', 'maxmemory', '1mb'), []);
+  assert.ok(a.client.blocked !== null, 'the client waits for the commit');
+  const machine = new CacheSettingsMachine(harness.engine);
+  const { client, command } = proposed[0] as { client: CacheClient; command: CacheSettingsCommand };
+  harness.engine.unblockWith(client, machine.apply(encodeCacheSettingsCommand(command)));
+  assert.deepEqual(a.sink.take(), ['+OK']);
+  assert.equal(harness.engine.config.values.maxmemory, 1024 * 1024);
+  a.send('MULTI');
+  a.send('CONFIG', 'SET', 'hz', '20');
+  assert.match(a.send('EXEC')[0] ?? '', /cannot run inside MULTI/);
+
+  // The snapshot carries config and users into a fresh engine.
+  harness.engine.applySettings({ type: 'acl-setuser', name: 'app', rules: ['on', 'nopass', '+@all', '~*'] });
+  const restored = createHarness();
+  new CacheSettingsMachine(restored.engine).restore(machine.snapshot());
+  assert.equal(restored.engine.config.values.maxmemory, 1024 * 1024);
+  assert.deepEqual(restored.connect().send('ACL', 'USERS'), ['["app", "default"]']);
 });

@@ -6,6 +6,7 @@
  * arguments, randomness and process facts are injected, replies leave through each client's sink.
  */
 import { assert } from '@objectbox/util';
+import { aclChannelAllowed, CacheAclStore, noPermissionError } from './cache-acl.js';
 import { CacheClient, type CacheClientSink } from './cache-client.js';
 import { isCacheCommandError, CacheCommandError } from './cache-command-errors.js';
 import {
@@ -21,7 +22,7 @@ import { cacheServerCommands } from './cache-commands-server.js';
 import { evictUntilWithinLimit } from './cache-eviction.js';
 import { CacheKeyspace, type CacheRandom, type KeyText } from './cache-keyspace.js';
 import { CachePubSub } from './cache-pubsub.js';
-import { respBulkString, respNullArray, respOk, type RespValue } from './resp-value.js';
+import { respBulkString, respInteger, respNullArray, respOk, type RespValue } from './resp-value.js';
 import { validateCacheSettingsCommand, type CacheSettingsCommand } from './cache-settings.js';
 
 /** Facts about the hosting process that INFO reports; supplied by the runtime. */
@@ -88,6 +89,8 @@ export class CacheEngine {
   readonly keyspace = new CacheKeyspace();
   readonly config: CacheConfig;
   readonly pubsub = new CachePubSub<CacheClient>();
+  /** ACL users; the default user's password is `requirepass`. */
+  acl = new CacheAclStore();
   readonly clients = new Map<number, CacheClient>();
   readonly host: CacheHostInfo;
   readonly startedAtMs: number;
@@ -116,6 +119,7 @@ export class CacheEngine {
     this.monotonicMicros = options.monotonicMicros;
     this.startedAtMs = options.startedAtMs;
     this.registerServerCommands(cacheServerCommands);
+    if (this.config.values.requirepass !== '') this.acl.setRequirePass(this.config.values.requirepass);
     this.keyspace.setListener({
       keyModified: (databaseIndex, key) => {
         // Most writes happen with nobody watching or blocked: skip building the lookup key.
@@ -160,7 +164,8 @@ export class CacheEngine {
       options.address,
       options.localAddress,
       options.nowMs,
-      this.config.values.requirepass === '',
+      this.acl.defaultUser,
+      this.acl.newConnectionAuthenticated(),
     );
     this.clients.set(client.id, client);
     this.counters.connectionsReceived++;
@@ -222,6 +227,10 @@ export class CacheEngine {
     if (!client.authenticated && !noAuthCommands.has(name)) return this.errorReply(new CacheCommandError('no-auth'));
     if (client.isSubscriber && client.protocolVersion === 2 && !subscriberCommands.has(name)) {
       return this.errorReply(new CacheCommandError('command-not-allowed-in-subscribe', name));
+    }
+    if (!noAuthCommands.has(name)) {
+      const denial = this.acl.check(client.user, args);
+      if (denial !== null) return this.errorReply(noPermissionError(denial));
     }
     return null;
   }
@@ -455,25 +464,70 @@ export class CacheEngine {
   /** CONFIG SET from a client: validated now, applied now or after the settings log commits it. */
   setConfig(client: CacheClient, pairs: readonly [string, string][], blockingAllowed: boolean): CacheCommandResult {
     this.config.validate(pairs);
-    const command: CacheSettingsCommand = { type: 'config-set', pairs };
+    return this.persistSettings(client, { type: 'config-set', pairs }, blockingAllowed);
+  }
+
+  /**
+   * A durable settings change (CONFIG SET, ACL SETUSER/DELUSER), already validated: applied at once
+   * without a settings log; with one, the client waits for the commit (a block without keys or
+   * deadline, ended by {@link unblockWith} with the state machine's result).
+   */
+  persistSettings(client: CacheClient, command: CacheSettingsCommand, blockingAllowed: boolean): CacheCommandResult {
     validateCacheSettingsCommand(command);
-    if (this.settingsLog === null) {
-      this.applyConfig(pairs);
-      return respOk;
-    }
+    if (this.settingsLog === null) return this.applySettings(command);
     if (!blockingAllowed) {
-      throw new CacheCommandError('message', 'CONFIG SET cannot run inside MULTI here: changes are persisted through the Raft log first');
+      throw new CacheCommandError('message', 'CONFIG SET and ACL changes cannot run inside MULTI here: they are persisted through the Raft log first');
     }
     this.settingsLog.propose(client, command);
     return { type: 'block', keys: [], timeoutAtMs: null, timeoutReply: respOk };
   }
 
+  /** Applies a committed settings command; its reply (OK, a count, or the error) goes to the proposer. */
+  applySettings(command: CacheSettingsCommand): RespValue {
+    switch (command.type) {
+      case 'config-set':
+        this.applyConfig(command.pairs);
+        return respOk;
+      case 'acl-setuser':
+        this.acl.setUser(command.name, command.rules);
+        this.dropClientsWithoutAccess(command.name);
+        return respOk;
+      case 'acl-deluser': {
+        const deleted = this.acl.deleteUsers(command.names);
+        for (const name of deleted) this.dropClientsWithoutAccess(name);
+        return respInteger(deleted.length);
+      }
+    }
+  }
+
+  /** A snapshot replaced the users: connections move to their user's new record (or are dropped). */
+  replaceAcl(store: CacheAclStore): void {
+    const names = new Set([...this.clients.values()].map((client) => client.userName));
+    this.acl = store;
+    for (const name of names) this.dropClientsWithoutAccess(name);
+  }
+
+  /** Redis disconnects clients of a deleted or disabled user, and subscribers that lost a channel. */
+  private dropClientsWithoutAccess(userName: string): void {
+    const user = this.acl.user(userName);
+    for (const client of this.clients.values()) {
+      if (client.userName !== userName) continue;
+      if (user === undefined || !user.enabled) {
+        this.kill(client);
+        continue;
+      }
+      client.user = user;
+      const lostChannel =
+        [...client.channels].some((channel) => !aclChannelAllowed(user, Buffer.from(channel, 'latin1'), false)) ||
+        [...client.patterns].some((pattern) => !aclChannelAllowed(user, Buffer.from(pattern, 'latin1'), true));
+      if (lostChannel) this.kill(client);
+    }
+  }
+
   /** Applies CONFIG SET pairs (the settings state machine and the log-less path call this). */
   applyConfig(pairs: readonly (readonly [string, string])[]): void {
     const changed = this.config.set(pairs.map(([name, value]) => [name, value]));
-    if (changed.includes('requirepass') && this.config.values.requirepass === '') {
-      for (const client of this.clients.values()) client.authenticated = true;
-    }
+    if (changed.includes('requirepass')) this.acl.setRequirePass(this.config.values.requirepass);
     for (const listener of this.configListeners) listener(changed);
   }
 

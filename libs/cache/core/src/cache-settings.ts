@@ -8,46 +8,76 @@
  * the result (OK or the error text) is the same on every replica.
  */
 import { CacheCommandError, isCacheCommandError } from './cache-command-errors.js';
+import { CacheAclStore, type CacheAclStoreData } from './cache-acl.js';
 import { type CacheEngine } from './cache-engine.js';
-import { respOk, type RespValue } from './resp-value.js';
+import { type RespValue } from './resp-value.js';
 
-export type CacheSettingsCommand = { readonly type: 'config-set'; readonly pairs: readonly (readonly [string, string])[] };
+/** Names and rules are latin1 strings (one char per byte), as the ACL store takes them. */
+export type CacheSettingsCommand =
+  | { readonly type: 'config-set'; readonly pairs: readonly (readonly [string, string])[] }
+  | { readonly type: 'acl-setuser'; readonly name: string; readonly rules: readonly string[] }
+  | { readonly type: 'acl-deluser'; readonly names: readonly string[] };
 
 /** The replies a settings command gets: OK, or the error reply the engine would have given. */
 export type CacheSettingsResult = RespValue;
 
-/** Changes per CONFIG SET at most (Redis has no bound; a Raft entry must have one). */
-const pairsPerCommandMax = 256;
+/** Changes, rules or names per command at most (Redis has no bound; a Raft entry must have one). */
+const itemsPerCommandMax = 256;
 const valueBytesMax = 64 * 1024;
 
 export function encodeCacheSettingsCommand(command: CacheSettingsCommand): Uint8Array {
   return Buffer.from(JSON.stringify(command), 'utf8');
 }
 
+function isStringArray(value: unknown, lengthMax: number): value is string[] {
+  return Array.isArray(value) && value.length <= lengthMax && value.every((item) => typeof item === 'string' && item.length <= valueBytesMax);
+}
+
+/** Decodes a settings command from the log; malformed bytes are a typed error, never a crash. */
 export function decodeCacheSettingsCommand(bytes: Uint8Array): CacheSettingsCommand {
-  const value = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')) as CacheSettingsCommand;
-  if (value.type !== 'config-set' || !Array.isArray(value.pairs) || value.pairs.length > pairsPerCommandMax) {
-    throw new CacheCommandError('message', 'malformed settings command');
+  const malformed = (): CacheCommandError => new CacheCommandError('message', 'malformed settings command');
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
+  } catch {
+    throw malformed();
   }
-  for (const pair of value.pairs) {
-    if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== 'string' || typeof pair[1] !== 'string' || pair[1].length > valueBytesMax) {
-      throw new CacheCommandError('message', 'malformed settings command');
+  const command = value as Record<string, unknown>;
+  switch (command['type']) {
+    case 'config-set': {
+      const pairs = command['pairs'];
+      if (!Array.isArray(pairs) || pairs.length > itemsPerCommandMax || !pairs.every((pair) => isStringArray(pair, 2) && pair.length === 2)) throw malformed();
+      return { type: 'config-set', pairs: pairs as [string, string][] };
     }
+    case 'acl-setuser': {
+      const name = command['name'];
+      const rules = command['rules'];
+      if (typeof name !== 'string' || !isStringArray(rules, itemsPerCommandMax)) throw malformed();
+      return { type: 'acl-setuser', name, rules };
+    }
+    case 'acl-deluser': {
+      const names = command['names'];
+      if (!isStringArray(names, itemsPerCommandMax)) throw malformed();
+      return { type: 'acl-deluser', names };
+    }
+    default:
+      throw malformed();
   }
-  return value;
 }
 
 /** Checks a command before it is proposed, so a bad CONFIG SET fails at once, not after a round trip. */
 export function validateCacheSettingsCommand(command: CacheSettingsCommand): void {
-  if (command.pairs.length > pairsPerCommandMax) throw new CacheCommandError('message', `CONFIG SET takes at most ${pairsPerCommandMax} parameters at once`);
-  for (const [, value] of command.pairs) {
-    if (Buffer.byteLength(value, 'utf8') > valueBytesMax) throw new CacheCommandError('message', `CONFIG SET values are limited to ${valueBytesMax} bytes`);
+  const items = command.type === 'config-set' ? command.pairs.map(([, value]) => value) : command.type === 'acl-setuser' ? command.rules : command.names;
+  if (items.length > itemsPerCommandMax) throw new CacheCommandError('message', `at most ${itemsPerCommandMax} parameters, rules or names per command`);
+  for (const item of items) {
+    if (item.length > valueBytesMax) throw new CacheCommandError('message', `values are limited to ${valueBytesMax} bytes`);
   }
 }
 
 /** The snapshot: the settings as the list of parameter values changed from the start defaults. */
 interface CacheSettingsSnapshot {
   readonly config: readonly (readonly [string, string])[];
+  readonly acl: CacheAclStoreData;
 }
 
 /** A consensus-runtime StateMachine<CacheSettingsResult> over the engine's settings. */
@@ -60,24 +90,24 @@ export class CacheSettingsMachine {
   apply(bytes: Uint8Array): CacheSettingsResult {
     try {
       const command = decodeCacheSettingsCommand(bytes);
-      this.engine.applyConfig(command.pairs);
-      for (const [name, value] of command.pairs) this.configChanges.set(name.toLowerCase(), value);
-      return respOk;
+      const reply = this.engine.applySettings(command);
+      if (command.type === 'config-set') for (const [name, value] of command.pairs) this.configChanges.set(name.toLowerCase(), value);
+      return reply;
     } catch (error) {
       if (isCacheCommandError(error)) return error.toReply();
-      if (error instanceof SyntaxError) return new CacheCommandError('message', 'malformed settings command').toReply();
       throw error;
     }
   }
 
   snapshot(): Uint8Array {
-    const snapshot: CacheSettingsSnapshot = { config: [...this.configChanges] };
+    const snapshot: CacheSettingsSnapshot = { config: [...this.configChanges], acl: this.engine.acl.toJSON() };
     return Buffer.from(JSON.stringify(snapshot), 'utf8');
   }
 
   restore(data: Uint8Array): void {
     const snapshot = JSON.parse(Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8')) as CacheSettingsSnapshot;
     this.configChanges.clear();
+    this.engine.replaceAcl(CacheAclStore.fromJSON(snapshot.acl));
     for (const [name, value] of snapshot.config) {
       this.engine.applyConfig([[name, value]]);
       this.configChanges.set(name, value);
