@@ -58,12 +58,19 @@ const openConnections = new Set<RawConnection>();
 export class RawConnection {
   private buffer: Buffer = Buffer.alloc(0);
   private waiters: (() => void)[] = [];
+  /** Bytes received and dropped (see {@link discardIncoming}). */
+  discardedBytes = 0;
+  private discarding = false;
   isClosed = false;
   readonly closed: Promise<void>;
 
   private constructor(readonly socket: Socket) {
     openConnections.add(this);
     socket.on('data', (chunk: Buffer) => {
+      if (this.discarding) {
+        this.discardedBytes += chunk.length;
+        return;
+      }
       this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
       this.wake();
     });
@@ -99,6 +106,13 @@ export class RawConnection {
   /** Bytes received and not consumed yet. */
   get pending(): Buffer {
     return this.buffer;
+  }
+
+  /** From now on drops what arrives (a reader that only wants to see the connection end). */
+  discardIncoming(): void {
+    this.discarding = true;
+    this.discardedBytes += this.buffer.length;
+    this.buffer = Buffer.alloc(0);
   }
 
   send(data: string | Buffer): void {
