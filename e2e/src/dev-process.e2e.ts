@@ -6,6 +6,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { existsSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createGrpcClient, type GrpcCallError } from '@objectbox/networking';
@@ -13,6 +14,8 @@ import { health, kv } from '@objectbox/proto';
 import { cleanUp, devPorts, startCli, tempDir, type TestProcess, waitFor, writeJsonFile } from './harness.js';
 
 const services = ['cluster-manager', 'object-store', 'cache', 'message-queue', 'api-gateway', 'orchestrator'] as const;
+/** Services whose own protocol is built: ready when started; the rest report not-implemented. */
+const builtServices: readonly (typeof services)[number][] = ['cluster-manager', 'cache'];
 const sectionOf = (service: string) => service.replace(/-([a-z])/g, (_match, letter: string) => letter.toUpperCase());
 
 describe('objectbox dev', () => {
@@ -51,14 +54,16 @@ describe('objectbox dev', () => {
     }
   });
 
-  test('health endpoints say live; the cluster manager is ready, every other service not implemented yet', async () => {
-    const base = `http://127.0.0.1:${ports['clusterManager']?.['httpPort']}`;
-    const ready = await waitFor('the cluster manager to be ready', async () => {
-      const response = await fetch(`${base}/health/ready`);
-      return response.status === 200 ? ((await response.json()) as { status: string }) : undefined;
-    }, { deadlineMs: 10_000 });
-    assert.equal(ready.status, 'serving');
-    for (const service of services.filter((name) => name !== 'cluster-manager')) {
+  test('health endpoints say live; the cluster manager and the cache are ready, every other service not implemented yet', async () => {
+    for (const service of builtServices) {
+      const base = `http://127.0.0.1:${ports[sectionOf(service)]?.['httpPort']}`;
+      const ready = await waitFor(`the ${service} to be ready`, async () => {
+        const response = await fetch(`${base}/health/ready`);
+        return response.status === 200 ? ((await response.json()) as { status: string }) : undefined;
+      }, { deadlineMs: 10_000 });
+      assert.equal(ready.status, 'serving');
+    }
+    for (const service of services.filter((name) => !builtServices.includes(name))) {
       const base = `http://127.0.0.1:${ports[sectionOf(service)]?.['httpPort']}`;
       const live = await fetch(`${base}/health/live`);
       assert.equal(live.status, 200);
@@ -72,6 +77,19 @@ describe('objectbox dev', () => {
       assert.ok(ready.headers.get('x-request-id'));
       const other = await fetch(`${base}/some/path`, { method: 'PUT', body: 'x' });
       assert.equal(other.status, 501);
+    }
+  });
+
+  test('the cache answers RESP on its port', async () => {
+    const socket = connect({ host: '127.0.0.1', port: ports['cache']?.['respPort'] as number });
+    try {
+      socket.write('PING\r\n*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n*2\r\n$3\r\nGET\r\n$1\r\nk\r\n');
+      let received = '';
+      socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+      await waitFor('three replies', async () => (received.length >= '+PONG\r\n+OK\r\n$1\r\nv\r\n'.length ? true : undefined), { deadlineMs: 5_000 });
+      assert.equal(received, '+PONG\r\n+OK\r\n$1\r\nv\r\n');
+    } finally {
+      socket.destroy();
     }
   });
 
@@ -94,7 +112,7 @@ describe('objectbox dev', () => {
       try {
         const response = await client.check({ service });
         assert.equal(response.service, service);
-        assert.equal(response.status, service === 'cluster-manager' ? health.ServingStatus.SERVING : health.ServingStatus.NOT_IMPLEMENTED);
+        assert.equal(response.status, builtServices.includes(service) ? health.ServingStatus.SERVING : health.ServingStatus.NOT_IMPLEMENTED);
         const other = await client.check({ service: 'no-such-service' });
         assert.equal(other.status, health.ServingStatus.UNSPECIFIED);
       } finally {

@@ -21,8 +21,11 @@ async function waitLive(port: number, what: string): Promise<{ service: string }
 }
 
 test('objectbox start cache runs only the cache and stops on SIGINT', async () => {
-  const [httpPort, grpcPort] = [await freePort(), await freePort()];
-  const cache = startCli(['start', 'cache', '--id', '2', '--peers', '1=127.0.0.1:7100,3=127.0.0.1:7300', '--http-port', `${httpPort}`, '--grpc-port', `${grpcPort}`, '--data-dir', join(tempDir('start'), 'data'), '--log-level', 'warn']);
+  const [httpPort, grpcPort, respPort] = [await freePort(), await freePort(), await freePort()];
+  const cache = startCli(
+    ['start', 'cache', '--id', '2', '--peers', '1=127.0.0.1:7100,3=127.0.0.1:7300', '--http-port', `${httpPort}`, '--grpc-port', `${grpcPort}`, '--data-dir', join(tempDir('start'), 'data'), '--log-level', 'warn'],
+    { env: { OBJECTBOX_SERVICES_CACHE_RESP_PORT: `${respPort}` } },
+  );
   const body = await waitLive(httpPort, 'the cache');
   assert.equal(body.service, 'cache');
   assert.match(cache.stdout, /cache \(replica 2\)/);
