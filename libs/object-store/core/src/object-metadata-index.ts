@@ -9,8 +9,8 @@
  * on a split or merge, the top-level arrays (n / chunk size pointers, amortized over a chunk's
  * worth of inserts). Memory per entry is two array slots (16 bytes) plus the key and value
  * themselves — no node object per entry, unlike a skip list or a pointer tree (the storage-core
- * `OrderedMap` skip list costs a node object and a `next` array per entry; measured in
- * object-metadata-memory.measure.ts).
+ * `OrderedMap` skip list costs a node object and a `next` array per entry, roughly 80 bytes; the
+ * index's own cost is measured by object-metadata-memory.measure.ts).
  *
  * Keys must be well-formed UTF-16 (no lone surrogates; object keys are valid UTF-8 by then).
  * {@link compareUtf8} orders them by code point, which equals UTF-8 byte order; plain JS `<`

@@ -169,12 +169,31 @@ export function createObjectVersion(fields: ObjectVersion): ObjectVersion {
     etag: fields.etag,
     checksums: fields.checksums,
     checksumType: fields.checksumType,
-    contentHeaders: Object.keys(fields.contentHeaders).length === 0 ? emptyHeaders : fields.contentHeaders,
+    contentHeaders: internContentHeaders(fields.contentHeaders),
     userMetadata: Object.keys(fields.userMetadata).length === 0 ? emptyRecord : fields.userMetadata,
     tags: fields.tags.length === 0 ? emptyTags : fields.tags,
     location: fields.location.length === 0 ? emptyBlobs : fields.location,
     parts: fields.parts,
   };
+}
+
+/** Distinct content-header records shared between versions (most objects repeat a few). */
+const contentHeadersInterned = new Map<string, ContentHeaders>();
+const contentHeadersInternedCountMax = 4096;
+
+/**
+ * The shared copy of equal content headers. Invisible to results (records are read-only), so it
+ * cannot break determinism; it saves about 60 bytes per object.
+ */
+function internContentHeaders(headers: ContentHeaders): ContentHeaders {
+  const names = Object.keys(headers);
+  if (names.length === 0) return emptyHeaders;
+  const identity = JSON.stringify(headers);
+  const interned = contentHeadersInterned.get(identity);
+  if (interned !== undefined) return interned;
+  const frozen = Object.freeze({ ...headers });
+  if (contentHeadersInterned.size < contentHeadersInternedCountMax) contentHeadersInterned.set(identity, frozen);
+  return frozen;
 }
 
 function deleteMarker(versionId: string, lastModifiedMs: number): ObjectVersion {

@@ -10,8 +10,9 @@
  *   5 upload      [upload, [part, ...]]
  *   6 end         {bucketCount, keyCount, versionCount, uploadCount, accessKeyCount}
  *
- * A version is a positional array (no field names): about 150 bytes plus its strings for a plain
- * PUT (measured in object-metadata-memory.measure.ts). Restore re-validates every record with the
+ * A version is a positional array (no field names): a plain PUT with a 30-byte key, an ETag, a
+ * blob id, a blake3 and a Content-Type takes 278 bytes (object-metadata-memory.measure.ts), so
+ * 10 million objects make a 2.8 GB snapshot, produced and consumed 1 MiB at a time. Restore re-validates every record with the
  * same field checks as command decoding, checks the order and the end record's counts, and builds a
  * fresh state, so a truncated or corrupt snapshot throws {@link ObjectMetadataSnapshotInvalidError}
  * and the running state stays as it was. (The Raft snapshot file around it carries its own CRC.)
