@@ -1,1 +1,3 @@
-export {};
+export * from './blob-checksums.js';
+export * from './blob-errors.js';
+export * from './blob-hash-worker.js';

@@ -1,0 +1,313 @@
+/**
+ * A small pool of worker threads that hash blob bytes off the event loop, behind the
+ * {@link BlobHasherFactory} interface (blob-checksums.ts).
+ *
+ * Why: MD5 (the ETag) runs at ~430 MiB/s per core here, so a 1 MiB chunk holds the event loop for
+ * ~2.5 ms, and every PUT pays it for every byte. Measured with `npm run bench -- hashes` (100 MiB in
+ * 1 MiB chunks, MD5 + CRC32 + blake3, monitorEventLoopDelay): see the numbers in that bench's
+ * output; the worker keeps the loop's p99 delay near its idle value while the inline hasher adds
+ * the per-chunk hashing time to it.
+ *
+ * How: each hasher lives in one worker for its whole life (hash state is not movable). `update`
+ * copies the caller's chunk into a batch buffer of `batchSizeBytes` (one memcpy, so the caller may
+ * reuse its chunk, and socket-sized chunks are batched into few messages); a full batch is
+ * transferred (not copied) to the worker, which transfers it back after hashing for reuse. At most
+ * `inflightBytesMaxPerHasher` bytes per hasher are in flight; beyond it `update` returns a promise
+ * that resolves when the worker catches up (backpressure, bounded memory). A crashed worker fails
+ * the hashers it held (their writes fail and their temp files are removed) and is replaced on the
+ * next `createHasher`.
+ *
+ * This file is also the worker's entry point: it runs the worker loop only when started by the pool
+ * (`workerData.objectboxBlobHashWorker`).
+ */
+import { availableParallelism } from 'node:os';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { assert } from '@objectbox/util';
+import { BlobHashState, type BlobHasher, type BlobHasherFactory, type BlobHashOptions, type BlobHashResult } from './blob-checksums.js';
+import { BlobHashWorkerError } from './blob-errors.js';
+
+type ToWorker =
+  | { type: 'open'; hasherId: number; options: BlobHashOptions }
+  | { type: 'update'; hasherId: number; batch: Uint8Array; lengthBytes: number }
+  | { type: 'finish'; hasherId: number }
+  | { type: 'abort'; hasherId: number };
+
+type FromWorker =
+  | { type: 'consumed'; hasherId: number; batch: Uint8Array; lengthBytes: number }
+  | { type: 'finished'; hasherId: number; result: BlobHashResult }
+  | { type: 'failed'; hasherId: number; message: string };
+
+/** Pool configuration; every limit is named (STYLE.md §4). */
+export interface BlobHashWorkerPoolOptions {
+  /** Worker threads; default `max(1, availableParallelism() - 1)`. */
+  readonly workerCount?: number;
+  /** Bytes copied per message to a worker; default 1 MiB. */
+  readonly batchSizeBytes?: number;
+  /** Bytes one hasher may have queued in its worker before `update` waits; default 4 MiB. */
+  readonly inflightBytesMaxPerHasher?: number;
+  /** Spare batch buffers kept for reuse across hashers; default 4 per worker. */
+  readonly spareBatchCountMax?: number;
+}
+
+interface PendingHasher {
+  inflightBytes: number;
+  wakeUp: (() => void) | null;
+  finished: { resolve: (result: BlobHashResult) => void; reject: (error: Error) => void } | null;
+  failure: Error | null;
+}
+
+interface PoolWorker {
+  readonly worker: Worker;
+  readonly hashers: Map<number, PendingHasher>;
+  dead: boolean;
+}
+
+/**
+ * Hashes blobs in worker threads. Create once per process and share; `close` terminates the
+ * workers (hashers still open then fail). An idle worker is unref'd: an open pool without open
+ * hashers does not keep the process alive.
+ */
+export class BlobHashWorkerPool implements BlobHasherFactory {
+  readonly workerCount: number;
+  readonly batchSizeBytes: number;
+  readonly inflightBytesMaxPerHasher: number;
+  private readonly spareBatchCountMax: number;
+  private readonly workers: (PoolWorker | null)[];
+  private readonly spareBatches: Uint8Array[] = [];
+  private nextHasherId = 1;
+  private closed = false;
+
+  constructor(options: BlobHashWorkerPoolOptions = {}) {
+    this.workerCount = options.workerCount ?? Math.max(1, availableParallelism() - 1);
+    this.batchSizeBytes = options.batchSizeBytes ?? 1024 * 1024;
+    this.inflightBytesMaxPerHasher = options.inflightBytesMaxPerHasher ?? 4 * 1024 * 1024;
+    this.spareBatchCountMax = options.spareBatchCountMax ?? 4 * this.workerCount;
+    assert(Number.isSafeInteger(this.workerCount) && this.workerCount >= 1, 'workerCount must be >= 1');
+    assert(Number.isSafeInteger(this.batchSizeBytes) && this.batchSizeBytes >= 1, 'batchSizeBytes must be >= 1');
+    assert(this.inflightBytesMaxPerHasher >= this.batchSizeBytes, 'inflightBytesMaxPerHasher must hold at least one batch');
+    this.workers = Array.from({ length: this.workerCount }, () => null);
+  }
+
+  createHasher(options: BlobHashOptions): BlobHasher {
+    assert(!this.closed, 'BlobHashWorkerPool.createHasher after close');
+    const poolWorker = this.leastLoadedWorker();
+    const hasherId = this.nextHasherId++;
+    const pending: PendingHasher = { inflightBytes: 0, wakeUp: null, finished: null, failure: null };
+    poolWorker.hashers.set(hasherId, pending);
+    refWhileBusy(poolWorker);
+    post(poolWorker, { type: 'open', hasherId, options });
+    return new PooledHasher(this, poolWorker, hasherId, pending);
+  }
+
+  /** Terminates the workers; open hashers fail with {@link BlobHashWorkerError}. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const live = this.workers.filter((entry): entry is PoolWorker => entry !== null && !entry.dead);
+    for (const entry of live) failAll(entry, new BlobHashWorkerError('the hash worker pool was closed'));
+    await Promise.all(live.map((entry) => entry.worker.terminate()));
+  }
+
+  /** @internal A batch buffer of `batchSizeBytes`, reused when possible. */
+  takeBatch(): Uint8Array {
+    return this.spareBatches.pop() ?? new Uint8Array(this.batchSizeBytes);
+  }
+
+  /** @internal */
+  returnBatch(batch: Uint8Array): void {
+    if (batch.byteLength === this.batchSizeBytes && this.spareBatches.length < this.spareBatchCountMax) this.spareBatches.push(batch);
+  }
+
+  private leastLoadedWorker(): PoolWorker {
+    let best: PoolWorker | null = null;
+    for (let index = 0; index < this.workers.length; index++) {
+      let entry = this.workers[index] ?? null;
+      if (entry === null || entry.dead) {
+        entry = this.startWorker();
+        this.workers[index] = entry;
+      }
+      if (best === null || entry.hashers.size < best.hashers.size) best = entry;
+    }
+    assert(best !== null, 'the pool has at least one worker');
+    return best;
+  }
+
+  private startWorker(): PoolWorker {
+    const worker = new Worker(new URL(import.meta.url), { workerData: { objectboxBlobHashWorker: true } });
+    const entry: PoolWorker = { worker, hashers: new Map(), dead: false };
+    worker.on('message', (message: FromWorker) => this.onMessage(entry, message));
+    const die = (error: Error) => {
+      if (entry.dead) return;
+      entry.dead = true;
+      failAll(entry, error);
+    };
+    worker.on('error', (error) => die(new BlobHashWorkerError(`hash worker failed: ${error.message}`, { cause: error })));
+    worker.on('exit', (exitCode) => die(new BlobHashWorkerError(`hash worker exited with code ${exitCode}`)));
+    // After the listeners: adding a 'message' listener refs the worker's port again.
+    refWhileBusy(entry);
+    return entry;
+  }
+
+  private onMessage(entry: PoolWorker, message: FromWorker): void {
+    const pending = entry.hashers.get(message.hasherId);
+    switch (message.type) {
+      case 'consumed':
+        this.returnBatch(message.batch);
+        if (pending === undefined) return;
+        pending.inflightBytes -= message.lengthBytes;
+        assert(pending.inflightBytes >= 0, 'inflight bytes never negative');
+        wake(pending);
+        return;
+      case 'finished':
+        entry.hashers.delete(message.hasherId);
+        refWhileBusy(entry);
+        pending?.finished?.resolve(message.result);
+        return;
+      case 'failed':
+        entry.hashers.delete(message.hasherId);
+        refWhileBusy(entry);
+        if (pending !== undefined) failOne(pending, new BlobHashWorkerError(`hashing failed in the worker: ${message.message}`));
+        return;
+    }
+  }
+}
+
+/** An idle worker does not keep the process alive; one with open hashers does (their promises are pending). */
+function refWhileBusy(entry: PoolWorker): void {
+  if (entry.dead) return;
+  if (entry.hashers.size > 0) entry.worker.ref();
+  else entry.worker.unref();
+}
+
+function post(entry: PoolWorker, message: ToWorker, transfer: ArrayBuffer[] = []): void {
+  entry.worker.postMessage(message, transfer);
+}
+
+function wake(pending: PendingHasher): void {
+  const wakeUp = pending.wakeUp;
+  pending.wakeUp = null;
+  wakeUp?.();
+}
+
+function failOne(pending: PendingHasher, error: Error): void {
+  pending.failure ??= error;
+  wake(pending);
+  pending.finished?.reject(pending.failure);
+  pending.finished = null;
+}
+
+function failAll(entry: PoolWorker, error: Error): void {
+  for (const pending of entry.hashers.values()) failOne(pending, error);
+  entry.hashers.clear();
+}
+
+/** The main-thread half of one hasher. */
+class PooledHasher implements BlobHasher {
+  private batch: Uint8Array | null = null;
+  private batchFillBytes = 0;
+  private done = false;
+
+  constructor(
+    private readonly pool: BlobHashWorkerPool,
+    private readonly entry: PoolWorker,
+    private readonly hasherId: number,
+    private readonly pending: PendingHasher,
+  ) {}
+
+  async update(chunk: Uint8Array): Promise<void> {
+    this.throwIfFailed();
+    assert(!this.done, 'BlobHasher.update after finish or abort');
+    let offset = 0;
+    while (offset < chunk.length) {
+      this.batch ??= this.pool.takeBatch();
+      const takeBytes = Math.min(this.batch.length - this.batchFillBytes, chunk.length - offset);
+      this.batch.set(chunk.subarray(offset, offset + takeBytes), this.batchFillBytes);
+      this.batchFillBytes += takeBytes;
+      offset += takeBytes;
+      if (this.batchFillBytes === this.batch.length) this.sendBatch();
+    }
+    while (this.pending.inflightBytes >= this.pool.inflightBytesMaxPerHasher && this.pending.failure === null) {
+      await new Promise<void>((resolve) => {
+        this.pending.wakeUp = resolve;
+      });
+    }
+    this.throwIfFailed();
+  }
+
+  async finish(): Promise<BlobHashResult> {
+    this.throwIfFailed();
+    assert(!this.done, 'BlobHasher.finish twice or after abort');
+    if (this.batchFillBytes > 0) this.sendBatch();
+    this.done = true;
+    return await new Promise<BlobHashResult>((resolve, reject) => {
+      this.pending.finished = { resolve, reject };
+      post(this.entry, { type: 'finish', hasherId: this.hasherId });
+    });
+  }
+
+  abort(): void {
+    if (this.pending.failure === null) failOne(this.pending, new BlobHashWorkerError('the hasher was aborted'));
+    if (!this.entry.dead && this.entry.hashers.delete(this.hasherId)) {
+      post(this.entry, { type: 'abort', hasherId: this.hasherId });
+      refWhileBusy(this.entry);
+    }
+    this.done = true;
+    if (this.batch !== null) this.pool.returnBatch(this.batch);
+    this.batch = null;
+  }
+
+  private sendBatch(): void {
+    const batch = this.batch;
+    assert(batch !== null, 'a batch to send');
+    const lengthBytes = this.batchFillBytes;
+    this.batch = null;
+    this.batchFillBytes = 0;
+    this.pending.inflightBytes += lengthBytes;
+    post(this.entry, { type: 'update', hasherId: this.hasherId, batch, lengthBytes }, [batch.buffer as ArrayBuffer]);
+  }
+
+  private throwIfFailed(): void {
+    if (this.pending.failure !== null) throw this.pending.failure;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The worker side
+
+function runWorker(): void {
+  const port = parentPort;
+  assert(port !== null, 'a worker has a parent port');
+  const states = new Map<number, BlobHashState>();
+  const reply = (message: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
+  port.on('message', (message: ToWorker) => {
+    try {
+      switch (message.type) {
+        case 'open':
+          states.set(message.hasherId, new BlobHashState(message.options));
+          return;
+        case 'update': {
+          const state = states.get(message.hasherId);
+          // An aborted hasher's late batches are only returned.
+          state?.update(message.batch.subarray(0, message.lengthBytes));
+          reply({ type: 'consumed', hasherId: message.hasherId, batch: message.batch, lengthBytes: message.lengthBytes }, [message.batch.buffer as ArrayBuffer]);
+          return;
+        }
+        case 'finish': {
+          const state = states.get(message.hasherId);
+          assert(state !== undefined, 'finish of an open hasher');
+          states.delete(message.hasherId);
+          // Copied, not transferred: at most 32 bytes per MiB of blob.
+          reply({ type: 'finished', hasherId: message.hasherId, result: state.finish() });
+          return;
+        }
+        case 'abort':
+          states.delete(message.hasherId);
+          return;
+      }
+    } catch (error) {
+      states.delete(message.hasherId);
+      reply({ type: 'failed', hasherId: message.hasherId, message: error instanceof Error ? error.message : String(error) });
+    }
+  });
+}
+
+if (!isMainThread && (workerData as { objectboxBlobHashWorker?: unknown } | null)?.objectboxBlobHashWorker === true) runWorker();
