@@ -1,6 +1,7 @@
 /**
  * ObjectBox benchmarks against real peers on the same machine, in the same run. Subcommands:
- * raft-kv (ObjectBox Raft group vs etcd), wal (group commit vs fio), wal-recovery (1 GiB log).
+ * raft-kv (ObjectBox Raft group vs etcd), wal (group commit vs fio), wal-recovery (1 GiB log),
+ * cache (the ObjectBox cache vs redis-server under redis-benchmark, and memory per key).
  * Every process started is stopped by PID and every temporary directory removed, also on failure
  * or Ctrl+C. Results are printed as markdown and written to docs/benchmarks.md.
  */
@@ -14,6 +15,8 @@ import { raftKvSystems, runRaftKvBench } from './bench-raft-kv.js';
 import { runWalBench } from './bench-wal.js';
 import { runWalRecoveryBench } from './bench-wal-recovery.js';
 import { runFloorsBench } from './bench-floors.js';
+import { runHashesBench } from './bench-hashes.js';
+import { cacheBenchTests, runCacheBench } from './bench-cache.js';
 
 const usage = `usage: node tools/bench/dist/main.js <command> [flags]
 
@@ -22,8 +25,13 @@ commands:
                  (installs etcd-server from Debian when missing; starts and stops both clusters)
   wal            Wal group commit (256-byte appends) vs fio's fsync rate on the same disk
   wal-recovery   write a ~1 GiB WAL, then time Wal.open + reading every record
+  hashes         checksum throughput per core (MD5, SHA, CRC32/32C/64NVME, blake3) and the
+                 event-loop delay while hashing on the main thread vs in a worker
   floors         the raft-kv path's pieces alone: a no-op grpc-js call, and a single-replica
                  Raft group in process (no gRPC)
+  cache          the ObjectBox cache vs redis-server 7 under redis-benchmark (alternating rounds,
+                 without and with pipelining), then memory for 1,000,000 small string keys
+                 (installs redis-server and redis-tools from Debian when missing)
 
 common flags:
   --data-root DIR      parent of the temporary data directories (default: the OS temp dir)
@@ -48,6 +56,22 @@ wal flags:
 floors flags:
   --concurrency N      closed-loop workers (default 64)   --duration-s N (default 5)
   --value-bytes N      payload size (default 256)
+
+cache flags:
+  --requests N         redis-benchmark -n per test and run (default 200000)
+  --rounds N           rounds, each Redis then ObjectBox, both pipelining modes (default 2)
+  --clients N          redis-benchmark -c (default 50)
+  --keyspace N         redis-benchmark -r (default 100000)
+  --pipeline N         -P of the pipelined mode (default 16)
+  --tests LIST         redis-benchmark tests (default ${cacheBenchTests.join(',')})
+  --memory-keys N      keys bulk-loaded for the memory comparison (default 1000000)
+  --no-memory          skip the memory comparison
+  --cpu-prof DIR       run the ObjectBox process under node --cpu-prof, profile written to DIR
+  --ready-timeout-s N  how long each server may take to answer PING (default 60)
+
+hashes flags (prints only; MiB/s per algorithm per core, event-loop delay inline vs worker):
+  --throughput-mib N   MiB hashed per algorithm (default 256)
+  --event-loop-mib N   MiB hashed per event-loop run (default 100)
 
 wal-recovery flags:
   --size-gib N         payload to write (default 1)
@@ -164,6 +188,52 @@ async function runCommand(command: string, argsGiven: readonly string[], resourc
         recordBytes: positiveIntegerFlag('record-bytes', values['record-bytes']),
         fioSizeMiB: positiveIntegerFlag('fio-size-mib', values['fio-size-mib']),
         ...shared(values),
+      });
+    }
+    case 'cache': {
+      const { values } = parseArgs({
+        args: [...args],
+        allowNegative: true,
+        options: {
+          ...commonOptions,
+          requests: { type: 'string', default: '200000' },
+          rounds: { type: 'string', default: '2' },
+          clients: { type: 'string', default: '50' },
+          keyspace: { type: 'string', default: '100000' },
+          pipeline: { type: 'string', default: '16' },
+          tests: { type: 'string', default: cacheBenchTests.join(',') },
+          'memory-keys': { type: 'string', default: '1000000' },
+          memory: { type: 'boolean', default: true },
+          'cpu-prof': { type: 'string' },
+          'ready-timeout-s': { type: 'string', default: '60' },
+        },
+      });
+      if (values.help === true) return usage;
+      return runCacheBench({
+        tests: choiceListFlag('tests', values.tests, cacheBenchTests),
+        requests: positiveIntegerFlag('requests', values.requests),
+        rounds: positiveIntegerFlag('rounds', values.rounds),
+        clients: positiveIntegerFlag('clients', values.clients),
+        keyspace: positiveIntegerFlag('keyspace', values.keyspace),
+        pipeline: positiveIntegerFlag('pipeline', values.pipeline),
+        memoryKeyCount: values.memory ? positiveIntegerFlag('memory-keys', values['memory-keys']) : 0,
+        readyTimeoutMs: positiveNumberFlag('ready-timeout-s', values['ready-timeout-s']) * 1000,
+        objectboxCpuProfileDirectory: values['cpu-prof'] === undefined ? null : resolve(values['cpu-prof']),
+        ...shared(values),
+      });
+    }
+    case 'hashes': {
+      const { values } = parseArgs({
+        args: [...args],
+        allowNegative: true,
+        options: { ...commonOptions, 'throughput-mib': { type: 'string', default: '256' }, 'event-loop-mib': { type: 'string', default: '100' } },
+      });
+      if (values.help === true) return usage;
+      return runHashesBench({
+        throughputMiB: positiveIntegerFlag('throughput-mib', values['throughput-mib']),
+        eventLoopMiB: positiveIntegerFlag('event-loop-mib', values['event-loop-mib']),
+        dataRoot: shared(values).dataRoot,
+        log,
       });
     }
     case 'wal-recovery': {

@@ -14,6 +14,9 @@ export interface PeerPackage {
 
 export const etcdPackage: PeerPackage = { binaryPath: '/usr/bin/etcd', debianPackages: ['etcd-server', 'etcd-client'] };
 export const fioPackage: PeerPackage = { binaryPath: '/usr/bin/fio', debianPackages: ['fio'] };
+export const redisServerPackage: PeerPackage = { binaryPath: '/usr/bin/redis-server', debianPackages: ['redis-server'] };
+/** redis-benchmark and redis-cli. */
+export const redisToolsPackage: PeerPackage = { binaryPath: '/usr/bin/redis-benchmark', debianPackages: ['redis-tools'] };
 
 const aptTimeoutMs = 10 * 60 * 1000;
 
