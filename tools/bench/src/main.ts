@@ -16,7 +16,6 @@ import { runWalBench } from './bench-wal.js';
 import { runWalRecoveryBench } from './bench-wal-recovery.js';
 import { runFloorsBench } from './bench-floors.js';
 import { runHashesBench } from './bench-hashes.js';
-import { runHashesBench } from './bench-hashes.js';
 import { cacheBenchTests, runCacheBench } from './bench-cache.js';
 
 const usage = `usage: node tools/bench/dist/main.js <command> [flags]
@@ -26,8 +25,6 @@ commands:
                  (installs etcd-server from Debian when missing; starts and stops both clusters)
   wal            Wal group commit (256-byte appends) vs fio's fsync rate on the same disk
   wal-recovery   write a ~1 GiB WAL, then time Wal.open + reading every record
-  hashes         checksum throughput per core (MD5, SHA, CRC32/32C/64NVME, blake3) and the
-                 event-loop delay while hashing on the main thread vs in a worker
   hashes         checksum throughput per core (MD5, SHA, CRC32/32C/64NVME, blake3) and the
                  event-loop delay while hashing on the main thread vs in a worker
   floors         the raft-kv path's pieces alone: a no-op grpc-js call, and a single-replica
@@ -71,10 +68,6 @@ cache flags:
   --no-memory          skip the memory comparison
   --cpu-prof DIR       run the ObjectBox process under node --cpu-prof, profile written to DIR
   --ready-timeout-s N  how long each server may take to answer PING (default 60)
-
-hashes flags (prints only; MiB/s per algorithm per core, event-loop delay inline vs worker):
-  --throughput-mib N   MiB hashed per algorithm (default 256)
-  --event-loop-mib N   MiB hashed per event-loop run (default 100)
 
 hashes flags (prints only; MiB/s per algorithm per core, event-loop delay inline vs worker):
   --throughput-mib N   MiB hashed per algorithm (default 256)
@@ -227,20 +220,6 @@ async function runCommand(command: string, argsGiven: readonly string[], resourc
         readyTimeoutMs: positiveNumberFlag('ready-timeout-s', values['ready-timeout-s']) * 1000,
         objectboxCpuProfileDirectory: values['cpu-prof'] === undefined ? null : resolve(values['cpu-prof']),
         ...shared(values),
-      });
-    }
-    case 'hashes': {
-      const { values } = parseArgs({
-        args: [...args],
-        allowNegative: true,
-        options: { ...commonOptions, 'throughput-mib': { type: 'string', default: '256' }, 'event-loop-mib': { type: 'string', default: '100' } },
-      });
-      if (values.help === true) return usage;
-      return runHashesBench({
-        throughputMiB: positiveIntegerFlag('throughput-mib', values['throughput-mib']),
-        eventLoopMiB: positiveIntegerFlag('event-loop-mib', values['event-loop-mib']),
-        dataRoot: shared(values).dataRoot,
-        log,
       });
     }
     case 'hashes': {
