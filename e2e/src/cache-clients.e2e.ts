@@ -551,7 +551,7 @@ describe('node-redis', () => {
     const self = entries.find((entry) => String(entry.id) === `${id}`);
     assert.ok(self !== undefined, 'CLIENT LIST lists this client');
     assert.equal(self.name, 'nr-renamed');
-    await t.test('CLIENT LIST shows the running subcommand as cmd=client|list', { todo: 'server bug: CLIENT LIST prints cmd=client, Redis 7 prints cmd=client|list' }, () => {
+    await t.test('CLIENT LIST shows the running subcommand as cmd=client|list', () => {
       assert.equal(self.cmd, 'client|list');
     });
     const info = await client.clientInfo();

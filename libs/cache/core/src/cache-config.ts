@@ -122,7 +122,7 @@ function setFailed(name: string, reason: string): CacheCommandError {
   return new CacheCommandError('message', `CONFIG SET failed (possibly related to argument '${name}') - ${reason}`);
 }
 
-function parseValue(spec: ParameterSpec, text: string): CacheConfigValues[keyof CacheConfigValues] {
+function parseValue(spec: ParameterSpec, text: string, current: CacheConfigValues[keyof CacheConfigValues]): CacheConfigValues[keyof CacheConfigValues] {
   const type = spec.type;
   switch (type.kind) {
     case 'memory': {
@@ -150,12 +150,15 @@ function parseValue(spec: ParameterSpec, text: string): CacheConfigValues[keyof 
     case 'string':
       return text;
     case 'output-buffer-limit':
-      return parseOutputBufferLimit(spec.name, text);
+      return parseOutputBufferLimit(spec.name, text, current as string);
   }
 }
 
-/** `<class> <hard> <soft> <seconds>` groups; classes normal, slave/replica, pubsub. Keeps unspecified classes. */
-function parseOutputBufferLimit(name: string, text: string): string {
+/**
+ * `<class> <hard> <soft> <seconds>` groups; classes normal, slave/replica, pubsub. Classes not named
+ * keep their values; the result is Redis's full form (every class, limits in bytes).
+ */
+function parseOutputBufferLimit(name: string, text: string, current: string): string {
   const words = text.trim().split(/\s+/);
   if (words.length % 4 !== 0) throw setFailed(name, 'Wrong number of arguments in buffer limit configuration.');
   for (let index = 0; index < words.length; index += 4) {
@@ -166,7 +169,17 @@ function parseOutputBufferLimit(name: string, text: string): string {
     }
     if (!/^[0-9]+$/.test(words[index + 3] as string)) throw setFailed(name, 'Error in hard, soft or soft_seconds setting in buffer limit configuration.');
   }
-  return words.join(' ');
+  const limits = new Map<string, OutputBufferLimit>();
+  for (const className of ['normal', 'slave', 'pubsub'] as const) limits.set(className, outputBufferLimitOf(current, className));
+  for (let index = 0; index < words.length; index += 4) {
+    const className = (words[index] as string).toLowerCase();
+    limits.set(className === 'replica' ? 'slave' : className, {
+      hardBytes: parseMemoryValue(words[index + 1] as string) ?? 0,
+      softBytes: parseMemoryValue(words[index + 2] as string) ?? 0,
+      softSeconds: Number(words[index + 3]),
+    });
+  }
+  return [...limits].map(([className, limit]) => `${className} ${limit.hardBytes} ${limit.softBytes} ${limit.softSeconds}`).join(' ');
 }
 
 export interface OutputBufferLimit {
@@ -176,7 +189,7 @@ export interface OutputBufferLimit {
 }
 
 /** The limits for a client class from a client-output-buffer-limit value (0 = no limit). */
-export function outputBufferLimitOf(value: string, className: 'normal' | 'pubsub'): OutputBufferLimit {
+export function outputBufferLimitOf(value: string, className: 'normal' | 'slave' | 'pubsub'): OutputBufferLimit {
   const words = value.split(/\s+/);
   let limit: OutputBufferLimit = { hardBytes: 0, softBytes: 0, softSeconds: 0 };
   for (let index = 0; index + 3 < words.length; index += 4) {
@@ -235,7 +248,7 @@ export class CacheConfig {
       if (!spec.mutable) throw setFailed(name, "can't set immutable config");
       if (seen.has(name)) throw setFailed(name, 'duplicate parameter');
       seen.add(name);
-      parsed.push([spec, parseValue(spec, text)]);
+      parsed.push([spec, parseValue(spec, text, this.values[spec.name])]);
     }
     return parsed;
   }

@@ -19,6 +19,7 @@ import {
 import { cacheCommandTable, unknownCommandText } from './cache-commands.js';
 import { CacheConfig, outputBufferLimitOf, type CacheConfigValues } from './cache-config.js';
 import { cacheServerCommands } from './cache-commands-server.js';
+import { commandMetadata } from './cache-command-metadata.js';
 import { evictUntilWithinLimit } from './cache-eviction.js';
 import { CacheKeyspace, type CacheRandom, type KeyText } from './cache-keyspace.js';
 import { CachePubSub } from './cache-pubsub.js';
@@ -204,7 +205,8 @@ export class CacheEngine {
       return rejection;
     }
     assert(spec !== undefined, 'rejection() refuses unknown commands');
-    client.lastCommandName = spec.name;
+    // CLIENT LIST's cmd field names the subcommand of a container command (client|list).
+    client.lastCommandName = commandMetadata(spec.name)?.subcommands.length && args.length >= 2 ? `${spec.name}|${(args[1] as Buffer).toString('latin1').toLowerCase()}` : spec.name;
     if (client.transaction !== null && !transactionControlCommands.has(name)) return this.queue(client, args);
     if (spec.flags.includes('denyoom') && !this.makeRoom(nowMs)) {
       this.statOf(spec.name).rejectedCalls++;

@@ -135,10 +135,16 @@ export class RespEncoder {
   }
 
   /** `<prefix><text>\r\n`, text in UTF-8 (simple strings and errors may carry any non-CR/LF text). */
+  /**
+   * A `+`/`-`/`:` line. Texts built from client bytes (error messages quoting a command name or
+   * argument) hold one char per byte (latin1, like keys), so they are written back byte for byte, as
+   * Redis echoes them; a text with characters above U+00FF is written as UTF-8.
+   */
   private writeLine(prefix: string, text: string): void {
-    this.reserve(prefix.length + Buffer.byteLength(text, 'utf8') + 2);
+    const encoding = /[\u0100-\uffff]/.test(text) ? 'utf8' : 'latin1';
+    this.reserve(prefix.length + Buffer.byteLength(text, encoding) + 2);
     this.scratchOffset += this.scratch.write(prefix, this.scratchOffset, 'latin1');
-    this.scratchOffset += this.scratch.write(text, this.scratchOffset, 'utf8');
+    this.scratchOffset += this.scratch.write(text, this.scratchOffset, encoding);
     this.scratchOffset += this.scratch.write('\r\n', this.scratchOffset, 'latin1');
   }
 
