@@ -1,3 +1,5 @@
 export * from './blob-checksums.js';
 export * from './blob-errors.js';
 export * from './blob-hash-worker.js';
+export * from './blob-store.js';
+export * from './blob-gc.js';

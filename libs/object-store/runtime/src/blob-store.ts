@@ -1,0 +1,615 @@
+/**
+ * The object store's bytes on disk: one file per blob (a single-PUT object, or one part of a
+ * multipart object), written once, verified on every read, deleted when metadata drops it.
+ *
+ * Layout: `<directory>/ab/cd/<blobId>` where the blob id is 128 random bits in hex (node:crypto)
+ * and `ab`, `cd` are its first two bytes (at most 65,536 directories, so no directory grows past
+ * a few thousand entries at 10^8 blobs). A write in progress is `<blobId>.tmp` in the same
+ * directory. Blob ids never come from clients, so no key can steer a path.
+ *
+ * File format (version 1): the object's bytes, then a blake3 chunk table, then a 64-byte trailer.
+ *
+ *     [data: dataSizeBytes][chunk table: chunkCount x 32][trailer: 64]
+ *     trailer: "OBXBLOB1" | u32 formatVersion=1 | u32 chunkSizeBytes | u64 dataSizeBytes |
+ *              u32 chunkCount | u32 reserved=0 | root (32 bytes)          (big-endian)
+ *     chunk i: blake3(data[i*chunkSizeBytes, min((i+1)*chunkSizeBytes, dataSizeBytes)))
+ *     root    = blake3(trailer[0, 32) || chunk table)
+ *
+ * The root is "the blob's blake3" returned by `write` and kept in metadata: a two-level blake3 tree
+ * with 1 MiB leaves, not `b3sum` of the bytes. It is the design of Merkle-verified stores (bao,
+ * S3's composite part checksums, ZFS block pointers): a range read verifies the table against the
+ * root (160 KiB of table for a 5 GiB blob) and then only the chunks it touches, instead of
+ * hashing the whole blob for a 1 KiB range. Data sits at offset 0 so that reads need no skip and
+ * the trailer is written last: a file without a valid trailer is never complete.
+ *
+ * Durability and visibility (write): stream to the temp file while hashing (in the
+ * {@link BlobHasherFactory}'s threads), verify size and client checksums, append table and
+ * trailer, fdatasync, close, rename to the final name, fsync the directory, and only then resolve.
+ * A crash before the rename leaves only a `.tmp` file (collected by blob-gc.ts); after it, the
+ * final name holds the complete, synced file. Metadata must be committed only after `write`
+ * resolves, so it never points at missing or partial data.
+ *
+ * Verification (read): the trailer and table are checked against the expected root before the
+ * stream is returned (a missing, truncated or foreign file fails then, as a rejected promise), and
+ * each chunk is read whole and checked against its table entry before any of its bytes are pushed.
+ * So a consumer never receives an unverified byte: a flipped bit ends the stream with
+ * {@link BlobCorruptionError} before the bad chunk (for the last chunk: before the last bytes).
+ */
+import { randomBytes } from 'node:crypto';
+import { constants, type FileHandle, mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { Readable } from 'node:stream';
+import { nodeFileSystem } from '@objectbox/storage-runtime';
+import { assert } from '@objectbox/util';
+import {
+  Blake3,
+  blake3DigestSizeBytes,
+  type BlobHasherFactory,
+  type ChecksumAlgorithm,
+  checksumDigestSizeBytes,
+  digestFromBase64,
+  digestsEqual,
+  digestToBase64,
+  digestToHex,
+  md5DigestSizeBytes,
+} from './blob-checksums.js';
+import {
+  BadDigestError,
+  BlobCorruptionError,
+  BlobNotFoundError,
+  BlobRangeNotSatisfiableError,
+  BlobWriteAbortedError,
+  BodyTooLongError,
+  ChecksumMismatchError,
+  EntityTooLargeError,
+  IncompleteBodyError,
+  InvalidChecksumError,
+  InvalidDigestError,
+} from './blob-errors.js';
+
+/** S3's single-PUT limit, the default {@link BlobStoreOptions.blobSizeBytesMax}. */
+export const singlePutSizeBytesMax = 5 * 1024 ** 3;
+/** Default size of the blake3 chunks; also the read granularity. */
+export const blobChunkSizeBytesDefault = 1024 * 1024;
+/** Suffix of a write in progress. */
+export const blobTemporarySuffix = '.tmp';
+/** A blob id: 128 bits in lowercase hex. */
+export const blobIdPattern = /^[0-9a-f]{32}$/;
+
+const trailerSizeBytes = 64;
+const trailerMagic = 'OBXBLOB1';
+const formatVersion = 1;
+
+export interface BlobStoreOptions {
+  /** Root of the blob tree, e.g. `<dataDir>/object-store/blobs`; created when missing. */
+  readonly directory: string;
+  /** Where hashing runs: a `BlobHashWorkerPool` in production, `inlineBlobHasherFactory` in tools. */
+  readonly hasherFactory: BlobHasherFactory;
+  /** Largest blob accepted by any write (default 5 GiB, S3's single PUT and part limit). */
+  readonly blobSizeBytesMax?: number;
+  /** Chunk size of the blake3 table for new blobs (default 1 MiB; reads use the stored value). */
+  readonly chunkSizeBytes?: number;
+  /** Bytes gathered before one writev (default 1 MiB); bounds write memory per blob. */
+  readonly writeBatchBytes?: number;
+}
+
+/** What the client announced about the body; values are untrusted header text. */
+export interface BlobWriteOptions {
+  /** Content-Length (or x-amz-decoded-content-length); shorter is IncompleteBody, longer BodyTooLong. */
+  readonly expectedSizeBytes?: number;
+  /** Largest body accepted for this write (the caller's per-operation limit). */
+  readonly sizeBytesMax: number;
+  /** Flexible checksums to compute and return (those in `expectedChecksums` are added). */
+  readonly checksumAlgorithms: readonly ChecksumAlgorithm[];
+  /** Content-MD5 header value (base64), verified against the body: BadDigest / InvalidDigest. */
+  readonly contentMd5?: string;
+  /**
+   * `x-amz-checksum-*` values (base64), verified against the body: ChecksumMismatch /
+   * InvalidChecksum. A function is called after the body ended, for trailing checksums of
+   * aws-chunked bodies (their algorithm must be in `checksumAlgorithms`).
+   */
+  readonly expectedChecksums?: Partial<Record<ChecksumAlgorithm, string>> | (() => Partial<Record<ChecksumAlgorithm, string>>);
+  /** Aborts the write (client gone, deadline): the temp file is removed, BlobWriteAborted. */
+  readonly signal?: AbortSignal;
+}
+
+export interface BlobWriteResult {
+  readonly blobId: string;
+  readonly sizeBytes: number;
+  /** Hex of the blob's root digest (see the file format above); keep it in metadata for reads. */
+  readonly blake3: string;
+  /** Hex MD5 of the bytes: the single-part ETag (without quotes). */
+  readonly md5: string;
+  /** Base64 of each computed flexible checksum, as `x-amz-checksum-*` returns it. */
+  readonly checksums: Partial<Record<ChecksumAlgorithm, string>>;
+}
+
+/** An inclusive byte range, as HTTP Range gives it: 0 <= start <= endInclusive < size. */
+export interface BlobRange {
+  readonly start: number;
+  readonly endInclusive: number;
+}
+
+export interface BlobReadOptions {
+  /** Hex root digest from metadata (`BlobWriteResult.blake3`). */
+  readonly expectedBlake3: string;
+  /** Bytes to return; the whole blob when absent. */
+  readonly range?: BlobRange;
+}
+
+/** One part of a multipart object for {@link BlobStore.concatRead}, in object order. */
+export interface BlobPart {
+  readonly blobId: string;
+  readonly expectedBlake3: string;
+  /** The part's size from metadata; checked against the stored blob. */
+  readonly sizeBytes: number;
+}
+
+interface OpenedBlob {
+  readonly handle: FileHandle;
+  /** Closes the handle once; later calls resolve at once. */
+  readonly close: () => Promise<void>;
+  readonly blobId: string;
+  readonly dataSizeBytes: number;
+  readonly chunkSizeBytes: number;
+  readonly chunkHashes: Uint8Array;
+}
+
+/** Blob files under one directory. Stateless apart from its options; safe for concurrent use. */
+export class BlobStore {
+  readonly directory: string;
+  readonly blobSizeBytesMax: number;
+  readonly chunkSizeBytes: number;
+  readonly writeBatchBytes: number;
+  private readonly hasherFactory: BlobHasherFactory;
+
+  private constructor(options: BlobStoreOptions) {
+    this.directory = options.directory;
+    this.hasherFactory = options.hasherFactory;
+    this.blobSizeBytesMax = options.blobSizeBytesMax ?? singlePutSizeBytesMax;
+    this.chunkSizeBytes = options.chunkSizeBytes ?? blobChunkSizeBytesDefault;
+    this.writeBatchBytes = options.writeBatchBytes ?? 1024 * 1024;
+    assert(Number.isSafeInteger(this.blobSizeBytesMax) && this.blobSizeBytesMax >= 0, 'blobSizeBytesMax must be a non-negative integer');
+    assert(Number.isSafeInteger(this.chunkSizeBytes) && this.chunkSizeBytes >= 1 && this.chunkSizeBytes <= 0xffffffff, 'chunkSizeBytes must fit in 32 bits');
+    assert(Math.ceil(this.blobSizeBytesMax / this.chunkSizeBytes) <= 0xffffffff, 'the chunk count of the largest blob fits in 32 bits');
+    assert(Number.isSafeInteger(this.writeBatchBytes) && this.writeBatchBytes >= 1, 'writeBatchBytes must be >= 1');
+  }
+
+  /** Creates the directory (durably) when missing. */
+  static async open(options: BlobStoreOptions): Promise<BlobStore> {
+    const created = await mkdir(options.directory, { recursive: true });
+    if (created !== undefined) await syncCreatedDirectories(created, options.directory);
+    return new BlobStore(options);
+  }
+
+  /** Path of a blob's final file. */
+  pathOf(blobId: string): string {
+    assert(blobIdPattern.test(blobId), 'a blob id is 32 lowercase hex digits');
+    return join(this.shardOf(blobId), blobId);
+  }
+
+  private shardOf(blobId: string): string {
+    return join(this.directory, blobId.slice(0, 2), blobId.slice(2, 4));
+  }
+
+  /**
+   * Streams `source` into a new blob and resolves once it is durable under its final name.
+   * Throws EntityTooLarge, IncompleteBody, BodyTooLong, InvalidDigest, BadDigest, InvalidChecksum,
+   * ChecksumMismatch, BlobWriteAborted, BlobHashWorkerFailed, or the source's own error; in every
+   * failure the temp file is removed and nothing is visible under a final name.
+   */
+  async write(source: AsyncIterable<Uint8Array> | Readable, options: BlobWriteOptions): Promise<BlobWriteResult> {
+    assert(Number.isSafeInteger(options.sizeBytesMax) && options.sizeBytesMax >= 0, 'sizeBytesMax must be a non-negative integer');
+    const sizeBytesMax = Math.min(options.sizeBytesMax, this.blobSizeBytesMax);
+    if (options.expectedSizeBytes !== undefined) {
+      assert(Number.isSafeInteger(options.expectedSizeBytes) && options.expectedSizeBytes >= 0, 'expectedSizeBytes must be a non-negative integer');
+      if (options.expectedSizeBytes > sizeBytesMax) throw new EntityTooLargeError(sizeBytesMax);
+    }
+    const contentMd5 = options.contentMd5 === undefined ? null : parseContentMd5(options.contentMd5);
+    const headerChecksums = typeof options.expectedChecksums === 'object' ? parseChecksums(options.expectedChecksums) : [];
+    const algorithms = [...new Set([...options.checksumAlgorithms, ...headerChecksums.map(([algorithm]) => algorithm)])];
+    throwIfAborted(options.signal);
+
+    const blobId = randomBytes(16).toString('hex');
+    const shard = this.shardOf(blobId);
+    const created = await mkdir(shard, { recursive: true });
+    if (created !== undefined) await syncCreatedDirectories(created, shard);
+    const temporaryPath = join(shard, `${blobId}${blobTemporarySuffix}`);
+    const handle = await open(temporaryPath, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
+    const hasher = this.hasherFactory.createHasher({ algorithms, chunkSizeBytes: this.chunkSizeBytes });
+    let closed = false;
+    try {
+      const writer = new BatchedWriter(handle, this.writeBatchBytes);
+      let sizeBytes = 0;
+      for await (const chunk of abortable(source, options.signal)) {
+        assert(chunk instanceof Uint8Array, 'a blob source yields bytes (Buffer or Uint8Array)');
+        if (chunk.length === 0) continue;
+        sizeBytes += chunk.length;
+        if (sizeBytes > sizeBytesMax) throw new EntityTooLargeError(sizeBytesMax);
+        if (options.expectedSizeBytes !== undefined && sizeBytes > options.expectedSizeBytes) throw new BodyTooLongError(options.expectedSizeBytes);
+        await Promise.all([hasher.update(chunk), writer.add(chunk)]);
+      }
+      if (options.expectedSizeBytes !== undefined && sizeBytes < options.expectedSizeBytes) throw new IncompleteBodyError(options.expectedSizeBytes, sizeBytes);
+      const hashes = await hasher.finish();
+      assert(hashes.sizeBytes === sizeBytes, 'the hasher saw every byte');
+      if (contentMd5 !== null && !digestsEqual(contentMd5, hashes.md5)) throw new BadDigestError(digestToBase64(contentMd5), digestToBase64(hashes.md5));
+      const expected = typeof options.expectedChecksums === 'function' ? parseChecksums(options.expectedChecksums()) : headerChecksums;
+      for (const [algorithm, digest] of expected) {
+        const actual = hashes.checksums[algorithm];
+        assert(actual !== undefined, `${algorithm} was computed (trailing checksums must be announced in checksumAlgorithms)`);
+        if (!digestsEqual(digest, actual)) throw new ChecksumMismatchError(algorithm, digestToBase64(digest), digestToBase64(actual));
+      }
+      const trailer = encodeTrailer({ chunkSizeBytes: this.chunkSizeBytes, dataSizeBytes: sizeBytes, chunkHashes: hashes.chunkHashes });
+      await writer.add(hashes.chunkHashes);
+      await writer.add(trailer.bytes);
+      await writer.flush();
+      throwIfAborted(options.signal);
+      await handle.datasync();
+      closed = true;
+      await handle.close();
+      await rename(temporaryPath, join(shard, blobId));
+      await nodeFileSystem.syncDirectory(shard);
+      const checksums: Partial<Record<ChecksumAlgorithm, string>> = {};
+      for (const algorithm of algorithms) checksums[algorithm] = digestToBase64(hashes.checksums[algorithm]!);
+      return { blobId, sizeBytes, blake3: digestToHex(trailer.root), md5: digestToHex(hashes.md5), checksums };
+    } catch (error) {
+      hasher.abort();
+      if (!closed) await handle.close().catch(() => {});
+      await rm(temporaryPath, { force: true }).catch(() => {});
+      throw error;
+    }
+  }
+
+  /**
+   * The blob's bytes (or `range` of them) as a byte stream. Rejects with BlobNotFound,
+   * InvalidRange, or BlobCorruption (trailer, table or root wrong: checked before the stream is
+   * returned); the stream itself fails with BlobCorruption before delivering any byte of a chunk
+   * that does not match. The caller must consume or destroy the stream (it holds a file handle).
+   */
+  async read(blobId: string, options: BlobReadOptions): Promise<Readable> {
+    const blob = await this.openVerified(blobId, options.expectedBlake3);
+    const range = options.range ?? { start: 0, endInclusive: blob.dataSizeBytes - 1 };
+    if (!rangeFits(range, blob.dataSizeBytes)) {
+      await blob.close();
+      throw new BlobRangeNotSatisfiableError(range.start, range.endInclusive, blob.dataSizeBytes);
+    }
+    const stream = Readable.from(readRange(blob, range), { objectMode: false });
+    // A stream destroyed before its first read never runs the generator's finally.
+    stream.once('close', () => void blob.close());
+    return stream;
+  }
+
+  /**
+   * The bytes of several blobs back to back (a multipart object), each verified like `read`, with
+   * an optional range over the concatenation. The first part touched is opened (and its trailer
+   * verified) before the stream is returned; later parts when reached, so a later part's failure
+   * ends the stream with its error.
+   */
+  async concatRead(parts: readonly BlobPart[], options: { range?: BlobRange } = {}): Promise<Readable> {
+    const totalSizeBytes = parts.reduce((sum, part) => sum + part.sizeBytes, 0);
+    const range = options.range ?? { start: 0, endInclusive: totalSizeBytes - 1 };
+    if (!rangeFits(range, totalSizeBytes)) throw new BlobRangeNotSatisfiableError(range.start, range.endInclusive, totalSizeBytes);
+    const pieces: { part: BlobPart; range: BlobRange }[] = [];
+    let partStart = 0;
+    for (const part of parts) {
+      const partEnd = partStart + part.sizeBytes - 1;
+      if (part.sizeBytes > 0 && partEnd >= range.start && partStart <= range.endInclusive) {
+        pieces.push({ part, range: { start: Math.max(range.start, partStart) - partStart, endInclusive: Math.min(range.endInclusive, partEnd) - partStart } });
+      }
+      partStart += part.sizeBytes;
+    }
+    let current = pieces.length === 0 ? null : await this.openPart(pieces[0]!.part);
+    let destroyed = false;
+    const openPart = (part: BlobPart) => this.openPart(part);
+    async function* concatenate(): AsyncGenerator<Uint8Array> {
+      for (let index = 0; index < pieces.length; index++) {
+        if (index > 0) current = await openPart(pieces[index]!.part);
+        if (destroyed) return void (await current?.close());
+        yield* readRange(current!, pieces[index]!.range);
+      }
+    }
+    const stream = Readable.from(concatenate(), { objectMode: false });
+    stream.once('close', () => {
+      destroyed = true;
+      void current?.close();
+    });
+    return stream;
+  }
+
+  private async openPart(part: BlobPart): Promise<OpenedBlob> {
+    const blob = await this.openVerified(part.blobId, part.expectedBlake3);
+    if (blob.dataSizeBytes !== part.sizeBytes) {
+      await blob.close();
+      throw new BlobCorruptionError(part.blobId, 'size-mismatch');
+    }
+    return blob;
+  }
+
+  /** Removes a blob; resolves false when it did not exist. Not fsynced: a resurrected blob is an orphan for GC. */
+  async delete(blobId: string): Promise<boolean> {
+    const path = this.pathOf(blobId);
+    try {
+      await rm(path);
+      return true;
+    } catch (error) {
+      if (isErrorCode(error, 'ENOENT')) return false;
+      throw error;
+    }
+  }
+
+  /** True when a complete blob file with this id exists (its content is not verified). */
+  async exists(blobId: string): Promise<boolean> {
+    try {
+      return (await stat(this.pathOf(blobId))).isFile();
+    } catch (error) {
+      if (isErrorCode(error, 'ENOENT')) return false;
+      throw error;
+    }
+  }
+
+  /** The blob's data size from its trailer (structure checked, digests not). BlobNotFound, BlobCorruption. */
+  async statSizeBytes(blobId: string): Promise<number> {
+    const handle = await this.openFile(blobId);
+    try {
+      return (await readTrailer(handle, blobId)).dataSizeBytes;
+    } finally {
+      await handle.close();
+    }
+  }
+
+  private async openFile(blobId: string): Promise<FileHandle> {
+    try {
+      return await open(this.pathOf(blobId), constants.O_RDONLY);
+    } catch (error) {
+      if (isErrorCode(error, 'ENOENT')) throw new BlobNotFoundError(blobId);
+      throw error;
+    }
+  }
+
+  /** Opens a blob and checks trailer, table and root against `expectedBlake3`. */
+  private async openVerified(blobId: string, expectedBlake3: string): Promise<OpenedBlob> {
+    assert(/^[0-9a-f]{64}$/.test(expectedBlake3), 'expectedBlake3 is 64 lowercase hex digits');
+    const handle = await this.openFile(blobId);
+    try {
+      const trailer = await readTrailer(handle, blobId);
+      const tableSizeBytes = trailer.chunkCount * blake3DigestSizeBytes;
+      const chunkHashes = new Uint8Array(tableSizeBytes);
+      await readExactly(handle, chunkHashes, trailer.dataSizeBytes, blobId);
+      const root = new Blake3().update(trailer.bytes.subarray(0, 32)).update(chunkHashes).digest();
+      if (!digestsEqual(root, trailer.root)) throw new BlobCorruptionError(blobId, 'root-mismatch');
+      if (digestToHex(root) !== expectedBlake3) throw new BlobCorruptionError(blobId, 'expected-blake3-mismatch');
+      let closing: Promise<void> | null = null;
+      const close = () => (closing ??= handle.close().catch(() => {}));
+      return { handle, close, blobId, dataSizeBytes: trailer.dataSizeBytes, chunkSizeBytes: trailer.chunkSizeBytes, chunkHashes };
+    } catch (error) {
+      await handle.close();
+      throw error;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading
+
+function rangeFits(range: BlobRange, sizeBytes: number): boolean {
+  if (sizeBytes === 0) return range.start === 0 && range.endInclusive === -1;
+  return Number.isSafeInteger(range.start) && Number.isSafeInteger(range.endInclusive) && range.start >= 0 && range.start <= range.endInclusive && range.endInclusive < sizeBytes;
+}
+
+/**
+ * Yields `range` of an opened blob chunk by chunk, each chunk verified before any of its bytes is
+ * yielded; reads one chunk ahead. Closes the handle when done, failed or abandoned.
+ */
+async function* readRange(blob: OpenedBlob, range: BlobRange): AsyncGenerator<Uint8Array> {
+  const readChunk = (chunkIndex: number): Promise<Buffer> => {
+    const offset = chunkIndex * blob.chunkSizeBytes;
+    const buffer = Buffer.allocUnsafe(Math.min(blob.chunkSizeBytes, blob.dataSizeBytes - offset));
+    return readExactly(blob.handle, buffer, offset, blob.blobId).then(() => buffer);
+  };
+  let ahead: Promise<Buffer> | null = null;
+  try {
+    if (range.endInclusive < range.start) return; // an empty blob read whole
+    const chunkFirst = Math.floor(range.start / blob.chunkSizeBytes);
+    const chunkLast = Math.floor(range.endInclusive / blob.chunkSizeBytes);
+    const hasher = new Blake3();
+    ahead = readChunk(chunkFirst);
+    for (let chunkIndex = chunkFirst; chunkIndex <= chunkLast; chunkIndex++) {
+      const current = ahead;
+      assert(current !== null, 'the chunk was read ahead');
+      ahead = null;
+      const buffer = await current;
+      if (chunkIndex < chunkLast) {
+        ahead = readChunk(chunkIndex + 1);
+        ahead.catch(() => {}); // awaited below or in finally; never unhandled
+      }
+      hasher.reset();
+      const actual = hasher.update(buffer).digest();
+      const expected = blob.chunkHashes.subarray(chunkIndex * blake3DigestSizeBytes, (chunkIndex + 1) * blake3DigestSizeBytes);
+      if (!digestsEqual(actual, expected)) throw new BlobCorruptionError(blob.blobId, 'chunk-mismatch', chunkIndex);
+      const chunkStart = chunkIndex * blob.chunkSizeBytes;
+      const sliceStart = Math.max(range.start - chunkStart, 0);
+      const sliceEnd = Math.min(range.endInclusive - chunkStart + 1, buffer.length);
+      yield sliceStart === 0 && sliceEnd === buffer.length ? buffer : buffer.subarray(sliceStart, sliceEnd);
+    }
+  } finally {
+    if (ahead !== null) await ahead.catch(() => {});
+    await blob.close();
+  }
+}
+
+/** Fills `buffer` from `position`; a short read means the file is shorter than its trailer says. */
+async function readExactly(handle: FileHandle, buffer: Uint8Array, position: number, blobId: string): Promise<void> {
+  let filled = 0;
+  while (filled < buffer.length) {
+    const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, position + filled);
+    if (bytesRead === 0) throw new BlobCorruptionError(blobId, 'short-read');
+    filled += bytesRead;
+  }
+}
+
+interface Trailer {
+  readonly bytes: Uint8Array;
+  readonly chunkSizeBytes: number;
+  readonly dataSizeBytes: number;
+  readonly chunkCount: number;
+  readonly root: Uint8Array;
+}
+
+function encodeTrailer(options: { chunkSizeBytes: number; dataSizeBytes: number; chunkHashes: Uint8Array }): { bytes: Uint8Array; root: Uint8Array } {
+  const chunkCount = options.chunkHashes.length / blake3DigestSizeBytes;
+  assert(chunkCount === Math.ceil(options.dataSizeBytes / options.chunkSizeBytes), 'one table entry per chunk');
+  const bytes = new Uint8Array(trailerSizeBytes);
+  const view = new DataView(bytes.buffer);
+  bytes.set(Buffer.from(trailerMagic, 'latin1'), 0);
+  view.setUint32(8, formatVersion);
+  view.setUint32(12, options.chunkSizeBytes);
+  view.setBigUint64(16, BigInt(options.dataSizeBytes));
+  view.setUint32(24, chunkCount);
+  view.setUint32(28, 0);
+  const root = new Blake3().update(bytes.subarray(0, 32)).update(options.chunkHashes).digest();
+  bytes.set(root, 32);
+  return { bytes, root };
+}
+
+/** Reads and structurally validates the trailer (magic, version, sizes agree with the file size). */
+async function readTrailer(handle: FileHandle, blobId: string): Promise<Trailer> {
+  const fileSizeBytes = (await handle.stat()).size;
+  if (fileSizeBytes < trailerSizeBytes) throw new BlobCorruptionError(blobId, 'trailer-invalid');
+  const bytes = new Uint8Array(trailerSizeBytes);
+  await readExactly(handle, bytes, fileSizeBytes - trailerSizeBytes, blobId);
+  const headerUntrusted = new DataView(bytes.buffer);
+  const magicOk = Buffer.from(bytes.subarray(0, 8)).toString('latin1') === trailerMagic;
+  const chunkSizeBytes = headerUntrusted.getUint32(12);
+  const dataSizeBytes = Number(headerUntrusted.getBigUint64(16));
+  const chunkCount = headerUntrusted.getUint32(24);
+  const valid =
+    magicOk &&
+    headerUntrusted.getUint32(8) === formatVersion &&
+    headerUntrusted.getUint32(28) === 0 &&
+    chunkSizeBytes > 0 &&
+    Number.isSafeInteger(dataSizeBytes) &&
+    chunkCount === Math.ceil(dataSizeBytes / chunkSizeBytes);
+  if (!valid) throw new BlobCorruptionError(blobId, 'trailer-invalid');
+  if (fileSizeBytes !== dataSizeBytes + chunkCount * blake3DigestSizeBytes + trailerSizeBytes) throw new BlobCorruptionError(blobId, 'size-mismatch');
+  return { bytes, chunkSizeBytes, dataSizeBytes, chunkCount, root: bytes.slice(32, 64) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing
+
+/** Gathers chunks (by reference) up to `batchBytes` and writes them with one writev. */
+class BatchedWriter {
+  private pending: Uint8Array[] = [];
+  private pendingBytes = 0;
+  private positionBytes = 0;
+
+  constructor(
+    private readonly handle: FileHandle,
+    private readonly batchBytes: number,
+  ) {}
+
+  async add(chunk: Uint8Array): Promise<void> {
+    this.pending.push(chunk);
+    this.pendingBytes += chunk.length;
+    if (this.pendingBytes >= this.batchBytes) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    let chunks = this.pending;
+    this.pending = [];
+    this.pendingBytes = 0;
+    while (chunks.length > 0) {
+      const { bytesWritten } = await this.handle.writev(chunks, this.positionBytes);
+      this.positionBytes += bytesWritten;
+      chunks = dropWritten(chunks, bytesWritten);
+    }
+  }
+}
+
+function dropWritten(chunks: readonly Uint8Array[], bytesWritten: number): Uint8Array[] {
+  const result: Uint8Array[] = [];
+  let skip = bytesWritten;
+  for (const chunk of chunks) {
+    if (skip >= chunk.length) {
+      skip -= chunk.length;
+      continue;
+    }
+    result.push(skip > 0 ? chunk.subarray(skip) : chunk);
+    skip = 0;
+  }
+  return result;
+}
+
+/**
+ * Iterates `source`, failing with BlobWriteAborted as soon as `signal` aborts, also while a
+ * `next()` is pending (a stalled client).
+ */
+async function* abortable(source: AsyncIterable<Uint8Array> | Readable, signal: AbortSignal | undefined): AsyncGenerator<Uint8Array> {
+  if (signal === undefined) {
+    yield* source;
+    return;
+  }
+  const iterator = source[Symbol.asyncIterator]();
+  let onAbort: (() => void) | null = null;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => {
+      reject(new BlobWriteAbortedError({ cause: signal.reason }));
+      // A pending next() cannot be cancelled through the iterator (return() queues behind it), so
+      // a stream source is destroyed directly; a generator is left to its own end.
+      if (source instanceof Readable) source.destroy();
+    };
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
+  aborted.catch(() => {});
+  try {
+    for (;;) {
+      const next = await Promise.race([iterator.next(), aborted]);
+      if (next.done === true) return;
+      yield next.value;
+    }
+  } finally {
+    if (onAbort !== null) signal.removeEventListener('abort', onAbort);
+    // Stop the source (a Readable is destroyed) without waiting for a stalled one; its own error on
+    // return is not ours to report.
+    void Promise.resolve(iterator.return?.()).catch(() => {});
+  }
+}
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted === true) throw new BlobWriteAbortedError({ cause: signal.reason });
+}
+
+function parseContentMd5(valueUntrusted: string): Uint8Array {
+  const digest = digestFromBase64(valueUntrusted, md5DigestSizeBytes);
+  if (digest === null) throw new InvalidDigestError(valueUntrusted);
+  return digest;
+}
+
+function parseChecksums(values: Partial<Record<ChecksumAlgorithm, string>>): [ChecksumAlgorithm, Uint8Array][] {
+  const result: [ChecksumAlgorithm, Uint8Array][] = [];
+  for (const [algorithm, valueUntrusted] of Object.entries(values) as [ChecksumAlgorithm, string | undefined][]) {
+    if (valueUntrusted === undefined) continue;
+    const digest = digestFromBase64(valueUntrusted, checksumDigestSizeBytes[algorithm]);
+    if (digest === null) throw new InvalidChecksumError(algorithm, valueUntrusted);
+    result.push([algorithm, digest]);
+  }
+  return result;
+}
+
+/**
+ * Makes directories created by `mkdir -p` durable: each created directory is an entry in its
+ * parent, so every directory from the parent of `firstCreated` down to the parent of `deepest`
+ * is fsynced (`deepest` itself gains entries later, synced by whoever adds them).
+ */
+async function syncCreatedDirectories(firstCreated: string, deepest: string): Promise<void> {
+  const stop = dirname(firstCreated);
+  for (let current = dirname(deepest); ; current = dirname(current)) {
+    await nodeFileSystem.syncDirectory(current);
+    if (current === stop || current === dirname(current)) return;
+  }
+}
+
+function isErrorCode(error: unknown, code: string): boolean {
+  return error instanceof Error && (error as NodeJS.ErrnoException).code === code;
+}
