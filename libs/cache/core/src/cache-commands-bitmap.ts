@@ -10,6 +10,7 @@
  * (the encoder does not copy large payloads), so SETBIT stores a modified copy. That makes SETBIT
  * O(length) here where Redis is O(1) on an existing string.
  */
+import { CacheStringValue } from './cache-string-value.js';
 import { CacheCommandError } from './cache-command-errors.js';
 import { selectedDatabase, type CacheCommandContext, type CacheCommandSpec } from './cache-command-context.js';
 import { type KeyText } from './cache-keyspace.js';
@@ -110,7 +111,7 @@ function setbit(context: CacheCommandContext, args: Args): RespValue {
   const bytes = Buffer.alloc(Math.max(current?.length ?? 0, byte + 1));
   current?.copy(bytes, 0);
   bytes[byte] = on === 1n ? (bytes[byte] as number) | (1 << shift) : (bytes[byte] as number) & ~(1 << shift);
-  database.set({ key, value: { type: 'string', bytes }, expireAtMs: null, keepExpiry: true });
+  database.set({ key, value: new CacheStringValue(bytes), expireAtMs: null, keepExpiry: true });
   return respInteger(previous);
 }
 
@@ -194,7 +195,7 @@ function bitop(context: CacheCommandContext, args: Args): RespValue {
     first.copy(result, 0);
     for (const source of rest) applyBitOperation(operation, result, source);
   }
-  database.set({ key: destination, value: { type: 'string', bytes: result }, expireAtMs: null, keepExpiry: false });
+  database.set({ key: destination, value: new CacheStringValue(result), expireAtMs: null, keepExpiry: false });
   return respInteger(length);
 }
 

@@ -10,7 +10,7 @@ import { type CacheServerCommandContext, type CacheServerCommandSpec, type Cache
 import { type CacheClient } from './cache-client.js';
 import { type CacheCommandResult } from './cache-command-context.js';
 import { argumentAt, keyAt, requireInt64 } from './cache-commands-string.js';
-import { cacheDatabaseCount, type CacheValue } from './cache-keyspace.js';
+import { cacheDatabaseCount, idleMsOf, type CacheValue } from './cache-keyspace.js';
 import { formatCacheInfo } from './cache-info.js';
 import {
   cacheAclCategories,
@@ -651,7 +651,7 @@ const object: Handler = (context, args) => {
       if (lfu) {
         throw new CacheCommandError('message', 'An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.');
       }
-      return respInteger(Math.floor((context.nowMs - entry.accessedAtMs) / 1000));
+      return respInteger(Math.floor(idleMsOf(entry, context.nowMs) / 1000));
     default:
       if (!lfu) {
         throw new CacheCommandError('message', 'An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.');
@@ -680,7 +680,7 @@ const debug: Handler = (context, args): CacheCommandResult => {
       if (args.length !== 3) throw subcommandArity('debug', subcommand);
       const entry = context.keyspace.database(context.client.databaseIndex).peek(keyAt(args, 2), context.nowMs);
       if (entry === undefined) throw new CacheCommandError('no-such-key');
-      const idleSeconds = Math.floor((context.nowMs - entry.accessedAtMs) / 1000);
+      const idleSeconds = Math.floor(idleMsOf(entry, context.nowMs) / 1000);
       return simple(`Value at:0x0 refcount:1 encoding:${encodingOf(entry.value)} serializedlength:${entry.sizeBytes} lru:0 lru_seconds_idle:${idleSeconds}`);
     }
     case 'help':

@@ -4,6 +4,7 @@
  */
 import { CacheCommandError } from './cache-command-errors.js';
 import { selectedDatabase, type CacheCommandContext, type CacheCommandSpec } from './cache-command-context.js';
+import { CacheStringValue } from './cache-string-value.js';
 import { keyTextFromBytes, type CacheDatabase, type CacheValue, type KeyText } from './cache-keyspace.js';
 import { formatFloatHuman, int64Max, int64Min, integerReplyValue, parseFloat64, parseInt64 } from './cache-number.js';
 import {
@@ -33,7 +34,7 @@ export function requireInt64(bytes: Buffer): bigint {
 }
 
 function stringValueOf(bytes: Uint8Array): CacheValue {
-  return { type: 'string', bytes: Buffer.from(bytes) };
+  return CacheStringValue.copyOf(bytes);
 }
 
 /** The string at `key`, null when missing; WRONGTYPE for another type (lookupKeyRead + checkType). */
@@ -240,7 +241,7 @@ function append(context: CacheCommandContext, args: Args): RespValue {
   }
   checkStringLength(context, current.length + suffix.length);
   const bytes = Buffer.concat([current, suffix]);
-  database.set({ key, value: { type: 'string', bytes }, expireAtMs: null, keepExpiry: true });
+  database.set({ key, value: new CacheStringValue(bytes), expireAtMs: null, keepExpiry: true });
   return respInteger(bytes.length);
 }
 
@@ -279,7 +280,7 @@ function setrange(context: CacheCommandContext, args: Args): RespValue {
   const bytes = Buffer.alloc(Math.max(source.length, offsetBytes + patch.length));
   source.copy(bytes, 0);
   patch.copy(bytes, offsetBytes);
-  database.set({ key, value: { type: 'string', bytes }, expireAtMs: null, keepExpiry: true });
+  database.set({ key, value: new CacheStringValue(bytes), expireAtMs: null, keepExpiry: true });
   return respInteger(bytes.length);
 }
 

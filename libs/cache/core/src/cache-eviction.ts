@@ -5,7 +5,7 @@
  * nothing evictable is left (the command then fails with OOM). Work per call is bounded.
  */
 import { type CacheEvictionPolicy } from './cache-config.js';
-import { type CacheDatabase, type CacheKeyspace, type CacheRandom, type KeyText } from './cache-keyspace.js';
+import { idleMsOf, type CacheDatabase, type CacheKeyspace, type CacheRandom, type KeyText } from './cache-keyspace.js';
 
 /** Keys evicted by one command at most (Redis bounds eviction time per call similarly). */
 const evictionsPerCallMax = 100_000;
@@ -43,7 +43,7 @@ function scoreOf(database: CacheDatabase, key: KeyText, policy: CacheEvictionPol
   switch (policy) {
     case 'allkeys-lru':
     case 'volatile-lru':
-      return entry.accessedAtMs - nowMs;
+      return -idleMsOf(entry, nowMs);
     case 'allkeys-lfu':
     case 'volatile-lfu':
       return entry.lfuCounter;

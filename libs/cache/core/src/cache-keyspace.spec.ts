@@ -1,6 +1,7 @@
 /**
  * CacheKeyspace: lazy expiry, the bounded active expiry cycle, the memory estimate and binary keys.
  */
+import { CacheStringValue } from './cache-string-value.js';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
@@ -15,7 +16,7 @@ import {
 const nowMs = 1_700_000_000_000;
 
 function stringValue(text: string): CacheValue {
-  return { type: 'string', bytes: Buffer.from(text) };
+  return CacheStringValue.copyOf(Buffer.from(text));
 }
 
 function key(text: string): KeyText {

@@ -13,6 +13,7 @@ import { type CacheHash } from './cache-hash.js';
 import { type CacheList } from './cache-list.js';
 import { type CacheSet } from './cache-set.js';
 import { type CacheSortedSet } from './cache-sorted-set.js';
+import { type CacheStringValue } from './cache-string-value.js';
 
 /** A key as a latin1 string: one char per byte (see the file header). */
 export type KeyText = string & { readonly __brand: 'KeyText' };
@@ -42,7 +43,7 @@ export interface CacheCollection {
  * clients); a collection that becomes empty is deleted, as in Redis.
  */
 export type CacheValue =
-  | { readonly type: 'string'; readonly bytes: Buffer }
+  | CacheStringValue
   | { readonly type: 'list'; readonly list: CacheList }
   | { readonly type: 'hash'; readonly hash: CacheHash }
   | { readonly type: 'set'; readonly set: CacheSet }
@@ -58,17 +59,33 @@ export interface CacheEntry {
   readonly scanSequence: number;
   /** The estimate counted in `usedMemoryBytes` for this entry. */
   sizeBytes: number;
-  /** Last access (command time, ms): LRU eviction and OBJECT IDLETIME. */
-  accessedAtMs: number;
+  /**
+   * Last access in whole seconds since {@link cacheClockEpochMs} (Redis's LRU clock has 1 s
+   * resolution too): LRU eviction and OBJECT IDLETIME. Seconds and minutes since a recent epoch stay
+   * small integers, which V8 stores inline; milliseconds since 1970 would box a heap number per key.
+   */
+  accessedAtSeconds: number;
   /** Redis's logarithmic LFU counter (0-255, new keys start at 5) and its bookkeeping. */
   lfuCounter: number;
   lfuHits: number;
-  lfuDecayedAtMs: number;
+  /** Minutes since {@link cacheClockEpochMs} of the last LFU decay. */
+  lfuDecayedAtMinutes: number;
+}
+
+/** The epoch of the per-key access clocks: 2020-01-01T00:00:00Z. */
+export const cacheClockEpochMs = 1_577_836_800_000;
+
+export function accessClockSecondsOf(nowMs: number): number {
+  return Math.floor((nowMs - cacheClockEpochMs) / 1000);
+}
+
+/** Milliseconds since the entry's last access, at `nowMs` (1 s resolution). */
+export function idleMsOf(entry: CacheEntry, nowMs: number): number {
+  return Math.max(0, nowMs - (cacheClockEpochMs + entry.accessedAtSeconds * 1000));
 }
 
 /** LFU parameters as Redis's defaults (lfu-log-factor 10, lfu-decay-time 1 minute). */
 const lfuLogFactor = 10;
-const lfuDecayMs = 60_000;
 const lfuInitialCounter = 5;
 
 /**
@@ -77,12 +94,13 @@ const lfuInitialCounter = 5;
  * replays stay deterministic. Then LFUDecrAndReturn: minus one per elapsed decay period.
  */
 function recordAccess(entry: CacheEntry, nowMs: number): void {
-  const periods = Math.floor((nowMs - entry.lfuDecayedAtMs) / lfuDecayMs);
+  const accessedAtSeconds = accessClockSecondsOf(nowMs);
+  const periods = Math.floor(accessedAtSeconds / 60) - entry.lfuDecayedAtMinutes;
   if (periods > 0) {
     entry.lfuCounter = Math.max(0, entry.lfuCounter - periods);
-    entry.lfuDecayedAtMs += periods * lfuDecayMs;
+    entry.lfuDecayedAtMinutes += periods;
   }
-  entry.accessedAtMs = nowMs;
+  entry.accessedAtSeconds = accessedAtSeconds;
   if (entry.lfuCounter >= 255) return;
   entry.lfuHits++;
   if (entry.lfuHits >= Math.max(0, entry.lfuCounter - lfuInitialCounter) * lfuLogFactor + 1) {
@@ -105,7 +123,7 @@ export const cacheEntryOverheadBytes = 96;
 function valueSizeBytes(value: CacheValue): number {
   switch (value.type) {
     case 'string':
-      return value.bytes.byteLength;
+      return value.byteLength;
     case 'list':
       return value.list.sizeBytes;
     case 'hash':
@@ -235,10 +253,10 @@ export class CacheDatabase {
       expireAtMs: null,
       scanSequence: this.scanSequenceNext++,
       sizeBytes,
-      accessedAtMs: this.commandTimeMs,
+      accessedAtSeconds: accessClockSecondsOf(this.commandTimeMs),
       lfuCounter: lfuInitialCounter,
       lfuHits: 0,
-      lfuDecayedAtMs: this.commandTimeMs,
+      lfuDecayedAtMinutes: Math.floor(accessClockSecondsOf(this.commandTimeMs) / 60),
     };
     this.entries.set(key, entry);
     this.scanOrderKeys.push(key);

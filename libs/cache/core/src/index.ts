@@ -24,3 +24,4 @@ export * from './cache-commands-server.js';
 export * from './cache-command-metadata.js';
 export * from './cache-settings.js';
 export * from './cache-acl.js';
+export * from './cache-string-value.js';
