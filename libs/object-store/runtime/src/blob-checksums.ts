@@ -4,12 +4,15 @@
  * `-crc32c`, `-crc64nvme`, `-sha1`, `-sha256`: base64 of the big-endian digest, as the AWS SDKs send
  * them), and the blake3 chunk table that guards every stored blob (see blob-store.ts).
  *
- * Implementations, chosen by measurement (`npm run bench -- hashes`; 2-core VM, Node 24, MiB/s per
- * core on 1 MiB chunks): MD5 ~430, SHA-1 ~900, SHA-256 ~900 (node:crypto, OpenSSL); CRC32
- * ~2,200 (node:zlib `crc32`, Node >= 22.2); CRC32C ~2,900 (@node-rs/crc32, SSE4.2) against ~330
- * for the pure-JS slice-by-8 in storage-core; CRC64NVME ~ see bench (table-driven slice-by-8 here;
- * @aws-sdk/crc64-nvme measured ~100); blake3 ~3,400 (@napi-rs/blake-hash, native, prebuilt,
- * no install script) against ~350 for hash-wasm and blake3-wasm@2.1.5 and ~230 for blake3-jit.
+ * Implementations, chosen by measurement (`npm run bench -- hashes`; 2-core AMD EPYC VM, Node 24,
+ * MiB/s per core on 1 MiB chunks, CPU time; other builds were running): MD5 ~415, SHA-1 ~980,
+ * SHA-256 ~930 (node:crypto, OpenSSL); CRC32 ~2,700 (node:zlib `crc32`, Node >= 22.2); CRC32C
+ * ~3,300 (@node-rs/crc32, SSE4.2) against ~330-500 for the pure-JS slice-by-8 in storage-core;
+ * CRC64NVME ~320-430 (table-driven slice-by-8 below) against ~100 for @aws-sdk/crc64-nvme; blake3
+ * ~3,400-3,600 (@napi-rs/blake-hash: native, prebuilt per platform, no install script) against
+ * ~350 for hash-wasm 4.13 and blake3-wasm 2.1.5 and ~230 for blake3-jit (measured in a scratch
+ * install, not dependencies). A PUT's set (MD5 + CRC32 + blake3 table) runs at ~320 MiB/s: MD5
+ * dominates.
  *
  * Whether the work runs on the event loop or in a worker is the {@link BlobHasherFactory}'s choice:
  * {@link inlineBlobHasherFactory} hashes on the calling thread; `BlobHashWorkerPool`

@@ -215,8 +215,14 @@ export class BlobStore {
     const created = await mkdir(shard, { recursive: true });
     if (created !== undefined) await syncCreatedDirectories(created, shard);
     const temporaryPath = join(shard, `${blobId}${blobTemporarySuffix}`);
-    const handle = await open(temporaryPath, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
     const hasher = this.hasherFactory.createHasher({ algorithms, chunkSizeBytes: this.chunkSizeBytes });
+    let handle: FileHandle;
+    try {
+      handle = await open(temporaryPath, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
+    } catch (error) {
+      hasher.abort();
+      throw error;
+    }
     let closed = false;
     try {
       const writer = new BatchedWriter(handle, this.writeBatchBytes);
