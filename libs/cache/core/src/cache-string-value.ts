@@ -8,8 +8,12 @@
 export const cacheStringInlineBytesMax = 64;
 
 export class CacheStringValue {
-  readonly type = 'string' as const;
   private readonly data: string | Buffer;
+
+  /** On the prototype, not a field: one pointer less per key. */
+  get type(): 'string' {
+    return 'string';
+  }
 
   /** Keeps `bytes` itself when it is larger than the inline bound: the caller hands it over. */
   constructor(bytes: Buffer) {
