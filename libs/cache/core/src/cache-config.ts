@@ -5,6 +5,7 @@
  */
 import { CacheCommandError } from './cache-command-errors.js';
 import { globMatch } from './cache-glob.js';
+import { cacheNotifyNone, formatNotifyFlags, parseNotifyFlags, validateNotifyFlags } from './cache-notifications.js';
 
 export const cacheEvictionPolicies = [
   'noeviction',
@@ -39,6 +40,8 @@ export interface CacheConfigValues {
   appendonly: boolean;
   'lfu-log-factor': number;
   'lfu-decay-time': number;
+  /** Normalized as CONFIG GET shows it (`AKE`, `Ex`, or empty for none). */
+  'notify-keyspace-events': string;
 }
 
 type ParameterKind =
@@ -47,7 +50,8 @@ type ParameterKind =
   | { kind: 'enum'; values: readonly string[] }
   | { kind: 'boolean' }
   | { kind: 'string' }
-  | { kind: 'output-buffer-limit' };
+  | { kind: 'output-buffer-limit' }
+  | { kind: 'notify-flags' };
 
 interface ParameterSpec {
   readonly name: keyof CacheConfigValues;
@@ -76,6 +80,7 @@ const parameterSpecs: readonly ParameterSpec[] = [
   { name: 'databases', type: { kind: 'integer', min: 16, max: 16 }, mutable: false },
   { name: 'save', type: { kind: 'string' }, mutable: false },
   { name: 'appendonly', type: { kind: 'boolean' }, mutable: false },
+  { name: 'notify-keyspace-events', type: { kind: 'notify-flags' }, mutable: true },
   { name: 'lfu-log-factor', type: { kind: 'integer', min: 0, max: 2 ** 31 - 1 }, mutable: true },
   { name: 'lfu-decay-time', type: { kind: 'integer', min: 0, max: 2 ** 31 - 1 }, mutable: true },
 ];
@@ -100,6 +105,7 @@ export function cacheConfigDefaults(overrides: Partial<CacheConfigValues> = {}):
     appendonly: false,
     'lfu-log-factor': 10,
     'lfu-decay-time': 1,
+    'notify-keyspace-events': '',
     ...overrides,
   };
 }
@@ -151,6 +157,10 @@ function parseValue(spec: ParameterSpec, text: string, current: CacheConfigValue
       return text;
     case 'output-buffer-limit':
       return parseOutputBufferLimit(spec.name, text, current as string);
+    case 'notify-flags': {
+      validateNotifyFlags(text);
+      return formatNotifyFlags(parseNotifyFlags(text) ?? cacheNotifyNone);
+    }
   }
 }
 

@@ -372,3 +372,37 @@ test('engine: with a settings log, CONFIG SET and ACL SETUSER wait for the commi
   assert.equal(restored.engine.config.values.maxmemory, 1024 * 1024);
   assert.deepEqual(restored.connect().send('ACL', 'USERS'), ['["app", "default"]']);
 });
+
+test('engine: keyspace notifications publish the events notify-keyspace-events asks for', () => {
+  const harness = createHarness();
+  const listener = harness.connect();
+  const a = harness.connect();
+  assert.deepEqual(a.send('CONFIG', 'SET', 'notify-keyspace-events', 'KEA'), ['+OK']);
+  assert.deepEqual(a.send('CONFIG', 'GET', 'notify-keyspace-events'), ['{"notify-keyspace-events": "AKE"}']);
+  assert.deepEqual(a.send('CONFIG', 'SET', 'notify-keyspace-events', 'Q').length, 1);
+  listener.send('PSUBSCRIBE', '__key*__:*');
+  listener.sink.take();
+  a.send('SET', 'k', 'v');
+  assert.deepEqual(listener.sink.take(), ['["pmessage", "__key*__:*", "__keyspace@0__:k", "set"]', '["pmessage", "__key*__:*", "__keyevent@0__:set", "k"]']);
+  a.send('CONFIG', 'SET', 'notify-keyspace-events', 'Elg');
+  a.send('RPUSH', 'list', 'x');
+  a.send('LPOP', 'list');
+  assert.deepEqual(listener.sink.take(), [
+    '["pmessage", "__key*__:*", "__keyevent@0__:rpush", "list"]',
+    '["pmessage", "__key*__:*", "__keyevent@0__:lpop", "list"]',
+    '["pmessage", "__key*__:*", "__keyevent@0__:del", "list"]',
+  ]);
+  a.send('SET', 'a', '1');
+  a.send('RENAME', 'a', 'b');
+  assert.deepEqual(listener.sink.take(), ['["pmessage", "__key*__:*", "__keyevent@0__:rename_from", "a"]', '["pmessage", "__key*__:*", "__keyevent@0__:rename_to", "b"]']);
+  a.send('CONFIG', 'SET', 'notify-keyspace-events', 'Ex');
+  a.send('SET', 'temp', 'v', 'PX', '10');
+  harness.nowMs += 20;
+  assert.deepEqual(a.send('GET', 'temp'), ['(nil)']);
+  assert.deepEqual(listener.sink.take(), ['["pmessage", "__key*__:*", "__keyevent@0__:expired", "temp"]']);
+  a.send('MULTI');
+  a.send('SET', 'temp', 'v', 'PX', '10');
+  a.send('EXEC');
+  harness.engine.tick(harness.nowMs + 50);
+  assert.deepEqual(listener.sink.take(), ['["pmessage", "__key*__:*", "__keyevent@0__:expired", "temp"]'], 'active expiry reports too');
+});

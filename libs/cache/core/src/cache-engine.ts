@@ -21,7 +21,8 @@ import { CacheConfig, outputBufferLimitOf, type CacheConfigValues } from './cach
 import { cacheServerCommands } from './cache-commands-server.js';
 import { commandMetadata } from './cache-command-metadata.js';
 import { evictUntilWithinLimit } from './cache-eviction.js';
-import { CacheKeyspace, type CacheRandom, type KeyText } from './cache-keyspace.js';
+import { CacheKeyspace, type CacheKeyChange, type CacheRandom, type KeyText } from './cache-keyspace.js';
+import { cacheNotifyNone, keyEventsOf, parseNotifyFlags, type CacheKeyEvent, type CacheNotifyFlags } from './cache-notifications.js';
 import { CachePubSub } from './cache-pubsub.js';
 import { respBulkString, respInteger, respNullArray, respOk, type RespValue } from './resp-value.js';
 import { validateCacheSettingsCommand, type CacheSettingsCommand } from './cache-settings.js';
@@ -112,6 +113,11 @@ export class CacheEngine {
   private readonly blockedClients = new Set<CacheClient>();
   private readonly watchersByKey = new Map<string, Set<CacheClient>>();
   private readonly readyKeys = new Set<string>();
+  /** notify-keyspace-events, parsed. */
+  private notifyFlags: CacheNotifyFlags = cacheNotifyNone;
+  /** The command being run and the key changes it made (only while notifications are on). */
+  private runningCommand: { name: string; args: readonly Buffer[] } | null = null;
+  private readonly pendingChanges: { databaseIndex: number; key: KeyText; change: CacheKeyChange }[] = [];
 
   constructor(options: CacheEngineOptions) {
     this.config = new CacheConfig(options.config);
@@ -120,9 +126,11 @@ export class CacheEngine {
     this.monotonicMicros = options.monotonicMicros;
     this.startedAtMs = options.startedAtMs;
     this.registerServerCommands(cacheServerCommands);
+    this.notifyFlags = parseNotifyFlags(this.config.values['notify-keyspace-events']) ?? cacheNotifyNone;
     if (this.config.values.requirepass !== '') this.acl.setRequirePass(this.config.values.requirepass);
     this.keyspace.setListener({
-      keyModified: (databaseIndex, key) => {
+      keyModified: (databaseIndex, key, change) => {
+        if (this.notifyFlags.classes.size > 0) this.recordChange(databaseIndex, key, change);
         // Most writes happen with nobody watching or blocked: skip building the lookup key.
         if (this.watchersByKey.size === 0 && this.blockedByKey.size === 0) return;
         const watchKey = watchKeyOf(databaseIndex, key);
@@ -272,12 +280,18 @@ export class CacheEngine {
     const stat = this.statOf(spec.name);
     const startMicros = this.monotonicMicros();
     let result: CacheCommandResult | CacheMultiReply;
+    const outerCommand = this.runningCommand;
+    const changesBefore = this.pendingChanges.length;
+    this.runningCommand = { name: spec.name, args };
     try {
       result = (spec.handler as CacheServerCommandSpec['handler'])(context, args);
     } catch (error) {
       if (!isCacheCommandError(error)) throw error;
       result = this.errorReply(error);
+    } finally {
+      this.runningCommand = outerCommand;
     }
+    if (this.pendingChanges.length > changesBefore) this.publishPendingChanges(spec.name, args, changesBefore);
     stat.calls++;
     stat.micros += this.monotonicMicros() - startMicros;
     this.counters.commandsProcessed++;
@@ -373,6 +387,28 @@ export class CacheEngine {
       });
     }
     return direct.length + byPattern.length;
+  }
+
+  /** A key change while notifications are on: expiry and eviction now, command changes after the command. */
+  private recordChange(databaseIndex: number, key: KeyText, change: CacheKeyChange): void {
+    if (change === 'expired' || change === 'evicted') this.publishKeyEvents(databaseIndex, key, keyEventsOf('', [], key, change));
+    else if (this.runningCommand !== null) this.pendingChanges.push({ databaseIndex, key, change });
+  }
+
+  /** Publishes the changes the command made (those recorded since `fromIndex`; EXEC's inner commands publish their own). */
+  private publishPendingChanges(command: string, args: readonly Buffer[], fromIndex: number): void {
+    const changes = this.pendingChanges.splice(fromIndex);
+    for (const { databaseIndex, key, change } of changes) this.publishKeyEvents(databaseIndex, key, keyEventsOf(command, args, key, change));
+  }
+
+  /** Publishes to `__keyspace@<db>__:<key>` (K) and `__keyevent@<db>__:<event>` (E), per class asked for. */
+  private publishKeyEvents(databaseIndex: number, key: KeyText, events: readonly CacheKeyEvent[]): void {
+    const flags = this.notifyFlags;
+    for (const [eventClass, event] of events) {
+      if (!flags.classes.has(eventClass)) continue;
+      if (flags.keyspace) this.publish(`__keyspace@${databaseIndex}__:${key}`, Buffer.from(event, 'latin1'));
+      if (flags.keyevent) this.publish(`__keyevent@${databaseIndex}__:${event}`, Buffer.from(key, 'latin1'));
+    }
   }
 
   /** CLIENT KILL and the output-buffer limit: the connection closes. */
@@ -530,6 +566,7 @@ export class CacheEngine {
   applyConfig(pairs: readonly (readonly [string, string])[]): void {
     const changed = this.config.set(pairs.map(([name, value]) => [name, value]));
     if (changed.includes('requirepass')) this.acl.setRequirePass(this.config.values.requirepass);
+    if (changed.includes('notify-keyspace-events')) this.notifyFlags = parseNotifyFlags(this.config.values['notify-keyspace-events']) ?? cacheNotifyNone;
     for (const listener of this.configListeners) listener(changed);
   }
 

@@ -30,7 +30,7 @@ export function evictUntilWithinLimit(options: {
   while (keyspace.usedMemoryBytes > limitBytes && evictedCount < evictionsPerCallMax) {
     const victim = bestCandidate(keyspace.databases, policy, volatileOnly, options);
     if (victim === null) break;
-    victim.database.delete(victim.key);
+    victim.database.delete(victim.key, 'evicted');
     evictedCount++;
   }
   return { evictedCount, withinLimit: keyspace.usedMemoryBytes <= limitBytes };

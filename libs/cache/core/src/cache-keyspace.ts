@@ -135,12 +135,15 @@ function valueSizeBytes(value: CacheValue): number {
   }
 }
 
+/** What happened to a key: for keyspace notifications (new, del, expired, evicted events). */
+export type CacheKeyChange = 'created' | 'changed' | 'deleted' | 'expired' | 'evicted';
+
 /**
  * Told about every change to a key, like Redis's signalModifiedKey / signalKeyAsReady /
  * signalFlushedDb: WATCH invalidation, waking clients blocked on a key, keyspace notifications.
  */
 export interface CacheKeyspaceListener {
-  keyModified(databaseIndex: number, key: KeyText): void;
+  keyModified(databaseIndex: number, key: KeyText, change: CacheKeyChange): void;
   databaseFlushed(databaseIndex: number): void;
 }
 
@@ -203,7 +206,7 @@ export class CacheDatabase {
     const sizeBytes = entrySizeBytes(key, entry.value);
     this.usedMemoryBytes += sizeBytes - entry.sizeBytes;
     entry.sizeBytes = sizeBytes;
-    this.listener?.keyModified(this.index, key);
+    this.listener?.keyModified(this.index, key, 'changed');
   }
 
   /**
@@ -214,7 +217,7 @@ export class CacheDatabase {
     const entry = this.entries.get(key);
     if (entry === undefined) return undefined;
     if (entry.expireAtMs !== null && entry.expireAtMs <= nowMs) {
-      this.delete(key);
+      this.delete(key, 'expired');
       this.expiredCount++;
       return undefined;
     }
@@ -244,8 +247,8 @@ export class CacheDatabase {
       this.usedMemoryBytes += sizeBytes - existing.sizeBytes;
       existing.value = value;
       existing.sizeBytes = sizeBytes;
-      if (!options.keepExpiry) this.setExpiry(key, existing, options.expireAtMs);
-      this.listener?.keyModified(this.index, key);
+      if (!options.keepExpiry) this.storeExpiry(key, existing, options.expireAtMs);
+      this.listener?.keyModified(this.index, key, 'changed');
       return existing;
     }
     const entry: CacheEntry = {
@@ -262,26 +265,32 @@ export class CacheDatabase {
     this.scanOrderKeys.push(key);
     this.scanOrderSequences.push(entry.scanSequence);
     this.usedMemoryBytes += sizeBytes;
-    this.setExpiry(key, entry, options.keepExpiry ? null : options.expireAtMs);
-    this.listener?.keyModified(this.index, key);
+    this.storeExpiry(key, entry, options.keepExpiry ? null : options.expireAtMs);
+    this.listener?.keyModified(this.index, key, 'created');
     return entry;
   }
 
-  /** Sets or clears (null) the expiry of an existing entry. */
+  /** Sets or clears (null) the expiry of an existing entry (EXPIRE, PERSIST, GETEX): a change to the key. */
   setExpiry(key: KeyText, entry: CacheEntry, expireAtMs: number | null): void {
+    this.storeExpiry(key, entry, expireAtMs);
+    this.listener?.keyModified(this.index, key, 'changed');
+  }
+
+  private storeExpiry(key: KeyText, entry: CacheEntry, expireAtMs: number | null): void {
     entry.expireAtMs = expireAtMs;
     if (expireAtMs === null) this.expires.delete(key);
     else this.expires.set(key, expireAtMs);
   }
 
-  delete(key: KeyText): boolean {
+  /** Deletes `key`; `reason` tells listeners why (a command, expiry, eviction). */
+  delete(key: KeyText, reason: 'deleted' | 'expired' | 'evicted' = 'deleted'): boolean {
     const entry = this.entries.get(key);
     if (entry === undefined) return false;
     this.entries.delete(key);
     this.expires.delete(key);
     this.usedMemoryBytes -= entry.sizeBytes;
     this.compactScanOrderIfSparse();
-    this.listener?.keyModified(this.index, key);
+    this.listener?.keyModified(this.index, key, reason);
     return true;
   }
 
@@ -382,7 +391,7 @@ export class CacheDatabase {
       const [key, expireAtMs] = step.value;
       sampledCount++;
       if (expireAtMs <= nowMs) {
-        this.delete(key);
+        this.delete(key, 'expired');
         this.expiredCount++;
         removedCount++;
       }

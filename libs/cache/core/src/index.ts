@@ -25,3 +25,4 @@ export * from './cache-command-metadata.js';
 export * from './cache-settings.js';
 export * from './cache-acl.js';
 export * from './cache-string-value.js';
+export * from './cache-notifications.js';
