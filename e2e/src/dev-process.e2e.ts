@@ -15,7 +15,7 @@ import { cleanUp, devPorts, startCli, tempDir, type TestProcess, waitFor, writeJ
 
 const services = ['cluster-manager', 'object-store', 'cache', 'message-queue', 'api-gateway', 'orchestrator'] as const;
 /** Services whose own protocol is built: ready when started; the rest report not-implemented. */
-const builtServices: readonly (typeof services)[number][] = ['cluster-manager', 'cache'];
+const builtServices: readonly (typeof services)[number][] = ['cluster-manager', 'object-store', 'cache'];
 const sectionOf = (service: string) => service.replace(/-([a-z])/g, (_match, letter: string) => letter.toUpperCase());
 
 describe('objectbox dev', () => {
@@ -54,7 +54,7 @@ describe('objectbox dev', () => {
     }
   });
 
-  test('health endpoints say live; the cluster manager and the cache are ready, every other service not implemented yet', async () => {
+  test('health endpoints say live; the cluster manager, the object store and the cache are ready, every other service not implemented yet', async () => {
     for (const service of builtServices) {
       const base = `http://127.0.0.1:${ports[sectionOf(service)]?.['httpPort']}`;
       const ready = await waitFor(`the ${service} to be ready`, async () => {

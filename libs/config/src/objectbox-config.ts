@@ -56,7 +56,29 @@ export const objectboxConfigSchema = {
   },
   services: {
     clusterManager: serviceSection({ httpPort: 9500, grpcPort: 7100, protocol: 'admin' }),
-    objectStore: serviceSection({ httpPort: 9000, grpcPort: 7101, protocol: 'S3 API' }),
+    objectStore: {
+      ...serviceSection({ httpPort: 9000, grpcPort: 7101, protocol: 'S3 API' }),
+      region: stringField({ default: 'us-east-1', nonEmpty: true, description: 'S3 region of this endpoint: requests signed for another region are refused naming this one' }),
+      virtualHostDomains: stringListField({
+        default: ['localhost'],
+        description: 'Domains under which <bucket>.<domain> names a bucket (virtual-host style); any other Host is path style',
+      }),
+      rootAccessKeyId: stringField({
+        default: '',
+        env: 'OBJECTBOX_ACCESS_KEY_ID',
+        description: 'Access key id of the root S3 credentials; empty: the dev default, printed at start',
+      }),
+      rootSecretAccessKey: stringField({
+        default: '',
+        env: 'OBJECTBOX_SECRET_ACCESS_KEY',
+        description: 'Secret access key of the root S3 credentials; empty: the dev default, printed at start',
+      }),
+      raftPeers: stringListField({
+        default: [],
+        item: checkPeer,
+        description: "Other object-store replicas' gRPC addresses (id=host:port) for the object-store Raft group; empty: this replica alone",
+      }),
+    },
     cache: {
       respPort: portField({ default: 6379, description: 'RESP (Redis protocol) listener' }),
       requirepass: stringField({ default: '', description: 'Password of the default cache user (Redis requirepass); empty: no AUTH, loopback only' }),

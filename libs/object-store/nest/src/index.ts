@@ -1,1 +1,3 @@
 export * from './object-store.module.js';
+export * from './object-store-server.service.js';
+export * from './object-store-metadata.js';

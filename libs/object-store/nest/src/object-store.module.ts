@@ -1,12 +1,20 @@
 import { Module } from '@nestjs/common';
-import { HealthController, MetricsController, NotImplementedController, NotImplementedHealth, ServiceHealth } from '@objectbox/platform-nest';
+import { GrpcServiceRegistrations, HealthController, MetricsController, ServiceHealth } from '@objectbox/platform-nest';
+import { ObjectStoreHealth } from './object-store-health.js';
+import { ObjectStoreServerService } from './object-store-server.service.js';
 
 /**
- * The object-store service. Not built yet: the process hosts its shell (health, metrics, gRPC health),
- * reports "not implemented yet" as its readiness and answers every other HTTP path with 501.
+ * The object-store service: the S3 API on `services.objectStore.httpPort` (a plain `node:http`
+ * handler in front of Nest, see ObjectStoreServerService) plus the service shell: `/health/live`,
+ * `/health/ready` and `/metrics` on the same port, gRPC health and the object-store Raft group's
+ * transport on `services.objectStore.grpcPort`.
  */
 @Module({
-  controllers: [HealthController, MetricsController, NotImplementedController],
-  providers: [{ provide: ServiceHealth, useFactory: () => new NotImplementedHealth('object-store', 'the S3 API') }],
+  controllers: [HealthController, MetricsController],
+  providers: [
+    ObjectStoreServerService,
+    { provide: GrpcServiceRegistrations, useExisting: ObjectStoreServerService },
+    { provide: ServiceHealth, useFactory: (server: ObjectStoreServerService) => new ObjectStoreHealth(server), inject: [ObjectStoreServerService] },
+  ],
 })
 export class ObjectStoreModule {}

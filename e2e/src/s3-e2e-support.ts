@@ -1,0 +1,96 @@
+/**
+ * Support for the S3 e2e tests: starts `objectbox start object-store` as a real process on free
+ * ports with its own root key pair (OBJECTBOX_ACCESS_KEY_ID / OBJECTBOX_SECRET_ACCESS_KEY), waits
+ * for `/health/ready`, and runs external clients (the aws CLI, python3 with boto3) with a deadline,
+ * the standard AWS_* variables pointing at the process.
+ */
+import { spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { freePort, startCli, tempDir, type TestProcess, waitFor } from './harness.js';
+
+export interface S3UnderTest {
+  readonly process: TestProcess;
+  readonly endpoint: string;
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly region: string;
+  /** The environment a client needs: AWS_* credentials and region, no config files. */
+  readonly clientEnv: Record<string, string>;
+}
+
+/** Starts the object store alone and waits until it is ready (Raft leader elected, S3 attached). */
+export async function startObjectStore(): Promise<S3UnderTest> {
+  const [httpPort, grpcPort] = [await freePort(), await freePort()];
+  const accessKeyId = `AKIA${randomBytes(8).toString('hex').toUpperCase()}`;
+  const secretAccessKey = randomBytes(30).toString('base64');
+  const region = 'us-east-1';
+  const objectStore = startCli(
+    ['start', 'object-store', '--http-port', `${httpPort}`, '--grpc-port', `${grpcPort}`, '--data-dir', join(tempDir('s3'), 'data'), '--log-level', 'warn'],
+    { env: { OBJECTBOX_ACCESS_KEY_ID: accessKeyId, OBJECTBOX_SECRET_ACCESS_KEY: secretAccessKey } },
+  );
+  const endpoint = `http://127.0.0.1:${httpPort}`;
+  await waitFor(
+    'the object store to be ready',
+    async () => {
+      if (objectStore.child.exitCode !== null) throw new Error(`the object store exited early: ${objectStore.stderr}${objectStore.stdout}`);
+      const response = await fetch(`${endpoint}/health/ready`);
+      return response.status === 200 ? true : undefined;
+    },
+    { deadlineMs: 60_000, intervalMs: 100 },
+  );
+  const clientDir = tempDir('s3-client');
+  const clientEnv = {
+    AWS_ACCESS_KEY_ID: accessKeyId,
+    AWS_SECRET_ACCESS_KEY: secretAccessKey,
+    AWS_DEFAULT_REGION: region,
+    AWS_REGION: region,
+    AWS_CONFIG_FILE: join(clientDir, 'config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(clientDir, 'credentials'),
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_PAGER: '',
+  };
+  return { process: objectStore, endpoint, accessKeyId, secretAccessKey, region, clientEnv };
+}
+
+/** Output of an external client run. */
+export interface ClientRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs `command args` with `env` added, killing it (by PID) after `deadlineMs`. */
+export function runClient(command: string, args: readonly string[], options: { env: Record<string, string>; deadlineMs?: number; cwd?: string }): Promise<ClientRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { env: { ...process.env, ...options.env }, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.deadlineMs ?? 120_000);
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** The aws CLI (v1 here) against the object store. Throws with its output when it fails. */
+export async function aws(s3: S3UnderTest, args: readonly string[]): Promise<string> {
+  const run = await runClient('aws', ['--endpoint-url', s3.endpoint, ...args], { env: s3.clientEnv });
+  if (run.code !== 0) throw new Error(`aws ${args.join(' ')} exited ${run.code}: ${run.stderr}${run.stdout}`);
+  return run.stdout;
+}
+
+/** Hex SHA-256 of bytes, to compare what went in with what came out. */
+export function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** The sizes every client roundtrips: empty, one byte, and 5 MiB ± 1 (around SDK thresholds). */
+export const roundtripSizesBytes = [0, 1, 5 * 1024 * 1024 - 1, 5 * 1024 * 1024, 5 * 1024 * 1024 + 1] as const;

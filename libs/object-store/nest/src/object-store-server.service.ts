@@ -1,0 +1,135 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { RaftGroup, RaftTransport } from '@objectbox/consensus-runtime';
+import type { GrpcServer } from '@objectbox/networking';
+import { ObjectMetadataMachine, type ObjectMetadataApplyReply } from '@objectbox/object-store-core';
+import { BlobHashWorkerPool, BlobStore, rootCredentialStore, S3Server } from '@objectbox/object-store-runtime';
+import { createServiceRaftTransport, GrpcServiceRegistrations, openServiceRaftGroup, PlatformContext } from '@objectbox/platform-nest';
+import { raft } from '@objectbox/proto';
+import { RaftS3MetadataStore } from './object-store-metadata.js';
+
+/** The Raft group id of the object store's metadata (buckets, versions, uploads, keys). */
+export const objectStoreGroupId = 'object-store';
+
+/** The root key pair used when none is configured: fine on a laptop, printed at start. */
+export const devRootCredentials = { accessKeyId: 'objectbox', secretAccessKey: 'objectbox-dev-secret' } as const;
+
+/**
+ * Idle time after which a connection is closed (no byte either way), ms: bounds stalled clients
+ * without limiting how long a large upload or download may take in total.
+ */
+export const s3SocketIdleTimeoutMs = 120_000;
+
+/** Paths the service shell (Nest) answers on the S3 port; see {@link isAdminRequest}. */
+const adminPaths = new Set(['/health/live', '/health/ready', '/metrics']);
+
+/**
+ * True for the service shell's own requests: an unauthenticated GET or HEAD of `/health/live`,
+ * `/health/ready` or `/metrics`. Everything else is S3. A signed request for those paths (GetObject
+ * of key `live` in a bucket named `health`, say) is S3, so the only clash left is anonymous access
+ * to such keys, which S3 would refuse here anyway (no bucket policies yet).
+ */
+export function isAdminRequest(request: IncomingMessage): boolean {
+  if (request.method !== 'GET' && request.method !== 'HEAD') return false;
+  if (request.headers.authorization !== undefined) return false;
+  const target = request.url ?? '/';
+  const question = target.indexOf('?');
+  const path = question < 0 ? target : target.slice(0, question);
+  if (question >= 0 && /(^|&)x-amz-(algorithm|credential|signature)=/i.test(target.slice(question + 1))) return false;
+  return adminPaths.has(path);
+}
+
+/**
+ * Runs the S3 API on `services.objectStore.httpPort`, the port the service host's Nest HTTP listener
+ * binds. The S3 edge is a plain `node:http` handler (streamed bodies, no Express, no body parser):
+ * at module init it takes the listener's `request` event, hands {@link isAdminRequest} requests to
+ * Nest (health, metrics) and everything else to {@link S3Server}. Metadata lives in the object
+ * store's Raft group (storage under `<dataDir>/object-store/raft`, members from
+ * `services.objectStore.raftPeers`), bytes in `<dataDir>/object-store/blobs`.
+ */
+@Injectable()
+export class ObjectStoreServerService extends GrpcServiceRegistrations implements OnModuleInit, OnApplicationShutdown {
+  private group: RaftGroup<ObjectMetadataApplyReply> | undefined;
+  private hashPool: BlobHashWorkerPool | undefined;
+  private s3: S3Server | undefined;
+  private readonly transport: RaftTransport;
+
+  constructor(
+    @Inject(PlatformContext) private readonly context: PlatformContext,
+    @Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost,
+  ) {
+    super();
+    this.transport = createServiceRaftTransport(context);
+  }
+
+  register(server: GrpcServer): void {
+    server.addService(raft.RaftTransportService, this.transport.serviceImplementation());
+  }
+
+  async onModuleInit(): Promise<void> {
+    const { config, logger } = this.context;
+    const section = config.services.objectStore;
+    const machine = new ObjectMetadataMachine();
+    this.group = await openServiceRaftGroup({
+      context: this.context,
+      groupId: objectStoreGroupId,
+      stateMachine: machine,
+      transport: this.transport,
+      selfGrpcPort: section.grpcPort,
+      peers: section.raftPeers,
+    });
+    this.hashPool = new BlobHashWorkerPool();
+    const blobs = await BlobStore.open({ directory: join(config.dataDir, 'object-store', 'blobs'), hasherFactory: this.hashPool });
+    this.s3 = new S3Server({
+      region: section.region,
+      virtualHostDomains: section.virtualHostDomains,
+      credentials: rootCredentialStore(this.rootCredentials()),
+      metadata: new RaftS3MetadataStore(this.group, machine),
+      blobs,
+      logger,
+    });
+    this.attach(this.s3);
+  }
+
+  /** The root key pair from config (or OBJECTBOX_ACCESS_KEY_ID / OBJECTBOX_SECRET_ACCESS_KEY), else the dev default. */
+  private rootCredentials(): { accessKeyId: string; secretAccessKey: string } {
+    const { rootAccessKeyId, rootSecretAccessKey } = this.context.config.services.objectStore;
+    if (rootAccessKeyId !== '' && rootSecretAccessKey !== '') return { accessKeyId: rootAccessKeyId, secretAccessKey: rootSecretAccessKey };
+    this.context.logger.warn(
+      { access_key_id: devRootCredentials.accessKeyId, secret_access_key: devRootCredentials.secretAccessKey },
+      'S3 root credentials: using the dev defaults; set OBJECTBOX_ACCESS_KEY_ID and OBJECTBOX_SECRET_ACCESS_KEY for anything else',
+    );
+    return { ...devRootCredentials };
+  }
+
+  /** Puts the S3 handler in front of Nest on the service's HTTP listener (created, not yet listening). */
+  private attach(s3: S3Server): void {
+    const server = this.adapterHost.httpAdapter.getHttpServer() as Server;
+    const nestListeners = server.listeners('request') as ((request: IncomingMessage, response: ServerResponse) => void)[];
+    server.removeAllListeners('request');
+    server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+      if (isAdminRequest(request)) for (const listener of nestListeners) listener.call(server, request, response);
+      else s3.handleRequest(request, response);
+    });
+    // Node's default 300 s limit on receiving a whole request would cut off large uploads; an idle
+    // timeout bounds stalled clients instead.
+    server.requestTimeout = 0;
+    server.timeout = s3SocketIdleTimeoutMs;
+  }
+
+  get isServing(): boolean {
+    return this.s3 !== undefined;
+  }
+
+  get metadataGroup(): RaftGroup<ObjectMetadataApplyReply> | undefined {
+    return this.group;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.group?.close();
+    this.transport.close();
+    await this.hashPool?.close();
+  }
+}

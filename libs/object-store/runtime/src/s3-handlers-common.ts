@@ -1,0 +1,112 @@
+/**
+ * What every S3 handler shares: sending XML or empty responses, proposing a metadata command and
+ * turning its typed reply into a value or an S3 error, and deleting the blobs a reply names as
+ * garbage.
+ */
+import {
+  S3Error,
+  s3Errors,
+  type ObjectMetadataCommand,
+  type ObjectMetadataError,
+  type ObjectMetadataReply,
+  type ObjectMetadataValues,
+} from '@objectbox/object-store-core';
+import type { BlobRef } from '@objectbox/object-store-core';
+import type { S3Exchange } from './s3-server.js';
+
+/** Sends an XML document with `status` (200 by default). */
+export function sendXml(exchange: S3Exchange, xml: string, options: { status?: number; headers?: Record<string, string> } = {}): void {
+  const { response } = exchange;
+  response.statusCode = options.status ?? 200;
+  for (const [name, value] of Object.entries(options.headers ?? {})) response.setHeader(name, value);
+  response.setHeader('content-type', 'application/xml');
+  response.setHeader('content-length', Buffer.byteLength(xml));
+  response.end(exchange.request.method === 'HEAD' ? undefined : xml);
+}
+
+/** Sends a response without a body. */
+export function sendEmpty(exchange: S3Exchange, status: number, headers: Record<string, string | number> = {}): void {
+  const { response } = exchange;
+  response.statusCode = status;
+  for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
+  if (status !== 204 && status !== 304 && !('content-length' in headers)) response.setHeader('content-length', 0);
+  response.end();
+}
+
+/**
+ * The S3 error for a metadata reply's error. `context` supplies what the document names (bucket,
+ * key, upload id), since the core's errors carry codes and messages only.
+ */
+export function s3ErrorFromMetadata(error: ObjectMetadataError, context: { bucket?: string; key?: string; uploadId?: string; versionId?: string }): S3Error {
+  switch (error.code) {
+    case 'NoSuchBucket':
+      return s3Errors.noSuchBucket(context.bucket ?? '');
+    case 'NoSuchKey':
+      return s3Errors.noSuchKey(context.key ?? '');
+    case 'NoSuchUpload':
+      return s3Errors.noSuchUpload(context.uploadId ?? '');
+    case 'NoSuchVersion':
+      return s3Errors.noSuchVersion(context.key ?? '', context.versionId ?? error.versionId ?? '');
+    case 'BucketNotEmpty':
+      return s3Errors.bucketNotEmpty(context.bucket ?? '');
+    case 'BucketAlreadyOwnedByYou':
+      return s3Errors.bucketAlreadyOwnedByYou(context.bucket ?? '');
+    case 'PreconditionFailed':
+      return new S3Error('PreconditionFailed', { message: error.message });
+    case 'NoSuchTagSet':
+    case 'BucketAlreadyExists':
+    case 'InvalidPart':
+    case 'InvalidPartOrder':
+    case 'EntityTooSmall':
+    case 'MethodNotAllowed':
+    case 'MalformedXML':
+    case 'InvalidArgument':
+      return new S3Error(error.code, { message: error.message });
+    case 'TooManyBuckets':
+    case 'TooManyVersions':
+    case 'TooManyUploads':
+      return new S3Error('InvalidRequest', { message: error.message });
+    case 'TooManyAccessKeys':
+    case 'NoSuchAccessKey':
+    case 'AccessKeyAlreadyExists':
+      return s3Errors.internalError(new Error(`${error.code}: ${error.message}`));
+  }
+}
+
+/** A reply's value, or its error thrown as an S3 error (see {@link s3ErrorFromMetadata}). */
+export function valueOf<T>(reply: ObjectMetadataReply<T>, context: Parameters<typeof s3ErrorFromMetadata>[1]): T {
+  if (reply.ok) return reply.value;
+  throw s3ErrorFromMetadata(reply.error, context);
+}
+
+/**
+ * Proposes `command`, deletes the garbage its reply names (replaced versions; the command's own
+ * blobs when it failed), and returns the reply.
+ */
+export async function proposeCommand<C extends ObjectMetadataCommand>(exchange: S3Exchange, command: C): Promise<ObjectMetadataReply<ObjectMetadataValues[C['op']]>> {
+  const reply = await exchange.server.metadata.propose(command);
+  deleteGarbage(exchange, reply.garbage);
+  return reply;
+}
+
+/**
+ * Deletes unreferenced blobs in the background; a failure is logged and left to the orphan
+ * collector (a blob nothing refers to is never read).
+ */
+export function deleteGarbage(exchange: S3Exchange, garbage: readonly BlobRef[]): void {
+  if (garbage.length === 0) return;
+  Promise.all(garbage.map((blob) => exchange.server.blobs.delete(blob.blobId))).catch((error: unknown) => {
+    exchange.server.options.logger.warn({ err: error, request_id: exchange.requestId, blob_count: garbage.length }, 'garbage blobs not deleted');
+  });
+}
+
+/** HTTP-date (RFC 7231 IMF-fixdate) of a time, for Last-Modified. */
+export function httpDate(timeMs: number): string {
+  return new Date(timeMs).toUTCString();
+}
+
+/** The first value of a request header. */
+export function headerOf(exchange: S3Exchange, name: string): string | undefined {
+  const value = exchange.request.headers[name];
+  return typeof value === 'string' ? value : value?.[0];
+}

@@ -1,0 +1,425 @@
+/**
+ * Object operations: PutObject, GetObject, HeadObject, DeleteObject, CopyObject.
+ *
+ * Write ordering (issue 5, "Metadata and data"): the bytes are streamed into a blob that is fsynced
+ * before its write resolves; the digests are checked (Content-MD5, x-amz-checksum-* from headers or
+ * the aws-chunked trailer); only then is the metadata proposed, and the 200 with the ETag is sent
+ * after the proposal is committed and applied. A crash before the commit leaves an orphan blob
+ * (collected later), never metadata pointing at missing bytes; a failed check deletes the blob.
+ */
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import {
+  nullVersionId,
+  objectMetadataCommand,
+  quoteEtag,
+  renderCopyResult,
+  S3Error,
+  s3Errors,
+  unquoteEtag,
+  type BlobRef,
+  type Checksums,
+  type ContentHeaders,
+  type ObjectAttributes,
+  type ObjectVersion,
+  type S3Endpoint,
+  type Tag,
+  type WriteConditions,
+} from '@objectbox/object-store-core';
+import { checksumAlgorithms, type ChecksumAlgorithm } from './blob-checksums.js';
+import type { BlobWriteOptions, BlobWriteResult } from './blob-store.js';
+import { headerOf, httpDate, proposeCommand, sendEmpty, sendXml, valueOf } from './s3-handlers-common.js';
+import type { S3Exchange } from './s3-server.js';
+
+type EndpointOf<Operation extends S3Endpoint['operation']> = Extract<S3Endpoint, { operation: Operation }>;
+
+/** Largest single PUT (S3: 5 GiB). */
+export const putObjectSizeBytesMax = 5 * 1024 ** 3;
+/** User metadata (`x-amz-meta-*` names and values, UTF-8) per object (S3: 2 KiB). */
+export const userMetadataBytesMax = 2 * 1024;
+/** Tags per object (S3: 10). */
+export const objectTagCountMax = 10;
+
+const contentHeaderFields: readonly (readonly [keyof ContentHeaders, string])[] = [
+  ['contentType', 'content-type'],
+  ['contentEncoding', 'content-encoding'],
+  ['contentDisposition', 'content-disposition'],
+  ['contentLanguage', 'content-language'],
+  ['cacheControl', 'cache-control'],
+  ['expires', 'expires'],
+];
+
+// ---------------------------------------------------------------------------------------------
+// PutObject
+
+/** PutObject: stream, fsync, verify, propose, answer with the ETag after apply. */
+export async function handlePutObject(exchange: S3Exchange, endpoint: EndpointOf<'PutObject'>): Promise<void> {
+  checkPutSize(exchange);
+  const attributes = attributesFromHeaders(exchange);
+  const conditions = writeConditionsOf(exchange);
+  const plan = blobWritePlanOf(exchange);
+  // S3 answers NoSuchBucket before reading a body; so do we, and no blob is written for it.
+  const machine = await exchange.server.metadata.read();
+  valueOf(machine.headBucket(endpoint.bucket), { bucket: endpoint.bucket });
+  const blob = await exchange.server.blobs.write(exchange.body, {
+    ...plan,
+    ...(exchange.body.sizeBytes === undefined ? {} : { expectedSizeBytes: exchange.body.sizeBytes }),
+    sizeBytesMax: putObjectSizeBytesMax,
+    signal: exchange.signal,
+  });
+  const checksums = storedChecksumsOf(blob.checksums);
+  const command = objectMetadataCommand('PutObject', {
+    bucket: endpoint.bucket,
+    key: endpoint.key,
+    versionId: exchange.server.newId(),
+    lastModifiedMs: exchange.server.nowMs(),
+    sizeBytes: blob.sizeBytes,
+    etag: blob.md5,
+    ...(checksums === undefined ? {} : { checksums, checksumType: 'FULL_OBJECT' as const }),
+    attributes,
+    location: [blobRefOf(blob)],
+    ...(conditions === undefined ? {} : { conditions }),
+  });
+  const value = valueOf(await proposeCommand(exchange, command), { bucket: endpoint.bucket, key: endpoint.key });
+  sendEmpty(exchange, 200, {
+    etag: quoteEtag(value.etag),
+    ...(value.versioning === 'Unversioned' ? {} : { 'x-amz-version-id': value.versionId }),
+    ...checksumHeaders(checksums, true),
+  });
+}
+
+/** The metadata's reference to a written blob. */
+function blobRefOf(blob: BlobWriteResult): BlobRef {
+  return { blobId: blob.blobId, sizeBytes: blob.sizeBytes, blake3: blob.blake3 };
+}
+
+function storedChecksumsOf(checksums: BlobWriteResult['checksums']): Checksums | undefined {
+  return Object.keys(checksums).length === 0 ? undefined : checksums;
+}
+
+function checkPutSize(exchange: S3Exchange): void {
+  const sizeBytes = exchange.body.sizeBytes;
+  if (sizeBytes === undefined) throw new S3Error('MissingContentLength');
+  if (!Number.isSafeInteger(sizeBytes) || sizeBytes < 0) throw s3Errors.invalidArgument('Content-Length', String(headerOf(exchange, 'content-length')), 'Invalid Content-Length');
+  if (sizeBytes > putObjectSizeBytesMax) throw s3Errors.entityTooLarge(sizeBytes, putObjectSizeBytesMax);
+}
+
+/** Content headers, `x-amz-meta-*` (2 KiB) and `x-amz-tagging` of a write. */
+export function attributesFromHeaders(exchange: S3Exchange): ObjectAttributes {
+  const contentHeaders: Record<string, string> = {};
+  for (const [field, header] of contentHeaderFields) {
+    const value = headerOf(exchange, header);
+    if (value !== undefined) contentHeaders[field] = value;
+  }
+  const userMetadata: Record<string, string> = {};
+  let metadataBytes = 0;
+  for (const [name, value] of Object.entries(exchange.request.headers)) {
+    if (!name.startsWith('x-amz-meta-') || value === undefined) continue;
+    const text = Array.isArray(value) ? value.join(',') : (value as string);
+    const metadataName = name.slice('x-amz-meta-'.length);
+    userMetadata[metadataName] = text;
+    metadataBytes += Buffer.byteLength(metadataName) + Buffer.byteLength(text);
+  }
+  if (metadataBytes > userMetadataBytesMax) throw s3Errors.metadataTooLarge(metadataBytes, userMetadataBytesMax);
+  return { contentHeaders, userMetadata, tags: tagsFromHeader(headerOf(exchange, 'x-amz-tagging')) };
+}
+
+function tagsFromHeader(value: string | undefined): Tag[] {
+  if (value === undefined || value === '') return [];
+  const tags = [...new URLSearchParams(value)].map(([key, tagValue]) => ({ key, value: tagValue }));
+  if (tags.length > objectTagCountMax) throw s3Errors.invalidTag('Object tags cannot be greater than 10');
+  if (new Set(tags.map((tag) => tag.key)).size !== tags.length) throw s3Errors.invalidTag('Cannot provide multiple Tags with the same key');
+  for (const tag of tags) {
+    if (tag.key.length === 0 || tag.key.length > 128) throw s3Errors.invalidTag('The TagKey you have provided is invalid');
+    if (tag.value.length > 256) throw s3Errors.invalidTag('The TagValue you have provided is invalid');
+  }
+  return tags;
+}
+
+/** `If-None-Match: *` and `If-Match` on a write (conditional writes), checked at apply time. */
+function writeConditionsOf(exchange: S3Exchange): WriteConditions | undefined {
+  const ifMatch = headerOf(exchange, 'if-match');
+  const ifNoneMatch = headerOf(exchange, 'if-none-match');
+  if (ifNoneMatch !== undefined && ifNoneMatch.trim() !== '*') throw new S3Error('NotImplemented', { message: 'If-None-Match on a write supports only *.' });
+  if (ifMatch === undefined && ifNoneMatch === undefined) return undefined;
+  return { ...(ifMatch === undefined ? {} : { ifMatch: ifMatch.trim() }), ...(ifNoneMatch === undefined ? {} : { ifNoneMatch: '*' as const }) };
+}
+
+/** What the blob store must compute and verify for a write: Content-MD5 and at most one flexible checksum. */
+type BlobWritePlan = Pick<BlobWriteOptions, 'checksumAlgorithms' | 'contentMd5' | 'expectedChecksums'>;
+
+/**
+ * The digests to verify: `Content-MD5`, and one flexible checksum named by an `x-amz-checksum-*`
+ * header, by `x-amz-trailer` (its value arrives after the body, in the aws-chunked trailer), or by
+ * `x-amz-sdk-checksum-algorithm` alone (computed and stored, nothing to compare). The blob store
+ * checks the values' syntax before reading the body (InvalidDigest, InvalidChecksum).
+ */
+function blobWritePlanOf(exchange: S3Exchange): BlobWritePlan {
+  const contentMd5 = headerOf(exchange, 'content-md5');
+  const trailerNames = 'trailerNames' in exchange.auth.payload ? exchange.auth.payload.trailerNames : [];
+  const named = checksumAlgorithms.filter(
+    (algorithm) => headerOf(exchange, checksumHeaderName(algorithm)) !== undefined || trailerNames.includes(checksumHeaderName(algorithm)),
+  );
+  if (named.length > 1) throw new S3Error('InvalidRequest', { message: 'Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.' });
+  const declared = headerOf(exchange, 'x-amz-sdk-checksum-algorithm')?.toUpperCase();
+  if (declared !== undefined && !(checksumAlgorithms as readonly string[]).includes(declared)) {
+    throw new S3Error('InvalidRequest', { message: 'Value for x-amz-sdk-checksum-algorithm header is invalid.' });
+  }
+  const algorithm = named[0] ?? (declared as ChecksumAlgorithm | undefined);
+  const plan = { checksumAlgorithms: algorithm === undefined ? [] : [algorithm], ...(contentMd5 === undefined ? {} : { contentMd5 }) };
+  if (algorithm === undefined) return plan;
+  const headerName = checksumHeaderName(algorithm);
+  const headerValue = headerOf(exchange, headerName);
+  if (headerValue !== undefined) return { ...plan, expectedChecksums: { [algorithm]: headerValue } };
+  if (!trailerNames.includes(headerName)) return plan;
+  return { ...plan, expectedChecksums: () => ({ [algorithm]: exchange.body.trailerValue(headerName) ?? '' }) };
+}
+
+function checksumHeaderName(algorithm: ChecksumAlgorithm): string {
+  return `x-amz-checksum-${algorithm.toLowerCase()}`;
+}
+
+function checksumHeaders(checksums: Checksums | undefined, enabled: boolean): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (!enabled || checksums === undefined) return headers;
+  for (const algorithm of checksumAlgorithms) {
+    const value = checksums[algorithm];
+    if (value !== undefined) headers[checksumHeaderName(algorithm)] = value;
+  }
+  return headers;
+}
+
+// ---------------------------------------------------------------------------------------------
+// GetObject / HeadObject
+
+/** An inclusive byte range of an object. */
+interface ByteRange {
+  readonly start: number;
+  readonly endInclusive: number;
+}
+
+/**
+ * Parses a `Range` header against an object of `sizeBytes` (RFC 9110 §14.1.2): `bytes=a-b`,
+ * `bytes=a-` and `bytes=-n`. Returns undefined to serve the whole object (no header, a syntax S3
+ * ignores, several ranges), or throws InvalidRange (416) when nothing of it is satisfiable.
+ */
+export function parseRangeHeader(value: string | undefined, sizeBytes: number): ByteRange | undefined {
+  if (value === undefined) return undefined;
+  const match = /^\s*bytes\s*=\s*(\d{0,16})\s*-\s*(\d{0,16})\s*$/i.exec(value);
+  if (match === null || (match[1] === '' && match[2] === '')) return undefined;
+  const unsatisfiable = () => s3Errors.invalidRange(value, sizeBytes);
+  if (match[1] === '') {
+    const suffixBytes = Number(match[2]);
+    if (suffixBytes === 0 || sizeBytes === 0) throw unsatisfiable();
+    return { start: Math.max(0, sizeBytes - suffixBytes), endInclusive: sizeBytes - 1 };
+  }
+  const start = Number(match[1]);
+  if (match[2] !== '' && Number(match[2]) < start) return undefined;
+  if (start >= sizeBytes) throw unsatisfiable();
+  const end = match[2] === '' ? sizeBytes - 1 : Number(match[2]);
+  return { start, endInclusive: Math.min(end, sizeBytes - 1) };
+}
+
+/**
+ * Evaluates GET/HEAD preconditions in RFC 9110 §13.2.2 order, as S3 documents: If-Match (412), else
+ * If-Unmodified-Since (412); If-None-Match (304), else If-Modified-Since (304). Times compare at
+ * whole seconds (HTTP dates have no milliseconds).
+ */
+export function evaluateReadConditions(
+  headers: { ifMatch?: string; ifNoneMatch?: string; ifModifiedSince?: string; ifUnmodifiedSince?: string },
+  object: { etag: string; lastModifiedMs: number },
+): 'ok' | 'not-modified' | { readonly failed: string } {
+  const lastModifiedSeconds = Math.floor(object.lastModifiedMs / 1000);
+  const secondsOf = (text: string | undefined) => {
+    const ms = text === undefined ? Number.NaN : Date.parse(text);
+    return Number.isNaN(ms) ? undefined : Math.floor(ms / 1000);
+  };
+  if (headers.ifMatch !== undefined) {
+    if (!etagListMatches(headers.ifMatch, object.etag)) return { failed: 'If-Match' };
+  } else {
+    const since = secondsOf(headers.ifUnmodifiedSince);
+    if (since !== undefined && lastModifiedSeconds > since) return { failed: 'If-Unmodified-Since' };
+  }
+  if (headers.ifNoneMatch !== undefined) {
+    if (etagListMatches(headers.ifNoneMatch, object.etag)) return 'not-modified';
+  } else {
+    const since = secondsOf(headers.ifModifiedSince);
+    if (since !== undefined && lastModifiedSeconds <= since) return 'not-modified';
+  }
+  return 'ok';
+}
+
+function etagListMatches(list: string, etag: string): boolean {
+  return list.split(',').some((candidate) => {
+    const trimmed = candidate.trim().replace(/^W\//, '');
+    return trimmed === '*' || unquoteEtag(trimmed) === etag;
+  });
+}
+
+/** GetObject and HeadObject: conditions, Range (206/416), partNumber, response-* overrides, checksums on request. */
+export async function handleGetObject(exchange: S3Exchange, endpoint: EndpointOf<'GetObject' | 'HeadObject'>): Promise<void> {
+  const machine = await exchange.server.metadata.read();
+  const version = valueOf(
+    machine.getObject({ bucket: endpoint.bucket, key: endpoint.key, ...(endpoint.versionId === undefined ? {} : { versionId: endpoint.versionId }) }),
+    { bucket: endpoint.bucket, key: endpoint.key, ...(endpoint.versionId === undefined ? {} : { versionId: endpoint.versionId }) },
+  );
+  const range = rangeOf(exchange, endpoint, version);
+  // S3 returns the stored (whole-object) checksum only for whole-object reads: clients verify it
+  // against the bytes they received, which a range is not.
+  const headers = objectHeaders(exchange, version, { withChecksums: range === undefined });
+  const condition = evaluateReadConditions(
+    {
+      ...optionalHeader(exchange, 'if-match', 'ifMatch'),
+      ...optionalHeader(exchange, 'if-none-match', 'ifNoneMatch'),
+      ...optionalHeader(exchange, 'if-modified-since', 'ifModifiedSince'),
+      ...optionalHeader(exchange, 'if-unmodified-since', 'ifUnmodifiedSince'),
+    },
+    version,
+  );
+  if (condition === 'not-modified') {
+    sendEmpty(exchange, 304, { etag: headers.etag!, 'last-modified': headers['last-modified']! });
+    return;
+  }
+  if (condition !== 'ok') throw s3Errors.preconditionFailed(condition.failed);
+  for (const [name, value] of Object.entries({ ...headers, ...overridesOf(endpoint) })) exchange.response.setHeader(name, value);
+  if (range === undefined) {
+    exchange.response.statusCode = 200;
+    exchange.response.setHeader('content-length', version.sizeBytes);
+  } else {
+    exchange.response.statusCode = 206;
+    exchange.response.setHeader('content-length', range.endInclusive - range.start + 1);
+    exchange.response.setHeader('content-range', `bytes ${range.start}-${range.endInclusive}/${version.sizeBytes}`);
+  }
+  if (endpoint.operation === 'HeadObject' || version.sizeBytes === 0) {
+    exchange.response.end();
+    return;
+  }
+  await pipeline(await readObjectBytes(exchange, version.location, range), exchange.response);
+}
+
+function optionalHeader<Name extends string>(exchange: S3Exchange, header: string, name: Name): { [K in Name]?: string } {
+  const value = headerOf(exchange, header);
+  return (value === undefined ? {} : { [name]: value }) as { [K in Name]?: string };
+}
+
+function rangeOf(exchange: S3Exchange, endpoint: EndpointOf<'GetObject' | 'HeadObject'>, version: ObjectVersion): ByteRange | undefined {
+  if (endpoint.partNumber === undefined) return parseRangeHeader(headerOf(exchange, 'range'), version.sizeBytes);
+  if (headerOf(exchange, 'range') !== undefined) throw new S3Error('InvalidRequest', { message: 'Cannot specify both Range header and partNumber query parameter' });
+  if (version.parts === undefined) {
+    if (endpoint.partNumber !== 1) throw new S3Error('InvalidPartNumber');
+    return undefined;
+  }
+  let start = 0;
+  for (const part of version.parts) {
+    if (part.partNumber === endpoint.partNumber) {
+      exchange.response.setHeader('x-amz-mp-parts-count', version.parts.length);
+      return { start, endInclusive: start + part.sizeBytes - 1 };
+    }
+    start += part.sizeBytes;
+  }
+  throw new S3Error('InvalidPartNumber');
+}
+
+/** The bytes of `range` across the object's blobs, in order, each verified by the blob store while read. */
+function readObjectBytes(exchange: S3Exchange, location: readonly BlobRef[], range: ByteRange | undefined): Promise<Readable> {
+  const parts = location.map((blob) => ({ blobId: blob.blobId, expectedBlake3: blob.blake3, sizeBytes: blob.sizeBytes }));
+  return exchange.server.blobs.concatRead(parts, range === undefined ? {} : { range });
+}
+
+/** The response headers of an object (GET and HEAD). */
+function objectHeaders(exchange: S3Exchange, version: ObjectVersion, options: { withChecksums: boolean }): Record<string, string> {
+  const headers: Record<string, string> = {
+    etag: quoteEtag(version.etag),
+    'last-modified': httpDate(version.lastModifiedMs),
+    'accept-ranges': 'bytes',
+    'content-type': version.contentHeaders.contentType ?? 'binary/octet-stream',
+  };
+  for (const [field, header] of contentHeaderFields) {
+    const value = version.contentHeaders[field];
+    if (value !== undefined) headers[header] = value;
+  }
+  for (const [name, value] of Object.entries(version.userMetadata)) headers[`x-amz-meta-${name}`] = value;
+  if (version.versionId !== nullVersionId) headers['x-amz-version-id'] = version.versionId;
+  if (version.tags.length > 0) headers['x-amz-tagging-count'] = String(version.tags.length);
+  const checksumMode = options.withChecksums && headerOf(exchange, 'x-amz-checksum-mode')?.toUpperCase() === 'ENABLED';
+  Object.assign(headers, checksumHeaders(version.checksums, checksumMode));
+  if (checksumMode && version.checksumType !== undefined) headers['x-amz-checksum-type'] = version.checksumType;
+  return headers;
+}
+
+function overridesOf(endpoint: EndpointOf<'GetObject' | 'HeadObject'>): Record<string, string> {
+  return Object.fromEntries(Object.entries(endpoint.responseHeaders).filter((entry): entry is [string, string] => entry[1] !== undefined));
+}
+
+// ---------------------------------------------------------------------------------------------
+// DeleteObject
+
+/** DeleteObject: 204 whether or not the key existed; version headers when a version or marker was involved. */
+export async function handleDeleteObject(exchange: S3Exchange, endpoint: EndpointOf<'DeleteObject'>): Promise<void> {
+  const command = objectMetadataCommand('DeleteObject', {
+    bucket: endpoint.bucket,
+    key: endpoint.key,
+    ...(endpoint.versionId === undefined ? {} : { versionId: endpoint.versionId }),
+    markerVersionId: exchange.server.newId(),
+    lastModifiedMs: exchange.server.nowMs(),
+  });
+  const value = valueOf(await proposeCommand(exchange, command), { bucket: endpoint.bucket, key: endpoint.key });
+  sendEmpty(exchange, 204, {
+    ...(value.versionId === undefined || (value.versionId === nullVersionId && endpoint.versionId === undefined) ? {} : { 'x-amz-version-id': value.versionId }),
+    ...(value.deleteMarker ? { 'x-amz-delete-marker': 'true' } : {}),
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// CopyObject
+
+/**
+ * CopyObject: the source's bytes are streamed into a fresh blob (so versions never share blobs and
+ * garbage stays per version), metadata copied (COPY, the default) or taken from the request
+ * (REPLACE). Copying an object onto itself needs REPLACE, as S3.
+ */
+export async function handleCopyObject(exchange: S3Exchange, endpoint: EndpointOf<'CopyObject'>): Promise<void> {
+  const { copySource } = endpoint;
+  const directive = (headerOf(exchange, 'x-amz-metadata-directive') ?? 'COPY').toUpperCase();
+  if (directive !== 'COPY' && directive !== 'REPLACE') throw s3Errors.invalidArgument('x-amz-metadata-directive', directive, 'Unknown metadata directive.');
+  const sameObject = copySource.bucket === endpoint.bucket && copySource.key === endpoint.key && copySource.versionId === undefined;
+  if (sameObject && directive === 'COPY') {
+    throw new S3Error('InvalidRequest', {
+      message: "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.",
+    });
+  }
+  const machine = await exchange.server.metadata.read();
+  valueOf(machine.headBucket(endpoint.bucket), { bucket: endpoint.bucket });
+  const source = valueOf(
+    machine.getObject({ bucket: copySource.bucket, key: copySource.key, ...(copySource.versionId === undefined ? {} : { versionId: copySource.versionId }) }),
+    { bucket: copySource.bucket, key: copySource.key, ...(copySource.versionId === undefined ? {} : { versionId: copySource.versionId }) },
+  );
+  if (source.sizeBytes > putObjectSizeBytesMax) throw s3Errors.invalidArgument('x-amz-copy-source', `${copySource.bucket}/${copySource.key}`, 'The specified copy source is larger than the maximum allowable size for a copy source: 5368709120');
+  const attributes: ObjectAttributes =
+    directive === 'REPLACE' ? attributesFromHeaders(exchange) : { contentHeaders: source.contentHeaders, userMetadata: source.userMetadata, tags: source.tags };
+  const algorithms = Object.keys(source.checksums ?? {}).filter((name): name is ChecksumAlgorithm => (checksumAlgorithms as readonly string[]).includes(name));
+  const bytes = source.sizeBytes === 0 ? Readable.from([]) : await readObjectBytes(exchange, source.location, undefined);
+  const blob = await exchange.server.blobs.write(bytes, { checksumAlgorithms: algorithms, expectedSizeBytes: source.sizeBytes, sizeBytesMax: putObjectSizeBytesMax, signal: exchange.signal });
+  const checksums = storedChecksumsOf(blob.checksums);
+  const lastModifiedMs = exchange.server.nowMs();
+  const command = objectMetadataCommand('PutObject', {
+    bucket: endpoint.bucket,
+    key: endpoint.key,
+    versionId: exchange.server.newId(),
+    lastModifiedMs,
+    sizeBytes: blob.sizeBytes,
+    // A copy of a multipart object keeps no parts; its ETag becomes the MD5 of its bytes, as S3 does for copies.
+    etag: blob.md5,
+    ...(checksums === undefined ? {} : { checksums, checksumType: 'FULL_OBJECT' as const }),
+    attributes,
+    location: [blobRefOf(blob)],
+  });
+  const value = valueOf(await proposeCommand(exchange, command), { bucket: endpoint.bucket, key: endpoint.key });
+  sendXml(exchange, renderCopyResult('CopyObjectResult', { etag: value.etag, lastModifiedMs, ...(checksums === undefined ? {} : { checksums, checksumType: 'FULL_OBJECT' as const }) }), {
+    headers: {
+      ...(source.versionId === nullVersionId ? {} : { 'x-amz-copy-source-version-id': source.versionId }),
+      ...(value.versioning === 'Unversioned' ? {} : { 'x-amz-version-id': value.versionId }),
+    },
+  });
+}
+

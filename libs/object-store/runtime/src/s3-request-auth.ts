@@ -1,0 +1,92 @@
+/**
+ * Authentication of one S3 request at the edge: SigV4 in the `Authorization` header or a presigned
+ * query (libs/security/core does the pure work), with the secret looked up from the access key id
+ * and the server clock read here, in the runtime. The result says who signed and how the body must
+ * be read (see s3-body.ts); the body itself is checked while it streams.
+ *
+ * Anonymous requests are refused with AccessDenied: bucket policies, which could allow them, are
+ * not implemented yet (issue 5).
+ */
+import {
+  InvalidAccessKeyIdError,
+  parsePayloadMode,
+  parseSignedRequestAuth,
+  verifyRequestSignature,
+  type PayloadMode,
+  type StreamingSigningContext,
+} from '@objectbox/security-core';
+import { S3Error, type S3RequestHead } from '@objectbox/object-store-core';
+
+/** Where secrets come from: the root key from config today, the Raft group's keys later. */
+export interface S3CredentialStore {
+  /** The secret of an active access key, or undefined when there is none. */
+  secretOf(accessKeyId: string): string | undefined;
+}
+
+/** A credential store holding only the root key pair. */
+export function rootCredentialStore(root: { readonly accessKeyId: string; readonly secretAccessKey: string }): S3CredentialStore {
+  return { secretOf: (accessKeyId) => (accessKeyId === root.accessKeyId ? root.secretAccessKey : undefined) };
+}
+
+/** A request whose signature holds: who signed it and how to read its body. */
+export interface S3Authentication {
+  readonly accessKeyId: string;
+  readonly location: 'header' | 'query';
+  readonly payload: PayloadMode;
+  /** Chunk and trailer signatures of aws-chunked bodies chain from this. */
+  readonly streaming: StreamingSigningContext;
+}
+
+/** Options of {@link authenticateS3Request}. */
+export interface AuthenticateS3RequestOptions {
+  readonly head: S3RequestHead;
+  readonly credentials: S3CredentialStore;
+  /** This endpoint's region; a request signed for another is refused naming this one. */
+  readonly region: string;
+  /** Server time, Unix milliseconds. */
+  readonly nowMs: number;
+  /** Allowed clock skew, milliseconds (S3: 15 minutes). */
+  readonly clockSkewMsMax: number;
+}
+
+/**
+ * Verifies the request's signature (not yet its body).
+ * @throws SecurityError (AuthorizationHeaderMalformed naming the expected region, SignatureDoesNotMatch,
+ *   RequestTimeTooSkewed, AccessDenied for an expired presigned URL, InvalidAccessKeyId, ...), mapped to
+ *   S3 by `toS3Error`; S3Error `AccessDenied` for an anonymous request.
+ */
+export function authenticateS3Request(options: AuthenticateS3RequestOptions): S3Authentication {
+  const { head } = options;
+  const { path, query } = splitRequestTarget(head.target);
+  const input = { method: head.method, path, query, headers: head.headers };
+  const auth = parseSignedRequestAuth(input);
+  if (auth === undefined) {
+    // Checked for its own errors (a malformed x-amz-content-sha256 is InvalidArgument even anonymously).
+    const declared = head.headers['x-amz-content-sha256'];
+    if (typeof declared === 'string') parsePayloadMode({ payloadHash: declared, headers: new Map(), location: 'anonymous' });
+    throw new S3Error('AccessDenied', { message: 'Access Denied: anonymous requests are not allowed (bucket policies are not supported yet).' });
+  }
+  const secretAccessKey = options.credentials.secretOf(auth.accessKeyId);
+  if (secretAccessKey === undefined) throw new InvalidAccessKeyIdError(auth.accessKeyId);
+  const verified = verifyRequestSignature({
+    ...input,
+    auth,
+    secretAccessKey,
+    nowMs: options.nowMs,
+    region: options.region,
+    clockSkewMsMax: options.clockSkewMsMax,
+  });
+  return { accessKeyId: verified.accessKeyId, location: verified.location, payload: verified.payload, streaming: verified.streaming };
+}
+
+/**
+ * The raw (still percent-encoded) path and query of a request-target; absolute-form targets
+ * (`http://host/path`) are reduced to their path.
+ */
+export function splitRequestTarget(target: string): { path: string; query: string } {
+  let origin = target;
+  const absolute = /^https?:\/\/[^/?#]*/i.exec(origin);
+  if (absolute !== null) origin = origin.slice(absolute[0].length) || '/';
+  const question = origin.indexOf('?');
+  return question < 0 ? { path: origin, query: '' } : { path: origin.slice(0, question), query: origin.slice(question + 1) };
+}

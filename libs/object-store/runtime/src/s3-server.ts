@@ -1,0 +1,267 @@
+/**
+ * The S3 edge over `node:http`: one request in, one response out, in one shape for every request
+ * (Garage's api_server.rs `handle`): give it a request id, authenticate it (SigV4, s3-request-auth.ts),
+ * route it once into an `S3Endpoint` (object-store core), dispatch with one exhaustive switch, and
+ * map whatever is thrown once into S3's error document. Bodies stream (s3-body.ts): nothing here
+ * parses or buffers a request body except the small XML documents of bucket operations.
+ *
+ * Metadata lives behind {@link S3MetadataStore} (the object-store Raft group: writes are proposals
+ * that resolve after commit and apply, reads follow a ReadIndex barrier) and bytes in the
+ * {@link BlobStore} (streamed, fsynced, verified files). The server owns no listener: `handleRequest` is
+ * given to a `node:http` server by whoever owns the port (the object-store Nest module, tests).
+ */
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  isS3Error,
+  parseS3Request,
+  renderS3ErrorXml,
+  S3Error,
+  s3Errors,
+  toS3Error,
+  type ObjectMetadataCommand,
+  type ObjectMetadataMachine,
+  type ObjectMetadataReply,
+  type ObjectMetadataValues,
+  type S3Endpoint,
+  type S3RequestHead,
+} from '@objectbox/object-store-core';
+import type { Logger } from '@objectbox/observability';
+import { isBlobStoreError } from './blob-errors.js';
+import type { BlobStore } from './blob-store.js';
+import { S3Body } from './s3-body.js';
+import { handleCreateBucket, handleDeleteBucket, handleGetBucketLocation, handleHeadBucket, handleListBuckets } from './s3-handlers-bucket.js';
+import { handleListObjects, handleListObjectsV2 } from './s3-handlers-list.js';
+import { handleCopyObject, handleDeleteObject, handleGetObject, handlePutObject } from './s3-handlers-object.js';
+import { authenticateS3Request, type S3Authentication, type S3CredentialStore } from './s3-request-auth.js';
+
+/** The object-store metadata, as the edge needs it. */
+export interface S3MetadataStore {
+  /**
+   * Replicates `command` and resolves with the state machine's reply once it is committed and
+   * applied here. Rejects with the Raft runtime's errors (NotLeader, overloaded, outcome unknown).
+   */
+  propose<C extends ObjectMetadataCommand>(command: C): Promise<ObjectMetadataReply<ObjectMetadataValues[C['op']]>>;
+  /** The state machine, after a linearizable-read barrier (ReadIndex): reflects every write acknowledged before the call. */
+  read(): Promise<ObjectMetadataMachine>;
+}
+
+/** Options of {@link S3Server}. */
+export interface S3ServerOptions {
+  readonly region: string;
+  readonly virtualHostDomains: readonly string[];
+  readonly credentials: S3CredentialStore;
+  readonly metadata: S3MetadataStore;
+  /** Object bytes: streamed, fsynced, checksummed files verified on every read. */
+  readonly blobs: BlobStore;
+  readonly logger: Logger;
+  /** Allowed distance between a header signature's time and the server clock, ms (S3: 15 min). */
+  readonly clockSkewMsMax?: number;
+  /** Server clock, Unix ms; injectable for tests. */
+  readonly nowMs?: () => number;
+}
+
+/** Everything a handler needs about one request. */
+export interface S3Exchange {
+  readonly request: IncomingMessage;
+  readonly response: ServerResponse;
+  readonly requestId: string;
+  readonly endpoint: S3Endpoint;
+  readonly auth: S3Authentication;
+  /** The request body, decoded and checked while it streams. */
+  readonly body: S3Body;
+  /** Request time, Unix ms, read once: stamps proposals and ages. */
+  readonly nowMs: number;
+  readonly server: S3Server;
+  /** Aborted when the client goes away. */
+  readonly signal: AbortSignal;
+}
+
+const clockSkewMsMaxDefault = 15 * 60 * 1000;
+
+/** See the module comment. */
+export class S3Server {
+  /** `x-amz-id-2` of every response from this process. */
+  readonly hostId = randomBytes(24).toString('base64');
+  readonly nowMs: () => number;
+
+  constructor(readonly options: S3ServerOptions) {
+    this.nowMs = options.nowMs ?? Date.now;
+  }
+
+  get metadata(): S3MetadataStore {
+    return this.options.metadata;
+  }
+
+  get blobs(): BlobStore {
+    return this.options.blobs;
+  }
+
+  get region(): string {
+    return this.options.region;
+  }
+
+  /** A fresh id for a version, delete marker or upload: 32 url-safe characters, sortable by nothing. */
+  newId(): string {
+    return randomBytes(24).toString('base64url');
+  }
+
+  /** Serves one request; never throws (failures become S3 error documents or a closed socket). */
+  handleRequest(request: IncomingMessage, response: ServerResponse): void {
+    const requestId = randomBytes(8).toString('hex').toUpperCase();
+    response.setHeader('x-amz-request-id', requestId);
+    response.setHeader('x-amz-id-2', this.hostId);
+    response.setHeader('server', 'ObjectBox');
+    const abort = new AbortController();
+    // The client is gone: its body never completed, or the connection closed before our answer did.
+    request.once('close', () => {
+      if (!request.complete) abort.abort();
+    });
+    response.once('close', () => {
+      if (!response.writableFinished) abort.abort();
+    });
+    let body: S3Body | undefined;
+    this.#serve(request, response, requestId, abort.signal, (created) => (body = created)).catch((error: unknown) =>
+      this.#fail({ request, response, requestId, error, bodyUnread: body === undefined || !body.consumed }),
+    );
+  }
+
+  async #serve(request: IncomingMessage, response: ServerResponse, requestId: string, signal: AbortSignal, onBody: (body: S3Body) => void): Promise<void> {
+    const head: S3RequestHead = { method: request.method ?? 'GET', target: request.url ?? '/', headers: request.headers };
+    const nowMs = this.nowMs();
+    const auth = authenticateS3Request({
+      head,
+      credentials: this.options.credentials,
+      region: this.options.region,
+      nowMs,
+      clockSkewMsMax: this.options.clockSkewMsMax ?? clockSkewMsMaxDefault,
+    });
+    const endpoint = parseS3Request(head, { virtualHostDomains: this.options.virtualHostDomains });
+    const body = new S3Body({ source: request, payload: auth.payload, streaming: auth.streaming, contentLengthBytes: contentLengthOf(request) });
+    onBody(body);
+    const exchange: S3Exchange = { request, response, requestId, endpoint, auth, body, nowMs, server: this, signal };
+    await this.#dispatch(exchange);
+    const status = response.statusCode;
+    this.options.logger.debug({ request_id: requestId, operation: endpoint.operation, payload: auth.payload.payload, status }, 's3 request');
+  }
+
+  /** The one exhaustive dispatch; operations without a handler yet answer NotImplemented naming them. */
+  async #dispatch(exchange: S3Exchange): Promise<void> {
+    const { endpoint } = exchange;
+    switch (endpoint.operation) {
+      case 'ListBuckets':
+        return handleListBuckets(exchange, endpoint);
+      case 'CreateBucket':
+        return handleCreateBucket(exchange, endpoint);
+      case 'HeadBucket':
+        return handleHeadBucket(exchange, endpoint);
+      case 'DeleteBucket':
+        return handleDeleteBucket(exchange, endpoint);
+      case 'GetBucketLocation':
+        return handleGetBucketLocation(exchange, endpoint);
+      case 'ListObjects':
+        return handleListObjects(exchange, endpoint);
+      case 'ListObjectsV2':
+        return handleListObjectsV2(exchange, endpoint);
+      case 'PutObject':
+        return handlePutObject(exchange, endpoint);
+      case 'GetObject':
+      case 'HeadObject':
+        return handleGetObject(exchange, endpoint);
+      case 'DeleteObject':
+        return handleDeleteObject(exchange, endpoint);
+      case 'CopyObject':
+        return handleCopyObject(exchange, endpoint);
+      case 'GetBucketVersioning':
+      case 'PutBucketVersioning':
+      case 'GetBucketTagging':
+      case 'PutBucketTagging':
+      case 'DeleteBucketTagging':
+      case 'ListObjectVersions':
+      case 'ListMultipartUploads':
+      case 'DeleteObjects':
+      case 'GetObjectTagging':
+      case 'PutObjectTagging':
+      case 'DeleteObjectTagging':
+      case 'CreateMultipartUpload':
+      case 'UploadPart':
+      case 'UploadPartCopy':
+      case 'CompleteMultipartUpload':
+      case 'AbortMultipartUpload':
+      case 'ListParts':
+        throw s3Errors.notImplemented(endpoint.operation);
+      case 'NotImplemented':
+        throw s3Errors.notImplemented(endpoint.operationName);
+      default: {
+        const unreachable: never = endpoint;
+        throw new Error(`unrouted endpoint ${JSON.stringify(unreachable)}`);
+      }
+    }
+  }
+
+  #fail(options: { request: IncomingMessage; response: ServerResponse; requestId: string; error: unknown; bodyUnread: boolean }): void {
+    const { request, response, requestId } = options;
+    const error = s3ErrorOf(options.error);
+    if (error.httpStatusCode >= 500) this.options.logger.warn({ err: options.error, request_id: requestId }, 's3 request failed');
+    else this.options.logger.debug({ request_id: requestId, code: error.code, cause: describeCause(options.error) }, 's3 request refused');
+    if (response.headersSent || response.destroyed) {
+      // Mid-stream: the status is gone; cutting the connection is the only honest signal.
+      response.destroy();
+      return;
+    }
+    const resource = (request.url ?? '/').split('?')[0];
+    const xml = request.method === 'HEAD' || error.httpStatusCode === 304 ? '' : renderS3ErrorXml(error, { requestId, hostId: this.hostId, resource });
+    for (const name of response.getHeaderNames()) if (!['x-amz-request-id', 'x-amz-id-2', 'server'].includes(name)) response.removeHeader(name);
+    response.statusCode = error.httpStatusCode;
+    response.setHeader('content-type', 'application/xml');
+    response.setHeader('content-length', Buffer.byteLength(xml));
+    // An unread body cannot be skipped cheaply (it may be gigabytes): answer, then close.
+    if (options.bodyUnread && !request.complete) response.setHeader('connection', 'close');
+    response.end(xml);
+  }
+}
+
+/** `Content-Length` as a number, or undefined when absent (chunked transfer encoding). */
+function contentLengthOf(request: IncomingMessage): number | undefined {
+  const value = request.headers['content-length'];
+  return value === undefined ? undefined : Number(value);
+}
+
+function describeCause(error: unknown): string | undefined {
+  return error instanceof Error ? error.message : undefined;
+}
+
+/**
+ * The one mapping of everything a handler can throw to S3: S3 and SigV4 errors through the core's
+ * `toS3Error`, the data path's errors by their codes, the Raft runtime's by theirs (a lost leader or
+ * a full queue is retryable: 503), anything else InternalError.
+ */
+export function s3ErrorOf(error: unknown): S3Error {
+  if (isS3Error(error)) return error;
+  if (isBlobStoreError(error)) {
+    const details = error as unknown as Record<string, unknown>;
+    switch (error.code) {
+      case 'BadDigest':
+        return s3Errors.contentMd5Mismatch(String(details.expectedBase64), String(details.actualBase64));
+      case 'InvalidDigest':
+        return new S3Error('InvalidDigest', { cause: error });
+      case 'ChecksumMismatch':
+        return s3Errors.checksumMismatch(String(details.algorithm));
+      case 'InvalidChecksum':
+        return s3Errors.checksumHeaderInvalid(String(details.algorithm));
+      case 'IncompleteBody':
+        return new S3Error('IncompleteBody', { cause: error });
+      case 'BodyTooLong':
+        return new S3Error('InvalidRequest', { message: error.message, cause: error });
+      case 'EntityTooLarge':
+        return new S3Error('EntityTooLarge', { cause: error });
+      default:
+        return s3Errors.internalError(error);
+    }
+  }
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (code === 'NotLeader' || code === 'RaftOverloaded' || code === 'RaftGroupClosed') {
+    return new S3Error('ServiceUnavailable', { message: 'The metadata service is unavailable or busy; retry.', cause: error });
+  }
+  return toS3Error(error);
+}
