@@ -15,6 +15,7 @@ import {
   CreateBucketCommand,
   DeleteBucketCommand,
   DeleteObjectCommand,
+  GetBucketAclCommand,
   GetBucketLocationCommand,
   GetObjectCommand,
   HeadBucketCommand,
@@ -124,14 +125,28 @@ describe('@aws-sdk/client-s3 against objectbox start object-store', () => {
     await assert.rejects(client.send(new DeleteBucketCommand({ Bucket: bucket })), (error: S3ServiceException) => error.name === 'BucketNotEmpty');
   });
 
-  test('error documents: bad signature 403 SignatureDoesNotMatch, unknown bucket 404 NoSuchBucket, unsupported 501 naming the operation', async () => {
+  test('error documents: bad signature 403 SignatureDoesNotMatch, wrong region, clock skew, unknown bucket 404 NoSuchBucket, anonymous 403', async () => {
     const forged = new S3Client({ endpoint: s3.endpoint, region: s3.region, forcePathStyle: true, credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: 'wrong' } });
     await assert.rejects(forged.send(new ListBucketsCommand({})), (error: S3ServiceException) => error.name === 'SignatureDoesNotMatch' && error.$metadata.httpStatusCode === 403);
     forged.destroy();
     const otherRegion = new S3Client({ endpoint: s3.endpoint, region: 'eu-west-1', forcePathStyle: true, credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } });
     await assert.rejects(otherRegion.send(new ListBucketsCommand({})), (error: S3ServiceException) => error.name === 'AuthorizationHeaderMalformed' && /us-east-1/.test(error.message));
     otherRegion.destroy();
+    const skewed = new S3Client({
+      endpoint: s3.endpoint,
+      region: s3.region,
+      forcePathStyle: true,
+      maxAttempts: 1,
+      systemClockOffset: 20 * 60 * 1000,
+      credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+    });
+    await assert.rejects(skewed.send(new ListBucketsCommand({})), (error: S3ServiceException) => error.name === 'RequestTimeTooSkewed' && error.$metadata.httpStatusCode === 403);
+    skewed.destroy();
     await assert.rejects(client.send(new ListObjectsV2Command({ Bucket: 'no-such-bucket' })), (error: S3ServiceException) => error.name === 'NoSuchBucket' && error.$metadata.httpStatusCode === 404);
+    await assert.rejects(
+      client.send(new GetBucketAclCommand({ Bucket: bucket })),
+      (error: S3ServiceException) => error.name === 'NotImplemented' && error.$metadata.httpStatusCode === 501 && /GetBucketAcl/.test(error.message),
+    );
     // Raw requests show the documents themselves (anonymous: AccessDenied; the request id header on every answer).
     const anonymous = await fetch(`${s3.endpoint}/${bucket}?acl`);
     assert.equal(anonymous.status, 403);
