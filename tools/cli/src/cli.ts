@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { loadConfig, objectboxConfigSchema, type ObjectBoxConfig, serviceConfigKey, type ServiceName, serviceNames } from '@objectbox/config';
 import { logLevels } from '@objectbox/observability';
 import { exitStatusOfStartupFailure, objectboxVersion, type RunningService, runHost } from '@objectbox/platform-nest';
+import { registerS3Commands } from './s3/s3-commands.js';
 import { serviceCatalog } from './service-catalog.js';
 
 /**
@@ -131,6 +132,8 @@ export function buildCli(io: CliIo, setExitStatus: (status: number) => void): Co
     .command('version')
     .description('print the ObjectBox version and the Node.js runtime')
     .action(() => io.stdout(`objectbox ${objectboxVersion} (node ${process.versions.node})\n`));
+
+  registerS3Commands(program, io, setExitStatus);
 
   return program;
 }
