@@ -16,9 +16,16 @@
  */
 import { assert } from '@objectbox/util';
 import { CacheCommandError } from './cache-command-errors.js';
-import { cacheAclCategories, cacheCommandMetadataList, commandMetadata, type CacheAclCategory, type CacheCommandMetadata } from './cache-command-metadata.js';
+import {
+  cacheAclCategories,
+  cacheCommandMetadataList,
+  commandKeyReferences,
+  commandMetadata,
+  type CacheAclCategory,
+  type CacheCommandMetadata,
+  type CacheKeyReference,
+} from './cache-command-metadata.js';
 import { globMatch } from './cache-glob.js';
-import { parseInt64 } from './cache-number.js';
 import { splitInlineArguments } from './resp-decoder.js';
 import { respBulkString, respNullBulk, respOk, type RespValue } from './resp-value.js';
 
@@ -627,109 +634,6 @@ export type CacheAclDenial =
   | { readonly reason: 'command'; readonly commandName: string }
   | { readonly reason: 'key' | 'channel'; readonly commandName: string; readonly argIndex: number };
 
-interface KeyReference {
-  readonly index: number;
-  readonly read: boolean;
-  readonly write: boolean;
-}
-
-/** The keys of a command with the permission each needs (getKeysFromCommandWithSpecs + key-spec flags). */
-function keyReferences(metadata: CacheCommandMetadata, args: readonly Buffer[]): KeyReference[] {
-  const variableFlags = metadata.keySpecs.some((spec) => spec.flags.includes('variable_flags'));
-  if (!variableFlags) {
-    const fromSpecs = keyReferencesFromSpecs(metadata, args);
-    if (fromSpecs !== null) return fromSpecs;
-  }
-  switch (metadata.name) {
-    case 'set': {
-      // setGetKeys: with GET the key is read too.
-      const get = args.slice(3).some((arg) => arg.toString('latin1').toLowerCase() === 'get');
-      return [{ index: 1, read: get, write: true }];
-    }
-    case 'bitfield':
-      return [{ index: 1, read: true, write: !bitfieldReadOnly(args) }];
-    case 'sort': {
-      // sortGetKeys: the sorted key (RO, access) and the last STORE destination (OW, update).
-      const skips: Readonly<Record<string, number>> = { limit: 2, get: 1, by: 1 };
-      let storeIndex = -1;
-      for (let index = 2; index < args.length; index++) {
-        const word = (args[index] as Buffer).toString('latin1').toLowerCase();
-        const skip = skips[word];
-        if (skip !== undefined) index += skip;
-        else if (word === 'store' && index + 1 < args.length) storeIndex = index + 1;
-      }
-      const sorted: KeyReference = { index: 1, read: true, write: false };
-      return storeIndex === -1 ? [sorted] : [sorted, { index: storeIndex, read: false, write: true }];
-    }
-    case 'sort_ro':
-      return [{ index: 1, read: true, write: false }];
-    default:
-      return [];
-  }
-}
-
-/** bitfieldGetKeys: read-only unless a SET or INCRBY (or a syntax error) is present. */
-function bitfieldReadOnly(args: readonly Buffer[]): boolean {
-  for (let index = 2; index < args.length; index++) {
-    const remaining = args.length - index - 1;
-    const word = (args[index] as Buffer).toString('latin1').toLowerCase();
-    if (word === 'get' && remaining >= 2) index += 2;
-    else if ((word === 'set' || word === 'incrby') && remaining >= 3) return false;
-    else if (word === 'overflow' && remaining >= 1) index += 1;
-    else return false;
-  }
-  return true;
-}
-
-/** getKeysUsingKeySpecs, as `commandKeyIndexes` in cache-command-metadata.ts, with each key's flags. */
-function keyReferencesFromSpecs(metadata: CacheCommandMetadata, args: readonly Buffer[]): KeyReference[] | null {
-  const argc = args.length;
-  const references: KeyReference[] = [];
-  for (const spec of metadata.keySpecs) {
-    if (spec.flags.includes('not_key')) continue;
-    let first = 0;
-    if (spec.beginSearch.type === 'index') first = spec.beginSearch.index;
-    else if (spec.beginSearch.type === 'keyword') first = keywordPosition(args, spec.beginSearch.keyword, spec.beginSearch.startFrom);
-    else return null;
-    if (first === 0) return null;
-    let last: number;
-    let step: number;
-    if (spec.findKeys.type === 'range') {
-      const { lastKey, keyStep, limit } = spec.findKeys;
-      step = keyStep;
-      if (lastKey >= 0) last = first + lastKey;
-      else if (limit === 0) last = argc + lastKey;
-      else last = first + (Math.trunc((argc - first) / limit) + lastKey);
-    } else if (spec.findKeys.type === 'keynum') {
-      const { keyNumIndex, firstKey, keyStep } = spec.findKeys;
-      const countArgument = args[first + keyNumIndex];
-      if (first + keyNumIndex >= argc || countArgument === undefined) return null;
-      const count = parseInt64(countArgument);
-      if (count === null || count < 0n || count > BigInt(argc)) return null;
-      first += firstKey;
-      last = first + Number(count) - 1;
-      step = keyStep;
-    } else return null;
-    if (last >= argc || last < first || first >= argc) return null;
-    // ACLSelectorCheckKey: access needs read; insert, delete and update need write.
-    const read = spec.flags.includes('access');
-    const write = spec.flags.includes('insert') || spec.flags.includes('delete') || spec.flags.includes('update');
-    for (let index = first; index <= last; index += step) references.push({ index, read, write });
-  }
-  return references;
-}
-
-function keywordPosition(args: readonly Buffer[], keyword: string, startFrom: number): number {
-  const argc = args.length;
-  const startIndex = startFrom > 0 ? startFrom : argc + startFrom;
-  const endIndex = startFrom > 0 ? argc - 1 : 0;
-  const wanted = keyword.toLowerCase();
-  for (let index = startIndex; index !== endIndex; index = startIndex <= endIndex ? index + 1 : index - 1) {
-    if (index >= argc || index < 1) break;
-    if ((args[index] as Buffer).toString('latin1').toLowerCase() === wanted) return index + 1;
-  }
-  return 0;
-}
 
 /** The channel arguments of PUBLISH/SPUBLISH (1), SUBSCRIBE/SSUBSCRIBE/PSUBSCRIBE (all); PSUBSCRIBE matches literally. */
 function channelArguments(name: string, argc: number): { readonly from: number; readonly to: number; readonly literal: boolean } | null {
@@ -760,7 +664,7 @@ function channelAllowedBySelector(selector: CacheAclSelector, channel: Buffer, l
   );
 }
 
-function keyAllowedBySelector(selector: CacheAclSelector, key: Buffer, reference: KeyReference): boolean {
+function keyAllowedBySelector(selector: CacheAclSelector, key: Buffer, reference: CacheKeyReference): boolean {
   if (selector.allKeys) return true;
   return selector.keyPatterns.some(
     (pattern) =>
@@ -778,7 +682,7 @@ function checkSelector(
   metadata: CacheCommandMetadata | undefined,
   name: string,
   args: readonly Buffer[],
-  keys: () => KeyReference[],
+  keys: () => CacheKeyReference[],
   state: { index: number },
 ): 'ok' | 'command' | 'key' | 'channel' {
   const noAuth = metadata?.flags.includes('no_auth') ?? false;
@@ -827,8 +731,8 @@ export function aclCheckCommand(user: CacheAclUser, args: readonly Buffer[]): Ca
     if (metadata === undefined) return null;
   }
   const name = metadata?.name ?? (args[0] as Buffer).toString('latin1').toLowerCase();
-  let cached: KeyReference[] | null = null;
-  const keys = (): KeyReference[] => (cached ??= metadata === undefined ? [] : keyReferences(metadata, args));
+  let cached: CacheKeyReference[] | null = null;
+  const keys = (): CacheKeyReference[] => (cached ??= metadata === undefined ? [] : commandKeyReferences(metadata, args));
   let relevant: 'command' | 'key' | 'channel' = 'command';
   let lastIndex = 0;
   const state = { index: 0 };

@@ -520,9 +520,10 @@ export function commandHasKeys(metadata: CacheCommandMetadata): boolean {
   return metadata.keySpecs.some((spec) => !spec.flags.includes('not_key'));
 }
 
-function keyIndexesFromSpecs(metadata: CacheCommandMetadata, args: readonly Buffer[]): number[] | null {
+/** getKeysUsingKeySpecs: each key spec in order, with the access each key needs (null: fall back). */
+function keyReferencesFromSpecs(metadata: CacheCommandMetadata, args: readonly Buffer[]): CacheKeyReference[] | null {
   const argc = args.length;
-  const indexes: number[] = [];
+  const references: CacheKeyReference[] = [];
   for (const spec of metadata.keySpecs) {
     if (spec.flags.includes('not_key')) continue;
     let first = 0;
@@ -549,9 +550,65 @@ function keyIndexesFromSpecs(metadata: CacheCommandMetadata, args: readonly Buff
       step = keyStep;
     } else return null;
     if (last >= argc || last < first || first >= argc) return null;
-    for (let index = first; index <= last; index += step) indexes.push(index);
+    // ACLSelectorCheckKey: access needs read; insert, delete and update need write.
+    const read = spec.flags.includes('access');
+    const write = spec.flags.includes('insert') || spec.flags.includes('delete') || spec.flags.includes('update');
+    for (let index = first; index <= last; index += step) references.push({ index, read, write });
   }
-  return indexes;
+  return references;
+}
+
+function keyIndexesFromSpecs(metadata: CacheCommandMetadata, args: readonly Buffer[]): number[] | null {
+  return keyReferencesFromSpecs(metadata, args)?.map((reference) => reference.index) ?? null;
+}
+
+/** A key argument and whether the command reads and/or writes it (ACL `%R~` / `%W~` checks). */
+export interface CacheKeyReference {
+  readonly index: number;
+  readonly read: boolean;
+  readonly write: boolean;
+}
+
+/** The keys of a command with the permission each needs (getKeysFromCommandWithSpecs + key-spec flags). */
+export function commandKeyReferences(metadata: CacheCommandMetadata, args: readonly Buffer[]): CacheKeyReference[] {
+  const variableFlags = metadata.keySpecs.some((spec) => spec.flags.includes('variable_flags'));
+  if (!variableFlags) {
+    const fromSpecs = keyReferencesFromSpecs(metadata, args);
+    if (fromSpecs !== null) return fromSpecs;
+  }
+  switch (metadata.name) {
+    case 'set': {
+      // setGetKeys: with GET the key is read too.
+      const get = args.slice(3).some((arg) => arg.toString('latin1').toLowerCase() === 'get');
+      return [{ index: 1, read: get, write: true }];
+    }
+    case 'bitfield':
+      return [{ index: 1, read: true, write: !bitfieldReadOnly(args) }];
+    case 'sort': {
+      // sortGetKeys: the sorted key (RO, access) and the last STORE destination (OW, update).
+      const [sorted = 1, store] = sortKeyIndexes(args);
+      const references: CacheKeyReference[] = [{ index: sorted, read: true, write: false }];
+      if (store !== undefined) references.push({ index: store, read: false, write: true });
+      return references;
+    }
+    case 'sort_ro':
+      return [{ index: 1, read: true, write: false }];
+    default:
+      return [];
+  }
+}
+
+/** bitfieldGetKeys: read-only unless a SET or INCRBY (or a syntax error) is present. */
+function bitfieldReadOnly(args: readonly Buffer[]): boolean {
+  for (let index = 2; index < args.length; index++) {
+    const remaining = args.length - index - 1;
+    const word = (args[index] as Buffer).toString('latin1').toLowerCase();
+    if (word === 'get' && remaining >= 2) index += 2;
+    else if ((word === 'set' || word === 'incrby') && remaining >= 3) return false;
+    else if (word === 'overflow' && remaining >= 1) index += 1;
+    else return false;
+  }
+  return true;
 }
 
 /** The position after `keyword` (case-insensitive), searching from `startFrom` (negative: from the end, backwards); 0 when absent. */
