@@ -118,7 +118,7 @@ export async function devPorts(): Promise<Record<string, Record<string, number>>
   const section = async () => ({ httpPort: await freePort(), grpcPort: await freePort() });
   return {
     clusterManager: await section(),
-    objectStore: await section(),
+    objectStore: { ...(await section()), httpsPort: await freePort() },
     cache: { ...(await section()), respPort: await freePort() },
     messageQueue: await section(),
     apiGateway: await section(),

@@ -12,6 +12,11 @@ import { freePort, startCli, tempDir, type TestProcess, waitFor } from './harnes
 export interface S3UnderTest {
   readonly process: TestProcess;
   readonly endpoint: string;
+  /** S3 over HTTPS (self-signed certificate at {@link certFile}). */
+  readonly httpsEndpoint: string;
+  readonly certFile: string;
+  readonly grpcPort: number;
+  readonly dataDir: string;
   readonly accessKeyId: string;
   readonly secretAccessKey: string;
   readonly region: string;
@@ -21,13 +26,14 @@ export interface S3UnderTest {
 
 /** Starts the object store alone and waits until it is ready (Raft leader elected, S3 attached). */
 export async function startObjectStore(): Promise<S3UnderTest> {
-  const [httpPort, grpcPort] = [await freePort(), await freePort()];
+  const [httpPort, grpcPort, httpsPort] = [await freePort(), await freePort(), await freePort()];
+  const dataDir = join(tempDir('s3'), 'data');
   const accessKeyId = `AKIA${randomBytes(8).toString('hex').toUpperCase()}`;
   const secretAccessKey = randomBytes(30).toString('base64');
   const region = 'us-east-1';
   const objectStore = startCli(
-    ['start', 'object-store', '--http-port', `${httpPort}`, '--grpc-port', `${grpcPort}`, '--data-dir', join(tempDir('s3'), 'data'), '--log-level', 'warn'],
-    { env: { OBJECTBOX_ACCESS_KEY_ID: accessKeyId, OBJECTBOX_SECRET_ACCESS_KEY: secretAccessKey } },
+    ['start', 'object-store', '--http-port', `${httpPort}`, '--grpc-port', `${grpcPort}`, '--data-dir', dataDir, '--log-level', 'warn'],
+    { env: { OBJECTBOX_ACCESS_KEY_ID: accessKeyId, OBJECTBOX_SECRET_ACCESS_KEY: secretAccessKey, OBJECTBOX_SERVICES_OBJECT_STORE_HTTPS_PORT: `${httpsPort}` } },
   );
   const endpoint = `http://127.0.0.1:${httpPort}`;
   await waitFor(
@@ -50,7 +56,9 @@ export async function startObjectStore(): Promise<S3UnderTest> {
     AWS_EC2_METADATA_DISABLED: 'true',
     AWS_PAGER: '',
   };
-  return { process: objectStore, endpoint, accessKeyId, secretAccessKey, region, clientEnv };
+  const httpsEndpoint = `https://127.0.0.1:${httpsPort}`;
+  const certFile = join(dataDir, 'object-store', 'tls', 's3-cert.pem');
+  return { process: objectStore, endpoint, httpsEndpoint, certFile, grpcPort, dataDir, accessKeyId, secretAccessKey, region, clientEnv };
 }
 
 /** Output of an external client run. */

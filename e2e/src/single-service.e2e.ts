@@ -38,6 +38,7 @@ test('a service main.ts runs alone from OBJECTBOX_* variables and stops on SIGTE
     OBJECTBOX_DATA_DIR: join(tempDir('main'), 'data'),
     OBJECTBOX_SERVICES_OBJECT_STORE_HTTP_PORT: `${httpPort}`,
     OBJECTBOX_SERVICES_OBJECT_STORE_GRPC_PORT: `${await freePort()}`,
+    OBJECTBOX_SERVICES_OBJECT_STORE_HTTPS_PORT: `${await freePort()}`,
     OBJECTBOX_LOG_LEVEL: 'info',
   });
   const body = await waitLive(httpPort, 'the object store');

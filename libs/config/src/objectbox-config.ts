@@ -78,6 +78,19 @@ export const objectboxConfigSchema = {
         item: checkPeer,
         description: "Other object-store replicas' gRPC addresses (id=host:port) for the object-store Raft group; empty: this replica alone",
       }),
+      httpsPort: portField({ default: 9443, description: 'HTTPS listener: the S3 API over TLS' }),
+      tlsCertFile: stringField({
+        default: '',
+        description: 'PEM certificate (chain) of the S3 HTTPS listener; empty: a self-signed one for 127.0.0.1/localhost generated into <dataDir>/object-store/tls at first start',
+      }),
+      tlsKeyFile: stringField({ default: '', description: 'PEM private key for tlsCertFile' }),
+      masterKey: stringField({
+        default: '',
+        env: 'OBJECTBOX_MASTER_KEY',
+        description: 'Master key (32 bytes, base64 or hex) encrypting access-key secrets at rest; empty: generated into <dataDir>/object-store/master.key (0600) at first start',
+      }),
+      blobGcGracePeriodMs: integerField({ default: 3_600_000, min: 0, max: 30 * 24 * 3_600_000, description: 'Orphan blobs and temp files younger than this are never collected' }),
+      blobGcIntervalMs: integerField({ default: 60_000, min: 100, max: 24 * 3_600_000, description: 'Time between bounded blob garbage-collection passes' }),
     },
     cache: {
       respPort: portField({ default: 6379, description: 'RESP (Redis protocol) listener' }),

@@ -1,14 +1,17 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { RaftGroup, RaftTransport } from '@objectbox/consensus-runtime';
 import type { GrpcServer } from '@objectbox/networking';
 import { ObjectMetadataMachine, type ObjectMetadataApplyReply } from '@objectbox/object-store-core';
 import { BlobHashWorkerPool, BlobStore, rootCredentialStore, S3Server } from '@objectbox/object-store-runtime';
-import { createServiceRaftTransport, GrpcServiceRegistrations, openServiceRaftGroup, PlatformContext } from '@objectbox/platform-nest';
+import { createServiceRaftTransport, GrpcServiceRegistrations, ListenError, openServiceRaftGroup, PlatformContext, PortInUseError } from '@objectbox/platform-nest';
 import { raft } from '@objectbox/proto';
 import { RaftS3MetadataStore } from './object-store-metadata.js';
+import { loadS3TlsMaterial } from './s3-tls.js';
 
 /** The Raft group id of the object store's metadata (buckets, versions, uploads, keys). */
 export const objectStoreGroupId = 'object-store';
@@ -50,7 +53,8 @@ export function isAdminRequest(request: IncomingMessage): boolean {
  * `services.objectStore.raftPeers`), bytes in `<dataDir>/object-store/blobs`.
  */
 @Injectable()
-export class ObjectStoreServerService extends GrpcServiceRegistrations implements OnModuleInit, OnApplicationShutdown {
+export class ObjectStoreServerService extends GrpcServiceRegistrations implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+  private https: HttpsServer | undefined;
   private group: RaftGroup<ObjectMetadataApplyReply> | undefined;
   private hashPool: BlobHashWorkerPool | undefined;
   private s3: S3Server | undefined;
@@ -93,6 +97,38 @@ export class ObjectStoreServerService extends GrpcServiceRegistrations implement
     this.attach(this.s3);
   }
 
+  /**
+   * Serves S3 over HTTPS on `services.objectStore.httpsPort` (the same handler as the HTTP port),
+   * with the configured certificate or a generated self-signed one (s3-tls.ts), whose path is logged.
+   */
+  async onApplicationBootstrap(): Promise<void> {
+    const { config, logger } = this.context;
+    const section = config.services.objectStore;
+    const s3 = this.s3;
+    if (s3 === undefined) return;
+    const tls = await loadS3TlsMaterial({ certFile: section.tlsCertFile, keyFile: section.tlsKeyFile, objectStoreDir: join(config.dataDir, 'object-store') });
+    const https = createHttpsServer({ cert: tls.certPem, key: tls.keyPem });
+    this.https = https;
+    this.route(https, s3);
+    const address = `${config.host.includes(':') ? `[${config.host}]` : config.host}:${section.httpsPort}`;
+    await new Promise<void>((resolve, reject) => {
+      const failed = (error: NodeJS.ErrnoException) =>
+        reject(error.code === 'EADDRINUSE' ? new PortInUseError('object-store', 'HTTPS', address) : new ListenError('object-store', 'HTTPS', address, error.code ?? error.message));
+      https.once('error', failed);
+      https.listen(section.httpsPort, config.host, () => {
+        https.off('error', failed);
+        resolve();
+      });
+    });
+    const port = (https.address() as AddressInfo).port;
+    const url = `https://${address.slice(0, address.lastIndexOf(':'))}:${port}`;
+    if (tls.selfSigned) {
+      logger.warn({ url, cert_file: tls.certPath, generated: tls.generatedNow }, `S3 over HTTPS with a self-signed certificate: trust ${tls.certPath} (boto3 verify=, aws --ca-bundle, NODE_EXTRA_CA_CERTS)`);
+    } else {
+      logger.info({ url, cert_file: tls.certPath }, 'S3 over HTTPS');
+    }
+  }
+
   /** The root key pair from config (or OBJECTBOX_ACCESS_KEY_ID / OBJECTBOX_SECRET_ACCESS_KEY), else the dev default. */
   private rootCredentials(): { accessKeyId: string; secretAccessKey: string } {
     const { rootAccessKeyId, rootSecretAccessKey } = this.context.config.services.objectStore;
@@ -107,10 +143,17 @@ export class ObjectStoreServerService extends GrpcServiceRegistrations implement
   /** Puts the S3 handler in front of Nest on the service's HTTP listener (created, not yet listening). */
   private attach(s3: S3Server): void {
     const server = this.adapterHost.httpAdapter.getHttpServer() as Server;
-    const nestListeners = server.listeners('request') as ((request: IncomingMessage, response: ServerResponse) => void)[];
+    this.nestListeners = server.listeners('request') as ((request: IncomingMessage, response: ServerResponse) => void)[];
     server.removeAllListeners('request');
+    this.route(server, s3);
+  }
+
+  private nestListeners: ((request: IncomingMessage, response: ServerResponse) => void)[] = [];
+
+  /** Sends a listener's requests to Nest ({@link isAdminRequest}) or S3, with the idle timeout. */
+  private route(server: Server | HttpsServer, s3: S3Server): void {
     server.on('request', (request: IncomingMessage, response: ServerResponse) => {
-      if (isAdminRequest(request)) for (const listener of nestListeners) listener.call(server, request, response);
+      if (isAdminRequest(request)) for (const listener of this.nestListeners) listener.call(server, request, response);
       else s3.handleRequest(request, response);
     });
     // Node's default 300 s limit on receiving a whole request would cut off large uploads; an idle
@@ -128,6 +171,13 @@ export class ObjectStoreServerService extends GrpcServiceRegistrations implement
   }
 
   async onApplicationShutdown(): Promise<void> {
+    const https = this.https;
+    if (https !== undefined) {
+      await new Promise<void>((resolve) => {
+        https.close(() => resolve());
+        https.closeAllConnections();
+      });
+    }
     await this.group?.close();
     this.transport.close();
     await this.hashPool?.close();
