@@ -23,6 +23,8 @@ export interface ConfigField<T> {
   readonly env?: string;
   /** Parses a JSON value (file) or a string (env, flag); throws {@link FieldValueError}. */
   parse(raw: unknown): T;
+  /** The allowed values of an enum field (CLI choices, help texts). */
+  readonly choices?: readonly string[];
 }
 
 interface FieldOptions<T> {
@@ -95,12 +97,13 @@ export function booleanField(options: FieldOptions<boolean>): ConfigField<boolea
 export function enumField<const Choices extends readonly string[]>(
   options: FieldOptions<Choices[number]> & { choices: Choices },
 ): ConfigField<Choices[number]> {
-  return make(options, (raw) => {
+  const field = make(options, (raw) => {
     if (typeof raw !== 'string' || !options.choices.includes(raw)) {
       throw new FieldValueError(`expected one of ${options.choices.join(', ')}, got ${describe(raw)}`);
     }
     return raw;
   });
+  return { ...field, choices: options.choices };
 }
 
 /** A list of strings; from env and flags, comma-separated. Each item is checked by `item`. */
