@@ -138,6 +138,8 @@ export interface S3ErrorOptions {
   readonly resource?: string;
   /** Extra elements (`BucketName`, `Key`, `ArgumentName`, ...). Names must be XML names. */
   readonly fields?: S3ErrorFields;
+  /** Response headers sent with the error document (e.g. `x-amz-delete-marker` on a NoSuchKey). */
+  readonly headers?: Readonly<Record<string, string>>;
   readonly cause?: unknown;
 }
 
@@ -155,6 +157,7 @@ export class S3Error extends ObjectBoxError {
   readonly httpStatusCode: number;
   readonly resource: string | undefined;
   readonly fields: S3ErrorFields;
+  readonly headers: Readonly<Record<string, string>>;
 
   constructor(code: S3ErrorCode, options: S3ErrorOptions = {}) {
     const codeSpec = s3ErrorCodes[code];
@@ -165,6 +168,7 @@ export class S3Error extends ObjectBoxError {
     this.httpStatusCode = codeSpec.httpStatusCode;
     this.resource = options.resource;
     this.fields = options.fields ?? {};
+    this.headers = options.headers ?? {};
     for (const name of Object.keys(this.fields)) assert(xmlNamePattern.test(name), `S3 error field ${name} is not an XML name`);
   }
 }

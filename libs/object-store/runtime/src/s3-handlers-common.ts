@@ -4,6 +4,7 @@
  * garbage.
  */
 import {
+  nullVersionId,
   S3Error,
   s3Errors,
   type ObjectMetadataCommand,
@@ -37,12 +38,16 @@ export function sendEmpty(exchange: S3Exchange, status: number, headers: Record<
  * The S3 error for a metadata reply's error. `context` supplies what the document names (bucket,
  * key, upload id), since the core's errors carry codes and messages only.
  */
-export function s3ErrorFromMetadata(error: ObjectMetadataError, context: { bucket?: string; key?: string; uploadId?: string; versionId?: string }): S3Error {
+export function s3ErrorFromMetadata(
+  error: ObjectMetadataError,
+  context: { bucket?: string; key?: string; uploadId?: string; versionId?: string; method?: string },
+): S3Error {
   switch (error.code) {
     case 'NoSuchBucket':
       return s3Errors.noSuchBucket(context.bucket ?? '');
     case 'NoSuchKey':
-      return s3Errors.noSuchKey(context.key ?? '');
+      if (error.deleteMarker !== true) return s3Errors.noSuchKey(context.key ?? '');
+      return new S3Error('NoSuchKey', { fields: { Key: context.key ?? '' }, headers: deleteMarkerHeaders(error) });
     case 'NoSuchUpload':
       return s3Errors.noSuchUpload(context.uploadId ?? '');
     case 'NoSuchVersion':
@@ -53,12 +58,17 @@ export function s3ErrorFromMetadata(error: ObjectMetadataError, context: { bucke
       return s3Errors.bucketAlreadyOwnedByYou(context.bucket ?? '');
     case 'PreconditionFailed':
       return new S3Error('PreconditionFailed', { message: error.message });
+    case 'MethodNotAllowed':
+      if (error.deleteMarker !== true) return new S3Error(error.code, { message: error.message });
+      return new S3Error('MethodNotAllowed', {
+        fields: { ...(context.method === undefined ? {} : { Method: context.method }), ResourceType: 'DeleteMarker' },
+        headers: deleteMarkerHeaders(error),
+      });
     case 'NoSuchTagSet':
     case 'BucketAlreadyExists':
     case 'InvalidPart':
     case 'InvalidPartOrder':
     case 'EntityTooSmall':
-    case 'MethodNotAllowed':
     case 'MalformedXML':
     case 'InvalidArgument':
       return new S3Error(error.code, { message: error.message });
@@ -71,6 +81,18 @@ export function s3ErrorFromMetadata(error: ObjectMetadataError, context: { bucke
     case 'AccessKeyAlreadyExists':
       return s3Errors.internalError(new Error(`${error.code}: ${error.message}`));
   }
+}
+
+/**
+ * What S3 sends with an error caused by a delete marker: `x-amz-delete-marker: true`, the marker's
+ * version id (unless 'null'), and its Last-Modified for a 405 by version id.
+ */
+function deleteMarkerHeaders(error: ObjectMetadataError): Record<string, string> {
+  return {
+    'x-amz-delete-marker': 'true',
+    ...(error.versionId === undefined || error.versionId === nullVersionId ? {} : { 'x-amz-version-id': error.versionId }),
+    ...(error.lastModifiedMs === undefined ? {} : { 'last-modified': httpDate(error.lastModifiedMs) }),
+  };
 }
 
 /** A reply's value, or its error thrown as an S3 error (see {@link s3ErrorFromMetadata}). */

@@ -17,6 +17,7 @@ import {
   S3Error,
   s3Errors,
   unquoteEtag,
+  validateTag,
   type BlobRef,
   type Checksums,
   type ContentHeaders,
@@ -29,6 +30,7 @@ import {
 import { checksumAlgorithms, type ChecksumAlgorithm } from './blob-checksums.js';
 import type { BlobWriteOptions, BlobWriteResult } from './blob-store.js';
 import { headerOf, httpDate, proposeCommand, sendEmpty, sendXml, valueOf } from './s3-handlers-common.js';
+import { checkVersionIdSyntax } from './s3-handlers-versioning.js';
 import type { S3Exchange } from './s3-server.js';
 
 type EndpointOf<Operation extends S3Endpoint['operation']> = Extract<S3Endpoint, { operation: Operation }>;
@@ -129,10 +131,7 @@ function tagsFromHeader(value: string | undefined): Tag[] {
   const tags = [...new URLSearchParams(value)].map(([key, tagValue]) => ({ key, value: tagValue }));
   if (tags.length > objectTagCountMax) throw s3Errors.invalidTag('Object tags cannot be greater than 10');
   if (new Set(tags.map((tag) => tag.key)).size !== tags.length) throw s3Errors.invalidTag('Cannot provide multiple Tags with the same key');
-  for (const tag of tags) {
-    if (tag.key.length === 0 || tag.key.length > 128) throw s3Errors.invalidTag('The TagKey you have provided is invalid');
-    if (tag.value.length > 256) throw s3Errors.invalidTag('The TagValue you have provided is invalid');
-  }
+  for (const tag of tags) validateTag(tag);
   return tags;
 }
 
@@ -261,7 +260,7 @@ export async function handleGetObject(exchange: S3Exchange, endpoint: EndpointOf
   const machine = await exchange.server.metadata.read();
   const version = valueOf(
     machine.getObject({ bucket: endpoint.bucket, key: endpoint.key, ...(endpoint.versionId === undefined ? {} : { versionId: endpoint.versionId }) }),
-    { bucket: endpoint.bucket, key: endpoint.key, ...(endpoint.versionId === undefined ? {} : { versionId: endpoint.versionId }) },
+    { bucket: endpoint.bucket, key: endpoint.key, ...(endpoint.versionId === undefined ? {} : { versionId: endpoint.versionId }), method: exchange.request.method ?? 'GET' },
   );
   const range = rangeOf(exchange, endpoint, version);
   // S3 returns the stored (whole-object) checksum only for whole-object reads: clients verify it
@@ -356,6 +355,7 @@ function overridesOf(endpoint: EndpointOf<'GetObject' | 'HeadObject'>): Record<s
 
 /** DeleteObject: 204 whether or not the key existed; version headers when a version or marker was involved. */
 export async function handleDeleteObject(exchange: S3Exchange, endpoint: EndpointOf<'DeleteObject'>): Promise<void> {
+  checkVersionIdSyntax(endpoint.versionId);
   const command = objectMetadataCommand('DeleteObject', {
     bucket: endpoint.bucket,
     key: endpoint.key,
@@ -397,6 +397,10 @@ export async function handleCopyObject(exchange: S3Exchange, endpoint: EndpointO
   if (source.sizeBytes > putObjectSizeBytesMax) throw s3Errors.invalidArgument('x-amz-copy-source', `${copySource.bucket}/${copySource.key}`, 'The specified copy source is larger than the maximum allowable size for a copy source: 5368709120');
   const attributes: ObjectAttributes =
     directive === 'REPLACE' ? attributesFromHeaders(exchange) : { contentHeaders: source.contentHeaders, userMetadata: source.userMetadata, tags: source.tags };
+  // Tags follow x-amz-tagging-directive (COPY by default), independently of the metadata directive.
+  const taggingDirective = (headerOf(exchange, 'x-amz-tagging-directive') ?? 'COPY').toUpperCase();
+  if (taggingDirective !== 'COPY' && taggingDirective !== 'REPLACE') throw s3Errors.invalidArgument('x-amz-tagging-directive', taggingDirective, 'Unknown tagging directive.');
+  const tags = taggingDirective === 'REPLACE' ? tagsFromHeader(headerOf(exchange, 'x-amz-tagging')) : source.tags;
   const algorithms = Object.keys(source.checksums ?? {}).filter((name): name is ChecksumAlgorithm => (checksumAlgorithms as readonly string[]).includes(name));
   const bytes = source.sizeBytes === 0 ? Readable.from([]) : await readObjectBytes(exchange, source.location, undefined);
   const blob = await exchange.server.blobs.write(bytes, { checksumAlgorithms: algorithms, expectedSizeBytes: source.sizeBytes, sizeBytesMax: putObjectSizeBytesMax, signal: exchange.signal });
@@ -411,7 +415,7 @@ export async function handleCopyObject(exchange: S3Exchange, endpoint: EndpointO
     // A copy of a multipart object keeps no parts; its ETag becomes the MD5 of its bytes, as S3 does for copies.
     etag: blob.md5,
     ...(checksums === undefined ? {} : { checksums, checksumType: 'FULL_OBJECT' as const }),
-    attributes,
+    attributes: { ...attributes, tags },
     location: [blobRefOf(blob)],
   });
   const value = valueOf(await proposeCommand(exchange, command), { bucket: endpoint.bucket, key: endpoint.key });

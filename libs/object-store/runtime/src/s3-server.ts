@@ -33,6 +33,8 @@ import { S3Body } from './s3-body.js';
 import { handleCreateBucket, handleDeleteBucket, handleGetBucketLocation, handleHeadBucket, handleListBuckets } from './s3-handlers-bucket.js';
 import { handleListObjects, handleListObjectsV2 } from './s3-handlers-list.js';
 import { handleCopyObject, handleDeleteObject, handleGetObject, handlePutObject } from './s3-handlers-object.js';
+import { handleDeleteBucketTagging, handleDeleteObjectTagging, handleGetBucketTagging, handleGetObjectTagging, handlePutBucketTagging, handlePutObjectTagging } from './s3-handlers-tagging.js';
+import { handleDeleteObjects, handleGetBucketVersioning, handleListObjectVersions, handlePutBucketVersioning } from './s3-handlers-versioning.js';
 import { authenticateS3Request, type S3Authentication, type S3CredentialStore } from './s3-request-auth.js';
 
 /** The object-store metadata, as the edge needs it. */
@@ -173,16 +175,26 @@ export class S3Server {
       case 'CopyObject':
         return handleCopyObject(exchange, endpoint);
       case 'GetBucketVersioning':
+        return handleGetBucketVersioning(exchange, endpoint);
       case 'PutBucketVersioning':
+        return handlePutBucketVersioning(exchange, endpoint);
       case 'GetBucketTagging':
+        return handleGetBucketTagging(exchange, endpoint);
       case 'PutBucketTagging':
+        return handlePutBucketTagging(exchange, endpoint);
       case 'DeleteBucketTagging':
+        return handleDeleteBucketTagging(exchange, endpoint);
       case 'ListObjectVersions':
-      case 'ListMultipartUploads':
+        return handleListObjectVersions(exchange, endpoint);
       case 'DeleteObjects':
+        return handleDeleteObjects(exchange, endpoint);
       case 'GetObjectTagging':
+        return handleGetObjectTagging(exchange, endpoint);
       case 'PutObjectTagging':
+        return handlePutObjectTagging(exchange, endpoint);
       case 'DeleteObjectTagging':
+        return handleDeleteObjectTagging(exchange, endpoint);
+      case 'ListMultipartUploads':
       case 'CreateMultipartUpload':
       case 'UploadPart':
       case 'UploadPartCopy':
@@ -212,6 +224,7 @@ export class S3Server {
     const resource = (request.url ?? '/').split('?')[0];
     const xml = request.method === 'HEAD' || error.httpStatusCode === 304 ? '' : renderS3ErrorXml(error, { requestId, hostId: this.hostId, resource });
     for (const name of response.getHeaderNames()) if (!['x-amz-request-id', 'x-amz-id-2', 'server'].includes(name)) response.removeHeader(name);
+    for (const [name, value] of Object.entries(error.headers)) response.setHeader(name, value);
     response.statusCode = error.httpStatusCode;
     response.setHeader('content-type', 'application/xml');
     response.setHeader('content-length', Buffer.byteLength(xml));
