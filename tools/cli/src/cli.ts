@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { loadConfig, objectboxConfigSchema, type ObjectBoxConfig, serviceConfigKey, type ServiceName, serviceNames } from '@objectbox/config';
 import type { RunningService, ServiceDefinition } from '@objectbox/platform-nest';
+import { registerKeysCommands } from './keys/keys-commands.js';
 import { registerS3Commands } from './s3/s3-commands.js';
 
 /**
@@ -152,6 +153,7 @@ export function buildCli(io: CliIo, setExitStatus: (status: number) => void): Co
     .action(() => io.stdout(`objectbox ${objectboxVersion} (node ${process.versions.node})\n`));
 
   registerS3Commands(program, io, setExitStatus);
+  registerKeysCommands(program, io, setExitStatus);
 
   return program;
 }

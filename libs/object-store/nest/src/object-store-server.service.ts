@@ -7,9 +7,11 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { RaftGroup, RaftTransport } from '@objectbox/consensus-runtime';
 import type { GrpcServer } from '@objectbox/networking';
 import { ObjectMetadataMachine, type ObjectMetadataApplyReply } from '@objectbox/object-store-core';
-import { BlobHashWorkerPool, BlobStore, rootCredentialStore, S3Server } from '@objectbox/object-store-runtime';
+import { AccessKeySecretCipher, BlobHashWorkerPool, BlobStore, machineCredentialStore, S3Server } from '@objectbox/object-store-runtime';
 import { createServiceRaftTransport, GrpcServiceRegistrations, ListenError, openServiceRaftGroup, PlatformContext, PortInUseError } from '@objectbox/platform-nest';
-import { raft } from '@objectbox/proto';
+import { objectStore, raft } from '@objectbox/proto';
+import { accessKeyServiceImplementation, type RootCredentials } from './access-key-admin.js';
+import { loadMasterKey } from './master-key.js';
 import { RaftS3MetadataStore } from './object-store-metadata.js';
 import { loadS3TlsMaterial } from './s3-tls.js';
 
@@ -58,6 +60,9 @@ export class ObjectStoreServerService extends GrpcServiceRegistrations implement
   private group: RaftGroup<ObjectMetadataApplyReply> | undefined;
   private hashPool: BlobHashWorkerPool | undefined;
   private s3: S3Server | undefined;
+  private metadata: RaftS3MetadataStore | undefined;
+  private cipher: AccessKeySecretCipher | undefined;
+  private root: RootCredentials | undefined;
   private readonly transport: RaftTransport;
 
   constructor(
@@ -70,6 +75,10 @@ export class ObjectStoreServerService extends GrpcServiceRegistrations implement
 
   register(server: GrpcServer): void {
     server.addService(raft.RaftTransportService, this.transport.serviceImplementation());
+    server.addService(
+      objectStore.AccessKeyService,
+      accessKeyServiceImplementation({ metadata: () => this.metadata, cipher: () => this.cipher, root: () => this.root, nowMs: () => Date.now() }),
+    );
   }
 
   async onModuleInit(): Promise<void> {
@@ -86,11 +95,27 @@ export class ObjectStoreServerService extends GrpcServiceRegistrations implement
     });
     this.hashPool = new BlobHashWorkerPool();
     const blobs = await BlobStore.open({ directory: join(config.dataDir, 'object-store', 'blobs'), hasherFactory: this.hashPool });
+    const masterKey = await loadMasterKey({ configured: section.masterKey, objectStoreDir: join(config.dataDir, 'object-store') });
+    if (masterKey.generatedNow) logger.warn({ master_key_file: masterKey.source }, 'generated the master key for access-key secrets; every replica needs the same one (OBJECTBOX_MASTER_KEY)');
+    const cipher = new AccessKeySecretCipher(masterKey.key);
+    const root = this.rootCredentials();
+    let undecryptableLogged = false;
+    const credentials = machineCredentialStore({
+      root,
+      accessKeyOf: (accessKeyId) => machine.getAccessKey(accessKeyId),
+      cipher,
+      onUndecryptable: (error) => {
+        if (!undecryptableLogged) logger.error({ access_key_id: error.accessKeyId }, error.message);
+        undecryptableLogged = true;
+      },
+    });
+    const metadata = new RaftS3MetadataStore(this.group, machine);
+    [this.metadata, this.cipher, this.root] = [metadata, cipher, root];
     this.s3 = new S3Server({
       region: section.region,
       virtualHostDomains: section.virtualHostDomains,
-      credentials: rootCredentialStore(this.rootCredentials()),
-      metadata: new RaftS3MetadataStore(this.group, machine),
+      credentials,
+      metadata,
       blobs,
       logger,
     });

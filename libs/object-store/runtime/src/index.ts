@@ -1,3 +1,4 @@
+export * from './access-key-secrets.js';
 export * from './blob-checksums.js';
 export * from './blob-errors.js';
 export * from './blob-hash-worker.js';

@@ -15,7 +15,8 @@ import {
   type PayloadMode,
   type StreamingSigningContext,
 } from '@objectbox/security-core';
-import { S3Error, type S3RequestHead } from '@objectbox/object-store-core';
+import { S3Error, type AccessKey, type S3RequestHead } from '@objectbox/object-store-core';
+import { AccessKeySecretUndecryptableError, type AccessKeySecretCipher } from './access-key-secrets.js';
 
 /** Where secrets come from: the root key from config today, the Raft group's keys later. */
 export interface S3CredentialStore {
@@ -26,6 +27,37 @@ export interface S3CredentialStore {
 /** A credential store holding only the root key pair. */
 export function rootCredentialStore(root: { readonly accessKeyId: string; readonly secretAccessKey: string }): S3CredentialStore {
   return { secretOf: (accessKeyId) => (accessKeyId === root.accessKeyId ? root.secretAccessKey : undefined) };
+}
+
+/**
+ * The root key pair, then the keys of the metadata machine (`objectbox keys create`): an Active key's
+ * secret is decrypted under the master key on each lookup (AES-GCM of a few dozen bytes: about a
+ * microsecond). Inactive, deleted and undecryptable keys have no secret, so requests signed with
+ * them fail with InvalidAccessKeyId; an undecryptable one is reported to `onUndecryptable` (a
+ * master key that differs between replicas, or tampered state).
+ */
+export function machineCredentialStore(options: {
+  readonly root: { readonly accessKeyId: string; readonly secretAccessKey: string };
+  readonly accessKeyOf: (accessKeyId: string) => AccessKey | undefined;
+  readonly cipher: AccessKeySecretCipher;
+  readonly onUndecryptable: (error: AccessKeySecretUndecryptableError) => void;
+}): S3CredentialStore {
+  const root = rootCredentialStore(options.root);
+  return {
+    secretOf(accessKeyId) {
+      const fromRoot = root.secretOf(accessKeyId);
+      if (fromRoot !== undefined) return fromRoot;
+      const key = options.accessKeyOf(accessKeyId);
+      if (key?.status !== 'Active') return undefined;
+      try {
+        return options.cipher.decrypt(accessKeyId, key);
+      } catch (error) {
+        if (!(error instanceof AccessKeySecretUndecryptableError)) throw error;
+        options.onUndecryptable(error);
+        return undefined;
+      }
+    },
+  };
 }
 
 /** A request whose signature holds: who signed it and how to read its body. */
