@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MachineDriver, owner } from './object-metadata-fixtures.spec-helper.js';
-import { partSizeBytesMin, type BlobRef } from './object-metadata-model.js';
+import { objectSizeBytesMax, partSizeBytesMin, type BlobRef } from './object-metadata-model.js';
 
 const blobIds = (blobs: readonly BlobRef[]): string[] => blobs.map((blob) => blob.blobId);
 
@@ -310,6 +310,19 @@ describe('ObjectMetadataMachine multipart uploads', () => {
     }
     const single = complete(driver, [{ partNumber: 1, etag: 'e1', checksums: { CRC32C: 'c1' } } as { partNumber: number; etag: string }]);
     assert.ok(single.ok, 'one small part is fine: it is the last');
+  });
+
+  it('refuses an object above 5 TiB (EntityTooLarge) and keeps the upload', () => {
+    const driver = started();
+    const partSizeBytes = 5 * 1024 ** 3;
+    const partCount = objectSizeBytesMax / partSizeBytes + 1;
+    for (let partNumber = 1; partNumber <= partCount; partNumber++) uploadPart(driver, partNumber, partSizeBytes);
+    const parts = Array.from({ length: partCount }, (_, index) => ({ partNumber: index + 1, etag: `e${index + 1}` }));
+    const refused = complete(driver, parts);
+    assert.equal(refused.ok ? '' : refused.error.code, 'EntityTooLarge');
+    assert.deepEqual(refused.garbage, []);
+    const atLimit = complete(driver, parts.slice(0, -1));
+    assert.equal(atLimit.ok ? atLimit.value.sizeBytes : atLimit.error.code, objectSizeBytesMax);
   });
 
   it('checks If-None-Match on complete, and keeps the upload for a retry', () => {

@@ -54,6 +54,7 @@ import {
   accessKeyCountMax,
   bucketCountMax,
   nullVersionId,
+  objectSizeBytesMax,
   objectVersionCountPerKeyMax,
   partSizeBytesMin,
   replyError,
@@ -452,11 +453,16 @@ export class ObjectMetadataMachine {
     if (precondition !== undefined) return replyError(precondition);
     const parts = listed.value;
     const location = parts.flatMap((part) => part.location);
+    const sizeBytes = parts.reduce((sum, part) => sum + part.sizeBytes, 0);
+    // 10,000 parts of 5 GiB exceed S3's 5 TiB object limit; a bigger version could not be restored from a snapshot.
+    if (sizeBytes > objectSizeBytesMax) {
+      return replyError({ code: 'EntityTooLarge', message: `Your proposed upload of ${sizeBytes} bytes exceeds the maximum allowed object size of ${objectSizeBytesMax} bytes.` });
+    }
     const version = createObjectVersion({
       versionId: command.versionId,
       isDeleteMarker: false,
       lastModifiedMs: command.lastModifiedMs,
-      sizeBytes: parts.reduce((sum, part) => sum + part.sizeBytes, 0),
+      sizeBytes,
       etag: `${command.md5OfPartMd5s}-${parts.length}`,
       checksums: command.checksums,
       checksumType: command.checksumType ?? upload.upload.checksumType,

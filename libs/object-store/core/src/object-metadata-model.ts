@@ -156,6 +156,7 @@ export type ObjectMetadataErrorCode =
   | 'InvalidPart'
   | 'InvalidPartOrder'
   | 'EntityTooSmall'
+  | 'EntityTooLarge'
   | 'MethodNotAllowed'
   | 'MalformedXML'
   | 'InvalidArgument'

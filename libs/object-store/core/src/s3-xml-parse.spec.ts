@@ -14,6 +14,7 @@ import {
   parseTagging,
   parseVersioningConfiguration,
   s3BucketTagCountMax,
+  s3CompleteMultipartUploadBytesMax,
   s3ObjectTagCountMax,
   s3XmlBodyBytesMax,
   validateTag,
@@ -64,6 +65,18 @@ describe('parseCompleteMultipartUpload', () => {
     assertS3Error(() => parseCompleteMultipartUpload(doc(part(1) + part(1))), 'InvalidPartOrder');
     assertS3Error(() => parseCompleteMultipartUpload(doc(Array.from({ length: 10001 }, (_, index) => part(index + 1)).join(''))), 'MalformedXML');
     assertS3Error(() => parseCompleteMultipartUpload('<Other/>'), 'MalformedXML');
+  });
+
+  it('reads 10,000 parts with SHA-256 checksums (about 2 MB, above the 1 MiB of other documents)', () => {
+    const etag = `"${'0123456789abcdef'.repeat(2)}"`;
+    const checksum = 'a'.repeat(43) + '=';
+    const parts = Array.from({ length: 10000 }, (_, index) => `<Part><ChecksumSHA256>${checksum}</ChecksumSHA256><ETag>${etag}</ETag><PartNumber>${index + 1}</PartNumber></Part>`);
+    const body = `<CompleteMultipartUpload xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${parts.join('')}</CompleteMultipartUpload>`;
+    assert.ok(Buffer.byteLength(body) > s3XmlBodyBytesMax);
+    const parsed = parseCompleteMultipartUpload(body);
+    assert.equal(parsed.length, 10000);
+    assert.deepEqual(parsed[9999], { partNumber: 10000, etag: etag.slice(1, -1), checksums: { SHA256: checksum } });
+    assertS3Error(() => parseCompleteMultipartUpload(new Uint8Array(s3CompleteMultipartUploadBytesMax + 1)), 'MaxMessageLengthExceeded');
   });
 });
 

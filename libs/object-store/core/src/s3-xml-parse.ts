@@ -17,6 +17,11 @@ import { s3PartNumberMax } from './s3-endpoint.js';
 
 /** Largest request document, bytes (S3 limits DeleteObjects bodies and the like to well under this). */
 export const s3XmlBodyBytesMax = 1024 * 1024;
+/**
+ * Largest CompleteMultipartUpload document, bytes: 10,000 parts with an ETag and a SHA-256 checksum
+ * each, as the SDKs write them, are about 2 MB.
+ */
+export const s3CompleteMultipartUploadBytesMax = 4 * 1024 * 1024;
 /** Most keys in one DeleteObjects request (S3 API reference, DeleteObjects). */
 export const s3DeleteObjectsKeyCountMax = 1000;
 /** Most tags on one object (S3 user guide, "Categorizing your storage using tags"). */
@@ -96,9 +101,9 @@ const parser = new XMLParser({
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 /** Decodes, screens and parses a document; returns the root element's node. */
-function parseDocument(body: S3XmlBody, rootName: string): XmlNode {
+function parseDocument(body: S3XmlBody, rootName: string, bytesMax = s3XmlBodyBytesMax): XmlNode {
   const sizeBytes = typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.byteLength;
-  if (sizeBytes > s3XmlBodyBytesMax) throw new S3Error('MaxMessageLengthExceeded', { fields: { MaxMessageLengthBytes: s3XmlBodyBytesMax } });
+  if (sizeBytes > bytesMax) throw new S3Error('MaxMessageLengthExceeded', { fields: { MaxMessageLengthBytes: bytesMax } });
   let text: string;
   try {
     text = typeof body === 'string' ? body : utf8Decoder.decode(body);
@@ -211,13 +216,14 @@ function unquoteEtag(etag: string): string {
 
 /**
  * Reads a CompleteMultipartUpload body (S3 API reference, CompleteMultipartUpload): 1..10000 parts,
- * each with PartNumber and ETag, optional Checksum* elements.
+ * each with PartNumber and ETag, optional Checksum* elements; at most
+ * {@link s3CompleteMultipartUploadBytesMax} bytes (`MaxMessageLengthExceeded`).
  * @throws S3Error `MalformedXML` (no part, a missing or non-integer PartNumber, a missing ETag, more
  *   than 10000 parts), `InvalidArgument` (a part number outside 1..10000), `InvalidPartOrder` (part
  *   numbers not strictly ascending).
  */
 export function parseCompleteMultipartUpload(body: S3XmlBody): readonly S3CompletedPart[] {
-  const root = parseDocument(body, 'CompleteMultipartUpload');
+  const root = parseDocument(body, 'CompleteMultipartUpload', s3CompleteMultipartUploadBytesMax);
   const partNodes = childNodesOf(root, 'Part');
   if (partNodes.length === 0) throw s3Errors.malformedXml('at least one Part is required');
   if (partNodes.length > s3PartNumberMax) throw s3Errors.malformedXml(`more than ${s3PartNumberMax} parts`);

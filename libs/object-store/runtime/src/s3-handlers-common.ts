@@ -69,6 +69,7 @@ export function s3ErrorFromMetadata(
     case 'InvalidPart':
     case 'InvalidPartOrder':
     case 'EntityTooSmall':
+    case 'EntityTooLarge':
     case 'MalformedXML':
     case 'InvalidArgument':
       return new S3Error(error.code, { message: error.message });

@@ -91,11 +91,11 @@ export async function handlePutObject(exchange: S3Exchange, endpoint: EndpointOf
 }
 
 /** The metadata's reference to a written blob. */
-function blobRefOf(blob: BlobWriteResult): BlobRef {
+export function blobRefOf(blob: BlobWriteResult): BlobRef {
   return { blobId: blob.blobId, sizeBytes: blob.sizeBytes, blake3: blob.blake3 };
 }
 
-function storedChecksumsOf(checksums: BlobWriteResult['checksums']): Checksums | undefined {
+export function storedChecksumsOf(checksums: BlobWriteResult['checksums']): Checksums | undefined {
   return Object.keys(checksums).length === 0 ? undefined : checksums;
 }
 
@@ -136,7 +136,7 @@ function tagsFromHeader(value: string | undefined): Tag[] {
 }
 
 /** `If-None-Match: *` and `If-Match` on a write (conditional writes), checked at apply time. */
-function writeConditionsOf(exchange: S3Exchange): WriteConditions | undefined {
+export function writeConditionsOf(exchange: S3Exchange): WriteConditions | undefined {
   const ifMatch = headerOf(exchange, 'if-match');
   const ifNoneMatch = headerOf(exchange, 'if-none-match');
   if (ifNoneMatch !== undefined && ifNoneMatch.trim() !== '*') throw new S3Error('NotImplemented', { message: 'If-None-Match on a write supports only *.' });
@@ -145,7 +145,7 @@ function writeConditionsOf(exchange: S3Exchange): WriteConditions | undefined {
 }
 
 /** What the blob store must compute and verify for a write: Content-MD5 and at most one flexible checksum. */
-type BlobWritePlan = Pick<BlobWriteOptions, 'checksumAlgorithms' | 'contentMd5' | 'expectedChecksums'>;
+export type BlobWritePlan = Pick<BlobWriteOptions, 'checksumAlgorithms' | 'contentMd5' | 'expectedChecksums'>;
 
 /**
  * The digests to verify: `Content-MD5`, and one flexible checksum named by an `x-amz-checksum-*`
@@ -153,7 +153,7 @@ type BlobWritePlan = Pick<BlobWriteOptions, 'checksumAlgorithms' | 'contentMd5' 
  * `x-amz-sdk-checksum-algorithm` alone (computed and stored, nothing to compare). The blob store
  * checks the values' syntax before reading the body (InvalidDigest, InvalidChecksum).
  */
-function blobWritePlanOf(exchange: S3Exchange): BlobWritePlan {
+export function blobWritePlanOf(exchange: S3Exchange): BlobWritePlan {
   const contentMd5 = headerOf(exchange, 'content-md5');
   const trailerNames = 'trailerNames' in exchange.auth.payload ? exchange.auth.payload.trailerNames : [];
   const named = checksumAlgorithms.filter(
@@ -174,11 +174,11 @@ function blobWritePlanOf(exchange: S3Exchange): BlobWritePlan {
   return { ...plan, expectedChecksums: () => ({ [algorithm]: exchange.body.trailerValue(headerName) ?? '' }) };
 }
 
-function checksumHeaderName(algorithm: ChecksumAlgorithm): string {
+export function checksumHeaderName(algorithm: ChecksumAlgorithm): string {
   return `x-amz-checksum-${algorithm.toLowerCase()}`;
 }
 
-function checksumHeaders(checksums: Checksums | undefined, enabled: boolean): Record<string, string> {
+export function checksumHeaders(checksums: Checksums | undefined, enabled: boolean): Record<string, string> {
   const headers: Record<string, string> = {};
   if (!enabled || checksums === undefined) return headers;
   for (const algorithm of checksumAlgorithms) {
@@ -266,6 +266,7 @@ export async function handleGetObject(exchange: S3Exchange, endpoint: EndpointOf
   // S3 returns the stored (whole-object) checksum only for whole-object reads: clients verify it
   // against the bytes they received, which a range is not.
   const headers = objectHeaders(exchange, version, { withChecksums: range === undefined });
+  Object.assign(headers, partChecksumHeaders(exchange, endpoint, version));
   const condition = evaluateReadConditions(
     {
       ...optionalHeader(exchange, 'if-match', 'ifMatch'),
@@ -319,8 +320,18 @@ function rangeOf(exchange: S3Exchange, endpoint: EndpointOf<'GetObject' | 'HeadO
   throw new S3Error('InvalidPartNumber');
 }
 
+/**
+ * A `partNumber` read of a multipart object answers that part's own checksums (what the client
+ * verifies against the part's bytes), as S3 does; other reads get none here.
+ */
+function partChecksumHeaders(exchange: S3Exchange, endpoint: EndpointOf<'GetObject' | 'HeadObject'>, version: ObjectVersion): Record<string, string> {
+  if (endpoint.partNumber === undefined || headerOf(exchange, 'x-amz-checksum-mode')?.toUpperCase() !== 'ENABLED') return {};
+  const part = version.parts?.find((candidate) => candidate.partNumber === endpoint.partNumber);
+  return checksumHeaders(part?.checksums, part !== undefined);
+}
+
 /** The bytes of `range` across the object's blobs, in order, each verified by the blob store while read. */
-function readObjectBytes(exchange: S3Exchange, location: readonly BlobRef[], range: ByteRange | undefined): Promise<Readable> {
+export function readObjectBytes(exchange: S3Exchange, location: readonly BlobRef[], range: ByteRange | undefined): Promise<Readable> {
   const parts = location.map((blob) => ({ blobId: blob.blobId, expectedBlake3: blob.blake3, sizeBytes: blob.sizeBytes }));
   return exchange.server.blobs.concatRead(parts, range === undefined ? {} : { range });
 }

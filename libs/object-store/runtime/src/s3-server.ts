@@ -32,6 +32,15 @@ import type { BlobStore } from './blob-store.js';
 import { S3Body } from './s3-body.js';
 import { handleCreateBucket, handleDeleteBucket, handleGetBucketLocation, handleHeadBucket, handleListBuckets } from './s3-handlers-bucket.js';
 import { handleListObjects, handleListObjectsV2 } from './s3-handlers-list.js';
+import {
+  handleAbortMultipartUpload,
+  handleCompleteMultipartUpload,
+  handleCreateMultipartUpload,
+  handleListMultipartUploads,
+  handleListParts,
+  handleUploadPart,
+  handleUploadPartCopy,
+} from './s3-handlers-multipart.js';
 import { handleCopyObject, handleDeleteObject, handleGetObject, handlePutObject } from './s3-handlers-object.js';
 import { handleDeleteBucketTagging, handleDeleteObjectTagging, handleGetBucketTagging, handleGetObjectTagging, handlePutBucketTagging, handlePutObjectTagging } from './s3-handlers-tagging.js';
 import { handleDeleteObjects, handleGetBucketVersioning, handleListObjectVersions, handlePutBucketVersioning } from './s3-handlers-versioning.js';
@@ -195,13 +204,19 @@ export class S3Server {
       case 'DeleteObjectTagging':
         return handleDeleteObjectTagging(exchange, endpoint);
       case 'ListMultipartUploads':
+        return handleListMultipartUploads(exchange, endpoint);
       case 'CreateMultipartUpload':
+        return handleCreateMultipartUpload(exchange, endpoint);
       case 'UploadPart':
+        return handleUploadPart(exchange, endpoint);
       case 'UploadPartCopy':
+        return handleUploadPartCopy(exchange, endpoint);
       case 'CompleteMultipartUpload':
+        return handleCompleteMultipartUpload(exchange, endpoint);
       case 'AbortMultipartUpload':
+        return handleAbortMultipartUpload(exchange, endpoint);
       case 'ListParts':
-        throw s3Errors.notImplemented(endpoint.operation);
+        return handleListParts(exchange, endpoint);
       case 'NotImplemented':
         throw s3Errors.notImplemented(endpoint.operationName);
       default: {
