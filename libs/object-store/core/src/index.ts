@@ -2,6 +2,7 @@ export {};
 export * from './s3-errors.js';
 export * from './s3-endpoint.js';
 export * from './object-metadata-commands.js';
+export * from './object-metadata-blob-index.js';
 export * from './object-metadata-index.js';
 export * from './object-metadata-listing.js';
 export * from './object-metadata-machine.js';

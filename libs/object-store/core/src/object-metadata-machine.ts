@@ -31,6 +31,7 @@ import {
   type UploadPartCommand,
   type WriteConditions,
 } from './object-metadata-commands.js';
+import { BlobReferenceIndex } from './object-metadata-blob-index.js';
 import { compareUtf8, OrderedIndex } from './object-metadata-index.js';
 import {
   decodeContinuationToken,
@@ -130,6 +131,8 @@ export interface BucketState {
   /** key → uploads of that key, by initiation time then upload id. */
   readonly uploads: OrderedIndex<readonly MultipartUpload[]>;
   readonly uploadsById: Map<string, UploadState>;
+  /** The machine-wide blob reference index (shared by every bucket of one state). */
+  readonly blobRefs: BlobReferenceIndex;
 }
 
 export interface UploadState {
@@ -142,14 +145,15 @@ export interface ObjectMetadataState {
   appliedIndex: number;
   readonly buckets: OrderedIndex<BucketState>;
   readonly accessKeys: Map<string, AccessKey>;
+  readonly blobRefs: BlobReferenceIndex;
 }
 
 export function createObjectMetadataState(): ObjectMetadataState {
-  return { appliedIndex: 0, buckets: new OrderedIndex(), accessKeys: new Map() };
+  return { appliedIndex: 0, buckets: new OrderedIndex(), accessKeys: new Map(), blobRefs: new BlobReferenceIndex() };
 }
 
-export function createBucketState(bucket: Bucket): BucketState {
-  return { bucket, objects: new OrderedIndex(), uploads: new OrderedIndex(), uploadsById: new Map() };
+export function createBucketState(bucket: Bucket, blobRefs: BlobReferenceIndex): BucketState {
+  return { bucket, objects: new OrderedIndex(), uploads: new OrderedIndex(), uploadsById: new Map(), blobRefs };
 }
 
 const emptyRecord: Readonly<Record<string, string>> = Object.freeze({});
@@ -326,7 +330,7 @@ export class ObjectMetadataMachine {
       versioning: 'Unversioned',
       tags: undefined,
     };
-    this.#state.buckets.set(command.bucket, createBucketState(bucket));
+    this.#state.buckets.set(command.bucket, createBucketState(bucket, this.#state.blobRefs));
     return replyOk({ bucket });
   }
 
@@ -336,6 +340,7 @@ export class ObjectMetadataMachine {
       const garbage: BlobRef[] = [];
       for (const upload of state.uploadsById.values()) for (const part of upload.parts.values()) garbage.push(...part.location);
       const abortedUploadCount = state.uploadsById.size;
+      state.blobRefs.remove(garbage);
       this.#state.buckets.delete(bucket);
       return replyOk({ abortedUploadCount }, garbage);
     });
@@ -433,6 +438,8 @@ export class ObjectMetadataMachine {
     const invalid = checkLocation(command.location, command.sizeBytes);
     if (invalid !== undefined) return replyError(invalid, command.location);
     const previous = upload.parts.get(command.partNumber);
+    state.blobRefs.add(command.location);
+    if (previous !== undefined) state.blobRefs.remove(previous.location);
     upload.parts.set(command.partNumber, {
       partNumber: command.partNumber,
       sizeBytes: command.sizeBytes,
@@ -576,6 +583,11 @@ export class ObjectMetadataMachine {
     return replyOk({ ...listParts(found.value.parts, request), upload: found.value.upload });
   }
 
+  /** True while any version or in-progress upload part references the blob (blob GC), O(1). */
+  isBlobReferenced(blobId: string): boolean {
+    return this.#state.blobRefs.has(blobId);
+  }
+
   getAccessKey(accessKeyId: string): AccessKey | undefined {
     return this.#state.accessKeys.get(accessKeyId);
   }
@@ -606,7 +618,9 @@ export class ObjectMetadataMachine {
 
   /** Replaces the whole state; a bad snapshot throws a typed error and leaves the state as it was. */
   restore(data: Uint8Array | Iterable<Uint8Array>): void {
-    this.#state = restoreObjectMetadataState(data instanceof Uint8Array ? [data] : data);
+    const state = restoreObjectMetadataState(data instanceof Uint8Array ? [data] : data);
+    state.blobRefs.rebuild(state);
+    this.#state = state;
   }
 }
 
@@ -641,6 +655,7 @@ function writeVersion(
 }
 
 function setVersions(state: BucketState, key: string, versions: readonly ObjectVersion[]): void {
+  state.blobRefs.replaceVersions(versionsOf(state.objects.get(key)), versions);
   if (versions.length === 0) state.objects.delete(key);
   else state.objects.set(key, versions.length === 1 ? versions[0]! : versions);
 }
@@ -727,7 +742,9 @@ function removeUpload(state: BucketState, upload: UploadState): BlobRef[] {
   if (remaining.length === 0) state.uploads.delete(key);
   else state.uploads.set(key, remaining);
   state.uploadsById.delete(upload.upload.uploadId);
-  return [...upload.parts.values()].flatMap((part) => part.location);
+  const blobs = [...upload.parts.values()].flatMap((part) => part.location);
+  state.blobRefs.remove(blobs);
+  return blobs;
 }
 
 /** `blobs` minus any blob (by id) that `keep` still references (a copy onto itself). */

@@ -192,7 +192,7 @@ function restoreRecords(records: Iterable<{ type: number; payload: unknown }>): 
       case RecordType.bucket: {
         const parsed = parseBucket(payload);
         if (bucket !== undefined && compareUtf8(bucket.bucket.name, parsed.name) >= 0) throw new ObjectMetadataSnapshotInvalidError('buckets out of order');
-        bucket = createBucketState(parsed);
+        bucket = createBucketState(parsed, state.blobRefs);
         state.buckets.set(parsed.name, bucket);
         previousKey = undefined;
         counts.bucketCount++;

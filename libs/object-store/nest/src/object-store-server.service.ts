@@ -7,7 +7,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { RaftGroup, RaftTransport } from '@objectbox/consensus-runtime';
 import type { GrpcServer } from '@objectbox/networking';
 import { ObjectMetadataMachine, type ObjectMetadataApplyReply } from '@objectbox/object-store-core';
-import { AccessKeySecretCipher, BlobHashWorkerPool, BlobStore, machineCredentialStore, S3Server } from '@objectbox/object-store-runtime';
+import { AccessKeySecretCipher, BlobGarbageCollector, BlobGcLoop, BlobHashWorkerPool, BlobStore, machineCredentialStore, S3Server } from '@objectbox/object-store-runtime';
 import { createServiceRaftTransport, GrpcServiceRegistrations, ListenError, openServiceRaftGroup, PlatformContext, PortInUseError } from '@objectbox/platform-nest';
 import { objectStore, raft } from '@objectbox/proto';
 import { accessKeyServiceImplementation, type RootCredentials } from './access-key-admin.js';
@@ -26,6 +26,10 @@ export const devRootCredentials = { accessKeyId: 'objectbox', secretAccessKey: '
  * without limiting how long a large upload or download may take in total.
  */
 export const s3SocketIdleTimeoutMs = 120_000;
+
+/** Work bounds of one blob GC pass (every `services.objectStore.blobGcIntervalMs`). */
+export const blobGcEntriesScannedMaxPerPass = 10_000;
+export const blobGcDeletionsMaxPerPass = 1_000;
 
 /** Paths the service shell (Nest) answers on the S3 port; see {@link isAdminRequest}. */
 const adminPaths = new Set(['/health/live', '/health/ready', '/metrics']);
@@ -60,6 +64,7 @@ export class ObjectStoreServerService extends GrpcServiceRegistrations implement
   private group: RaftGroup<ObjectMetadataApplyReply> | undefined;
   private hashPool: BlobHashWorkerPool | undefined;
   private s3: S3Server | undefined;
+  private blobGc: BlobGcLoop | undefined;
   private metadata: RaftS3MetadataStore | undefined;
   private cipher: AccessKeySecretCipher | undefined;
   private root: RootCredentials | undefined;
@@ -95,6 +100,26 @@ export class ObjectStoreServerService extends GrpcServiceRegistrations implement
     });
     this.hashPool = new BlobHashWorkerPool();
     const blobs = await BlobStore.open({ directory: join(config.dataDir, 'object-store', 'blobs'), hasherFactory: this.hashPool });
+    const group = this.group;
+    this.blobGc = new BlobGcLoop({
+      collector: new BlobGarbageCollector({
+        directory: blobs.directory,
+        isReferenced: (blobId) => machine.isBlobReferenced(blobId),
+        gracePeriodMs: section.blobGcGracePeriodMs,
+        nowMs: () => Date.now(),
+        entriesScannedMaxPerPass: blobGcEntriesScannedMaxPerPass,
+        deletionsMaxPerPass: blobGcDeletionsMaxPerPass,
+      }),
+      intervalMs: section.blobGcIntervalMs,
+      beforePass: () => group.linearizableRead(),
+      onPass: (result) => {
+        if (result.deletedBlobIds.length + result.deletedTemporaryFileCount > 0) {
+          logger.info({ deleted_blob_count: result.deletedBlobIds.length, deleted_temporary_file_count: result.deletedTemporaryFileCount, scanned: result.scannedEntryCount }, 'blob GC: orphans deleted');
+        }
+      },
+      onError: (error) => logger.warn({ err: error }, 'blob GC: pass skipped'),
+    });
+    this.blobGc.start();
     const masterKey = await loadMasterKey({ configured: section.masterKey, objectStoreDir: join(config.dataDir, 'object-store') });
     if (masterKey.generatedNow) logger.warn({ master_key_file: masterKey.source }, 'generated the master key for access-key secrets; every replica needs the same one (OBJECTBOX_MASTER_KEY)');
     const cipher = new AccessKeySecretCipher(masterKey.key);
@@ -196,6 +221,7 @@ export class ObjectStoreServerService extends GrpcServiceRegistrations implement
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.blobGc?.stop();
     const https = this.https;
     if (https !== undefined) {
       await new Promise<void>((resolve) => {
