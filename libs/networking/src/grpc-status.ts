@@ -31,6 +31,8 @@ export function grpcStatusOf(kind: ErrorKind): GrpcStatus {
       return GrpcStatus.ABORTED;
     case 'not-implemented':
       return GrpcStatus.UNIMPLEMENTED;
+    case 'data-loss':
+      return GrpcStatus.DATA_LOSS;
     case 'internal':
       return GrpcStatus.INTERNAL;
     default:
@@ -65,6 +67,8 @@ export function errorKindOf(code: GrpcStatus): ErrorKind {
       return 'aborted';
     case GrpcStatus.UNIMPLEMENTED:
       return 'not-implemented';
+    case GrpcStatus.DATA_LOSS:
+      return 'data-loss';
     default:
       return 'internal';
   }

@@ -3,6 +3,7 @@
  * (protoc-gen-es); never edit it by hand. Import a package as a namespace:
  * `import { health } from '@objectbox/proto'` then `health.HealthService`, `health.CheckRequestSchema`.
  */
+export * as blob from './gen/objectbox/blob/v1/blob_pb.js';
 export * as health from './gen/objectbox/health/v1/health_pb.js';
 export * as kv from './gen/objectbox/kv/v1/kv_pb.js';
 export * as objectStore from './gen/objectbox/objectstore/v1/access_keys_pb.js';

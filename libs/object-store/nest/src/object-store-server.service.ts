@@ -7,9 +7,20 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { RaftGroup, RaftTransport } from '@objectbox/consensus-runtime';
 import type { GrpcServer } from '@objectbox/networking';
 import { ObjectMetadataMachine, type ObjectMetadataApplyReply } from '@objectbox/object-store-core';
-import { AccessKeySecretCipher, BlobGarbageCollector, BlobGcLoop, BlobHashWorkerPool, BlobStore, machineCredentialStore, S3Server } from '@objectbox/object-store-runtime';
-import { createServiceRaftTransport, GrpcServiceRegistrations, ListenError, openServiceRaftGroup, PlatformContext, PortInUseError } from '@objectbox/platform-nest';
-import { objectStore, raft } from '@objectbox/proto';
+import {
+  AccessKeySecretCipher,
+  BlobGarbageCollector,
+  BlobGcLoop,
+  BlobHashWorkerPool,
+  blobReplicaPeersOf,
+  BlobReplicator,
+  blobServiceImplementation,
+  BlobStore,
+  machineCredentialStore,
+  S3Server,
+} from '@objectbox/object-store-runtime';
+import { createServiceRaftTransport, GrpcServiceRegistrations, grpcTlsOf, ListenError, openServiceRaftGroup, PlatformContext, PortInUseError } from '@objectbox/platform-nest';
+import { blob, objectStore, raft } from '@objectbox/proto';
 import { accessKeyServiceImplementation, type RootCredentials } from './access-key-admin.js';
 import { loadMasterKey } from './master-key.js';
 import { RaftS3MetadataStore } from './object-store-metadata.js';
@@ -68,6 +79,8 @@ export class ObjectStoreServerService extends GrpcServiceRegistrations implement
   private metadata: RaftS3MetadataStore | undefined;
   private cipher: AccessKeySecretCipher | undefined;
   private root: RootCredentials | undefined;
+  private blobs: BlobStore | undefined;
+  private replicator: BlobReplicator | undefined;
   private readonly transport: RaftTransport;
 
   constructor(
@@ -84,6 +97,7 @@ export class ObjectStoreServerService extends GrpcServiceRegistrations implement
       objectStore.AccessKeyService,
       accessKeyServiceImplementation({ metadata: () => this.metadata, cipher: () => this.cipher, root: () => this.root, nowMs: () => Date.now() }),
     );
+    server.addService(blob.BlobService, blobServiceImplementation({ blobs: () => this.blobs }));
   }
 
   async onModuleInit(): Promise<void> {
@@ -100,6 +114,18 @@ export class ObjectStoreServerService extends GrpcServiceRegistrations implement
     });
     this.hashPool = new BlobHashWorkerPool();
     const blobs = await BlobStore.open({ directory: join(config.dataDir, 'object-store', 'blobs'), hasherFactory: this.hashPool });
+    this.blobs = blobs;
+    // Object bytes go to a majority of the group's members before their metadata is proposed.
+    if (section.raftPeers.length > 0) {
+      const tls = grpcTlsOf(config);
+      this.replicator = new BlobReplicator({
+        blobs,
+        peers: blobReplicaPeersOf(section.raftPeers),
+        logger,
+        ...(tls === undefined ? {} : { tls }),
+        messageBytesMax: config.grpc.messageBytesMax,
+      });
+    }
     const group = this.group;
     this.blobGc = new BlobGcLoop({
       collector: new BlobGarbageCollector({
@@ -142,6 +168,7 @@ export class ObjectStoreServerService extends GrpcServiceRegistrations implement
       credentials,
       metadata,
       blobs,
+      ...(this.replicator === undefined ? {} : { replication: this.replicator }),
       logger,
     });
     this.attach(this.s3);
@@ -231,6 +258,7 @@ export class ObjectStoreServerService extends GrpcServiceRegistrations implement
     }
     await this.group?.close();
     this.transport.close();
+    await this.replicator?.close();
     await this.hashPool?.close();
   }
 }

@@ -111,6 +111,12 @@ export interface BlobWriteOptions {
   readonly expectedChecksums?: Partial<Record<ChecksumAlgorithm, string>> | (() => Partial<Record<ChecksumAlgorithm, string>>);
   /** Aborts the write (client gone, deadline): the temp file is removed, BlobWriteAborted. */
   readonly signal?: AbortSignal;
+  /**
+   * The id to store under (32 lowercase hex digits) instead of a fresh random one: a replica
+   * receiving another replica's blob (blob-replication.ts). Never a client's value. If a blob
+   * with this id is already stored, the rename replaces it with identical, verified bytes.
+   */
+  readonly blobId?: string;
 }
 
 export interface BlobWriteResult {
@@ -210,7 +216,8 @@ export class BlobStore {
     const algorithms = [...new Set([...options.checksumAlgorithms, ...headerChecksums.map(([algorithm]) => algorithm)])];
     throwIfAborted(options.signal);
 
-    const blobId = randomBytes(16).toString('hex');
+    assert(options.blobId === undefined || blobIdPattern.test(options.blobId), 'a caller-chosen blob id is 32 lowercase hex digits');
+    const blobId = options.blobId ?? randomBytes(16).toString('hex');
     const shard = this.shardOf(blobId);
     const created = await mkdir(shard, { recursive: true });
     if (created !== undefined) await syncCreatedDirectories(created, shard);

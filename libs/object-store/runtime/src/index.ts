@@ -2,6 +2,7 @@ export * from './access-key-secrets.js';
 export * from './blob-checksums.js';
 export * from './blob-errors.js';
 export * from './blob-hash-worker.js';
+export * from './blob-replication.js';
 export * from './blob-store.js';
 export * from './blob-gc.js';
 export * from './blob-gc-loop.js';

@@ -113,6 +113,14 @@ export async function proposeCommand<C extends ObjectMetadataCommand>(exchange: 
 }
 
 /**
+ * Replicates a freshly written blob to a majority of the replicas (a no-op with one replica); call
+ * after the local write and before proposing metadata that refers to it.
+ */
+export async function replicateBlob(exchange: S3Exchange, blob: { blobId: string; blake3: string; sizeBytes: number }): Promise<void> {
+  await exchange.server.options.replication?.replicate(blob.blobId, blob.blake3, blob.sizeBytes);
+}
+
+/**
  * Deletes unreferenced blobs in the background; a failure is logged and left to the orphan
  * collector (a blob nothing refers to is never read).
  */

@@ -50,7 +50,7 @@ import {
 } from '@objectbox/object-store-core';
 import { checksumAlgorithms, digestFromBase64, checksumDigestSizeBytes, type ChecksumAlgorithm } from './blob-checksums.js';
 import { ownerOf } from './s3-handlers-bucket.js';
-import { headerOf, proposeCommand, sendEmpty, sendXml, valueOf } from './s3-handlers-common.js';
+import { headerOf, proposeCommand, replicateBlob, sendEmpty, sendXml, valueOf } from './s3-handlers-common.js';
 import {
   attributesFromHeaders,
   blobRefOf,
@@ -151,6 +151,7 @@ export async function handleUploadPart(exchange: S3Exchange, endpoint: EndpointO
     sizeBytesMax: partSizeBytesMax,
     signal: exchange.signal,
   });
+  await replicateBlob(exchange, blob);
   const checksums = storedChecksumsOf(blob.checksums);
   const command = objectMetadataCommand('UploadPart', {
     bucket: endpoint.bucket,
@@ -218,6 +219,7 @@ export async function handleUploadPartCopy(exchange: S3Exchange, endpoint: Endpo
     sizeBytesMax: partSizeBytesMax,
     signal: exchange.signal,
   });
+  await replicateBlob(exchange, blob);
   const checksums = storedChecksumsOf(blob.checksums);
   const lastModifiedMs = exchange.server.nowMs();
   const command = objectMetadataCommand('UploadPart', {

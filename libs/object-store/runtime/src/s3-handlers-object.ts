@@ -29,7 +29,7 @@ import {
 } from '@objectbox/object-store-core';
 import { checksumAlgorithms, type ChecksumAlgorithm } from './blob-checksums.js';
 import type { BlobWriteOptions, BlobWriteResult } from './blob-store.js';
-import { headerOf, httpDate, proposeCommand, sendEmpty, sendXml, valueOf } from './s3-handlers-common.js';
+import { headerOf, httpDate, proposeCommand, replicateBlob, sendEmpty, sendXml, valueOf } from './s3-handlers-common.js';
 import { checkVersionIdSyntax } from './s3-handlers-versioning.js';
 import type { S3Exchange } from './s3-server.js';
 
@@ -69,6 +69,7 @@ export async function handlePutObject(exchange: S3Exchange, endpoint: EndpointOf
     sizeBytesMax: putObjectSizeBytesMax,
     signal: exchange.signal,
   });
+  await replicateBlob(exchange, blob);
   const checksums = storedChecksumsOf(blob.checksums);
   const command = objectMetadataCommand('PutObject', {
     bucket: endpoint.bucket,
@@ -331,8 +332,18 @@ function partChecksumHeaders(exchange: S3Exchange, endpoint: EndpointOf<'GetObje
 }
 
 /** The bytes of `range` across the object's blobs, in order, each verified by the blob store while read. */
-export function readObjectBytes(exchange: S3Exchange, location: readonly BlobRef[], range: ByteRange | undefined): Promise<Readable> {
+export async function readObjectBytes(exchange: S3Exchange, location: readonly BlobRef[], range: ByteRange | undefined): Promise<Readable> {
   const parts = location.map((blob) => ({ blobId: blob.blobId, expectedBlake3: blob.blake3, sizeBytes: blob.sizeBytes }));
+  const replication = exchange.server.options.replication;
+  if (replication !== undefined) {
+    // Blobs this replica missed (down or slow during the write) are fetched from another one first.
+    let partStart = 0;
+    for (const blob of location) {
+      const touched = blob.sizeBytes > 0 && (range === undefined || (partStart <= range.endInclusive && partStart + blob.sizeBytes - 1 >= range.start));
+      if (touched) await replication.fetch(blob.blobId, blob.blake3, blob.sizeBytes);
+      partStart += blob.sizeBytes;
+    }
+  }
   return exchange.server.blobs.concatRead(parts, range === undefined ? {} : { range });
 }
 
@@ -415,6 +426,7 @@ export async function handleCopyObject(exchange: S3Exchange, endpoint: EndpointO
   const algorithms = Object.keys(source.checksums ?? {}).filter((name): name is ChecksumAlgorithm => (checksumAlgorithms as readonly string[]).includes(name));
   const bytes = source.sizeBytes === 0 ? Readable.from([]) : await readObjectBytes(exchange, source.location, undefined);
   const blob = await exchange.server.blobs.write(bytes, { checksumAlgorithms: algorithms, expectedSizeBytes: source.sizeBytes, sizeBytesMax: putObjectSizeBytesMax, signal: exchange.signal });
+  await replicateBlob(exchange, blob);
   const checksums = storedChecksumsOf(blob.checksums);
   const lastModifiedMs = exchange.server.nowMs();
   const command = objectMetadataCommand('PutObject', {

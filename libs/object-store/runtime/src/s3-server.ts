@@ -57,6 +57,14 @@ export interface S3MetadataStore {
   read(): Promise<ObjectMetadataMachine>;
 }
 
+/** What the S3 handlers need of {@link BlobReplicator}. */
+export interface S3BlobReplication {
+  /** Resolves once a majority of replicas (this one included) hold the blob fsynced. */
+  replicate(blobId: string, blake3: string, sizeBytes: number): Promise<void>;
+  /** Makes the blob local (from another replica) when this one lacks it. */
+  fetch(blobId: string, blake3: string, sizeBytes: number): Promise<void>;
+}
+
 /** Options of {@link S3Server}. */
 export interface S3ServerOptions {
   readonly region: string;
@@ -65,6 +73,12 @@ export interface S3ServerOptions {
   readonly metadata: S3MetadataStore;
   /** Object bytes: streamed, fsynced, checksummed files verified on every read. */
   readonly blobs: BlobStore;
+  /**
+   * Byte replication to the other replicas (blob-replication.ts); absent with one replica. Writes
+   * call `replicate` after the local write and before proposing metadata; reads call `fetch` for
+   * blobs this replica lacks.
+   */
+  readonly replication?: S3BlobReplication;
   readonly logger: Logger;
   /** Allowed distance between a header signature's time and the server clock, ms (S3: 15 min). */
   readonly clockSkewMsMax?: number;
@@ -283,6 +297,9 @@ export function s3ErrorOf(error: unknown): S3Error {
         return new S3Error('InvalidRequest', { message: error.message, cause: error });
       case 'EntityTooLarge':
         return new S3Error('EntityTooLarge', { cause: error });
+      case 'BlobReplicationUnavailable':
+      case 'BlobFetchUnavailable':
+        return new S3Error('ServiceUnavailable', { message: 'Too few object-store replicas are reachable; retry.', cause: error });
       default:
         return s3Errors.internalError(error);
     }

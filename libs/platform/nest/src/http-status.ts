@@ -22,6 +22,7 @@ export function httpStatusOf(kind: ErrorKind): number {
     case 'resource-exhausted':
       return 429;
     case 'internal':
+    case 'data-loss':
       return 500;
     case 'not-implemented':
       return 501;

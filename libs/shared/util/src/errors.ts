@@ -18,6 +18,7 @@ export type ErrorKind =
   | 'deadline-exceeded'
   | 'aborted'
   | 'not-implemented'
+  | 'data-loss'
   | 'internal';
 
 export const errorKinds: readonly ErrorKind[] = [
@@ -32,6 +33,7 @@ export const errorKinds: readonly ErrorKind[] = [
   'deadline-exceeded',
   'aborted',
   'not-implemented',
+  'data-loss',
   'internal',
 ];
 
