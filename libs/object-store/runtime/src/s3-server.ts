@@ -126,9 +126,13 @@ export class S3Server {
     return this.options.region;
   }
 
-  /** A fresh id for a version, delete marker or upload: 32 url-safe characters, sortable by nothing. */
+  /**
+   * A fresh id for a version, delete marker or upload: 32 url-safe characters, sortable by nothing.
+   * Never a leading `-`: command-line parsers (the aws CLI's `--version-id -x…`) would take it for an option.
+   */
   newId(): string {
-    return randomBytes(24).toString('base64url');
+    const id = randomBytes(24).toString('base64url');
+    return id.startsWith('-') ? `A${id.slice(1)}` : id;
   }
 
   /** Serves one request; never throws (failures become S3 error documents or a closed socket). */
