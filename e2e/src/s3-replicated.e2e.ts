@@ -7,7 +7,8 @@
  * Method: PUT through replica A (metadata writes on a follower answer 503 ServiceUnavailable
  * (NotLeader), so the write goes through the leader when A is not it); right after the 200 the
  * blob file must exist in at least 2 of the 3 data directories; GET from B and C returns the same
- * bytes (sha256); kill -9 A, then GET from B still returns them (after a new leader if A led).
+ * bytes (sha256); kill -9 B, PUT another object, restart B: B serves it by fetching the blob from
+ * a peer and keeps it; kill -9 A, then GET from B still returns the first object.
  */
 import { strict as assert } from 'node:assert';
 import { randomBytes } from 'node:crypto';
@@ -125,6 +126,19 @@ test('3 replicas: a PUT is on a majority when acknowledged; every replica serves
       const bytes = await waitFor(`GET from ${replica.name}`, async () => getBytes(replica, bucket, 'object').catch(() => undefined), { deadlineMs: 30_000, intervalMs: 200 });
       assert.equal(sha256Hex(bytes), digest, `replica ${replica.name} returns the same bytes`);
     }
+
+    // A replica that was down during a write fetches the bytes from one that has them.
+    b.process?.child.kill('SIGKILL');
+    await b.process?.exited;
+    b.process = undefined;
+    const missed = randomBytes(1024 * 1024 + 7);
+    await onLeader('PutObject while B is down', replicas, a, (replica) => replica.client.send(new PutObjectCommand({ Bucket: bucket, Key: 'missed', Body: missed })));
+    const blobCountBefore = (await blobFilesOf(b)).length;
+    startReplica(b, replicas);
+    const fetched = await waitFor('GET of the missed object from B after its restart', async () => getBytes(b, bucket, 'missed').catch(() => undefined), { deadlineMs: 60_000, intervalMs: 200 });
+    assert.equal(sha256Hex(fetched), sha256Hex(missed));
+    assert.equal((await blobFilesOf(b)).length, blobCountBefore + 1, 'B stored the fetched blob, so later reads are local');
+    console.log('# B, down during a PUT, served the object after its restart by fetching the blob from a peer');
 
     a.process?.child.kill('SIGKILL');
     await a.process?.exited;
