@@ -58,6 +58,21 @@ test('a port already taken exits 1 naming the service and address', async () => 
   }
 });
 
+test('a taken RESP port of the cache exits 1 with one line, not a stack', async () => {
+  const blocker = createServer();
+  const ports = await devPorts();
+  const takenPort = ports['cache']?.['respPort'] as number;
+  await new Promise<void>((resolve) => blocker.listen(takenPort, '127.0.0.1', resolve));
+  try {
+    const dir = tempDir('resp-port');
+    const result = await finish(startCli(['dev', '--config', writeJsonFile(dir, 'ports.json', { services: ports, log: { level: 'silent' } }), '--data-dir', join(dir, 'data')]));
+    assert.equal(result.code, 1);
+    assert.equal(result.stderr, `objectbox: cannot start cache: RESP address 127.0.0.1:${takenPort} is already in use (stop the other process or choose another port)`);
+  } finally {
+    blocker.close();
+  }
+});
+
 test('a data dir that cannot be created exits 1 with the reason', async () => {
   const dir = tempDir('datadir');
   const file = join(dir, 'a-file');

@@ -9,7 +9,15 @@ import {
 import { CacheServer } from '@objectbox/cache-runtime';
 import type { RaftGroup, RaftTransport } from '@objectbox/consensus-runtime';
 import type { GrpcServer } from '@objectbox/networking';
-import { createServiceRaftTransport, GrpcServiceRegistrations, openServiceRaftGroup, PlatformContext } from '@objectbox/platform-nest';
+import {
+  createServiceRaftTransport,
+  formatAddress,
+  GrpcServiceRegistrations,
+  ListenError,
+  openServiceRaftGroup,
+  PlatformContext,
+  PortInUseError,
+} from '@objectbox/platform-nest';
 import { raft } from '@objectbox/proto';
 import { assert } from '@objectbox/util';
 
@@ -41,6 +49,7 @@ export class CacheServerService extends GrpcServiceRegistrations implements OnMo
   async onModuleInit(): Promise<void> {
     const { config, logger, version } = this.context;
     const cache = config.services.cache;
+    const address = formatAddress(config.host, cache.respPort);
     this.server = await CacheServer.start({
       host: config.host,
       port: cache.respPort,
@@ -53,6 +62,12 @@ export class CacheServerService extends GrpcServiceRegistrations implements OnMo
         'protected-mode': cache.protectedMode,
       },
       beforeListen: (engine) => this.openSettingsGroup(engine),
+    }).catch((error: unknown) => {
+      // A bind failure is a typed startup error (one line, exit 1), not a crash with a stack.
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EADDRINUSE') throw new PortInUseError('cache', 'RESP', address);
+      if (code !== undefined && /^E[A-Z]+$/.test(code)) throw new ListenError('cache', 'RESP', address, code);
+      throw error;
     });
   }
 
