@@ -13,6 +13,7 @@ import { type CacheHash } from './cache-hash.js';
 import { type CacheList } from './cache-list.js';
 import { type CacheSet } from './cache-set.js';
 import { type CacheSortedSet } from './cache-sorted-set.js';
+import { CacheScanOrder } from './cache-scan-order.js';
 import { type CacheStringValue } from './cache-string-value.js';
 
 /** A key as a latin1 string: one char per byte (see the file header). */
@@ -173,9 +174,7 @@ export class CacheDatabase {
   readonly entries = new Map<KeyText, CacheEntry>();
   readonly expires = new Map<KeyText, number>();
   usedMemoryBytes = 0;
-  private scanOrderKeys: KeyText[] = [];
-  private scanOrderSequences: number[] = [];
-  private scanSequenceNext = 1;
+  private readonly scanOrder = new CacheScanOrder((key, sequence) => this.entries.get(key)?.scanSequence === sequence);
   private expiresIterator: Iterator<[KeyText, number]> | null = null;
 
   /** The database number; changes only when SWAPDB moves this database. */
@@ -254,7 +253,7 @@ export class CacheDatabase {
     const entry: CacheEntry = {
       value,
       expireAtMs: null,
-      scanSequence: this.scanSequenceNext++,
+      scanSequence: this.scanOrder.append(key),
       sizeBytes,
       accessedAtSeconds: accessClockSecondsOf(this.commandTimeMs),
       lfuCounter: lfuInitialCounter,
@@ -262,8 +261,6 @@ export class CacheDatabase {
       lfuDecayedAtMinutes: Math.floor(accessClockSecondsOf(this.commandTimeMs) / 60),
     };
     this.entries.set(key, entry);
-    this.scanOrderKeys.push(key);
-    this.scanOrderSequences.push(entry.scanSequence);
     this.usedMemoryBytes += sizeBytes;
     this.storeExpiry(key, entry, options.keepExpiry ? null : options.expireAtMs);
     this.listener?.keyModified(this.index, key, 'created');
@@ -289,7 +286,7 @@ export class CacheDatabase {
     this.entries.delete(key);
     this.expires.delete(key);
     this.usedMemoryBytes -= entry.sizeBytes;
-    this.compactScanOrderIfSparse();
+    this.scanOrder.compactIfSparse(this.entries.size);
     this.listener?.keyModified(this.index, key, reason);
     return true;
   }
@@ -298,8 +295,7 @@ export class CacheDatabase {
     this.entries.clear();
     this.expires.clear();
     this.usedMemoryBytes = 0;
-    this.scanOrderKeys = [];
-    this.scanOrderSequences = [];
+    this.scanOrder.clear();
     this.expiresIterator = null;
     this.listener?.databaseFlushed(this.index);
   }
@@ -315,19 +311,8 @@ export class CacheDatabase {
    */
   scan(options: { cursor: bigint; countHint: number; nowMs: number }): ScanPage {
     assert(options.countHint >= 1, 'scan countHint must be positive');
-    const sequenceStart = options.cursor > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(options.cursor);
     const keys: KeyText[] = [];
-    const candidates: KeyText[] = [];
-    let index = lowerBound(this.scanOrderSequences, sequenceStart);
-    let visitedCount = 0;
-    while (index < this.scanOrderKeys.length && visitedCount < options.countHint) {
-      const key = this.scanOrderKeys[index] as KeyText;
-      const entry = this.entries.get(key);
-      if (entry !== undefined && entry.scanSequence === this.scanOrderSequences[index]) candidates.push(key);
-      index++;
-      visitedCount++;
-    }
-    const cursorNext = index < this.scanOrderKeys.length ? BigInt(this.scanOrderSequences[index] as number) : 0n;
+    const { names: candidates, cursorNext } = this.scanOrder.page(options.cursor, options.countHint);
     for (const key of candidates) if (this.lookup(key, options.nowMs) !== undefined) keys.push(key);
     return { cursorNext, keys };
   }
@@ -352,9 +337,8 @@ export class CacheDatabase {
       return keys;
     }
     for (let attempts = 0; keys.length < count && attempts < count * 4 && this.entries.size > 0; attempts++) {
-      const index = random.nextIndex(this.scanOrderKeys.length);
-      const key = this.scanOrderKeys[index] as KeyText;
-      if (this.entries.get(key)?.scanSequence === this.scanOrderSequences[index]) keys.push(key);
+      const key = this.scanOrder.drawLive(random);
+      if (key !== null) keys.push(key);
     }
     return keys;
   }
@@ -362,11 +346,8 @@ export class CacheDatabase {
   /** A random live key, or null when empty; expired keys found on the way are deleted. */
   randomKey(nowMs: number, random: CacheRandom): KeyText | null {
     while (this.entries.size > 0) {
-      const index = random.nextIndex(this.scanOrderKeys.length);
-      const key = this.scanOrderKeys[index] as KeyText;
-      const entry = this.entries.get(key);
-      if (entry === undefined || entry.scanSequence !== this.scanOrderSequences[index]) continue;
-      if (this.lookup(key, nowMs) !== undefined) return key;
+      const key = this.scanOrder.drawLive(random);
+      if (key !== null && this.lookup(key, nowMs) !== undefined) return key;
     }
     return null;
   }
@@ -399,20 +380,6 @@ export class CacheDatabase {
     return { sampledCount, removedCount };
   }
 
-  private compactScanOrderIfSparse(): void {
-    if (this.scanOrderKeys.length <= 64 || this.scanOrderKeys.length <= 2 * this.entries.size) return;
-    const keys: KeyText[] = [];
-    const sequences: number[] = [];
-    for (let index = 0; index < this.scanOrderKeys.length; index++) {
-      const key = this.scanOrderKeys[index] as KeyText;
-      const sequence = this.scanOrderSequences[index] as number;
-      if (this.entries.get(key)?.scanSequence !== sequence) continue;
-      keys.push(key);
-      sequences.push(sequence);
-    }
-    this.scanOrderKeys = keys;
-    this.scanOrderSequences = sequences;
-  }
 }
 
 function collectionOf(value: Exclude<CacheValue, { type: 'string' }>): CacheCollection {
@@ -426,18 +393,6 @@ function collectionOf(value: Exclude<CacheValue, { type: 'string' }>): CacheColl
     case 'zset':
       return value.zset;
   }
-}
-
-/** First index whose value is >= target in an ascending array. */
-function lowerBound(values: readonly number[], target: number): number {
-  let low = 0;
-  let high = values.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if ((values[middle] as number) < target) low = middle + 1;
-    else high = middle;
-  }
-  return low;
 }
 
 export interface ActiveExpireCycleOptions {

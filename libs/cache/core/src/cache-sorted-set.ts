@@ -20,6 +20,7 @@
 import { assert } from '@objectbox/util';
 import { cacheCollectionElementOverheadBytes, cacheEncodingThresholds } from './cache-collection-size.js';
 import { type CacheCollection, type CacheRandom, type KeyText } from './cache-keyspace.js';
+import { CacheScanOrder } from './cache-scan-order.js';
 
 /** Redis's ZSKIPLIST_MAXLEVEL. */
 const skiplistLevelMax = 32;
@@ -111,9 +112,7 @@ export class CacheSortedSet implements CacheCollection {
   private level = 1;
   private contentBytes = 0;
   private encodingName: 'listpack' | 'skiplist' = 'listpack';
-  private scanMembers: KeyText[] = [];
-  private scanSequences: number[] = [];
-  private scanSequenceNext = 1;
+  private readonly scanOrder = new CacheScanOrder((member, sequence) => this.nodes.get(member)?.scanSequence === sequence);
   /** Scratch arrays for insert/delete (the update vector and ranks of zslInsert). */
   private readonly update: SkiplistNode[] = new Array<SkiplistNode>(skiplistLevelMax).fill(this.header);
   private readonly updateRank: number[] = new Array<number>(skiplistLevelMax).fill(0);
@@ -162,11 +161,9 @@ export class CacheSortedSet implements CacheCollection {
       this.link(existing);
       return false;
     }
-    const node = new SkiplistNode(member, score, this.randomLevel(), this.scanSequenceNext++);
+    const node = new SkiplistNode(member, score, this.randomLevel(), this.scanOrder.append(member));
     this.link(node);
     this.nodes.set(member, node);
-    this.scanMembers.push(member);
-    this.scanSequences.push(node.scanSequence);
     this.contentBytes += member.length;
     if (this.nodes.size > cacheEncodingThresholds.listpackEntriesMax || member.length > cacheEncodingThresholds.listpackValueBytesMax) {
       this.encodingName = 'skiplist';
@@ -181,7 +178,7 @@ export class CacheSortedSet implements CacheCollection {
     this.unlink(node);
     this.nodes.delete(member);
     this.contentBytes -= member.length;
-    this.compactScanOrderIfSparse();
+    this.scanOrder.compactIfSparse(this.nodes.size);
     return true;
   }
 
@@ -238,14 +235,12 @@ export class CacheSortedSet implements CacheCollection {
   /** Up to `countHint` scan slots from `cursor` (a scan sequence; 0 starts). */
   scan(cursor: bigint, countHint: number): CacheSortedSetScanPage {
     assert(countHint >= 1, 'scan countHint must be positive');
-    const sequenceStart = cursor > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(cursor);
-    const entries: CacheSortedSetEntry[] = [];
-    let index = lowerBound(this.scanSequences, sequenceStart);
-    for (let visitedCount = 0; index < this.scanMembers.length && visitedCount < countHint; visitedCount++, index++) {
-      const node = this.nodes.get(this.scanMembers[index] as KeyText);
-      if (node !== undefined && node.scanSequence === this.scanSequences[index]) entries.push({ member: node.member, score: node.score });
-    }
-    const cursorNext = index < this.scanMembers.length ? BigInt(this.scanSequences[index] as number) : 0n;
+    const page = this.scanOrder.page(cursor, countHint);
+    const entries = page.names.map((member): CacheSortedSetEntry => {
+      const node = this.nodes.get(member) as SkiplistNode;
+      return { member: node.member, score: node.score };
+    });
+    const cursorNext = page.cursorNext;
     return { cursorNext, entries };
   }
 
@@ -368,30 +363,5 @@ export class CacheSortedSet implements CacheCollection {
     node.backward = null;
   }
 
-  private compactScanOrderIfSparse(): void {
-    if (this.scanMembers.length <= 64 || this.scanMembers.length <= 2 * this.nodes.size) return;
-    const members: KeyText[] = [];
-    const sequences: number[] = [];
-    for (let index = 0; index < this.scanMembers.length; index++) {
-      const member = this.scanMembers[index] as KeyText;
-      const sequence = this.scanSequences[index] as number;
-      if (this.nodes.get(member)?.scanSequence !== sequence) continue;
-      members.push(member);
-      sequences.push(sequence);
-    }
-    this.scanMembers = members;
-    this.scanSequences = sequences;
-  }
 }
 
-/** First index whose value is >= target in an ascending array. */
-function lowerBound(values: readonly number[], target: number): number {
-  let low = 0;
-  let high = values.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if ((values[middle] as number) < target) low = middle + 1;
-    else high = middle;
-  }
-  return low;
-}

@@ -26,3 +26,4 @@ export * from './cache-settings.js';
 export * from './cache-acl.js';
 export * from './cache-string-value.js';
 export * from './cache-notifications.js';
+export * from './cache-scan-order.js';
