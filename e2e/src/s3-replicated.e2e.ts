@@ -4,8 +4,8 @@
  * three `objectbox start object-store` processes in one Raft group (services.objectStore.raftPeers)
  * replicating object bytes over BlobService on their gRPC ports.
  *
- * Method: PUT through replica A (metadata writes on a follower answer 503 ServiceUnavailable
- * (NotLeader), so the write goes through the leader when A is not it); right after the 200 the
+ * Method: PUT through replica A (while no leader is known a write answers 503 and is retried on
+ * another replica; once one is, followers forward metadata writes to it); right after the 200 the
  * blob file must exist in at least 2 of the 3 data directories; GET from B and C returns the same
  * bytes (sha256); kill -9 B, PUT another object, restart B: B serves it by fetching the blob from
  * a peer and keeps it; kill -9 A, then GET from B still returns the first object.
@@ -126,6 +126,19 @@ test('3 replicas: a PUT is on a majority when acknowledged; every replica serves
       const bytes = await waitFor(`GET from ${replica.name}`, async () => getBytes(replica, bucket, 'object').catch(() => undefined), { deadlineMs: 30_000, intervalMs: 200 });
       assert.equal(sha256Hex(bytes), digest, `replica ${replica.name} returns the same bytes`);
     }
+
+    // Every replica takes writes: a follower forwards the metadata to the leader and answers after
+    // the write is visible on it too (read-your-writes on the replica the client uses).
+    for (const replica of replicas) {
+      const key = `via-${replica.name}`;
+      const bytes = randomBytes(64 * 1024 + replica.id);
+      await replica.client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes }));
+      assert.equal(sha256Hex(await getBytes(replica, bucket, key)), sha256Hex(bytes), `a PUT through ${replica.name} is visible on ${replica.name} at once`);
+      const other = replicas[(replica.id % replicas.length)] as Replica;
+      const elsewhere = await waitFor(`GET of ${key} from ${other.name}`, async () => getBytes(other, bucket, key).catch(() => undefined), { deadlineMs: 30_000, intervalMs: 200 });
+      assert.equal(sha256Hex(elsewhere), sha256Hex(bytes));
+    }
+    console.log('# a PUT through each of A, B and C (followers forward to the leader) succeeded and is readable everywhere');
 
     // A replica that was down during a write fetches the bytes from one that has them.
     b.process?.child.kill('SIGKILL');

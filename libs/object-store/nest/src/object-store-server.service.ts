@@ -20,9 +20,10 @@ import {
   S3Server,
 } from '@objectbox/object-store-runtime';
 import { createServiceRaftTransport, GrpcServiceRegistrations, grpcTlsOf, ListenError, openServiceRaftGroup, PlatformContext, PortInUseError } from '@objectbox/platform-nest';
-import { blob, objectStore, raft } from '@objectbox/proto';
+import { blob, objectStore, objectStoreForward, raft } from '@objectbox/proto';
 import { accessKeyServiceImplementation, type RootCredentials } from './access-key-admin.js';
 import { loadMasterKey } from './master-key.js';
+import { metadataForwardServiceImplementation, MetadataForwarder } from './metadata-forwarding.js';
 import { RaftS3MetadataStore } from './object-store-metadata.js';
 import { loadS3TlsMaterial } from './s3-tls.js';
 
@@ -73,6 +74,7 @@ export function isAdminRequest(request: IncomingMessage): boolean {
 export class ObjectStoreServerService extends GrpcServiceRegistrations implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private https: HttpsServer | undefined;
   private group: RaftGroup<ObjectMetadataApplyReply> | undefined;
+  private forwarder: MetadataForwarder | undefined;
   private hashPool: BlobHashWorkerPool | undefined;
   private s3: S3Server | undefined;
   private blobGc: BlobGcLoop | undefined;
@@ -98,6 +100,10 @@ export class ObjectStoreServerService extends GrpcServiceRegistrations implement
       accessKeyServiceImplementation({ metadata: () => this.metadata, cipher: () => this.cipher, root: () => this.root, nowMs: () => Date.now() }),
     );
     server.addService(blob.BlobService, blobServiceImplementation({ blobs: () => this.blobs }));
+    server.addService(
+      objectStoreForward.MetadataForwardService,
+      metadataForwardServiceImplementation({ group: () => this.group, root: () => this.root, nowMs: () => Date.now() }),
+    );
   }
 
   async onModuleInit(): Promise<void> {
@@ -160,7 +166,12 @@ export class ObjectStoreServerService extends GrpcServiceRegistrations implement
         undecryptableLogged = true;
       },
     });
-    const metadata = new RaftS3MetadataStore(this.group, machine);
+    // With peers, a write taken by a follower is forwarded to the leader (writes through any replica).
+    if (section.raftPeers.length > 0) {
+      const tls = grpcTlsOf(config);
+      this.forwarder = new MetadataForwarder({ root, deadlineMs: config.raft.proposalTimeoutMs + 1_000, ...(tls === undefined ? {} : { tls }) });
+    }
+    const metadata = new RaftS3MetadataStore(this.group, machine, this.forwarder ?? null);
     [this.metadata, this.cipher, this.root] = [metadata, cipher, root];
     this.s3 = new S3Server({
       region: section.region,
@@ -259,6 +270,7 @@ export class ObjectStoreServerService extends GrpcServiceRegistrations implement
     await this.group?.close();
     this.transport.close();
     await this.replicator?.close();
+    this.forwarder?.close();
     await this.hashPool?.close();
   }
 }
