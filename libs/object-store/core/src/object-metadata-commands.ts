@@ -17,6 +17,7 @@ import { InvalidArgumentError } from '@objectbox/util';
 import { isWellFormedUtf16 } from './object-metadata-index.js';
 import {
   bucketNameBytesMax,
+  bucketPolicyBytesMax,
   bucketTagCountMax,
   checksumAlgorithms,
   objectKeyBytesMax,
@@ -74,6 +75,8 @@ export type ObjectMetadataCommand =
   | { readonly op: 'PutBucketVersioning'; readonly bucket: string; readonly status: 'Enabled' | 'Suspended' }
   | { readonly op: 'PutBucketTagging'; readonly bucket: string; readonly tags: readonly Tag[] }
   | { readonly op: 'DeleteBucketTagging'; readonly bucket: string }
+  | { readonly op: 'PutBucketPolicy'; readonly bucket: string; readonly policy: string }
+  | { readonly op: 'DeleteBucketPolicy'; readonly bucket: string }
   | PutObjectCommand
   | ({ readonly op: 'DeleteObject'; readonly bucket: string; readonly lastModifiedMs: number } & DeleteObjectTarget)
   | { readonly op: 'DeleteObjects'; readonly bucket: string; readonly lastModifiedMs: number; readonly objects: readonly DeleteObjectTarget[] }
@@ -195,7 +198,10 @@ export function parseObjectMetadataCommand(valueUntrusted: unknown): ObjectMetad
       return { op, bucket: input.bucket(), ownerAccessKeyId: input.id('ownerAccessKeyId'), region: input.string('region', { bytesMax: 64 }), createdAtMs: input.timeMs('createdAtMs') };
     case 'DeleteBucket':
     case 'DeleteBucketTagging':
+    case 'DeleteBucketPolicy':
       return { op, bucket: input.bucket() };
+    case 'PutBucketPolicy':
+      return { op, bucket: input.bucket(), policy: input.string('policy', { bytesMax: bucketPolicyBytesMax, bytesMin: 1 }) };
     case 'PutBucketVersioning':
       return { op, bucket: input.bucket(), status: input.oneOf('status', ['Enabled', 'Suspended'] as const) };
     case 'PutBucketTagging':

@@ -86,6 +86,8 @@ export interface ObjectMetadataValues {
   PutBucketVersioning: { readonly versioning: VersioningStatus };
   PutBucketTagging: Record<string, never>;
   DeleteBucketTagging: Record<string, never>;
+  PutBucketPolicy: Record<string, never>;
+  DeleteBucketPolicy: Record<string, never>;
   PutObject: ObjectWriteValue;
   DeleteObject: DeleteObjectValue;
   DeleteObjects: { readonly results: readonly DeleteObjectsEntry[] };
@@ -270,6 +272,15 @@ export class ObjectMetadataMachine {
         const tags = command.op === 'PutBucketTagging' ? command.tags : undefined;
         return this.#withBucket(command.bucket, [], (state) => {
           state.bucket = { ...state.bucket, tags };
+          return replyOk({});
+        });
+      }
+      case 'PutBucketPolicy':
+      case 'DeleteBucketPolicy': {
+        const policy = command.op === 'PutBucketPolicy' ? command.policy : undefined;
+        return this.#withBucket(command.bucket, [], (state) => {
+          const { policy: _previous, ...rest } = state.bucket;
+          state.bucket = policy === undefined ? rest : { ...rest, policy };
           return replyOk({});
         });
       }
@@ -521,6 +532,12 @@ export class ObjectMetadataMachine {
     if (state === undefined) return noSuchBucket(bucket);
     if (state.bucket.tags === undefined) return replyError({ code: 'NoSuchTagSet', message: 'The TagSet does not exist' });
     return replyOk(state.bucket.tags);
+  }
+
+  /** GetBucketPolicy and policy evaluation: the policy text, or undefined when the bucket has none. */
+  getBucketPolicy(bucket: string): ObjectMetadataReply<string | undefined> {
+    const state = this.#state.buckets.get(bucket);
+    return state === undefined ? noSuchBucket(bucket) : replyOk(state.bucket.policy);
   }
 
   /**

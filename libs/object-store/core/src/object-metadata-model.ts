@@ -110,7 +110,12 @@ export interface Bucket {
   readonly region: string;
   readonly versioning: VersioningStatus;
   readonly tags: readonly Tag[] | undefined;
+  /** The bucket policy document as put (JSON text, at most {@link bucketPolicyBytesMax} bytes); absent when none. */
+  readonly policy?: string;
 }
+
+/** S3's limit on a bucket policy document (20 KB). */
+export const bucketPolicyBytesMax = 20 * 1024;
 
 export interface UploadedPart {
   readonly partNumber: number;

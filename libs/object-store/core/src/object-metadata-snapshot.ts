@@ -24,6 +24,7 @@ import type { BucketState, ObjectMetadataState, UploadState } from './object-met
 import { addUploadState, createBucketState, createObjectMetadataState, createObjectVersion } from './object-metadata-machine.js';
 import { versionsOf } from './object-metadata-listing.js';
 import {
+  bucketPolicyBytesMax,
   bucketTagCountMax,
   checksumAlgorithms,
   objectSizeBytesMax,
@@ -252,6 +253,7 @@ function parseBucket(payload: unknown): Bucket {
     region: input.string('region', { bytesMax: 64 }),
     versioning: input.oneOf('versioning', ['Unversioned', 'Enabled', 'Suspended'] as const),
     tags: input.has('tags') ? input.tags('tags', bucketTagCountMax) : undefined,
+    ...(input.has('policy') ? { policy: input.string('policy', { bytesMax: bucketPolicyBytesMax, bytesMin: 1 }) } : {}),
   };
 }
 

@@ -102,6 +102,9 @@ describe('parseS3Request: Amazon S3 API reference examples', () => {
     ['GET', '/example-object?uploadId=XXBsb2FkIElEIGZvciBlbHZpbmcncyVcdS1tb3ZpZS5tMnRzEEEwbG9hZA&max-parts=2&part-number-marker=1', 'ListParts'],
     ['GET', '/Key+?max-parts=2&part-number-marker=2&uploadId=UploadId', 'ListParts'],
     ['PUT', '/?tagging', 'PutBucketTagging'],
+    ['GET', '/?policy', 'GetBucketPolicy'],
+    ['PUT', '/?policy', 'PutBucketPolicy'],
+    ['DELETE', '/?policy', 'DeleteBucketPolicy'],
     ['PUT', '/?versioning', 'PutBucketVersioning'],
     ['PUT', '/my-image.jpg', 'PutObject'],
     ['PUT', '/Key+', 'PutObject'],
@@ -112,8 +115,6 @@ describe('parseS3Request: Amazon S3 API reference examples', () => {
     // Not implemented, named.
     ['GET', '/?acl', 'NotImplemented:GetBucketAcl'],
     ['PUT', '/?acl', 'NotImplemented:PutBucketAcl'],
-    ['GET', '/?policy', 'NotImplemented:GetBucketPolicy'],
-    ['DELETE', '/?policy', 'NotImplemented:DeleteBucketPolicy'],
     ['PUT', '/?lifecycle', 'NotImplemented:PutBucketLifecycleConfiguration'],
     ['DELETE', '/?lifecycle', 'NotImplemented:DeleteBucketLifecycle'],
     ['GET', '/?cors', 'NotImplemented:GetBucketCors'],

@@ -110,6 +110,9 @@ export type S3Endpoint =
   | ({ readonly operation: 'GetBucketTagging' } & OnBucket)
   | ({ readonly operation: 'PutBucketTagging' } & OnBucket)
   | ({ readonly operation: 'DeleteBucketTagging' } & OnBucket)
+  | ({ readonly operation: 'GetBucketPolicy' } & OnBucket)
+  | ({ readonly operation: 'PutBucketPolicy' } & OnBucket)
+  | ({ readonly operation: 'DeleteBucketPolicy' } & OnBucket)
   | ({ readonly operation: 'ListObjects'; readonly marker: string | undefined; readonly maxKeys: number } & OnBucket & ListingParameters)
   | ({
       readonly operation: 'ListObjectsV2';
@@ -384,6 +387,9 @@ export const s3Routes: readonly Route[] = [
   { method: 'GET', target: 'bucket', keyword: 'tagging', build: (c) => ({ operation: 'GetBucketTagging', bucket: c.bucket }) },
   { method: 'PUT', target: 'bucket', keyword: 'tagging', build: (c) => ({ operation: 'PutBucketTagging', bucket: c.bucket }) },
   { method: 'DELETE', target: 'bucket', keyword: 'tagging', build: (c) => ({ operation: 'DeleteBucketTagging', bucket: c.bucket }) },
+  { method: 'GET', target: 'bucket', keyword: 'policy', build: (c) => ({ operation: 'GetBucketPolicy', bucket: c.bucket }) },
+  { method: 'PUT', target: 'bucket', keyword: 'policy', build: (c) => ({ operation: 'PutBucketPolicy', bucket: c.bucket }) },
+  { method: 'DELETE', target: 'bucket', keyword: 'policy', build: (c) => ({ operation: 'DeleteBucketPolicy', bucket: c.bucket }) },
   { method: 'GET', target: 'bucket', keyword: '', when: has('list-type'), build: buildListObjectsV2 },
   { method: 'GET', target: 'bucket', keyword: '', build: buildListObjects },
   { method: 'GET', target: 'bucket', keyword: 'versions', build: buildListObjectVersions },
@@ -444,9 +450,6 @@ export const s3Routes: readonly Route[] = [
     ['GET', 'ownershipControls', 'GetBucketOwnershipControls'],
     ['PUT', 'ownershipControls', 'PutBucketOwnershipControls'],
     ['DELETE', 'ownershipControls', 'DeleteBucketOwnershipControls'],
-    ['GET', 'policy', 'GetBucketPolicy'],
-    ['PUT', 'policy', 'PutBucketPolicy'],
-    ['DELETE', 'policy', 'DeleteBucketPolicy'],
     ['GET', 'policyStatus', 'GetBucketPolicyStatus'],
     ['GET', 'publicAccessBlock', 'GetPublicAccessBlock'],
     ['PUT', 'publicAccessBlock', 'PutPublicAccessBlock'],
@@ -536,6 +539,9 @@ export function authorizationLevelOf(endpoint: S3Endpoint): 'none' | 'read' | 'w
     case 'DeleteBucket':
     case 'PutBucketVersioning':
     case 'CreateBucket':
+    case 'GetBucketPolicy':
+    case 'PutBucketPolicy':
+    case 'DeleteBucketPolicy':
       return 'owner';
     case 'PutBucketTagging':
     case 'DeleteBucketTagging':

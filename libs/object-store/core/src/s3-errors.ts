@@ -83,6 +83,7 @@ export const s3ErrorCodes = {
   InvalidTag: spec(400, 'invalid-argument', 'The tag provided was not a valid tag. This error can occur if the tag did not pass input validation.'),
   InvalidURI: spec(400, 'invalid-argument', "Couldn't parse the specified URI."),
   KeyTooLongError: spec(400, 'invalid-argument', 'Your key is too long'),
+  MalformedPolicy: spec(400, 'invalid-argument', "Policies must be valid JSON and the first byte must be '{'"),
   MalformedXML: spec(400, 'invalid-argument', 'The XML you provided was not well-formed or did not validate against our published schema'),
   MaxMessageLengthExceeded: spec(400, 'resource-exhausted', 'Your request was too big.'),
   MetadataTooLarge: spec(400, 'invalid-argument', 'Your metadata headers exceed the maximum allowed metadata size'),
@@ -91,6 +92,7 @@ export const s3ErrorCodes = {
   MissingRequestBodyError: spec(400, 'invalid-argument', 'Request Body is empty'),
   NoSuchBucket: spec(404, 'not-found', 'The specified bucket does not exist'),
   NoSuchKey: spec(404, 'not-found', 'The specified key does not exist.'),
+  NoSuchBucketPolicy: spec(404, 'not-found', 'The bucket policy does not exist'),
   NoSuchTagSet: spec(404, 'not-found', 'The TagSet does not exist'),
   NoSuchUpload: spec(
     404,

@@ -177,6 +177,7 @@ export class ObjectStoreServerService extends GrpcServiceRegistrations implement
       region: section.region,
       virtualHostDomains: section.virtualHostDomains,
       credentials,
+      rootAccessKeyId: root.accessKeyId,
       metadata,
       blobs,
       ...(this.replicator === undefined ? {} : { replication: this.replicator }),

@@ -4,8 +4,8 @@
  * and the server clock read here, in the runtime. The result says who signed and how the body must
  * be read (see s3-body.ts); the body itself is checked while it streams.
  *
- * Anonymous requests are refused with AccessDenied: bucket policies, which could allow them, are
- * not implemented yet (issue 5).
+ * An unsigned request is anonymous: it carries no key and is allowed only where the bucket's policy
+ * allows it (s3-request-policy.ts).
  */
 import {
   InvalidAccessKeyIdError,
@@ -15,7 +15,7 @@ import {
   type PayloadMode,
   type StreamingSigningContext,
 } from '@objectbox/security-core';
-import { S3Error, type AccessKey, type S3RequestHead } from '@objectbox/object-store-core';
+import { type AccessKey, type S3RequestHead } from '@objectbox/object-store-core';
 import { AccessKeySecretUndecryptableError, type AccessKeySecretCipher } from './access-key-secrets.js';
 
 /** Where secrets come from: the root key from config today, the Raft group's keys later. */
@@ -62,8 +62,11 @@ export function machineCredentialStore(options: {
 
 /** A request whose signature holds: who signed it and how to read its body. */
 export interface S3Authentication {
+  /** The signer's key; for an anonymous request, the bucket owner's once its policy allowed it (objects it writes are the owner's, as S3's BucketOwnerEnforced). */
   readonly accessKeyId: string;
-  readonly location: 'header' | 'query';
+  /** True for an unsigned request. */
+  readonly anonymous?: boolean;
+  readonly location: 'header' | 'query' | 'anonymous';
   readonly payload: PayloadMode;
   /** Chunk and trailer signatures of aws-chunked bodies chain from this. */
   readonly streaming: StreamingSigningContext;
@@ -85,7 +88,7 @@ export interface AuthenticateS3RequestOptions {
  * Verifies the request's signature (not yet its body).
  * @throws SecurityError (AuthorizationHeaderMalformed naming the expected region, SignatureDoesNotMatch,
  *   RequestTimeTooSkewed, AccessDenied for an expired presigned URL, InvalidAccessKeyId, ...), mapped to
- *   S3 by `toS3Error`; S3Error `AccessDenied` for an anonymous request.
+ *   S3 by `toS3Error`. An unsigned request is returned as anonymous, for the bucket policy to judge.
  */
 export function authenticateS3Request(options: AuthenticateS3RequestOptions): S3Authentication {
   const { head } = options;
@@ -95,8 +98,10 @@ export function authenticateS3Request(options: AuthenticateS3RequestOptions): S3
   if (auth === undefined) {
     // Checked for its own errors (a malformed x-amz-content-sha256 is InvalidArgument even anonymously).
     const declared = head.headers['x-amz-content-sha256'];
-    if (typeof declared === 'string') parsePayloadMode({ payloadHash: declared, headers: new Map(), location: 'anonymous' });
-    throw new S3Error('AccessDenied', { message: 'Access Denied: anonymous requests are not allowed (bucket policies are not supported yet).' });
+    const headers = new Map<string, string>();
+    for (const [name, value] of Object.entries(head.headers)) if (typeof value === 'string') headers.set(name, value);
+    const payload = typeof declared === 'string' ? parsePayloadMode({ payloadHash: declared, headers, location: 'anonymous' }) : ({ payload: 'unsigned' } as const);
+    return { accessKeyId: '', anonymous: true, location: 'anonymous', payload, streaming: anonymousStreamingContext };
   }
   const secretAccessKey = options.credentials.secretOf(auth.accessKeyId);
   if (secretAccessKey === undefined) throw new InvalidAccessKeyIdError(auth.accessKeyId);
@@ -110,6 +115,9 @@ export function authenticateS3Request(options: AuthenticateS3RequestOptions): S3
   });
   return { accessKeyId: verified.accessKeyId, location: verified.location, payload: verified.payload, streaming: verified.streaming };
 }
+
+/** Never used: signed aws-chunked bodies are refused on anonymous requests (parsePayloadMode). */
+const anonymousStreamingContext: StreamingSigningContext = { signingKey: new Uint8Array(0), requestDateTime: '', credentialScope: '', seedSignatureHex: '' };
 
 /**
  * The raw (still percent-encoded) path and query of a request-target; absolute-form targets

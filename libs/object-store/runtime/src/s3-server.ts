@@ -45,6 +45,7 @@ import { handleCopyObject, handleDeleteObject, handleGetObject, handlePutObject 
 import { handleDeleteBucketTagging, handleDeleteObjectTagging, handleGetBucketTagging, handleGetObjectTagging, handlePutBucketTagging, handlePutObjectTagging } from './s3-handlers-tagging.js';
 import { handleDeleteObjects, handleGetBucketVersioning, handleListObjectVersions, handlePutBucketVersioning } from './s3-handlers-versioning.js';
 import { authenticateS3Request, type S3Authentication, type S3CredentialStore } from './s3-request-auth.js';
+import { authorizeByBucketPolicy, handleDeleteBucketPolicy, handleGetBucketPolicy, handlePutBucketPolicy } from './s3-request-policy.js';
 
 /** The object-store metadata, as the edge needs it. */
 export interface S3MetadataStore {
@@ -70,6 +71,8 @@ export interface S3ServerOptions {
   readonly region: string;
   readonly virtualHostDomains: readonly string[];
   readonly credentials: S3CredentialStore;
+  /** The root (owner) access key id: never judged by bucket policies; other keys are refused by an explicit Deny. Absent: every signed key is treated as root. */
+  readonly rootAccessKeyId?: string;
   readonly metadata: S3MetadataStore;
   /** Object bytes: streamed, fsynced, checksummed files verified on every read. */
   readonly blobs: BlobStore;
@@ -158,7 +161,7 @@ export class S3Server {
   async #serve(request: IncomingMessage, response: ServerResponse, requestId: string, signal: AbortSignal, onBody: (body: S3Body) => void): Promise<void> {
     const head: S3RequestHead = { method: request.method ?? 'GET', target: request.url ?? '/', headers: request.headers };
     const nowMs = this.nowMs();
-    const auth = authenticateS3Request({
+    const authenticated = authenticateS3Request({
       head,
       credentials: this.options.credentials,
       region: this.options.region,
@@ -166,6 +169,7 @@ export class S3Server {
       clockSkewMsMax: this.options.clockSkewMsMax ?? clockSkewMsMaxDefault,
     });
     const endpoint = parseS3Request(head, { virtualHostDomains: this.options.virtualHostDomains });
+    const auth = await authorizeByBucketPolicy({ endpoint, auth: authenticated, metadata: this.options.metadata, rootAccessKeyId: this.options.rootAccessKeyId });
     const body = new S3Body({ source: request, payload: auth.payload, streaming: auth.streaming, contentLengthBytes: contentLengthOf(request) });
     onBody(body);
     const exchange: S3Exchange = { request, response, requestId, endpoint, auth, body, nowMs, server: this, signal };
@@ -211,6 +215,12 @@ export class S3Server {
         return handlePutBucketTagging(exchange, endpoint);
       case 'DeleteBucketTagging':
         return handleDeleteBucketTagging(exchange, endpoint);
+      case 'GetBucketPolicy':
+        return handleGetBucketPolicy(exchange, endpoint);
+      case 'PutBucketPolicy':
+        return handlePutBucketPolicy(exchange, endpoint);
+      case 'DeleteBucketPolicy':
+        return handleDeleteBucketPolicy(exchange, endpoint);
       case 'ListObjectVersions':
         return handleListObjectVersions(exchange, endpoint);
       case 'DeleteObjects':

@@ -1,0 +1,127 @@
+/**
+ * Bucket policies at the edge: authorizing a request against the policies of the buckets it touches,
+ * and the Get/Put/DeleteBucketPolicy handlers.
+ *
+ * - Root credentials (the owner) are always allowed, policies are not read.
+ * - An anonymous (unsigned) request is allowed only when the policy of every bucket it touches allows
+ *   its action on its resource (no policy, or a missing bucket: AccessDenied). Once allowed it acts as
+ *   the bucket's owner (S3's BucketOwnerEnforced: what it writes belongs to the bucket owner).
+ * - Another access key is refused only by an explicit Deny naming it (or `*`); otherwise it keeps
+ *   the access it has without policies (there are no per-key IAM policies yet).
+ *
+ * Parsed policies are cached by their text (a few, bounded), so a request pays one map lookup.
+ */
+import {
+  bucketPolicyBytesMax,
+  evaluateBucketPolicy,
+  objectMetadataCommand,
+  parseBucketPolicy,
+  s3PolicyRequirementsOf,
+  s3ResourceArn,
+  S3Error,
+  type ObjectMetadataMachine,
+  type S3BucketPolicy,
+  type S3Endpoint,
+  type S3PolicyPrincipal,
+} from '@objectbox/object-store-core';
+import { proposeCommand, sendEmpty, valueOf } from './s3-handlers-common.js';
+import { readRequestDocument } from './s3-handlers-versioning.js';
+import type { S3Authentication } from './s3-request-auth.js';
+import type { S3Exchange, S3MetadataStore } from './s3-server.js';
+
+type EndpointOf<Operation extends S3Endpoint['operation']> = Extract<S3Endpoint, { operation: Operation }>;
+
+const parsedPolicyCacheSizeMax = 256;
+const parsedPolicies = new Map<string, S3BucketPolicy | null>();
+
+/** The parsed policy of a stored text; null when it no longer parses (never allows). */
+function parsedPolicyOf(text: string): S3BucketPolicy | null {
+  const cached = parsedPolicies.get(text);
+  if (cached !== undefined) return cached;
+  let parsed: S3BucketPolicy | null;
+  try {
+    parsed = parseBucketPolicy(text);
+  } catch {
+    parsed = null;
+  }
+  if (parsedPolicies.size >= parsedPolicyCacheSizeMax) parsedPolicies.delete(parsedPolicies.keys().next().value!);
+  parsedPolicies.set(text, parsed);
+  return parsed;
+}
+
+function accessDenied(): S3Error {
+  return new S3Error('AccessDenied', { message: 'Access Denied' });
+}
+
+/**
+ * Authorizes `endpoint` for `auth` against bucket policies (see the module comment) and returns the
+ * authentication the handlers see (an anonymous request acts as the bucket owner).
+ * @throws S3Error `AccessDenied`.
+ */
+export async function authorizeByBucketPolicy(options: {
+  readonly endpoint: S3Endpoint;
+  readonly auth: S3Authentication;
+  readonly metadata: S3MetadataStore;
+  /** The root access key id; undefined treats every signed key as root (no policy evaluation). */
+  readonly rootAccessKeyId: string | undefined;
+}): Promise<S3Authentication> {
+  const { endpoint, auth } = options;
+  const anonymous = auth.anonymous === true;
+  if (!anonymous && (options.rootAccessKeyId === undefined || auth.accessKeyId === options.rootAccessKeyId)) return auth;
+  const requirements = s3PolicyRequirementsOf(endpoint);
+  const principal: S3PolicyPrincipal = anonymous ? { kind: 'anonymous' } : { kind: 'accessKey', accessKeyId: auth.accessKeyId };
+  let machine: ObjectMetadataMachine | undefined;
+  let ownerAccessKeyId: string | undefined;
+  for (const requirement of requirements) {
+    if (requirement.bucket === undefined) {
+      if (anonymous) throw accessDenied();
+      continue;
+    }
+    machine ??= await options.metadata.read();
+    const bucket = machine.headBucket(requirement.bucket);
+    if (!bucket.ok) {
+      if (anonymous) throw accessDenied();
+      continue;
+    }
+    if (requirement.bucket === endpointBucketOf(endpoint)) ownerAccessKeyId = bucket.value.ownerAccessKeyId;
+    const text = bucket.value.policy;
+    const policy = text === undefined ? null : parsedPolicyOf(text);
+    const decision = policy === null ? 'implicit-deny' : evaluateBucketPolicy(policy, { principal, action: requirement.action, resourceArn: s3ResourceArn(requirement) });
+    if (decision === 'deny' || (anonymous && decision !== 'allow')) throw accessDenied();
+  }
+  if (!anonymous) return auth;
+  if (ownerAccessKeyId === undefined) throw accessDenied();
+  return { ...auth, accessKeyId: ownerAccessKeyId };
+}
+
+function endpointBucketOf(endpoint: S3Endpoint): string | undefined {
+  return 'bucket' in endpoint ? endpoint.bucket : undefined;
+}
+
+/** GetBucketPolicy: the policy document as put (`application/json`); NoSuchBucketPolicy (404) when none. */
+export async function handleGetBucketPolicy(exchange: S3Exchange, endpoint: EndpointOf<'GetBucketPolicy'>): Promise<void> {
+  const machine = await exchange.server.metadata.read();
+  const policy = valueOf(machine.getBucketPolicy(endpoint.bucket), { bucket: endpoint.bucket });
+  if (policy === undefined) throw new S3Error('NoSuchBucketPolicy', { fields: { BucketName: endpoint.bucket } });
+  const { response } = exchange;
+  response.statusCode = 200;
+  response.setHeader('content-type', 'application/json');
+  response.setHeader('content-length', Buffer.byteLength(policy));
+  response.end(policy);
+}
+
+/** PutBucketPolicy: validates the document (MalformedPolicy, 400) and replaces the bucket's policy; 204. */
+export async function handlePutBucketPolicy(exchange: S3Exchange, endpoint: EndpointOf<'PutBucketPolicy'>): Promise<void> {
+  const document = await readRequestDocument(exchange, { digestRequired: false });
+  if (document.byteLength > bucketPolicyBytesMax) throw new S3Error('MalformedPolicy', { message: `Policies must be no more than ${bucketPolicyBytesMax} bytes` });
+  const text = document.toString('utf8');
+  parseBucketPolicy(text);
+  valueOf(await proposeCommand(exchange, objectMetadataCommand('PutBucketPolicy', { bucket: endpoint.bucket, policy: text })), { bucket: endpoint.bucket });
+  sendEmpty(exchange, 204);
+}
+
+/** DeleteBucketPolicy: 204 whether or not a policy was set. */
+export async function handleDeleteBucketPolicy(exchange: S3Exchange, endpoint: EndpointOf<'DeleteBucketPolicy'>): Promise<void> {
+  valueOf(await proposeCommand(exchange, objectMetadataCommand('DeleteBucketPolicy', { bucket: endpoint.bucket })), { bucket: endpoint.bucket });
+  sendEmpty(exchange, 204);
+}
