@@ -55,12 +55,14 @@ class ServiceRootModule {
   }
 }
 
-function optionalProvider<T>(app: NestExpressApplication, token: abstract new (...args: never[]) => T): T | undefined {
-  try {
-    return app.get(token, { strict: false });
-  } catch {
-    return undefined;
-  }
+/**
+ * Whether the service's module declares a provider for `token`. Asked of the module's metadata,
+ * because `app.get` of a missing token throws and Nest (with `abortOnError: false`) also logs that
+ * at error level, which made every shell service log an error at start.
+ */
+function declaresProvider(module: Type, token: abstract new (...args: never[]) => unknown): boolean {
+  const providers = (Reflect.getMetadata('providers', module) ?? []) as unknown[];
+  return providers.some((provider) => provider === token || (typeof provider === 'object' && provider !== null && (provider as { provide?: unknown }).provide === token));
 }
 
 /** `host:port`, bracketing IPv6 hosts. */
@@ -129,7 +131,7 @@ export async function startService(definition: ServiceDefinition, base: { config
     onInternalError: ({ method, error }) => logger.error({ err: error, method }, 'gRPC handler failed'),
   });
   grpc.addService(health.HealthService, grpcHealthService(serviceHealth, context.version));
-  optionalProvider(app, GrpcServiceRegistrations)?.register(grpc);
+  if (declaresProvider(definition.module, GrpcServiceRegistrations)) app.get(GrpcServiceRegistrations, { strict: false }).register(grpc);
   let httpPort: number;
   let grpcPort: number;
   try {
