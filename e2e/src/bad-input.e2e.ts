@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { cleanUp, devPorts, startCli, tempDir, type TestProcess, writeJsonFile } from './harness.js';
+import { cleanUp, devPorts, freePort, startCli, tempDir, type TestProcess, writeJsonFile } from './harness.js';
 
 after(cleanUp);
 
@@ -59,13 +59,18 @@ test('a port already taken exits 1 naming the service and address', async () => 
 });
 
 test('a taken RESP port of the cache exits 1 with one line, not a stack', async () => {
+  // `start cache` alone: the fewer ports the test picks, the less another test file running at the
+  // same time can take one of them between freePort() and the bind.
   const blocker = createServer();
-  const ports = await devPorts();
-  const takenPort = ports['cache']?.['respPort'] as number;
+  const [takenPort, httpPort, grpcPort] = [await freePort(), await freePort(), await freePort()];
   await new Promise<void>((resolve) => blocker.listen(takenPort, '127.0.0.1', resolve));
   try {
     const dir = tempDir('resp-port');
-    const result = await finish(startCli(['dev', '--config', writeJsonFile(dir, 'ports.json', { services: ports, log: { level: 'silent' } }), '--data-dir', join(dir, 'data')]));
+    const result = await finish(
+      startCli(['start', 'cache', '--http-port', `${httpPort}`, '--grpc-port', `${grpcPort}`, '--data-dir', join(dir, 'data'), '--log-level', 'silent'], {
+        env: { OBJECTBOX_SERVICES_CACHE_RESP_PORT: `${takenPort}` },
+      }),
+    );
     assert.equal(result.code, 1);
     assert.equal(result.stderr, `objectbox: cannot start cache: RESP address 127.0.0.1:${takenPort} is already in use (stop the other process or choose another port)`);
   } finally {
