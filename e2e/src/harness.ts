@@ -16,13 +16,34 @@ export const repositoryRoot = new URL('../..', import.meta.url).pathname;
 export const nodeBinary = join(repositoryRoot, 'node_modules', 'node', 'bin', 'node');
 export const cliScript = join(repositoryRoot, 'tools', 'cli', 'bin', 'objectbox.js');
 
-/** A free TCP port on 127.0.0.1 (the OS picks it; we release it just before use). */
-export async function freePort(): Promise<number> {
+/**
+ * Ports for servers under test come from below Linux's ephemeral range (32768-60999): a port the OS
+ * picked with listen(0) is from that range, where the many client sockets of concurrently running
+ * test files also take their local ports, so one could take it between our release and the
+ * server's bind (seen once in CI). Here a random port in [20000, 32000) is checked bindable and
+ * remembered, so this process never hands it out twice.
+ */
+const testPortMin = 20_000;
+const testPortRange = 12_000;
+const portsHandedOut = new Set<number>();
+
+async function isBindable(port: number): Promise<boolean> {
   const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
+  return new Promise<boolean>((resolve) => {
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/** A free TCP port on 127.0.0.1 for a server under test (released just before use). */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 1000; attempt++) {
+    const port = testPortMin + Math.floor(Math.random() * testPortRange);
+    if (portsHandedOut.has(port) || !(await isBindable(port))) continue;
+    portsHandedOut.add(port);
+    return port;
+  }
+  throw new Error('no free test port found in [20000, 32000)');
 }
 
 /** Polls `check` until it returns a value other than undefined, or throws after `deadlineMs`. */
