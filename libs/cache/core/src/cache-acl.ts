@@ -15,6 +15,7 @@
  * (ACLDescribeSelectorCommandRules), so a description set back gives the same set.
  */
 import { assert } from '@objectbox/util';
+import { arityAllows } from './cache-command-context.js';
 import { CacheCommandError } from './cache-command-errors.js';
 import {
   cacheAclCategories,
@@ -911,7 +912,7 @@ export class CacheAclStore {
     const base = commandMetadata(commandName);
     const metadata = base !== undefined && base.subcommands.length > 0 && args.length >= 2 ? commandMetadata(`${base.name}|${(args[1] as Buffer).toString('latin1')}`) : base;
     if (metadata === undefined) throw new CacheCommandError('message', `Command '${commandName}' not found`);
-    if ((metadata.arity > 0 && args.length !== metadata.arity) || args.length < -metadata.arity) {
+    if (!arityAllows(metadata.arity, args)) {
       throw new CacheCommandError('wrong-arity', metadata.name);
     }
     const denial = aclCheckCommand(user, args);

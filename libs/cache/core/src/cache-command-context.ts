@@ -95,6 +95,11 @@ export interface CacheCommandSpec {
   readonly handler: CacheCommandHandler;
 }
 
+/** Whether `args` has the argument count `arity` allows (n exact, -n at least n; the name counts). */
+export function arityAllows(arity: number, args: readonly Buffer[]): boolean {
+  return arity > 0 ? args.length === arity : args.length >= -arity;
+}
+
 /** The database the session has selected. */
 export function selectedDatabase(context: CacheCommandContext): CacheDatabase {
   return context.keyspace.database(context.session.databaseIndex);

@@ -8,7 +8,7 @@ import { CacheAclStore } from './cache-acl.js';
 import { CacheCommandError } from './cache-command-errors.js';
 import { type CacheServerCommandContext, type CacheServerCommandSpec, type CacheMultiReply } from './cache-engine.js';
 import { type CacheClient } from './cache-client.js';
-import { type CacheCommandResult } from './cache-command-context.js';
+import { arityAllows, type CacheCommandResult } from './cache-command-context.js';
 import { argumentAt, keyAt, requireInt64 } from './cache-commands-string.js';
 import { cacheDatabaseCount, idleMsOf, type CacheValue } from './cache-keyspace.js';
 import { formatCacheInfo } from './cache-info.js';
@@ -821,9 +821,7 @@ const command: Handler = (context, args) => {
       const spec = context.engine.lookup(name);
       const metadata = commandMetadata(name);
       if (spec === undefined || metadata === undefined) throw new CacheCommandError('message', 'Invalid command specified');
-      if ((spec.arity > 0 && target.length !== spec.arity) || target.length < -spec.arity) {
-        throw new CacheCommandError('message', 'Invalid number of arguments specified for command');
-      }
+      if (!arityAllows(spec.arity, target)) throw new CacheCommandError('message', 'Invalid number of arguments specified for command');
       if (!commandHasKeys(metadata)) throw new CacheCommandError('message', 'The command has no key arguments');
       const indexes = commandKeyIndexes(name, target);
       if (indexes.length === 0) throw new CacheCommandError('message', 'Invalid arguments specified for command');

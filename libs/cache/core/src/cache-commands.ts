@@ -14,6 +14,7 @@ import { cacheListCommands } from './cache-commands-list.js';
 import { cacheSetCommands } from './cache-commands-set.js';
 import { cacheSortedSetCommands } from './cache-commands-sorted-set.js';
 import {
+  arityAllows,
   selectedDatabase,
   type CacheCommandContext,
   type CacheCommandResult,
@@ -122,6 +123,12 @@ export function lookupCommand(name: Buffer): CacheCommandSpec | undefined {
   return cacheCommandTable.get(name.toString('latin1').toLowerCase());
 }
 
+/** processCommand's first two checks: an unknown command, or a wrong argument count; null when neither. */
+export function commandShapeError(spec: { readonly name: string; readonly arity: number } | undefined, args: readonly Buffer[]): CacheCommandError | null {
+  if (spec === undefined) return new CacheCommandError('unknown-command', unknownCommandText(args));
+  return arityAllows(spec.arity, args) ? null : new CacheCommandError('wrong-arity', spec.name);
+}
+
 /**
  * Runs one request (`args[0]` is the command name): unknown command and arity checks as Redis's
  * processCommand, then the handler; expected failures become error replies.
@@ -130,10 +137,8 @@ export function executeCommand(context: CacheCommandContext, args: readonly Buff
   assert(args.length >= 1, 'a request has at least the command name');
   try {
     const spec = lookupCommand(args[0] as Buffer);
-    if (spec === undefined) throw new CacheCommandError('unknown-command', unknownCommandText(args));
-    if ((spec.arity > 0 && args.length !== spec.arity) || args.length < -spec.arity) {
-      throw new CacheCommandError('wrong-arity', spec.name);
-    }
+    const shapeError = commandShapeError(spec, args);
+    if (shapeError !== null || spec === undefined) throw shapeError;
     return spec.handler(context, args);
   } catch (error) {
     if (isCacheCommandError(error)) return error.toReply();

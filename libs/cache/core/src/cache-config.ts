@@ -5,7 +5,7 @@
  */
 import { CacheCommandError } from './cache-command-errors.js';
 import { globMatch } from './cache-glob.js';
-import { cacheNotifyNone, formatNotifyFlags, parseNotifyFlags, validateNotifyFlags } from './cache-notifications.js';
+import { cacheNotifyNone, formatNotifyFlags, parseNotifyFlags, validateNotifyFlags, type CacheNotifyFlags } from './cache-notifications.js';
 
 export const cacheEvictionPolicies = [
   'noeviction',
@@ -213,12 +213,18 @@ export function outputBufferLimitOf(value: string, className: 'normal' | 'slave'
   return limit;
 }
 
-/** The parameters and their current values. */
+/** The parameters and their current values, plus the parsed forms hot paths read. */
 export class CacheConfig {
   readonly values: CacheConfigValues;
+  /** `client-output-buffer-limit`'s pub/sub class, parsed once per change (read per message sent). */
+  pubsubOutputLimit: OutputBufferLimit;
+  /** `notify-keyspace-events`, parsed once per change (read per key change). */
+  notifyFlags: CacheNotifyFlags;
 
   constructor(values: CacheConfigValues) {
     this.values = values;
+    this.pubsubOutputLimit = outputBufferLimitOf(values['client-output-buffer-limit'], 'pubsub');
+    this.notifyFlags = parseNotifyFlags(values['notify-keyspace-events']) ?? cacheNotifyNone;
   }
 
   /** CONFIG GET: name/value pairs of every parameter matching any of the (case-insensitive) patterns. */
@@ -240,6 +246,8 @@ export class CacheConfig {
   set(pairs: readonly [string, string][]): string[] {
     const parsed = this.parse(pairs);
     for (const [spec, value] of parsed) (this.values as unknown as Record<string, unknown>)[spec.name] = value;
+    this.pubsubOutputLimit = outputBufferLimitOf(this.values['client-output-buffer-limit'], 'pubsub');
+    this.notifyFlags = parseNotifyFlags(this.values['notify-keyspace-events']) ?? cacheNotifyNone;
     return parsed.map(([spec]) => spec.name);
   }
 

@@ -10,19 +10,18 @@ import { aclChannelAllowed, CacheAclStore, noPermissionError } from './cache-acl
 import { CacheClient, type CacheClientSink } from './cache-client.js';
 import { isCacheCommandError, CacheCommandError } from './cache-command-errors.js';
 import {
-  cacheCommandLimitsDefault,
   isCacheBlock,
   type CacheCommandContext,
   type CacheCommandResult,
   type CacheCommandSpec,
 } from './cache-command-context.js';
-import { cacheCommandTable, unknownCommandText } from './cache-commands.js';
-import { CacheConfig, outputBufferLimitOf, type CacheConfigValues } from './cache-config.js';
+import { cacheCommandTable, commandShapeError } from './cache-commands.js';
+import { CacheConfig, type CacheConfigValues } from './cache-config.js';
 import { cacheServerCommands } from './cache-commands-server.js';
 import { commandMetadata } from './cache-command-metadata.js';
 import { evictUntilWithinLimit } from './cache-eviction.js';
 import { CacheKeyspace, type CacheKeyChange, type CacheRandom, type KeyText } from './cache-keyspace.js';
-import { cacheNotifyNone, keyEventsOf, parseNotifyFlags, type CacheKeyEvent, type CacheNotifyFlags } from './cache-notifications.js';
+import { keyEventsOf, type CacheKeyEvent } from './cache-notifications.js';
 import { CachePubSub } from './cache-pubsub.js';
 import { respBulkString, respInteger, respNullArray, respOk, type RespValue } from './resp-value.js';
 import { validateCacheSettingsCommand, type CacheSettingsCommand } from './cache-settings.js';
@@ -113,8 +112,6 @@ export class CacheEngine {
   private readonly blockedClients = new Set<CacheClient>();
   private readonly watchersByKey = new Map<string, Set<CacheClient>>();
   private readonly readyKeys = new Set<string>();
-  /** notify-keyspace-events, parsed. */
-  private notifyFlags: CacheNotifyFlags = cacheNotifyNone;
   /** The command being run and the key changes it made (only while notifications are on). */
   private runningCommand: { name: string; args: readonly Buffer[] } | null = null;
   private readonly pendingChanges: { databaseIndex: number; key: KeyText; change: CacheKeyChange }[] = [];
@@ -126,11 +123,10 @@ export class CacheEngine {
     this.monotonicMicros = options.monotonicMicros;
     this.startedAtMs = options.startedAtMs;
     this.registerServerCommands(cacheServerCommands);
-    this.notifyFlags = parseNotifyFlags(this.config.values['notify-keyspace-events']) ?? cacheNotifyNone;
     if (this.config.values.requirepass !== '') this.acl.setRequirePass(this.config.values.requirepass);
     this.keyspace.setListener({
       keyModified: (databaseIndex, key, change) => {
-        if (this.notifyFlags.classes.size > 0) this.recordChange(databaseIndex, key, change);
+        if (this.config.notifyFlags.classes.size > 0) this.recordChange(databaseIndex, key, change);
         // Most writes happen with nobody watching or blocked: skip building the lookup key.
         if (this.watchersByKey.size === 0 && this.blockedByKey.size === 0) return;
         const watchKey = watchKeyOf(databaseIndex, key);
@@ -230,10 +226,8 @@ export class CacheEngine {
     spec: CacheServerCommandSpec | CacheCommandSpec | undefined,
     args: readonly Buffer[],
   ): RespValue | null {
-    if (spec === undefined) return this.errorReply(new CacheCommandError('unknown-command', unknownCommandText(args)));
-    if ((spec.arity > 0 && args.length !== spec.arity) || args.length < -spec.arity) {
-      return this.errorReply(new CacheCommandError('wrong-arity', spec.name));
-    }
+    const shapeError = commandShapeError(spec, args);
+    if (shapeError !== null) return this.errorReply(shapeError);
     if (!client.authenticated && !noAuthCommands.has(name)) return this.errorReply(new CacheCommandError('no-auth'));
     if (client.isSubscriber && client.protocolVersion === 2 && !subscriberCommands.has(name)) {
       return this.errorReply(new CacheCommandError('command-not-allowed-in-subscribe', name));
@@ -271,7 +265,7 @@ export class CacheEngine {
       session: client,
       nowMs,
       random: this.random,
-      limits: { stringBytesMax: this.config.values['proto-max-bulk-len'] ?? cacheCommandLimitsDefault.stringBytesMax },
+      limits: { stringBytesMax: this.config.values['proto-max-bulk-len'] },
       blockingAllowed,
       protocolVersion: client.protocolVersion,
       engine: this,
@@ -403,7 +397,7 @@ export class CacheEngine {
 
   /** Publishes to `__keyspace@<db>__:<key>` (K) and `__keyevent@<db>__:<event>` (E), per class asked for. */
   private publishKeyEvents(databaseIndex: number, key: KeyText, events: readonly CacheKeyEvent[]): void {
-    const flags = this.notifyFlags;
+    const flags = this.config.notifyFlags;
     for (const [eventClass, event] of events) {
       if (!flags.classes.has(eventClass)) continue;
       if (flags.keyspace) this.publish(`__keyspace@${databaseIndex}__:${key}`, Buffer.from(event, 'latin1'));
@@ -437,7 +431,7 @@ export class CacheEngine {
     this.keyspace.setCommandTime(nowMs);
     if (this.activeExpireEnabled) this.keyspace.activeExpireCycle({ nowMs, sampleCountMax: 20, sampleCountBudget: 2000, stalePercentMax: 10 });
     const idleTimeoutMs = this.config.values.timeout * 1000;
-    const pubsubLimit = outputBufferLimitOf(this.config.values['client-output-buffer-limit'], 'pubsub');
+    const pubsubLimit = this.config.pubsubOutputLimit;
     for (const client of this.clients.values()) {
       if (idleTimeoutMs > 0 && client.blocked === null && !client.isSubscriber && nowMs - client.lastInteractionMs > idleTimeoutMs) this.kill(client);
       if (client.isSubscriber && pubsubLimit.softBytes > 0) this.checkSoftOutputLimit(client, pubsubLimit, nowMs);
@@ -566,7 +560,6 @@ export class CacheEngine {
   applyConfig(pairs: readonly (readonly [string, string])[]): void {
     const changed = this.config.set(pairs.map(([name, value]) => [name, value]));
     if (changed.includes('requirepass')) this.acl.setRequirePass(this.config.values.requirepass);
-    if (changed.includes('notify-keyspace-events')) this.notifyFlags = parseNotifyFlags(this.config.values['notify-keyspace-events']) ?? cacheNotifyNone;
     for (const listener of this.configListeners) listener(changed);
   }
 

@@ -12,7 +12,6 @@
 import { type Socket } from 'node:net';
 import {
   type CacheEngine,
-  outputBufferLimitOf,
   RespDecoder,
   RespEncoder,
   respDecoderLimitsDefault,
@@ -128,7 +127,7 @@ export class CacheConnection implements CacheClientSink {
   }
 
   private enforcePubsubHardLimit(): void {
-    const limit = outputBufferLimitOf(this.engine.config.values['client-output-buffer-limit'], 'pubsub');
+    const limit = this.engine.config.pubsubOutputLimit;
     if (limit.hardBytes > 0 && this.pendingOutputBytes > limit.hardBytes) {
       this.logger.warn({ client: this.client.id, bytes: this.pendingOutputBytes }, 'closing cache subscriber: output buffer hard limit reached');
       this.closed = true;
