@@ -13,10 +13,11 @@ import {
   type CacheCommandResult,
   type CacheCommandSpec,
 } from './cache-command-context.js';
+import { parseScanCursor } from './cache-commands-keyspace.js';
 import { argumentAt, keyAt, requireInt64 } from './cache-commands-string.js';
 import { globMatch } from './cache-glob.js';
 import { keyBytesFromText, type CacheDatabase, type KeyText } from './cache-keyspace.js';
-import { parseFloat64, parseInt64, uint64Max } from './cache-number.js';
+import { parseFloat64, parseInt64 } from './cache-number.js';
 import { formatRespDouble } from './resp-double.js';
 import { type CacheSet } from './cache-set.js';
 import {
@@ -751,17 +752,6 @@ function distinctRandomRanks(context: CacheCommandContext, size: number, count: 
   const picked = new Set<number>();
   while (picked.size < count) picked.add(context.random.nextIndex(size));
   return [...picked];
-}
-
-const scanCursorPattern = /^[+-]?[0-9]*$/;
-
-/** parseScanCursorOrReply: strtoull, so `+5` works, `-1` wraps to 2^64-1 and `` is 0. */
-function parseScanCursor(bytes: Buffer): bigint {
-  const text = bytes.toString('latin1');
-  if (!scanCursorPattern.test(text) || /^[+-]$/.test(text)) throw new CacheCommandError('invalid-cursor');
-  const magnitude = BigInt(text.replace(/^[+-]/, '') || '0');
-  if (magnitude > uint64Max) throw new CacheCommandError('invalid-cursor');
-  return text.startsWith('-') ? (uint64Max + 1n - magnitude) % (uint64Max + 1n) : magnitude;
 }
 
 /**
