@@ -89,7 +89,7 @@ export const objectboxConfigSchema = {
         env: 'OBJECTBOX_MASTER_KEY',
         description: 'Master key (32 bytes, base64 or hex) encrypting access-key secrets at rest; empty: generated into <dataDir>/object-store/master.key (0600) at first start',
       }),
-      blobGcGracePeriodMs: integerField({ default: 3_600_000, min: 300_000, max: 30 * 24 * 3_600_000, description: 'Orphan blobs and temp files younger than this are never collected (at least 5 min: above the S3 idle timeout and the proposal timeout)' }),
+      blobGcGracePeriodMs: integerField({ default: 3_600_000, min: 1_800_000, max: 30 * 24 * 3_600_000, description: 'Orphan blobs and temp files younger than this are never collected (at least 30 min: above the S3 idle timeout, the replication deadline of a 5 GiB blob (~9 min) and the proposal timeout)' }),
       blobGcIntervalMs: integerField({ default: 60_000, min: 100, max: 24 * 3_600_000, description: 'Time between bounded blob garbage-collection passes' }),
     },
     cache: {

@@ -5,12 +5,14 @@
  * at first start. A generated key suits one replica; replicas of one group must share the key, so
  * set OBJECTBOX_MASTER_KEY to the same value on each (or copy the file) before creating keys.
  */
-import { constants } from 'node:fs';
-import { chmod, mkdir, open, readFile, stat } from 'node:fs/promises';
+import { chmod, mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { generateMasterKey, parseMasterKey } from '@objectbox/object-store-runtime';
 import { DataDirError } from '@objectbox/platform-nest';
+import { nodeFileSystem, writeFileAtomic } from '@objectbox/storage-runtime';
 import { isObjectBoxError } from '@objectbox/util';
+
+const masterKeyFileName = 'master.key';
 
 export interface LoadedMasterKey {
   readonly key: Buffer;
@@ -21,7 +23,7 @@ export interface LoadedMasterKey {
 
 export async function loadMasterKey(options: { configured: string; objectStoreDir: string }): Promise<LoadedMasterKey> {
   if (options.configured !== '') return { key: parseMasterKey(options.configured, 'services.objectStore.masterKey (OBJECTBOX_MASTER_KEY)'), source: 'config', generatedNow: false };
-  const path = join(options.objectStoreDir, 'master.key');
+  const path = join(options.objectStoreDir, masterKeyFileName);
   try {
     const stats = await stat(path).catch((error: unknown) => {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
@@ -34,13 +36,10 @@ export async function loadMasterKey(options: { configured: string; objectStoreDi
     }
     await mkdir(options.objectStoreDir, { recursive: true });
     const key = generateMasterKey();
-    const handle = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
-    try {
-      await handle.writeFile(`${key.toString('base64')}\n`);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
+    // Temp file, fsync, rename, fsync of the directory: a crash never leaves a partial key behind
+    // (secrets already replicated under it would be unreadable), nor a key that vanishes.
+    await writeFileAtomic(nodeFileSystem, { directory: options.objectStoreDir, name: masterKeyFileName, chunks: [Buffer.from(`${key.toString('base64')}\n`)] });
+    await chmod(path, 0o600);
     return { key, source: path, generatedNow: true };
   } catch (error) {
     if (isObjectBoxError(error)) throw error;

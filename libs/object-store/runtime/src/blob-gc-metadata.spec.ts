@@ -126,15 +126,20 @@ test('orphans (killed upload, failed proposal, lost garbage delete) go after the
 test('a failing barrier skips the pass and is reported; the loop stops cleanly', async () => {
   const errors: unknown[] = [];
   let passes = 0;
+  let reported!: () => void;
+  const firstError = new Promise<void>((resolve) => (reported = resolve));
   const loop = new BlobGcLoop({
     collector: { runPass: () => Promise.resolve((passes++, { wrapped: true })) } as unknown as BlobGarbageCollector,
     intervalMs: 10,
     beforePass: () => Promise.reject(new Error('no leader')),
     onPass: () => {},
-    onError: (error) => errors.push(error),
+    onError: (error) => {
+      errors.push(error);
+      reported();
+    },
   });
   loop.start();
-  await new Promise((resolve) => setTimeout(resolve, 60));
+  await firstError;
   await loop.stop();
   assert.equal(passes, 0, 'nothing is deleted without the barrier');
   assert.ok(errors.length >= 1);

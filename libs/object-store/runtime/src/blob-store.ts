@@ -205,6 +205,16 @@ export class BlobStore {
    * failure the temp file is removed and nothing is visible under a final name.
    */
   async write(source: AsyncIterable<Uint8Array> | Readable, options: BlobWriteOptions): Promise<BlobWriteResult> {
+    try {
+      return await this.writeFrom(source, options);
+    } catch (error) {
+      // A source that was never (fully) read may hold an open file (a copy's source blob): release it.
+      if (source instanceof Readable && !source.destroyed) source.destroy();
+      throw error;
+    }
+  }
+
+  private async writeFrom(source: AsyncIterable<Uint8Array> | Readable, options: BlobWriteOptions): Promise<BlobWriteResult> {
     assert(Number.isSafeInteger(options.sizeBytesMax) && options.sizeBytesMax >= 0, 'sizeBytesMax must be a non-negative integer');
     const sizeBytesMax = Math.min(options.sizeBytesMax, this.blobSizeBytesMax);
     if (options.expectedSizeBytes !== undefined) {
