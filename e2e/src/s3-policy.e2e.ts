@@ -11,7 +11,9 @@ import { after, before, describe, test } from 'node:test';
 import {
   CreateBucketCommand,
   DeleteBucketPolicyCommand,
+  DeleteObjectsCommand,
   GetBucketPolicyCommand,
+  HeadObjectCommand,
   PutBucketPolicyCommand,
   PutObjectCommand,
   S3Client,
@@ -149,6 +151,16 @@ describe('bucket policies against objectbox start object-store', () => {
       await client.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify({ Version: '2012-10-17', Statement: [deny] }) }));
       assert.deepEqual(await errorCodeOf(other.send(new PutObjectCommand({ Bucket: bucket, Key: 'by-key.txt', Body: 'y' }))), { code: 'AccessDenied', status: 403 });
       await client.send(new PutObjectCommand({ Bucket: bucket, Key: 'by-root.txt', Body: 'z' }));
+
+      // A Deny on a prefix holds inside DeleteObjects too: each key is checked, not the batch.
+      await client.send(new PutObjectCommand({ Bucket: bucket, Key: 'secret/a', Body: 's' }));
+      await client.send(new PutObjectCommand({ Bucket: bucket, Key: 'public/b', Body: 'p' }));
+      const denyDelete = { Effect: 'Deny', Principal: { AWS: key.accessKeyId }, Action: 's3:DeleteObject', Resource: `arn:aws:s3:::${bucket}/secret/*` };
+      await client.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify({ Version: '2012-10-17', Statement: [denyDelete] }) }));
+      const batch = await other.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: [{ Key: 'secret/a' }, { Key: 'public/b' }] } }));
+      assert.deepEqual(batch.Errors?.map((error) => [error.Key, error.Code]), [['secret/a', 'AccessDenied']]);
+      assert.deepEqual(batch.Deleted?.map((deleted) => deleted.Key), ['public/b']);
+      await client.send(new HeadObjectCommand({ Bucket: bucket, Key: 'secret/a' }));
     } finally {
       other.destroy();
       await client.send(new DeleteBucketPolicyCommand({ Bucket: bucket }));

@@ -10,6 +10,7 @@
  * and PutBucketTagging ("Missing required header for this request"); on other documents a digest is
  * verified when sent.
  */
+import { keysDeniedByBucketPolicy } from './s3-request-policy.js';
 import {
   byteLength,
   isWellFormedUtf16,
@@ -202,8 +203,17 @@ export async function handleDeleteObjects(exchange: S3Exchange, endpoint: Endpoi
   if (headerOf(exchange, 'x-amz-mfa') !== undefined) throw new S3Error('NotImplemented', { message: 'MFA Delete is not supported by this server.' });
   const errors: S3DeleteErrorEntry[] = [];
   const targets: DeleteObjectTarget[] = [];
+  const denied = await keysDeniedByBucketPolicy({
+    auth: exchange.auth,
+    metadata: exchange.server.metadata,
+    rootAccessKeyId: exchange.server.rootAccessKeyId,
+    bucket: endpoint.bucket,
+    objects: request.objects,
+  });
   for (const object of request.objects) {
-    const refused = refusedDeleteTarget(object.key, object.versionId);
+    const refused = denied.has(object.key)
+      ? { key: object.key, ...(object.versionId === undefined ? {} : { versionId: object.versionId }), code: 'AccessDenied', message: 'Access Denied' }
+      : refusedDeleteTarget(object.key, object.versionId);
     if (refused !== undefined) errors.push(refused);
     else targets.push({ key: object.key, ...(object.versionId === undefined ? {} : { versionId: object.versionId }), markerVersionId: exchange.server.newId() });
   }

@@ -94,6 +94,33 @@ export async function authorizeByBucketPolicy(options: {
   return { ...auth, accessKeyId: ownerAccessKeyId };
 }
 
+/**
+ * DeleteObjects is authorized at the door for the bucket as a whole (`bucket/*`); each key is then
+ * checked here as a DeleteObject of that key would be, so a Deny on a prefix is never bypassed by a
+ * batch. Returns the keys the policy refuses (root: none).
+ */
+export async function keysDeniedByBucketPolicy(options: {
+  readonly auth: S3Authentication;
+  readonly metadata: S3MetadataStore;
+  readonly rootAccessKeyId: string | undefined;
+  readonly bucket: string;
+  readonly objects: readonly { readonly key: string; readonly versionId?: string }[];
+}): Promise<Set<string>> {
+  const denied = new Set<string>();
+  const { auth } = options;
+  const anonymous = auth.anonymous === true;
+  if (!anonymous && (options.rootAccessKeyId === undefined || auth.accessKeyId === options.rootAccessKeyId)) return denied;
+  const bucket = (await options.metadata.read()).headBucket(options.bucket);
+  const policy = bucket.ok && bucket.value.policy !== undefined ? parsedPolicyOf(bucket.value.policy) : null;
+  const principal: S3PolicyPrincipal = anonymous ? { kind: 'anonymous' } : { kind: 'accessKey', accessKeyId: auth.accessKeyId };
+  for (const object of options.objects) {
+    const action = object.versionId === undefined ? 's3:DeleteObject' : 's3:DeleteObjectVersion';
+    const decision = policy === null ? 'implicit-deny' : evaluateBucketPolicy(policy, { principal, action, resourceArn: s3ResourceArn({ bucket: options.bucket, key: object.key }) });
+    if (decision === 'deny' || (anonymous && decision !== 'allow')) denied.add(object.key);
+  }
+  return denied;
+}
+
 function endpointBucketOf(endpoint: S3Endpoint): string | undefined {
   return 'bucket' in endpoint ? endpoint.bucket : undefined;
 }

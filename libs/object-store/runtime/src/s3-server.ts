@@ -117,6 +117,11 @@ export class S3Server {
     this.nowMs = options.nowMs ?? Date.now;
   }
 
+  /** The root key (never restricted by bucket policies); undefined: every signed key counts as root. */
+  get rootAccessKeyId(): string | undefined {
+    return this.options.rootAccessKeyId;
+  }
+
   get metadata(): S3MetadataStore {
     return this.options.metadata;
   }
