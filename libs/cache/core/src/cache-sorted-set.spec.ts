@@ -201,3 +201,15 @@ test('CacheSortedSet: clone is an independent copy', () => {
   ]);
   assert.equal(copy.encoding, 'listpack');
 });
+
+test('clone keeps every node level and draws nothing from the random source', () => {
+  const inner = seededRandom(7);
+  let draws = 0;
+  const zset = new CacheSortedSet({ nextIndex: (count) => (draws++, inner.nextIndex(count)) });
+  for (let index = 0; index < 500; index++) zset.set(`m${index}` as KeyText, index % 37);
+  const drawsBefore = draws;
+  const copy = zset.clone();
+  assert.equal(draws, drawsBefore);
+  assert.deepEqual([...copy.values()], [...zset.values()]);
+  assert.equal(copy.rank('m250' as KeyText), zset.rank('m250' as KeyText));
+});

@@ -161,14 +161,19 @@ export class CacheSortedSet implements CacheCollection {
       this.link(existing);
       return false;
     }
-    const node = new SkiplistNode(member, score, this.randomLevel(), this.scanOrder.append(member));
+    this.add(member, score, this.randomLevel());
+    return true;
+  }
+
+  /** Inserts a member known to be absent, with the given skiplist level. */
+  private add(member: KeyText, score: number, level: number): void {
+    const node = new SkiplistNode(member, score, level, this.scanOrder.append(member));
     this.link(node);
     this.nodes.set(member, node);
     this.contentBytes += member.length;
     if (this.nodes.size > cacheEncodingThresholds.listpackEntriesMax || member.length > cacheEncodingThresholds.listpackValueBytesMax) {
       this.encodingName = 'skiplist';
     }
-    return true;
   }
 
   /** Removes `member`; true when it was present. O(log n). */
@@ -247,7 +252,9 @@ export class CacheSortedSet implements CacheCollection {
   /** A copy with the same entries and encoding (SORT STORE, COPY, MULTI snapshots). O(n log n). */
   clone(): CacheSortedSet {
     const copy = new CacheSortedSet(this.random);
-    for (const entry of this.values()) copy.set(entry.member, entry.score);
+    // Each node keeps its level: a copy draws nothing from the shared random source (replays stay
+    // the same whether or not a COPY happened in between).
+    for (let node = this.header.forward[0] ?? null; node !== null; node = node.forward[0] ?? null) copy.add(node.member, node.score, node.forward.length);
     copy.encodingName = this.encodingName;
     return copy;
   }
