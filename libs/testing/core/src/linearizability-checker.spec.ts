@@ -18,9 +18,13 @@ import { checkLinearizability } from './linearizability-checker.js';
 import { returnedOperation, unknownOperation } from './linearizability-model.js';
 import { Random } from './random.js';
 
-// Histories with many unknown outcomes on one key need more than a million steps (a CI run found
-// one needing ~1.5 million: the regression case below); the budget only bounds pathological inputs.
-const stepCountMax = 20_000_000;
+const stepCountMax = 1_000_000;
+/**
+ * For histories that are linearizable: finding the order can take more steps than the default
+ * (the regression case below needs ~1.5 million). Not used where the search must be exhausted
+ * (not-linearizable histories), where a large budget only makes a bad case slow.
+ */
+const stepCountMaxToFindOrder = 20_000_000;
 
 /** `[call, return]` in ticks, or `'unknown'` with the call tick for an unknown outcome. */
 type Interval = readonly [number, number] | readonly ['unknown', number];
@@ -283,10 +287,10 @@ test('property: histories of a real sequential execution are linearizable', { ti
   fc.assert(
     fc.property(generatorOptions, ({ seed, ...options }) => {
       const { history } = generateLinearizableKvHistory(Random.fromSeed(seed), options);
-      const result = checkLinearizability(kvModel, history, { stepCountMax });
+      const result = checkLinearizability(kvModel, history, { stepCountMax: stepCountMaxToFindOrder });
       assert.equal(result.kind, 'linearizable', result.kind === 'not-linearizable' ? result.counterexample.description : '');
     }),
-    { numRuns: 200 },
+    { numRuns: 200, seed: 20261130 },
   );
 });
 
@@ -298,7 +302,7 @@ test('regression: a one-key history with many unknown outcomes is found lineariz
     intervalSpreadTicksMax: 11,
     unknownProbability: 0.3,
   });
-  assert.equal(checkLinearizability(kvModel, history, { stepCountMax }).kind, 'linearizable');
+  assert.equal(checkLinearizability(kvModel, history, { stepCountMax: stepCountMaxToFindOrder }).kind, 'linearizable');
 });
 
 test('property: a read changed to a value never written makes the history not linearizable', { timeout: propertyTimeoutMs }, () => {
@@ -318,7 +322,7 @@ test('property: a read changed to a value never written makes the history not li
       assert.equal(result.kind, 'not-linearizable');
       if (result.kind === 'not-linearizable') assert.equal(result.counterexample.blockedOperationIndex, readIndex);
     }),
-    { numRuns: 200 },
+    { numRuns: 200, seed: 20261130 },
   );
 });
 
