@@ -12,6 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import {
+  CopyObjectCommand,
   CreateBucketCommand,
   DeleteBucketCommand,
   DeleteObjectCommand,
@@ -110,6 +111,22 @@ describe('@aws-sdk/client-s3 against objectbox start object-store', () => {
       client.send(new GetObjectCommand({ Bucket: bucket, Key: 'conditional', IfMatch: '"00000000000000000000000000000000"' })),
       (error: S3ServiceException) => error.name === 'PreconditionFailed' && error.$metadata.httpStatusCode === 412,
     );
+  });
+
+  test('CopyObject checks x-amz-copy-source-if-*: a failed condition is 412 and copies nothing', async () => {
+    const put = await client.send(new PutObjectCommand({ Bucket: bucket, Key: 'copy-source', Body: 'source bytes' }));
+    const modified = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: 'copy-source' }));
+    const copy = (conditions: Partial<ConstructorParameters<typeof CopyObjectCommand>[0]>) =>
+      client.send(new CopyObjectCommand({ Bucket: bucket, Key: 'copy-target', CopySource: `${bucket}/copy-source`, ...conditions }));
+    const preconditionFailed = (error: S3ServiceException) => error.name === 'PreconditionFailed' && error.$metadata.httpStatusCode === 412;
+    await assert.rejects(copy({ CopySourceIfMatch: '"00000000000000000000000000000000"' }), preconditionFailed);
+    await assert.rejects(copy({ CopySourceIfNoneMatch: put.ETag }), preconditionFailed);
+    await assert.rejects(copy({ CopySourceIfModifiedSince: new Date(modified.LastModified!.getTime() + 60_000) }), preconditionFailed);
+    await assert.rejects(copy({ CopySourceIfUnmodifiedSince: new Date(modified.LastModified!.getTime() - 60_000) }), preconditionFailed);
+    await assert.rejects(client.send(new HeadObjectCommand({ Bucket: bucket, Key: 'copy-target' })), (error: S3ServiceException) => error.$metadata.httpStatusCode === 404);
+    // If-Match true wins over a false If-Unmodified-Since, as in S3's documented combinations.
+    await copy({ CopySourceIfMatch: put.ETag, CopySourceIfUnmodifiedSince: new Date(modified.LastModified!.getTime() - 60_000) });
+    assert.deepEqual((await getBytes('copy-target')).bytes, Buffer.from('source bytes'));
   });
 
   test('listing with prefix, delimiter and continuation; delete', async () => {

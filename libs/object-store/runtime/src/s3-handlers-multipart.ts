@@ -43,7 +43,6 @@ import {
   type ChecksumType,
   type CompletePartRequest,
   type MultipartUpload,
-  type ObjectVersion,
   type S3CompletedPart,
   type S3Endpoint,
   type UploadedPart,
@@ -57,7 +56,7 @@ import {
   blobWritePlanOf,
   checksumHeaderName,
   checksumHeaders,
-  evaluateReadConditions,
+  checkCopySourceConditions,
   readObjectBytes,
   storedChecksumsOf,
   writeConditionsOf,
@@ -258,24 +257,6 @@ export function copyRangeOf(requested: { readonly first: number; readonly last: 
 
 function copySourceTooLarge(): S3Error {
   return new S3Error('InvalidRequest', { message: `The specified copy source is larger than the maximum allowable size for a copy source: ${partSizeBytesMax}` });
-}
-
-/** `x-amz-copy-source-if-*` (S3 API reference, UploadPartCopy): any failure, including "not modified", is 412. */
-function checkCopySourceConditions(exchange: S3Exchange, source: ObjectVersion): void {
-  const header = (name: string) => headerOf(exchange, `x-amz-copy-source-${name}`);
-  const conditions = {
-    ...optional('ifMatch', header('if-match')),
-    ...optional('ifNoneMatch', header('if-none-match')),
-    ...optional('ifModifiedSince', header('if-modified-since')),
-    ...optional('ifUnmodifiedSince', header('if-unmodified-since')),
-  };
-  const outcome = evaluateReadConditions(conditions, source);
-  if (outcome === 'ok') return;
-  throw s3Errors.preconditionFailed(outcome === 'not-modified' ? 'x-amz-copy-source-If-None-Match' : `x-amz-copy-source-${outcome.failed}`);
-}
-
-function optional<Name extends string>(name: Name, value: string | undefined): { [K in Name]?: string } {
-  return (value === undefined ? {} : { [name]: value }) as { [K in Name]?: string };
 }
 
 // ---------------------------------------------------------------------------------------------

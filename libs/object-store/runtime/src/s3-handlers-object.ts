@@ -396,6 +396,22 @@ export async function handleDeleteObject(exchange: S3Exchange, endpoint: Endpoin
 // CopyObject
 
 /**
+ * `x-amz-copy-source-if-*` (S3 API reference, CopyObject and UploadPartCopy): evaluated against the
+ * source as a GET would be, but any failure, including "not modified", is 412.
+ */
+export function checkCopySourceConditions(exchange: S3Exchange, source: ObjectVersion): void {
+  const conditions = {
+    ...optionalHeader(exchange, 'x-amz-copy-source-if-match', 'ifMatch'),
+    ...optionalHeader(exchange, 'x-amz-copy-source-if-none-match', 'ifNoneMatch'),
+    ...optionalHeader(exchange, 'x-amz-copy-source-if-modified-since', 'ifModifiedSince'),
+    ...optionalHeader(exchange, 'x-amz-copy-source-if-unmodified-since', 'ifUnmodifiedSince'),
+  };
+  const outcome = evaluateReadConditions(conditions, source);
+  if (outcome === 'ok') return;
+  throw s3Errors.preconditionFailed(outcome === 'not-modified' ? 'x-amz-copy-source-If-None-Match' : `x-amz-copy-source-${outcome.failed}`);
+}
+
+/**
  * CopyObject: the source's bytes are streamed into a fresh blob (so versions never share blobs and
  * garbage stays per version), metadata copied (COPY, the default) or taken from the request
  * (REPLACE). Copying an object onto itself needs REPLACE, as S3.
@@ -416,6 +432,7 @@ export async function handleCopyObject(exchange: S3Exchange, endpoint: EndpointO
     machine.getObject({ bucket: copySource.bucket, key: copySource.key, ...(copySource.versionId === undefined ? {} : { versionId: copySource.versionId }) }),
     { bucket: copySource.bucket, key: copySource.key, ...(copySource.versionId === undefined ? {} : { versionId: copySource.versionId }) },
   );
+  checkCopySourceConditions(exchange, source);
   if (source.sizeBytes > putObjectSizeBytesMax) throw s3Errors.invalidArgument('x-amz-copy-source', `${copySource.bucket}/${copySource.key}`, 'The specified copy source is larger than the maximum allowable size for a copy source: 5368709120');
   const attributes: ObjectAttributes =
     directive === 'REPLACE' ? attributesFromHeaders(exchange) : { contentHeaders: source.contentHeaders, userMetadata: source.userMetadata, tags: source.tags };
