@@ -298,25 +298,41 @@ function parseUpload(payload: unknown, bucketName: string): UploadState {
   return { upload, parts };
 }
 
-/** Splits the byte stream into records, across chunk boundaries. */
+/**
+ * Splits the byte stream into records, across chunk boundaries. Chunks that cannot complete the
+ * record in progress are only queued, and joined once it is complete, so a record spanning many
+ * chunks (up to {@link snapshotRecordBytesMax}) is copied once, not once per chunk.
+ */
 function* readSnapshotRecords(chunks: Iterable<Uint8Array>): Generator<{ type: number; payload: unknown }> {
   let buffered: Uint8Array = new Uint8Array(0);
+  const queued: Uint8Array[] = [];
+  let queuedBytes = 0;
+  // Bytes `buffered` must hold before the next record (or the magic) can be read.
+  let neededBytes = magic.length;
   let sawMagic = false;
   for (const chunk of chunks) {
-    buffered = buffered.byteLength === 0 ? chunk : concat([buffered, chunk], buffered.byteLength + chunk.byteLength);
+    queued.push(chunk);
+    queuedBytes += chunk.byteLength;
+    if (buffered.byteLength + queuedBytes < neededBytes) continue;
+    buffered = buffered.byteLength === 0 && queued.length === 1 ? chunk : concat([buffered, ...queued], buffered.byteLength + queuedBytes);
+    queued.length = 0;
+    queuedBytes = 0;
     let offset = 0;
     if (!sawMagic) {
-      if (buffered.byteLength < magic.length) continue;
       if (!buffered.subarray(0, magic.length).every((byte, index) => byte === magic.charCodeAt(index))) throw new ObjectMetadataSnapshotInvalidError('not an object metadata snapshot');
       sawMagic = true;
       offset = magic.length;
     }
+    neededBytes = recordHeaderBytes;
     while (buffered.byteLength - offset >= recordHeaderBytes) {
       const view = new DataView(buffered.buffer, buffered.byteOffset + offset, recordHeaderBytes);
       const type = view.getUint8(0);
       const length = view.getUint32(1, true);
       if (length > snapshotRecordBytesMax) throw new ObjectMetadataSnapshotInvalidError(`snapshot record of ${length} bytes`);
-      if (buffered.byteLength - offset - recordHeaderBytes < length) break;
+      if (buffered.byteLength - offset - recordHeaderBytes < length) {
+        neededBytes = recordHeaderBytes + length;
+        break;
+      }
       const body = buffered.subarray(offset + recordHeaderBytes, offset + recordHeaderBytes + length);
       offset += recordHeaderBytes + length;
       let payload: unknown;
@@ -330,7 +346,7 @@ function* readSnapshotRecords(chunks: Iterable<Uint8Array>): Generator<{ type: n
     buffered = buffered.subarray(offset);
   }
   if (!sawMagic) throw new ObjectMetadataSnapshotInvalidError('snapshot is empty or truncated');
-  if (buffered.byteLength > 0) throw new ObjectMetadataSnapshotInvalidError('snapshot ends inside a record');
+  if (buffered.byteLength + queuedBytes > 0) throw new ObjectMetadataSnapshotInvalidError('snapshot ends inside a record');
 }
 
 function concat(parts: readonly Uint8Array[], byteLength: number): Uint8Array {
