@@ -4,6 +4,7 @@ import type { GenService, GenServiceMethods } from '@bufbuild/protobuf/codegenv2
 import { assert } from '@objectbox/util';
 import { deserializerOf, grpcPathOf, isRetrySafe, serializerOf } from './grpc-codec.js';
 import { errorCodeMetadataKey, errorDetailMetadataPrefix, GrpcCallError } from './grpc-status.js';
+import { drainedOrEnded } from './grpc-stream-drain.js';
 import { channelCredentialsOf, type GrpcTlsOptions } from './grpc-tls.js';
 
 /** Retries of retry-safe unary calls (declared NO_SIDE_EFFECTS or IDEMPOTENT) on UNAVAILABLE. */
@@ -74,10 +75,11 @@ async function* readStream(stream: ClientReadableStream<unknown> | ClientDuplexS
   }
 }
 
-async function pump(requests: AsyncIterable<unknown>, stream: { write(message: unknown): boolean; end(): void; once(event: 'drain', listener: () => void): unknown; cancel(): void }): Promise<void> {
+/** Feeds `requests` into the call with backpressure; stops reading them (returning the iterator) once the call has ended. */
+async function pump(requests: AsyncIterable<unknown>, stream: { write(message: unknown): boolean; end(): void; cancel(): void } & Parameters<typeof drainedOrEnded>[0]): Promise<void> {
   try {
     for await (const request of requests) {
-      if (!stream.write(request)) await new Promise<void>((resolve) => stream.once('drain', resolve));
+      if (!stream.write(request) && !(await drainedOrEnded(stream))) return;
     }
     stream.end();
   } catch {

@@ -15,6 +15,7 @@ import type { GenService, GenServiceMethods } from '@bufbuild/protobuf/codegenv2
 import { isAssertionError, isObjectBoxError } from '@objectbox/util';
 import { deserializerOf, grpcPathOf, serializerOf } from './grpc-codec.js';
 import { errorCodeMetadataKey, errorDetailMetadataPrefix, grpcStatusOf } from './grpc-status.js';
+import { drainedOrEnded } from './grpc-stream-drain.js';
 import { type GrpcTlsOptions, serverCredentialsOf } from './grpc-tls.js';
 
 /** What a handler learns about its call. */
@@ -82,13 +83,14 @@ function contextOf(call: { metadata: Metadata; getPeer(): string; on(event: 'can
 
 /** Streams a handler's responses with backpressure, then ends the call or fails it with a status. */
 async function writeResponses(
-  serverCall: { write(message: unknown): boolean; once(event: 'drain', listener: () => void): unknown; end(): void; emit(event: 'error', error: ServerErrorResponse): boolean },
+  serverCall: { write(message: unknown): boolean; end(): void; emit(event: 'error', error: ServerErrorResponse): boolean } & Parameters<typeof drainedOrEnded>[0],
   responses: AsyncIterable<unknown>,
   fail: (error: unknown) => ServerErrorResponse,
 ): Promise<void> {
   try {
     for await (const response of responses) {
-      if (!serverCall.write(response)) await new Promise<void>((resolve) => serverCall.once('drain', () => resolve()));
+      // A cancelled call never drains: stop (returning the handler's iterator) instead of waiting forever.
+      if (!serverCall.write(response) && !(await drainedOrEnded(serverCall))) return;
     }
     serverCall.end();
   } catch (error) {

@@ -25,7 +25,14 @@ class TestError extends ObjectBoxError {
   }
 }
 
-function makeEcho(state: { unavailableLeft: number; appendCount: number }): GrpcServiceImplementation<typeof testingEcho.EchoService.method> {
+interface EchoState {
+  unavailableLeft: number;
+  appendCount: number;
+  /** echoMany streams that ended (their generator's finally ran). */
+  echoManyEnded: number;
+}
+
+function makeEcho(state: EchoState): GrpcServiceImplementation<typeof testingEcho.EchoService.method> {
   return {
     async echo(request, context) {
       if (request.delayMs > 0) await sleep(request.delayMs, undefined, { signal: context.signal }).catch(() => undefined);
@@ -39,11 +46,22 @@ function makeEcho(state: { unavailableLeft: number; appendCount: number }): Grpc
       throw new TestError('Unavailable', 'unavailable');
     },
     async *echoMany(request) {
-      for (let index = 0; index < request.count; index++) yield { message: request.message, index };
+      try {
+        for (let index = 0; index < request.count; index++) yield { message: request.message, index };
+      } finally {
+        state.echoManyEnded++;
+      }
     },
-    async join(requests) {
+    async join(requests, context) {
       const parts: string[] = [];
-      for await (const request of requests) parts.push(request.message);
+      for await (const request of requests) {
+        // A server that stops reading: the client's writes back up until the call ends.
+        if (request.message.startsWith('stall')) {
+          await sleep(60_000, undefined, { signal: context.signal }).catch(() => undefined);
+          break;
+        }
+        parts.push(request.message);
+      }
       return { message: parts.join('+') };
     },
     async *chat(requests) {
@@ -63,7 +81,7 @@ async function* fromArray<T>(items: T[]): AsyncIterable<T> {
 }
 
 describe('gRPC over loopback without TLS', () => {
-  const state = { unavailableLeft: 0, appendCount: 0 };
+  const state: EchoState = { unavailableLeft: 0, appendCount: 0, echoManyEnded: 0 };
   const internalErrors: unknown[] = [];
   const server = new GrpcServer({ messageBytesMax: 64 * 1024, onInternalError: ({ error }) => internalErrors.push(error) });
   let client: ReturnType<typeof createGrpcClient<typeof testingEcho.EchoService.method>>;
@@ -124,11 +142,55 @@ describe('gRPC over loopback without TLS', () => {
     const error = (await client.echo({ message: 'x'.repeat(100 * 1024) }).catch((caught: unknown) => caught)) as GrpcCallError;
     assert.equal(error.grpcStatus, GrpcStatus.RESOURCE_EXHAUSTED);
   });
+  test('a client stream stops reading its requests when the call ends while backed up (no wait for a drain that never comes)', async () => {
+    let ended!: () => void;
+    const requestsEnded = new Promise<void>((resolve) => (ended = resolve));
+    async function* endless(): AsyncIterable<{ message: string }> {
+      try {
+        for (;;) yield { message: `stall${'x'.repeat(60 * 1024)}` };
+      } finally {
+        ended();
+      }
+    }
+    const error = (await client.join(endless(), { deadlineMs: 300 }).catch((caught: unknown) => caught)) as GrpcCallError;
+    assert.equal(error.grpcStatus, GrpcStatus.DEADLINE_EXCEEDED);
+    await withinSeconds(requestsEnded, 10, 'the request iterator was returned');
+  });
+
+  test('a server stream stops its handler when the client goes away while backed up', async () => {
+    const endedBefore = state.echoManyEnded;
+    const controller = new AbortController();
+    const responses = client.echoMany({ message: 'y'.repeat(60 * 1024), count: 1_000_000 }, { signal: controller.signal });
+    for await (const response of responses) {
+      assert.equal(response.index, 0);
+      await sleep(200); // let the server fill the flow-control window and wait for a drain
+      controller.abort();
+      break;
+    }
+    await withinSeconds(
+      (async () => {
+        while (state.echoManyEnded === endedBefore) await sleep(10);
+      })(),
+      10,
+      "the handler's generator was returned",
+    );
+  });
 });
+
+/** A liveness bound, not a timing assertion: without the fix these waits never end. */
+async function withinSeconds(promise: Promise<void>, seconds: number, what: string): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`not within ${seconds} s: ${what}`)), seconds * 1000)));
+  try {
+    await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 describe('gRPC with TLS and mutual TLS', () => {
   const certificates = makeTestCertificates();
-  const state = { unavailableLeft: 0, appendCount: 0 };
+  const state: EchoState = { unavailableLeft: 0, appendCount: 0, echoManyEnded: 0 };
   const server = new GrpcServer({
     messageBytesMax: 64 * 1024,
     tls: { caPem: certificates.caPem, certPem: certificates.serverCertPem, keyPem: certificates.serverKeyPem, requireClientCert: true },
