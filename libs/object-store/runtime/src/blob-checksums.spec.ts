@@ -98,8 +98,8 @@ test('the worker pool computes exactly what the inline hasher computes', async (
     const data = new Uint8Array(randomBytes(50_000));
     const options = { algorithms: checksumAlgorithms, chunkSizeBytes: 4096 };
     const pieces = [0, 1, 999, 1000, 1001, 7777, 20_000, 50_000];
-    const run = async (factory: typeof inlineBlobHasherFactory): Promise<BlobHashResult> => {
-      const hasher = factory.createHasher(options);
+    const run = async (factory: typeof inlineBlobHasherFactory, sizeBytesHint?: number): Promise<BlobHashResult> => {
+      const hasher = factory.createHasher(sizeBytesHint === undefined ? options : { ...options, sizeBytesHint });
       for (let index = 0; index + 1 < pieces.length; index++) {
         const chunk = new Uint8Array(data.subarray(pieces[index]!, pieces[index + 1]!));
         await hasher.update(chunk);
@@ -108,7 +108,8 @@ test('the worker pool computes exactly what the inline hasher computes', async (
       return hasher.finish();
     };
     const expected = await run(inlineBlobHasherFactory);
-    const results = await Promise.all([run(pool), run(pool), run(pool)]);
+    // The last one is announced small enough to be hashed inline by the pool.
+    const results = await Promise.all([run(pool), run(pool), run(pool), run(pool, pool.inlineSizeBytesMax)]);
     for (const result of results) assert.deepEqual(normalise(result), normalise(expected));
   } finally {
     await pool.close();

@@ -240,6 +240,8 @@ export interface BlobHashOptions {
   readonly algorithms: readonly ChecksumAlgorithm[];
   /** Size of the chunks of the blake3 table (the last chunk may be shorter). */
   readonly chunkSizeBytes: number;
+  /** The body's announced size, when known: a worker pool hashes small bodies inline (see there). */
+  readonly sizeBytesHint?: number;
 }
 
 /** Digests of a whole blob. The caller owns the buffers. */

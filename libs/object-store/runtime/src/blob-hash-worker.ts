@@ -20,13 +20,20 @@
  * the hashers it held (their writes fail and their temp files are removed) and is replaced on the
  * next `createHasher`.
  *
+ * Small bodies are hashed inline: for a blob announced at most `inlineSizeBytesMax` (default 8 KiB)
+ * the messages to and from a worker cost more than the hashing. Measured (8 concurrent hashers,
+ * MD5 + CRC32 + blake3, process CPU incl. workers / main-thread busy time per blob): 4 KiB inline
+ * 37 / 36 µs, pooled 94 / 34 µs; 16 KiB inline 76 / 69 µs, pooled 161 / 38 µs; 64 KiB inline
+ * 233 / 225 µs, pooled 358 / 61 µs. At 4 KiB the pool saves no event-loop time and costs 2.5× the
+ * CPU; from 16 KiB on it frees the event loop.
+ *
  * This file is also the worker's entry point: it runs the worker loop only when started by the pool
  * (`workerData.objectboxBlobHashWorker`).
  */
 import { availableParallelism } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { assert } from '@objectbox/util';
-import { BlobHashState, type BlobHasher, type BlobHasherFactory, type BlobHashOptions, type BlobHashResult } from './blob-checksums.js';
+import { BlobHashState, inlineBlobHasherFactory, type BlobHasher, type BlobHasherFactory, type BlobHashOptions, type BlobHashResult } from './blob-checksums.js';
 import { BlobHashWorkerError } from './blob-errors.js';
 
 type ToWorker =
@@ -50,6 +57,8 @@ export interface BlobHashWorkerPoolOptions {
   readonly inflightBytesMaxPerHasher?: number;
   /** Spare batch buffers kept for reuse across hashers; default 4 per worker. */
   readonly spareBatchCountMax?: number;
+  /** Blobs announced at most this size are hashed on the calling thread; default 8 KiB. */
+  readonly inlineSizeBytesMax?: number;
 }
 
 interface PendingHasher {
@@ -74,6 +83,7 @@ export class BlobHashWorkerPool implements BlobHasherFactory {
   readonly workerCount: number;
   readonly batchSizeBytes: number;
   readonly inflightBytesMaxPerHasher: number;
+  readonly inlineSizeBytesMax: number;
   private readonly spareBatchCountMax: number;
   private readonly workers: (PoolWorker | null)[];
   private readonly spareBatches: Uint8Array[] = [];
@@ -85,6 +95,7 @@ export class BlobHashWorkerPool implements BlobHasherFactory {
     this.batchSizeBytes = options.batchSizeBytes ?? 1024 * 1024;
     this.inflightBytesMaxPerHasher = options.inflightBytesMaxPerHasher ?? 4 * 1024 * 1024;
     this.spareBatchCountMax = options.spareBatchCountMax ?? 4 * this.workerCount;
+    this.inlineSizeBytesMax = options.inlineSizeBytesMax ?? 8 * 1024;
     assert(Number.isSafeInteger(this.workerCount) && this.workerCount >= 1, 'workerCount must be >= 1');
     assert(Number.isSafeInteger(this.batchSizeBytes) && this.batchSizeBytes >= 1, 'batchSizeBytes must be >= 1');
     assert(this.inflightBytesMaxPerHasher >= this.batchSizeBytes, 'inflightBytesMaxPerHasher must hold at least one batch');
@@ -93,6 +104,7 @@ export class BlobHashWorkerPool implements BlobHasherFactory {
 
   createHasher(options: BlobHashOptions): BlobHasher {
     assert(!this.closed, 'BlobHashWorkerPool.createHasher after close');
+    if (options.sizeBytesHint !== undefined && options.sizeBytesHint <= this.inlineSizeBytesMax) return inlineBlobHasherFactory.createHasher(options);
     const poolWorker = this.leastLoadedWorker();
     const hasherId = this.nextHasherId++;
     const pending: PendingHasher = { inflightBytes: 0, wakeUp: null, finished: null, failure: null };

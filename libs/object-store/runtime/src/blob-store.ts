@@ -232,7 +232,11 @@ export class BlobStore {
     const created = await mkdir(shard, { recursive: true });
     if (created !== undefined) await syncCreatedDirectories(created, shard);
     const temporaryPath = join(shard, `${blobId}${blobTemporarySuffix}`);
-    const hasher = this.hasherFactory.createHasher({ algorithms, chunkSizeBytes: this.chunkSizeBytes });
+    const hasher = this.hasherFactory.createHasher({
+      algorithms,
+      chunkSizeBytes: this.chunkSizeBytes,
+      ...(options.expectedSizeBytes === undefined ? {} : { sizeBytesHint: options.expectedSizeBytes }),
+    });
     let handle: FileHandle;
     try {
       handle = await open(temporaryPath, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
