@@ -1,7 +1,8 @@
 /**
  * ObjectBox benchmarks against real peers on the same machine, in the same run. Subcommands:
  * raft-kv (ObjectBox Raft group vs etcd), wal (group commit vs fio), wal-recovery (1 GiB log),
- * cache (the ObjectBox cache vs redis-server under redis-benchmark, and memory per key).
+ * cache (the ObjectBox cache vs redis-server under redis-benchmark, and memory per key), s3 (the
+ * object store vs s3rver under wrk on presigned URLs, and fio's sequential bandwidth).
  * Every process started is stopped by PID and every temporary directory removed, also on failure
  * or Ctrl+C. Results are printed as markdown and written to docs/benchmarks.md.
  */
@@ -17,6 +18,9 @@ import { runWalRecoveryBench } from './bench-wal-recovery.js';
 import { runFloorsBench } from './bench-floors.js';
 import { runHashesBench } from './bench-hashes.js';
 import { cacheBenchTests, runCacheBench } from './bench-cache.js';
+import { runS3Bench } from './bench-s3.js';
+import { s3Operations, sizeListFlag } from './bench-s3-plan.js';
+import { s3Systems } from './bench-s3-servers.js';
 
 const usage = `usage: node tools/bench/dist/main.js <command> [flags]
 
@@ -32,6 +36,10 @@ commands:
   cache          the ObjectBox cache vs redis-server 7 under redis-benchmark (alternating rounds,
                  without and with pipelining), then memory for 1,000,000 small string keys
                  (installs redis-server and redis-tools from Debian when missing)
+  s3             the ObjectBox object store vs s3rver (both separate processes) under wrk on presigned
+                 URLs: PUT then GET per object size and concurrency, side by side, with server CPU;
+                 and fio's sequential write/read bandwidth on the same disk (installs wrk and fio
+                 from Debian when missing)
 
 common flags:
   --data-root DIR      parent of the temporary data directories (default: the OS temp dir)
@@ -68,6 +76,19 @@ cache flags:
   --no-memory          skip the memory comparison
   --cpu-prof DIR       run the ObjectBox process under node --cpu-prof, profile written to DIR
   --ready-timeout-s N  how long each server may take to answer PING (default 60)
+
+s3 flags:
+  --sizes LIST         object sizes (default 4k,1m,64m; k/m/g = KiB/MiB/GiB)
+  --concurrency LIST   wrk connections (default 1,8,32; threads min(2, c))
+  --ops LIST           put,get (default both; PUTs of a size run before its GETs)
+  --duration-s N       measured seconds per point (default 10; longer where requests take seconds)
+  --warmup-s N         discarded warm-up seconds per point (default 2)
+  --systems LIST       objectbox,s3rver (default both)
+  --no-fio             skip fio's sequential write/read bandwidth
+  --fio-size-mib N     fio's file size (default 1024)
+  --no-drop-caches     skip fio's cold read (it needs root to drop the page cache)
+  --cpu-prof DIR       run the ObjectBox process under node --cpu-prof, profile written to DIR
+  --ready-timeout-s N  how long each server may take to become ready (default 60)
 
 hashes flags (prints only; MiB/s per algorithm per core, event-loop delay inline vs worker):
   --throughput-mib N   MiB hashed per algorithm (default 256)
@@ -217,6 +238,41 @@ async function runCommand(command: string, argsGiven: readonly string[], resourc
         keyspace: positiveIntegerFlag('keyspace', values.keyspace),
         pipeline: positiveIntegerFlag('pipeline', values.pipeline),
         memoryKeyCount: values.memory ? positiveIntegerFlag('memory-keys', values['memory-keys']) : 0,
+        readyTimeoutMs: positiveNumberFlag('ready-timeout-s', values['ready-timeout-s']) * 1000,
+        objectboxCpuProfileDirectory: values['cpu-prof'] === undefined ? null : resolve(values['cpu-prof']),
+        ...shared(values),
+      });
+    }
+    case 's3': {
+      const { values } = parseArgs({
+        args: [...args],
+        allowNegative: true,
+        options: {
+          ...commonOptions,
+          sizes: { type: 'string', default: '4k,1m,64m' },
+          concurrency: { type: 'string', default: '1,8,32' },
+          ops: { type: 'string', default: s3Operations.join(',') },
+          'duration-s': { type: 'string', default: '10' },
+          'warmup-s': { type: 'string', default: '2' },
+          systems: { type: 'string', default: s3Systems.join(',') },
+          fio: { type: 'boolean', default: true },
+          'fio-size-mib': { type: 'string', default: '1024' },
+          'drop-caches': { type: 'boolean', default: true },
+          'cpu-prof': { type: 'string' },
+          'ready-timeout-s': { type: 'string', default: '60' },
+        },
+      });
+      if (values.help === true) return usage;
+      return runS3Bench({
+        sizesBytes: sizeListFlag('sizes', values.sizes),
+        concurrencies: positiveIntegerListFlag('concurrency', values.concurrency),
+        operations: choiceListFlag('ops', values.ops, s3Operations),
+        systems: choiceListFlag('systems', values.systems, s3Systems),
+        warmupMs: positiveNumberFlag('warmup-s', values['warmup-s']) * 1000,
+        durationMs: positiveNumberFlag('duration-s', values['duration-s']) * 1000,
+        fio: values.fio,
+        fioSizeMiB: positiveIntegerFlag('fio-size-mib', values['fio-size-mib']),
+        dropCaches: values['drop-caches'],
         readyTimeoutMs: positiveNumberFlag('ready-timeout-s', values['ready-timeout-s']) * 1000,
         objectboxCpuProfileDirectory: values['cpu-prof'] === undefined ? null : resolve(values['cpu-prof']),
         ...shared(values),
