@@ -80,8 +80,10 @@ export function renderS3Report(input: S3ReportInput): string {
       'The load generator is wrk on presigned path-style URLs (SigV4 query auth, `UNSIGNED-PAYLOAD`, only `host` signed, 1 h expiry), so the client signs ' +
       'nothing while measuring (the AWS SDK for JS costs ~2.3 ms of CPU per request here). A Lua script (`tools/bench/src/bench-s3-wrk.lua`) builds one request ' +
       'string per key in `init()` and replays them round-robin (each thread from its own offset). ' +
-      `Keys per size: ${options.sizesBytes.map((size) => `${sizeLabel(size)} × ${keyCountFor(size)}`).join(', ')}, all uploaded once before the size's points, ` +
-      'so every PUT overwrites and every GET finds its object; the same bytes for every key of a size. ' +
+      `Keys per size: ${options.sizesBytes.map((size) => `${sizeLabel(size)} × ${keyCountFor(size)}`).join(', ')}, the same bytes for every key of a size, ` +
+      "all uploaded (with fetch) before the size's PUT points, so every PUT overwrites, and again before its GET points: wrk abandons the requests in flight when " +
+      'a run ends, and s3rver, which writes objects in place, then holds truncated ones (seen here: 64 MiB objects of ~32 MB after a PUT run; ObjectBox keeps ' +
+      'the previous object, as it writes a temporary file and renames it only after the whole body is verified). ' +
       `wrk \`-c <concurrency> -t min(2, c)\`; per point a discarded warm-up (${options.warmupMs / 1000} s, longer when requests take longer) and a measured run of ` +
       `${options.durationMs / 1000} s, stretched to 10 request latencies (at most 90 s) where requests take seconds (large objects at high concurrency), ` +
       'so that completions do not jump by whole batches of c requests. ops/s = requests completed in the measured run ÷ its duration; MB/s = ops/s × object size ' +

@@ -55,7 +55,7 @@ export async function runS3Bench(options: S3BenchOptions): Promise<string> {
   const workDirectory = await options.resources.temporaryDirectory(options.dataRoot, 's3');
   const free = await statfs(options.dataRoot);
   const freeGiB = (free.bavail * free.bsize) / 1024 ** 3;
-  options.log(`data root ${options.dataRoot}: ${freeGiB.toFixed(0)} GiB free (ObjectBox keeps overwritten blobs until its GC grace period, ≥ 30 min, so long 64 MiB PUT runs need tens of GiB)`);
+  options.log(`data root ${options.dataRoot}: ${freeGiB.toFixed(0)} GiB free`);
 
   let fioBefore: FioSequentialResult | null = null;
   if (options.fio) {
@@ -96,17 +96,20 @@ export async function runS3Bench(options: S3BenchOptions): Promise<string> {
     const body = randomBytes(sizeBytes);
     const bodyFile = join(workDirectory, `body-${sizeBytes}`);
     await writeFile(bodyFile, body);
-    // Every key exists before the first point, so every PUT is an overwrite and every GET finds its object.
-    for (const server of servers.values()) {
-      options.log(`${s3SystemTitles[server.system]}: uploading ${keys.length} objects of ${sizeLabel(sizeBytes)}`);
-      try {
-        await uploadObjects(server, bucket, keys, body);
-      } catch (error) {
-        options.log(`  FAILED: ${String(error)}`);
-      }
-    }
     // PUTs before GETs whatever the flag's order: the GETs then read what the PUTs last wrote.
     for (const operation of s3Operations.filter((candidate) => options.operations.includes(candidate))) {
+      // Complete objects under every key before each phase: PUTs then always overwrite, and GETs read whole
+      // objects even though wrk abandons the PUTs in flight when a run ends (s3rver writes in place, so an
+      // abandoned PUT leaves a truncated object there; ObjectBox keeps the previous one).
+      for (const server of servers.values()) {
+        options.log(`${s3SystemTitles[server.system]}: uploading ${keys.length} objects of ${sizeLabel(sizeBytes)} before the ${operation.toUpperCase()}s`);
+        try {
+          await uploadObjects(server, bucket, keys, body);
+        } catch (error) {
+          if (!(error instanceof S3RequestError || error instanceof S3ServerExitedError)) throw error;
+          options.log(`  FAILED: ${error.message}`);
+        }
+      }
       // Per system: the latency of the previous concurrency, to size the next windows.
       const previous = new Map<S3System, { concurrency: number; latencyMs: number }>();
       for (const concurrency of options.concurrencies) {
