@@ -23,6 +23,8 @@ export interface S3ReportInput {
   readonly revision: string;
   readonly loadAtStart: string;
   readonly loadAtEnd: string;
+  /** File system type, device and mount options of the data root (findmnt). */
+  readonly dataRootMount: string;
   readonly versions: { readonly s3rver: string | null; readonly wrk: string; readonly fio: string | null };
 }
 
@@ -78,7 +80,7 @@ export function renderS3Report(input: S3ReportInput): string {
       (s3rverVerifies === false ? ', and it parses SigV4 but does not compute it: a URL with an altered signature was accepted, so it skips the HMAC work ObjectBox does per request' : '') +
       '). ' +
       'The load generator is wrk on presigned path-style URLs (SigV4 query auth, `UNSIGNED-PAYLOAD`, only `host` signed, 1 h expiry), so the client signs ' +
-      'nothing while measuring (the AWS SDK for JS costs ~2.3 ms of CPU per request here). A Lua script (`tools/bench/src/bench-s3-wrk.lua`) builds one request ' +
+      'nothing while measuring (the issue measured ~2.3 ms of client CPU per request for the AWS SDK for JS on this machine). A Lua script (`tools/bench/src/bench-s3-wrk.lua`) builds one request ' +
       'string per key in `init()` and replays them round-robin (each thread from its own offset). ' +
       `Keys per size: ${options.sizesBytes.map((size) => `${sizeLabel(size)} × ${keyCountFor(size)}`).join(', ')}, the same bytes for every key of a size, ` +
       "all uploaded (with fetch) before the size's PUT points, so every PUT overwrites, and again before its GET points: wrk abandons the requests in flight when " +
@@ -93,6 +95,7 @@ export function renderS3Report(input: S3ReportInput): string {
     '',
     `- run: ${input.startedAt}`,
     `- machine: ${input.note}; load average ${input.loadAtEnd} at the end`,
+    `- data root: ${input.dataRootMount}`,
     `- ObjectBox: ${input.revision}`,
     `- peers: ${input.versions.s3rver ?? 's3rver not run'}; load generator ${input.versions.wrk}; ${input.versions.fio ?? 'fio not run'}`,
     `- command: \`${commandLine()}\``,

@@ -152,6 +152,7 @@ export async function runS3Bench(options: S3BenchOptions): Promise<string> {
     revision,
     loadAtStart,
     loadAtEnd: loadavg().map((value) => value.toFixed(2)).join(' '),
+    dataRootMount: dataRootMount(options.dataRoot),
     versions: {
       s3rver: options.systems.includes('s3rver') ? await s3rverVersion() : null,
       // `wrk -v` prints "wrk debian/4.1.0-3+b2 [epoll] Copyright (C) 2012 Will Glozer".
@@ -161,6 +162,13 @@ export async function runS3Bench(options: S3BenchOptions): Promise<string> {
   });
   if (options.documentPath !== null) await writeDocSection({ documentPath: options.documentPath, name: 's3', content: report });
   return report;
+}
+
+/** `ext4 on /dev/vda (rw,relatime)`: `stat -f` calls ext4 "ext2/ext3", findmnt names it. */
+function dataRootMount(dataRoot: string): string {
+  const output = spawnSync('findmnt', ['-n', '-o', 'FSTYPE,SOURCE,OPTIONS', '--target', dataRoot], { encoding: 'utf8', timeout: 10_000 }).stdout?.trim() ?? '';
+  const [type, source, mountOptions] = output.split(/\s+/);
+  return type === undefined || type === '' ? 'unknown (findmnt failed)' : `${type} on ${source ?? '?'} (${mountOptions ?? ''})`;
 }
 
 async function measureIdleCpu(servers: readonly S3ServerUnderTest[]): Promise<Map<S3System, number>> {
