@@ -8,9 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type BenchResources } from './bench-processes.js';
-import { type PeerPackage } from './peer-install.js';
-
-export const wrkPackage: PeerPackage = { binaryPath: '/usr/bin/wrk', debianPackages: ['wrk'] };
+import { wrkPackage } from './peer-install.js';
 
 /** The Lua script sits next to the sources (tsc does not copy it to dist). */
 export const wrkScript = new URL('../src/bench-s3-wrk.lua', import.meta.url).pathname;

@@ -34,9 +34,9 @@ import {
   startS3rver,
   uploadObjects,
 } from './bench-s3-servers.js';
-import { runWrk, WrkRunError, wrkPackage } from './bench-s3-wrk.js';
+import { runWrk, WrkRunError } from './bench-s3-wrk.js';
 import { idleMeasureMs, keysFor, measuredWindowMs, warmupMsMax, s3Operations, type S3BenchOptions, type S3Operation, type S3Point, type S3PointResult, sizeLabel } from './bench-s3-plan.js';
-import { ensurePeersInstalled, fioPackage, versionOf } from './peer-install.js';
+import { ensurePeersInstalled, fioPackage, versionOf, wrkPackage } from './peer-install.js';
 
 /** The one bucket every object goes to. */
 const bucket = 'bench';

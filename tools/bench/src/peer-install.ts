@@ -17,6 +17,8 @@ export const fioPackage: PeerPackage = { binaryPath: '/usr/bin/fio', debianPacka
 export const redisServerPackage: PeerPackage = { binaryPath: '/usr/bin/redis-server', debianPackages: ['redis-server'] };
 /** redis-benchmark and redis-cli. */
 export const redisToolsPackage: PeerPackage = { binaryPath: '/usr/bin/redis-benchmark', debianPackages: ['redis-tools'] };
+/** The HTTP load generator of `bench s3` (Debian's wrk 4.1, LuaJIT scripting). */
+export const wrkPackage: PeerPackage = { binaryPath: '/usr/bin/wrk', debianPackages: ['wrk'] };
 
 const aptTimeoutMs = 10 * 60 * 1000;
 
