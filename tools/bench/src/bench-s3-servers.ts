@@ -37,11 +37,29 @@ export class S3RequestError extends Error {
   }
 }
 
+/** A request that got no HTTP answer at all (connection refused or reset, timeout). */
+export class S3NoResponseError extends Error {
+  constructor(
+    readonly system: S3System,
+    readonly what: string,
+    cause: unknown,
+  ) {
+    super(`${s3SystemTitles[system]}: ${what} got no response: ${cause instanceof Error ? `${cause.message}${cause.cause instanceof Error ? ` (${cause.cause.message})` : ''}` : String(cause)}`);
+  }
+}
+
 /** A server process that exited while the bench needed it. */
 export class S3ServerExitedError extends Error {
   constructor(server: S3ServerUnderTest) {
-    super(`${server.process.name} (pid ${server.process.child.pid ?? '?'}) exited: ${server.process.outputTail.trim().slice(-2000) || '(no output)'}`);
+    super(`${server.process.name} (pid ${server.process.child.pid ?? '?'}) ${exitDescription(server.process)}`);
   }
+}
+
+/** `exited with signal SIGKILL; last output: …` (the last few lines: the start banner says nothing). */
+export function exitDescription(process_: PeerProcess): string {
+  const { exitCode, signalCode } = process_.child;
+  const lastLines = process_.outputTail.trim().split('\n').slice(-3).join(' / ').slice(-600);
+  return `exited with ${signalCode === null ? `code ${exitCode}` : `signal ${signalCode}`}; last output: ${lastLines || '(none)'}`;
 }
 
 export function assertRunning(server: S3ServerUnderTest): void {
@@ -152,12 +170,15 @@ export function presign(server: S3ServerUnderTest, method: 'GET' | 'PUT', bucket
 /** One presigned request through fetch; throws {@link S3RequestError} unless the status is 2xx. */
 async function presignedFetch(server: S3ServerUnderTest, method: 'GET' | 'PUT', bucket: string, key: string, body?: Uint8Array): Promise<Uint8Array> {
   assertRunning(server);
-  const response = await fetch(`http://${server.host}${presign(server, method, bucket, key)}`, {
-    method,
-    body,
-    signal: AbortSignal.timeout(120_000),
-  });
-  const bytes = new Uint8Array(await response.arrayBuffer());
+  let response: Response;
+  let bytes: Uint8Array;
+  try {
+    response = await fetch(`http://${server.host}${presign(server, method, bucket, key)}`, { method, body, signal: AbortSignal.timeout(120_000) });
+    bytes = new Uint8Array(await response.arrayBuffer());
+  } catch (error) {
+    assertRunning(server);
+    throw new S3NoResponseError(server.system, `${method} ${objectPath(bucket, key)}`, error);
+  }
   if (response.status < 200 || response.status > 299) {
     throw new S3RequestError(server.system, `${method} ${objectPath(bucket, key)}`, response.status, Buffer.from(bytes).toString('utf8'));
   }

@@ -23,7 +23,9 @@ import {
   assertRunning,
   checkPresignedUrls,
   createBucket,
+  exitDescription,
   presign,
+  S3NoResponseError,
   S3RequestError,
   S3ServerExitedError,
   type S3ServerUnderTest,
@@ -106,7 +108,7 @@ export async function runS3Bench(options: S3BenchOptions): Promise<string> {
         try {
           await uploadObjects(server, bucket, keys, body);
         } catch (error) {
-          if (!(error instanceof S3RequestError || error instanceof S3ServerExitedError)) throw error;
+          if (!(error instanceof S3RequestError || error instanceof S3NoResponseError || error instanceof S3ServerExitedError)) throw error;
           options.log(`  FAILED: ${error.message}`);
         }
       }
@@ -225,7 +227,7 @@ async function runPoint(
   } catch (error) {
     // A wrk verdict or a server that died or refused: the point failed. Anything else is a bug of the bench.
     if (!(error instanceof WrkRunError || error instanceof S3ServerExitedError || error instanceof S3RequestError)) throw error;
-    const exited = server.process.running || error instanceof S3ServerExitedError ? '' : `; the server exited: ${server.process.outputTail.trim().slice(-1000)}`;
+    const exited = server.process.running || error instanceof S3ServerExitedError ? '' : `; the server ${exitDescription(server.process)}`;
     return { ok: false, reason: `${error.message}${exited}` };
   }
 }
