@@ -64,6 +64,7 @@ export class BenchResources {
   readonly #processes: PeerProcess[] = [];
   readonly #directories: string[] = [];
   #released = false;
+  #releasing: Promise<void> | undefined;
 
   constructor(private readonly options: { stopGracePeriodMs: number }) {}
 
@@ -87,8 +88,17 @@ export class BenchResources {
     return directory;
   }
 
-  /** Stops (by PID) every process started here, newest first, then removes the directories. */
-  async release(): Promise<void> {
+  /**
+   * Stops (by PID) every process started here, newest first, then removes the directories. Every
+   * call gets the same promise: the Ctrl+C handler and main's finally both release, and the second
+   * must not resolve (and exit) while the first is still removing directories.
+   */
+  release(): Promise<void> {
+    this.#releasing ??= this.#release();
+    return this.#releasing;
+  }
+
+  async #release(): Promise<void> {
     this.#released = true;
     const processes = this.#processes.splice(0).reverse();
     await Promise.all(processes.map((peer) => peer.stop(this.options.stopGracePeriodMs)));

@@ -95,6 +95,26 @@ export function signingKey(secretAccessKey: string, scope: CredentialScope): Buf
   return hmacSha256(serviceKey, sigv4ScopeTerminator);
 }
 
+/** Signing keys derived recently; a scope lasts a day, so one key serves every request of a client that day. */
+const signingKeyCache = new Map<string, Buffer>();
+/** Distinct (secret, scope) pairs remembered; beyond it the memo starts over (bounded memory). */
+export const signingKeyCacheEntriesMax = 1024;
+
+/**
+ * {@link signingKey}, memoised: deriving it is four chained HMACs (13% of the S3 edge's busy time
+ * on 4 KiB PUTs, tools/bench s3 profile). Same result, as a new buffer the caller owns.
+ */
+export function signingKeyMemoised(secretAccessKey: string, scope: CredentialScope): Buffer {
+  const cacheKey = `${scope.date}\n${scope.region}\n${scope.service}\n${secretAccessKey}`;
+  let key = signingKeyCache.get(cacheKey);
+  if (key === undefined) {
+    if (signingKeyCache.size >= signingKeyCacheEntriesMax) signingKeyCache.clear();
+    key = signingKey(secretAccessKey, scope);
+    signingKeyCache.set(cacheKey, key);
+  }
+  return Buffer.from(key);
+}
+
 /** Lower-case hex HMAC-SHA256 of `stringToSignValue` under `key`: a SigV4 signature. */
 export function signatureHex(key: Uint8Array, stringToSignValue: string): string {
   return hmacSha256(key, stringToSignValue).toString('hex');

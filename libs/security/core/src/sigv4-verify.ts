@@ -13,7 +13,7 @@ import {
   credentialScopeString,
   signatureHex,
   signaturesEqual,
-  signingKey,
+  signingKeyMemoised,
   stringToSign,
 } from './sigv4-signing.js';
 
@@ -136,7 +136,7 @@ export function verifyRequestSignature(options: VerifyRequestSignatureOptions): 
     queryNamesExcluded: auth.location === 'query' ? ['X-Amz-Signature'] : [],
   });
   const toSign = stringToSign({ requestDateTime: auth.requestDateTime, scope: auth.scope, canonicalRequest: canonical });
-  const key = signingKey(options.secretAccessKey, auth.scope);
+  const key = signingKeyMemoised(options.secretAccessKey, auth.scope);
   if (!signaturesEqual(signatureHex(key, toSign), auth.signatureHex)) {
     throw new SignatureDoesNotMatchError('request', toSign, canonical);
   }
