@@ -48,6 +48,7 @@ import {
   type UploadedPart,
 } from '@objectbox/object-store-core';
 import { checksumAlgorithms, digestFromBase64, checksumDigestSizeBytes, type ChecksumAlgorithm } from './blob-checksums.js';
+import type { BlobWriteResult } from './blob-store.js';
 import { ownerOf } from './s3-handlers-bucket.js';
 import { headerOf, proposeCommand, replicateBlob, sendEmpty, sendXml, valueOf } from './s3-handlers-common.js';
 import {
@@ -150,8 +151,19 @@ export async function handleUploadPart(exchange: S3Exchange, endpoint: EndpointO
     sizeBytesMax: partSizeBytesMax,
     signal: exchange.signal,
   });
+  const { etag, checksums } = await commitPart(exchange, endpoint, blob);
+  sendEmpty(exchange, 200, { etag: quoteEtag(etag), ...checksumHeaders(checksums, true) });
+}
+
+/** Replicates a part's written blob, then proposes it as part `partNumber` of the upload (UploadPart and UploadPartCopy). */
+async function commitPart(
+  exchange: S3Exchange,
+  endpoint: EndpointOf<'UploadPart' | 'UploadPartCopy'>,
+  blob: BlobWriteResult,
+): Promise<{ etag: string; checksums: Checksums | undefined; lastModifiedMs: number }> {
   await replicateBlob(exchange, blob);
   const checksums = storedChecksumsOf(blob.checksums);
+  const lastModifiedMs = exchange.server.nowMs();
   const command = objectMetadataCommand('UploadPart', {
     bucket: endpoint.bucket,
     key: endpoint.key,
@@ -160,11 +172,11 @@ export async function handleUploadPart(exchange: S3Exchange, endpoint: EndpointO
     sizeBytes: blob.sizeBytes,
     etag: blob.md5,
     ...(checksums === undefined ? {} : { checksums }),
-    lastModifiedMs: exchange.server.nowMs(),
+    lastModifiedMs,
     location: [blobRefOf(blob)],
   });
   const value = valueOf(await proposeCommand(exchange, command), { bucket: endpoint.bucket, key: endpoint.key, uploadId: endpoint.uploadId });
-  sendEmpty(exchange, 200, { etag: quoteEtag(value.etag), ...checksumHeaders(checksums, true) });
+  return { etag: value.etag, checksums, lastModifiedMs };
 }
 
 /** The part's Content-Length (or decoded length), required and at most 5 GiB. */
@@ -218,22 +230,8 @@ export async function handleUploadPartCopy(exchange: S3Exchange, endpoint: Endpo
     sizeBytesMax: partSizeBytesMax,
     signal: exchange.signal,
   });
-  await replicateBlob(exchange, blob);
-  const checksums = storedChecksumsOf(blob.checksums);
-  const lastModifiedMs = exchange.server.nowMs();
-  const command = objectMetadataCommand('UploadPart', {
-    bucket: endpoint.bucket,
-    key: endpoint.key,
-    uploadId: endpoint.uploadId,
-    partNumber: endpoint.partNumber,
-    sizeBytes: blob.sizeBytes,
-    etag: blob.md5,
-    ...(checksums === undefined ? {} : { checksums }),
-    lastModifiedMs,
-    location: [blobRefOf(blob)],
-  });
-  const value = valueOf(await proposeCommand(exchange, command), { bucket: endpoint.bucket, key: endpoint.key, uploadId: endpoint.uploadId });
-  sendXml(exchange, renderCopyResult('CopyPartResult', { etag: value.etag, lastModifiedMs, ...(checksums === undefined ? {} : { checksums }) }), {
+  const { etag, checksums, lastModifiedMs } = await commitPart(exchange, endpoint, blob);
+  sendXml(exchange, renderCopyResult('CopyPartResult', { etag, lastModifiedMs, ...(checksums === undefined ? {} : { checksums }) }), {
     headers: source.versionId === nullVersionId ? {} : { 'x-amz-copy-source-version-id': source.versionId },
   });
 }
