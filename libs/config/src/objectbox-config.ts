@@ -45,6 +45,7 @@ export const objectboxConfigSchema = {
     proposalTimeoutMs: integerField({ default: 5000, min: 10, max: 600_000, description: 'A write not applied within this time fails with an unknown outcome' }),
     pendingProposalCountMax: integerField({ default: 10_000, min: 1, max: 1_000_000, description: 'Writes waiting for commit before new ones are refused' }),
     snapshotEntryCount: integerField({ default: 10_000, min: 10, max: 100_000_000, description: 'Applied entries between snapshots (log compaction)' }),
+    snapshotEntryBytes: integerField({ default: 64 * 1024 * 1024, min: 1024 * 1024, max: 4 * 1024 * 1024 * 1024, description: 'Applied entry bytes between snapshots: bounds the in-memory log when entries carry object bytes' }),
     walSegmentSizeBytes: integerField({ default: 64 * 1024 * 1024, min: 64 * 1024, max: 1024 * 1024 * 1024, description: 'WAL segment size' }),
   },
   grpc: {
@@ -91,6 +92,7 @@ export const objectboxConfigSchema = {
       }),
       blobGcGracePeriodMs: integerField({ default: 3_600_000, min: 1_800_000, max: 30 * 24 * 3_600_000, description: 'Orphan blobs and temp files younger than this are never collected (at least 30 min: above the S3 idle timeout, the replication deadline of a 5 GiB blob (~9 min) and the proposal timeout)' }),
       blobGcIntervalMs: integerField({ default: 60_000, min: 100, max: 24 * 3_600_000, description: 'Time between bounded blob garbage-collection passes' }),
+      inlineObjectSizeBytesMax: integerField({ default: 16 * 1024, min: 0, max: 64 * 1024, description: 'PutObject bodies up to this size travel in the Raft log entry (one group-committed fsync) instead of a separately fsynced and replicated file; 0 disables' }),
     },
     cache: {
       respPort: portField({ default: 6379, description: 'RESP (Redis protocol) listener' }),

@@ -23,11 +23,18 @@ import type { StateMachine } from './state-machine.js';
 /** Appends each command to a list; the result is the list's length. */
 class ListMachine implements StateMachine<number> {
   items: string[] = [];
+  /** 'sync@<items>' and 'snapshot@<items>', in call order. */
+  events: string[] = [];
   apply(command: Uint8Array): number {
     this.items.push(new TextDecoder().decode(command));
     return this.items.length;
   }
+  async syncAppliedEffects(): Promise<void> {
+    this.events.push(`sync@${this.items.length}`);
+    await sleep(5);
+  }
   snapshot(): Uint8Array {
+    this.events.push(`snapshot@${this.items.length}`);
     return new TextEncoder().encode(JSON.stringify(this.items));
   }
   restore(data: Uint8Array): void {
@@ -63,7 +70,11 @@ class Cluster {
   replicas: Replica[] = [];
   members: RaftMember[] = [];
 
-  constructor(private readonly clusterId: string, private readonly snapshotEntryCount = 1_000_000) {}
+  constructor(
+    private readonly clusterId: string,
+    private readonly snapshotEntryCount = 1_000_000,
+    private readonly snapshotEntryBytes?: number,
+  ) {}
 
   async start(count: number): Promise<void> {
     for (let id = 1; id <= count; id++) {
@@ -95,7 +106,7 @@ class Cluster {
     return RaftGroup.open({
       groupId, nodeId: replica.id, members: this.members, storage, stateMachine: machine, transport: replica.transport, logger,
       tickIntervalMs: 10, electionTimeoutTicks: 10, heartbeatIntervalTicks: 2, proposalTimeoutMs: 5_000, pendingProposalCountMax: 10_000, pendingReadCountMax: 1_000,
-      snapshotEntryCount: this.snapshotEntryCount, entriesKeptAfterSnapshot: 5, messageSizeBytesMax: 1024 * 1024, inflightMessageCountMax: 64,
+      snapshotEntryCount: this.snapshotEntryCount, ...(this.snapshotEntryBytes === undefined ? {} : { snapshotEntryBytes: this.snapshotEntryBytes }), entriesKeptAfterSnapshot: 5, messageSizeBytesMax: 1024 * 1024, inflightMessageCountMax: 64,
     });
   }
 
@@ -116,6 +127,20 @@ class Cluster {
     }
   }
 }
+
+describe('snapshots by applied bytes, after the machine synced its applied effects', () => {
+  const cluster = new Cluster('cluster-bytes', 1_000_000, 4096);
+  after(() => cluster.stop());
+
+  test('1 KiB entries: a snapshot every 4 KiB, each right after a sync at the same point', async () => {
+    await cluster.start(1);
+    const leader = await cluster.leader();
+    // One at a time, so that each Ready applies one entry and the trigger point is exact.
+    for (let index = 0; index < 10; index++) await cluster.group(leader).propose(new TextEncoder().encode(String(index).padEnd(1024, '.')));
+    const events = leader.machine.events;
+    assert.deepEqual(events, ['sync@4', 'snapshot@4', 'sync@8', 'snapshot@8']);
+  });
+});
 
 describe('a three-replica group over gRPC', () => {
   const cluster = new Cluster('cluster-a', 20);

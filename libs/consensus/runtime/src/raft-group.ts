@@ -55,6 +55,12 @@ export interface RaftGroupOptions<Result> {
   readonly pendingReadCountMax: number;
   /** A snapshot is taken after this many applied entries. */
   readonly snapshotEntryCount: number;
+  /**
+   * ...or after this many bytes of applied entry data, whichever comes first: the log since the
+   * last snapshot is held in memory, and entries may carry object bytes (the object store's small
+   * objects), so a count alone does not bound it. Default: no byte limit.
+   */
+  readonly snapshotEntryBytes?: number;
   /** Entries kept in the log behind a snapshot, so slow followers catch up without a snapshot. */
   readonly entriesKeptAfterSnapshot: number;
   readonly messageSizeBytesMax: number;
@@ -95,6 +101,8 @@ export class RaftGroup<Result> {
   private readonly ticker: NodeJS.Timeout;
   private appliedIndex: number;
   private snapshotIndex: number;
+  /** Bytes of entry data applied since the last snapshot (for `snapshotEntryBytes`). */
+  private appliedBytesSinceSnapshot = 0;
   private readCounter = 0;
   private scheduled = false;
   private processing = false;
@@ -279,6 +287,7 @@ export class RaftGroup<Result> {
       this.options.stateMachine.restore(ready.snapshot.data);
       this.appliedIndex = ready.snapshot.metadata.index;
       this.snapshotIndex = ready.snapshot.metadata.index;
+      this.appliedBytesSinceSnapshot = 0;
     }
     for (const entry of ready.committedEntries) this.applyEntry(entry);
     for (const readState of ready.readStates) {
@@ -294,6 +303,7 @@ export class RaftGroup<Result> {
   private applyEntry(entry: Entry): void {
     const result = entry.type === 'normal' && entry.data.byteLength > 0 ? this.options.stateMachine.apply(entry.data, entry.index) : undefined;
     this.appliedIndex = entry.index;
+    this.appliedBytesSinceSnapshot += entry.data.byteLength;
     const pending = this.proposals.get(entry.index);
     if (pending === undefined) return;
     this.proposals.delete(entry.index);
@@ -312,8 +322,13 @@ export class RaftGroup<Result> {
   }
 
   private async maybeSnapshot(): Promise<void> {
-    if (this.appliedIndex - this.snapshotIndex < this.options.snapshotEntryCount) return;
+    const entriesDue = this.appliedIndex - this.snapshotIndex >= this.options.snapshotEntryCount;
+    const bytesDue = this.appliedIndex > this.snapshotIndex && this.appliedBytesSinceSnapshot >= (this.options.snapshotEntryBytes ?? Infinity);
+    if (!entriesDue && !bytesDue) return;
+    // Within handleReady: nothing is applied while this waits, so the snapshot covers exactly the synced effects.
+    await this.options.stateMachine.syncAppliedEffects?.();
     const index = this.appliedIndex;
+    this.appliedBytesSinceSnapshot = 0;
     await this.logStore.compact({ index: index as LogIndex, configState: this.node.configState(), data: this.options.stateMachine.snapshot(), entriesToKeep: this.options.entriesKeptAfterSnapshot });
     this.snapshotIndex = index;
     this.options.logger.debug({ group: this.options.groupId, index }, 'raft snapshot taken');

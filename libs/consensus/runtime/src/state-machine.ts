@@ -10,4 +10,11 @@ export interface StateMachine<Result> {
   snapshot(): Uint8Array;
   /** Replaces the whole state with a snapshot's bytes. */
   restore(data: Uint8Array): void;
+  /**
+   * Makes durable whatever `apply` wrote outside the machine's own state without syncing it (the
+   * object store writes small objects' files on apply and leaves their durability to the log).
+   * Called before each snapshot: the snapshot lets the log drop the entries that could rebuild
+   * those writes after a crash, so they must be on disk first. No entry is applied meanwhile.
+   */
+  syncAppliedEffects?(): Promise<void>;
 }

@@ -79,6 +79,7 @@ export async function openServiceRaftGroup<Result>(options: {
     pendingProposalCountMax: config.raft.pendingProposalCountMax,
     pendingReadCountMax: config.raft.pendingProposalCountMax,
     snapshotEntryCount: config.raft.snapshotEntryCount,
+    snapshotEntryBytes: config.raft.snapshotEntryBytes,
     entriesKeptAfterSnapshot: 1_000,
     messageSizeBytesMax: Math.floor(config.grpc.messageBytesMax / 2),
     inflightMessageCountMax: 256,
