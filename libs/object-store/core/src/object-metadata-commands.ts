@@ -189,6 +189,64 @@ export function decodeObjectMetadataCommand(bytesUntrusted: Uint8Array): ObjectM
   return parseObjectMetadataCommand(value);
 }
 
+/** Largest object whose bytes may travel inside its PutObject entry (see {@link encodeObjectMetadataEntry}). */
+export const inlineBlobSizeBytesMax = 64 * 1024;
+
+/** First byte of an entry with attached object bytes; a plain entry is JSON and starts with `{`. */
+const inlineBlobEntryTag = 0x01;
+const inlineBlobEntryHeaderBytes = 5;
+
+/** A Raft entry of the object-store group: a command, and for a small PutObject its object's bytes. */
+export interface ObjectMetadataEntry {
+  readonly command: ObjectMetadataCommand;
+  /**
+   * The bytes of the PutObject's only blob (`location[0]`), carried in the log so that the entry's
+   * group-committed fsync makes them durable on every replica at once: no per-object file fsync
+   * and no separate blob replication. The state machine ignores them; the replica's apply stores
+   * them as the blob file (object-store runtime).
+   */
+  readonly inlineBlob?: Uint8Array;
+}
+
+/**
+ * Encodes an entry: the command's JSON alone, or with attached bytes
+ * `[0x01][u32 BE JSON length][JSON][bytes]`. Validates like {@link encodeObjectMetadataCommand};
+ * attached bytes need a PutObject with exactly one blob of their size, at most
+ * {@link inlineBlobSizeBytesMax}.
+ */
+export function encodeObjectMetadataEntry(entry: ObjectMetadataEntry): Uint8Array {
+  const json = encodeObjectMetadataCommand(entry.command);
+  if (entry.inlineBlob === undefined) return json;
+  checkInlineBlob(entry.command, entry.inlineBlob.byteLength);
+  const bytes = new Uint8Array(inlineBlobEntryHeaderBytes + json.byteLength + entry.inlineBlob.byteLength);
+  bytes[0] = inlineBlobEntryTag;
+  new DataView(bytes.buffer).setUint32(1, json.byteLength);
+  bytes.set(json, inlineBlobEntryHeaderBytes);
+  bytes.set(entry.inlineBlob, inlineBlobEntryHeaderBytes + json.byteLength);
+  return bytes;
+}
+
+/** Decodes untrusted entry bytes; throws {@link ObjectMetadataCommandInvalidError} for anything else. */
+export function decodeObjectMetadataEntry(bytesUntrusted: Uint8Array): ObjectMetadataEntry {
+  if (bytesUntrusted[0] !== inlineBlobEntryTag) return { command: decodeObjectMetadataCommand(bytesUntrusted) };
+  if (bytesUntrusted.byteLength < inlineBlobEntryHeaderBytes) throw new ObjectMetadataCommandInvalidError('entry header is truncated');
+  const jsonBytes = new DataView(bytesUntrusted.buffer, bytesUntrusted.byteOffset, bytesUntrusted.byteLength).getUint32(1);
+  const jsonEnd = inlineBlobEntryHeaderBytes + jsonBytes;
+  if (jsonEnd > bytesUntrusted.byteLength) throw new ObjectMetadataCommandInvalidError(`entry JSON length ${jsonBytes} runs past its ${bytesUntrusted.byteLength} bytes`);
+  const command = decodeObjectMetadataCommand(bytesUntrusted.subarray(inlineBlobEntryHeaderBytes, jsonEnd));
+  const inlineBlob = bytesUntrusted.subarray(jsonEnd);
+  checkInlineBlob(command, inlineBlob.byteLength);
+  return { command, inlineBlob };
+}
+
+function checkInlineBlob(command: ObjectMetadataCommand, sizeBytes: number): void {
+  if (command.op !== 'PutObject') throw new ObjectMetadataCommandInvalidError(`${command.op} cannot carry object bytes`);
+  if (sizeBytes > inlineBlobSizeBytesMax) throw new ObjectMetadataCommandInvalidError(`inline object of ${sizeBytes} bytes is above ${inlineBlobSizeBytesMax}`);
+  if (command.location.length !== 1 || command.location[0]!.sizeBytes !== sizeBytes || command.sizeBytes !== sizeBytes) {
+    throw new ObjectMetadataCommandInvalidError('inline object bytes must be the PutObject\'s only blob, of its size');
+  }
+}
+
 /** Checks a parsed JSON value field by field into a fresh command. */
 export function parseObjectMetadataCommand(valueUntrusted: unknown): ObjectMetadataCommand {
   const input = new FieldReader(valueUntrusted, 'command');

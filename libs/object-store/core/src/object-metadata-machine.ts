@@ -21,7 +21,7 @@
  */
 import { assert, assertNever } from '@objectbox/util';
 import {
-  decodeObjectMetadataCommand,
+  decodeObjectMetadataEntry,
   type CompleteMultipartUploadCommand,
   type CreateMultipartUploadCommand,
   type DeleteObjectTarget,
@@ -237,7 +237,8 @@ export class ObjectMetadataMachine {
   apply(command: Uint8Array, index: number): ObjectMetadataApplyReply {
     let decoded: ObjectMetadataCommand;
     try {
-      decoded = decodeObjectMetadataCommand(command);
+      // Attached object bytes (a small PutObject) are the replica's to store, not state here.
+      decoded = decodeObjectMetadataEntry(command).command;
     } catch (error) {
       this.#advance(index);
       return replyError({ code: 'InvalidArgument', message: error instanceof Error ? error.message : 'invalid command' });
