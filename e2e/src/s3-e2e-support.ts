@@ -24,16 +24,23 @@ export interface S3UnderTest {
   readonly clientEnv: Record<string, string>;
 }
 
-/** Starts the object store alone and waits until it is ready (Raft leader elected, S3 attached). */
-export async function startObjectStore(): Promise<S3UnderTest> {
-  const [httpPort, grpcPort, httpsPort] = [await freePort(), await freePort(), await freePort()];
-  const dataDir = join(tempDir('s3'), 'data');
-  const accessKeyId = `AKIA${randomBytes(8).toString('hex').toUpperCase()}`;
-  const secretAccessKey = randomBytes(30).toString('base64');
+/**
+ * Starts the object store alone and waits until it is ready (Raft leader elected, S3 attached).
+ * `restartOf` starts it again on an earlier instance's data directory, ports and keys; `env` adds
+ * configuration (`OBJECTBOX_*` variables).
+ */
+export async function startObjectStore(options: { restartOf?: S3UnderTest; env?: Record<string, string> } = {}): Promise<S3UnderTest> {
+  const previous = options.restartOf;
+  const httpPort = previous === undefined ? await freePort() : Number(new URL(previous.endpoint).port);
+  const grpcPort = previous?.grpcPort ?? (await freePort());
+  const httpsPort = previous === undefined ? await freePort() : Number(new URL(previous.httpsEndpoint).port);
+  const dataDir = previous?.dataDir ?? join(tempDir('s3'), 'data');
+  const accessKeyId = previous?.accessKeyId ?? `AKIA${randomBytes(8).toString('hex').toUpperCase()}`;
+  const secretAccessKey = previous?.secretAccessKey ?? randomBytes(30).toString('base64');
   const region = 'us-east-1';
   const objectStore = startCli(
     ['start', 'object-store', '--http-port', `${httpPort}`, '--grpc-port', `${grpcPort}`, '--data-dir', dataDir, '--log-level', 'warn'],
-    { env: { OBJECTBOX_ACCESS_KEY_ID: accessKeyId, OBJECTBOX_SECRET_ACCESS_KEY: secretAccessKey, OBJECTBOX_SERVICES_OBJECT_STORE_HTTPS_PORT: `${httpsPort}` } },
+    { env: { OBJECTBOX_ACCESS_KEY_ID: accessKeyId, OBJECTBOX_SECRET_ACCESS_KEY: secretAccessKey, OBJECTBOX_SERVICES_OBJECT_STORE_HTTPS_PORT: `${httpsPort}`, ...options.env } },
   );
   const endpoint = `http://127.0.0.1:${httpPort}`;
   await waitFor(

@@ -1,13 +1,13 @@
 import { NotLeaderError, type RaftGroup } from '@objectbox/consensus-runtime';
 import {
-  encodeObjectMetadataCommand,
+  encodeObjectMetadataEntry,
   type ObjectMetadataApplyReply,
   type ObjectMetadataCommand,
   type ObjectMetadataMachine,
   type ObjectMetadataReply,
   type ObjectMetadataValues,
 } from '@objectbox/object-store-core';
-import type { S3MetadataStore } from '@objectbox/object-store-runtime';
+import type { ProposeOptions, S3MetadataStore } from '@objectbox/object-store-runtime';
 import type { MetadataForwarder } from './metadata-forwarding.js';
 
 /**
@@ -24,8 +24,8 @@ export class RaftS3MetadataStore implements S3MetadataStore {
     private readonly forwarder: MetadataForwarder | null = null,
   ) {}
 
-  async propose<C extends ObjectMetadataCommand>(command: C): Promise<ObjectMetadataReply<ObjectMetadataValues[C['op']]>> {
-    const encoded = encodeObjectMetadataCommand(command);
+  async propose<C extends ObjectMetadataCommand>(command: C, options: ProposeOptions = {}): Promise<ObjectMetadataReply<ObjectMetadataValues[C['op']]>> {
+    const encoded = encodeObjectMetadataEntry({ command, ...(options.inlineBlob === undefined ? {} : { inlineBlob: options.inlineBlob }) });
     try {
       const { result } = await this.group.propose(encoded);
       return result as ObjectMetadataReply<ObjectMetadataValues[C['op']]>;

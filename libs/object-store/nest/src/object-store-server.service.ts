@@ -17,6 +17,7 @@ import {
   blobServiceImplementation,
   BlobStore,
   machineCredentialStore,
+  ObjectMetadataReplica,
   S3Server,
 } from '@objectbox/object-store-runtime';
 import { createServiceRaftTransport, GrpcServiceRegistrations, grpcTlsOf, ListenError, openServiceRaftGroup, PlatformContext, PortInUseError } from '@objectbox/platform-nest';
@@ -110,17 +111,19 @@ export class ObjectStoreServerService extends GrpcServiceRegistrations implement
     const { config, logger } = this.context;
     const section = config.services.objectStore;
     const machine = new ObjectMetadataMachine();
+    // The blob store comes first: applying the log (from the moment the group opens) stores small
+    // objects' bytes as blobs (ObjectMetadataReplica).
+    this.hashPool = new BlobHashWorkerPool();
+    const blobs = await BlobStore.open({ directory: join(config.dataDir, 'object-store', 'blobs'), hasherFactory: this.hashPool });
+    this.blobs = blobs;
     this.group = await openServiceRaftGroup({
       context: this.context,
       groupId: objectStoreGroupId,
-      stateMachine: machine,
+      stateMachine: new ObjectMetadataReplica(machine, blobs, logger),
       transport: this.transport,
       selfGrpcPort: section.grpcPort,
       peers: section.raftPeers,
     });
-    this.hashPool = new BlobHashWorkerPool();
-    const blobs = await BlobStore.open({ directory: join(config.dataDir, 'object-store', 'blobs'), hasherFactory: this.hashPool });
-    this.blobs = blobs;
     // Object bytes go to a majority of the group's members before their metadata is proposed.
     if (section.raftPeers.length > 0) {
       const tls = grpcTlsOf(config);
@@ -181,6 +184,7 @@ export class ObjectStoreServerService extends GrpcServiceRegistrations implement
       metadata,
       blobs,
       ...(this.replicator === undefined ? {} : { replication: this.replicator }),
+      inlineObjectSizeBytesMax: section.inlineObjectSizeBytesMax,
       logger,
     });
     this.attach(this.s3);

@@ -228,3 +228,37 @@ test('a destroyed or abandoned read stream releases its file handle', async () =
     assert.ok((await openFileCount()) <= before, 'no file descriptor left open');
   });
 });
+
+test('a small body read into memory and stored on apply reads back like a written blob, with the same digests', async () => {
+  await withStore(async (store, directory) => {
+    for (const sizeBytes of [0, 1, 1024, 3000]) {
+      const data = new Uint8Array(randomBytes(sizeBytes));
+      const options = writeOptions({ expectedSizeBytes: sizeBytes, checksumAlgorithms: ['CRC32C'], contentMd5: createHash('md5').update(data).digest('base64') });
+      const small = await store.readSmall(chunksOf(data, 700), options);
+      assert.deepEqual(Buffer.from(small.bytes), Buffer.from(data));
+      const written = await store.write(chunksOf(data, 700), options);
+      assert.equal(small.result.blake3, written.blake3, 'the same root as the file path');
+      assert.equal(small.result.md5, written.md5);
+      assert.deepEqual(small.result.checksums, written.checksums);
+      assert.equal(await store.exists(small.result.blobId), false, 'reading stores nothing');
+      store.writeAppliedSync(small.result, small.bytes);
+      assert.deepEqual(await readAll(await store.read(small.result.blobId, { expectedBlake3: small.result.blake3 })), Buffer.from(data));
+    }
+    assert.equal(store.unsyncedAppliedCount, 4);
+    await store.syncApplied();
+    assert.equal(store.unsyncedAppliedCount, 0);
+    assert.ok((await filesUnder(directory)).every((file) => !file.endsWith('.tmp')));
+  });
+});
+
+test('readSmall verifies like write; writeAppliedSync refuses bytes that are not the blob', async () => {
+  await withStore(async (store, directory) => {
+    const data = new Uint8Array(Buffer.from('small body'));
+    await assert.rejects(store.readSmall(chunksOf(data, 3), writeOptions({ contentMd5: createHash('md5').update('x').digest('base64') })), { code: 'BadDigest' });
+    await assert.rejects(store.readSmall(chunksOf(data, 3), writeOptions({ sizeBytesMax: 4 })), { code: 'EntityTooLarge' });
+    await assert.rejects(store.readSmall(chunksOf(data, 3), writeOptions({ expectedSizeBytes: 11 })), { code: 'IncompleteBody' });
+    const { result } = await store.readSmall(chunksOf(data, 3), writeOptions());
+    assert.throws(() => store.writeAppliedSync(result, new Uint8Array(Buffer.from('SMALL BODY'))), { code: 'BlobCorruption' });
+    assert.deepEqual(await filesUnder(directory), [], 'nothing stored for refused bytes');
+  });
+});

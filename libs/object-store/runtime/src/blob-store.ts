@@ -35,16 +35,22 @@
  * So a consumer never receives an unverified byte: a flipped bit ends the stream with
  * {@link BlobCorruptionError} before the bad chunk (for the last chunk: before the last bytes).
  */
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { closeSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
 import { constants, type FileHandle, mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
+import { promisify } from 'node:util';
 import { nodeFileSystem } from '@objectbox/storage-runtime';
 import { assert } from '@objectbox/util';
 import {
   Blake3,
   blake3DigestSizeBytes,
+  blake3Of,
+  type BlobHasher,
   type BlobHasherFactory,
+  type BlobHashResult,
   type ChecksumAlgorithm,
   checksumDigestSizeBytes,
   digestFromBase64,
@@ -76,6 +82,7 @@ export const blobTemporarySuffix = '.tmp';
 /** A blob id: 128 bits in lowercase hex. */
 export const blobIdPattern = /^[0-9a-f]{32}$/;
 
+const execFileAsync = promisify(execFile);
 const trailerSizeBytes = 64;
 const trailerMagic = 'OBXBLOB1';
 const formatVersion = 1;
@@ -168,6 +175,9 @@ export class BlobStore {
   readonly chunkSizeBytes: number;
   readonly writeBatchBytes: number;
   private readonly hasherFactory: BlobHasherFactory;
+  /** Written by writeAppliedSync and not yet synced (bounded by the log between snapshots). */
+  private readonly unsyncedFiles = new Set<string>();
+  private readonly unsyncedDirectories = new Set<string>();
 
   private constructor(options: BlobStoreOptions) {
     this.directory = options.directory;
@@ -215,28 +225,13 @@ export class BlobStore {
   }
 
   private async writeFrom(source: AsyncIterable<Uint8Array> | Readable, options: BlobWriteOptions): Promise<BlobWriteResult> {
-    assert(Number.isSafeInteger(options.sizeBytesMax) && options.sizeBytesMax >= 0, 'sizeBytesMax must be a non-negative integer');
-    const sizeBytesMax = Math.min(options.sizeBytesMax, this.blobSizeBytesMax);
-    if (options.expectedSizeBytes !== undefined) {
-      assert(Number.isSafeInteger(options.expectedSizeBytes) && options.expectedSizeBytes >= 0, 'expectedSizeBytes must be a non-negative integer');
-      if (options.expectedSizeBytes > sizeBytesMax) throw new EntityTooLargeError(sizeBytesMax);
-    }
-    const contentMd5 = options.contentMd5 === undefined ? null : parseContentMd5(options.contentMd5);
-    const headerChecksums = typeof options.expectedChecksums === 'object' ? parseChecksums(options.expectedChecksums) : [];
-    const algorithms = [...new Set([...options.checksumAlgorithms, ...headerChecksums.map(([algorithm]) => algorithm)])];
-    throwIfAborted(options.signal);
-
-    assert(options.blobId === undefined || blobIdPattern.test(options.blobId), 'a caller-chosen blob id is 32 lowercase hex digits');
+    const plan = this.planWrite(options);
     const blobId = options.blobId ?? randomBytes(16).toString('hex');
     const shard = this.shardOf(blobId);
     const created = await mkdir(shard, { recursive: true });
     if (created !== undefined) await syncCreatedDirectories(created, shard);
     const temporaryPath = join(shard, `${blobId}${blobTemporarySuffix}`);
-    const hasher = this.hasherFactory.createHasher({
-      algorithms,
-      chunkSizeBytes: this.chunkSizeBytes,
-      ...(options.expectedSizeBytes === undefined ? {} : { sizeBytesHint: options.expectedSizeBytes }),
-    });
+    const hasher = this.createHasher(plan, options);
     let handle: FileHandle;
     try {
       handle = await open(temporaryPath, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
@@ -247,26 +242,9 @@ export class BlobStore {
     let closed = false;
     try {
       const writer = new BatchedWriter(handle, this.writeBatchBytes);
-      let sizeBytes = 0;
-      for await (const chunk of abortable(source, options.signal)) {
-        assert(chunk instanceof Uint8Array, 'a blob source yields bytes (Buffer or Uint8Array)');
-        if (chunk.length === 0) continue;
-        sizeBytes += chunk.length;
-        if (sizeBytes > sizeBytesMax) throw new EntityTooLargeError(sizeBytesMax);
-        if (options.expectedSizeBytes !== undefined && sizeBytes > options.expectedSizeBytes) throw new BodyTooLongError(options.expectedSizeBytes);
-        await Promise.all([hasher.update(chunk), writer.add(chunk)]);
-      }
-      if (options.expectedSizeBytes !== undefined && sizeBytes < options.expectedSizeBytes) throw new IncompleteBodyError(options.expectedSizeBytes, sizeBytes);
+      const sizeBytes = await consumeBody(source, plan, options, (chunk) => Promise.all([hasher.update(chunk), writer.add(chunk)]));
       const hashes = await hasher.finish();
-      assert(hashes.sizeBytes === sizeBytes, 'the hasher saw every byte');
-      if (contentMd5 !== null && !digestsEqual(contentMd5, hashes.md5)) throw new BadDigestError(digestToBase64(contentMd5), digestToBase64(hashes.md5));
-      const expected = typeof options.expectedChecksums === 'function' ? parseChecksums(options.expectedChecksums()) : headerChecksums;
-      for (const [algorithm, digest] of expected) {
-        const actual = hashes.checksums[algorithm];
-        assert(actual !== undefined, `${algorithm} was computed (trailing checksums must be announced in checksumAlgorithms)`);
-        if (!digestsEqual(digest, actual)) throw new ChecksumMismatchError(algorithm, digestToBase64(digest), digestToBase64(actual));
-      }
-      const trailer = encodeTrailer({ chunkSizeBytes: this.chunkSizeBytes, dataSizeBytes: sizeBytes, chunkHashes: hashes.chunkHashes });
+      const trailer = this.verifyAndSeal(hashes, sizeBytes, plan, options);
       await writer.add(hashes.chunkHashes);
       await writer.add(trailer.bytes);
       await writer.flush();
@@ -276,15 +254,141 @@ export class BlobStore {
       await handle.close();
       await rename(temporaryPath, join(shard, blobId));
       await nodeFileSystem.syncDirectory(shard);
-      const checksums: Partial<Record<ChecksumAlgorithm, string>> = {};
-      for (const algorithm of algorithms) checksums[algorithm] = digestToBase64(hashes.checksums[algorithm]!);
-      return { blobId, sizeBytes, blake3: digestToHex(trailer.root), md5: digestToHex(hashes.md5), checksums };
+      return writeResultOf(blobId, sizeBytes, trailer, hashes, plan.algorithms);
     } catch (error) {
       hasher.abort();
       if (!closed) await handle.close().catch(() => {});
       await rm(temporaryPath, { force: true }).catch(() => {});
       throw error;
     }
+  }
+
+  /**
+   * Reads a small body into memory and hashes and verifies it exactly as `write` does, but stores
+   * nothing: the caller carries the bytes in its Raft entry (the entry's group-committed fsync makes
+   * them durable on every replica), and each replica's apply stores them with
+   * {@link writeAppliedSync}. Throws what `write` throws; a body above `sizeBytesMax` is
+   * EntityTooLarge before it is buffered.
+   */
+  async readSmall(source: AsyncIterable<Uint8Array> | Readable, options: BlobWriteOptions): Promise<{ result: BlobWriteResult; bytes: Uint8Array }> {
+    try {
+      const plan = this.planWrite(options);
+      const hasher = this.createHasher(plan, options);
+      try {
+        const chunks: Uint8Array[] = [];
+        const sizeBytes = await consumeBody(source, plan, options, (chunk) => {
+          chunks.push(chunk);
+          return hasher.update(chunk);
+        });
+        const hashes = await hasher.finish();
+        const trailer = this.verifyAndSeal(hashes, sizeBytes, plan, options);
+        const blobId = options.blobId ?? randomBytes(16).toString('hex');
+        return { result: writeResultOf(blobId, sizeBytes, trailer, hashes, plan.algorithms), bytes: Buffer.concat(chunks, sizeBytes) };
+      } catch (error) {
+        hasher.abort();
+        throw error;
+      }
+    } catch (error) {
+      if (source instanceof Readable && !source.destroyed) source.destroy();
+      throw error;
+    }
+  }
+
+  /**
+   * Stores an applied Raft entry's object bytes as the blob `ref` (see {@link readSmall}): temp
+   * file, rename, no fsync, because until the next snapshot the log still holds the bytes and a
+   * restart re-applies the entry; {@link syncApplied} makes them durable before the snapshot lets
+   * the log drop them. Synchronous because apply is: the writer is answered after apply, and must
+   * be able to read its object. Bytes that do not hash to `ref.blake3` (with this store's chunk
+   * size) are refused with BlobCorruption and not stored.
+   */
+  writeAppliedSync(ref: { readonly blobId: string; readonly sizeBytes: number; readonly blake3: string }, bytes: Uint8Array): void {
+    assert(bytes.byteLength === ref.sizeBytes, 'applied bytes are the blob\'s size');
+    const chunkHashes = new Uint8Array(Math.ceil(bytes.byteLength / this.chunkSizeBytes) * blake3DigestSizeBytes);
+    for (let index = 0; index * this.chunkSizeBytes < bytes.byteLength; index++) {
+      chunkHashes.set(blake3Of(bytes.subarray(index * this.chunkSizeBytes, (index + 1) * this.chunkSizeBytes)), index * blake3DigestSizeBytes);
+    }
+    const trailer = encodeTrailer({ chunkSizeBytes: this.chunkSizeBytes, dataSizeBytes: bytes.byteLength, chunkHashes });
+    if (digestToHex(trailer.root) !== ref.blake3) throw new BlobCorruptionError(ref.blobId, 'expected-blake3-mismatch');
+    const shard = this.shardOf(ref.blobId);
+    const created = mkdirSync(shard, { recursive: true });
+    if (created !== undefined) for (let directory = shard; directory !== dirname(created); directory = dirname(directory)) this.unsyncedDirectories.add(dirname(directory));
+    const temporaryPath = join(shard, `${ref.blobId}${blobTemporarySuffix}`);
+    const path = join(shard, ref.blobId);
+    const file = Buffer.concat([bytes, chunkHashes, trailer.bytes]);
+    const fd = openSync(temporaryPath, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC, 0o644);
+    try {
+      for (let written = 0; written < file.length; ) written += writeSync(fd, file, written, file.length - written, written);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temporaryPath, path);
+    this.unsyncedFiles.add(path);
+    this.unsyncedDirectories.add(shard);
+  }
+
+  /** Files stored by {@link writeAppliedSync} and not yet synced. */
+  get unsyncedAppliedCount(): number {
+    return this.unsyncedFiles.size;
+  }
+
+  /**
+   * Makes every blob stored by {@link writeAppliedSync} so far durable, with their directory
+   * entries. One `syncfs(2)` of the blob tree's file system (coreutils `sync --file-system`; Node
+   * has no binding) costs one writeback for thousands of small files where fsyncing each costs a
+   * journal commit per file; where that command is missing or fails, each file and directory is
+   * fsynced. A failure rejects (the caller must not compact its log).
+   */
+  async syncApplied(): Promise<void> {
+    if (this.unsyncedFiles.size === 0 && this.unsyncedDirectories.size === 0) return;
+    const files = [...this.unsyncedFiles];
+    const directories = [...this.unsyncedDirectories];
+    this.unsyncedFiles.clear();
+    this.unsyncedDirectories.clear();
+    try {
+      if (!(await syncFileSystemOf(this.directory))) await syncEach(files, directories);
+    } catch (error) {
+      for (const file of files) this.unsyncedFiles.add(file);
+      for (const directory of directories) this.unsyncedDirectories.add(directory);
+      throw error;
+    }
+  }
+
+  /** Limits and digests of a write, checked before any byte is read. */
+  private planWrite(options: BlobWriteOptions): WritePlan {
+    assert(Number.isSafeInteger(options.sizeBytesMax) && options.sizeBytesMax >= 0, 'sizeBytesMax must be a non-negative integer');
+    const sizeBytesMax = Math.min(options.sizeBytesMax, this.blobSizeBytesMax);
+    if (options.expectedSizeBytes !== undefined) {
+      assert(Number.isSafeInteger(options.expectedSizeBytes) && options.expectedSizeBytes >= 0, 'expectedSizeBytes must be a non-negative integer');
+      if (options.expectedSizeBytes > sizeBytesMax) throw new EntityTooLargeError(sizeBytesMax);
+    }
+    const contentMd5 = options.contentMd5 === undefined ? null : parseContentMd5(options.contentMd5);
+    const headerChecksums = typeof options.expectedChecksums === 'object' ? parseChecksums(options.expectedChecksums) : [];
+    const algorithms = [...new Set([...options.checksumAlgorithms, ...headerChecksums.map(([algorithm]) => algorithm)])];
+    throwIfAborted(options.signal);
+    assert(options.blobId === undefined || blobIdPattern.test(options.blobId), 'a caller-chosen blob id is 32 lowercase hex digits');
+    return { sizeBytesMax, contentMd5, headerChecksums, algorithms };
+  }
+
+  private createHasher(plan: WritePlan, options: BlobWriteOptions): BlobHasher {
+    return this.hasherFactory.createHasher({
+      algorithms: plan.algorithms,
+      chunkSizeBytes: this.chunkSizeBytes,
+      ...(options.expectedSizeBytes === undefined ? {} : { sizeBytesHint: options.expectedSizeBytes }),
+    });
+  }
+
+  /** Checks Content-MD5 and the expected checksums against the body's digests; the blob's trailer. */
+  private verifyAndSeal(hashes: BlobHashResult, sizeBytes: number, plan: WritePlan, options: BlobWriteOptions): { bytes: Uint8Array; root: Uint8Array } {
+    assert(hashes.sizeBytes === sizeBytes, 'the hasher saw every byte');
+    if (plan.contentMd5 !== null && !digestsEqual(plan.contentMd5, hashes.md5)) throw new BadDigestError(digestToBase64(plan.contentMd5), digestToBase64(hashes.md5));
+    const expected = typeof options.expectedChecksums === 'function' ? parseChecksums(options.expectedChecksums()) : plan.headerChecksums;
+    for (const [algorithm, digest] of expected) {
+      const actual = hashes.checksums[algorithm];
+      assert(actual !== undefined, `${algorithm} was computed (trailing checksums must be announced in checksumAlgorithms)`);
+      if (!digestsEqual(digest, actual)) throw new ChecksumMismatchError(algorithm, digestToBase64(digest), digestToBase64(actual));
+    }
+    return encodeTrailer({ chunkSizeBytes: this.chunkSizeBytes, dataSizeBytes: sizeBytes, chunkHashes: hashes.chunkHashes });
   }
 
   /**
@@ -601,6 +705,79 @@ async function* abortable(source: AsyncIterable<Uint8Array> | Readable, signal: 
     // return is not ours to report.
     void Promise.resolve(iterator.return?.()).catch(() => {});
   }
+}
+
+interface WritePlan {
+  readonly sizeBytesMax: number;
+  readonly contentMd5: Uint8Array | null;
+  readonly headerChecksums: readonly [ChecksumAlgorithm, Uint8Array][];
+  readonly algorithms: readonly ChecksumAlgorithm[];
+}
+
+/**
+ * Feeds the body to `accept` chunk by chunk, enforcing the size limits as bytes arrive (an
+ * oversized or overlong body fails before it is all read); the body's size.
+ */
+async function consumeBody(
+  source: AsyncIterable<Uint8Array> | Readable,
+  plan: WritePlan,
+  options: BlobWriteOptions,
+  accept: (chunk: Uint8Array) => Promise<unknown>,
+): Promise<number> {
+  let sizeBytes = 0;
+  for await (const chunk of abortable(source, options.signal)) {
+    assert(chunk instanceof Uint8Array, 'a blob source yields bytes (Buffer or Uint8Array)');
+    if (chunk.length === 0) continue;
+    sizeBytes += chunk.length;
+    if (sizeBytes > plan.sizeBytesMax) throw new EntityTooLargeError(plan.sizeBytesMax);
+    if (options.expectedSizeBytes !== undefined && sizeBytes > options.expectedSizeBytes) throw new BodyTooLongError(options.expectedSizeBytes);
+    await accept(chunk);
+  }
+  if (options.expectedSizeBytes !== undefined && sizeBytes < options.expectedSizeBytes) throw new IncompleteBodyError(options.expectedSizeBytes, sizeBytes);
+  return sizeBytes;
+}
+
+function writeResultOf(
+  blobId: string,
+  sizeBytes: number,
+  trailer: { root: Uint8Array },
+  hashes: BlobHashResult,
+  algorithms: readonly ChecksumAlgorithm[],
+): BlobWriteResult {
+  const checksums: Partial<Record<ChecksumAlgorithm, string>> = {};
+  for (const algorithm of algorithms) checksums[algorithm] = digestToBase64(hashes.checksums[algorithm]!);
+  return { blobId, sizeBytes, blake3: digestToHex(trailer.root), md5: digestToHex(hashes.md5), checksums };
+}
+
+/** `syncfs(2)` of the file system holding `path`, through coreutils; false when unavailable there. */
+async function syncFileSystemOf(path: string): Promise<boolean> {
+  if (process.platform !== 'linux') return false;
+  try {
+    await execFileAsync('sync', ['--file-system', path], { timeout: 600_000 });
+    return true;
+  } catch (error) {
+    // Missing command: fall back. A sync that ran and failed (EIO) is not retried per file.
+    if (isErrorCode(error, 'ENOENT')) return false;
+    throw error;
+  }
+}
+
+async function syncEach(files: readonly string[], directories: readonly string[]): Promise<void> {
+  for (const file of files) {
+    let handle: FileHandle;
+    try {
+      handle = await open(file, constants.O_RDONLY);
+    } catch (error) {
+      if (isErrorCode(error, 'ENOENT')) continue; // deleted since: nothing to keep
+      throw error;
+    }
+    try {
+      await handle.datasync();
+    } finally {
+      await handle.close();
+    }
+  }
+  for (const directory of directories) await nodeFileSystem.syncDirectory(directory);
 }
 
 function throwIfAborted(signal: AbortSignal | undefined): void {

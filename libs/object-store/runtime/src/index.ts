@@ -9,3 +9,4 @@ export * from './blob-gc-loop.js';
 export * from './s3-body.js';
 export * from './s3-request-auth.js';
 export * from './s3-server.js';
+export * from './object-metadata-replica.js';

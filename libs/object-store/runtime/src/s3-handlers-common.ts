@@ -13,7 +13,7 @@ import {
   type ObjectMetadataValues,
 } from '@objectbox/object-store-core';
 import type { BlobRef } from '@objectbox/object-store-core';
-import type { S3Exchange } from './s3-server.js';
+import type { ProposeOptions, S3Exchange } from './s3-server.js';
 
 /** Sends an XML document with `status` (200 by default). */
 export function sendXml(exchange: S3Exchange, xml: string, options: { status?: number; headers?: Record<string, string> } = {}): void {
@@ -106,8 +106,12 @@ export function valueOf<T>(reply: ObjectMetadataReply<T>, context: Parameters<ty
  * Proposes `command`, deletes the garbage its reply names (replaced versions; the command's own
  * blobs when it failed), and returns the reply.
  */
-export async function proposeCommand<C extends ObjectMetadataCommand>(exchange: S3Exchange, command: C): Promise<ObjectMetadataReply<ObjectMetadataValues[C['op']]>> {
-  const reply = await exchange.server.metadata.propose(command);
+export async function proposeCommand<C extends ObjectMetadataCommand>(
+  exchange: S3Exchange,
+  command: C,
+  options: ProposeOptions = {},
+): Promise<ObjectMetadataReply<ObjectMetadataValues[C['op']]>> {
+  const reply = await exchange.server.metadata.propose(command, options);
   deleteGarbage(exchange, reply.garbage);
   return reply;
 }

@@ -54,7 +54,7 @@ const contentHeaderFields: readonly (readonly [keyof ContentHeaders, string])[] 
 // ---------------------------------------------------------------------------------------------
 // PutObject
 
-/** PutObject: stream, fsync, verify, propose, answer with the ETag after apply. */
+/** PutObject: stream, fsync, verify, propose, answer with the ETag after apply (small bodies: verify, propose with the bytes). */
 export async function handlePutObject(exchange: S3Exchange, endpoint: EndpointOf<'PutObject'>): Promise<void> {
   checkPutSize(exchange);
   const attributes = attributesFromHeaders(exchange);
@@ -63,13 +63,18 @@ export async function handlePutObject(exchange: S3Exchange, endpoint: EndpointOf
   // S3 answers NoSuchBucket before reading a body; so do we, and no blob is written for it.
   const machine = await exchange.server.metadata.read();
   valueOf(machine.headBucket(endpoint.bucket), { bucket: endpoint.bucket });
-  const blob = await exchange.server.blobs.write(exchange.body, {
+  const writeOptions = {
     ...plan,
     ...(exchange.body.sizeBytes === undefined ? {} : { expectedSizeBytes: exchange.body.sizeBytes }),
     sizeBytesMax: putObjectSizeBytesMax,
     signal: exchange.signal,
-  });
-  await replicateBlob(exchange, blob);
+  };
+  // A small body travels in the metadata entry: one group-committed log fsync, stored by every
+  // replica's apply (object-metadata-replica.ts); a larger one is its own fsynced, replicated file.
+  const inlineSizeBytesMax = exchange.server.options.inlineObjectSizeBytesMax ?? 0;
+  const small = (exchange.body.sizeBytes ?? Infinity) <= inlineSizeBytesMax ? await exchange.server.blobs.readSmall(exchange.body, { ...writeOptions, sizeBytesMax: inlineSizeBytesMax }) : undefined;
+  const blob = small?.result ?? (await exchange.server.blobs.write(exchange.body, writeOptions));
+  if (small === undefined) await replicateBlob(exchange, blob);
   const checksums = storedChecksumsOf(blob.checksums);
   const command = objectMetadataCommand('PutObject', {
     bucket: endpoint.bucket,
@@ -83,7 +88,7 @@ export async function handlePutObject(exchange: S3Exchange, endpoint: EndpointOf
     location: [blobRefOf(blob)],
     ...(conditions === undefined ? {} : { conditions }),
   });
-  const value = valueOf(await proposeCommand(exchange, command), { bucket: endpoint.bucket, key: endpoint.key });
+  const value = valueOf(await proposeCommand(exchange, command, small === undefined ? {} : { inlineBlob: small.bytes }), { bucket: endpoint.bucket, key: endpoint.key });
   sendEmpty(exchange, 200, {
     etag: quoteEtag(value.etag),
     ...(value.versioning === 'Unversioned' ? {} : { 'x-amz-version-id': value.versionId }),

@@ -13,6 +13,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
+  inlineBlobSizeBytesMax,
   isS3Error,
   parseS3Request,
   renderS3ErrorXml,
@@ -27,6 +28,7 @@ import {
   type S3RequestHead,
 } from '@objectbox/object-store-core';
 import type { Logger } from '@objectbox/observability';
+import { assert } from '@objectbox/util';
 import { isBlobStoreError } from './blob-errors.js';
 import type { BlobStore } from './blob-store.js';
 import { S3Body } from './s3-body.js';
@@ -53,9 +55,17 @@ export interface S3MetadataStore {
    * Replicates `command` and resolves with the state machine's reply once it is committed and
    * applied here. Rejects with the Raft runtime's errors (NotLeader, overloaded, outcome unknown).
    */
-  propose<C extends ObjectMetadataCommand>(command: C): Promise<ObjectMetadataReply<ObjectMetadataValues[C['op']]>>;
+  propose<C extends ObjectMetadataCommand>(command: C, options?: ProposeOptions): Promise<ObjectMetadataReply<ObjectMetadataValues[C['op']]>>;
   /** The state machine, after a linearizable-read barrier (ReadIndex): reflects every write acknowledged before the call. */
   read(): Promise<ObjectMetadataMachine>;
+}
+
+export interface ProposeOptions {
+  /**
+   * A small PutObject's bytes, carried in its log entry (`encodeObjectMetadataEntry`) and stored
+   * as its blob by every replica's apply (object-metadata-replica.ts) instead of a fsynced file.
+   */
+  readonly inlineBlob?: Uint8Array;
 }
 
 /** What the S3 handlers need of {@link BlobReplicator}. */
@@ -82,6 +92,12 @@ export interface S3ServerOptions {
    * blobs this replica lacks.
    */
   readonly replication?: S3BlobReplication;
+  /**
+   * PutObject bodies up to this size are read into memory and proposed with their metadata
+   * (`ProposeOptions.inlineBlob`), so many small PUTs share one group-committed log fsync; 0 (the
+   * default) writes every body to its own fsynced file first. At most `inlineBlobSizeBytesMax`.
+   */
+  readonly inlineObjectSizeBytesMax?: number;
   readonly logger: Logger;
   /** Allowed distance between a header signature's time and the server clock, ms (S3: 15 min). */
   readonly clockSkewMsMax?: number;
@@ -114,6 +130,8 @@ export class S3Server {
   readonly nowMs: () => number;
 
   constructor(readonly options: S3ServerOptions) {
+    const inlineSizeBytesMax = options.inlineObjectSizeBytesMax ?? 0;
+    assert(Number.isSafeInteger(inlineSizeBytesMax) && inlineSizeBytesMax >= 0 && inlineSizeBytesMax <= inlineBlobSizeBytesMax, `inlineObjectSizeBytesMax must be 0..${inlineBlobSizeBytesMax}`);
     this.nowMs = options.nowMs ?? Date.now;
   }
 
