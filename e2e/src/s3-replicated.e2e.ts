@@ -140,17 +140,33 @@ test('3 replicas: a PUT is on a majority when acknowledged; every replica serves
     }
     console.log('# a PUT through each of A, B and C (followers forward to the leader) succeeded and is readable everywhere');
 
+    // A small object travels in the log entry (through B, forwarded if B follows): every replica
+    // stores its file when it applies the entry, none fetches it.
+    const small = randomBytes(4096);
+    const filesBefore = await Promise.all(replicas.map(async (replica) => (await blobFilesOf(replica)).length));
+    await b.client.send(new PutObjectCommand({ Bucket: bucket, Key: 'small', Body: small }));
+    for (const [index, replica] of replicas.entries()) {
+      await waitFor(`${replica.name} to store the small object from the log`, async () => ((await blobFilesOf(replica)).length === filesBefore[index]! + 1 ? true : undefined), { deadlineMs: 30_000, intervalMs: 100 });
+      assert.equal(sha256Hex(await getBytes(replica, bucket, 'small')), sha256Hex(small), `the small object from ${replica.name}`);
+    }
+    console.log('# a 4 KiB PUT reached every replica in its log entry');
+
     // A replica that was down during a write fetches the bytes from one that has them.
     b.process?.child.kill('SIGKILL');
     await b.process?.exited;
     b.process = undefined;
     const missed = randomBytes(1024 * 1024 + 7);
+    const missedSmall = randomBytes(3000);
     await onLeader('PutObject while B is down', replicas, a, (replica) => replica.client.send(new PutObjectCommand({ Bucket: bucket, Key: 'missed', Body: missed })));
+    await onLeader('small PutObject while B is down', replicas, a, (replica) => replica.client.send(new PutObjectCommand({ Bucket: bucket, Key: 'missed-small', Body: missedSmall })));
     const blobCountBefore = (await blobFilesOf(b)).length;
     startReplica(b, replicas);
+    // The small object comes with the log B catches up on, before any read asks for it.
+    await waitFor('B to store the missed small object from the log', async () => ((await blobFilesOf(b)).length === blobCountBefore + 1 ? true : undefined), { deadlineMs: 60_000, intervalMs: 200 });
     const fetched = await waitFor('GET of the missed object from B after its restart', async () => getBytes(b, bucket, 'missed').catch(() => undefined), { deadlineMs: 60_000, intervalMs: 200 });
     assert.equal(sha256Hex(fetched), sha256Hex(missed));
-    assert.equal((await blobFilesOf(b)).length, blobCountBefore + 1, 'B stored the fetched blob, so later reads are local');
+    assert.equal((await blobFilesOf(b)).length, blobCountBefore + 2, 'B stored the fetched blob, so later reads are local');
+    assert.equal(sha256Hex(await getBytes(b, bucket, 'missed-small')), sha256Hex(missedSmall));
     console.log('# B, down during a PUT, served the object after its restart by fetching the blob from a peer');
 
     a.process?.child.kill('SIGKILL');

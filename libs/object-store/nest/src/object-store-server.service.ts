@@ -119,7 +119,13 @@ export class ObjectStoreServerService extends GrpcServiceRegistrations implement
     this.group = await openServiceRaftGroup({
       context: this.context,
       groupId: objectStoreGroupId,
-      stateMachine: new ObjectMetadataReplica(machine, blobs, logger),
+      stateMachine: new ObjectMetadataReplica(machine, blobs, logger, (error) => {
+        // Like a failed WAL write: this replica cannot keep its promise; restart and re-apply the log.
+        logger.fatal({ err: error }, 'a small object from the log could not be stored; exiting');
+        process.nextTick(() => {
+          throw error;
+        });
+      }),
       transport: this.transport,
       selfGrpcPort: section.grpcPort,
       peers: section.raftPeers,

@@ -241,7 +241,7 @@ test('a small body read into memory and stored on apply reads back like a writte
       assert.equal(small.result.md5, written.md5);
       assert.deepEqual(small.result.checksums, written.checksums);
       assert.equal(await store.exists(small.result.blobId), false, 'reading stores nothing');
-      store.writeAppliedSync(small.result, small.bytes);
+      await store.storeApplied(small.result, small.bytes);
       assert.deepEqual(await readAll(await store.read(small.result.blobId, { expectedBlake3: small.result.blake3 })), Buffer.from(data));
     }
     assert.equal(store.unsyncedAppliedCount, 4);
@@ -251,14 +251,42 @@ test('a small body read into memory and stored on apply reads back like a writte
   });
 });
 
-test('readSmall verifies like write; writeAppliedSync refuses bytes that are not the blob', async () => {
+test('readSmall verifies like write; storeApplied refuses bytes that are not the blob', async () => {
   await withStore(async (store, directory) => {
     const data = new Uint8Array(Buffer.from('small body'));
     await assert.rejects(store.readSmall(chunksOf(data, 3), writeOptions({ contentMd5: createHash('md5').update('x').digest('base64') })), { code: 'BadDigest' });
     await assert.rejects(store.readSmall(chunksOf(data, 3), writeOptions({ sizeBytesMax: 4 })), { code: 'EntityTooLarge' });
     await assert.rejects(store.readSmall(chunksOf(data, 3), writeOptions({ expectedSizeBytes: 11 })), { code: 'IncompleteBody' });
     const { result } = await store.readSmall(chunksOf(data, 3), writeOptions());
-    assert.throws(() => store.writeAppliedSync(result, new Uint8Array(Buffer.from('SMALL BODY'))), { code: 'BlobCorruption' });
+    assert.throws(() => store.storeApplied(result, new Uint8Array(Buffer.from('SMALL BODY'))), { code: 'BlobCorruption' });
     assert.deepEqual(await filesUnder(directory), [], 'nothing stored for refused bytes');
+  });
+});
+
+test('a read, stat or delete of a blob being stored from the log waits for the write', async () => {
+  await withStore(async (store) => {
+    const data = new Uint8Array(randomBytes(2000));
+    const { result, bytes } = await store.readSmall(chunksOf(data, 500), writeOptions());
+    // Not awaited: each call below starts while the background write is in progress.
+    const stored = store.storeApplied(result, bytes);
+    const [read, size, exists] = await Promise.all([store.read(result.blobId, { expectedBlake3: result.blake3 }).then(readAll), store.statSizeBytes(result.blobId), store.exists(result.blobId)]);
+    await stored;
+    assert.deepEqual(read, Buffer.from(data));
+    assert.equal(size, 2000);
+    assert.equal(exists, true);
+    const second = await store.readSmall(chunksOf(data, 500), writeOptions());
+    void store.storeApplied(second.result, second.bytes);
+    assert.equal(await store.delete(second.result.blobId), true, 'the delete waited for the file to exist');
+    assert.equal(await store.exists(second.result.blobId), false, 'and the write did not bring it back');
+  });
+});
+
+test('new blob ids share their shard directories in runs', async () => {
+  await withStore(async (store, directory) => {
+    const ids: string[] = [];
+    for (let index = 0; index < 20; index++) ids.push((await store.write(chunksOf(new Uint8Array(10), 10), writeOptions())).blobId);
+    assert.equal(new Set(ids).size, 20);
+    assert.equal(new Set(ids.map((id) => id.slice(0, 4))).size, 1, 'one shard for a short run');
+    assert.equal((await readdir(directory)).length, 1);
   });
 });

@@ -2,10 +2,17 @@
  * The object store's bytes on disk: one file per blob (a single-PUT object, or one part of a
  * multipart object), written once, verified on every read, deleted when metadata drops it.
  *
- * Layout: `<directory>/ab/cd/<blobId>` where the blob id is 128 random bits in hex (node:crypto)
- * and `ab`, `cd` are its first two bytes (at most 65,536 directories, so no directory grows past
- * a few thousand entries at 10^8 blobs). A write in progress is `<blobId>.tmp` in the same
- * directory. Blob ids never come from clients, so no key can steer a path.
+ * Layout: `<directory>/ab/cd/<blobId>` where the blob id is 128 bits in hex and `ab`, `cd` are its
+ * first two bytes (at most 65,536 directories, so no directory grows past a few thousand entries
+ * at 10^8 blobs). Those two bytes are random per run of 1,024 new ids (so a burst of writes does
+ * not create a directory per blob), the other 112 bits random per id (node:crypto). A write in
+ * progress is `<blobId>.tmp` in the same directory. Blob ids never come from clients, so no key
+ * can steer a path.
+ *
+ * Small objects (object-metadata-replica.ts) reach this store through the Raft log instead:
+ * `readSmall` hashes a body in memory for the proposer, and each replica's apply calls
+ * `storeApplied`, which writes the same file format without fsync; `syncApplied` makes those
+ * files durable before the log may forget them.
  *
  * File format (version 1): the object's bytes, then a blake3 chunk table, then a 64-byte trailer.
  *
@@ -37,7 +44,6 @@
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
 import { constants, type FileHandle, mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -77,6 +83,8 @@ import {
 export const singlePutSizeBytesMax = 5 * 1024 ** 3;
 /** Default size of the blake3 chunks; also the read granularity. */
 export const blobChunkSizeBytesDefault = 1024 * 1024;
+/** New blob ids share their shard directories in runs of this many (see `newBlobId`). */
+export const blobIdsPerShardVisit = 1024;
 /** Suffix of a write in progress. */
 export const blobTemporarySuffix = '.tmp';
 /** A blob id: 128 bits in lowercase hex. */
@@ -175,9 +183,14 @@ export class BlobStore {
   readonly chunkSizeBytes: number;
   readonly writeBatchBytes: number;
   private readonly hasherFactory: BlobHasherFactory;
-  /** Written by writeAppliedSync and not yet synced (bounded by the log between snapshots). */
+  /** Written by storeApplied and not yet synced (bounded by the log between snapshots). */
   private readonly unsyncedFiles = new Set<string>();
   private readonly unsyncedDirectories = new Set<string>();
+  /** storeApplied writes in progress, by blob id. */
+  private readonly appliedWrites = new Map<string, Promise<void>>();
+  private appliedWriteFailure: unknown = undefined;
+  private shardPrefix = '';
+  private shardVisitRemaining = 0;
 
   private constructor(options: BlobStoreOptions) {
     this.directory = options.directory;
@@ -226,7 +239,7 @@ export class BlobStore {
 
   private async writeFrom(source: AsyncIterable<Uint8Array> | Readable, options: BlobWriteOptions): Promise<BlobWriteResult> {
     const plan = this.planWrite(options);
-    const blobId = options.blobId ?? randomBytes(16).toString('hex');
+    const blobId = options.blobId ?? this.newBlobId();
     const shard = this.shardOf(blobId);
     const created = await mkdir(shard, { recursive: true });
     if (created !== undefined) await syncCreatedDirectories(created, shard);
@@ -267,7 +280,7 @@ export class BlobStore {
    * Reads a small body into memory and hashes and verifies it exactly as `write` does, but stores
    * nothing: the caller carries the bytes in its Raft entry (the entry's group-committed fsync makes
    * them durable on every replica), and each replica's apply stores them with
-   * {@link writeAppliedSync}. Throws what `write` throws; a body above `sizeBytesMax` is
+   * {@link storeApplied}. Throws what `write` throws; a body above `sizeBytesMax` is
    * EntityTooLarge before it is buffered.
    */
   async readSmall(source: AsyncIterable<Uint8Array> | Readable, options: BlobWriteOptions): Promise<{ result: BlobWriteResult; bytes: Uint8Array }> {
@@ -282,7 +295,7 @@ export class BlobStore {
         });
         const hashes = await hasher.finish();
         const trailer = this.verifyAndSeal(hashes, sizeBytes, plan, options);
-        const blobId = options.blobId ?? randomBytes(16).toString('hex');
+        const blobId = options.blobId ?? this.newBlobId();
         return { result: writeResultOf(blobId, sizeBytes, trailer, hashes, plan.algorithms), bytes: Buffer.concat(chunks, sizeBytes) };
       } catch (error) {
         hasher.abort();
@@ -295,51 +308,85 @@ export class BlobStore {
   }
 
   /**
-   * Stores an applied Raft entry's object bytes as the blob `ref` (see {@link readSmall}): temp
-   * file, rename, no fsync, because until the next snapshot the log still holds the bytes and a
-   * restart re-applies the entry; {@link syncApplied} makes them durable before the snapshot lets
-   * the log drop them. Synchronous because apply is: the writer is answered after apply, and must
-   * be able to read its object. Bytes that do not hash to `ref.blake3` (with this store's chunk
-   * size) are refused with BlobCorruption and not stored.
+   * Stores an applied Raft entry's object bytes as the blob `ref` (see {@link readSmall}): checked
+   * against `ref.blake3` now (bytes that do not hash to it, with this store's chunk size, are
+   * refused with BlobCorruption and not stored), written in the background (temp file, rename, no
+   * fsync), because apply runs on the event loop and creating a file can wait on the file system's
+   * journal for milliseconds. Until the write is done, every read, stat and delete of this blob id
+   * waits for it; {@link syncApplied} waits for it and then makes it durable, before a snapshot lets
+   * the log (which still holds the bytes, and is re-applied after a crash) drop them. The returned
+   * promise rejects when the write fails; the replica must then restart and re-apply.
    */
-  writeAppliedSync(ref: { readonly blobId: string; readonly sizeBytes: number; readonly blake3: string }, bytes: Uint8Array): void {
+  storeApplied(ref: { readonly blobId: string; readonly sizeBytes: number; readonly blake3: string }, bytes: Uint8Array): Promise<void> {
     assert(bytes.byteLength === ref.sizeBytes, 'applied bytes are the blob\'s size');
+    assert(blobIdPattern.test(ref.blobId), 'a blob id is 32 lowercase hex digits');
     const chunkHashes = new Uint8Array(Math.ceil(bytes.byteLength / this.chunkSizeBytes) * blake3DigestSizeBytes);
     for (let index = 0; index * this.chunkSizeBytes < bytes.byteLength; index++) {
       chunkHashes.set(blake3Of(bytes.subarray(index * this.chunkSizeBytes, (index + 1) * this.chunkSizeBytes)), index * blake3DigestSizeBytes);
     }
     const trailer = encodeTrailer({ chunkSizeBytes: this.chunkSizeBytes, dataSizeBytes: bytes.byteLength, chunkHashes });
     if (digestToHex(trailer.root) !== ref.blake3) throw new BlobCorruptionError(ref.blobId, 'expected-blake3-mismatch');
-    const shard = this.shardOf(ref.blobId);
-    const created = mkdirSync(shard, { recursive: true });
-    if (created !== undefined) for (let directory = shard; directory !== dirname(created); directory = dirname(directory)) this.unsyncedDirectories.add(dirname(directory));
-    const temporaryPath = join(shard, `${ref.blobId}${blobTemporarySuffix}`);
-    const path = join(shard, ref.blobId);
     const file = Buffer.concat([bytes, chunkHashes, trailer.bytes]);
-    const fd = openSync(temporaryPath, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC, 0o644);
+    const previous = this.appliedWrites.get(ref.blobId) ?? Promise.resolve();
+    const write = previous
+      .catch(() => {})
+      .then(() => this.writeAppliedFile(ref.blobId, file))
+      .catch((error: unknown) => {
+        this.appliedWriteFailure ??= error;
+        throw error;
+      })
+      .finally(() => {
+        if (this.appliedWrites.get(ref.blobId) === write) this.appliedWrites.delete(ref.blobId);
+      });
+    write.catch(() => {}); // reported through the returned promise and syncApplied
+    this.appliedWrites.set(ref.blobId, write);
+    return write;
+  }
+
+  private async writeAppliedFile(blobId: string, file: Uint8Array): Promise<void> {
+    const shard = this.shardOf(blobId);
+    const temporaryPath = join(shard, `${blobId}${blobTemporarySuffix}`);
+    let handle: FileHandle;
     try {
-      for (let written = 0; written < file.length; ) written += writeSync(fd, file, written, file.length - written, written);
-    } finally {
-      closeSync(fd);
+      handle = await open(temporaryPath, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC, 0o644);
+    } catch (error) {
+      if (!isErrorCode(error, 'ENOENT')) throw error;
+      const created = await mkdir(shard, { recursive: true });
+      if (created !== undefined) for (let directory = shard; directory !== dirname(created); directory = dirname(directory)) this.unsyncedDirectories.add(dirname(directory));
+      handle = await open(temporaryPath, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC, 0o644);
     }
-    renameSync(temporaryPath, path);
-    this.unsyncedFiles.add(path);
+    try {
+      for (let written = 0; written < file.length; ) written += (await handle.write(file, written, file.length - written, written)).bytesWritten;
+    } finally {
+      await handle.close();
+    }
+    await rename(temporaryPath, join(shard, blobId));
+    this.unsyncedFiles.add(join(shard, blobId));
     this.unsyncedDirectories.add(shard);
   }
 
-  /** Files stored by {@link writeAppliedSync} and not yet synced. */
+  /** Waits until a background write of `blobId` (storeApplied) is done; its failure is not this caller's. */
+  private async appliedWriteOf(blobId: string): Promise<void> {
+    const write = this.appliedWrites.get(blobId);
+    if (write !== undefined) await write.catch(() => {});
+  }
+
+  /** Files stored by {@link storeApplied} and not yet synced, written or still being written. */
   get unsyncedAppliedCount(): number {
-    return this.unsyncedFiles.size;
+    return this.unsyncedFiles.size + this.appliedWrites.size;
   }
 
   /**
-   * Makes every blob stored by {@link writeAppliedSync} so far durable, with their directory
-   * entries. One `syncfs(2)` of the blob tree's file system (coreutils `sync --file-system`; Node
-   * has no binding) costs one writeback for thousands of small files where fsyncing each costs a
-   * journal commit per file; where that command is missing or fails, each file and directory is
-   * fsynced. A failure rejects (the caller must not compact its log).
+   * Makes every blob stored by {@link storeApplied} so far durable, with their directory entries,
+   * after waiting for the writes in progress. One `syncfs(2)` of the blob tree's file system
+   * (coreutils `sync --file-system`; Node has no binding) costs one writeback for thousands of
+   * small files where fsyncing each costs a journal commit per file; where that command is missing,
+   * each file and directory is fsynced. Rejects when a background write failed (since the last
+   * restart: the bytes are then only in the log, which must not be compacted) or the sync failed.
    */
   async syncApplied(): Promise<void> {
+    await Promise.all([...this.appliedWrites.values()].map((write) => write.catch(() => {})));
+    if (this.appliedWriteFailure !== undefined) throw this.appliedWriteFailure;
     if (this.unsyncedFiles.size === 0 && this.unsyncedDirectories.size === 0) return;
     const files = [...this.unsyncedFiles];
     const directories = [...this.unsyncedDirectories];
@@ -352,6 +399,20 @@ export class BlobStore {
       for (const directory of directories) this.unsyncedDirectories.add(directory);
       throw error;
     }
+  }
+
+  /**
+   * A fresh blob id. The first two bytes (the shard directories) stay the same for
+   * {@link blobIdsPerShardVisit} ids in a row, so that a burst of small writes creates one shard
+   * directory instead of one each (there are 65,536); the other 112 bits are random.
+   */
+  private newBlobId(): string {
+    if (this.shardVisitRemaining === 0) {
+      this.shardPrefix = randomBytes(2).toString('hex');
+      this.shardVisitRemaining = blobIdsPerShardVisit;
+    }
+    this.shardVisitRemaining--;
+    return this.shardPrefix + randomBytes(14).toString('hex');
   }
 
   /** Limits and digests of a write, checked before any byte is read. */
@@ -459,6 +520,7 @@ export class BlobStore {
   /** Removes a blob; resolves false when it did not exist. Not fsynced: a resurrected blob is an orphan for GC. */
   async delete(blobId: string): Promise<boolean> {
     const path = this.pathOf(blobId);
+    await this.appliedWriteOf(blobId); // else the write would bring it back
     try {
       await rm(path);
       return true;
@@ -470,6 +532,7 @@ export class BlobStore {
 
   /** True when a complete blob file with this id exists (its content is not verified). */
   async exists(blobId: string): Promise<boolean> {
+    await this.appliedWriteOf(blobId);
     try {
       return (await stat(this.pathOf(blobId))).isFile();
     } catch (error) {
@@ -489,6 +552,7 @@ export class BlobStore {
   }
 
   private async openFile(blobId: string): Promise<FileHandle> {
+    await this.appliedWriteOf(blobId);
     try {
       return await open(this.pathOf(blobId), constants.O_RDONLY);
     } catch (error) {

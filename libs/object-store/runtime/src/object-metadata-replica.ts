@@ -8,7 +8,8 @@
  * reach every replica with the entry instead of a separate replication round. The file is written
  * on apply without fsync; the log keeps the bytes until the next snapshot (a restart re-applies the
  * entry and rewrites the file), and `syncAppliedEffects` makes the files durable before a snapshot
- * lets the log drop those entries. So an acknowledged small object is always either in the log or
+ * lets the log drop those entries. The file is written off the event loop (creating a file can
+ * wait on the file system's journal); reads of the blob wait for it. So an acknowledged small object is always either in the log or
  * on disk.
  */
 import type { Logger } from '@objectbox/observability';
@@ -17,17 +18,19 @@ import { BlobCorruptionError } from './blob-errors.js';
 import type { BlobStore } from './blob-store.js';
 
 export class ObjectMetadataReplica {
+  /**
+   * `onStoreFailure` hears of a small object's file that could not be written (disk full, I/O
+   * error): the bytes are then only in the log, which `syncAppliedEffects` will refuse to let go
+   * of; the service should restart so that re-applying the log writes them again.
+   */
   constructor(
     private readonly machine: ObjectMetadataMachine,
     private readonly blobs: BlobStore,
     private readonly logger: Logger,
+    private readonly onStoreFailure: (error: unknown) => void,
   ) {}
 
-  /**
-   * Applies one committed entry. A failure to store attached bytes (disk full, I/O error) throws:
-   * the Raft runtime treats it as a persistence failure and the process restarts and re-applies
-   * the entry from the log, so an acknowledged object is never silently missing.
-   */
+  /** Applies one committed entry, and starts storing its attached bytes (reads of them wait for it). */
   apply(entryBytes: Uint8Array, index: number): ObjectMetadataApplyReply {
     let entry: ReturnType<typeof decodeObjectMetadataEntry>;
     try {
@@ -41,14 +44,17 @@ export class ObjectMetadataReplica {
   }
 
   private storeInlineBlob(ref: { blobId: string; sizeBytes: number; blake3: string }, bytes: Uint8Array, index: number): void {
+    let written: Promise<void>;
     try {
-      this.blobs.writeAppliedSync(ref, bytes);
+      written = this.blobs.storeApplied(ref, bytes);
     } catch (error) {
       // The proposer hashed these very bytes: a mismatch is a bug (or replicas with different
       // chunk sizes), not a transient failure, and restarting would only repeat it.
       if (!(error instanceof BlobCorruptionError)) throw error;
       this.logger.error({ err: error, blob_id: ref.blobId, index }, 'inline object bytes do not match their blob reference; not stored');
+      return;
     }
+    written.catch((error: unknown) => this.onStoreFailure(error));
   }
 
   snapshot(): Uint8Array {
