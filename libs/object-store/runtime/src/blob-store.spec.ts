@@ -10,6 +10,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -288,5 +289,23 @@ test('new blob ids share their shard directories in runs', async () => {
     assert.equal(new Set(ids).size, 20);
     assert.equal(new Set(ids.map((id) => id.slice(0, 4))).size, 1, 'one shard for a short run');
     assert.equal((await readdir(directory)).length, 1);
+  });
+});
+
+test('readWhole returns a small blob verified, and refuses a flipped bit, a wrong size and a wrong root', async () => {
+  await withStore(async (store) => {
+    for (const sizeBytes of [1, 1024, 2500]) {
+      const data = new Uint8Array(randomBytes(sizeBytes));
+      const written = await store.write(chunksOf(data, 300), writeOptions());
+      assert.deepEqual(await store.readWhole(written.blobId, { expectedBlake3: written.blake3, sizeBytes }), Buffer.from(data));
+      await assert.rejects(store.readWhole(written.blobId, { expectedBlake3: written.blake3, sizeBytes: sizeBytes + 1 }), { code: 'BlobCorruption' });
+      await assert.rejects(store.readWhole(written.blobId, { expectedBlake3: '0'.repeat(64), sizeBytes }), { code: 'BlobCorruption' });
+      const path = store.pathOf(written.blobId);
+      const file = readFileSync(path);
+      file[sizeBytes - 1]! ^= 1;
+      writeFileSync(path, file);
+      await assert.rejects(store.readWhole(written.blobId, { expectedBlake3: written.blake3, sizeBytes }), { code: 'BlobCorruption', reason: 'chunk-mismatch' });
+    }
+    await assert.rejects(store.readWhole('0'.repeat(32), { expectedBlake3: '0'.repeat(64), sizeBytes: 1 }), { code: 'BlobNotFound' });
   });
 });

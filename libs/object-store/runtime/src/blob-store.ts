@@ -43,7 +43,6 @@
  * {@link BlobCorruptionError} before the bad chunk (for the last chunk: before the last bytes).
  */
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { constants, type FileHandle, mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -78,11 +77,14 @@ import {
   InvalidChecksumError,
   InvalidDigestError,
 } from './blob-errors.js';
+import { randomHex } from './random-hex.js';
 
 /** S3's single-PUT limit, the default {@link BlobStoreOptions.blobSizeBytesMax}. */
 export const singlePutSizeBytesMax = 5 * 1024 ** 3;
 /** Default size of the blake3 chunks; also the read granularity. */
 export const blobChunkSizeBytesDefault = 1024 * 1024;
+/** Largest blob {@link BlobStore.readWhole} reads into memory. */
+export const wholeReadSizeBytesMax = 256 * 1024;
 /** New blob ids share their shard directories in runs of this many (see `newBlobId`). */
 export const blobIdsPerShardVisit = 1024;
 /** Suffix of a write in progress. */
@@ -408,11 +410,11 @@ export class BlobStore {
    */
   private newBlobId(): string {
     if (this.shardVisitRemaining === 0) {
-      this.shardPrefix = randomBytes(2).toString('hex');
+      this.shardPrefix = randomHex(2);
       this.shardVisitRemaining = blobIdsPerShardVisit;
     }
     this.shardVisitRemaining--;
-    return this.shardPrefix + randomBytes(14).toString('hex');
+    return this.shardPrefix + randomHex(14);
   }
 
   /** Limits and digests of a write, checked before any byte is read. */
@@ -469,6 +471,37 @@ export class BlobStore {
     // A stream destroyed before its first read never runs the generator's finally.
     stream.once('close', () => void blob.close());
     return stream;
+  }
+
+  /**
+   * A small blob whole, in one buffer, verified like `read` (trailer, table, root, every chunk)
+   * before it is returned: one open, one read and one close instead of a stream and its reads.
+   * `sizeBytes` is the size metadata records; a file of another layout is BlobCorruption
+   * ('size-mismatch'), as is a blob of another size. At most {@link wholeReadSizeBytesMax}.
+   */
+  async readWhole(blobId: string, options: { readonly expectedBlake3: string; readonly sizeBytes: number }): Promise<Buffer> {
+    assert(Number.isSafeInteger(options.sizeBytes) && options.sizeBytes >= 0 && options.sizeBytes <= wholeReadSizeBytesMax, `readWhole reads at most ${wholeReadSizeBytesMax} bytes`);
+    const tableSizeBytes = Math.ceil(options.sizeBytes / this.chunkSizeBytes) * blake3DigestSizeBytes;
+    const fileSizeBytes = options.sizeBytes + tableSizeBytes + trailerSizeBytes;
+    const handle = await this.openFile(blobId);
+    const file = Buffer.allocUnsafe(fileSizeBytes + 1); // one byte more: a longer file shows
+    let filled = 0;
+    try {
+      for (let bytesRead = -1; bytesRead !== 0 && filled < file.length; filled += bytesRead) ({ bytesRead } = await handle.read(file, filled, file.length - filled, filled));
+    } finally {
+      await handle.close();
+    }
+    if (filled !== fileSizeBytes) throw new BlobCorruptionError(blobId, 'size-mismatch');
+    const trailer = parseTrailer(file.subarray(fileSizeBytes - trailerSizeBytes, fileSizeBytes), fileSizeBytes, blobId);
+    const chunkHashes = file.subarray(trailer.dataSizeBytes, trailer.dataSizeBytes + trailer.chunkCount * blake3DigestSizeBytes);
+    const root = new Blake3().update(trailer.bytes.subarray(0, 32)).update(chunkHashes).digest();
+    if (!digestsEqual(root, trailer.root)) throw new BlobCorruptionError(blobId, 'root-mismatch');
+    if (digestToHex(root) !== options.expectedBlake3) throw new BlobCorruptionError(blobId, 'expected-blake3-mismatch');
+    for (let index = 0; index < trailer.chunkCount; index++) {
+      const chunk = file.subarray(index * trailer.chunkSizeBytes, Math.min((index + 1) * trailer.chunkSizeBytes, trailer.dataSizeBytes));
+      if (!digestsEqual(blake3Of(chunk), chunkHashes.subarray(index * blake3DigestSizeBytes, (index + 1) * blake3DigestSizeBytes))) throw new BlobCorruptionError(blobId, 'chunk-mismatch', index);
+    }
+    return file.subarray(0, trailer.dataSizeBytes);
   }
 
   /**
@@ -672,8 +705,13 @@ async function readTrailer(handle: FileHandle, blobId: string): Promise<Trailer>
   if (fileSizeBytes < trailerSizeBytes) throw new BlobCorruptionError(blobId, 'trailer-invalid');
   const bytes = new Uint8Array(trailerSizeBytes);
   await readExactly(handle, bytes, fileSizeBytes - trailerSizeBytes, blobId);
-  const headerUntrusted = new DataView(bytes.buffer);
-  const magicOk = Buffer.from(bytes.subarray(0, 8)).toString('latin1') === trailerMagic;
+  return parseTrailer(bytes, fileSizeBytes, blobId);
+}
+
+/** Validates a trailer's structure against the size of the file it ends. */
+function parseTrailer(bytes: Uint8Array, fileSizeBytes: number, blobId: string): Trailer {
+  const headerUntrusted = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const magicOk = Buffer.from(bytes.buffer, bytes.byteOffset, 8).toString('latin1') === trailerMagic;
   const chunkSizeBytes = headerUntrusted.getUint32(12);
   const dataSizeBytes = Number(headerUntrusted.getBigUint64(16));
   const chunkCount = headerUntrusted.getUint32(24);

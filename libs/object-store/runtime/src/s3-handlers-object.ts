@@ -28,7 +28,7 @@ import {
   type WriteConditions,
 } from '@objectbox/object-store-core';
 import { checksumAlgorithms, type ChecksumAlgorithm } from './blob-checksums.js';
-import type { BlobWriteOptions, BlobWriteResult } from './blob-store.js';
+import { type BlobWriteOptions, type BlobWriteResult, wholeReadSizeBytesMax } from './blob-store.js';
 import { headerOf, httpDate, proposeCommand, replicateBlob, sendEmpty, sendXml, valueOf } from './s3-handlers-common.js';
 import { checkVersionIdSyntax } from './s3-handlers-versioning.js';
 import type { S3Exchange } from './s3-server.js';
@@ -298,6 +298,14 @@ export async function handleGetObject(exchange: S3Exchange, endpoint: EndpointOf
   }
   if (endpoint.operation === 'HeadObject' || version.sizeBytes === 0) {
     exchange.response.end();
+    return;
+  }
+  const blob = version.location.length === 1 ? version.location[0]! : undefined;
+  if (blob !== undefined && blob.sizeBytes <= wholeReadSizeBytesMax) {
+    // A small object is read and verified whole, and sent in one write: no stream machinery.
+    await exchange.server.options.replication?.fetch(blob.blobId, blob.blake3, blob.sizeBytes);
+    const bytes = await exchange.server.blobs.readWhole(blob.blobId, { expectedBlake3: blob.blake3, sizeBytes: blob.sizeBytes });
+    exchange.response.end(range === undefined ? bytes : bytes.subarray(range.start, range.endInclusive + 1));
     return;
   }
   await pipeline(await readObjectBytes(exchange, version.location, range), exchange.response);

@@ -30,6 +30,7 @@ import {
 import type { Logger } from '@objectbox/observability';
 import { assert } from '@objectbox/util';
 import { isBlobStoreError } from './blob-errors.js';
+import { randomHex } from './random-hex.js';
 import type { BlobStore } from './blob-store.js';
 import { S3Body } from './s3-body.js';
 import { handleCreateBucket, handleDeleteBucket, handleGetBucketLocation, handleHeadBucket, handleListBuckets } from './s3-handlers-bucket.js';
@@ -163,7 +164,7 @@ export class S3Server {
 
   /** Serves one request; never throws (failures become S3 error documents or a closed socket). */
   handleRequest(request: IncomingMessage, response: ServerResponse): void {
-    const requestId = randomBytes(8).toString('hex').toUpperCase();
+    const requestId = randomHex(8).toUpperCase();
     response.setHeader('x-amz-request-id', requestId);
     response.setHeader('x-amz-id-2', this.hostId);
     response.setHeader('server', 'ObjectBox');
