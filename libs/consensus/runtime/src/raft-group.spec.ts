@@ -3,7 +3,10 @@
  * after commit and apply, followers refuse writes with the leader's address, reads through any
  * replica are linearizable, a restarted replica recovers from its WAL and snapshot, a lagging
  * replica catches up through a chunked snapshot, and a replica of another cluster is refused.
- * Method: three RaftGroups in one process, each with its own gRPC server, transport and data dir.
+ * Reads requested before the group next processes share one ReadIndex request, and a read never
+ * shares a request that was sent before it began.
+ * Method: three RaftGroups in one process, each with its own gRPC server, transport and data dir;
+ * messages are counted, held or dropped by wrapping a transport's send.
  */
 import { strict as assert } from 'node:assert';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -13,9 +16,10 @@ import { after, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GrpcServer } from '@objectbox/networking';
 import { createLogger } from '@objectbox/observability';
+import type { Message } from '@objectbox/consensus-core';
 import { raft } from '@objectbox/proto';
 import { openStorage } from '@objectbox/storage-runtime';
-import { NotLeaderError } from './errors.js';
+import { NotLeaderError, ProposalOutcomeUnknownError, RaftGroupClosedError, RaftOverloadedError } from './errors.js';
 import { RaftGroup, type RaftMember } from './raft-group.js';
 import { RaftTransport } from './raft-transport.js';
 import type { StateMachine } from './state-machine.js';
@@ -66,6 +70,23 @@ async function waitFor<T>(what: string, check: () => T | undefined, deadlineMs =
   }
 }
 
+type SendArguments = Parameters<RaftTransport['send']>;
+
+/**
+ * Passes the messages `transport` sends through `filter`, which returns those to send now (it may
+ * record, hold or drop the others), until the returned function restores the plain send.
+ */
+function interceptSend(transport: RaftTransport, filter: (messages: readonly Message[], addressOf: SendArguments[2]) => readonly Message[]): () => void {
+  const send = transport.send.bind(transport);
+  transport.send = (groupId, messages, addressOf) => send(groupId, filter(messages, addressOf), addressOf);
+  return () => {
+    transport.send = send;
+  };
+}
+
+const decodeContext = (context: Uint8Array) => new TextDecoder().decode(context);
+const encode = (text: string) => new TextEncoder().encode(text);
+
 class Cluster {
   replicas: Replica[] = [];
   members: RaftMember[] = [];
@@ -74,9 +95,11 @@ class Cluster {
     private readonly clusterId: string,
     private readonly snapshotEntryCount = 1_000_000,
     private readonly snapshotEntryBytes?: number,
+    private readonly proposalTimeoutMs = 5_000,
   ) {}
 
-  async start(count: number): Promise<void> {
+  /** Starts `count` members, of which only the first `openCount` run the group. */
+  async start(count: number, openCount = count): Promise<void> {
     for (let id = 1; id <= count; id++) {
       const transport = this.newTransport(this.clusterId);
       const server = new GrpcServer({ messageBytesMax: 4 * 1024 * 1024 });
@@ -85,7 +108,7 @@ class Cluster {
       this.replicas.push({ id, server, transport, group: undefined, machine: new ListMachine(), extraGroups: new Map() });
       this.members.push({ id, address: `127.0.0.1:${port}` });
     }
-    for (const replica of this.replicas) await this.openGroup(replica);
+    for (const replica of this.replicas.slice(0, openCount)) await this.openGroup(replica);
   }
 
   newTransport(clusterId: string): RaftTransport {
@@ -105,7 +128,7 @@ class Cluster {
     const storage = await openStorage({ directory: join(root, this.clusterId, `replica-${replica.id}`, groupId), clusterId: this.clusterId, segmentSizeBytes: 64 * 1024, recordPayloadBytesMax: 1024 * 1024, pendingBytesMax: 16 * 1024 * 1024, snapshotPayloadBytesMax: 64 * 1024 * 1024, snapshotRetainCount: 2, logger: { info: () => undefined, warn: () => undefined } });
     return RaftGroup.open({
       groupId, nodeId: replica.id, members: this.members, storage, stateMachine: machine, transport: replica.transport, logger,
-      tickIntervalMs: 10, electionTimeoutTicks: 10, heartbeatIntervalTicks: 2, proposalTimeoutMs: 5_000, pendingProposalCountMax: 10_000, pendingReadCountMax: 1_000,
+      tickIntervalMs: 10, electionTimeoutTicks: 10, heartbeatIntervalTicks: 2, proposalTimeoutMs: this.proposalTimeoutMs, pendingProposalCountMax: 10_000, pendingReadCountMax: 1_000,
       snapshotEntryCount: this.snapshotEntryCount, ...(this.snapshotEntryBytes === undefined ? {} : { snapshotEntryBytes: this.snapshotEntryBytes }), entriesKeptAfterSnapshot: 5, messageSizeBytesMax: 1024 * 1024, inflightMessageCountMax: 64,
     });
   }
@@ -220,6 +243,164 @@ test('one process hosts several groups over one transport and gRPC server', asyn
     for (const replica of cluster.replicas) {
       assert.deepEqual(replica.machine.items, ['to-first']);
       assert.deepEqual(replica.extraGroups.get('second')?.machine.items, ['to-second']);
+    }
+  } finally {
+    await cluster.stop();
+  }
+});
+
+describe('linearizable reads share ReadIndex requests', () => {
+  const cluster = new Cluster('cluster-reads');
+  after(() => cluster.stop());
+  const followers = async () => {
+    const leader = await cluster.leader();
+    return cluster.replicas.filter((replica) => replica !== leader);
+  };
+
+  test('100 concurrent reads on the leader share one ReadIndex request (one heartbeat round)', async () => {
+    await cluster.start(3);
+    const leader = await cluster.leader();
+    // Until the leader commits in its term it parks read requests; this test is about the round.
+    await cluster.group(leader).propose(encode('first'));
+    const readContexts = new Set<string>();
+    const restore = interceptSend(leader.transport, (messages) => {
+      for (const message of messages) if (message.type === 'MsgHeartbeat' && message.context !== undefined) readContexts.add(decodeContext(message.context));
+      return messages;
+    });
+    try {
+      await Promise.all(Array.from({ length: 100 }, () => cluster.group(leader).linearizableRead()));
+    } finally {
+      restore();
+    }
+    assert.equal(readContexts.size, 1);
+  });
+
+  test('100 concurrent reads on a follower send one MsgReadIndex and see the write before them', async () => {
+    const leader = await cluster.leader();
+    const [follower] = (await followers()) as [Replica];
+    await cluster.group(leader).propose(encode('before-follower-reads'));
+    let readIndexMessages = 0;
+    const restore = interceptSend(follower.transport, (messages) => {
+      readIndexMessages += messages.filter((message) => message.type === 'MsgReadIndex').length;
+      return messages;
+    });
+    try {
+      await Promise.all(Array.from({ length: 100 }, () => cluster.group(follower).linearizableRead()));
+    } finally {
+      restore();
+    }
+    assert.equal(readIndexMessages, 1);
+    assert.equal(follower.machine.items.at(-1), 'before-follower-reads');
+  });
+
+  test('a read requested after its batch was sent waits for the next batch, which sees a write completed meanwhile', async () => {
+    const leader = await cluster.leader();
+    const [follower] = (await followers()) as [Replica];
+    // The leader holds its answers to the follower's read requests, and drops its appends to the
+    // follower (it resends them once the cut ends): the other follower makes the quorum.
+    let holdAnswers = true;
+    let cutAppends = true;
+    const heldAnswers: Message[] = [];
+    let leaderAddressOf: SendArguments[2] = () => undefined;
+    const restoreLeader = interceptSend(leader.transport, (messages, addressOf) => {
+      leaderAddressOf = addressOf;
+      return messages.filter((message) => {
+        if (message.to !== follower.id) return true;
+        if (cutAppends && (message.type === 'MsgApp' || message.type === 'MsgSnap')) return false;
+        if (holdAnswers && message.type === 'MsgReadIndexResp') heldAnswers.push(message);
+        return !(holdAnswers && message.type === 'MsgReadIndexResp');
+      });
+    });
+    const sentContexts: string[] = [];
+    const restoreFollower = interceptSend(follower.transport, (messages) => {
+      for (const message of messages) if (message.type === 'MsgReadIndex') sentContexts.push(decodeContext(message.context));
+      return messages;
+    });
+    try {
+      const first = cluster.group(follower).linearizableRead();
+      await waitFor('the leader to answer the first read', () => (heldAnswers.length === 1 ? true : undefined));
+      // The first read's index is fixed; this write completes after it and has not reached the follower.
+      await cluster.group(leader).propose(encode('after-first-read'));
+      const second = cluster.group(follower).linearizableRead();
+      holdAnswers = false;
+      leader.transport.send('test', heldAnswers, leaderAddressOf);
+      await first;
+      assert.equal(follower.machine.items.includes('after-first-read'), false, 'the cut kept the write from the follower');
+      cutAppends = false;
+      await second;
+      assert.equal(follower.machine.items.at(-1), 'after-first-read', 'the second read was served at an index that includes the write');
+      assert.equal(sentContexts.length, 2);
+      assert.notEqual(sentContexts[0], sentContexts[1]);
+    } finally {
+      restoreFollower();
+      restoreLeader();
+    }
+  });
+
+  test('write, then read through a follower and the leader: every read sees the write before it', async () => {
+    const leader = await cluster.leader();
+    const [follower] = (await followers()) as [Replica];
+    for (let round = 0; round < 20; round++) {
+      await cluster.group(leader).propose(encode(`write-${round}`));
+      await Promise.all(Array.from({ length: 10 }, (_, index) => cluster.group(index % 2 === 0 ? follower : leader).linearizableRead()));
+      assert.equal(follower.machine.items.at(-1), `write-${round}`);
+      assert.equal(leader.machine.items.at(-1), `write-${round}`);
+    }
+  });
+
+  test('pendingReadCountMax bounds waiting reads, not requests: the reads beyond it fail with RaftOverloadedError', async () => {
+    const leader = await cluster.leader();
+    const outcomes = await Promise.allSettled(Array.from({ length: 1_005 }, () => cluster.group(leader).linearizableRead()));
+    const rejected = outcomes.filter((outcome) => outcome.status === 'rejected');
+    assert.equal(rejected.length, 5);
+    for (const outcome of rejected) assert.ok(outcome.reason instanceof RaftOverloadedError);
+  });
+
+  test('close() fails the reads whose request was sent and those whose request was not yet', async () => {
+    const [follower] = (await followers()) as [Replica];
+    // The follower's read requests never reach the leader.
+    let readIndexMessages = 0;
+    const restore = interceptSend(follower.transport, (messages) => {
+      readIndexMessages += messages.filter((message) => message.type === 'MsgReadIndex').length;
+      return messages.filter((message) => message.type !== 'MsgReadIndex');
+    });
+    try {
+      const sent = Array.from({ length: 5 }, () => cluster.group(follower).linearizableRead().catch((caught: unknown) => caught));
+      await waitFor('the first batch to be sent', () => (readIndexMessages === 1 ? true : undefined));
+      const unsent = Array.from({ length: 5 }, () => cluster.group(follower).linearizableRead().catch((caught: unknown) => caught));
+      await cluster.group(follower).close();
+      for (const error of await Promise.all([...sent, ...unsent])) assert.ok(error instanceof RaftGroupClosedError);
+      assert.equal(readIndexMessages, 1);
+    } finally {
+      restore();
+    }
+  });
+});
+
+test('reads whose request is not answered in time all fail with ProposalOutcomeUnknownError', async () => {
+  const cluster = new Cluster('cluster-read-deadline', 1_000_000, undefined, 500);
+  await cluster.start(3);
+  try {
+    const leader = await cluster.leader();
+    await cluster.group(leader).propose(encode('first'));
+    const follower = cluster.replicas.find((replica) => replica !== leader) as Replica;
+    interceptSend(follower.transport, (messages) => messages.filter((message) => message.type !== 'MsgReadIndex'));
+    const errors = await Promise.all(Array.from({ length: 10 }, () => cluster.group(follower).linearizableRead().catch((caught: unknown) => caught)));
+    for (const error of errors) assert.ok(error instanceof ProposalOutcomeUnknownError);
+  } finally {
+    await cluster.stop();
+  }
+});
+
+test('a read on a replica that knows no leader fails with NotLeaderError', async () => {
+  const cluster = new Cluster('cluster-no-leader');
+  // Three members, one running: it can never learn of a leader.
+  await cluster.start(3, 1);
+  try {
+    const errors = await Promise.all(Array.from({ length: 3 }, () => cluster.group(cluster.replicas[0] as Replica).linearizableRead().catch((caught: unknown) => caught)));
+    for (const error of errors) {
+      assert.ok(error instanceof NotLeaderError);
+      assert.equal(error.leaderId, undefined);
     }
   } finally {
     await cluster.stop();

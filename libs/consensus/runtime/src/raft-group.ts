@@ -16,6 +16,7 @@ import { assert } from '@objectbox/util';
 import { NotLeaderError, ProposalOutcomeUnknownError, ProposalRejectedError, RaftGroupClosedError, RaftOverloadedError } from './errors.js';
 import { RaftLogStore, type RaftWalReplay } from './raft-log-store.js';
 import type { RaftTransport } from './raft-transport.js';
+import { ReadBatches } from './read-batches.js';
 import type { StateMachine } from './state-machine.js';
 
 /**
@@ -27,7 +28,8 @@ import type { StateMachine } from './state-machine.js';
  * everything committed before the read began (ReadIndex, Raft thesis §6.4).
  *
  * Batching comes from the loop itself: while one Ready is being fsynced, proposals and messages
- * keep stepping into the core, and the next Ready carries all of them in one WAL append.
+ * keep stepping into the core, and the next Ready carries all of them in one WAL append. Reads
+ * requested meanwhile share one ReadIndex request, issued just before that Ready (read-batches.ts).
  */
 export interface RaftMember {
   readonly id: number;
@@ -74,13 +76,6 @@ interface PendingProposal<Result> {
   readonly timer: NodeJS.Timeout;
 }
 
-interface PendingRead {
-  index: number | undefined;
-  readonly resolve: () => void;
-  readonly reject: (error: unknown) => void;
-  readonly timer: NodeJS.Timeout;
-}
-
 export interface RaftGroupStatus {
   readonly groupId: string;
   readonly nodeId: number;
@@ -97,13 +92,12 @@ export class RaftGroup<Result> {
   private readonly node: RawNode;
   private readonly addresses: Map<number, string>;
   private readonly proposals = new Map<number, PendingProposal<Result>>();
-  private readonly reads = new Map<string, PendingRead>();
+  private readonly reads: ReadBatches;
   private readonly ticker: NodeJS.Timeout;
   private appliedIndex: number;
   private snapshotIndex: number;
   /** Bytes of entry data applied since the last snapshot (for `snapshotEntryBytes`). */
   private appliedBytesSinceSnapshot = 0;
-  private readCounter = 0;
   private scheduled = false;
   private processing = false;
   private closed = false;
@@ -113,6 +107,11 @@ export class RaftGroup<Result> {
     private readonly logStore: RaftLogStore,
   ) {
     this.addresses = new Map(options.members.map((member) => [member.id, member.address]));
+    this.reads = new ReadBatches({
+      contextPrefix: `${options.nodeId}:`,
+      timeoutMs: options.proposalTimeoutMs,
+      timeoutError: () => new ProposalOutcomeUnknownError(options.groupId, `read index not confirmed within ${options.proposalTimeoutMs} ms`),
+    });
     logStore.onBackgroundFailure = (error) => this.failPersistence(error);
     this.snapshotIndex = logStore.snapshotAtOpen?.metadata.index ?? 0;
     this.appliedIndex = this.snapshotIndex;
@@ -201,26 +200,40 @@ export class RaftGroup<Result> {
     });
   }
 
-  /** Resolves once this replica has applied everything committed before the call (ReadIndex). */
+  /**
+   * Resolves once this replica has applied everything committed before the call (ReadIndex).
+   * Rejects with NotLeaderError when no leader is known, RaftOverloadedError when too many reads
+   * wait, ProposalOutcomeUnknownError when the read index is not confirmed in time.
+   */
   linearizableRead(): Promise<void> {
     if (this.closed) return Promise.reject(new RaftGroupClosedError(this.options.groupId));
-    if (this.reads.size >= this.options.pendingReadCountMax) return Promise.reject(new RaftOverloadedError(this.options.groupId, `${this.reads.size} reads pending`));
-    const context = `${this.options.nodeId}:${++this.readCounter}`;
-    try {
-      this.node.readIndex(new TextEncoder().encode(context));
-    } catch (error) {
-      if (isConsensusError(error) && error.code === 'NotLeader') return Promise.reject(this.notLeader());
-      if (isConsensusError(error)) return Promise.reject(new RaftOverloadedError(this.options.groupId, error.message));
-      throw error;
-    }
+    const waiting = this.reads.waitingCount;
+    if (waiting >= this.options.pendingReadCountMax) return Promise.reject(new RaftOverloadedError(this.options.groupId, `${waiting} reads pending`));
+    const read = this.reads.join();
+    // The request itself waits for the loop (issueReadBatch), so later reads can share it.
     this.schedule();
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.reads.delete(context);
-        reject(new ProposalOutcomeUnknownError(this.options.groupId, `read index not confirmed within ${this.options.proposalTimeoutMs} ms`));
-      }, this.options.proposalTimeoutMs);
-      this.reads.set(context, { index: undefined, resolve, reject, timer });
-    });
+    return read;
+  }
+
+  /**
+   * Sends the open read batch's ReadIndex request to the core. Called right before the core's next
+   * Ready, and never earlier than every read in the batch was requested, so the read index is
+   * taken after each of them began.
+   */
+  private issueReadBatch(): void {
+    const context = this.reads.seal();
+    if (context === undefined) return;
+    try {
+      this.node.readIndex(context);
+    } catch (error) {
+      this.reads.fail(context, this.readIndexRefusal(error));
+    }
+  }
+
+  private readIndexRefusal(error: unknown): unknown {
+    if (isConsensusError(error) && error.code === 'NotLeader') return this.notLeader();
+    if (isConsensusError(error)) return new RaftOverloadedError(this.options.groupId, error.message);
+    return error;
   }
 
   status(): RaftGroupStatus {
@@ -254,7 +267,11 @@ export class RaftGroup<Result> {
     if (this.processing || this.closed) return;
     this.processing = true;
     try {
-      while (!this.closed && this.node.hasReady()) await this.handleReady(this.node.ready());
+      while (!this.closed) {
+        this.issueReadBatch();
+        if (!this.node.hasReady()) break;
+        await this.handleReady(this.node.ready());
+      }
     } catch (error) {
       this.failPersistence(error);
     } finally {
@@ -290,13 +307,10 @@ export class RaftGroup<Result> {
       this.appliedBytesSinceSnapshot = 0;
     }
     for (const entry of ready.committedEntries) this.applyEntry(entry);
-    for (const readState of ready.readStates) {
-      const pending = this.reads.get(new TextDecoder().decode(readState.context));
-      if (pending !== undefined) pending.index = readState.index;
-    }
+    for (const readState of ready.readStates) this.reads.answer(readState.context, readState.index);
     if (ready.softState !== undefined) this.options.logger.info({ group: this.options.groupId, role: ready.softState.role, leader: ready.softState.leaderId }, 'raft role changed');
     this.node.advance(ready);
-    this.resolveReads();
+    this.reads.resolveApplied(this.appliedIndex);
     await this.maybeSnapshot();
   }
 
@@ -310,15 +324,6 @@ export class RaftGroup<Result> {
     clearTimeout(pending.timer);
     if (pending.term === entry.term) pending.resolve({ result: result as Result, index: entry.index });
     else pending.reject(new ProposalRejectedError(this.options.groupId, `entry ${entry.index} was replaced by a newer leader's entry`));
-  }
-
-  private resolveReads(): void {
-    for (const [context, read] of this.reads) {
-      if (read.index === undefined || read.index > this.appliedIndex) continue;
-      this.reads.delete(context);
-      clearTimeout(read.timer);
-      read.resolve();
-    }
   }
 
   private async maybeSnapshot(): Promise<void> {
@@ -341,12 +346,12 @@ export class RaftGroup<Result> {
     clearInterval(this.ticker);
     this.options.transport.unregisterGroup(this.options.groupId);
     while (this.processing) await new Promise((resolve) => setImmediate(resolve));
-    for (const pending of [...this.proposals.values(), ...this.reads.values()]) {
+    for (const pending of this.proposals.values()) {
       clearTimeout(pending.timer);
       pending.reject(new RaftGroupClosedError(this.options.groupId));
     }
     this.proposals.clear();
-    this.reads.clear();
+    this.reads.failAll(new RaftGroupClosedError(this.options.groupId));
     await this.logStore.close();
   }
 }
