@@ -83,6 +83,8 @@ import { randomHex } from './random-hex.js';
 export const singlePutSizeBytesMax = 5 * 1024 ** 3;
 /** Default size of the blake3 chunks; also the read granularity. */
 export const blobChunkSizeBytesDefault = 1024 * 1024;
+/** A large write starts a background datasync after each this many bytes (see BatchedWriter). */
+const earlySyncBytes = 16 * 1024 * 1024;
 /** Largest blob {@link BlobStore.readWhole} reads into memory. */
 export const wholeReadSizeBytesMax = 256 * 1024;
 /** New blob ids share their shard directories in runs of this many (see `newBlobId`). */
@@ -263,6 +265,7 @@ export class BlobStore {
       await writer.add(hashes.chunkHashes);
       await writer.add(trailer.bytes);
       await writer.flush();
+      await writer.settleEarlySync();
       throwIfAborted(options.signal);
       await handle.datasync();
       closed = true;
@@ -730,16 +733,45 @@ function parseTrailer(bytes: Uint8Array, fileSizeBytes: number, blobId: string):
 // ---------------------------------------------------------------------------------------------
 // Writing
 
-/** Gathers chunks (by reference) up to `batchBytes` and writes them with one writev. */
+/**
+ * Gathers chunks (by reference) up to `batchBytes` and writes them with one writev. Every
+ * {@link earlySyncBytes} written it starts a datasync in the background (one at a time), so that
+ * writeback overlaps the rest of the body and the blob's final datasync flushes only the tail:
+ * that final one is on every large PUT's critical path (~70 ms for 64 MiB on this disk).
+ */
 class BatchedWriter {
   private pending: Uint8Array[] = [];
   private pendingBytes = 0;
   private positionBytes = 0;
+  private syncedUpToBytes = 0;
+  private earlySync: Promise<void> | null = null;
+  private earlySyncFailure: unknown = undefined;
 
   constructor(
     private readonly handle: FileHandle,
     private readonly batchBytes: number,
   ) {}
+
+  /** Waits for the background datasync, if any; rethrows its failure. */
+  async settleEarlySync(): Promise<void> {
+    if (this.earlySync !== null) await this.earlySync;
+    if (this.earlySyncFailure !== undefined) throw this.earlySyncFailure;
+  }
+
+  private maybeStartEarlySync(): void {
+    if (this.earlySync !== null || this.positionBytes - this.syncedUpToBytes < earlySyncBytes) return;
+    const upTo = this.positionBytes;
+    this.earlySync = this.handle.datasync().then(
+      () => {
+        this.syncedUpToBytes = upTo;
+        this.earlySync = null;
+      },
+      (error: unknown) => {
+        this.earlySyncFailure ??= error;
+        this.earlySync = null;
+      },
+    );
+  }
 
   async add(chunk: Uint8Array): Promise<void> {
     this.pending.push(chunk);
@@ -756,6 +788,7 @@ class BatchedWriter {
       this.positionBytes += bytesWritten;
       chunks = dropWritten(chunks, bytesWritten);
     }
+    this.maybeStartEarlySync();
   }
 }
 
