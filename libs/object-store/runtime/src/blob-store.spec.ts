@@ -310,3 +310,24 @@ test('readWhole returns a small blob verified, and refuses a flipped bit, a wron
     await assert.rejects(store.readWhole('0'.repeat(32), { expectedBlake3: '0'.repeat(64), sizeBytes: 1 }), { code: 'BlobNotFound' });
   });
 });
+
+test('syncApplied falls back to fsyncing each file and directory where `sync --file-system` is missing', async () => {
+  await withStore(async (store) => {
+    const stored = [];
+    for (let index = 0; index < 3; index++) {
+      const { result, bytes } = await store.readSmall(chunksOf(new Uint8Array(randomBytes(100)), 100), writeOptions());
+      await store.storeApplied(result, bytes);
+      stored.push(result);
+    }
+    await store.delete(stored[0]!.blobId); // deleted since: nothing to sync for it
+    const path = process.env['PATH'];
+    process.env['PATH'] = '';
+    try {
+      await store.syncApplied();
+    } finally {
+      process.env['PATH'] = path;
+    }
+    assert.equal(store.unsyncedAppliedCount, 0);
+    assert.equal(await store.exists(stored[1]!.blobId), true);
+  });
+});
