@@ -43,7 +43,7 @@
  * {@link BlobCorruptionError} before the bad chunk (for the last chunk: before the last bytes).
  */
 import { execFile } from 'node:child_process';
-import { constants, type FileHandle, mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { constants, type FileHandle, mkdir, open, rename, rm, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
@@ -558,7 +558,7 @@ export class BlobStore {
     const path = this.pathOf(blobId);
     await this.appliedWriteOf(blobId); // else the write would bring it back
     try {
-      await rm(path);
+      await unlink(path); // not rm: that is an lstat and rimraf's machinery for one file
       return true;
     } catch (error) {
       if (isErrorCode(error, 'ENOENT')) return false;

@@ -60,9 +60,12 @@ export async function handlePutObject(exchange: S3Exchange, endpoint: EndpointOf
   const attributes = attributesFromHeaders(exchange);
   const conditions = writeConditionsOf(exchange);
   const plan = blobWritePlanOf(exchange);
-  // S3 answers NoSuchBucket before reading a body; so do we, and no blob is written for it.
-  const machine = await exchange.server.metadata.read();
-  valueOf(machine.headBucket(endpoint.bucket), { bucket: endpoint.bucket });
+  // S3 answers NoSuchBucket before reading a body; so do we, and no blob is written for it. Apply
+  // checks the bucket again, so a bucket this replica already knows needs no read barrier (which
+  // would cost every PUT a turn of the Raft loop); only an unknown one is confirmed.
+  if (!exchange.server.metadata.readLocal().headBucket(endpoint.bucket).ok) {
+    valueOf((await exchange.server.metadata.read()).headBucket(endpoint.bucket), { bucket: endpoint.bucket });
+  }
   const writeOptions = {
     ...plan,
     ...(exchange.body.sizeBytes === undefined ? {} : { expectedSizeBytes: exchange.body.sizeBytes }),

@@ -59,6 +59,12 @@ export interface S3MetadataStore {
   propose<C extends ObjectMetadataCommand>(command: C, options?: ProposeOptions): Promise<ObjectMetadataReply<ObjectMetadataValues[C['op']]>>;
   /** The state machine, after a linearizable-read barrier (ReadIndex): reflects every write acknowledged before the call. */
   read(): Promise<ObjectMetadataMachine>;
+  /**
+   * The state machine as this replica has applied it, without a barrier: it may lag writes
+   * acknowledged elsewhere. Only for checks that apply repeats (a positive answer saves a barrier;
+   * a negative one must be confirmed with `read`).
+   */
+  readLocal(): ObjectMetadataMachine;
 }
 
 export interface ProposeOptions {
