@@ -315,8 +315,8 @@ export class BlobStore {
   /**
    * Stores an applied Raft entry's object bytes as the blob `ref` (see {@link readSmall}): checked
    * against `ref.blake3` now (bytes that do not hash to it, with this store's chunk size, are
-   * refused with BlobCorruption and not stored), written in the background (temp file, rename, no
-   * fsync), because apply runs on the event loop and creating a file can wait on the file system's
+   * refused with BlobCorruption and not stored), written in the background (in place, no fsync),
+   * because apply runs on the event loop and creating a file can wait on the file system's
    * journal for milliseconds. Until the write is done, every read, stat and delete of this blob id
    * waits for it; {@link syncApplied} waits for it and then makes it durable, before a snapshot lets
    * the log (which still holds the bytes, and is re-applied after a crash) drop them. The returned
@@ -348,25 +348,30 @@ export class BlobStore {
     return write;
   }
 
+  /**
+   * Writes the file in place under its final name, with no temp file and rename: no reader can see
+   * it half written. Reads of this id in this process wait for the write; after a crash the entry is
+   * re-applied (the file is unsynced only while the log still holds it) before any metadata refers
+   * to it, and the rewrite truncates whatever the crash left.
+   */
   private async writeAppliedFile(blobId: string, file: Uint8Array): Promise<void> {
     const shard = this.shardOf(blobId);
-    const temporaryPath = join(shard, `${blobId}${blobTemporarySuffix}`);
+    const path = join(shard, blobId);
     let handle: FileHandle;
     try {
-      handle = await open(temporaryPath, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC, 0o644);
+      handle = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC, 0o644);
     } catch (error) {
       if (!isErrorCode(error, 'ENOENT')) throw error;
       const created = await mkdir(shard, { recursive: true });
       if (created !== undefined) for (let directory = shard; directory !== dirname(created); directory = dirname(directory)) this.unsyncedDirectories.add(dirname(directory));
-      handle = await open(temporaryPath, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC, 0o644);
+      handle = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC, 0o644);
     }
     try {
       for (let written = 0; written < file.length; ) written += (await handle.write(file, written, file.length - written, written)).bytesWritten;
     } finally {
       await handle.close();
     }
-    await rename(temporaryPath, join(shard, blobId));
-    this.unsyncedFiles.add(join(shard, blobId));
+    this.unsyncedFiles.add(path);
     this.unsyncedDirectories.add(shard);
   }
 
