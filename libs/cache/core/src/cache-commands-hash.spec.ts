@@ -225,7 +225,7 @@ function text(value: string): KeyText {
 }
 
 function hashAt(context: TestContext, key: string): CacheHash {
-  const entry = context.keyspace.database(0).entries.get(text(key));
+  const entry = context.keyspace.database(0).entryOf(text(key));
   assert.ok(entry !== undefined && entry.value.type === 'hash');
   return entry.value.hash;
 }

@@ -80,7 +80,7 @@ function expireGeneric(options: { unit: 'seconds' | 'milliseconds'; relative: bo
     if (flags.gt && (current === null || when <= current)) return respInteger(0);
     if (flags.lt && current !== null && when >= current) return respInteger(0);
     if (when <= BigInt(context.nowMs)) database.delete(key);
-    else database.setExpiry(key, entry, Number(when));
+    else database.setExpiry(key, Number(when));
     return respInteger(1);
   };
 }
@@ -101,7 +101,7 @@ function persist(context: CacheCommandContext, args: Args): RespValue {
   const key = keyAt(args, 1);
   const entry = database.lookup(key, context.nowMs);
   if (entry === undefined || entry.expireAtMs === null) return respInteger(0);
-  database.setExpiry(key, entry, null);
+  database.setExpiry(key, null);
   return respInteger(1);
 }
 
@@ -130,7 +130,7 @@ function keys(context: CacheCommandContext, args: Args): RespValue {
   const matchesAll = pattern.length === 1 && pattern[0] === 0x2a;
   const database = selectedDatabase(context);
   const found: Buffer[] = [];
-  for (const key of database.entries.keys()) {
+  for (const key of database.keys()) {
     const bytes = keyBytesFromText(key);
     if (!matchesAll && !globMatch({ pattern, subject: bytes, caseInsensitive: false })) continue;
     if (database.peek(key, context.nowMs) !== undefined) found.push(bytes);
@@ -182,7 +182,7 @@ function scan(context: CacheCommandContext, args: Args): RespValue {
   for (const key of page.keys) {
     const bytes = keyBytesFromText(key);
     if (pattern !== null && !globMatch({ pattern, subject: bytes, caseInsensitive: false })) continue;
-    if (typeName !== null && database.entries.get(key)?.value.type !== typeName) continue;
+    if (typeName !== null && database.entryOf(key)?.value.type !== typeName) continue;
     found.push(bytes);
   }
   return { type: 'array', items: [respBulkString(page.cursorNext.toString()), respBulkStringArray(found)] };

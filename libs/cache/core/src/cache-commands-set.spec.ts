@@ -252,7 +252,7 @@ function text(value: string): KeyText {
 }
 
 function setAt(context: TestContext, key: string): CacheSet {
-  const entry = context.keyspace.database(0).entries.get(text(key));
+  const entry = context.keyspace.database(0).entryOf(text(key));
   assert.ok(entry !== undefined && entry.value.type === 'set');
   return entry.value.set;
 }

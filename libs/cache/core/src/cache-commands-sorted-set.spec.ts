@@ -685,14 +685,17 @@ test('keyspace: modified() once per changed key, not at all when nothing changed
   expectModified('ZRANGESTORE d nokey 0 -1 -> :0', []);
   const database = context.keyspace.database(0);
   replay(['ZADD m 1 abc -> :1'], context);
-  const entry = database.entries.get(keyTextFromBytes(Buffer.from('m')));
+  const entry = database.entryOf(keyTextFromBytes(Buffer.from('m')));
   assert.ok(entry !== undefined && entry.value.type === 'zset');
   const before = database.usedMemoryBytes;
   const sizeBefore = entry.sizeBytes;
   replay(['ZADD m 2 defgh -> :1'], context);
-  assert.equal(entry.sizeBytes, cacheEntryOverheadBytes + 1 + entry.value.zset.sizeBytes);
-  assert.equal(database.usedMemoryBytes - before, entry.sizeBytes - sizeBefore);
-  assert.ok(entry.sizeBytes > sizeBefore);
+  // An entry is a snapshot: read it again after the change.
+  const after = database.entryOf(keyTextFromBytes(Buffer.from('m')));
+  assert.ok(after !== undefined && after.value.type === 'zset');
+  assert.equal(after.sizeBytes, cacheEntryOverheadBytes + 1 + after.value.zset.sizeBytes);
+  assert.equal(database.usedMemoryBytes - before, after.sizeBytes - sizeBefore);
+  assert.ok(after.sizeBytes > sizeBefore);
 });
 
 test('binary members compare by bytes (memcmp order), including NUL and 0xff', () => {
@@ -710,7 +713,7 @@ test('binary members compare by bytes (memcmp order), including NUL and 0xff', (
 test('encoding: listpack up to 128 entries and 64-byte members, then skiplist; store results re-evaluate', () => {
   const context = createTestContext();
   const encodingOf = (key: string): string => {
-    const entry = context.keyspace.database(0).entries.get(keyTextFromBytes(Buffer.from(key)));
+    const entry = context.keyspace.database(0).entryOf(keyTextFromBytes(Buffer.from(key)));
     assert.ok(entry !== undefined && entry.value.type === 'zset');
     return entry.value.zset.encoding;
   };

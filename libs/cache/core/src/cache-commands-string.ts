@@ -169,8 +169,8 @@ function getex(context: CacheCommandContext, args: Args): RespValue {
   if (value === null) return respNullBulk;
   const entry = database.lookup(key, context.nowMs);
   if (entry !== undefined && expireAtMs !== null && expireAtMs <= context.nowMs) database.delete(key);
-  else if (entry !== undefined && expireAtMs !== null) database.setExpiry(key, entry, expireAtMs);
-  else if (entry !== undefined && parsed.persist) database.setExpiry(key, entry, null);
+  else if (entry !== undefined && expireAtMs !== null) database.setExpiry(key, expireAtMs);
+  else if (entry !== undefined && parsed.persist) database.setExpiry(key, null);
   return respBulkString(value);
 }
 

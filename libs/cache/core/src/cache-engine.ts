@@ -323,7 +323,7 @@ export class CacheEngine {
     for (const watched of client.watchedKeys.values()) {
       if (!watched.existed) continue;
       const database = this.keyspace.database(watched.databaseIndex);
-      if (database.entries.has(watched.key) && database.peek(watched.key, nowMs) === undefined) return true;
+      if (database.has(watched.key) && database.peek(watched.key, nowMs) === undefined) return true;
     }
     return false;
   }

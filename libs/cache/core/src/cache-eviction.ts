@@ -38,7 +38,7 @@ export function evictUntilWithinLimit(options: {
 
 /** Lower is evicted first. */
 function scoreOf(database: CacheDatabase, key: KeyText, policy: CacheEvictionPolicy, nowMs: number): number {
-  const entry = database.entries.get(key);
+  const entry = database.entryOf(key);
   if (entry === undefined) return Infinity;
   switch (policy) {
     case 'allkeys-lru':

@@ -61,9 +61,9 @@ test('keepExpiry keeps the TTL on overwrite; otherwise an overwrite clears it', 
   const database = new CacheKeyspace().database(0);
   database.set({ key: key('k'), value: stringValue('1'), expireAtMs: nowMs + 100, keepExpiry: false });
   database.set({ key: key('k'), value: stringValue('2'), expireAtMs: null, keepExpiry: true });
-  assert.equal(database.entries.get(key('k'))?.expireAtMs, nowMs + 100);
+  assert.equal(database.entryOf(key('k'))?.expireAtMs, nowMs + 100);
   database.set({ key: key('k'), value: stringValue('3'), expireAtMs: null, keepExpiry: false });
-  assert.equal(database.entries.get(key('k'))?.expireAtMs, null);
+  assert.equal(database.entryOf(key('k'))?.expireAtMs, null);
   assert.equal(database.expires.size, 0);
 });
 
@@ -91,7 +91,7 @@ test('activeExpireCycle: bounded work per call, and repeated calls remove every 
   assert.equal(removedCount, 1000);
   for (const index of [0, 1, 2]) {
     const database = keyspace.database(index);
-    for (const entryKey of database.entries.keys()) assert.ok(!entryKey.startsWith('dead:'));
+    for (const entryKey of database.keys()) assert.ok(!entryKey.startsWith('dead:'));
     assert.equal(database.expires.size, database.size - [334, 333, 333][index]!);
   }
   // Nothing left to expire: a call looks at no more than its budget and removes nothing.

@@ -13,8 +13,8 @@ import { type CacheHash } from './cache-hash.js';
 import { type CacheList } from './cache-list.js';
 import { type CacheSet } from './cache-set.js';
 import { type CacheSortedSet } from './cache-sorted-set.js';
-import { CacheScanOrder } from './cache-scan-order.js';
-import { type CacheStringValue } from './cache-string-value.js';
+import { CacheKeyTable, CacheStoredCollection, type CacheCollectionValue, type CacheStoredValue } from './cache-key-table.js';
+import { CacheStringValue } from './cache-string-value.js';
 
 /** A key as a latin1 string: one char per byte (see the file header). */
 export type KeyText = string & { readonly __brand: 'KeyText' };
@@ -52,25 +52,24 @@ export type CacheValue =
 
 export type CacheValueType = CacheValue['type'];
 
-/** One key's entry. `expireAtMs` is absolute (Unix ms) or null for no expiry. */
+/**
+ * A snapshot of one key's entry, taken by {@link CacheDatabase.lookup} / {@link CacheDatabase.peek}:
+ * later changes to the key do not show in it (collections are the stored objects themselves, so
+ * their contents do). The database keeps no entry object per key (see cache-key-table.ts).
+ */
 export interface CacheEntry {
-  value: CacheValue;
-  expireAtMs: number | null;
-  /** Position in the database's scan order (see {@link CacheDatabase.scan}). */
-  readonly scanSequence: number;
+  readonly value: CacheValue;
+  /** Absolute (Unix ms), or null for no expiry. */
+  readonly expireAtMs: number | null;
   /** The estimate counted in `usedMemoryBytes` for this entry. */
-  sizeBytes: number;
+  readonly sizeBytes: number;
   /**
    * Last access in whole seconds since {@link cacheClockEpochMs} (Redis's LRU clock has 1 s
-   * resolution too): LRU eviction and OBJECT IDLETIME. Seconds and minutes since a recent epoch stay
-   * small integers, which V8 stores inline; milliseconds since 1970 would box a heap number per key.
+   * resolution too): LRU eviction and OBJECT IDLETIME.
    */
-  accessedAtSeconds: number;
-  /** Redis's logarithmic LFU counter (0-255, new keys start at 5) and its bookkeeping. */
-  lfuCounter: number;
-  lfuHits: number;
-  /** Minutes since {@link cacheClockEpochMs} of the last LFU decay. */
-  lfuDecayedAtMinutes: number;
+  readonly accessedAtSeconds: number;
+  /** Redis's logarithmic LFU counter (0-255, new keys start at 5). */
+  readonly lfuCounter: number;
 }
 
 /** The epoch of the per-key access clocks: 2020-01-01T00:00:00Z. */
@@ -85,31 +84,6 @@ export function idleMsOf(entry: CacheEntry, nowMs: number): number {
   return Math.max(0, nowMs - (cacheClockEpochMs + entry.accessedAtSeconds * 1000));
 }
 
-/** LFU parameters as Redis's defaults (lfu-log-factor 10, lfu-decay-time 1 minute). */
-const lfuLogFactor = 10;
-const lfuInitialCounter = 5;
-
-/**
- * Redis's LFULogIncr without randomness: the counter grows by one every `(counter - 5) * factor + 1`
- * accesses, the expected rate of Redis's probabilistic increment, so frequencies stay logarithmic and
- * replays stay deterministic. Then LFUDecrAndReturn: minus one per elapsed decay period.
- */
-function recordAccess(entry: CacheEntry, nowMs: number): void {
-  const accessedAtSeconds = accessClockSecondsOf(nowMs);
-  const periods = Math.floor(accessedAtSeconds / 60) - entry.lfuDecayedAtMinutes;
-  if (periods > 0) {
-    entry.lfuCounter = Math.max(0, entry.lfuCounter - periods);
-    entry.lfuDecayedAtMinutes += periods;
-  }
-  entry.accessedAtSeconds = accessedAtSeconds;
-  if (entry.lfuCounter >= 255) return;
-  entry.lfuHits++;
-  if (entry.lfuHits >= Math.max(0, entry.lfuCounter - lfuInitialCounter) * lfuLogFactor + 1) {
-    entry.lfuCounter++;
-    entry.lfuHits = 0;
-  }
-}
-
 /** Injected randomness (RANDOMKEY, later eviction sampling). */
 export interface CacheRandom {
   /** A uniformly distributed integer in [0, countExclusive). */
@@ -118,7 +92,11 @@ export interface CacheRandom {
 
 export const cacheDatabaseCount = 16;
 
-/** Fixed per-entry overhead of the memory estimate: map slot, entry object, value object. */
+/**
+ * Fixed per-entry overhead of the memory estimate (what maxmemory and INFO used_memory count). It
+ * was sized for a map slot, an entry object and a value object; the key table needs less now, but the
+ * estimate is kept so that maxmemory settings keep evicting at the same key counts.
+ */
 export const cacheEntryOverheadBytes = 96;
 
 function valueSizeBytes(value: CacheValue): number {
@@ -152,6 +130,21 @@ function entrySizeBytes(key: KeyText, value: CacheValue): number {
   return cacheEntryOverheadBytes + key.length + valueSizeBytes(value);
 }
 
+/** The estimate counted for a stored value: computed for strings, remembered for collections. */
+function storedSizeBytes(key: KeyText, stored: CacheStoredValue): number {
+  if (typeof stored === 'string') return cacheEntryOverheadBytes + key.length + stored.length;
+  if (stored instanceof CacheStoredCollection) return stored.countedSizeBytes;
+  return cacheEntryOverheadBytes + key.length + stored.byteLength;
+}
+
+function storedFormOf(value: CacheValue, sizeBytes: number): CacheStoredValue {
+  return value.type === 'string' ? value.data : new CacheStoredCollection(value, sizeBytes);
+}
+
+function valueOfStored(stored: CacheStoredValue): CacheValue {
+  return stored instanceof CacheStoredCollection ? stored.value : new CacheStringValue(stored);
+}
+
 export interface ScanPage {
   /** 0 when the iteration is complete. */
   readonly cursorNext: bigint;
@@ -159,22 +152,18 @@ export interface ScanPage {
 }
 
 /**
- * One database. Entries live in `entries`; keys with an expiry are also in `expires` (like Redis's
- * `db->expires` dict), which the active expiry cycle walks with a resumable iterator (Redis walks it
- * with `db->expires_cursor`).
- *
- * Scan order: every inserted key gets the next `scanSequence` (1, 2, ...); `scanOrder` lists keys in
- * sequence order, and deleted keys stay in it as stale slots until compaction. A SCAN cursor is the
- * sequence to resume from, so compaction and deletions never shift it: a key present for the whole
- * iteration is returned exactly once, keys added during it may or may not be.
+ * One database. Keys and values live in a {@link CacheKeyTable} (which also keeps the scan order and
+ * the LRU/LFU state); keys with an expiry are also in `expires` (like Redis's `db->expires` dict),
+ * which the active expiry cycle walks with a resumable iterator (Redis walks it with
+ * `db->expires_cursor`). A key without expiry pays nothing for the feature.
  */
 export class CacheDatabase {
   /** The listener the keyspace installed (set once, before use). */
   listener: CacheKeyspaceListener | null = null;
-  readonly entries = new Map<KeyText, CacheEntry>();
+  /** Invariant: its keys are a subset of the table's keys. */
   readonly expires = new Map<KeyText, number>();
   usedMemoryBytes = 0;
-  private readonly scanOrder = new CacheScanOrder((key, sequence) => this.entries.get(key)?.scanSequence === sequence);
+  private readonly table = new CacheKeyTable();
   private expiresIterator: Iterator<[KeyText, number]> | null = null;
 
   /** The database number; changes only when SWAPDB moves this database. */
@@ -185,7 +174,23 @@ export class CacheDatabase {
   }
 
   get size(): number {
-    return this.entries.size;
+    return this.table.size;
+  }
+
+  /** Whether `key` is stored, expired or not. */
+  has(key: KeyText): boolean {
+    return this.table.has(key);
+  }
+
+  /** Every stored key, expired or not, in insertion order. */
+  keys(): IterableIterator<KeyText> {
+    return this.table.liveKeys();
+  }
+
+  /** A snapshot of the stored entry, expired or not, without counting an access (eviction, tests). */
+  entryOf(key: KeyText): CacheEntry | undefined {
+    const slot = this.table.slotOf(key);
+    return slot < 0 ? undefined : this.snapshot(key, slot, this.expireAtMsOf(key));
   }
 
   /**
@@ -193,18 +198,19 @@ export class CacheDatabase {
    * (WATCH, blocked clients). Deletes the key when the collection became empty, as Redis does.
    */
   modified(key: KeyText): void {
-    const entry = this.entries.get(key);
-    assert(entry !== undefined, 'modified() on a missing key');
-    if (entry.value.type !== 'string') {
-      const collection = collectionOf(entry.value);
+    const slot = this.table.slotOf(key);
+    assert(slot >= 0, 'modified() on a missing key');
+    const stored = this.table.valueAt(slot);
+    if (stored instanceof CacheStoredCollection) {
+      const collection = collectionOf(stored.value);
       if (collection.length === 0) {
         this.delete(key);
         return;
       }
+      const sizeBytes = entrySizeBytes(key, stored.value);
+      this.usedMemoryBytes += sizeBytes - stored.countedSizeBytes;
+      stored.countedSizeBytes = sizeBytes;
     }
-    const sizeBytes = entrySizeBytes(key, entry.value);
-    this.usedMemoryBytes += sizeBytes - entry.sizeBytes;
-    entry.sizeBytes = sizeBytes;
     this.listener?.keyModified(this.index, key, 'changed');
   }
 
@@ -213,15 +219,16 @@ export class CacheDatabase {
    * found entry counts as accessed (LRU/LFU), as Redis's lookupKey.
    */
   lookup(key: KeyText, nowMs: number): CacheEntry | undefined {
-    const entry = this.entries.get(key);
-    if (entry === undefined) return undefined;
-    if (entry.expireAtMs !== null && entry.expireAtMs <= nowMs) {
+    const slot = this.table.slotOf(key);
+    if (slot < 0) return undefined;
+    const expireAtMs = this.expireAtMsOf(key);
+    if (expireAtMs !== null && expireAtMs <= nowMs) {
       this.delete(key, 'expired');
       this.expiredCount++;
       return undefined;
     }
-    recordAccess(entry, nowMs);
-    return entry;
+    this.table.recordAccess(slot, accessClockSecondsOf(nowMs));
+    return this.snapshot(key, slot, expireAtMs);
   }
 
   /** Keys deleted by lazy or active expiry since the start (INFO expired_keys). */
@@ -231,78 +238,89 @@ export class CacheDatabase {
 
   /** Like {@link lookup} but never deletes (KEYS, which Redis leaves to the expiry machinery). */
   peek(key: KeyText, nowMs: number): CacheEntry | undefined {
-    const entry = this.entries.get(key);
-    if (entry === undefined) return undefined;
-    if (entry.expireAtMs !== null && entry.expireAtMs <= nowMs) return undefined;
-    return entry;
+    const slot = this.table.slotOf(key);
+    if (slot < 0) return undefined;
+    const expireAtMs = this.expireAtMsOf(key);
+    if (expireAtMs !== null && expireAtMs <= nowMs) return undefined;
+    return this.snapshot(key, slot, expireAtMs);
+  }
+
+  /**
+   * The key's expiry, or null. Checks the size first as Redis's getExpire does: with no volatile key
+   * in the database (the common case) a lookup costs one hash probe, not two.
+   */
+  private expireAtMsOf(key: KeyText): number | null {
+    if (this.expires.size === 0) return null;
+    return this.expires.get(key) ?? null;
+  }
+
+  private snapshot(key: KeyText, slot: number, expireAtMs: number | null): CacheEntry {
+    const stored = this.table.valueAt(slot);
+    return {
+      value: valueOfStored(stored),
+      expireAtMs,
+      sizeBytes: storedSizeBytes(key, stored),
+      accessedAtSeconds: this.table.accessedAtSecondsAt(slot),
+      lfuCounter: this.table.lfuCounterAt(slot),
+    };
   }
 
   /** Stores `value`; keeps the old expiry when `keepExpiry` (SET KEEPTTL, SETRANGE, APPEND, INCR). */
-  set(options: { key: KeyText; value: CacheValue; expireAtMs: number | null; keepExpiry: boolean }): CacheEntry {
+  set(options: { key: KeyText; value: CacheValue; expireAtMs: number | null; keepExpiry: boolean }): void {
     const { key, value } = options;
-    const existing = this.entries.get(key);
     const sizeBytes = entrySizeBytes(key, value);
-    if (existing !== undefined) {
-      this.usedMemoryBytes += sizeBytes - existing.sizeBytes;
-      existing.value = value;
-      existing.sizeBytes = sizeBytes;
-      if (!options.keepExpiry) this.storeExpiry(key, existing, options.expireAtMs);
+    const stored = storedFormOf(value, sizeBytes);
+    const slot = this.table.slotOf(key);
+    if (slot >= 0) {
+      this.usedMemoryBytes += sizeBytes - storedSizeBytes(key, this.table.valueAt(slot));
+      this.table.replaceValueAt(slot, stored);
+      if (!options.keepExpiry) this.storeExpiry(key, options.expireAtMs);
       this.listener?.keyModified(this.index, key, 'changed');
-      return existing;
+      return;
     }
-    const entry: CacheEntry = {
-      value,
-      expireAtMs: null,
-      scanSequence: this.scanOrder.append(key),
-      sizeBytes,
-      accessedAtSeconds: accessClockSecondsOf(this.commandTimeMs),
-      lfuCounter: lfuInitialCounter,
-      lfuHits: 0,
-      lfuDecayedAtMinutes: Math.floor(accessClockSecondsOf(this.commandTimeMs) / 60),
-    };
-    this.entries.set(key, entry);
+    this.table.insert(key, stored, accessClockSecondsOf(this.commandTimeMs));
     this.usedMemoryBytes += sizeBytes;
-    this.storeExpiry(key, entry, options.keepExpiry ? null : options.expireAtMs);
+    this.storeExpiry(key, options.keepExpiry ? null : options.expireAtMs);
     this.listener?.keyModified(this.index, key, 'created');
-    return entry;
   }
 
-  /** Sets or clears (null) the expiry of an existing entry (EXPIRE, PERSIST, GETEX): a change to the key. */
-  setExpiry(key: KeyText, entry: CacheEntry, expireAtMs: number | null): void {
-    this.storeExpiry(key, entry, expireAtMs);
+  /** Sets or clears (null) the expiry of an existing key (EXPIRE, PERSIST, GETEX): a change to the key. */
+  setExpiry(key: KeyText, expireAtMs: number | null): void {
+    assert(this.table.has(key), 'setExpiry() on a missing key');
+    this.storeExpiry(key, expireAtMs);
     this.listener?.keyModified(this.index, key, 'changed');
   }
 
-  private storeExpiry(key: KeyText, entry: CacheEntry, expireAtMs: number | null): void {
-    entry.expireAtMs = expireAtMs;
+  private storeExpiry(key: KeyText, expireAtMs: number | null): void {
     if (expireAtMs === null) this.expires.delete(key);
     else this.expires.set(key, expireAtMs);
   }
 
   /** Deletes `key`; `reason` tells listeners why (a command, expiry, eviction). */
   delete(key: KeyText, reason: 'deleted' | 'expired' | 'evicted' = 'deleted'): boolean {
-    const entry = this.entries.get(key);
-    if (entry === undefined) return false;
-    this.entries.delete(key);
+    const slot = this.table.slotOf(key);
+    if (slot < 0) return false;
+    this.usedMemoryBytes -= storedSizeBytes(key, this.table.valueAt(slot));
+    this.table.remove(key);
     this.expires.delete(key);
-    this.usedMemoryBytes -= entry.sizeBytes;
-    this.scanOrder.compactIfSparse(this.entries.size);
     this.listener?.keyModified(this.index, key, reason);
     return true;
   }
 
   flush(): void {
-    this.entries.clear();
+    this.table.clear();
     this.expires.clear();
     this.usedMemoryBytes = 0;
-    this.scanOrder.clear();
     this.expiresIterator = null;
     this.listener?.databaseFlushed(this.index);
   }
 
-  /** Every live entry's key in scan order (SWAPDB, DEBUG, tests); expired ones are skipped, not deleted. */
+  /** Every live entry's key in insertion order (SWAPDB, DEBUG, tests); expired ones are skipped, not deleted. */
   *liveKeys(nowMs: number): IterableIterator<KeyText> {
-    for (const [key, entry] of this.entries) if (entry.expireAtMs === null || entry.expireAtMs > nowMs) yield key;
+    for (const key of this.table.liveKeys()) {
+      const expireAtMs = this.expireAtMsOf(key);
+      if (expireAtMs === null || expireAtMs > nowMs) yield key;
+    }
   }
 
   /**
@@ -312,7 +330,7 @@ export class CacheDatabase {
   scan(options: { cursor: bigint; countHint: number; nowMs: number }): ScanPage {
     assert(options.countHint >= 1, 'scan countHint must be positive');
     const keys: KeyText[] = [];
-    const { names: candidates, cursorNext } = this.scanOrder.page(options.cursor, options.countHint);
+    const { keys: candidates, cursorNext } = this.table.page(options.cursor, options.countHint);
     for (const key of candidates) if (this.lookup(key, options.nowMs) !== undefined) keys.push(key);
     return { cursorNext, keys };
   }
@@ -336,8 +354,8 @@ export class CacheDatabase {
       }
       return keys;
     }
-    for (let attempts = 0; keys.length < count && attempts < count * 4 && this.entries.size > 0; attempts++) {
-      const key = this.scanOrder.drawLive(random);
+    for (let attempts = 0; keys.length < count && attempts < count * 4 && this.table.size > 0; attempts++) {
+      const key = this.table.drawLive(random);
       if (key !== null) keys.push(key);
     }
     return keys;
@@ -345,8 +363,8 @@ export class CacheDatabase {
 
   /** A random live key, or null when empty; expired keys found on the way are deleted. */
   randomKey(nowMs: number, random: CacheRandom): KeyText | null {
-    while (this.entries.size > 0) {
-      const key = this.scanOrder.drawLive(random);
+    while (this.table.size > 0) {
+      const key = this.table.drawLive(random);
       if (key !== null && this.lookup(key, nowMs) !== undefined) return key;
     }
     return null;
@@ -379,10 +397,9 @@ export class CacheDatabase {
     }
     return { sampledCount, removedCount };
   }
-
 }
 
-function collectionOf(value: Exclude<CacheValue, { type: 'string' }>): CacheCollection {
+function collectionOf(value: CacheCollectionValue): CacheCollection {
   switch (value.type) {
     case 'list':
       return value.list;

@@ -40,7 +40,7 @@ export class CacheScanOrder {
   page(cursor: bigint, countHint: number): { names: KeyText[]; cursorNext: bigint } {
     const sequenceStart = cursor > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(cursor);
     const names: KeyText[] = [];
-    let index = lowerBound(this.sequences, sequenceStart);
+    let index = lowerBound(this.sequences, this.sequences.length, sequenceStart);
     for (let visitedCount = 0; index < this.names.length && visitedCount < countHint; visitedCount++, index++) {
       const name = this.names[index] as KeyText;
       if (this.isLive(name, this.sequences[index] as number)) names.push(name);
@@ -74,10 +74,10 @@ export class CacheScanOrder {
   }
 }
 
-/** First index whose value is >= target in an ascending array. */
-function lowerBound(values: readonly number[], target: number): number {
+/** First index in [0, length) whose value is >= target in ascending `values` (`length` if none). */
+export function lowerBound(values: ArrayLike<number>, length: number, target: number): number {
   let low = 0;
-  let high = values.length;
+  let high = length;
   while (low < high) {
     const middle = (low + high) >>> 1;
     if ((values[middle] as number) < target) low = middle + 1;

@@ -4,20 +4,36 @@
  * whose object alone costs about 80 bytes; larger values stay Buffers so reads do not copy them.
  * `bytes` gives the value as a Buffer either way (for a small value, a fresh copy: callers may keep
  * or send it, never mutate the stored value through it).
+ *
+ * The keyspace stores only {@link CacheStringValue.data} (no object per key, see cache-key-table.ts)
+ * and wraps it again when a command reads the key.
  */
 export const cacheStringInlineBytesMax = 64;
 
-export class CacheStringValue {
-  private readonly data: string | Buffer;
+/**
+ * A string value's bytes as stored. Invariant: a JS string (latin1, one char per byte) when the value
+ * has at most {@link cacheStringInlineBytesMax} bytes, a Buffer when it has more.
+ */
+export type CacheStringData = string | Buffer;
 
-  /** On the prototype, not a field: one pointer less per key. */
+export class CacheStringValue {
+  readonly data: CacheStringData;
+
+  /** On the prototype, not a field: one pointer less per value. */
   get type(): 'string' {
     return 'string';
   }
 
-  /** Keeps `bytes` itself when it is larger than the inline bound: the caller hands it over. */
-  constructor(bytes: Buffer) {
-    this.data = bytes.byteLength <= cacheStringInlineBytesMax ? bytes.toString('latin1') : bytes;
+  /**
+   * Keeps a Buffer larger than the inline bound itself (the caller hands it over). A JS string is
+   * taken as latin1 text, one char per byte (the stored form of {@link data}).
+   */
+  constructor(bytes: Buffer | string) {
+    if (typeof bytes === 'string') {
+      this.data = bytes.length <= cacheStringInlineBytesMax ? bytes : Buffer.from(bytes, 'latin1');
+    } else {
+      this.data = bytes.byteLength <= cacheStringInlineBytesMax ? bytes.toString('latin1') : bytes;
+    }
   }
 
   /** A value holding a copy of `bytes` (the request's argument buffers are not kept). */
