@@ -87,7 +87,7 @@ function watchKeyOf(databaseIndex: number, key: KeyText): string {
 }
 
 export class CacheEngine {
-  readonly keyspace = new CacheKeyspace();
+  readonly keyspace: CacheKeyspace;
   readonly config: CacheConfig;
   readonly pubsub = new CachePubSub<CacheClient>();
   /** ACL users; the default user's password is `requirepass`. */
@@ -119,6 +119,7 @@ export class CacheEngine {
   constructor(options: CacheEngineOptions) {
     this.config = new CacheConfig(options.config);
     this.random = options.random;
+    this.keyspace = new CacheKeyspace({ hashSeed: options.random.nextIndex(2 ** 32) });
     this.host = options.host;
     this.monotonicMicros = options.monotonicMicros;
     this.startedAtMs = options.startedAtMs;

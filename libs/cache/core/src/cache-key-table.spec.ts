@@ -32,7 +32,7 @@ function scanAll(table: CacheKeyTable, countHint: number): KeyText[] {
 }
 
 test('inserts, replacements and removals keep every column in step with a model, across growth and compaction', () => {
-  const table = new CacheKeyTable();
+  const table = new CacheKeyTable(0);
   const model = new Map<KeyText, string>();
   const random = seededRandom(7);
   for (let step = 0; step < 20_000; step++) {
@@ -42,10 +42,12 @@ test('inserts, replacements and removals keep every column in step with a model,
       table.insert(name, `v${step}`, step);
       model.set(name, `v${step}`);
     } else if (action === 1 && model.has(name)) {
-      table.replaceValueAt(table.slotOf(name), `w${step}`);
-      model.set(name, `w${step}`);
+      // Values of varying length: some fit in place, some move to a new record (arena compaction).
+      const value = `w${step}`.repeat(1 + random.nextIndex(4));
+      table.replaceValueAt(table.slotOf(name), value);
+      model.set(name, value);
     } else if (action === 2) {
-      assert.equal(table.remove(name), model.get(name));
+      assert.equal(table.remove(name), model.has(name));
       model.delete(name);
     }
   }
@@ -54,11 +56,37 @@ test('inserts, replacements and removals keep every column in step with a model,
   assert.deepEqual([...table.liveKeys()].sort(), [...model.keys()].sort());
   assert.deepEqual(scanAll(table, 7).sort(), [...model.keys()].sort());
   assert.equal(table.slotOf(key('missing')), -1);
-  assert.equal(table.remove(key('missing')), undefined);
+  assert.equal(table.remove(key('missing')), false);
+});
+
+test('keys of any bytes, colliding home buckets and object values survive removals by backward shift', () => {
+  const table = new CacheKeyTable(12345);
+  const model = new Map<KeyText, string | Buffer>();
+  const random = seededRandom(11);
+  // Keys that differ only in a byte 0x00-0xff, with invalid UTF-8 and NUL, and the empty key.
+  const names = [key(''), ...Array.from({ length: 256 }, (_, byte) => keyTextFromBytes(Buffer.from([0xc3, byte, 0x00])))];
+  for (let step = 0; step < 5_000; step++) {
+    const name = names[random.nextIndex(names.length)] as KeyText;
+    if (random.nextIndex(3) === 0) {
+      table.remove(name);
+      model.delete(name);
+      continue;
+    }
+    const value = random.nextIndex(2) === 0 ? `\xff${step}` : Buffer.alloc(cacheStringInlineBytesMax + 1, step % 256);
+    if (model.has(name)) table.replaceValueAt(table.slotOf(name), value);
+    else table.insert(name, value, 0);
+    model.set(name, value);
+  }
+  for (const name of names) {
+    const slot = table.slotOf(name);
+    assert.equal(slot >= 0, model.has(name));
+    if (slot >= 0) assert.deepEqual(table.valueAt(slot), model.get(name));
+  }
+  assert.deepEqual([...table.liveKeys()].sort(), [...model.keys()].sort());
 });
 
 test('access time and LFU state move with their key when slots are compacted', () => {
-  const table = new CacheKeyTable();
+  const table = new CacheKeyTable(0);
   for (let index = 0; index < 300; index++) table.insert(key(`k${index}`), 'v', 1_000 + index);
   const survivor = key('k299');
   table.recordAccess(table.slotOf(survivor), 1_300);
@@ -76,7 +104,7 @@ test('access time and LFU state move with their key when slots are compacted', (
 });
 
 test('a SCAN cursor taken before compaction resumes at the same key', () => {
-  const table = new CacheKeyTable();
+  const table = new CacheKeyTable(0);
   for (let index = 0; index < 400; index++) table.insert(key(`k${index}`), 'v', 0);
   const first = table.page(0n, 200);
   assert.equal(first.keys.length, 200);
@@ -88,7 +116,7 @@ test('a SCAN cursor taken before compaction resumes at the same key', () => {
 });
 
 test('drawLive returns only live keys; clear empties the table and later inserts work', () => {
-  const table = new CacheKeyTable();
+  const table = new CacheKeyTable(0);
   const random = seededRandom(3);
   assert.equal(table.drawLive(random), null);
   for (let index = 0; index < 50; index++) table.insert(key(`k${index}`), 'v', 0);

@@ -1,13 +1,19 @@
 /**
- * The keys of one database, stored column-wise: a `Map` from key to slot number, and per slot the
- * key, the stored value and the scan sequence, access time and LFU state in parallel arrays.
+ * The keys of one database, stored outside the V8 heap: key bytes and small string values in one
+ * byte arena, per-slot facts in typed array columns, and an open-addressing hash index of slot
+ * numbers. Only what is an object anyway (a collection, a string value too large to inline) is kept
+ * on the heap, in a map by slot.
  *
- * Why columns: a key held as one entry object plus a value wrapper cost about 120 bytes of objects
- * on top of the key and value strings (issue 4: 1,000,000 small string keys took 4× Redis's memory).
- * Here a small string key costs its two strings, a `Map` slot, two array slots and 23 bytes of typed
- * array columns, which live outside the V8 heap and are never scanned by the GC. Strings are stored
- * as {@link CacheStringData} directly; only collections keep an object
- * ({@link CacheStoredCollection}), since they are objects anyway.
+ * Why: issue 4 (1,000,000 small string keys at 4× Redis's memory). A `Map` with a key string, an
+ * entry object and a value object per key cost about 226 bytes of live heap per key; worse, every one
+ * of those young objects survived into the old generation, and V8 grows the young generation (up to
+ * 2 × 64 MiB) while the bytes surviving it keep exceeding its size, so a bulk load left the process
+ * about 130 MiB larger on top. Here a small string key costs about 90 bytes, none of them on the V8
+ * heap, and nothing per key survives a scavenge.
+ *
+ * Keys are looked up by their latin1 text ({@link KeyText}): a seeded hash over the chars, then the
+ * chars compared with the stored bytes (one char per byte, so this is a byte comparison). Keys and
+ * values handed out are fresh strings made from the arena.
  *
  * Scan order (see {@link CacheKeyTable.page}): slots are appended in insertion order and each gets the
  * next sequence (1, 2, ...); a removed key leaves a stale slot until stale slots outnumber live ones,
@@ -19,7 +25,7 @@
 import { assert } from '@objectbox/util';
 import { type CacheRandom, type CacheValue, type KeyText } from './cache-keyspace.js';
 import { lowerBound } from './cache-scan-order.js';
-import { type CacheStringData } from './cache-string-value.js';
+import { cacheStringInlineBytesMax, type CacheStringData } from './cache-string-value.js';
 
 /** A collection value (list, hash, set, sorted set) as commands see it. */
 export type CacheCollectionValue = Exclude<CacheValue, { type: 'string' }>;
@@ -46,17 +52,47 @@ const lfuCounterMax = 255;
 /** Slots are compacted only past this many (small tables are cheap to walk). */
 const compactSlotCountMin = 64;
 const slotCapacityMin = 16;
+/** Buckets per live key at most 4/3: linear probing stays short below a 0.75 load factor. */
+const bucketLoadPercentMax = 75;
+const bucketCountMin = 32;
+const emptyBucket = -1;
+/** `recordOffsets` value of a stale slot. */
+const staleSlot = -1;
+/** `valueLengths` value of a slot whose value is an object in `objectBySlot`. */
+const valueIsObject = -1;
+/** The arena is rewritten once its dead bytes exceed its live ones and this many. */
+const arenaCompactDeadBytesMin = 64 * 1024;
+const arenaCapacityBytesMin = 1024;
+
+/**
+ * A seeded 32-bit hash of a key's chars (MurmurHash2's multiply-and-mix per char). The seed comes from
+ * the runtime's randomness so that clients cannot precompute colliding keys for one process.
+ */
+export function keyHashOf(key: string, seed: number): number {
+  let hash = (seed ^ key.length) | 0;
+  for (let index = 0; index < key.length; index++) {
+    hash = Math.imul(hash ^ key.charCodeAt(index), 0x5bd1e995);
+    hash ^= hash >>> 15;
+  }
+  hash ^= hash >>> 13;
+  hash = Math.imul(hash, 0x5bd1e995);
+  return (hash ^ (hash >>> 15)) >>> 0;
+}
 
 export class CacheKeyTable {
-  /** Invariant: maps exactly the live keys to their slots. */
-  private readonly slotByKey = new Map<KeyText, number>();
-  /**
-   * Invariant: `keys.length === values.length` is the slot count; a stale slot holds undefined in
-   * both, a live one its key and value.
-   */
-  private keys: (KeyText | undefined)[] = [];
-  private values: (CacheStoredValue | undefined)[] = [];
-  /** Invariant: strictly ascending over the slot count; capacity is the columns' common length. */
+  /** Slot numbers by hash, linear probing. Invariant: holds exactly the live slots; a power-of-two length. */
+  private buckets = new Int32Array(bucketCountMin).fill(emptyBucket);
+  private liveCount = 0;
+  /** Slots in use, live and stale. Invariant: `slotCount <= capacity of the columns`. */
+  private slotCount = 0;
+  /** Per slot: the key's hash. */
+  private hashes = new Uint32Array(slotCapacityMin);
+  /** Per slot: where its record (key bytes, then inline value bytes) starts in the arena; `staleSlot` when removed. */
+  private recordOffsets = new Float64Array(slotCapacityMin);
+  private keyLengths = new Uint32Array(slotCapacityMin);
+  /** Per slot: the inline value's byte count, or `valueIsObject`. */
+  private valueLengths = new Int32Array(slotCapacityMin);
+  /** Invariant: strictly ascending over the slots in use. */
   private sequences = new Float64Array(slotCapacityMin);
   /** Whole seconds since the access clock epoch (see `accessClockSecondsOf`); doubles, so no year-2088 wrap. */
   private accessedAtSeconds = new Float64Array(slotCapacityMin);
@@ -66,36 +102,76 @@ export class CacheKeyTable {
   private lfuHits = new Uint16Array(slotCapacityMin);
   /** Minutes since the access clock epoch of the last LFU decay. */
   private lfuDecayedAtMinutes = new Int32Array(slotCapacityMin);
+  /** Values that are objects: collections and string values larger than the inline bound. */
+  private objectBySlot = new Map<number, Buffer | CacheStoredCollection>();
+  private arena = Buffer.alloc(arenaCapacityBytesMin);
+  private arenaUsedBytes = 0;
+  /** Bytes of the used arena no live record refers to (overwritten or removed records). */
+  private arenaDeadBytes = 0;
   private sequenceNext = 1;
+
+  /** `hashSeed`: any 32-bit integer, best a random one per process (see {@link keyHashOf}). */
+  constructor(private readonly hashSeed: number) {}
 
   /** Live keys. */
   get size(): number {
-    return this.slotByKey.size;
+    return this.liveCount;
   }
 
   /** The key's slot, or -1 when it is not in the table. */
   slotOf(key: KeyText): number {
-    return this.slotByKey.get(key) ?? -1;
+    const hash = keyHashOf(key, this.hashSeed);
+    const mask = this.buckets.length - 1;
+    for (let bucket = hash & mask; ; bucket = (bucket + 1) & mask) {
+      const slot = this.buckets[bucket] as number;
+      if (slot === emptyBucket) return -1;
+      if (this.hashes[slot] === hash && this.keyEquals(slot, key)) return slot;
+    }
   }
 
   has(key: KeyText): boolean {
-    return this.slotByKey.has(key);
+    return this.slotOf(key) >= 0;
   }
 
-  /** Live keys in insertion order. */
-  liveKeys(): IterableIterator<KeyText> {
-    return this.slotByKey.keys();
+  /** Live keys in insertion order (fresh strings). Do not insert or remove while iterating. */
+  *liveKeys(): IterableIterator<KeyText> {
+    for (let slot = 0; slot < this.slotCount; slot++) if (this.recordOffsets[slot] !== staleSlot) yield this.keyAt(slot);
   }
 
   valueAt(slot: number): CacheStoredValue {
-    const value = this.values[slot];
-    assert(value !== undefined, `slot ${slot} is not live`);
-    return value;
+    this.assertLive(slot);
+    const valueLength = this.valueLengths[slot] as number;
+    if (valueLength === valueIsObject) return this.objectBySlot.get(slot) as Buffer | CacheStoredCollection;
+    const start = (this.recordOffsets[slot] as number) + (this.keyLengths[slot] as number);
+    return this.arena.toString('latin1', start, start + valueLength);
+  }
+
+  /** The stored value's byte count if it is a string, else -1 (no string is made for it). */
+  stringByteLengthAt(slot: number): number {
+    this.assertLive(slot);
+    const valueLength = this.valueLengths[slot] as number;
+    if (valueLength !== valueIsObject) return valueLength;
+    const object = this.objectBySlot.get(slot);
+    return object instanceof CacheStoredCollection ? -1 : (object as Buffer).byteLength;
   }
 
   replaceValueAt(slot: number, value: CacheStoredValue): void {
-    assert(this.values[slot] !== undefined, `slot ${slot} is not live`);
-    this.values[slot] = value;
+    this.assertLive(slot);
+    const key = this.keyAt(slot);
+    this.releaseValue(slot);
+    const offset = this.recordOffsets[slot] as number;
+    const keyLength = this.keyLengths[slot] as number;
+    const oldLength = Math.max(0, this.valueLengths[slot] as number);
+    if (typeof value === 'string' && value.length <= oldLength) {
+      // Fits where the old value was: write in place, the tail becomes dead bytes.
+      this.arena.write(value, offset + keyLength, 'latin1');
+      this.valueLengths[slot] = value.length;
+      this.arenaDeadBytes += oldLength - value.length;
+      return;
+    }
+    this.arenaDeadBytes += keyLength + oldLength;
+    this.storeRecord(slot, key, value);
+    this.compactArenaIfSparse();
   }
 
   accessedAtSecondsAt(slot: number): number {
@@ -108,37 +184,46 @@ export class CacheKeyTable {
 
   /** Adds a key that is not in the table, accessed at `accessedAtSeconds`; returns its slot. */
   insert(key: KeyText, value: CacheStoredValue, accessedAtSeconds: number): number {
-    assert(!this.slotByKey.has(key), 'insert() of a key already in the table');
-    const slot = this.keys.length;
+    assert(this.slotOf(key) < 0, 'insert() of a key already in the table');
+    const slot = this.slotCount;
     if (slot === this.sequences.length) this.resizeColumns(Math.max(slotCapacityMin, Math.ceil(slot * 1.5)));
-    this.keys.push(key);
-    this.values.push(value);
+    this.slotCount++;
+    this.hashes[slot] = keyHashOf(key, this.hashSeed);
+    this.storeRecord(slot, key, value);
     this.sequences[slot] = this.sequenceNext++;
     this.accessedAtSeconds[slot] = accessedAtSeconds;
     this.lfuCounters[slot] = lfuInitialCounter;
     this.lfuHits[slot] = 0;
     this.lfuDecayedAtMinutes[slot] = Math.floor(accessedAtSeconds / 60);
-    this.slotByKey.set(key, slot);
+    this.liveCount++;
+    if (this.liveCount * 100 > this.buckets.length * bucketLoadPercentMax) this.rebuildIndex(this.buckets.length * 2);
+    else this.indexSlot(slot);
     return slot;
   }
 
-  /** Removes `key`; returns what it held, or undefined when it was not in the table. Invalidates slots. */
-  remove(key: KeyText): CacheStoredValue | undefined {
-    const slot = this.slotByKey.get(key);
-    if (slot === undefined) return undefined;
-    const value = this.values[slot];
-    this.slotByKey.delete(key);
-    this.keys[slot] = undefined;
-    this.values[slot] = undefined;
-    this.compactIfSparse();
-    return value;
+  /** Removes `key`; returns whether it was in the table. Invalidates slots. */
+  remove(key: KeyText): boolean {
+    const slot = this.slotOf(key);
+    if (slot < 0) return false;
+    this.unindexSlot(slot);
+    this.releaseValue(slot);
+    this.arenaDeadBytes += (this.keyLengths[slot] as number) + Math.max(0, this.valueLengths[slot] as number);
+    this.recordOffsets[slot] = staleSlot;
+    this.liveCount--;
+    this.compactSlotsIfSparse();
+    this.compactArenaIfSparse();
+    return true;
   }
 
   clear(): void {
-    this.slotByKey.clear();
-    this.keys = [];
-    this.values = [];
+    this.slotCount = 0;
+    this.liveCount = 0;
+    this.objectBySlot.clear();
+    this.arena = Buffer.alloc(arenaCapacityBytesMin);
+    this.arenaUsedBytes = 0;
+    this.arenaDeadBytes = 0;
     this.resizeColumns(slotCapacityMin);
+    this.buckets = new Int32Array(bucketCountMin).fill(emptyBucket);
   }
 
   /**
@@ -171,64 +256,176 @@ export class CacheKeyTable {
    */
   page(cursor: bigint, countHint: number): { keys: KeyText[]; cursorNext: bigint } {
     const sequenceStart = cursor > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(cursor);
-    const slotCount = this.keys.length;
     const keys: KeyText[] = [];
-    let slot = lowerBound(this.sequences, slotCount, sequenceStart);
-    for (let visitedCount = 0; slot < slotCount && visitedCount < countHint; visitedCount++, slot++) {
-      const key = this.keys[slot];
-      if (key !== undefined) keys.push(key);
+    let slot = lowerBound(this.sequences, this.slotCount, sequenceStart);
+    for (let visitedCount = 0; slot < this.slotCount && visitedCount < countHint; visitedCount++, slot++) {
+      if (this.recordOffsets[slot] !== staleSlot) keys.push(this.keyAt(slot));
     }
-    const cursorNext = slot < slotCount ? BigInt(this.sequences[slot] as number) : 0n;
+    const cursorNext = slot < this.slotCount ? BigInt(this.sequences[slot] as number) : 0n;
     return { keys, cursorNext };
   }
 
   /** The key in one random slot if that slot is live, else null (callers draw again). */
   drawLive(random: CacheRandom): KeyText | null {
-    if (this.keys.length === 0) return null;
-    return this.keys[random.nextIndex(this.keys.length)] ?? null;
+    if (this.slotCount === 0) return null;
+    const slot = random.nextIndex(this.slotCount);
+    return this.recordOffsets[slot] === staleSlot ? null : this.keyAt(slot);
+  }
+
+  private assertLive(slot: number): void {
+    assert(slot >= 0 && slot < this.slotCount && this.recordOffsets[slot] !== staleSlot, `slot ${slot} is not live`);
+  }
+
+  private keyAt(slot: number): KeyText {
+    const offset = this.recordOffsets[slot] as number;
+    return this.arena.toString('latin1', offset, offset + (this.keyLengths[slot] as number)) as KeyText;
+  }
+
+  private keyEquals(slot: number, key: KeyText): boolean {
+    if (this.keyLengths[slot] !== key.length) return false;
+    const offset = this.recordOffsets[slot] as number;
+    const arena = this.arena;
+    for (let index = 0; index < key.length; index++) if (arena[offset + index] !== key.charCodeAt(index)) return false;
+    return true;
+  }
+
+  /** Writes a new record for `slot` at the arena's end (key bytes, then a string value's bytes). */
+  private storeRecord(slot: number, key: KeyText, value: CacheStoredValue): void {
+    const inline = typeof value === 'string';
+    assert(!inline || value.length <= cacheStringInlineBytesMax, 'inline string values are small');
+    const recordLength = key.length + (inline ? value.length : 0);
+    this.reserveArena(recordLength);
+    const offset = this.arenaUsedBytes;
+    this.arena.write(key, offset, 'latin1');
+    if (inline) this.arena.write(value, offset + key.length, 'latin1');
+    this.arenaUsedBytes += recordLength;
+    this.recordOffsets[slot] = offset;
+    this.keyLengths[slot] = key.length;
+    this.valueLengths[slot] = inline ? value.length : valueIsObject;
+    if (!inline) this.objectBySlot.set(slot, value);
+  }
+
+  private releaseValue(slot: number): void {
+    if (this.valueLengths[slot] === valueIsObject) this.objectBySlot.delete(slot);
+  }
+
+  private reserveArena(byteCount: number): void {
+    if (this.arenaUsedBytes + byteCount <= this.arena.length) return;
+    const capacity = Math.max(arenaCapacityBytesMin, Math.ceil((this.arenaUsedBytes + byteCount) * 1.5));
+    const arena = Buffer.alloc(capacity);
+    this.arena.copy(arena, 0, 0, this.arenaUsedBytes);
+    this.arena = arena;
+  }
+
+  /** Rewrites the arena with only the live records, in slot order, once dead bytes outnumber live ones. */
+  private compactArenaIfSparse(): void {
+    const liveBytes = this.arenaUsedBytes - this.arenaDeadBytes;
+    if (this.arenaDeadBytes < arenaCompactDeadBytesMin || this.arenaDeadBytes <= liveBytes) return;
+    const arena = Buffer.alloc(Math.max(arenaCapacityBytesMin, Math.ceil(liveBytes * 1.5)));
+    let used = 0;
+    for (let slot = 0; slot < this.slotCount; slot++) {
+      const offset = this.recordOffsets[slot] as number;
+      if (offset === staleSlot) continue;
+      const recordLength = (this.keyLengths[slot] as number) + Math.max(0, this.valueLengths[slot] as number);
+      this.arena.copy(arena, used, offset, offset + recordLength);
+      this.recordOffsets[slot] = used;
+      used += recordLength;
+    }
+    assert(used === liveBytes, 'arena compaction kept exactly the live bytes');
+    this.arena = arena;
+    this.arenaUsedBytes = used;
+    this.arenaDeadBytes = 0;
   }
 
   /** Moves live slots down once stale ones outnumber them; amortized O(1) per removal. */
-  private compactIfSparse(): void {
-    const slotCount = this.keys.length;
-    if (slotCount <= compactSlotCountMin || slotCount <= 2 * this.slotByKey.size) return;
+  private compactSlotsIfSparse(): void {
+    if (this.slotCount <= compactSlotCountMin || this.slotCount <= 2 * this.liveCount) return;
+    const columns = this.columns();
     let target = 0;
-    for (let source = 0; source < slotCount; source++) {
-      const key = this.keys[source];
-      if (key === undefined) continue;
-      if (target !== source) this.moveSlot(key, source, target);
+    for (let source = 0; source < this.slotCount; source++) {
+      if (this.recordOffsets[source] === staleSlot) continue;
+      if (target !== source) this.moveSlot(columns, source, target);
       target++;
     }
-    assert(target === this.slotByKey.size, 'compaction kept every live key');
-    this.keys.length = target;
-    this.values.length = target;
+    assert(target === this.liveCount, 'compaction kept every live key');
+    this.slotCount = target;
     if (this.sequences.length > 2 * Math.max(slotCapacityMin, target)) this.resizeColumns(Math.max(slotCapacityMin, Math.ceil(target * 1.5)));
+    let bucketCount = bucketCountMin;
+    while (this.liveCount * 100 > bucketCount * bucketLoadPercentMax) bucketCount *= 2;
+    this.rebuildIndex(bucketCount);
   }
 
-  private moveSlot(key: KeyText, source: number, target: number): void {
-    this.keys[target] = key;
-    this.values[target] = this.values[source];
-    this.sequences[target] = this.sequences[source] as number;
-    this.accessedAtSeconds[target] = this.accessedAtSeconds[source] as number;
-    this.lfuCounters[target] = this.lfuCounters[source] as number;
-    this.lfuHits[target] = this.lfuHits[source] as number;
-    this.lfuDecayedAtMinutes[target] = this.lfuDecayedAtMinutes[source] as number;
-    this.slotByKey.set(key, target);
+  private moveSlot(columns: readonly SlotColumn[], source: number, target: number): void {
+    for (const column of columns) column[target] = column[source] as number;
+    if (this.valueLengths[source] === valueIsObject) {
+      this.objectBySlot.set(target, this.objectBySlot.get(source) as Buffer | CacheStoredCollection);
+      this.objectBySlot.delete(source);
+    }
   }
 
-  /** Gives every column `capacity` slots, keeping the first `keys.length`. */
+  private columns(): SlotColumn[] {
+    return [
+      this.hashes,
+      this.recordOffsets,
+      this.keyLengths,
+      this.valueLengths,
+      this.sequences,
+      this.accessedAtSeconds,
+      this.lfuCounters,
+      this.lfuHits,
+      this.lfuDecayedAtMinutes,
+    ];
+  }
+
+  /** Gives every column `capacity` slots, keeping the slots in use. */
   private resizeColumns(capacity: number): void {
-    const slotCount = this.keys.length;
-    assert(capacity >= slotCount, 'columns keep every slot');
-    this.sequences = resized(this.sequences, new Float64Array(capacity), slotCount);
-    this.accessedAtSeconds = resized(this.accessedAtSeconds, new Float64Array(capacity), slotCount);
-    this.lfuCounters = resized(this.lfuCounters, new Uint8Array(capacity), slotCount);
-    this.lfuHits = resized(this.lfuHits, new Uint16Array(capacity), slotCount);
-    this.lfuDecayedAtMinutes = resized(this.lfuDecayedAtMinutes, new Int32Array(capacity), slotCount);
+    assert(capacity >= this.slotCount, 'columns keep every slot');
+    const count = this.slotCount;
+    this.hashes = resized(this.hashes, new Uint32Array(capacity), count);
+    this.recordOffsets = resized(this.recordOffsets, new Float64Array(capacity), count);
+    this.keyLengths = resized(this.keyLengths, new Uint32Array(capacity), count);
+    this.valueLengths = resized(this.valueLengths, new Int32Array(capacity), count);
+    this.sequences = resized(this.sequences, new Float64Array(capacity), count);
+    this.accessedAtSeconds = resized(this.accessedAtSeconds, new Float64Array(capacity), count);
+    this.lfuCounters = resized(this.lfuCounters, new Uint8Array(capacity), count);
+    this.lfuHits = resized(this.lfuHits, new Uint16Array(capacity), count);
+    this.lfuDecayedAtMinutes = resized(this.lfuDecayedAtMinutes, new Int32Array(capacity), count);
+  }
+
+  private rebuildIndex(bucketCount: number): void {
+    this.buckets = new Int32Array(bucketCount).fill(emptyBucket);
+    for (let slot = 0; slot < this.slotCount; slot++) if (this.recordOffsets[slot] !== staleSlot) this.indexSlot(slot);
+  }
+
+  private indexSlot(slot: number): void {
+    const mask = this.buckets.length - 1;
+    let bucket = (this.hashes[slot] as number) & mask;
+    while (this.buckets[bucket] !== emptyBucket) bucket = (bucket + 1) & mask;
+    this.buckets[bucket] = slot;
+  }
+
+  /** Linear probing deletion by backward shift (Knuth 6.4 algorithm R): no tombstones, probes stay short. */
+  private unindexSlot(slot: number): void {
+    const mask = this.buckets.length - 1;
+    let hole = (this.hashes[slot] as number) & mask;
+    while (this.buckets[hole] !== slot) hole = (hole + 1) & mask;
+    for (let bucket = (hole + 1) & mask; ; bucket = (bucket + 1) & mask) {
+      const moved = this.buckets[bucket] as number;
+      if (moved === emptyBucket) break;
+      const home = (this.hashes[moved] as number) & mask;
+      // `moved` may fill the hole unless its home lies cyclically in (hole, bucket].
+      const homeAfterHole = hole <= bucket ? home > hole && home <= bucket : home > hole || home <= bucket;
+      if (homeAfterHole) continue;
+      this.buckets[hole] = moved;
+      hole = bucket;
+    }
+    this.buckets[hole] = emptyBucket;
   }
 }
 
-function resized<Column extends Float64Array | Int32Array | Uint16Array | Uint8Array>(source: Column, target: Column, slotCount: number): Column {
+type SlotColumn = Float64Array | Int32Array | Uint32Array | Uint16Array | Uint8Array;
+
+function resized<Column extends SlotColumn>(source: Column, target: Column, slotCount: number): Column {
   target.set(source.subarray(0, slotCount));
   return target;
 }

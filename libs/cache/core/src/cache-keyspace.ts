@@ -3,10 +3,11 @@
  * lazy expiry on access, a bounded active expiry cycle and a used-memory estimate. Pure: the current
  * time is an argument of every call that may expire a key, randomness comes from a {@link CacheRandom}.
  *
- * Keys are arbitrary bytes. They are stored as latin1 JS strings (`Buffer.toString('latin1')`), which
- * maps each byte to one UTF-16 code unit 0-255 and back without loss, so a plain `Map<string, ...>`
- * hashes and compares them by content (a `Buffer`-keyed map would compare by identity). `KeyText` is
- * that representation; `keyTextFromBytes` / `keyBytesFromText` convert.
+ * Keys are arbitrary bytes. Commands pass them as latin1 JS strings (`Buffer.toString('latin1')`),
+ * which maps each byte to one UTF-16 code unit 0-255 and back without loss, so keys compare and hash
+ * by content (a `Buffer` would compare by identity in a `Map`). `KeyText` is that representation;
+ * `keyTextFromBytes` / `keyBytesFromText` convert. The databases store the bytes themselves, outside
+ * the V8 heap (see cache-key-table.ts).
  */
 import { assert } from '@objectbox/util';
 import { type CacheHash } from './cache-hash.js';
@@ -130,12 +131,6 @@ function entrySizeBytes(key: KeyText, value: CacheValue): number {
   return cacheEntryOverheadBytes + key.length + valueSizeBytes(value);
 }
 
-/** The estimate counted for a stored value: computed for strings, remembered for collections. */
-function storedSizeBytes(key: KeyText, stored: CacheStoredValue): number {
-  if (typeof stored === 'string') return cacheEntryOverheadBytes + key.length + stored.length;
-  if (stored instanceof CacheStoredCollection) return stored.countedSizeBytes;
-  return cacheEntryOverheadBytes + key.length + stored.byteLength;
-}
 
 function storedFormOf(value: CacheValue, sizeBytes: number): CacheStoredValue {
   return value.type === 'string' ? value.data : new CacheStoredCollection(value, sizeBytes);
@@ -163,14 +158,16 @@ export class CacheDatabase {
   /** Invariant: its keys are a subset of the table's keys. */
   readonly expires = new Map<KeyText, number>();
   usedMemoryBytes = 0;
-  private readonly table = new CacheKeyTable();
+  private readonly table: CacheKeyTable;
   private expiresIterator: Iterator<[KeyText, number]> | null = null;
 
   /** The database number; changes only when SWAPDB moves this database. */
   index: number;
 
-  constructor(index: number) {
+  /** `hashSeed`: see {@link CacheKeyspaceOptions.hashSeed}. */
+  constructor(index: number, hashSeed: number) {
     this.index = index;
+    this.table = new CacheKeyTable(hashSeed);
   }
 
   get size(): number {
@@ -254,12 +251,18 @@ export class CacheDatabase {
     return this.expires.get(key) ?? null;
   }
 
+  /** The estimate counted for the key in `slot`: computed for strings, remembered for collections. */
+  private sizeBytesAt(key: KeyText, slot: number): number {
+    const stringByteLength = this.table.stringByteLengthAt(slot);
+    if (stringByteLength >= 0) return cacheEntryOverheadBytes + key.length + stringByteLength;
+    return (this.table.valueAt(slot) as CacheStoredCollection).countedSizeBytes;
+  }
+
   private snapshot(key: KeyText, slot: number, expireAtMs: number | null): CacheEntry {
-    const stored = this.table.valueAt(slot);
     return {
-      value: valueOfStored(stored),
+      value: valueOfStored(this.table.valueAt(slot)),
       expireAtMs,
-      sizeBytes: storedSizeBytes(key, stored),
+      sizeBytes: this.sizeBytesAt(key, slot),
       accessedAtSeconds: this.table.accessedAtSecondsAt(slot),
       lfuCounter: this.table.lfuCounterAt(slot),
     };
@@ -272,7 +275,7 @@ export class CacheDatabase {
     const stored = storedFormOf(value, sizeBytes);
     const slot = this.table.slotOf(key);
     if (slot >= 0) {
-      this.usedMemoryBytes += sizeBytes - storedSizeBytes(key, this.table.valueAt(slot));
+      this.usedMemoryBytes += sizeBytes - this.sizeBytesAt(key, slot);
       this.table.replaceValueAt(slot, stored);
       if (!options.keepExpiry) this.storeExpiry(key, options.expireAtMs);
       this.listener?.keyModified(this.index, key, 'changed');
@@ -300,7 +303,7 @@ export class CacheDatabase {
   delete(key: KeyText, reason: 'deleted' | 'expired' | 'evicted' = 'deleted'): boolean {
     const slot = this.table.slotOf(key);
     if (slot < 0) return false;
-    this.usedMemoryBytes -= storedSizeBytes(key, this.table.valueAt(slot));
+    this.usedMemoryBytes -= this.sizeBytesAt(key, slot);
     this.table.remove(key);
     this.expires.delete(key);
     this.listener?.keyModified(this.index, key, reason);
@@ -427,6 +430,14 @@ export interface ActiveExpireCycleResult {
   readonly sampledCount: number;
 }
 
+export interface CacheKeyspaceOptions {
+  /**
+   * Seed of the key hash (any 32-bit integer). A server takes a random one, so that clients cannot
+   * prepare keys that collide in its hash index; tests may use a fixed one (the default, 0).
+   */
+  readonly hashSeed: number;
+}
+
 /** The 16 databases and the state the expiry cycle keeps between calls. */
 export class CacheKeyspace {
   /** Indexed by database number; SWAPDB swaps two slots (and their `index`). */
@@ -434,8 +445,8 @@ export class CacheKeyspace {
   private expireCycleDatabaseIndex = 0;
   private listener: CacheKeyspaceListener | null = null;
 
-  constructor() {
-    this.databases = Array.from({ length: cacheDatabaseCount }, (_, index) => new CacheDatabase(index));
+  constructor(options: CacheKeyspaceOptions = { hashSeed: 0 }) {
+    this.databases = Array.from({ length: cacheDatabaseCount }, (_, index) => new CacheDatabase(index, options.hashSeed));
   }
 
   /** Installs the one listener told about every key change (the server's WATCH/blocking bookkeeping). */
