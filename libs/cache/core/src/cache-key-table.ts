@@ -63,6 +63,14 @@ const valueIsObject = -1;
 /** The arena is rewritten once its dead bytes exceed its live ones and this many. */
 const arenaCompactDeadBytesMin = 64 * 1024;
 const arenaCapacityBytesMin = 1024;
+/**
+ * Columns and arena double when full. Every reallocation is external memory V8 counts towards its
+ * next full GC, and a full GC promotes whatever the young generation holds at that moment, which
+ * counts towards growing the young generation (to 2 × 64 MiB in Node 24): fewer, larger steps keep
+ * a bulk load from doing that (measured: growing by 1.5 took the young generation from 32 to 64 MiB
+ * semi-spaces while loading 1,000,000 keys).
+ */
+const capacityGrowthFactor = 2;
 
 /**
  * A seeded 32-bit hash of a key's chars (MurmurHash2's multiply-and-mix per char). The seed comes from
@@ -186,7 +194,7 @@ export class CacheKeyTable {
   insert(key: KeyText, value: CacheStoredValue, accessedAtSeconds: number): number {
     assert(this.slotOf(key) < 0, 'insert() of a key already in the table');
     const slot = this.slotCount;
-    if (slot === this.sequences.length) this.resizeColumns(Math.max(slotCapacityMin, Math.ceil(slot * 1.5)));
+    if (slot === this.sequences.length) this.resizeColumns(Math.max(slotCapacityMin, slot * capacityGrowthFactor));
     this.slotCount++;
     this.hashes[slot] = keyHashOf(key, this.hashSeed);
     this.storeRecord(slot, key, value);
@@ -311,7 +319,7 @@ export class CacheKeyTable {
 
   private reserveArena(byteCount: number): void {
     if (this.arenaUsedBytes + byteCount <= this.arena.length) return;
-    const capacity = Math.max(arenaCapacityBytesMin, Math.ceil((this.arenaUsedBytes + byteCount) * 1.5));
+    const capacity = Math.max(arenaCapacityBytesMin, (this.arenaUsedBytes + byteCount) * capacityGrowthFactor);
     const arena = Buffer.alloc(capacity);
     this.arena.copy(arena, 0, 0, this.arenaUsedBytes);
     this.arena = arena;
