@@ -280,6 +280,19 @@ export class CacheKeyTable {
     return this.recordOffsets[slot] === staleSlot ? null : this.keyAt(slot);
   }
 
+  /**
+   * The first live key at or after one random slot (wrapping), null only when the table is empty.
+   * For callers that must not come back empty-handed after {@link drawLive} missed: up to half the
+   * slots are stale before compaction, and all but one in a table of at most `compactSlotCountMin`
+   * slots (never compacted), so a few draws can all miss. O(stale run length), so a fallback only.
+   */
+  liveKeyFrom(random: CacheRandom): KeyText | null {
+    if (this.liveCount === 0) return null;
+    let slot = random.nextIndex(this.slotCount);
+    while (this.recordOffsets[slot] === staleSlot) slot = slot + 1 === this.slotCount ? 0 : slot + 1;
+    return this.keyAt(slot);
+  }
+
   private assertLive(slot: number): void {
     assert(slot >= 0 && slot < this.slotCount && this.recordOffsets[slot] !== staleSlot, `slot ${slot} is not live`);
   }

@@ -4,6 +4,8 @@
 import { CacheStringValue } from './cache-string-value.js';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { evictUntilWithinLimit } from './cache-eviction.js';
+import { seededRandom } from './cache-session.spec-helper.js';
 import {
   CacheKeyspace,
   cacheEntryOverheadBytes,
@@ -127,5 +129,22 @@ test('scan order compacts after many deletes without losing the cursor position'
   for (let index = 150; index < 300; index++) {
     const present = index >= 250 || index % 5 === 0;
     assert.equal(seen.includes(key(`k${index}`)), present, `k${index}`);
+  }
+});
+
+test('eviction finds the one live key among removed slots: no OOM while a key could be evicted', () => {
+  // A table of at most 64 slots is never compacted, so one live key can sit among 63 removed ones;
+  // a few random draws of slots then usually miss it. Redis's dictGetFairRandomKey / dictGetSomeKeys
+  // always return a key from a non-empty dict, so eviction must too.
+  for (const policy of ['allkeys-random', 'allkeys-lru', 'allkeys-lfu'] as const) {
+    for (let seed = 1; seed <= 20; seed++) {
+      const keyspace = new CacheKeyspace();
+      const database = keyspace.database(0);
+      for (let index = 0; index < 64; index++) database.set({ key: key(`k${index}`), value: stringValue('v'), expireAtMs: null, keepExpiry: false });
+      for (let index = 0; index < 63; index++) database.delete(key(`k${index}`));
+      const result = evictUntilWithinLimit({ keyspace, limitBytes: 0, policy, sampleCount: 5, random: seededRandom(seed), nowMs });
+      assert.deepEqual(result, { evictedCount: 1, withinLimit: true }, `${policy}, seed ${seed}`);
+      assert.equal(database.size, 0);
+    }
   }
 });

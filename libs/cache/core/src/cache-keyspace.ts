@@ -341,7 +341,7 @@ export class CacheDatabase {
   /**
    * Up to `count` random keys for eviction sampling (Redis's evictionPoolPopulate samples with
    * dictGetSomeKeys): from all keys, or only those with an expiry (`volatileOnly`, taken from the
-   * resumable expiry iterator, which rotates through them).
+   * resumable expiry iterator, which rotates through them). At least one whenever such keys exist.
    */
   sampleKeys(count: number, random: CacheRandom, volatileOnly: boolean): KeyText[] {
     const keys: KeyText[] = [];
@@ -361,6 +361,10 @@ export class CacheDatabase {
       const key = this.table.drawLive(random);
       if (key !== null) keys.push(key);
     }
+    // Every draw hit a removed slot: an empty sample would make eviction give up (OOM) while keys
+    // remain, which Redis's sampling never does for a non-empty database.
+    const fallback = keys.length === 0 ? this.table.liveKeyFrom(random) : null;
+    if (fallback !== null) keys.push(fallback);
     return keys;
   }
 
