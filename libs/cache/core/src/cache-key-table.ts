@@ -126,6 +126,11 @@ export class CacheKeyTable {
     return this.liveCount;
   }
 
+  /** Arena bytes: written (live and dead records), dead among them, and allocated (INFO memory, tests). */
+  get arenaUsage(): { usedBytes: number; deadBytes: number; capacityBytes: number } {
+    return { usedBytes: this.arenaUsedBytes, deadBytes: this.arenaDeadBytes, capacityBytes: this.arena.length };
+  }
+
   /** The key's slot, or -1 when it is not in the table. */
   slotOf(key: KeyText): number {
     const hash = keyHashOf(key, this.hashSeed);
@@ -165,18 +170,27 @@ export class CacheKeyTable {
 
   replaceValueAt(slot: number, value: CacheStoredValue): void {
     this.assertLive(slot);
-    const key = this.keyAt(slot);
     this.releaseValue(slot);
     const offset = this.recordOffsets[slot] as number;
     const keyLength = this.keyLengths[slot] as number;
     const oldLength = Math.max(0, this.valueLengths[slot] as number);
-    if (typeof value === 'string' && value.length <= oldLength) {
+    if (typeof value !== 'string') {
+      // An object takes no arena bytes: the key stays where it is (rewriting it would cost a copy of
+      // the key, up to 512 MB, per write of a large value), the old inline bytes become dead.
+      this.valueLengths[slot] = valueIsObject;
+      this.objectBySlot.set(slot, value);
+      this.arenaDeadBytes += oldLength;
+      this.compactArenaIfSparse();
+      return;
+    }
+    if (value.length <= oldLength) {
       // Fits where the old value was: write in place, the tail becomes dead bytes.
       this.arena.write(value, offset + keyLength, 'latin1');
       this.valueLengths[slot] = value.length;
       this.arenaDeadBytes += oldLength - value.length;
       return;
     }
+    const key = this.keyAt(slot);
     this.arenaDeadBytes += keyLength + oldLength;
     this.storeRecord(slot, key, value);
     this.compactArenaIfSparse();
