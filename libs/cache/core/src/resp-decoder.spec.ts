@@ -211,9 +211,19 @@ test('a declared length is refused before any payload byte is awaited or buffere
   assert.ok(again.kind === 'error' && again.error === result.error);
 });
 
+test('a bulk string longer than a JS string can be is refused: commands hold keys and members as latin1 text', () => {
+  // 512 MiB is 24 bytes over V8's string length limit (2^29 - 24): a key, field, member or option of
+  // 536,870,889..536,870,912 bytes threw from Buffer.toString inside the command and crashed the server.
+  const textLengthMax = 2 ** 29 - 24;
+  assert.equal(respDecoderLimitsDefault.bulkStringBytesMax, textLengthMax);
+  expectError([`*2\r\n$3\r\nGET\r\n$${textLengthMax + 1}\r\n`], 'invalid bulk length');
+  expectError([`*2\r\n$3\r\nGET\r\n$${512 * 1024 * 1024}\r\n`], 'invalid bulk length');
+  assert.deepEqual(decodeAll([`*2\r\n$3\r\nGET\r\n$${textLengthMax}\r\n`]), { requests: [], error: null });
+});
+
 test('an accepted large declared length allocates only what arrives', () => {
   const decoder = new RespDecoder();
-  decoder.push(Buffer.from(`*1\r\n$${512 * 1024 * 1024}\r\nabc`));
+  decoder.push(Buffer.from(`*1\r\n$${respDecoderLimitsDefault.bulkStringBytesMax}\r\nabc`));
   assert.equal(decoder.next().kind, 'incomplete');
   assert.ok(decoder.bufferCapacityBytes <= 64 * 1024, `capacity ${decoder.bufferCapacityBytes}`);
   assert.equal(decoder.bufferedBytes, 3);

@@ -36,9 +36,19 @@ export interface RespDecoderLimits {
   readonly unauthenticated: boolean;
 }
 
-/** Redis's defaults for an authenticated client (or a server without a password). */
+/**
+ * The longest JS string V8 makes (String::kMaxLength on 64-bit, 2^29 - 24 chars). Keys, hash fields,
+ * set and sorted set members and options are held as latin1 text, one char per byte, so a longer
+ * argument would make `Buffer.toString` throw inside a command and take the server down.
+ */
+const textBytesMax = 2 ** 29 - 24;
+
+/**
+ * Redis's defaults for an authenticated client (or a server without a password), except that a bulk
+ * string may be 24 bytes short of Redis's 512 MiB: {@link textBytesMax}.
+ */
 export const respDecoderLimitsDefault: RespDecoderLimits = Object.freeze({
-  bulkStringBytesMax: 512 * 1024 * 1024,
+  bulkStringBytesMax: Math.min(512 * 1024 * 1024, textBytesMax),
   // Redis 7 accepts up to INT_MAX arguments but grows argv as they arrive; a million arguments is
   // already far beyond any real command and keeps the per-request bookkeeping bounded.
   arrayElementCountMax: 1024 * 1024,
