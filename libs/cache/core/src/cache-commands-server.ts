@@ -10,7 +10,7 @@ import { type CacheServerCommandContext, type CacheServerCommandSpec, type Cache
 import { type CacheClient } from './cache-client.js';
 import { arityAllows, type CacheCommandResult } from './cache-command-context.js';
 import { argumentAt, keyAt, requireInt64 } from './cache-commands-string.js';
-import { cacheDatabaseCount, idleMsOf, type CacheValue } from './cache-keyspace.js';
+import { cacheDatabaseCount, idleMsOf, lfuCounterOf, type CacheValue } from './cache-keyspace.js';
 import { formatCacheInfo } from './cache-info.js';
 import {
   cacheAclCategories,
@@ -656,7 +656,7 @@ const object: Handler = (context, args) => {
       if (!lfu) {
         throw new CacheCommandError('message', 'An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.');
       }
-      return respInteger(entry.lfuCounter);
+      return respInteger(lfuCounterOf(entry, context.nowMs));
   }
 };
 

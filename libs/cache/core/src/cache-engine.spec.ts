@@ -406,3 +406,14 @@ test('engine: keyspace notifications publish the events notify-keyspace-events a
   harness.engine.tick(harness.nowMs + 50);
   assert.deepEqual(listener.sink.take(), ['["pmessage", "__key*__:*", "__keyevent@0__:expired", "temp"]'], 'active expiry reports too');
 });
+
+test('engine: OBJECT FREQ reports the LFU counter decayed to now, as Redis (LFUDecrAndReturn)', () => {
+  const harness = createHarness({ 'maxmemory-policy': 'allkeys-lfu' });
+  const a = harness.connect();
+  a.send('SET', 'k', 'v');
+  for (let access = 0; access < 200; access++) a.send('GET', 'k');
+  const [hot] = a.send('OBJECT', 'FREQ', 'k');
+  assert.ok(Number(hot?.slice(1)) > 5, `hot: ${hot}`);
+  harness.nowMs += 3_600_000;
+  assert.deepEqual(a.send('OBJECT', 'FREQ', 'k'), [':0'], 'an hour idle: decayed by one per minute');
+});

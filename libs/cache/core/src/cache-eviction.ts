@@ -5,7 +5,7 @@
  * nothing evictable is left (the command then fails with OOM). Work per call is bounded.
  */
 import { type CacheEvictionPolicy } from './cache-config.js';
-import { idleMsOf, type CacheDatabase, type CacheKeyspace, type CacheRandom, type KeyText } from './cache-keyspace.js';
+import { idleMsOf, lfuCounterOf, type CacheDatabase, type CacheKeyspace, type CacheRandom, type KeyText } from './cache-keyspace.js';
 
 /** Keys evicted by one command at most (Redis bounds eviction time per call similarly). */
 const evictionsPerCallMax = 100_000;
@@ -46,7 +46,7 @@ function scoreOf(database: CacheDatabase, key: KeyText, policy: CacheEvictionPol
       return -idleMsOf(entry, nowMs);
     case 'allkeys-lfu':
     case 'volatile-lfu':
-      return entry.lfuCounter;
+      return lfuCounterOf(entry, nowMs);
     case 'volatile-ttl':
       return entry.expireAtMs ?? Infinity;
     default:

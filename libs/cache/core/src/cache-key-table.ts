@@ -204,6 +204,10 @@ export class CacheKeyTable {
     return this.lfuCounters[slot] as number;
   }
 
+  lfuDecayedAtMinutesAt(slot: number): number {
+    return this.lfuDecayedAtMinutes[slot] as number;
+  }
+
   /** Adds a key that is not in the table, accessed at `accessedAtSeconds`; returns its slot. */
   insert(key: KeyText, value: CacheStoredValue, accessedAtSeconds: number): number {
     assert(this.slotOf(key) < 0, 'insert() of a key already in the table');

@@ -9,6 +9,7 @@ import { seededRandom } from './cache-session.spec-helper.js';
 import {
   CacheKeyspace,
   cacheEntryOverheadBytes,
+  lfuCounterOf,
   keyBytesFromText,
   keyTextFromBytes,
   type CacheValue,
@@ -147,4 +148,26 @@ test('eviction finds the one live key among removed slots: no OOM while a key co
       assert.equal(database.size, 0);
     }
   }
+});
+
+test('LFU eviction and OBJECT FREQ see the counter decayed to now (LFUDecrAndReturn), not as of the last access', () => {
+  // A key hot an hour ago and untouched since has decayed to 0 (one per minute), below a new key's
+  // 5: Redis evicts it first. The stored counter only decays on access, so it looked hotter.
+  const keyspace = new CacheKeyspace();
+  const database = keyspace.database(0);
+  keyspace.setCommandTime(nowMs);
+  database.set({ key: key('hot'), value: stringValue('v'), expireAtMs: null, keepExpiry: false });
+  for (let access = 0; access < 200; access++) database.lookup(key('hot'), nowMs);
+  const hourLaterMs = nowMs + 3_600_000;
+  keyspace.setCommandTime(hourLaterMs);
+  database.set({ key: key('fresh'), value: stringValue('v'), expireAtMs: null, keepExpiry: false });
+  const hot = database.entryOf(key('hot'));
+  assert.ok(hot !== undefined && hot.lfuCounter > 5, `stored counter ${hot?.lfuCounter}`);
+  assert.equal(lfuCounterOf(hot, hourLaterMs), 0);
+  assert.equal(lfuCounterOf(hot, nowMs + 1_000), hot.lfuCounter, 'no decay within the same minute');
+  assert.equal(lfuCounterOf(hot, nowMs + 120_000), hot.lfuCounter - 2);
+  const limitBytes = keyspace.usedMemoryBytes - 1;
+  const result = evictUntilWithinLimit({ keyspace, limitBytes, policy: 'allkeys-lfu', sampleCount: 16, random: seededRandom(1), nowMs: hourLaterMs });
+  assert.deepEqual(result, { evictedCount: 1, withinLimit: true });
+  assert.deepEqual([...database.keys()], [key('fresh')]);
 });

@@ -69,8 +69,10 @@ export interface CacheEntry {
    * resolution too): LRU eviction and OBJECT IDLETIME.
    */
   readonly accessedAtSeconds: number;
-  /** Redis's logarithmic LFU counter (0-255, new keys start at 5). */
+  /** Redis's logarithmic LFU counter (0-255, new keys start at 5), as of the last access: see {@link lfuCounterOf}. */
   readonly lfuCounter: number;
+  /** Minutes since {@link cacheClockEpochMs} up to which `lfuCounter` has been decayed. */
+  readonly lfuDecayedAtMinutes: number;
 }
 
 /** The epoch of the per-key access clocks: 2020-01-01T00:00:00Z. */
@@ -83,6 +85,16 @@ export function accessClockSecondsOf(nowMs: number): number {
 /** Milliseconds since the entry's last access, at `nowMs` (1 s resolution). */
 export function idleMsOf(entry: CacheEntry, nowMs: number): number {
   return Math.max(0, nowMs - (cacheClockEpochMs + entry.accessedAtSeconds * 1000));
+}
+
+/**
+ * Redis's LFUDecrAndReturn: the entry's LFU counter less one per whole minute (lfu-decay-time 1) since
+ * its last decay, at `nowMs`. The stored counter decays only when the key is accessed, so a key hot
+ * long ago and idle since would otherwise keep looking hot to eviction and OBJECT FREQ.
+ */
+export function lfuCounterOf(entry: CacheEntry, nowMs: number): number {
+  const periods = Math.floor(accessClockSecondsOf(nowMs) / 60) - entry.lfuDecayedAtMinutes;
+  return periods > 0 ? Math.max(0, entry.lfuCounter - periods) : entry.lfuCounter;
 }
 
 /** Injected randomness (RANDOMKEY, later eviction sampling). */
@@ -265,6 +277,7 @@ export class CacheDatabase {
       sizeBytes: this.sizeBytesAt(key, slot),
       accessedAtSeconds: this.table.accessedAtSecondsAt(slot),
       lfuCounter: this.table.lfuCounterAt(slot),
+      lfuDecayedAtMinutes: this.table.lfuDecayedAtMinutesAt(slot),
     };
   }
 
