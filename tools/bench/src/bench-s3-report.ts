@@ -74,8 +74,9 @@ export function renderS3Report(input: S3ReportInput): string {
     '## S3: ObjectBox object store vs s3rver under wrk, and fio',
     '',
     'Both servers are separate processes on loopback, started fresh by the run in their own temporary directories under the data root, and run side by side: ' +
-      '**ObjectBox** is `objectbox start object-store` (a single-replica Raft group; a PUT is acknowledged after its blob is fdatasynced and renamed and its ' +
-      'metadata entry is committed with fsync), **s3rver** is s3rver under the same Node.js (`--silent`; it writes files without fsync, so its PUTs are not ' +
+      '**ObjectBox** is `objectbox start object-store` (a single-replica Raft group; a PUT is acknowledged once it is durable: a body up to 16 KiB travels in ' +
+      'its metadata entry, acknowledged after the entry is committed with a group-committed WAL fsync; a larger one after its blob is fdatasynced and renamed and ' +
+      'its metadata entry is committed), **s3rver** is s3rver under the same Node.js (`--silent`; it writes files without fsync, so its PUTs are not ' +
       'durable when acknowledged' +
       (s3rverVerifies === false ? ', and it parses SigV4 but does not compute it: a URL with an altered signature was accepted, so it skips the HMAC work ObjectBox does per request' : '') +
       '). ' +
