@@ -9,11 +9,11 @@
  * on apply without fsync; the log keeps the bytes until the next snapshot (a restart re-applies the
  * entry and rewrites the file), and `syncAppliedEffects` makes the files durable before a snapshot
  * lets the log drop those entries. The file is written off the event loop (creating a file can
- * wait on the file system's journal); reads of the blob wait for it. So an acknowledged small object is always either in the log or
- * on disk.
+ * wait on the file system's journal); reads of the blob wait for it. So an acknowledged small
+ * object is always either in the log or on disk.
  */
 import type { Logger } from '@objectbox/observability';
-import { decodeObjectMetadataEntry, type ObjectMetadataApplyReply, type ObjectMetadataMachine } from '@objectbox/object-store-core';
+import { decodeObjectMetadataEntry, type ObjectMetadataApplyReply, type ObjectMetadataEntry, type ObjectMetadataMachine } from '@objectbox/object-store-core';
 import { BlobCorruptionError } from './blob-errors.js';
 import type { BlobStore } from './blob-store.js';
 
@@ -32,7 +32,7 @@ export class ObjectMetadataReplica {
 
   /** Applies one committed entry, and starts storing its attached bytes (reads of them wait for it). */
   apply(entryBytes: Uint8Array, index: number): ObjectMetadataApplyReply {
-    let entry: ReturnType<typeof decodeObjectMetadataEntry>;
+    let entry: ObjectMetadataEntry;
     try {
       entry = decodeObjectMetadataEntry(entryBytes);
     } catch {
