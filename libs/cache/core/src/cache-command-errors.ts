@@ -101,6 +101,11 @@ export const cacheCommandErrorTexts = {
   'no-perm': { prefix: 'NOPERM', text: '%s' },
   'out-of-memory': { prefix: 'OOM', text: "command not allowed when used memory > 'maxmemory'." },
   'no-script': { prefix: 'NOSCRIPT', text: 'No matching script. Please use EVAL.' },
+  /**
+   * A handler failed in a way nobody planned (a bug): the client gets this instead of the server
+   * dying, the runtime logs the stack. Not a Redis text: Redis would have crashed.
+   */
+  'internal-error': { prefix: 'ERR', text: "internal error while running '%s' command (the server logged it)" },
   /** A text built at the call site (CONFIG, CLIENT, ACL, COMMAND subcommand errors); prefix ERR. */
   message: { prefix: 'ERR', text: '%s' },
 } as const satisfies Record<string, { prefix: string; text: string }>;

@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { type CacheClient, type CacheClientSink } from './cache-client.js';
 import { cacheConfigDefaults, type CacheConfigValues } from './cache-config.js';
-import { CacheEngine } from './cache-engine.js';
+import { CacheEngine, type CacheEngineOptions } from './cache-engine.js';
+import { cacheCommandTable } from './cache-commands.js';
 import { renderReply, seededRandom } from './cache-session.spec-helper.js';
 import { CacheSettingsMachine, encodeCacheSettingsCommand, type CacheSettingsCommand } from './cache-settings.js';
 import { type RespValue } from './resp-value.js';
@@ -38,7 +39,7 @@ interface Harness {
   connect(): { client: CacheClient; sink: RecordingSink; send(...words: string[]): string[] };
 }
 
-function createHarness(config: Partial<CacheConfigValues> = {}): Harness {
+function createHarness(config: Partial<CacheConfigValues> = {}, extra: Pick<CacheEngineOptions, 'extraCommands' | 'onInternalError'> = {}): Harness {
   const harness: Harness = {
     nowMs: 1_700_000_000_000,
     engine: new CacheEngine({
@@ -57,6 +58,7 @@ function createHarness(config: Partial<CacheConfigValues> = {}): Harness {
       },
       monotonicMicros: () => 0,
       startedAtMs: 1_700_000_000_000,
+      ...extra,
     }),
     connect() {
       const sink = new RecordingSink();
@@ -416,4 +418,43 @@ test('engine: OBJECT FREQ reports the LFU counter decayed to now, as Redis (LFUD
   assert.ok(Number(hot?.slice(1)) > 5, `hot: ${hot}`);
   harness.nowMs += 3_600_000;
   assert.deepEqual(a.send('OBJECT', 'FREQ', 'k'), [':0'], 'an hour idle: decayed by one per minute');
+});
+
+test('engine: a handler that throws something unplanned answers an internal error, is reported once, and leaves the engine consistent', () => {
+  const reported: [string, string][] = [];
+  const setSpec = cacheCommandTable.get('set');
+  assert.ok(setSpec !== undefined);
+  const harness = createHarness(
+    {},
+    {
+      onInternalError: (error, command) => reported.push([(error as Error).message, command]),
+      extraCommands: [
+        {
+          name: 'test-set-then-throw',
+          arity: 1,
+          flags: ['write'],
+          handler: (context) => {
+            setSpec.handler(context, ['SET', 'half', 'done'].map((word) => Buffer.from(word)));
+            throw new RangeError('planted');
+          },
+        },
+      ],
+    },
+  );
+  const listener = harness.connect();
+  const a = harness.connect();
+  a.send('CONFIG', 'SET', 'notify-keyspace-events', 'KEA');
+  listener.send('PSUBSCRIBE', '__keyevent@0__:*');
+  listener.sink.take();
+  assert.deepEqual(a.send('TEST-SET-THEN-THROW'), ["-ERR internal error while running 'test-set-then-throw' command (the server logged it)"]);
+  assert.deepEqual(reported, [['planted', 'test-set-then-throw']]);
+  // What the handler did before throwing stays, as after any failed command.
+  assert.deepEqual(a.send('GET', 'half'), ['"done"']);
+  listener.sink.take();
+  // No change of the failed command is left pending to be published with the next one.
+  a.send('SET', 'next', 'v');
+  assert.deepEqual(listener.sink.take(), ['["pmessage", "__keyevent@0__:*", "__keyevent@0__:set", "next"]']);
+  assert.equal(harness.engine.counters.internalErrors, 1);
+  assert.deepEqual(harness.engine.commandStats.get('test-set-then-throw'), { calls: 1, micros: 0, rejectedCalls: 0, failedCalls: 1 });
+  assert.equal(harness.engine.errorStats.get('ERR'), 1);
 });

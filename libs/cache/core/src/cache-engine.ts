@@ -46,6 +46,13 @@ export interface CacheEngineOptions {
   /** A monotonic microsecond clock for command durations (INFO commandstats) only. */
   readonly monotonicMicros: () => number;
   readonly startedAtMs: number;
+  /**
+   * A handler threw something other than a {@link CacheCommandError} (a bug). The client already got
+   * an `internal-error` reply and the server keeps serving; the runtime logs `error` with its stack.
+   */
+  readonly onInternalError?: (error: unknown, commandName: string) => void;
+  /** Commands beyond Redis's table, looked up before it (tests plant failing handlers with it). */
+  readonly extraCommands?: readonly CacheServerCommandSpec[];
 }
 
 /** A server command sees the engine and the calling client as well. */
@@ -103,7 +110,10 @@ export class CacheEngine {
     evictedKeys: 0,
     rejectedConnections: 0,
     totalErrorReplies: 0,
+    /** Handlers that threw something unplanned (see {@link CacheEngineOptions.onInternalError}). */
+    internalErrors: 0,
   };
+  private readonly onInternalError: (error: unknown, commandName: string) => void;
   private readonly random: CacheRandom;
   private readonly monotonicMicros: () => number;
   private serverCommands: ReadonlyMap<string, CacheServerCommandSpec> = new Map();
@@ -123,7 +133,8 @@ export class CacheEngine {
     this.host = options.host;
     this.monotonicMicros = options.monotonicMicros;
     this.startedAtMs = options.startedAtMs;
-    this.registerServerCommands(cacheServerCommands);
+    this.onInternalError = options.onInternalError ?? (() => {});
+    this.registerServerCommands([...cacheServerCommands, ...(options.extraCommands ?? [])]);
     if (this.config.values.requirepass !== '') this.acl.setRequirePass(this.config.values.requirepass);
     this.keyspace.setListener({
       keyModified: (databaseIndex, key, change) => {
@@ -281,8 +292,10 @@ export class CacheEngine {
     try {
       result = (spec.handler as CacheServerCommandSpec['handler'])(context, args);
     } catch (error) {
-      if (!isCacheCommandError(error)) throw error;
-      result = this.errorReply(error);
+      // Mapped here, once: a bug in one handler answers one error reply instead of killing the
+      // process and every other client with it. What the handler changed before throwing stays (as
+      // with a failed command in Redis, there is no rollback) and is published below.
+      result = isCacheCommandError(error) ? this.errorReply(error) : this.internalErrorReply(error, spec.name);
     } finally {
       this.runningCommand = outerCommand;
     }
@@ -644,6 +657,12 @@ export class CacheEngine {
     return error.toReply();
   }
 
+  private internalErrorReply(error: unknown, commandName: string): RespValue {
+    this.counters.internalErrors++;
+    this.onInternalError(error, commandName);
+    return this.errorReply(new CacheCommandError('internal-error', commandName));
+  }
+
   private statOf(name: string): CommandStat {
     let stat = this.commandStats.get(name);
     if (stat === undefined) {
@@ -661,5 +680,6 @@ export class CacheEngine {
     this.counters.evictedKeys = 0;
     this.counters.rejectedConnections = 0;
     this.counters.totalErrorReplies = 0;
+    this.counters.internalErrors = 0;
   }
 }

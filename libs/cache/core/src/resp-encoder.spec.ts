@@ -161,3 +161,13 @@ test('malformed values are programmer errors', () => {
   assert.throws(() => encodeReply(respInteger(2n ** 63n), 2), { name: 'AssertionError' });
   assert.throws(() => encodeReply({ type: 'verbatim-string', format: 'text', value: '' }, 3), { name: 'AssertionError' });
 });
+
+test('a refused value leaves nothing of itself behind, even after filling a slab and starting another', () => {
+  const encoder = new RespEncoder();
+  encoder.write(respOk, 2);
+  const filler = respBulkString('x'.repeat(3000));
+  const refused: RespValue = { type: 'array', items: [...Array.from({ length: 8 }, () => filler), respBulkString(Buffer.alloc(5000)), { type: 'simple-string', value: 'a\r\nb' }] };
+  assert.throws(() => encoder.write(refused, 2), { name: 'AssertionError' });
+  encoder.write(respInteger(7), 2);
+  assert.equal(Buffer.concat(encoder.take()).toString('latin1'), '+OK\r\n:7\r\n');
+});

@@ -36,8 +36,29 @@ export class RespEncoder {
   private scratchStart = 0;
   private scratchOffset = 0;
 
-  /** Appends `value` encoded for `protocolVersion`. Asserts on malformed values (programmer errors). */
+  /**
+   * Appends `value` encoded for `protocolVersion`. Asserts on malformed values (programmer errors);
+   * then nothing of `value` is kept, so the caller can still answer an error in its place without
+   * sending a half-written aggregate before it.
+   */
   write(value: RespValue, protocolVersion: RespProtocolVersion): void {
+    const chunkCount = this.chunks.length;
+    const scratch = this.scratch;
+    const scratchStart = this.scratchStart;
+    const scratchOffset = this.scratchOffset;
+    try {
+      this.writeValue(value, protocolVersion);
+    } catch (error) {
+      // Pieces written since live in chunks past chunkCount or past scratchOffset of the old slab.
+      this.chunks.length = chunkCount;
+      this.scratch = scratch;
+      this.scratchStart = scratchStart;
+      this.scratchOffset = scratchOffset;
+      throw error;
+    }
+  }
+
+  private writeValue(value: RespValue, protocolVersion: RespProtocolVersion): void {
     switch (value.type) {
       case 'simple-string':
         assert(!/[\r\n]/.test(value.value), 'simple strings contain no CR or LF');
@@ -99,15 +120,15 @@ export class RespEncoder {
 
   private writeAggregate(prefix: string, items: readonly RespValue[], protocolVersion: RespProtocolVersion): void {
     this.writeLine(prefix, String(items.length));
-    for (const item of items) this.write(item, protocolVersion);
+    for (const item of items) this.writeValue(item, protocolVersion);
   }
 
   private writeMap(entries: readonly (readonly [RespValue, RespValue])[], protocolVersion: RespProtocolVersion): void {
     if (protocolVersion === 3) this.writeLine('%', String(entries.length));
     else this.writeLine('*', String(entries.length * 2));
     for (const [key, value] of entries) {
-      this.write(key, protocolVersion);
-      this.write(value, protocolVersion);
+      this.writeValue(key, protocolVersion);
+      this.writeValue(value, protocolVersion);
     }
   }
 

@@ -104,7 +104,12 @@ export class CacheConnection implements CacheClientSink {
           break;
         }
         const wasAuthenticated = this.client.authenticated;
-        this.engine.execute(this.client, step.request.arguments, Date.now());
+        try {
+          this.engine.execute(this.client, step.request.arguments, Date.now());
+        } catch (error) {
+          this.failRequest(error, step.request.arguments[0]!);
+          break;
+        }
         if (this.client.authenticated !== wasAuthenticated) {
           this.decoder.setLimits(this.client.authenticated ? respDecoderLimitsDefault : respDecoderLimitsUnauthenticated);
         }
@@ -117,6 +122,18 @@ export class CacheConnection implements CacheClientSink {
       this.pausedForOutput = true;
       this.socket.pause();
     }
+  }
+
+  /**
+   * Last resort for a throw the engine did not map (it maps handler failures itself, so this is a
+   * bug around them: delivery, encoding, dispatch checks). Only this client pays: it gets an error
+   * and is closed, since its state in the engine may be half-updated; the server keeps serving.
+   */
+  private failRequest(error: unknown, commandName: Buffer): void {
+    const command = commandName.toString('latin1').toLowerCase();
+    this.logger.error({ err: error, client: this.client.id, command }, 'cache request failed outside its command handler; closing the client');
+    this.send({ type: 'error', prefix: 'ERR', message: `internal error while running '${command}' command (the server logged it)` });
+    this.engine.kill(this.client);
   }
 
   private onDrain(): void {

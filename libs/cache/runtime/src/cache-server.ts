@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 import { arch, release, type } from 'node:os';
-import { CacheEngine, cacheConfigDefaults, type CacheConfigValues, type CacheRandom } from '@objectbox/cache-core';
+import { CacheEngine, cacheConfigDefaults, type CacheConfigValues, type CacheRandom, type CacheServerCommandSpec } from '@objectbox/cache-core';
 import { type Logger } from '@objectbox/observability';
 import { CacheConnection } from './cache-connection.js';
 
@@ -21,6 +21,8 @@ export interface CacheServerOptions {
   readonly version: string;
   /** Runs after the engine exists and before the port opens (restore durable settings into it). */
   readonly beforeListen?: (engine: CacheEngine) => Promise<void>;
+  /** Commands beyond Redis's (tests plant failing handlers with it). */
+  readonly extraCommands?: readonly CacheServerCommandSpec[];
 }
 
 const protectedModeText =
@@ -64,6 +66,8 @@ export class CacheServer {
       },
       monotonicMicros: () => performance.now() * 1000,
       startedAtMs: Date.now(),
+      onInternalError: (error, command) => options.logger.error({ err: error, command }, 'cache command failed unexpectedly; the client got an error reply'),
+      ...(options.extraCommands === undefined ? {} : { extraCommands: options.extraCommands }),
     });
     await options.beforeListen?.(engine);
     const server = createServer();
@@ -105,7 +109,12 @@ export class CacheServer {
 
   private startCron(): void {
     const run = (): void => {
-      this.engine.tick(Date.now());
+      try {
+        this.engine.tick(Date.now());
+      } catch (error) {
+        // A bug in periodic work must not end the process; the next tick tries again.
+        this.logger.error({ err: error }, 'cache cron tick failed');
+      }
       this.cron = setTimeout(run, Math.max(1, Math.floor(1000 / this.engine.config.values.hz)));
       this.cron.unref();
     };
