@@ -1,7 +1,7 @@
 /** SigV4 URI encoding rules as S3 applies them (AWS "Create a canonical request"). */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { canonicalHeaderValue, canonicalQueryString, canonicalUri, normalizeHeaders, uriEncode } from './sigv4-encoding.js';
+import { canonicalHeaderValue, canonicalQueryString, canonicalUri, normalizeHeaders, percentDecode, percentDecodeText, uriEncode, uriEncodeBytes } from './sigv4-encoding.js';
 
 test('uriEncode keeps the unreserved set, upper-cases hex and encodes UTF-8 bytes', () => {
   assert.equal(uriEncode('AZaz09-._~', { encodeSlash: true }), 'AZaz09-._~');
@@ -28,4 +28,31 @@ test('headers are keyed by lower-case name, repeated ones joined, values trimmed
   const headers = normalizeHeaders({ 'X-Amz-Meta-A': ' one ', 'x-amz-meta-a': 'two', Via: ['p', 'q'], Gone: undefined });
   assert.deepEqual([...headers], [['x-amz-meta-a', ' one ,two'], ['via', 'p,q']]);
   assert.equal(canonicalHeaderValue('  a   b \t c  '), 'a b c');
+});
+
+/**
+ * The fast paths (a component already in canonical form is used as received; text with nothing to
+ * decode is its own decoding) must give exactly what the full decode-and-encode gives, for any input.
+ */
+test('the already-canonical fast paths agree with decoding and encoding again, on random inputs', () => {
+  const alphabet = ['a', 'Z', '0', '-', '.', '_', '~', '/', '+', ' ', '%', '%2F', '%2f', '%41', '%7E', '%20', '%C3%A9', '%E', '%G1', '=', 'é', '\u{1F600}', '\uD800', '*', '$'];
+  let seed = 0x2545f491;
+  const nextRandom = (bound: number): number => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return (seed >>> 8) % bound;
+  };
+  const referenceComponent = (raw: string): string => uriEncodeBytes(percentDecode(raw, { plusIsSpace: true }), { encodeSlash: true });
+  const referenceUri = (raw: string): string =>
+    raw.split('/').map((segment) => uriEncodeBytes(percentDecode(segment, { plusIsSpace: false }), { encodeSlash: true })).join('/');
+  for (let round = 0; round < 5000; round++) {
+    let raw = '';
+    for (let length = nextRandom(8); length > 0; length--) raw += alphabet[nextRandom(alphabet.length)];
+    const query = raw.replace(/[=&]/g, '');
+    assert.equal(canonicalQueryString(`a=${query}`), `a=${referenceComponent(query)}`, `query value ${JSON.stringify(query)}`);
+    assert.equal(canonicalQueryString(`${query}=v`), `${referenceComponent(query)}=v`, `query name ${JSON.stringify(query)}`);
+    assert.equal(canonicalUri(`/${raw}`), referenceUri(`/${raw}`), `path ${JSON.stringify(raw)}`);
+    for (const plusIsSpace of [true, false]) {
+      assert.equal(percentDecodeText(raw, { plusIsSpace }), percentDecode(raw, { plusIsSpace }).toString('utf8'), `decode ${JSON.stringify(raw)}`);
+    }
+  }
 });

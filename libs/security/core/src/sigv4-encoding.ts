@@ -79,9 +79,50 @@ export function percentDecode(encodedUntrusted: string, options: { readonly plus
   return target.subarray(0, targetIndex);
 }
 
+function isUpperHexDigit(code: number): boolean {
+  return (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x46);
+}
+
+/**
+ * True when decoding `raw` and encoding it again per SigV4 gives `raw` itself: every character is
+ * unreserved (or `/` when `slashAllowed`), or a `%XX` escape with upper-case hex of a byte that must
+ * stay escaped. What clients send is nearly always already canonical, and this check is a fraction
+ * of the decode-and-encode round trip (two buffers per component).
+ */
+function isCanonicalEncoding(raw: string, slashAllowed: boolean): boolean {
+  for (let index = 0; index < raw.length; index++) {
+    const code = raw.charCodeAt(index);
+    if (isUnreservedByte(code) || (code === 0x2f && slashAllowed)) continue;
+    if (code !== 0x25 || index + 2 >= raw.length) return false;
+    const high = raw.charCodeAt(index + 1);
+    const low = raw.charCodeAt(index + 2);
+    if (!isUpperHexDigit(high) || !isUpperHexDigit(low)) return false;
+    const byte = (hexValue(high) << 4) | hexValue(low);
+    if (isUnreservedByte(byte) || (byte === 0x2f && slashAllowed)) return false;
+    index += 2;
+  }
+  return true;
+}
+
+/** SigV4's encoding of one query name or value as received (`+` is a space). */
+function canonicalQueryComponent(raw: string): string {
+  return isCanonicalEncoding(raw, false) ? raw : uriEncodeBytes(percentDecode(raw, { plusIsSpace: true }), { encodeSlash: true });
+}
+
+/**
+ * {@link percentDecode} as UTF-8 text. Text with no escape, no `+` read as a space and no UTF-16
+ * surrogate is its own decoding (the common case, and the round trip through bytes is what costs).
+ */
+export function percentDecodeText(encodedUntrusted: string, options: { readonly plusIsSpace: boolean }): string {
+  const needsDecoding = options.plusIsSpace ? /[%+\uD800-\uDFFF]/ : /[%\uD800-\uDFFF]/;
+  if (!needsDecoding.test(encodedUntrusted)) return encodedUntrusted;
+  return percentDecode(encodedUntrusted, options).toString('utf8');
+}
+
 /** The canonical URI of a wire path (still percent-encoded, no query): each segment re-encoded. */
 export function canonicalUri(pathRaw: string): string {
   if (pathRaw === '') return '/';
+  if (isCanonicalEncoding(pathRaw, true)) return pathRaw;
   return pathRaw
     .split('/')
     .map((segment) => uriEncodeBytes(percentDecode(segment, { plusIsSpace: false }), { encodeSlash: true }))
@@ -104,8 +145,8 @@ function splitQuery(queryRaw: string): { nameRaw: string; valueRaw: string }[] {
 /** Parses a raw query string (with or without `?`) into decoded parameters, in wire order. */
 export function parseQuery(queryRaw: string): QueryParameter[] {
   return splitQuery(queryRaw).map(({ nameRaw, valueRaw }) => ({
-    name: percentDecode(nameRaw, { plusIsSpace: true }).toString('utf8'),
-    value: percentDecode(valueRaw, { plusIsSpace: true }).toString('utf8'),
+    name: percentDecodeText(nameRaw, { plusIsSpace: true }),
+    value: percentDecodeText(valueRaw, { plusIsSpace: true }),
   }));
 }
 
@@ -117,10 +158,8 @@ export function parseQuery(queryRaw: string): QueryParameter[] {
 export function canonicalQueryString(queryRaw: string, namesExcluded: readonly string[] = []): string {
   const pairs: [string, string][] = [];
   for (const { nameRaw, valueRaw } of splitQuery(queryRaw)) {
-    const nameBytes = percentDecode(nameRaw, { plusIsSpace: true });
-    if (namesExcluded.includes(nameBytes.toString('utf8'))) continue;
-    const valueBytes = percentDecode(valueRaw, { plusIsSpace: true });
-    pairs.push([uriEncodeBytes(nameBytes, { encodeSlash: true }), uriEncodeBytes(valueBytes, { encodeSlash: true })]);
+    if (namesExcluded.length > 0 && namesExcluded.includes(percentDecodeText(nameRaw, { plusIsSpace: true }))) continue;
+    pairs.push([canonicalQueryComponent(nameRaw), canonicalQueryComponent(valueRaw)]);
   }
   // Encoded strings are ASCII, so code-unit order is the byte order SigV4 asks for.
   pairs.sort(([nameA, valueA], [nameB, valueB]) => compareAscii(nameA, nameB) || compareAscii(valueA, valueB));

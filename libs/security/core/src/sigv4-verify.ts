@@ -13,7 +13,8 @@ import {
   credentialScopeString,
   signatureHex,
   signaturesEqual,
-  signingKeyMemoised,
+  signingKeyObjectMemoised,
+  type SigningKey,
   stringToSign,
 } from './sigv4-signing.js';
 
@@ -23,7 +24,7 @@ export const clockSkewMsMaxDefault = 15 * 60 * 1000;
 /** What the chunk and trailer signatures of an aws-chunked body are verified with. */
 export interface StreamingSigningContext {
   /** The signing key of the request's scope; the caller must not modify it. */
-  readonly signingKey: Uint8Array;
+  readonly signingKey: SigningKey;
   /** The request time exactly as signed, `YYYYMMDDTHHMMSSZ`. */
   readonly requestDateTime: string;
   /** `date/region/service/aws4_request`. */
@@ -136,7 +137,7 @@ export function verifyRequestSignature(options: VerifyRequestSignatureOptions): 
     queryNamesExcluded: auth.location === 'query' ? ['X-Amz-Signature'] : [],
   });
   const toSign = stringToSign({ requestDateTime: auth.requestDateTime, scope: auth.scope, canonicalRequest: canonical });
-  const key = signingKeyMemoised(options.secretAccessKey, auth.scope);
+  const key = signingKeyObjectMemoised(options.secretAccessKey, auth.scope);
   if (!signaturesEqual(signatureHex(key, toSign), auth.signatureHex)) {
     throw new SignatureDoesNotMatchError('request', toSign, canonical);
   }
