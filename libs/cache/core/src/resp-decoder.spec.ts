@@ -14,6 +14,7 @@ import {
   RespDecoder,
   respDecoderLimitsDefault,
   respDecoderLimitsUnauthenticated,
+  respDecoderLimitsWithBulkMax,
   splitInlineArguments,
   type RespDecoderLimits,
   type RespRequest,
@@ -219,6 +220,9 @@ test('a bulk string longer than a JS string can be is refused: commands hold key
   expectError([`*2\r\n$3\r\nGET\r\n$${textLengthMax + 1}\r\n`], 'invalid bulk length');
   expectError([`*2\r\n$3\r\nGET\r\n$${512 * 1024 * 1024}\r\n`], 'invalid bulk length');
   assert.deepEqual(decodeAll([`*2\r\n$3\r\nGET\r\n$${textLengthMax}\r\n`]), { requests: [], error: null });
+  // proto-max-bulk-len may be configured up to 512 MiB; the cap still applies.
+  assert.equal(respDecoderLimitsWithBulkMax(512 * 1024 * 1024).bulkStringBytesMax, textLengthMax);
+  assert.equal(respDecoderLimitsWithBulkMax(1024 * 1024).bulkStringBytesMax, 1024 * 1024);
 });
 
 test('an accepted large declared length allocates only what arrives', () => {

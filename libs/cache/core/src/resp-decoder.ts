@@ -57,6 +57,14 @@ export const respDecoderLimitsDefault: RespDecoderLimits = Object.freeze({
 });
 
 /**
+ * The limits of an authenticated client under `proto-max-bulk-len` = `bulkBytesMax` (CONFIG SET
+ * may change it at any time), still capped at {@link textBytesMax}.
+ */
+export function respDecoderLimitsWithBulkMax(bulkBytesMax: number): RespDecoderLimits {
+  return { ...respDecoderLimitsDefault, bulkStringBytesMax: Math.min(bulkBytesMax, textBytesMax) };
+}
+
+/**
  * Redis's limits before AUTH succeeds (networking.c: more than 10 arguments or a bulk string over
  * 16384 bytes is refused while `authRequired(c)`), so a stranger cannot make the server hold memory.
  */

@@ -14,8 +14,8 @@ import {
   type CacheEngine,
   RespDecoder,
   RespEncoder,
-  respDecoderLimitsDefault,
   respDecoderLimitsUnauthenticated,
+  respDecoderLimitsWithBulkMax,
   type CacheClient,
   type CacheClientSink,
   type RespValue,
@@ -35,6 +35,9 @@ export class CacheConnection implements CacheClientSink {
   private processing = false;
   private closed = false;
   private pausedForOutput = false;
+  /** What the decoder's limits were built from; compared before each request (AUTH, CONFIG SET). */
+  private limitsAuthenticated = false;
+  private limitsBulkBytesMax = -1;
 
   constructor(
     private readonly engine: CacheEngine,
@@ -48,7 +51,8 @@ export class CacheConnection implements CacheClientSink {
       localAddress: `${socket.localAddress ?? '?'}:${socket.localPort ?? 0}`,
       nowMs: Date.now(),
     });
-    this.decoder = new RespDecoder(this.client.authenticated ? respDecoderLimitsDefault : respDecoderLimitsUnauthenticated);
+    this.decoder = new RespDecoder(respDecoderLimitsUnauthenticated);
+    this.syncDecoderLimits();
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('drain', () => this.onDrain());
     socket.on('error', (error) => this.logger.debug({ err: error, client: this.client.id }, 'cache client socket error'));
@@ -95,6 +99,7 @@ export class CacheConnection implements CacheClientSink {
     this.processing = true;
     try {
       while (!this.closed && this.client.blocked === null) {
+        this.syncDecoderLimits();
         const step = this.decoder.next();
         if (step.kind === 'incomplete') break;
         if (step.kind === 'error') {
@@ -103,15 +108,11 @@ export class CacheConnection implements CacheClientSink {
           this.engine.kill(this.client);
           break;
         }
-        const wasAuthenticated = this.client.authenticated;
         try {
           this.engine.execute(this.client, step.request.arguments, Date.now());
         } catch (error) {
           this.failRequest(error, step.request.arguments[0]!);
           break;
-        }
-        if (this.client.authenticated !== wasAuthenticated) {
-          this.decoder.setLimits(this.client.authenticated ? respDecoderLimitsDefault : respDecoderLimitsUnauthenticated);
         }
       }
     } finally {
@@ -122,6 +123,20 @@ export class CacheConnection implements CacheClientSink {
       this.pausedForOutput = true;
       this.socket.pause();
     }
+  }
+
+  /**
+   * The next request is decoded with the limits of now: AUTH lifts the unauthenticated ones, and
+   * `proto-max-bulk-len` (CONFIG SET by any client) bounds bulk strings as in Redis. Two compares
+   * per request; the limits are rebuilt only when one changed.
+   */
+  private syncDecoderLimits(): void {
+    const authenticated = this.client.authenticated;
+    const bulkBytesMax = this.engine.config.values['proto-max-bulk-len'];
+    if (authenticated === this.limitsAuthenticated && bulkBytesMax === this.limitsBulkBytesMax) return;
+    this.limitsAuthenticated = authenticated;
+    this.limitsBulkBytesMax = bulkBytesMax;
+    this.decoder.setLimits(authenticated ? respDecoderLimitsWithBulkMax(bulkBytesMax) : respDecoderLimitsUnauthenticated);
   }
 
   /**

@@ -140,3 +140,29 @@ test('cache server: a throw outside the handler (a reply the encoder refuses) cl
     await server.stop();
   }
 });
+
+test('cache server: CONFIG SET proto-max-bulk-len bounds the request decoder at once, as in Redis', async () => {
+  const { server } = await startServer();
+  try {
+    const admin = await RawClient.open(server.port);
+    const pipelined = await RawClient.open(server.port);
+    admin.send(['CONFIG', 'SET', 'proto-max-bulk-len', '1mb']);
+    assert.equal(await admin.until((client) => client.received.length > 0), '+OK\r\n');
+
+    // A connection opened before the change is bound as well, from its next request on.
+    pipelined.send(['SET', 'half', 'x'.repeat(512 * 1024)], ['SET', 'big', 'x'.repeat(2 * 1024 * 1024)], ['PING']);
+    assert.equal(await pipelined.until((client) => client.ended), '+OK\r\n-ERR Protocol error: invalid bulk length\r\n');
+
+    const late = await RawClient.open(server.port);
+    late.send(['STRLEN', 'half'], ['EXISTS', 'big'], ['SET', 'big', 'x'.repeat(1024 * 1024 + 1)]);
+    assert.equal(await late.until((client) => client.ended), ':524288\r\n:0\r\n-ERR Protocol error: invalid bulk length\r\n');
+
+    // Raised again, the same request is accepted; the admin connection has stayed open throughout.
+    admin.received = '';
+    admin.send(['CONFIG', 'SET', 'proto-max-bulk-len', '512mb'], ['SET', 'big', 'x'.repeat(2 * 1024 * 1024)], ['STRLEN', 'big']);
+    assert.equal(await admin.until((client) => client.received.endsWith(':2097152\r\n')), '+OK\r\n+OK\r\n:2097152\r\n');
+    admin.close();
+  } finally {
+    await server.stop();
+  }
+});
