@@ -43,7 +43,7 @@
  * {@link BlobCorruptionError} before the bad chunk (for the last chunk: before the last bytes).
  */
 import { execFile } from 'node:child_process';
-import { constants, type FileHandle, mkdir, open, rename, rm, stat, unlink } from 'node:fs/promises';
+import { constants, type FileHandle, mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
@@ -78,6 +78,7 @@ import {
   InvalidDigestError,
 } from './blob-errors.js';
 import { randomHex } from './random-hex.js';
+import { readFileInto, unlinkFile, writeFileWhole } from './small-file-io.js';
 
 /** S3's single-PUT limit, the default {@link BlobStoreOptions.blobSizeBytesMax}. */
 export const singlePutSizeBytesMax = 5 * 1024 ** 3;
@@ -357,19 +358,14 @@ export class BlobStore {
   private async writeAppliedFile(blobId: string, file: Uint8Array): Promise<void> {
     const shard = this.shardOf(blobId);
     const path = join(shard, blobId);
-    let handle: FileHandle;
+    const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC;
     try {
-      handle = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC, 0o644);
+      await writeFileWhole(path, file, flags, 0o644);
     } catch (error) {
       if (!isErrorCode(error, 'ENOENT')) throw error;
       const created = await mkdir(shard, { recursive: true });
       if (created !== undefined) for (let directory = shard; directory !== dirname(created); directory = dirname(directory)) this.unsyncedDirectories.add(dirname(directory));
-      handle = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC, 0o644);
-    }
-    try {
-      for (let written = 0; written < file.length; ) written += (await handle.write(file, written, file.length - written, written)).bytesWritten;
-    } finally {
-      await handle.close();
+      await writeFileWhole(path, file, flags, 0o644);
     }
     this.unsyncedFiles.add(path);
     this.unsyncedDirectories.add(shard);
@@ -491,13 +487,14 @@ export class BlobStore {
     assert(Number.isSafeInteger(options.sizeBytes) && options.sizeBytes >= 0 && options.sizeBytes <= wholeReadSizeBytesMax, `readWhole reads at most ${wholeReadSizeBytesMax} bytes`);
     const tableSizeBytes = Math.ceil(options.sizeBytes / this.chunkSizeBytes) * blake3DigestSizeBytes;
     const fileSizeBytes = options.sizeBytes + tableSizeBytes + trailerSizeBytes;
-    const handle = await this.openFile(blobId);
+    await this.appliedWriteOf(blobId);
     const file = Buffer.allocUnsafe(fileSizeBytes + 1); // one byte more: a longer file shows
-    let filled = 0;
+    let filled: number;
     try {
-      for (let bytesRead = -1; bytesRead !== 0 && filled < file.length; filled += bytesRead) ({ bytesRead } = await handle.read(file, filled, file.length - filled, filled));
-    } finally {
-      await handle.close();
+      filled = await readFileInto(this.pathOf(blobId), file, constants.O_RDONLY);
+    } catch (error) {
+      if (isErrorCode(error, 'ENOENT')) throw new BlobNotFoundError(blobId);
+      throw error;
     }
     if (filled !== fileSizeBytes) throw new BlobCorruptionError(blobId, 'size-mismatch');
     const trailer = parseTrailer(file.subarray(fileSizeBytes - trailerSizeBytes, fileSizeBytes), fileSizeBytes, blobId);
@@ -563,7 +560,7 @@ export class BlobStore {
     const path = this.pathOf(blobId);
     await this.appliedWriteOf(blobId); // else the write would bring it back
     try {
-      await unlink(path); // not rm: that is an lstat and rimraf's machinery for one file
+      await unlinkFile(path); // not rm: that is an lstat and rimraf's machinery for one file
       return true;
     } catch (error) {
       if (isErrorCode(error, 'ENOENT')) return false;
