@@ -3,7 +3,10 @@
  * the service's own compiled main.ts (the container entrypoint), and stops on SIGINT/SIGTERM.
  */
 import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { totalmem } from 'node:os';
 import { join } from 'node:path';
+import { getHeapStatistics } from 'node:v8';
 import { after, test } from 'node:test';
 import { cleanUp, freePort, startCli, startServiceMain, tempDir, waitFor } from './harness.js';
 
@@ -29,6 +32,11 @@ test('objectbox start cache runs only the cache and stops on SIGINT', async () =
   const body = await waitLive(httpPort, 'the cache');
   assert.equal(body.service, 'cache');
   assert.match(cache.stdout, /cache \(replica 2\)/);
+  // The service runs in the PID the CLI was started as (execve, not a child), with V8's heap limit
+  // raised to 3/4 of memory when that is above the default: metadata lives in the heap.
+  const heapLimitMiB = Math.floor((Math.min(totalmem(), process.constrainedMemory() || Infinity) * 0.75) / 2 ** 20);
+  const commandLine = readFileSync(`/proc/${cache.pid}/cmdline`, 'utf8').split('\0');
+  if (heapLimitMiB > getHeapStatistics().heap_size_limit / 2 ** 20) assert.ok(commandLine.includes(`--max-old-space-size=${heapLimitMiB}`), commandLine.join(' '));
   assert.deepEqual(await cache.stop('SIGINT'), { code: 0, signal: null }, cache.stderr);
 });
 

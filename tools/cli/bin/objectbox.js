@@ -6,9 +6,33 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { totalmem } from 'node:os';
+import { getHeapStatistics } from 'node:v8';
 
 const major = Number(process.versions.node.split('.')[0]);
-if (major >= 22) {
+
+// The commands that run services hold the metadata state machines in the V8 heap (about 530 bytes
+// per object in the object store: 10 million objects need ~5.3 GB), past V8's default limit of
+// about 4 GiB. Run them with a heap limit of 3/4 of the memory this process may use (the cgroup's
+// limit in a container), unless the user set one (--max-old-space-size in NODE_OPTIONS or flags).
+const serviceCommands = new Set(['dev', 'start']);
+const heapFlag = '--max-old-space-size';
+const heapLimitSet = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)].some((flag) => flag.startsWith(heapFlag));
+const memoryBytes = Math.min(totalmem(), process.constrainedMemory?.() || Infinity);
+const heapLimitMiB = Math.floor((memoryBytes * 0.75) / 2 ** 20);
+const raiseHeap = serviceCommands.has(process.argv[2]) && !heapLimitSet && heapLimitMiB > getHeapStatistics().heap_size_limit / 2 ** 20;
+
+/** Runs this script again on `node` with `flags`, forwarding signals and the exit status. */
+function rerun(node, flags) {
+  const child = spawn(node, [...flags, new URL(import.meta.url).pathname, ...process.argv.slice(2)], { stdio: 'inherit' });
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
+  child.on('exit', (code, signal) => process.exit(code ?? (signal === null ? 1 : 128)));
+}
+
+if (major >= 22 && raiseHeap && typeof process.execve === 'function') {
+  // execve(2), not a child: the PID stays the service's, so a supervisor's signals (SIGKILL too) reach it.
+  process.execve(process.execPath, [process.execPath, ...process.execArgv, `${heapFlag}=${heapLimitMiB}`, new URL(import.meta.url).pathname, ...process.argv.slice(2)]);
+} else if (major >= 22) {
   await import('../dist/main.js');
 } else {
   let workspaceNode;
@@ -21,7 +45,5 @@ if (major >= 22) {
     process.stderr.write(`objectbox: Node.js ${process.versions.node} is too old; ObjectBox needs Node.js 22 or newer (24 recommended). Run \`npm install\` in the workspace, then \`npx objectbox\`.\n`);
     process.exit(1);
   }
-  const child = spawn(workspaceNode, [new URL(import.meta.url).pathname, ...process.argv.slice(2)], { stdio: 'inherit' });
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
-  child.on('exit', (code, signal) => process.exit(code ?? (signal === null ? 1 : 128)));
+  rerun(workspaceNode, []);
 }
