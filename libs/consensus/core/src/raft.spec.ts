@@ -333,3 +333,37 @@ test('configuration is validated at construction', () => {
   assert.throws(() => new RaftCore({ ...testConfig(n(1), storage), heartbeatIntervalTicks: 10 }), /heartbeatIntervalTicks/);
   assert.throws(() => new RaftCore({ ...testConfig(n(1), storage), inflightMessageCountMax: 0 }), /inflightMessageCountMax/);
 });
+
+test('proposeBatch replicates a batch with one MsgApp per follower and refuses on a follower', () => {
+  const network = electedNetwork(3);
+  const results = network.node(1).proposeBatch(['a', 'b', 'c'].map(text));
+  // Index 1 holds the leader's empty entry of its term.
+  assert.deepEqual(results.map((result) => (isConsensusError(result) ? result.code : result.index)), [2, 3, 4]);
+  const ready = network.node(1).ready();
+  const appends = ready.messages.filter((message) => message.type === 'MsgApp');
+  assert.deepEqual(appends.map((message) => [message.to, message.type === 'MsgApp' ? message.entries.length : 0]), [[2, 3], [3, 3]]);
+  network.processReadyAfter(1, ready);
+  network.stabilize();
+  network.tickAll(1);
+  for (const id of [1, 2, 3]) assert.deepEqual(network.appliedTexts(id), ['a', 'b', 'c']);
+  const refused = network.node(2).proposeBatch([text('x')]);
+  assert.ok(refused[0] instanceof NotLeaderError && refused[0].leaderId === 1);
+});
+
+test('takeEarlyMessages hands out appends while a Ready is outstanding, never durable acknowledgements', () => {
+  const network = electedNetwork(3);
+  network.propose(1, 'a');
+  network.tickAll(1);
+  // The leader's Ready for "b" is outstanding (being persisted) when "c" is proposed.
+  network.node(1).propose(text('b'));
+  const outstanding = network.node(1).ready();
+  network.node(1).propose(text('c'));
+  assert.equal(network.node(1).hasReady(), false);
+  const early = network.node(1).takeEarlyMessages();
+  assert.deepEqual(early.map((message) => [message.type, message.to]), [['MsgApp', 2], ['MsgApp', 3]]);
+  // A follower answers the early append only through its next Ready (after persisting it).
+  for (const message of early) network.node(message.to).step(message);
+  assert.deepEqual(network.node(2).takeEarlyMessages(), []);
+  assert.ok(network.node(2).ready().messages.every((message) => message.type === 'MsgAppResp'));
+  network.processReadyAfter(1, outstanding);
+});

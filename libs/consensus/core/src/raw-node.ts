@@ -11,7 +11,7 @@
  *   5. `node.advance(ready)`.
  */
 import { assert } from '@objectbox/util';
-import { NotLeaderError } from './errors.js';
+import { type ConsensusError, NotLeaderError } from './errors.js';
 import { isResponseMessage, type Message } from './messages.js';
 import type { ProgressState } from './progress.js';
 import type { RaftConfig } from './raft-config.js';
@@ -135,6 +135,29 @@ export class RawNode {
    */
   propose(data: Uint8Array): EntryId {
     return this.raft.propose('normal', data);
+  }
+
+  /**
+   * Proposes several `data` at once: what {@link propose} does for each, but replicated with one
+   * MsgApp per follower. Returns, in order, each proposal's entry id or the error `propose` would
+   * have thrown for it (NotLeaderError, ProposalDroppedError).
+   */
+  proposeBatch(datas: readonly Uint8Array[]): Array<EntryId | ConsensusError> {
+    return this.raft.proposeBatch(datas);
+  }
+
+  /**
+   * Takes the queued messages that promise nothing about this node's disk (appends and heartbeats
+   * to followers, vote requests, read-index traffic): everything but durable acknowledgements.
+   * Unlike `ready()`, this may be called while a Ready is outstanding, so a leader sends the
+   * entries proposed during its fsync at once and its followers write them while it is still
+   * writing the previous batch (Raft thesis §10.2.1), instead of after its fsync. What is taken
+   * here is left out of the next Ready.
+   */
+  takeEarlyMessages(): Message[] {
+    const messages = this.raft.messages;
+    this.raft.messages = [];
+    return messages;
   }
 
   /**

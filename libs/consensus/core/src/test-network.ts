@@ -150,6 +150,16 @@ export class TestNetwork {
     }
   }
 
+  /** Finishes a Ready of member `id` taken by the test itself (persist, send, apply, advance). */
+  processReadyAfter(id: number, ready: Ready): void {
+    const member = this.member(id);
+    this.persist(member, ready);
+    for (const message of ready.messages) this.send(message);
+    member.applied.push(...ready.committedEntries);
+    member.readStates.push(...ready.readStates);
+    member.node.advance(ready);
+  }
+
   private persist(member: TestMember, ready: Ready): void {
     if (ready.snapshot !== undefined) member.storage.applySnapshot(ready.snapshot);
     member.storage.append(ready.entries);

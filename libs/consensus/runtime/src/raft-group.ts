@@ -27,9 +27,12 @@ import type { StateMachine } from './state-machine.js';
  * command is committed and applied; `linearizableRead` resolves once the replica has applied
  * everything committed before the read began (ReadIndex, Raft thesis §6.4).
  *
- * Batching comes from the loop itself: while one Ready is being fsynced, proposals and messages
- * keep stepping into the core, and the next Ready carries all of them in one WAL append. Reads
- * requested meanwhile share one ReadIndex request, issued just before that Ready (read-batches.ts).
+ * Batching comes from the loop itself: proposals made in one turn of the event loop enter the core
+ * together (one MsgApp per follower for all of them), and while one Ready is being fsynced,
+ * proposals and messages keep stepping into the core and the next Ready carries all of them in one
+ * WAL append. Appends to followers leave at once, also during that fsync, so followers write a
+ * batch while the leader is still writing the previous one. Reads requested meanwhile share one
+ * ReadIndex request, issued just before that Ready (read-batches.ts).
  */
 export interface RaftMember {
   readonly id: number;
@@ -70,10 +73,13 @@ export interface RaftGroupOptions<Result> {
 }
 
 interface PendingProposal<Result> {
-  readonly term: number;
+  readonly command: Uint8Array;
+  /** The entry's index and term once proposed to the core; 0 while queued. */
+  index: number;
+  term: number;
   readonly resolve: (value: { result: Result; index: number }) => void;
   readonly reject: (error: unknown) => void;
-  readonly timer: NodeJS.Timeout;
+  timer: NodeJS.Timeout | undefined;
 }
 
 export interface RaftGroupStatus {
@@ -91,7 +97,13 @@ export interface RaftGroupStatus {
 export class RaftGroup<Result> {
   private readonly node: RawNode;
   private readonly addresses: Map<number, string>;
+  /** Proposed to the core, by entry index. */
   private readonly proposals = new Map<number, PendingProposal<Result>>();
+  /**
+   * Accepted by `propose` and not yet handed to the core: they go in together at the next turn of
+   * the event loop (`proposeQueued`), one MsgApp per follower for all of them.
+   */
+  private queuedProposals: PendingProposal<Result>[] = [];
   private readonly reads: ReadBatches;
   private readonly ticker: NodeJS.Timeout;
   private appliedIndex: number;
@@ -181,22 +193,36 @@ export class RaftGroup<Result> {
    */
   propose(command: Uint8Array): Promise<{ result: Result; index: number }> {
     if (this.closed) return Promise.reject(new RaftGroupClosedError(this.options.groupId));
-    if (this.proposals.size >= this.options.pendingProposalCountMax) return Promise.reject(new RaftOverloadedError(this.options.groupId, `${this.proposals.size} proposals pending`));
-    let entry: { index: number; term: number };
-    try {
-      entry = this.node.propose(command);
-    } catch (error) {
-      if (isConsensusError(error) && error.code === 'NotLeader') return Promise.reject(this.notLeader());
-      if (isConsensusError(error)) return Promise.reject(new ProposalRejectedError(this.options.groupId, error.message));
-      throw error;
-    }
-    this.schedule();
+    const pendingCount = this.proposals.size + this.queuedProposals.length;
+    if (pendingCount >= this.options.pendingProposalCountMax) return Promise.reject(new RaftOverloadedError(this.options.groupId, `${pendingCount} proposals pending`));
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.proposals.delete(entry.index);
+      const pending: PendingProposal<Result> = { command, index: 0, term: 0, resolve, reject, timer: undefined };
+      pending.timer = setTimeout(() => {
+        if (pending.index === 0) this.queuedProposals = this.queuedProposals.filter((queued) => queued !== pending);
+        else this.proposals.delete(pending.index);
         reject(new ProposalOutcomeUnknownError(this.options.groupId, `not applied within ${this.options.proposalTimeoutMs} ms`));
       }, this.options.proposalTimeoutMs);
-      this.proposals.set(entry.index, { term: entry.term, resolve, reject, timer });
+      this.queuedProposals.push(pending);
+      this.schedule();
+    });
+  }
+
+  /** Hands the queued proposals to the core in one batch; refused ones fail as `propose` documents. */
+  private proposeQueued(): void {
+    if (this.queuedProposals.length === 0) return;
+    const batch = this.queuedProposals;
+    this.queuedProposals = [];
+    const results = this.node.proposeBatch(batch.map((pending) => pending.command));
+    results.forEach((result, position) => {
+      const pending = batch[position]!;
+      if (!isConsensusError(result)) {
+        pending.index = result.index;
+        pending.term = result.term;
+        this.proposals.set(result.index, pending);
+        return;
+      }
+      clearTimeout(pending.timer);
+      pending.reject(result.code === 'NotLeader' ? this.notLeader() : new ProposalRejectedError(this.options.groupId, result.message));
     });
   }
 
@@ -256,18 +282,46 @@ export class RaftGroup<Result> {
     this.onMessage(() => this.node.transferLeadership(target as NodeId));
   }
 
+  /**
+   * Runs `turn` once after the current event-loop phase, so that everything that arrived in it
+   * (a burst of proposals, a batch of peer messages) is handled together.
+   */
   private schedule(): void {
-    if (this.scheduled || this.processing || this.closed) return;
+    if (this.scheduled || this.closed) return;
     this.scheduled = true;
-    setImmediate(() => void this.process());
+    setImmediate(() => this.turn());
   }
 
-  private async process(): Promise<void> {
+  /**
+   * Proposes what is queued and sends what may leave before any fsync, also while a Ready is
+   * being persisted (`takeEarlyMessages`); then runs the Ready loop unless it is already running.
+   */
+  private turn(): void {
     this.scheduled = false;
+    if (this.closed) return;
+    try {
+      this.proposeQueued();
+      this.sendEarlyMessages();
+    } catch (error) {
+      this.failPersistence(error);
+      return;
+    }
+    if (!this.processing) void this.process();
+  }
+
+  private sendEarlyMessages(): void {
+    const messages = this.node.takeEarlyMessages();
+    if (messages.length > 0) this.options.transport.send(this.options.groupId, messages, this.addressOf);
+  }
+
+  private readonly addressOf = (id: number): string | undefined => this.addresses.get(id);
+
+  private async process(): Promise<void> {
     if (this.processing || this.closed) return;
     this.processing = true;
     try {
       while (!this.closed) {
+        this.proposeQueued();
         this.issueReadBatch();
         if (!this.node.hasReady()) break;
         await this.handleReady(this.node.ready());
@@ -296,7 +350,7 @@ export class RaftGroup<Result> {
     // vote requests) leave before the fsync, so the leader's write and its followers' writes
     // overlap (Raft thesis §10.2.1, etcd's README). Durable acknowledgements (accepted appends,
     // granted votes) leave only after the state they acknowledge is on disk.
-    const addressOf = (id: number) => this.addresses.get(id);
+    const addressOf = this.addressOf;
     this.options.transport.send(this.options.groupId, ready.messages.filter((message) => !isDurableAcknowledgement(message)), addressOf);
     await this.logStore.persist(ready);
     this.options.transport.send(this.options.groupId, ready.messages.filter(isDurableAcknowledgement), addressOf);
@@ -346,11 +400,12 @@ export class RaftGroup<Result> {
     clearInterval(this.ticker);
     this.options.transport.unregisterGroup(this.options.groupId);
     while (this.processing) await new Promise((resolve) => setImmediate(resolve));
-    for (const pending of this.proposals.values()) {
+    for (const pending of [...this.proposals.values(), ...this.queuedProposals]) {
       clearTimeout(pending.timer);
       pending.reject(new RaftGroupClosedError(this.options.groupId));
     }
     this.proposals.clear();
+    this.queuedProposals = [];
     this.reads.failAll(new RaftGroupClosedError(this.options.groupId));
     await this.logStore.close();
   }
