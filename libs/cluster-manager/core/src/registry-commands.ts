@@ -27,26 +27,27 @@ export function validateRegistryCommand(command: RegistryCommand): void {
 
 export function encodeRegistryCommand(command: RegistryCommand): Uint8Array {
   validateRegistryCommand(command);
-  const key = Buffer.from(command.key, 'utf8');
-  const parts: Buffer[] = [Buffer.from([opCodes[command.op]]), u16(key.length), key];
-  if (command.op === 'put') parts.push(u32(command.value.byteLength), Buffer.from(command.value));
+  // One buffer written in place: this runs for every write the leader accepts.
+  const keyBytes = Buffer.byteLength(command.key);
+  let sizeBytes = 3 + keyBytes;
+  if (command.op === 'put') sizeBytes += 4 + command.value.byteLength;
+  if (command.op === 'compare-and-set') sizeBytes += 1 + 4 + (command.expected?.byteLength ?? 0) + 4 + command.value.byteLength;
+  const out = Buffer.allocUnsafe(sizeBytes);
+  out[0] = opCodes[command.op];
+  out.writeUInt16LE(keyBytes, 1);
+  let offset = 3 + out.write(command.key, 3, 'utf8');
+  const bytes = (value: Uint8Array): void => {
+    offset = out.writeUInt32LE(value.byteLength, offset);
+    out.set(value, offset);
+    offset += value.byteLength;
+  };
+  if (command.op === 'put') bytes(command.value);
   if (command.op === 'compare-and-set') {
-    const expected = command.expected ?? new Uint8Array();
-    parts.push(Buffer.from([command.expected === undefined ? 1 : 0]), u32(expected.byteLength), Buffer.from(expected), u32(command.value.byteLength), Buffer.from(command.value));
+    out[offset++] = command.expected === undefined ? 1 : 0;
+    bytes(command.expected ?? new Uint8Array());
+    bytes(command.value);
   }
-  return Buffer.concat(parts);
-}
-
-function u16(value: number): Buffer {
-  const bytes = Buffer.alloc(2);
-  bytes.writeUInt16LE(value);
-  return bytes;
-}
-
-function u32(value: number): Buffer {
-  const bytes = Buffer.alloc(4);
-  bytes.writeUInt32LE(value);
-  return bytes;
+  return out;
 }
 
 /** Thrown for bytes that are not a registry command (a bug or a foreign log): never skipped. */
@@ -54,7 +55,35 @@ export class RegistryCommandInvalidError extends InvalidArgumentError {
   override readonly code = 'InvalidArgument';
 }
 
+/**
+ * A decoded command whose key and values are views into the command's bytes (not copies): what
+ * the state machine applies, without turning the key into a string and back.
+ */
+export type RegistryCommandBytes =
+  | { readonly op: 'put'; readonly key: Buffer; readonly value: Buffer }
+  | { readonly op: 'delete'; readonly key: Buffer }
+  | { readonly op: 'compare-and-set'; readonly key: Buffer; readonly expected: Buffer | undefined; readonly value: Buffer };
+
 export function decodeRegistryCommand(bytes: Uint8Array): RegistryCommand {
+  const command = decodeRegistryCommandBytes(bytes);
+  const key = command.key.toString('utf8');
+  switch (command.op) {
+    case 'put':
+      return { op: 'put', key, value: new Uint8Array(command.value) };
+    case 'delete':
+      return { op: 'delete', key };
+    case 'compare-and-set':
+      return {
+        op: 'compare-and-set',
+        key,
+        expected: command.expected === undefined ? undefined : new Uint8Array(command.expected),
+        value: new Uint8Array(command.value),
+      };
+  }
+}
+
+/** Decodes `bytes` into views of it; throws {@link RegistryCommandInvalidError} like {@link decodeRegistryCommand}. */
+export function decodeRegistryCommandBytes(bytes: Uint8Array): RegistryCommandBytes {
   const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let offset = 0;
   const need = (count: number): void => {
@@ -71,17 +100,17 @@ export function decodeRegistryCommand(bytes: Uint8Array): RegistryCommand {
     return view.readUInt32LE(offset - 4);
   };
   need(3);
-  const op = view.readUInt8(0);
+  const op = view[0];
   const keyLength = view.readUInt16LE(1);
   offset = 3;
-  const key = take(keyLength).toString('utf8');
-  let command: RegistryCommand;
-  if (op === opCodes.put) command = { op: 'put', key, value: Uint8Array.from(take(readU32())) };
+  const key = take(keyLength);
+  let command: RegistryCommandBytes;
+  if (op === opCodes.put) command = { op: 'put', key, value: take(readU32()) };
   else if (op === opCodes.delete) command = { op: 'delete', key };
   else if (op === opCodes['compare-and-set']) {
     const expectedAbsent = take(1)[0] === 1;
-    const expected = Uint8Array.from(take(readU32()));
-    command = { op: 'compare-and-set', key, expected: expectedAbsent ? undefined : expected, value: Uint8Array.from(take(readU32())) };
+    const expected = take(readU32());
+    command = { op: 'compare-and-set', key, expected: expectedAbsent ? undefined : expected, value: take(readU32()) };
   } else throw new RegistryCommandInvalidError(`unknown registry op ${op}`);
   if (offset !== view.length) throw new RegistryCommandInvalidError('trailing bytes after a registry command');
   return command;

@@ -1,5 +1,5 @@
 import { KvStateStore } from '@objectbox/storage-core';
-import { decodeRegistryCommand } from './registry-commands.js';
+import { decodeRegistryCommandBytes } from './registry-commands.js';
 
 /** What applying a command returns to its proposer. */
 export type RegistryResult = { readonly op: 'put' } | { readonly op: 'delete'; readonly existed: boolean } | { readonly op: 'compare-and-set'; readonly succeeded: boolean };
@@ -13,8 +13,9 @@ export class RegistryStateMachine {
   private store = new KvStateStore();
 
   apply(command: Uint8Array): RegistryResult {
-    const decoded = decodeRegistryCommand(command);
-    const key = Buffer.from(decoded.key, 'utf8');
+    // Views into the entry's bytes; the store copies what it keeps.
+    const decoded = decodeRegistryCommandBytes(command);
+    const key = decoded.key;
     switch (decoded.op) {
       case 'put':
         this.store.put(key, decoded.value);
