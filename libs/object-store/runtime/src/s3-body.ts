@@ -18,6 +18,7 @@
  * as soon as they arrive.
  */
 import { createHash, type Hash } from 'node:crypto';
+import { Readable } from 'node:stream';
 import {
   awsChunkedLimitsDefault,
   IncompleteBodyError,
@@ -64,11 +65,6 @@ export class S3Body implements AsyncIterable<Uint8Array> {
     if (isStreaming(payload) && payload.payload !== 'streaming-unsigned-trailer') {
       assert(options.streaming !== undefined, 'signed aws-chunked bodies need a signing context');
     }
-  }
-
-  /** Whether iteration has started (the edge closes the connection when an unread body remains). */
-  get consumed(): boolean {
-    return this.#consumed;
   }
 
   /** Trailer fields of an aws-chunked body, names lower case; empty until iteration completes. */
@@ -129,10 +125,16 @@ function isStreaming(payload: PayloadMode): payload is StreamingPayloadMode {
   return payload.payload.startsWith('streaming-');
 }
 
-/** The source's pieces; a connection that ends early (node's 'aborted') becomes IncompleteBody. */
+/**
+ * The source's pieces; a connection that ends early (node's 'aborted') becomes IncompleteBody. A
+ * request stream is not destroyed when its reader stops early (a document past its limit, a bad
+ * chunk signature): node would stop reading the socket, and the client still sending would be
+ * reset before it read the answer. The edge discards the rest while it closes (s3-server.ts).
+ */
 async function* readSource(source: AsyncIterable<Uint8Array>, expectedBytes: number | undefined, receivedBytes: () => number): AsyncGenerator<Uint8Array> {
+  const pieces: AsyncIterable<Uint8Array> = source instanceof Readable ? source.iterator({ destroyOnReturn: false }) : source;
   try {
-    for await (const piece of source) yield piece;
+    for await (const piece of pieces) yield piece;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE') throw new IncompleteBodyError(expectedBytes, receivedBytes());

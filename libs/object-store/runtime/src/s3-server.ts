@@ -108,6 +108,11 @@ export interface S3ServerOptions {
   readonly logger: Logger;
   /** Allowed distance between a header signature's time and the server clock, ms (S3: 15 min). */
   readonly clockSkewMsMax?: number;
+  /**
+   * How long a connection closed after an error, with the request body unread, keeps reading and
+   * discarding it so the client can read the error before the close, ms (default 2 s).
+   */
+  readonly lingerMsMax?: number;
   /** Server clock, Unix ms; injectable for tests. */
   readonly nowMs?: () => number;
 }
@@ -129,6 +134,8 @@ export interface S3Exchange {
 }
 
 const clockSkewMsMaxDefault = 15 * 60 * 1000;
+/** How long a connection closed with a request body unread keeps discarding it (see `closeLingering`), ms. */
+const s3LingerMsMaxDefault = 2_000;
 
 /** See the module comment. */
 export class S3Server {
@@ -182,13 +189,10 @@ export class S3Server {
     response.once('close', () => {
       if (!response.writableFinished) abort.abort();
     });
-    let body: S3Body | undefined;
-    this.#serve(request, response, requestId, abort.signal, (created) => (body = created)).catch((error: unknown) =>
-      this.#fail({ request, response, requestId, error, bodyUnread: body === undefined || !body.consumed }),
-    );
+    this.#serve(request, response, requestId, abort.signal).catch((error: unknown) => this.#fail({ request, response, requestId, error }));
   }
 
-  async #serve(request: IncomingMessage, response: ServerResponse, requestId: string, signal: AbortSignal, onBody: (body: S3Body) => void): Promise<void> {
+  async #serve(request: IncomingMessage, response: ServerResponse, requestId: string, signal: AbortSignal): Promise<void> {
     const head: S3RequestHead = { method: request.method ?? 'GET', target: request.url ?? '/', headers: request.headers };
     const nowMs = this.nowMs();
     const authenticated = authenticateS3Request({
@@ -201,7 +205,6 @@ export class S3Server {
     const endpoint = parseS3Request(head, { virtualHostDomains: this.options.virtualHostDomains });
     const auth = await authorizeByBucketPolicy({ endpoint, auth: authenticated, metadata: this.options.metadata, rootAccessKeyId: this.options.rootAccessKeyId });
     const body = new S3Body({ source: request, payload: auth.payload, streaming: auth.streaming, contentLengthBytes: contentLengthOf(request) });
-    onBody(body);
     const exchange: S3Exchange = { request, response, requestId, endpoint, auth, body, nowMs, server: this, signal };
     await this.#dispatch(exchange);
     const status = response.statusCode;
@@ -284,7 +287,7 @@ export class S3Server {
     }
   }
 
-  #fail(options: { request: IncomingMessage; response: ServerResponse; requestId: string; error: unknown; bodyUnread: boolean }): void {
+  #fail(options: { request: IncomingMessage; response: ServerResponse; requestId: string; error: unknown }): void {
     const { request, response, requestId } = options;
     const error = s3ErrorOf(options.error);
     if (error.httpStatusCode >= 500) this.options.logger.warn({ err: options.error, request_id: requestId }, 's3 request failed');
@@ -301,10 +304,40 @@ export class S3Server {
     response.statusCode = error.httpStatusCode;
     response.setHeader('content-type', 'application/xml');
     response.setHeader('content-length', Buffer.byteLength(xml));
-    // An unread body cannot be skipped cheaply (it may be gigabytes): answer, then close.
-    if (options.bodyUnread && !request.complete) response.setHeader('connection', 'close');
+    // A body not read to its end cannot be skipped cheaply (it may be gigabytes, or endless): answer,
+    // then close. That includes a body whose reading stopped part-way (an XML document past its
+    // limit, a bad aws-chunked signature): kept alive, the connection would stall the client that
+    // is still sending until a timeout cut it.
+    if (!request.complete) {
+      response.setHeader('connection', 'close');
+      closeLingering(request, response, this.options.lingerMsMax ?? s3LingerMsMaxDefault);
+    }
     response.end(xml);
   }
+}
+
+/**
+ * Makes the close that follows `response` a lingering close (RFC 9112 section 9.6; nginx's
+ * `lingering_close`): after the answer, stop sending (FIN) but keep reading and discarding what the
+ * client still sends, until it closes or `lingerMs` pass, and only then close. Closing at once with
+ * request bytes unread makes the kernel send a reset, which can reach the client before it read
+ * the answer (it then sees ECONNRESET or EPIPE instead of the S3 error).
+ *
+ * Node ends a `Connection: close` response's socket with `socket.destroySoon()` (http server
+ * `resOnFinish`); this socket's is replaced. Should node stop calling it, the close is immediate,
+ * as before. The rest of the body is discarded by resuming the request with no 'data' listener.
+ */
+function closeLingering(request: IncomingMessage, response: ServerResponse, lingerMs: number): void {
+  const socket = response.socket;
+  if (socket === null || socket.destroyed) return;
+  request.resume();
+  socket.destroySoon = () => {
+    socket.end();
+    const timer = setTimeout(() => socket.destroy(), lingerMs);
+    socket.once('close', () => clearTimeout(timer));
+    // The client closed its side: nothing more will come.
+    socket.once('end', () => socket.destroy());
+  };
 }
 
 /** `Content-Length` as a number, or undefined when absent (chunked transfer encoding). */
