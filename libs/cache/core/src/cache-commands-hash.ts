@@ -27,10 +27,10 @@ export const cacheRandomReplyCountMax = 1024 * 1024;
 
 /** The hash at `key` or null when missing; WRONGTYPE for another type (lookupKeyRead + checkType). */
 function readHash(database: CacheDatabase, key: KeyText, nowMs: number): CacheHash | null {
-  const entry = database.lookup(key, nowMs);
-  if (entry === undefined) return null;
-  if (entry.value.type !== 'hash') throw new CacheCommandError('wrong-type');
-  return entry.value.hash;
+  const value = database.lookupValue(key, nowMs);
+  if (value === undefined) return null;
+  if (value.type !== 'hash') throw new CacheCommandError('wrong-type');
+  return value.hash;
 }
 
 /**

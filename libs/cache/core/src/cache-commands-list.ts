@@ -41,10 +41,10 @@ const emptyArray: RespValue = Object.freeze({ type: 'array', items: [] });
 
 /** The list at `key`, null when missing; WRONGTYPE for another type (lookupKey + checkType). */
 function readList(database: CacheDatabase, key: KeyText, nowMs: number): CacheList | null {
-  const entry = database.lookup(key, nowMs);
-  if (entry === undefined) return null;
-  if (entry.value.type !== 'list') throw new CacheCommandError('wrong-type');
-  return entry.value.list;
+  const value = database.lookupValue(key, nowMs);
+  if (value === undefined) return null;
+  if (value.type !== 'list') throw new CacheCommandError('wrong-type');
+  return value.list;
 }
 
 /** Stored elements are copies: a request's argument buffers may be views into a larger buffer. */

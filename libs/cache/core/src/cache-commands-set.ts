@@ -21,10 +21,10 @@ const emptySet: RespValue = Object.freeze({ type: 'set', items: [] });
 
 /** The set at `key` or null when missing; WRONGTYPE for another type (lookupKeyRead + checkType). */
 function readSet(database: CacheDatabase, key: KeyText, nowMs: number): CacheSet | null {
-  const entry = database.lookup(key, nowMs);
-  if (entry === undefined) return null;
-  if (entry.value.type !== 'set') throw new CacheCommandError('wrong-type');
-  return entry.value.set;
+  const value = database.lookupValue(key, nowMs);
+  if (value === undefined) return null;
+  if (value.type !== 'set') throw new CacheCommandError('wrong-type');
+  return value.set;
 }
 
 function memberReply(member: KeyText): RespValue {

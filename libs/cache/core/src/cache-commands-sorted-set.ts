@@ -46,14 +46,18 @@ const scanCountDefault = 10;
 
 /** The sorted set at `key`, null when missing; WRONGTYPE for another type. */
 function readSortedSet(database: CacheDatabase, key: KeyText, nowMs: number): CacheSortedSet | null {
-  const entry = database.lookup(key, nowMs);
-  if (entry === undefined) return null;
-  if (entry.value.type !== 'zset') throw new CacheCommandError('wrong-type');
-  return entry.value.zset;
+  const value = database.lookupValue(key, nowMs);
+  if (value === undefined) return null;
+  if (value.type !== 'zset') throw new CacheCommandError('wrong-type');
+  return value.zset;
 }
 
 function stored(database: CacheDatabase, key: KeyText, zset: CacheSortedSet): void {
   database.set({ key, value: { type: 'zset', zset }, expireAtMs: null, keepExpiry: false });
+}
+
+function isAsciiLetter(byte: number): boolean {
+  return (byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a);
 }
 
 function optionName(bytes: Buffer): string {
@@ -81,9 +85,8 @@ const floatRangeErrorPattern = /^[+-]?(?:0*\.?0*(?:e[+-]?[0-9]+)?)$/i;
 function parseDoubleArgument(bytes: Buffer): number | null {
   const value = parseFloat64(bytes);
   if (value === null) return null;
-  const text = bytes.toString('latin1');
-  if (!Number.isFinite(value) && !/inf/i.test(text)) return null;
-  if (value === 0 && !floatRangeErrorPattern.test(text)) return null;
+  if (!Number.isFinite(value) && !/inf/i.test(bytes.toString('latin1'))) return null;
+  if (value === 0 && !floatRangeErrorPattern.test(bytes.toString('latin1'))) return null;
   return value;
 }
 
@@ -192,6 +195,8 @@ function zaddGeneric(context: CacheCommandContext, args: Args, incrCommand: bool
   const flags: ZaddFlags = { nx: false, xx: false, gt: false, lt: false, ch: false, incr: incrCommand };
   let scoreIndex = 2;
   for (; scoreIndex < args.length; scoreIndex++) {
+    // Options are words; a score starting with a digit, sign or dot ends them without a string made.
+    if (!isAsciiLetter(argumentAt(args, scoreIndex)[0] ?? 0)) break;
     const option = optionName(argumentAt(args, scoreIndex));
     if (option === 'nx' || option === 'xx' || option === 'gt' || option === 'lt' || option === 'ch' || option === 'incr') {
       flags[option] = true;

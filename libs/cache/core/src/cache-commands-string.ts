@@ -4,6 +4,7 @@
  */
 import { CacheCommandError } from './cache-command-errors.js';
 import { selectedDatabase, type CacheCommandContext, type CacheCommandSpec } from './cache-command-context.js';
+import { CacheStoredCollection } from './cache-key-table.js';
 import { CacheStringValue } from './cache-string-value.js';
 import { keyTextFromBytes, type CacheDatabase, type CacheValue, type KeyText } from './cache-keyspace.js';
 import { formatFloatHuman, int64Max, int64Min, integerReplyValue, parseFloat64, parseInt64 } from './cache-number.js';
@@ -39,10 +40,24 @@ function stringValueOf(bytes: Uint8Array): CacheValue {
 
 /** The string at `key`, null when missing; WRONGTYPE for another type (lookupKeyRead + checkType). */
 export function readString(database: CacheDatabase, key: KeyText, nowMs: number): Buffer | null {
-  const entry = database.lookup(key, nowMs);
-  if (entry === undefined) return null;
-  if (entry.value.type !== 'string') throw new CacheCommandError('wrong-type');
-  return entry.value.bytes;
+  const stored = database.lookupStored(key, nowMs);
+  if (stored === undefined) return null;
+  if (stored instanceof CacheStoredCollection) throw new CacheCommandError('wrong-type');
+  return typeof stored === 'string' ? Buffer.from(stored, 'latin1') : stored;
+}
+
+/**
+ * GET's reply for the value at `key`. A small value is stored as latin1 text; when it is ASCII (the
+ * common case: counters, tokens, ids) that text is its UTF-8 too, so it is the reply as it is,
+ * without the Buffer copy {@link readString} makes.
+ */
+function stringReplyOf(database: CacheDatabase, key: KeyText, nowMs: number): RespValue {
+  const stored = database.lookupStored(key, nowMs);
+  if (stored === undefined) return respNullBulk;
+  if (stored instanceof CacheStoredCollection) throw new CacheCommandError('wrong-type');
+  if (typeof stored !== 'string') return respBulkString(stored);
+  for (let index = 0; index < stored.length; index++) if (stored.charCodeAt(index) > 0x7f) return respBulkString(Buffer.from(stored, 'latin1'));
+  return respBulkString(stored);
 }
 
 function bulkOrNull(value: Buffer | null): RespValue {
@@ -109,6 +124,8 @@ function expireAtMsOf(context: CacheCommandContext, expire: NonNullable<Extended
   return Number(expireAtMs);
 }
 
+const noOptions: ExtendedStringArguments = Object.freeze({ nx: false, xx: false, get: false, keepTtl: false, persist: false, expire: null });
+
 /** setGenericCommand. */
 function setGeneric(
   context: CacheCommandContext,
@@ -117,19 +134,17 @@ function setGeneric(
   const database = selectedDatabase(context);
   const { parsed } = options;
   const previous = parsed.get ? readString(database, options.key, context.nowMs) : null;
-  const found = database.lookup(options.key, context.nowMs) !== undefined;
+  const found = database.lookupStored(options.key, context.nowMs) !== undefined;
   if ((parsed.nx && found) || (parsed.xx && !found)) return parsed.get ? bulkOrNull(previous) : options.abortReply;
   database.set({ key: options.key, value: stringValueOf(options.value), expireAtMs: options.expireAtMs, keepExpiry: parsed.keepTtl });
   return parsed.get ? bulkOrNull(previous) : options.okReply;
 }
 
 function set(context: CacheCommandContext, args: Args): RespValue {
-  const parsed = parseExtendedStringArguments(args, 3, 'set');
+  const parsed = args.length === 3 ? noOptions : parseExtendedStringArguments(args, 3, 'set');
   const expireAtMs = parsed.expire === null ? null : expireAtMsOf(context, parsed.expire, 'set');
   return setGeneric(context, { key: keyAt(args, 1), value: argumentAt(args, 2), parsed, expireAtMs, okReply: respOk, abortReply: respNullBulk });
 }
-
-const noOptions: ExtendedStringArguments = { nx: false, xx: false, get: false, keepTtl: false, persist: false, expire: null };
 
 function setWithExpire(unit: 'seconds' | 'milliseconds', commandName: string) {
   return (context: CacheCommandContext, args: Args): RespValue => {
@@ -144,7 +159,7 @@ function setnx(context: CacheCommandContext, args: Args): RespValue {
 }
 
 function get(context: CacheCommandContext, args: Args): RespValue {
-  return bulkOrNull(readString(selectedDatabase(context), keyAt(args, 1), context.nowMs));
+  return stringReplyOf(selectedDatabase(context), keyAt(args, 1), context.nowMs);
 }
 
 function getset(context: CacheCommandContext, args: Args): RespValue {
@@ -198,9 +213,45 @@ function msetGeneric(context: CacheCommandContext, args: Args, options: { nx: bo
 }
 
 /** incrDecrCommand: the stored value must be an int64 string; the result keeps the key's TTL. */
+/** Values of at most this many digits are below 2^53: INCR on them is exact in double arithmetic. */
+const safeIntegerDigitsMax = 15;
+const safeIncrementMax = 2n ** 53n;
+
+/**
+ * string2ll over a stored small value when it is an integer of at most 15 digits; null otherwise
+ * (not an integer, or a larger one), for which the caller takes the exact bigint path.
+ */
+function parseSmallInteger(text: string): number | null {
+  const negative = text.charCodeAt(0) === 0x2d;
+  const digitsFrom = negative ? 1 : 0;
+  const digitCount = text.length - digitsFrom;
+  if (digitCount <= 0 || digitCount > safeIntegerDigitsMax) return null;
+  // No leading zeros: `0` alone is an integer, `-0` and `01` are not (the exact path says so).
+  if (text.charCodeAt(digitsFrom) === 0x30) return text.length === 1 ? 0 : null;
+  let value = 0;
+  for (let index = digitsFrom; index < text.length; index++) {
+    const digit = text.charCodeAt(index) - 0x30;
+    if (digit < 0 || digit > 9) return null;
+    value = value * 10 + digit;
+  }
+  return negative ? -value : value;
+}
+
 function incrementBy(context: CacheCommandContext, key: KeyText, increment: bigint): RespValue {
   const database = selectedDatabase(context);
-  const current = readString(database, key, context.nowMs);
+  const stored = database.lookupStored(key, context.nowMs);
+  if (stored instanceof CacheStoredCollection) throw new CacheCommandError('wrong-type');
+  // The common case in number arithmetic (BigInt parsing and formatting cost more than the rest of
+  // INCR); anything near the int64 bounds takes the exact path below.
+  if (typeof stored !== 'object' && increment <= safeIncrementMax && increment >= -safeIncrementMax) {
+    const small = stored === undefined ? 0 : parseSmallInteger(stored);
+    const result = small === null ? Number.NaN : small + Number(increment);
+    if (Number.isSafeInteger(result)) {
+      database.set({ key, value: new CacheStringValue(String(result)), expireAtMs: null, keepExpiry: true });
+      return respInteger(result);
+    }
+  }
+  const current = stored === undefined ? null : typeof stored === 'string' ? Buffer.from(stored, 'latin1') : stored;
   const value = current === null ? 0n : parseInt64(current);
   if (value === null) throw new CacheCommandError('not-integer');
   const result = value + increment;

@@ -39,7 +39,7 @@ interface Harness {
   connect(): { client: CacheClient; sink: RecordingSink; send(...words: string[]): string[] };
 }
 
-function createHarness(config: Partial<CacheConfigValues> = {}, extra: Pick<CacheEngineOptions, 'extraCommands' | 'onInternalError'> = {}): Harness {
+function createHarness(config: Partial<CacheConfigValues> = {}, extra: Partial<Pick<CacheEngineOptions, 'extraCommands' | 'onInternalError' | 'monotonicMicros'>> = {}): Harness {
   const harness: Harness = {
     nowMs: 1_700_000_000_000,
     engine: new CacheEngine({
@@ -455,6 +455,20 @@ test('engine: a handler that throws something unplanned answers an internal erro
   a.send('SET', 'next', 'v');
   assert.deepEqual(listener.sink.take(), ['["pmessage", "__keyevent@0__:*", "__keyevent@0__:set", "next"]']);
   assert.equal(harness.engine.counters.internalErrors, 1);
-  assert.deepEqual(harness.engine.commandStats.get('test-set-then-throw'), { calls: 1, micros: 0, rejectedCalls: 0, failedCalls: 1 });
+  const stat = harness.engine.commandStats.get('test-set-then-throw');
+  assert.deepEqual([stat?.calls, stat?.rejectedCalls, stat?.failedCalls], [1, 0, 1]);
   assert.equal(harness.engine.errorStats.get('ERR'), 1);
+});
+
+test('engine: commandstats usec covers every call, though constant-time commands read the clock on one call in 8', () => {
+  let clockReads = 0;
+  // Each command appears to take 1 µs: the clock advances by 1 per read.
+  const harness = createHarness({}, { monotonicMicros: () => clockReads++ });
+  const a = harness.connect();
+  for (let index = 0; index < 17; index++) a.send('GET', 'k');
+  assert.equal(clockReads, 6, 'calls 1, 9 and 17 read the clock');
+  assert.deepEqual([harness.engine.commandStats.get('get')?.calls, harness.engine.commandStats.get('get')?.micros], [17, 17]);
+  clockReads = 0;
+  for (let index = 0; index < 3; index++) a.send('KEYS', '*');
+  assert.equal(clockReads, 6, 'a command whose cost varies reads it on every call');
 });

@@ -12,10 +12,11 @@ import { isCacheCommandError, CacheCommandError } from './cache-command-errors.j
 import {
   isCacheBlock,
   type CacheCommandContext,
+  type CacheCommandLimits,
   type CacheCommandResult,
   type CacheCommandSpec,
 } from './cache-command-context.js';
-import { cacheCommandTable, commandShapeError } from './cache-commands.js';
+import { cacheCommandTable, commandShapeError, unknownCommandText } from './cache-commands.js';
 import { CacheConfig, type CacheConfigValues } from './cache-config.js';
 import { cacheServerCommands } from './cache-commands-server.js';
 import { commandMetadata } from './cache-command-metadata.js';
@@ -76,6 +77,21 @@ interface CommandStat {
   micros: number;
   rejectedCalls: number;
   failedCalls: number;
+  /** Whether the clock is read on every {@link clockSampleInterval}th call only (see `run`). */
+  readonly clockSampled: boolean;
+  /** Calls since the clock was last read for this command, not yet in `micros`. */
+  unclockedCalls: number;
+}
+
+/**
+ * A constant-time command's duration is measured on one call in this many and counted for the calls
+ * since: two clock reads cost as much as such a command itself (a quarter of a pipelined GET's time).
+ */
+const clockSampleInterval = 8;
+
+/** Redis's fast commands and SET (constant-time, but not @fast because of its GET option). */
+function isClockSampled(spec: { readonly name: string; readonly flags: readonly string[] }): boolean {
+  return spec.flags.includes('fast') || spec.name === 'set';
 }
 
 /** Commands allowed before AUTH when a password is set (Redis: CMD_NO_AUTH). */
@@ -88,6 +104,65 @@ const subscriberCommands = new Set(['subscribe', 'ssubscribe', 'unsubscribe', 's
 const transactionQueuedBytesMax = 64 * 1024 * 1024;
 /** Re-executions of woken blocked clients per command: a bound on one event's work. */
 const blockedServeRoundsMax = 10_000;
+
+/**
+ * What dispatch needs to know about a command, worked out once at startup so that a request costs no
+ * string building: the command name is matched on the request's bytes (ASCII case-insensitively, as
+ * Redis's dictSdsKeyCaseCompare), and Redis's per-command checks are flags here.
+ */
+interface CommandEntry {
+  readonly spec: CacheServerCommandSpec | CacheCommandSpec;
+  /** The lower-case name's bytes (command names are ASCII). */
+  readonly nameBytes: Buffer;
+  readonly noAuth: boolean;
+  readonly transactionControl: boolean;
+  readonly subscriberAllowed: boolean;
+  /** A container (CLIENT, CONFIG, ...): CLIENT LIST's cmd field names the subcommand. */
+  readonly hasSubcommands: boolean;
+  readonly denyoom: boolean;
+}
+
+function lowerAscii(byte: number): number {
+  return byte >= 0x41 && byte <= 0x5a ? byte | 0x20 : byte;
+}
+
+/** FNV-1a over the ASCII-lower-cased bytes: the bucket of a command name in {@link CommandTable}. */
+function commandNameHash(bytes: Uint8Array): number {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < bytes.length; index++) hash = Math.imul(hash ^ lowerAscii(bytes[index] as number), 0x01000193);
+  return hash >>> 0;
+}
+
+/** The commands by name bytes: open addressing with linear probing, at most half full. */
+class CommandTable {
+  private readonly buckets: (CommandEntry | undefined)[];
+  private readonly mask: number;
+
+  constructor(entries: readonly CommandEntry[]) {
+    let bucketCount = 16;
+    while (bucketCount < entries.length * 2) bucketCount *= 2;
+    this.buckets = new Array<CommandEntry | undefined>(bucketCount).fill(undefined);
+    this.mask = bucketCount - 1;
+    for (const entry of entries) {
+      let bucket = commandNameHash(entry.nameBytes) & this.mask;
+      while (this.buckets[bucket] !== undefined) bucket = (bucket + 1) & this.mask;
+      this.buckets[bucket] = entry;
+    }
+  }
+
+  get(name: Uint8Array): CommandEntry | undefined {
+    for (let bucket = commandNameHash(name) & this.mask; ; bucket = (bucket + 1) & this.mask) {
+      const entry = this.buckets[bucket];
+      if (entry === undefined || nameMatches(entry.nameBytes, name)) return entry;
+    }
+  }
+}
+
+function nameMatches(lowerName: Buffer, name: Uint8Array): boolean {
+  if (lowerName.length !== name.length) return false;
+  for (let index = 0; index < name.length; index++) if (lowerAscii(name[index] as number) !== lowerName[index]) return false;
+  return true;
+}
 
 function watchKeyOf(databaseIndex: number, key: KeyText): string {
   return `${databaseIndex}:${key}`;
@@ -117,6 +192,7 @@ export class CacheEngine {
   private readonly random: CacheRandom;
   private readonly monotonicMicros: () => number;
   private serverCommands: ReadonlyMap<string, CacheServerCommandSpec> = new Map();
+  private commandTable = new CommandTable([]);
   private clientIdNext = 1;
   private readonly blockedByKey = new Map<string, CacheClient[]>();
   private readonly blockedClients = new Set<CacheClient>();
@@ -162,6 +238,26 @@ export class CacheEngine {
       table.set(spec.name, spec);
     }
     this.serverCommands = table;
+    this.commandTable = new CommandTable(
+      this.allCommandNames().map((name) => {
+        const spec = this.lookup(name);
+        assert(spec !== undefined, 'every listed command has a spec');
+        return {
+          spec,
+          nameBytes: Buffer.from(name, 'latin1'),
+          noAuth: noAuthCommands.has(name),
+          transactionControl: transactionControlCommands.has(name),
+          subscriberAllowed: subscriberCommands.has(name),
+          hasSubcommands: (commandMetadata(name)?.subcommands.length ?? 0) > 0,
+          denyoom: spec.flags.includes('denyoom'),
+        };
+      }),
+    );
+  }
+
+  /** The command named by a request's first argument, case-insensitively. */
+  private commandOf(name: Buffer): CommandEntry | undefined {
+    return this.commandTable.get(name);
   }
 
   /** Looks a command up in both tables (server commands first). */
@@ -204,47 +300,41 @@ export class CacheEngine {
     assert(client.blocked === null, 'a blocked client sends nothing until it is served');
     client.lastInteractionMs = nowMs;
     this.keyspace.setCommandTime(nowMs);
-    const name = (args[0] as Buffer).toString('latin1').toLowerCase();
-    const reply = this.dispatch(client, name, args, nowMs);
+    const reply = this.dispatch(client, this.commandOf(args[0] as Buffer), args, nowMs);
     if (reply.type === 'block') this.park(client, args, reply);
     else this.deliver(client, reply);
     if (client.closeAfterReply) this.kill(client);
     this.serveReadyKeys(nowMs);
   }
 
-  private dispatch(client: CacheClient, name: string, args: readonly Buffer[], nowMs: number): CacheCommandResult | CacheMultiReply {
-    const spec = this.lookup(name);
-    const rejection = this.rejection(client, name, spec, args);
+  private dispatch(client: CacheClient, command: CommandEntry | undefined, args: readonly Buffer[], nowMs: number): CacheCommandResult | CacheMultiReply {
+    const rejection = this.rejection(client, command, args);
     if (rejection !== null) {
-      if (client.transaction !== null && !transactionControlCommands.has(name)) client.transaction.hasError = true;
-      if (spec !== undefined) this.statOf(spec.name).rejectedCalls++;
+      if (client.transaction !== null && command?.transactionControl !== true) client.transaction.hasError = true;
+      if (command !== undefined) this.statOf(command.spec).rejectedCalls++;
       return rejection;
     }
-    assert(spec !== undefined, 'rejection() refuses unknown commands');
+    assert(command !== undefined, 'rejection() refuses unknown commands');
+    const spec = command.spec;
     // CLIENT LIST's cmd field names the subcommand of a container command (client|list).
-    client.lastCommandName = commandMetadata(spec.name)?.subcommands.length && args.length >= 2 ? `${spec.name}|${(args[1] as Buffer).toString('latin1').toLowerCase()}` : spec.name;
-    if (client.transaction !== null && !transactionControlCommands.has(name)) return this.queue(client, args);
-    if (spec.flags.includes('denyoom') && !this.makeRoom(nowMs)) {
-      this.statOf(spec.name).rejectedCalls++;
+    client.lastCommandName = command.hasSubcommands && args.length >= 2 ? `${spec.name}|${(args[1] as Buffer).toString('latin1').toLowerCase()}` : spec.name;
+    if (client.transaction !== null && !command.transactionControl) return this.queue(client, args);
+    if (command.denyoom && !this.makeRoom(nowMs)) {
+      this.statOf(spec).rejectedCalls++;
       return this.errorReply(new CacheCommandError('out-of-memory'));
     }
     return this.run(client, spec, args, nowMs, true);
   }
 
   /** Redis's processCommand checks before running: unknown, arity, auth, subscriber context. */
-  private rejection(
-    client: CacheClient,
-    name: string,
-    spec: CacheServerCommandSpec | CacheCommandSpec | undefined,
-    args: readonly Buffer[],
-  ): RespValue | null {
-    const shapeError = commandShapeError(spec, args);
-    if (shapeError !== null) return this.errorReply(shapeError);
-    if (!client.authenticated && !noAuthCommands.has(name)) return this.errorReply(new CacheCommandError('no-auth'));
-    if (client.isSubscriber && client.protocolVersion === 2 && !subscriberCommands.has(name)) {
-      return this.errorReply(new CacheCommandError('command-not-allowed-in-subscribe', name));
+  private rejection(client: CacheClient, command: CommandEntry | undefined, args: readonly Buffer[]): RespValue | null {
+    const shapeError = commandShapeError(command?.spec, args);
+    if (shapeError !== null || command === undefined) return this.errorReply(shapeError ?? new CacheCommandError('unknown-command', unknownCommandText(args)));
+    if (!client.authenticated && !command.noAuth) return this.errorReply(new CacheCommandError('no-auth'));
+    if (client.protocolVersion === 2 && !command.subscriberAllowed && client.isSubscriber) {
+      return this.errorReply(new CacheCommandError('command-not-allowed-in-subscribe', command.spec.name));
     }
-    if (!noAuthCommands.has(name)) {
+    if (!command.noAuth) {
       const denial = this.acl.check(client.user, args);
       if (denial !== null) return this.errorReply(noPermissionError(denial));
     }
@@ -260,7 +350,9 @@ export class CacheEngine {
       return this.errorReply(new CacheCommandError('message', 'Transaction queue too large'));
     }
     transaction.queuedBytes += bytes;
-    transaction.commands.push({ args });
+    // Copies: the request's arguments are views that would keep the connection's whole input
+    // buffer alive (and uncounted by the limit above) until EXEC.
+    transaction.commands.push({ args: args.map((argument) => Buffer.from(argument)) });
     return { type: 'simple-string', value: 'QUEUED' };
   }
 
@@ -277,14 +369,16 @@ export class CacheEngine {
       session: client,
       nowMs,
       random: this.random,
-      limits: { stringBytesMax: this.config.values['proto-max-bulk-len'] },
+      limits: this.commandLimits(),
       blockingAllowed,
       protocolVersion: client.protocolVersion,
       engine: this,
       client,
     };
-    const stat = this.statOf(spec.name);
-    const startMicros = this.monotonicMicros();
+    const stat = this.statOf(spec);
+    const clocked = !stat.clockSampled || stat.calls === 0 || stat.unclockedCalls >= clockSampleInterval - 1;
+    if (!clocked) stat.unclockedCalls++;
+    const startMicros = clocked ? this.monotonicMicros() : 0;
     let result: CacheCommandResult | CacheMultiReply;
     const outerCommand = this.runningCommand;
     const changesBefore = this.pendingChanges.length;
@@ -301,7 +395,10 @@ export class CacheEngine {
     }
     if (this.pendingChanges.length > changesBefore) this.publishPendingChanges(spec.name, args, changesBefore);
     stat.calls++;
-    stat.micros += this.monotonicMicros() - startMicros;
+    if (clocked) {
+      stat.micros += (this.monotonicMicros() - startMicros) * (stat.unclockedCalls + 1);
+      stat.unclockedCalls = 0;
+    }
     this.counters.commandsProcessed++;
     if (result.type === 'error') stat.failedCalls++;
     return result;
@@ -321,10 +418,9 @@ export class CacheEngine {
     if (aborted) return respNullArray;
     const replies: RespValue[] = [];
     for (const command of transaction.commands) {
-      const name = (command.args[0] as Buffer).toString('latin1').toLowerCase();
-      const spec = this.lookup(name);
-      assert(spec !== undefined, 'queued commands were looked up when queued');
-      const result = this.run(client, spec, command.args, nowMs, false);
+      const entry = this.commandOf(command.args[0] as Buffer);
+      assert(entry !== undefined, 'queued commands were looked up when queued');
+      const result = this.run(client, entry.spec, command.args, nowMs, false);
       assert(!isCacheBlock(result as CacheCommandResult), 'commands do not block inside EXEC');
       if (result.type === 'multi-reply') replies.push(...result.replies);
       else replies.push(result as RespValue);
@@ -622,9 +718,9 @@ export class CacheEngine {
         for (const client of [...(this.blockedByKey.get(watchKey) ?? [])]) {
           const blocked = client.blocked;
           if (blocked === null) continue;
-          const spec = this.lookup((blocked.args[0] as Buffer).toString('latin1').toLowerCase());
-          assert(spec !== undefined, 'a blocked command exists');
-          const result = this.run(client, spec, blocked.args, nowMs, true);
+          const entry = this.commandOf(blocked.args[0] as Buffer);
+          assert(entry !== undefined, 'a blocked command exists');
+          const result = this.run(client, entry.spec, blocked.args, nowMs, true);
           // A key that became another type does not serve the waiter: it keeps waiting (Redis 7.2).
           if (result.type === 'block' || (result.type === 'error' && result.prefix === 'WRONGTYPE')) continue;
           this.unblock(client);
@@ -657,17 +753,26 @@ export class CacheEngine {
     return error.toReply();
   }
 
+  /** The limits handlers see, rebuilt only when CONFIG SET changed `proto-max-bulk-len`. */
+  private commandLimits(): CacheCommandLimits {
+    const stringBytesMax = this.config.values['proto-max-bulk-len'];
+    if (this.limits.stringBytesMax !== stringBytesMax) this.limits = { stringBytesMax };
+    return this.limits;
+  }
+
+  private limits: CacheCommandLimits = { stringBytesMax: -1 };
+
   private internalErrorReply(error: unknown, commandName: string): RespValue {
     this.counters.internalErrors++;
     this.onInternalError(error, commandName);
     return this.errorReply(new CacheCommandError('internal-error', commandName));
   }
 
-  private statOf(name: string): CommandStat {
-    let stat = this.commandStats.get(name);
+  private statOf(spec: { readonly name: string; readonly flags: readonly string[] }): CommandStat {
+    let stat = this.commandStats.get(spec.name);
     if (stat === undefined) {
-      stat = { calls: 0, micros: 0, rejectedCalls: 0, failedCalls: 0 };
-      this.commandStats.set(name, stat);
+      stat = { calls: 0, micros: 0, rejectedCalls: 0, failedCalls: 0, clockSampled: isClockSampled(spec), unclockedCalls: 0 };
+      this.commandStats.set(spec.name, stat);
     }
     return stat;
   }

@@ -185,7 +185,7 @@ export class CacheKeyTable {
     }
     if (value.length <= oldLength) {
       // Fits where the old value was: write in place, the tail becomes dead bytes.
-      this.arena.write(value, offset + keyLength, 'latin1');
+      writeLatin1(this.arena, value, offset + keyLength);
       this.valueLengths[slot] = value.length;
       this.arenaDeadBytes += oldLength - value.length;
       return;
@@ -335,8 +335,8 @@ export class CacheKeyTable {
     const recordLength = key.length + (inline ? value.length : 0);
     this.reserveArena(recordLength);
     const offset = this.arenaUsedBytes;
-    this.arena.write(key, offset, 'latin1');
-    if (inline) this.arena.write(value, offset + key.length, 'latin1');
+    writeLatin1(this.arena, key, offset);
+    if (inline) writeLatin1(this.arena, value, offset + key.length);
     this.arenaUsedBytes += recordLength;
     this.recordOffsets[slot] = offset;
     this.keyLengths[slot] = key.length;
@@ -460,6 +460,18 @@ export class CacheKeyTable {
     }
     this.buckets[hole] = emptyBucket;
   }
+}
+
+/** Texts up to this long are copied into the arena char by char: cheaper than `Buffer.write`. */
+const loopWriteCharsMax = 64;
+
+/** Writes latin1 `text` (one char per byte) at `offset`. */
+function writeLatin1(target: Buffer, text: string, offset: number): void {
+  if (text.length > loopWriteCharsMax) {
+    target.write(text, offset, 'latin1');
+    return;
+  }
+  for (let index = 0; index < text.length; index++) target[offset + index] = text.charCodeAt(index);
 }
 
 type SlotColumn = Float64Array | Int32Array | Uint32Array | Uint16Array | Uint8Array;

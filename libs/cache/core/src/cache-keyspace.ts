@@ -15,13 +15,13 @@ import { type CacheList } from './cache-list.js';
 import { type CacheSet } from './cache-set.js';
 import { type CacheSortedSet } from './cache-sorted-set.js';
 import { CacheKeyTable, CacheStoredCollection, type CacheCollectionValue, type CacheStoredValue } from './cache-key-table.js';
-import { CacheStringValue } from './cache-string-value.js';
+import { CacheStringValue, latin1TextOf } from './cache-string-value.js';
 
 /** A key as a latin1 string: one char per byte (see the file header). */
 export type KeyText = string & { readonly __brand: 'KeyText' };
 
 export function keyTextFromBytes(bytes: Uint8Array): KeyText {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1') as KeyText;
+  return latin1TextOf(bytes) as KeyText;
 }
 
 export function keyBytesFromText(key: KeyText): Buffer {
@@ -240,6 +240,32 @@ export class CacheDatabase {
     return this.snapshot(key, slot, expireAtMs);
   }
 
+  /**
+   * {@link lookup} (lazy expiry, access recorded) for what most commands need, the value in its
+   * stored form, without building a snapshot of the entry's other facts: a string is its latin1 text
+   * (small) or Buffer (large), not wrapped; a collection is a {@link CacheStoredCollection}.
+   */
+  lookupStored(key: KeyText, nowMs: number): CacheStoredValue | undefined {
+    const slot = this.table.slotOf(key);
+    if (slot < 0) return undefined;
+    if (this.expires.size > 0) {
+      const expireAtMs = this.expires.get(key);
+      if (expireAtMs !== undefined && expireAtMs <= nowMs) {
+        this.delete(key, 'expired');
+        this.expiredCount++;
+        return undefined;
+      }
+    }
+    this.table.recordAccess(slot, accessClockSecondsOf(nowMs));
+    return this.table.valueAt(slot);
+  }
+
+  /** {@link lookupStored} as a {@link CacheValue}. */
+  lookupValue(key: KeyText, nowMs: number): CacheValue | undefined {
+    const stored = this.lookupStored(key, nowMs);
+    return stored === undefined ? undefined : valueOfStored(stored);
+  }
+
   /** Keys deleted by lazy or active expiry since the start (INFO expired_keys). */
   expiredCount = 0;
   /** The time of the command being run (Redis's commandTimeSnapshot): access time of new keys. */
@@ -308,8 +334,9 @@ export class CacheDatabase {
   }
 
   private storeExpiry(key: KeyText, expireAtMs: number | null): void {
-    if (expireAtMs === null) this.expires.delete(key);
-    else this.expires.set(key, expireAtMs);
+    // Most databases have no volatile key: no need to hash the key to delete nothing.
+    if (expireAtMs !== null) this.expires.set(key, expireAtMs);
+    else if (this.expires.size > 0) this.expires.delete(key);
   }
 
   /** Deletes `key`; `reason` tells listeners why (a command, expiry, eviction). */

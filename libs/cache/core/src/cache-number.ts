@@ -3,6 +3,8 @@
  * (src/util.c) for integers, strtold-based string2ld for INCRBYFLOAT, and ld2string's human format.
  */
 
+import { latin1TextOf } from './cache-string-value.js';
+
 export const int64Min = -(2n ** 63n);
 export const int64Max = 2n ** 63n - 1n;
 export const uint64Max = 2n ** 64n - 1n;
@@ -15,7 +17,7 @@ const integerPattern = /^(0|-?[1-9][0-9]*)$/;
  */
 export function parseInt64(bytes: Uint8Array): bigint | null {
   if (bytes.length === 0 || bytes.length > 20) return null;
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+  const text = latin1TextOf(bytes);
   if (!integerPattern.test(text)) return null;
   const value = BigInt(text);
   return value < int64Min || value > int64Max ? null : value;
@@ -36,7 +38,7 @@ const floatCharsMax = 5 * 1024;
  */
 export function parseFloat64(bytes: Uint8Array): number | null {
   if (bytes.length === 0 || bytes.length >= floatCharsMax) return null;
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+  const text = latin1TextOf(bytes);
   if (!floatPattern.test(text)) return null;
   const lower = text.toLowerCase();
   if (lower.endsWith('inf') || lower.endsWith('infinity')) return text.startsWith('-') ? -Infinity : Infinity;

@@ -256,6 +256,22 @@ test('arguments are copies: reusing a pushed chunk does not change a decoded req
   assert.equal(result.request.format, 'multibulk');
 });
 
+test('decoded arguments never change afterwards, whatever is pushed and decoded later', () => {
+  const decoder = new RespDecoder();
+  const kept: { argument: Buffer; text: string }[] = [];
+  for (let round = 0; round < 2000; round++) {
+    const value = `value-${round}-${'x'.repeat(round % 97)}`;
+    decoder.push(Buffer.from(`*3\r\n$3\r\nSET\r\n$${String(round).length}\r\n${round}\r\n$${value.length}\r\n${value}\r\n*1\r\n$4\r\nPI`));
+    const first = decoder.next();
+    assert.ok(first.kind === 'request');
+    kept.push({ argument: first.request.arguments[2]!, text: value });
+    decoder.push(Buffer.from('NG\r\n'));
+    assert.equal(decoder.next().kind, 'request');
+    assert.equal(decoder.next().kind, 'incomplete');
+  }
+  for (const { argument, text } of kept) assert.equal(argument.toString('latin1'), text);
+});
+
 test('header lines dripped one byte at a time are scanned once, not quadratically', () => {
   const decoder = new RespDecoder();
   const line = 'GET ' + 'k'.repeat(60000) + '\r\n';

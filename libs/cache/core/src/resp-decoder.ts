@@ -77,7 +77,12 @@ export const respDecoderLimitsUnauthenticated: RespDecoderLimits = Object.freeze
 
 /** One decoded request: its arguments (command name first), in the order the client sent them. */
 export interface RespRequest {
-  /** Owned by the caller: copies, never views into the decoder's buffer. Non-empty. */
+  /**
+   * Non-empty. Multibulk arguments are views into the decoder's buffer (a copy per argument was a
+   * large share of a pipelined request's cost), of bytes the decoder never writes again: they stay
+   * valid for as long as they are referenced. Whoever keeps one beyond the request should still
+   * copy it, since a view keeps the whole buffer it points into alive.
+   */
   readonly arguments: Buffer[];
   /** How the client framed it; inline requests come from humans and scripts, not client libraries. */
   readonly format: 'multibulk' | 'inline';
@@ -198,7 +203,7 @@ export class RespDecoder {
         if (header !== 'complete') return header;
       }
       if (this.end - this.start < this.bulkBytesExpected + 2) return 'incomplete';
-      this.argumentsPending.push(Buffer.copyBytesFrom(this.buffer, this.start, this.bulkBytesExpected));
+      this.argumentsPending.push(this.buffer.subarray(this.start, this.start + this.bulkBytesExpected));
       this.consume(this.bulkBytesExpected + 2);
       this.bulkBytesExpected = -1;
       this.elementCountRemaining -= 1;
@@ -243,7 +248,7 @@ export class RespDecoder {
    * on chunking.
    */
   private findHeaderLineEnd(tooBig: RespProtocolErrorReason): number | 'incomplete' | 'failed' {
-    const lineEnd = this.findByte(byteCarriageReturn);
+    const lineEnd = this.findCarriageReturn();
     const lineBytes = (lineEnd < 0 ? this.end : lineEnd) - this.start;
     if (lineBytes > this.limits.inlineLineBytesMax) return this.fail(tooBig);
     if (lineEnd < 0 || lineEnd + 1 >= this.end) return 'incomplete';
@@ -267,9 +272,27 @@ export class RespDecoder {
 
   /** Index of `byte` in [scanOffset, end), or -1; remembers how far it looked. */
   private findByte(byte: number): number {
-    const index = this.buffer.subarray(0, this.end).indexOf(byte, this.scanOffset);
+    const found = this.buffer.indexOf(byte, this.scanOffset);
+    const index = found >= this.end ? -1 : found;
     this.scanOffset = index < 0 ? this.end : index;
     return index;
+  }
+
+  /**
+   * {@link findByte} for `\r` in a header line: a plain loop, since header lines are a few bytes
+   * and the native search costs more to call than to run.
+   */
+  private findCarriageReturn(): number {
+    const buffer = this.buffer;
+    const end = this.end;
+    for (let index = this.scanOffset; index < end; index++) {
+      if (buffer[index] === byteCarriageReturn) {
+        this.scanOffset = index;
+        return index;
+      }
+    }
+    this.scanOffset = end;
+    return -1;
   }
 
   private consume(byteCount: number): void {
@@ -287,14 +310,17 @@ export class RespDecoder {
     return 'failed';
   }
 
-  /** Makes room for `byteCount` more bytes: compacts, else doubles (amortised O(1) per byte). */
+  /**
+   * Makes room for `byteCount` more bytes in a new buffer holding the unread bytes: the same size
+   * when they fit, else doubled (amortised O(1) per byte). Never in place: consumed bytes may be
+   * arguments still in use (see {@link RespRequest.arguments}).
+   */
   private reserve(byteCount: number): void {
     if (this.end + byteCount <= this.buffer.length) return;
     const unreadBytes = this.end - this.start;
-    const target =
-      unreadBytes + byteCount <= this.buffer.length
-        ? this.buffer
-        : Buffer.allocUnsafe(Math.max(this.buffer.length * 2, unreadBytes + byteCount, bufferBytesInitial));
+    const target = Buffer.allocUnsafe(
+      unreadBytes + byteCount <= this.buffer.length ? this.buffer.length : Math.max(this.buffer.length * 2, unreadBytes + byteCount, bufferBytesInitial),
+    );
     this.buffer.copy(target, 0, this.start, this.end);
     this.buffer = target;
     this.scanOffset -= this.start;
@@ -302,10 +328,15 @@ export class RespDecoder {
     this.end = unreadBytes;
   }
 
-  /** After a large request, gives the memory back instead of keeping the peak per connection. */
+  /**
+   * After a large request, gives the memory back instead of keeping the peak per connection. A
+   * buffer of the initial size keeps filling from where it is (the consumed bytes before may be
+   * arguments still in use) until {@link reserve} moves on to a new one.
+   */
   private shrinkIfEmpty(): void {
+    if (this.buffer.length <= bufferBytesInitial) return;
+    this.buffer = Buffer.allocUnsafe(bufferBytesInitial);
     this.start = this.end = this.scanOffset = 0;
-    if (this.buffer.length > bufferBytesInitial) this.buffer = Buffer.allocUnsafe(bufferBytesInitial);
   }
 }
 

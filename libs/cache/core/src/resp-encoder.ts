@@ -19,6 +19,13 @@ import { type RespProtocolVersion, type RespValue } from './resp-value.js';
 const scratchBytes = 16 * 1024;
 /** Bulk payloads at least this large are referenced instead of copied into the slab. */
 const bulkBytesByReferenceMin = 4 * 1024;
+/**
+ * Pieces up to this many bytes (headers, short texts and payloads, most replies) are stored into the
+ * slab byte by byte from JS: each native Buffer call (write, set) costs more than such a loop.
+ */
+const inlineCopyBytesMax = 64;
+const byteCarriageReturn = 0x0d;
+const byteLineFeed = 0x0a;
 const int64Min = -(2n ** 63n);
 const int64Max = 2n ** 63n - 1n;
 
@@ -61,6 +68,7 @@ export class RespEncoder {
   private writeValue(value: RespValue, protocolVersion: RespProtocolVersion): void {
     switch (value.type) {
       case 'simple-string':
+        if (value.value.length <= inlineCopyBytesMax && this.writeLatin1Line(0x2b, value.value, true)) return;
         assert(!/[\r\n]/.test(value.value), 'simple strings contain no CR or LF');
         return this.writeLine('+', value.value);
       case 'error':
@@ -68,6 +76,7 @@ export class RespEncoder {
         // addReplyErrorFormat: CR and LF would break the line, Redis turns them into spaces.
         return this.writeLine('-', `${value.prefix} ${value.message}`.replace(/[\r\n]/g, ' '));
       case 'integer':
+        if (typeof value.value === 'number') return this.writeIntegerLine(0x3a, value.value);
         return this.writeLine(':', integerText(value.value));
       case 'bulk-string':
         return this.writeBulk('$', value.value);
@@ -119,7 +128,7 @@ export class RespEncoder {
   }
 
   private writeAggregate(prefix: string, items: readonly RespValue[], protocolVersion: RespProtocolVersion): void {
-    this.writeLine(prefix, String(items.length));
+    this.writeIntegerLine(prefix.charCodeAt(0), items.length);
     for (const item of items) this.writeValue(item, protocolVersion);
   }
 
@@ -142,6 +151,7 @@ export class RespEncoder {
   }
 
   private writeBulk(prefix: string, value: Uint8Array | string): void {
+    if (value.length <= inlineCopyBytesMax && this.writeShortBulk(prefix.charCodeAt(0), value)) return;
     if (typeof value === 'string') {
       const lengthBytes = Buffer.byteLength(value, 'utf8');
       this.writeLine(prefix, String(lengthBytes));
@@ -171,7 +181,73 @@ export class RespEncoder {
 
   private writeAscii(text: string): void {
     this.reserve(text.length);
-    this.scratchOffset += this.scratch.write(text, this.scratchOffset, 'latin1');
+    const scratch = this.scratch;
+    let offset = this.scratchOffset;
+    for (let index = 0; index < text.length; index++) scratch[offset++] = text.charCodeAt(index);
+    this.scratchOffset = offset;
+  }
+
+  /**
+   * `<prefix><text>\r\n` when every char of `text` is below U+0100 (and, with `refuseLineBreaks`,
+   * asserts there is no CR or LF). Returns false, having written nothing, for a wider char.
+   */
+  private writeLatin1Line(prefixByte: number, text: string, refuseLineBreaks: boolean): boolean {
+    this.reserve(text.length + 3);
+    const scratch = this.scratch;
+    let offset = this.scratchOffset;
+    scratch[offset++] = prefixByte;
+    for (let index = 0; index < text.length; index++) {
+      const code = text.charCodeAt(index);
+      if (code > 0xff) return false;
+      if (refuseLineBreaks && (code === byteCarriageReturn || code === byteLineFeed)) assert(false, 'simple strings contain no CR or LF');
+      scratch[offset++] = code;
+    }
+    scratch[offset++] = byteCarriageReturn;
+    scratch[offset++] = byteLineFeed;
+    this.scratchOffset = offset;
+    return true;
+  }
+
+  /** `<prefix><value>\r\n` for a safe integer (an integer reply, a length or a count). */
+  private writeIntegerLine(prefixByte: number, value: number): void {
+    assert(Number.isSafeInteger(value), 'integer replies are safe integers (use a bigint beyond 2^53)');
+    this.reserve(20);
+    const scratch = this.scratch;
+    let offset = this.scratchOffset;
+    scratch[offset++] = prefixByte;
+    let magnitude = value;
+    if (value < 0) {
+      scratch[offset++] = 0x2d;
+      magnitude = -value;
+    }
+    let digitCount = 1;
+    for (let rest = magnitude; rest >= 10; rest = Math.floor(rest / 10)) digitCount++;
+    for (let index = offset + digitCount - 1, rest = magnitude; index >= offset; index--, rest = Math.floor(rest / 10)) scratch[index] = 0x30 + (rest % 10);
+    offset += digitCount;
+    scratch[offset++] = byteCarriageReturn;
+    scratch[offset++] = byteLineFeed;
+    this.scratchOffset = offset;
+  }
+
+  /**
+   * A bulk of at most {@link inlineCopyBytesMax} bytes or ASCII chars, stored from JS. Returns false,
+   * having written nothing, for a JS string with a non-ASCII char (its UTF-8 length differs).
+   */
+  private writeShortBulk(prefixByte: number, value: Uint8Array | string): boolean {
+    const length = value.length;
+    if (typeof value === 'string') {
+      for (let index = 0; index < length; index++) if (value.charCodeAt(index) > 0x7f) return false;
+    }
+    this.writeIntegerLine(prefixByte, length);
+    this.reserve(length + 2);
+    const scratch = this.scratch;
+    let offset = this.scratchOffset;
+    if (typeof value === 'string') for (let index = 0; index < length; index++) scratch[offset++] = value.charCodeAt(index);
+    else for (let index = 0; index < length; index++) scratch[offset++] = value[index] as number;
+    scratch[offset++] = byteCarriageReturn;
+    scratch[offset++] = byteLineFeed;
+    this.scratchOffset = offset;
+    return true;
   }
 
   private writeBytes(bytes: Uint8Array): void {

@@ -24,6 +24,8 @@ import { type Logger } from '@objectbox/observability';
 
 /** Unread output at which a normal client's input is paused until its socket drains. */
 const normalOutputPauseBytes = 64 * 1024 * 1024;
+/** Requests run on one clock read before it is read again. */
+const clockRequestsMax = 16;
 /** A closing connection that does not read its last replies is destroyed after this long. */
 const closeLingerMs = 5_000;
 
@@ -97,6 +99,10 @@ export class CacheConnection implements CacheClientSink {
   private processInput(): void {
     if (this.processing) return;
     this.processing = true;
+    // One clock read per batch of pipelined requests, refreshed every few requests so that a long
+    // batch does not run on a stale time (Redis too caches its clock per event-loop iteration).
+    let nowMs = Date.now();
+    let requestsSinceClock = 0;
     try {
       while (!this.closed && this.client.blocked === null) {
         this.syncDecoderLimits();
@@ -108,8 +114,12 @@ export class CacheConnection implements CacheClientSink {
           this.engine.kill(this.client);
           break;
         }
+        if (++requestsSinceClock === clockRequestsMax) {
+          nowMs = Date.now();
+          requestsSinceClock = 0;
+        }
         try {
-          this.engine.execute(this.client, step.request.arguments, Date.now());
+          this.engine.execute(this.client, step.request.arguments, nowMs);
         } catch (error) {
           this.failRequest(error, step.request.arguments[0]!);
           break;
