@@ -16,6 +16,7 @@ import {
   parseS3Request,
   s3Routes,
   validateBucketName,
+  validateStorageClass,
   type S3Endpoint,
   type S3RequestHead,
 } from './s3-endpoint.js';
@@ -328,6 +329,13 @@ describe('parseS3Request: bucket and key', () => {
     assertS3Error(() => parse('GET', '/bad%20bucket/k'), 'InvalidBucketName');
     assertS3Error(() => parse('GET', `/${'a'.repeat(256)}`), 'InvalidBucketName');
     assertS3Error(() => validateBucketName('', 'access'), 'InvalidBucketName');
+  });
+
+  it('accepts the storage classes S3 defines and refuses anything else with InvalidStorageClass', () => {
+    for (const value of [undefined, 'STANDARD', 'REDUCED_REDUNDANCY', 'STANDARD_IA', 'ONEZONE_IA', 'INTELLIGENT_TIERING', 'GLACIER', 'DEEP_ARCHIVE', 'GLACIER_IR', 'EXPRESS_ONEZONE']) {
+      validateStorageClass(value);
+    }
+    for (const value of ['', 'NOPE', 'standard', ' STANDARD', 'STANDARD\u0000']) assertS3Error(() => validateStorageClass(value), 'InvalidStorageClass');
   });
 
   it('round-trips any key encoded as the SDKs encode it (property)', () => {

@@ -223,6 +223,35 @@ export function validateObjectKey(key: string): void {
   if (key.includes('\u0000')) throw s3Errors.invalidArgument('key', key.replaceAll('\u0000', '\\0'), 'Object key must not contain the NUL character.');
 }
 
+/**
+ * The values S3 defines for `x-amz-storage-class` (API reference, PutObject `StorageClass`). This
+ * server keeps every object alike and lists it as STANDARD: a class S3 defines is accepted (as it
+ * always was), anything else is refused as S3 refuses it.
+ */
+export const s3StorageClasses: ReadonlySet<string> = new Set([
+  'STANDARD',
+  'REDUCED_REDUNDANCY',
+  'STANDARD_IA',
+  'ONEZONE_IA',
+  'INTELLIGENT_TIERING',
+  'GLACIER',
+  'DEEP_ARCHIVE',
+  'OUTPOSTS',
+  'GLACIER_IR',
+  'SNOW',
+  'EXPRESS_ONEZONE',
+  'FSX_OPENZFS',
+  'FSX_ONTAP',
+]);
+
+/**
+ * Checks an `x-amz-storage-class` header (absent is STANDARD). Case matters, as in S3.
+ * @throws S3Error `InvalidStorageClass` (400) for a value S3 does not define.
+ */
+export function validateStorageClass(value: string | undefined): void {
+  if (value !== undefined && !s3StorageClasses.has(value)) throw new S3Error('InvalidStorageClass');
+}
+
 function utf8SizeBytes(text: string): number {
   let sizeBytes = 0;
   for (let index = 0; index < text.length; index++) {

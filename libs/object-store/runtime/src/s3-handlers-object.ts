@@ -17,6 +17,7 @@ import {
   S3Error,
   s3Errors,
   unquoteEtag,
+  validateStorageClass,
   validateTag,
   type BlobRef,
   type Checksums,
@@ -115,8 +116,9 @@ function checkPutSize(exchange: S3Exchange): void {
   if (sizeBytes > putObjectSizeBytesMax) throw s3Errors.entityTooLarge(sizeBytes, putObjectSizeBytesMax);
 }
 
-/** Content headers, `x-amz-meta-*` (2 KiB) and `x-amz-tagging` of a write. */
+/** Content headers, `x-amz-meta-*` (2 KiB) and `x-amz-tagging` of a write; `x-amz-storage-class` is checked, not kept. */
 export function attributesFromHeaders(exchange: S3Exchange): ObjectAttributes {
+  validateStorageClass(headerOf(exchange, 'x-amz-storage-class'));
   const contentHeaders: Record<string, string> = {};
   for (const [field, header] of contentHeaderFields) {
     const value = headerOf(exchange, header);
@@ -436,6 +438,7 @@ export async function handleCopyObject(exchange: S3Exchange, endpoint: EndpointO
   const { copySource } = endpoint;
   const directive = (headerOf(exchange, 'x-amz-metadata-directive') ?? 'COPY').toUpperCase();
   if (directive !== 'COPY' && directive !== 'REPLACE') throw s3Errors.invalidArgument('x-amz-metadata-directive', directive, 'Unknown metadata directive.');
+  validateStorageClass(headerOf(exchange, 'x-amz-storage-class'));
   const sameObject = copySource.bucket === endpoint.bucket && copySource.key === endpoint.key && copySource.versionId === undefined;
   if (sameObject && directive === 'COPY') {
     throw new S3Error('InvalidRequest', {
