@@ -448,11 +448,15 @@ describe('S3 bad input against objectbox start object-store', () => {
     await assertServing();
   });
 
-  test('x-amz-meta-* over 2 KiB is 400 MetadataTooLarge; a 100 KiB header is refused with the connection closed', async () => {
+  test('x-amz-meta-* over 2 KiB is 400 MetadataTooLarge, an unknown storage class 400 InvalidStorageClass; a 100 KiB header is refused with the connection closed', async () => {
     assert.equal((await send({ method: 'PUT', target: `/${bucket}/meta-limit`, headers: { 'x-amz-meta-a': 'v'.repeat(2047) }, body: 'x' })).status, 200, '2 KiB exactly');
     const over = { 'x-amz-meta-one': 'v'.repeat(700), 'x-amz-meta-two': 'v'.repeat(700), 'x-amz-meta-three': 'v'.repeat(700) };
     assertS3Error(await send({ method: 'PUT', target: `/${bucket}/meta-over`, headers: over, body: 'x' }), 400, 'MetadataTooLarge', 'metadata over 2 KiB');
     await assertNotVisible('meta-over');
+    // A storage class S3 does not define: 400 InvalidStorageClass (one it defines is accepted).
+    assertS3Error(await send({ method: 'PUT', target: `/${bucket}/class-bad`, headers: { 'x-amz-storage-class': 'CHEAPEST' }, body: 'x' }), 400, 'InvalidStorageClass', 'storage class');
+    await assertNotVisible('class-bad');
+    assert.equal((await send({ method: 'PUT', target: `/${bucket}/class-ia`, headers: { 'x-amz-storage-class': 'STANDARD_IA' }, body: 'x' })).status, 200);
     const huge = await send({ method: 'PUT', target: `/${bucket}/header-huge`, headers: { 'x-amz-meta-huge': 'h'.repeat(100 * 1024) }, body: 'x', closeWaitMs: 5_000 });
     assert.ok(huge.status === 431 || huge.status === 400, `status ${huge.status}`);
     assert.ok(huge.closed, 'the connection is closed');
