@@ -356,6 +356,7 @@ describe('S3 bad input against objectbox start object-store', () => {
     const afterFiles = filesUnder(outside).filter((name) => !name.startsWith('data/'));
     assert.deepEqual(afterFiles, before, 'no file appeared next to the data dir');
     assert.ok(!filesUnder(outside).some((name) => name.includes(marker)), 'no file is named after a key');
+    assert.ok(!readdirSync(dirname(outside)).some((name) => name.includes(marker)), 'nor one level further up');
     await assertServing();
   });
 
