@@ -198,8 +198,8 @@ export class CacheEngine {
   private readonly blockedClients = new Set<CacheClient>();
   private readonly watchersByKey = new Map<string, Set<CacheClient>>();
   private readonly readyKeys = new Set<string>();
-  /** The command being run and the key changes it made (only while notifications are on). */
-  private runningCommand: { name: string; args: readonly Buffer[] } | null = null;
+  /** How many commands are running (EXEC nests them), and the key changes they made (only while notifications are on). */
+  private runningDepth = 0;
   private readonly pendingChanges: { databaseIndex: number; key: KeyText; change: CacheKeyChange }[] = [];
 
   constructor(options: CacheEngineOptions) {
@@ -380,9 +380,8 @@ export class CacheEngine {
     if (!clocked) stat.unclockedCalls++;
     const startMicros = clocked ? this.monotonicMicros() : 0;
     let result: CacheCommandResult | CacheMultiReply;
-    const outerCommand = this.runningCommand;
     const changesBefore = this.pendingChanges.length;
-    this.runningCommand = { name: spec.name, args };
+    this.runningDepth++;
     try {
       result = (spec.handler as CacheServerCommandSpec['handler'])(context, args);
     } catch (error) {
@@ -391,7 +390,7 @@ export class CacheEngine {
       // with a failed command in Redis, there is no rollback) and is published below.
       result = isCacheCommandError(error) ? this.errorReply(error) : this.internalErrorReply(error, spec.name);
     } finally {
-      this.runningCommand = outerCommand;
+      this.runningDepth--;
     }
     if (this.pendingChanges.length > changesBefore) this.publishPendingChanges(spec.name, args, changesBefore);
     stat.calls++;
@@ -496,7 +495,7 @@ export class CacheEngine {
   /** A key change while notifications are on: expiry and eviction now, command changes after the command. */
   private recordChange(databaseIndex: number, key: KeyText, change: CacheKeyChange): void {
     if (change === 'expired' || change === 'evicted') this.publishKeyEvents(databaseIndex, key, keyEventsOf('', [], key, change));
-    else if (this.runningCommand !== null) this.pendingChanges.push({ databaseIndex, key, change });
+    else if (this.runningDepth > 0) this.pendingChanges.push({ databaseIndex, key, change });
   }
 
   /** Publishes the changes the command made (those recorded since `fromIndex`; EXEC's inner commands publish their own). */

@@ -40,8 +40,9 @@ export function parseFloat64(bytes: Uint8Array): number | null {
   if (bytes.length === 0 || bytes.length >= floatCharsMax) return null;
   const text = latin1TextOf(bytes);
   if (!floatPattern.test(text)) return null;
-  const lower = text.toLowerCase();
-  if (lower.endsWith('inf') || lower.endsWith('infinity')) return text.startsWith('-') ? -Infinity : Infinity;
+  // The pattern leaves only `inf` and `infinity` (any case, signed) ending in a letter, f or y.
+  const last = text.charCodeAt(text.length - 1) | 0x20;
+  if (last === 0x66 || last === 0x79) return text.charCodeAt(0) === 0x2d ? -Infinity : Infinity;
   const value = Number(text);
   return Number.isNaN(value) ? null : value;
 }
