@@ -18,9 +18,10 @@ import { connect } from 'node:net';
 import { after, before, test } from 'node:test';
 import { createLogger } from '@objectbox/observability';
 import { canonicalRequest, credentialScopeString, normalizeHeaders, signatureHex, signingKey, sigv4Algorithm, stringToSign } from '@objectbox/security-core';
+import { BlobWriteAbortedError } from './blob-errors.js';
 import type { BlobStore } from './blob-store.js';
 import { rootCredentialStore } from './s3-request-auth.js';
-import { S3Server, type S3MetadataStore } from './s3-server.js';
+import { s3ErrorOf, S3Server, type S3MetadataStore } from './s3-server.js';
 
 const root = { accessKeyId: 'AKIDSPEC', secretAccessKey: 'spec-secret' };
 const unused = (what: string) => () => {
@@ -129,4 +130,10 @@ test('a request document refused after it was read whole keeps the connection', 
   assert.match(text, /<Code>MalformedXML<\/Code>/);
   assert.doesNotMatch(text, /\r\nconnection: close\r\n/i);
   assert.ok(!closed, 'the connection stays open for the next request');
+});
+
+test('a blob write aborted because the client went away is the client\'s IncompleteBody, not an InternalError', () => {
+  const error = s3ErrorOf(new BlobWriteAbortedError());
+  assert.equal(error.code, 'IncompleteBody');
+  assert.equal(error.httpStatusCode, 400);
 });

@@ -370,6 +370,11 @@ export function s3ErrorOf(error: unknown): S3Error {
         return s3Errors.checksumHeaderInvalid(String(details.algorithm));
       case 'IncompleteBody':
         return new S3Error('IncompleteBody', { cause: error });
+      // The edge aborts a blob write only when the client went away mid-body: its request, not a
+      // server fault (the answer cannot reach it anyway). As InternalError, every disconnect during
+      // an upload was logged as a warning with a stack.
+      case 'BlobWriteAborted':
+        return new S3Error('IncompleteBody', { cause: error });
       case 'BodyTooLong':
         return new S3Error('InvalidRequest', { message: error.message, cause: error });
       case 'EntityTooLarge':
