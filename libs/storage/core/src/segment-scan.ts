@@ -15,6 +15,9 @@
  *   past it): a torn tail, truncated at X. Pages of that batch may reach the disk out of order, so
  *   valid frames of the same batch after X do not make it corruption.
  *
+ * A last segment that ends in zeros after its last valid frame ends there cleanly (no torn tail):
+ * the writer preallocates zero-filled space ahead of its records.
+ *
  * Consequence, by design: damage (bit rot) inside the final batch of the last segment is
  * indistinguishable from a torn write and is truncated, with the dropped byte count reported. Any
  * bad frame in a sealed (non-last) segment is corruption: sealed segments were fsynced whole before
@@ -93,11 +96,22 @@ export function scanSegment(bytes: Uint8Array, options: SegmentScanOptions): Seg
       indexExpected++;
       continue;
     }
+    // Zeros from here to the end of the last segment: space the writer preallocated (written ahead
+    // of the records so that appends do not grow the file), or an unsynced batch none of whose
+    // bytes reached the disk. Either way the log ends here, and nothing is dropped.
+    if (options.isLastSegment && isZeroFrom(bytes, offsetBytes)) {
+      return { kind: 'scanned', firstIndex: header.firstIndex, lastIndex: indexExpected - 1, offsetEndBytes: offsetBytes, tornTail: null };
+    }
     const detail = describeBadFrame(decoded, indexExpected);
     const tornTail = judgeBadFrame(bytes, offsetBytes, indexExpected, detail, options);
     return { kind: 'scanned', firstIndex: header.firstIndex, lastIndex: indexExpected - 1, offsetEndBytes: offsetBytes, tornTail };
   }
   return { kind: 'scanned', firstIndex: header.firstIndex, lastIndex: indexExpected - 1, offsetEndBytes: offsetBytes, tornTail: null };
+}
+
+function isZeroFrom(bytes: Uint8Array, offsetBytes: number): boolean {
+  for (let offset = offsetBytes; offset < bytes.length; offset++) if (bytes[offset] !== 0) return false;
+  return true;
 }
 
 function checkSegmentPlacement(firstIndex: number, options: SegmentScanOptions): void {

@@ -20,13 +20,17 @@ export async function withTemporaryDirectory<T>(body: (directory: string) => Pro
   }
 }
 
-/** WAL options for tests: small limits, a memory logger. */
+/**
+ * WAL options for tests: small limits, a memory logger, and no preallocation (so a segment file is
+ * exactly its records, which the byte-offset tests rely on) unless overridden.
+ */
 export function testWalOptions(directory: string, overrides: Partial<WalOptions> = {}): WalOptions & { logger: MemoryLogger } {
   return {
     directory,
     segmentSizeBytes: 64 * 1024,
     recordPayloadBytesMax: 4096,
     pendingBytesMax: 1024 * 1024,
+    preallocateBytes: 0,
     logger: new MemoryLogger(),
     ...overrides,
   } as WalOptions & { logger: MemoryLogger };

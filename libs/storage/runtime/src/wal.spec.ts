@@ -4,7 +4,8 @@
  * typed errors for bad input.
  */
 import assert from 'node:assert/strict';
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { isStorageError } from '@objectbox/storage-core';
 import { CountingFileSystem, testPayload, testWalOptions, withTemporaryDirectory } from './test-support.js';
@@ -135,5 +136,35 @@ test('truncatePrefix removes whole segments before the index, and can jump past 
     const reopened = await Wal.open(options);
     assert.deepEqual([reopened.firstIndex, reopened.lastIndex], [500, 500]);
     await reopened.close();
+  });
+});
+
+test('preallocated zeros after the records are the end of the log: clean reopen, sealed segments cut to their records', async () => {
+  await withTemporaryDirectory(async (directory) => {
+    const options = testWalOptions(directory, { segmentSizeBytes: 8192, preallocateBytes: 2048 });
+    const wal = await Wal.open(options);
+    await appendMany(wal, 10, 100);
+    const [first] = (await readdir(directory)).sort();
+    // The first append wrote its record and 2048 zeros; the next nine landed inside them.
+    assert.equal((await stat(join(directory, first!))).size, 32 + (24 + 100) + 2048);
+    await wal.close();
+    const reopened = await Wal.open(options);
+    assert.equal(reopened.recovery.tornTail, null);
+    assert.ok(!options.logger.events.some((event) => event.event === 'wal-torn-tail-truncated'));
+    await appendMany(reopened, 190, 100);
+    const names = (await readdir(directory)).sort();
+    assert.ok(names.length >= 3, `expected several segments, got ${names.length}`);
+    for (const name of names.slice(0, -1)) {
+      const sizeBytes = (await stat(join(directory, name))).size;
+      assert.equal((sizeBytes - 32) % (24 + 100), 0, `sealed segment ${name} ends with its last record, not zeros`);
+    }
+    assert.equal((await readFile(join(directory, names.at(-1)!))).at(-1), 0, 'the active segment keeps zeros ahead');
+    await reopened.close();
+    const again = await Wal.open(options);
+    const records = await readAll(again);
+    assert.deepEqual(records.map((record) => record.index), Array.from({ length: 200 }, (_, i) => i + 1));
+    assert.ok(records.every((record) => record.payload.startsWith(`record-${record.index}`)));
+    assert.equal(again.recovery.tornTail, null);
+    await again.close();
   });
 });

@@ -44,6 +44,8 @@ export const walSegmentSizeBytesDefault = 64 * 1024 * 1024;
 export const walRecordPayloadBytesDefault = 16 * 1024 * 1024;
 /** Default bound of queued plus in-flight append bytes: 64 MiB. */
 export const walPendingBytesDefault = 64 * 1024 * 1024;
+/** Default zero-filled space written ahead of the active segment's records: 1 MiB. */
+export const walPreallocateBytesDefault = 1024 * 1024;
 /** Smallest accepted segment size; below it the header overhead dominates. */
 export const walSegmentSizeBytesMin = 4096;
 
@@ -68,6 +70,15 @@ export interface WalOptions {
    * keep. If `open` throws, discard everything received.
    */
   readonly onRecoveredRecord?: (record: WalRecord) => void;
+  /**
+   * Zeros written ahead of the active segment's last record, this many bytes at a time (default
+   * {@link walPreallocateBytesDefault}; 0 disables). Appends then overwrite blocks the file already
+   * has, so their fdatasync flushes data only instead of also the grown file size and the new
+   * blocks (a journal commit on ext4): about half the fsync latency there, as with etcd's
+   * preallocated segments. Recovery reads the zeros as the end of the log (`scanSegment`); a
+   * segment is cut back to its records before the next one starts.
+   */
+  readonly preallocateBytes?: number;
 }
 
 /** A record to append; the WAL assigns its index. */
@@ -101,8 +112,13 @@ interface Segment {
   readonly firstIndex: number;
   /** Invariant: lastIndex >= firstIndex - 1 (equal when empty); durable. */
   lastIndex: number;
-  /** Invariant: bytes of header plus durable frames; the file is exactly this long between batches. */
+  /** Invariant: bytes of header plus durable frames. */
   sizeBytes: number;
+  /**
+   * The file's length. Invariant: >= sizeBytes, all zeros after sizeBytes between batches, and
+   * equal to sizeBytes for every segment but the last (preallocated space is cut when sealing).
+   */
+  fileBytes: number;
 }
 
 interface PendingAppend {
@@ -127,6 +143,8 @@ export class Wal {
   #taskTail: Promise<void> = Promise.resolve();
   #closed = false;
   #failure: unknown = null;
+  /** `preallocateBytes` zeros, written (never modified) to extend the active segment. */
+  #zeros: Uint8Array | undefined;
   /** What recovery did on open. */
   readonly recovery: WalRecoveryReport;
 
@@ -376,9 +394,19 @@ export class Wal {
     const chunks: Uint8Array[] = [];
     const encodedBytes = encodeRecordBatch(records, chunks);
     assert(encodedBytes === batchBytes, 'encoded batch size differs from the queued size');
+    const endBytes = segment.sizeBytes + encodedBytes;
+    let fileBytes = Math.max(segment.fileBytes, endBytes);
+    if (endBytes > segment.fileBytes && this.#options.preallocateBytes > 0) {
+      // Past the preallocated space: extend it in the same write and fsync, up to the segment size.
+      const zeroBytes = Math.max(0, Math.min(this.#options.preallocateBytes, this.#options.segmentSizeBytes - endBytes));
+      this.#zeros ??= new Uint8Array(this.#options.preallocateBytes);
+      if (zeroBytes > 0) chunks.push(this.#zeros.subarray(0, zeroBytes));
+      fileBytes = endBytes + zeroBytes;
+    }
     await this.#activeFile.write(chunks, segment.sizeBytes);
     await this.#activeFile.sync();
-    segment.sizeBytes += encodedBytes;
+    segment.sizeBytes = endBytes;
+    segment.fileBytes = fileBytes;
     segment.lastIndex = nextIndex - 1;
     return results;
   }
@@ -388,6 +416,13 @@ export class Wal {
    * directory fsync) before any record is written to it.
    */
   async #startSegment(firstIndex: number): Promise<void> {
+    const sealed = this.#segments.at(-1)!;
+    if (sealed.fileBytes > sealed.sizeBytes) {
+      // Recovery reads zeros after the records as the end of the log only in the last segment.
+      await this.#activeFile.truncate(sealed.sizeBytes);
+      await this.#activeFile.sync();
+      sealed.fileBytes = sealed.sizeBytes;
+    }
     const name = segmentFileName(firstIndex);
     const path = joinPath(this.#options.directory, name);
     const file = await this.#fileSystem.openFile(path);
@@ -397,7 +432,7 @@ export class Wal {
     await this.#fileSystem.syncDirectory(this.#options.directory);
     await this.#activeFile.close();
     this.#activeFile = file;
-    this.#segments.push({ name, path, firstIndex, lastIndex: firstIndex - 1, sizeBytes: segmentHeaderBytes });
+    this.#segments.push({ name, path, firstIndex, lastIndex: firstIndex - 1, sizeBytes: segmentHeaderBytes, fileBytes: segmentHeaderBytes });
   }
 
   /** Removes the `count` oldest segments, each removal made durable before the next. */
@@ -444,6 +479,7 @@ export class Wal {
     await this.#activeFile.truncate(offsetEndBytes);
     await this.#activeFile.sync();
     segment.sizeBytes = offsetEndBytes;
+    segment.fileBytes = offsetEndBytes;
     segment.lastIndex = lastIndexToKeep;
   }
 }
@@ -461,8 +497,10 @@ function resolveOptions(options: WalOptions): Required<WalOptions> {
     fileSystem: nodeFileSystem,
     logger: stderrJsonLogger,
     onRecoveredRecord: ignoreRecoveredRecord,
+    preallocateBytes: walPreallocateBytesDefault,
     ...options,
   };
+  assert(Number.isSafeInteger(resolved.preallocateBytes) && resolved.preallocateBytes >= 0, 'preallocateBytes must be a non-negative integer');
   assert(resolved.segmentSizeBytes >= walSegmentSizeBytesMin, `segmentSizeBytes must be >= ${walSegmentSizeBytesMin}`);
   assert(resolved.recordPayloadBytesMax >= 0 && resolved.recordPayloadBytesMax <= recordPayloadBytesLimit, 'recordPayloadBytesMax out of range');
   // One maximal record must be acceptable, or such appends would be refused forever.
@@ -504,7 +542,7 @@ async function recoverSegments(options: Required<WalOptions>): Promise<Recovered
       await writeEmptySegment(fileSystem, { directory, path, firstIndex: entry.firstIndex });
       segmentHeaderRewritten = entry.name;
       options.logger.warn('wal-segment-header-rewritten', { segment: entry.name, sizeBytes: bytes.length });
-      segments.push({ name: entry.name, path, firstIndex: entry.firstIndex, lastIndex: entry.firstIndex - 1, sizeBytes: segmentHeaderBytes });
+      segments.push({ name: entry.name, path, firstIndex: entry.firstIndex, lastIndex: entry.firstIndex - 1, sizeBytes: segmentHeaderBytes, fileBytes: segmentHeaderBytes });
       continue;
     }
     if (scan.tornTail !== null) {
@@ -512,7 +550,8 @@ async function recoverSegments(options: Required<WalOptions>): Promise<Recovered
       tornTail = { ...scan.tornTail, segment: entry.name };
       options.logger.warn('wal-torn-tail-truncated', { ...tornTail, lastIndex: scan.lastIndex });
     }
-    segments.push({ name: entry.name, path, firstIndex: scan.firstIndex, lastIndex: scan.lastIndex, sizeBytes: scan.offsetEndBytes });
+    const fileBytes = scan.tornTail === null ? bytes.length : scan.offsetEndBytes;
+    segments.push({ name: entry.name, path, firstIndex: scan.firstIndex, lastIndex: scan.lastIndex, sizeBytes: scan.offsetEndBytes, fileBytes });
     // Only records that survived the tail decision: a torn batch's decodable prefix is dropped too.
     for (const record of scanned) if (record.index <= scan.lastIndex) options.onRecoveredRecord(record);
   }
@@ -520,7 +559,7 @@ async function recoverSegments(options: Required<WalOptions>): Promise<Recovered
     const name = segmentFileName(1);
     const path = joinPath(directory, name);
     await writeEmptySegment(fileSystem, { directory, path, firstIndex: 1 });
-    segments.push({ name, path, firstIndex: 1, lastIndex: 0, sizeBytes: segmentHeaderBytes });
+    segments.push({ name, path, firstIndex: 1, lastIndex: 0, sizeBytes: segmentHeaderBytes, fileBytes: segmentHeaderBytes });
   }
   return { segments, report: { segmentCount: segments.length, tornTail, segmentHeaderRewritten, filesIgnored } };
 }
