@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { join } from 'node:path';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
@@ -252,9 +253,13 @@ export class ObjectStoreServerService extends GrpcServiceRegistrations implement
   /** Sends a listener's requests to Nest ({@link isAdminRequest}) or S3, with the idle timeout. */
   private route(server: Server | HttpsServer, s3: S3Server): void {
     server.on('request', (request: IncomingMessage, response: ServerResponse) => {
-      if (isAdminRequest(request)) for (const listener of this.nestListeners) listener.call(server, request, response);
-      else s3.handleRequest(request, response);
+      if (isAdminRequest(request)) {
+        s3.noteRequest(request, response);
+        for (const listener of this.nestListeners) listener.call(server, request, response);
+      } else s3.handleRequest(request, response);
     });
+    // A body cut short by a half-closed connection gets S3's IncompleteBody instead of node's bare 400.
+    server.on('clientError', (error: Error & { code?: string }, socket: Duplex) => s3.handleClientError(error, socket));
     // Node's default 300 s limit on receiving a whole request would cut off large uploads; an idle
     // timeout bounds stalled clients instead.
     server.requestTimeout = 0;

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
-import { credentialScopeString, isSecurityError, signingKey, type PayloadMode, type StreamingSigningContext } from '@objectbox/security-core';
+import { credentialScopeString, isSecurityError, signingKey, type IncompleteBodyError, type PayloadMode, type StreamingSigningContext } from '@objectbox/security-core';
 import { S3Body } from './s3-body.js';
 
 const scope = { date: '20130524', region: 'us-east-1', service: 's3' };
@@ -111,4 +111,22 @@ test('a signed SHA-256 body is checked after its last byte; Content-Length is en
   await rejectsWith(readBody(wrong), 'XAmzContentSHA256Mismatch');
   const short = new S3Body({ source: pieces(bytes, 3), payload: { payload: 'unsigned' }, streaming: undefined, contentLengthBytes: bytes.length + 1 });
   await rejectsWith(readBody(short), 'IncompleteBody');
+});
+
+test('a cut (the client half-closed the connection) ends reading with IncompleteBody, also while a piece is awaited', async () => {
+  const cut = new AbortController();
+  let release: () => void = () => {};
+  async function* stalled(): AsyncGenerator<Uint8Array> {
+    yield Buffer.from('abc');
+    // Nothing more comes until the test ends.
+    await new Promise<void>((resolve) => (release = resolve));
+  }
+  const body = new S3Body({ source: stalled(), payload: { payload: 'unsigned' }, streaming: undefined, contentLengthBytes: 10, cut: cut.signal });
+  const reading = readBody(body);
+  await new Promise((resolve) => setImmediate(resolve));
+  cut.abort();
+  await assert.rejects(reading, (error: unknown) => isSecurityError(error) && error.code === 'IncompleteBody' && (error as IncompleteBodyError).decodedSizeBytesReceived === 3);
+  release();
+  const early = new S3Body({ source: pieces(Buffer.from('abc'), 1), payload: { payload: 'unsigned' }, streaming: undefined, contentLengthBytes: 10, cut: AbortSignal.abort() });
+  await rejectsWith(readBody(early), 'IncompleteBody');
 });

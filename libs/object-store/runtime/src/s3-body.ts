@@ -47,6 +47,12 @@ export interface S3BodyOptions {
   /** `Content-Length` as sent, bytes; undefined when the body is sent with chunked transfer encoding. */
   readonly contentLengthBytes: number | undefined;
   readonly limits?: AwsChunkedLimits;
+  /**
+   * Aborted when the client half-closed the connection before the body was complete (node's parser
+   * reports it to `S3Server.handleClientError`): nothing more will come, so reading ends with
+   * IncompleteBody, also while waiting for a piece.
+   */
+  readonly cut?: AbortSignal;
 }
 
 /**
@@ -102,7 +108,7 @@ export class S3Body implements AsyncIterable<Uint8Array> {
     const hash = signed === undefined ? undefined : createHash('sha256');
     const expectedBytes = this.options.contentLengthBytes;
     let receivedBytes = 0;
-    for await (const piece of readSource(this.options.source, expectedBytes, () => receivedBytes)) {
+    for await (const piece of readSource(this.options.source, expectedBytes, () => receivedBytes, this.options.cut)) {
       receivedBytes += piece.length;
       if (expectedBytes !== undefined && receivedBytes > expectedBytes) throw new InvalidRequestError('The body is longer than Content-Length');
       hash?.update(piece);
@@ -114,7 +120,7 @@ export class S3Body implements AsyncIterable<Uint8Array> {
 
   async *#decodeAwsChunked(mode: StreamingPayloadMode): AsyncGenerator<Uint8Array> {
     const decoder = new AwsChunkedDecoder({ mode, context: this.options.streaming, limits: this.options.limits ?? awsChunkedLimitsDefault });
-    for await (const piece of readSource(this.options.source, this.options.contentLengthBytes, () => decoder.decodedSizeBytes)) {
+    for await (const piece of readSource(this.options.source, this.options.contentLengthBytes, () => decoder.decodedSizeBytes, this.options.cut)) {
       yield* decoder.push(piece);
     }
     this.#trailerFields = decoder.finish();
@@ -131,14 +137,39 @@ function isStreaming(payload: PayloadMode): payload is StreamingPayloadMode {
  * chunk signature): node would stop reading the socket, and the client still sending would be
  * reset before it read the answer. The edge discards the rest while it closes (s3-server.ts).
  */
-async function* readSource(source: AsyncIterable<Uint8Array>, expectedBytes: number | undefined, receivedBytes: () => number): AsyncGenerator<Uint8Array> {
+async function* readSource(
+  source: AsyncIterable<Uint8Array>,
+  expectedBytes: number | undefined,
+  receivedBytes: () => number,
+  cut: AbortSignal | undefined,
+): AsyncGenerator<Uint8Array> {
   const pieces: AsyncIterable<Uint8Array> = source instanceof Readable ? source.iterator({ destroyOnReturn: false }) : source;
+  const iterator = pieces[Symbol.asyncIterator]();
+  let onCut: (() => void) | undefined;
+  const cutShort =
+    cut === undefined
+      ? undefined
+      : new Promise<never>((_, reject) => {
+          onCut = () => reject(new IncompleteBodyError(expectedBytes, receivedBytes()));
+          if (cut.aborted) onCut();
+          else cut.addEventListener('abort', onCut, { once: true });
+        });
+  cutShort?.catch(() => {});
   try {
-    for await (const piece of pieces) yield piece;
+    for (;;) {
+      // A pending next() left behind by a cut settles when the connection closes; the race has handled it.
+      const next = cutShort === undefined ? await iterator.next() : await Promise.race([iterator.next(), cutShort]);
+      if (next.done === true) return;
+      yield next.value;
+    }
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE') throw new IncompleteBodyError(expectedBytes, receivedBytes());
     throw error;
+  } finally {
+    if (onCut !== undefined) cut?.removeEventListener('abort', onCut);
+    // Not awaited: behind a pending next() (a cut), return() waits for the connection to close.
+    void Promise.resolve(iterator.return?.()).catch(() => {});
   }
 }
 

@@ -4,7 +4,8 @@
  * with chunked transfer encoding); kept alive, the unread rest of the body would stall the client
  * still sending it until a timeout cut the connection. The close lingers (the rest is read and
  * discarded), so the client reads the answer rather than a reset, even one that sends its whole
- * body first. A refusal after the whole body was read keeps the connection.
+ * body first. A refusal after the whole body was read keeps the connection. A body cut short by
+ * a half-closed connection is S3's 400 IncompleteBody; other parser errors are answered as node does.
  *
  * Method: an {@link S3Server} on a loopback `node:http` server, raw SigV4-signed requests on a
  * `node:net` socket. DeleteObjects reads and checks its document before it needs metadata or blobs,
@@ -15,6 +16,7 @@ import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { after, before, test } from 'node:test';
 import { createLogger } from '@objectbox/observability';
 import { canonicalRequest, credentialScopeString, normalizeHeaders, signatureHex, signingKey, sigv4Algorithm, stringToSign } from '@objectbox/security-core';
@@ -40,6 +42,7 @@ before(async () => {
     logger: createLogger({ level: 'silent', processName: 's3-server-spec' }),
   });
   server = createServer((request, response) => s3.handleRequest(request, response));
+  server.on('clientError', (error: Error & { code?: string }, socket: Duplex) => s3.handleClientError(error, socket));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   port = (server.address() as AddressInfo).port;
 });
@@ -136,4 +139,31 @@ test('a blob write aborted because the client went away is the client\'s Incompl
   const error = s3ErrorOf(new BlobWriteAbortedError());
   assert.equal(error.code, 'IncompleteBody');
   assert.equal(error.httpStatusCode, 400);
+});
+
+/** Writes `bytes` and half-closes the connection (FIN); resolves with what came back once it closed. */
+async function sendAndHalfClose(bytes: string): Promise<string> {
+  const socket = connect(port, '127.0.0.1');
+  socket.on('error', () => {});
+  let received = '';
+  socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+  const closing = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  socket.end(bytes);
+  const deadline = setTimeout(() => socket.destroy(), 10_000);
+  await closing;
+  clearTimeout(deadline);
+  return received;
+}
+
+test('a body cut short by a half-closed connection is answered 400 IncompleteBody, as S3 (not node\'s bare 400)', async () => {
+  const head = signedHead('POST', '/bucket', 'delete', { 'content-length': '1000', 'content-md5': md5Base64(Buffer.from('x')) });
+  const received = await sendAndHalfClose(`${head}<Delete>`);
+  assert.match(received, /^HTTP\/1\.1 400 /);
+  assert.match(received, /<Code>IncompleteBody<\/Code>/);
+  assert.match(received, /\r\nconnection: close\r\n/i);
+});
+
+test('other parser errors are answered as node answers them: a bare status line, then the connection closes', async () => {
+  assert.equal(await sendAndHalfClose('NOT HTTP\r\n\r\n'), 'HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+  assert.equal(await sendAndHalfClose(`GET /bucket HTTP/1.1\r\nx-big: ${'x'.repeat(20_000)}\r\n\r\n`), 'HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\n\r\n');
 });

@@ -12,6 +12,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import {
   inlineBlobSizeBytesMax,
   isS3Error,
@@ -134,6 +135,13 @@ export interface S3Exchange {
 }
 
 const clockSkewMsMaxDefault = 15 * 60 * 1000;
+
+/** A request being answered; `bodyCut` (S3 requests only) ends its body early (see `S3Body` `cut`). */
+interface InFlight {
+  readonly request: IncomingMessage;
+  readonly response: ServerResponse;
+  readonly bodyCut: AbortController | undefined;
+}
 /** How long a connection closed with a request body unread keeps discarding it (see `closeLingering`), ms. */
 const s3LingerMsMaxDefault = 2_000;
 
@@ -175,8 +183,48 @@ export class S3Server {
     return id.startsWith('-') ? `A${id.slice(1)}` : id;
   }
 
+  /** The request being answered on each connection, for {@link S3Server.handleClientError}. */
+  readonly #inFlightBySocket = new WeakMap<Duplex, InFlight>();
+
+  /**
+   * Notes a request answered on this listener by someone else (the service's health and metrics),
+   * so that {@link S3Server.handleClientError} never writes into its answer.
+   */
+  noteRequest(request: IncomingMessage, response: ServerResponse): void {
+    this.#track({ request, response, bodyCut: undefined });
+  }
+
+  #track(inFlight: InFlight): void {
+    const socket = inFlight.request.socket;
+    this.#inFlightBySocket.set(socket, inFlight);
+    inFlight.response.once('close', () => {
+      if (this.#inFlightBySocket.get(socket) === inFlight) this.#inFlightBySocket.delete(socket);
+    });
+  }
+
+  /**
+   * The `node:http` server's 'clientError' listener: what node's HTTP parser refused on a connection.
+   * A client that half-closes the connection before it sent the whole body of the S3 request being
+   * answered (HPE_INVALID_EOF_STATE) gets S3's 400 IncompleteBody document: the body's reader is
+   * told nothing more will come, and the answer goes out on the half of the connection still open
+   * (node alone writes a bare 400 and destroys the socket). Anything else is answered as node
+   * answers without a listener (http server `socketOnError`): a bare status line unless an answer
+   * has started, then the connection is destroyed.
+   */
+  handleClientError(error: Error & { code?: string }, socket: Duplex): void {
+    const inFlight = this.#inFlightBySocket.get(socket);
+    if (error.code === 'HPE_INVALID_EOF_STATE' && inFlight?.bodyCut !== undefined && !inFlight.request.complete) {
+      inFlight.bodyCut.abort();
+      return;
+    }
+    if (socket.writable && (inFlight === undefined || !inFlight.response.headersSent)) socket.write(bareErrorResponseOf(error.code));
+    socket.destroy(error);
+  }
+
   /** Serves one request; never throws (failures become S3 error documents or a closed socket). */
   handleRequest(request: IncomingMessage, response: ServerResponse): void {
+    const bodyCut = new AbortController();
+    this.#track({ request, response, bodyCut });
     const requestId = randomHex(8).toUpperCase();
     response.setHeader('x-amz-request-id', requestId);
     response.setHeader('x-amz-id-2', this.hostId);
@@ -189,10 +237,10 @@ export class S3Server {
     response.once('close', () => {
       if (!response.writableFinished) abort.abort();
     });
-    this.#serve(request, response, requestId, abort.signal).catch((error: unknown) => this.#fail({ request, response, requestId, error }));
+    this.#serve(request, response, requestId, abort.signal, bodyCut.signal).catch((error: unknown) => this.#fail({ request, response, requestId, error }));
   }
 
-  async #serve(request: IncomingMessage, response: ServerResponse, requestId: string, signal: AbortSignal): Promise<void> {
+  async #serve(request: IncomingMessage, response: ServerResponse, requestId: string, signal: AbortSignal, bodyCut: AbortSignal): Promise<void> {
     const head: S3RequestHead = { method: request.method ?? 'GET', target: request.url ?? '/', headers: request.headers };
     const nowMs = this.nowMs();
     const authenticated = authenticateS3Request({
@@ -204,7 +252,7 @@ export class S3Server {
     });
     const endpoint = parseS3Request(head, { virtualHostDomains: this.options.virtualHostDomains });
     const auth = await authorizeByBucketPolicy({ endpoint, auth: authenticated, metadata: this.options.metadata, rootAccessKeyId: this.options.rootAccessKeyId });
-    const body = new S3Body({ source: request, payload: auth.payload, streaming: auth.streaming, contentLengthBytes: contentLengthOf(request) });
+    const body = new S3Body({ source: request, payload: auth.payload, streaming: auth.streaming, contentLengthBytes: contentLengthOf(request), cut: bodyCut });
     const exchange: S3Exchange = { request, response, requestId, endpoint, auth, body, nowMs, server: this, signal };
     await this.#dispatch(exchange);
     const status = response.statusCode;
@@ -338,6 +386,16 @@ function closeLingering(request: IncomingMessage, response: ServerResponse, ling
     // The client closed its side: nothing more will come.
     socket.once('end', () => socket.destroy());
   };
+}
+
+/** The status line node's http server sends for a parser error (`socketOnError`), with Connection: close. */
+function bareErrorResponseOf(code: string | undefined): string {
+  const statuses: Readonly<Record<string, string>> = {
+    HPE_HEADER_OVERFLOW: '431 Request Header Fields Too Large',
+    HPE_CHUNK_EXTENSIONS_OVERFLOW: '413 Payload Too Large',
+    ERR_HTTP_REQUEST_TIMEOUT: '408 Request Timeout',
+  };
+  return `HTTP/1.1 ${(code === undefined ? undefined : statuses[code]) ?? '400 Bad Request'}\r\nConnection: close\r\n\r\n`;
 }
 
 /** `Content-Length` as a number, or undefined when absent (chunked transfer encoding). */
