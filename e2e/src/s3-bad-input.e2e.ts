@@ -381,7 +381,7 @@ describe('S3 bad input against objectbox start object-store', () => {
     await assertServing();
   });
 
-  test('a PUT body cut short by a client that goes away leaves nothing visible, the older version intact and no temporary file', async () => {
+  test('a PUT body cut short (client gone: nothing to answer; half-closed: 400 IncompleteBody) leaves nothing visible, the older version intact and no temporary file', async () => {
     const older = randomBytes(200 * 1024);
     assert.equal((await send({ method: 'PUT', target: `/${bucket}/cut-existing`, body: older })).status, 200);
     // A large declared body (a blob file) and a small one (read whole, inline in the metadata log).
@@ -393,19 +393,26 @@ describe('S3 bad input against objectbox start object-store', () => {
       const head = signedHead(s3, { method: 'PUT', target: `/${bucket}/${key}`, headers: { 'content-length': String(declaredBytes) } });
       await exchangeRaw(port, [head, randomBytes(sentBytes)], { cutAfterWrite: true });
     }
-    // A client that stops sending and half-closes its side gets a 400 and a closed connection (node's
-    // HTTP parser answers a body ended early, before the S3 edge can say IncompleteBody).
-    const halfClosed = await exchangeRaw(port, [signedHead(s3, { method: 'PUT', target: `/${bucket}/cut-half`, headers: { 'content-length': String(1024 * 1024) } }), randomBytes(1000)], {
-      closeWaitMs: 5_000,
-      endAfterWrite: true,
-    });
-    assert.equal(halfClosed?.status, 400);
-    assert.ok(halfClosed.closed);
+    // A client that stops sending and half-closes its side is told 400 IncompleteBody, as S3 says,
+    // and the connection is closed.
+    for (const [key, declaredBytes] of [
+      ['cut-half', 1024 * 1024],
+      ['cut-half-small', 8 * 1024],
+    ] as const) {
+      const halfClosed = await exchangeRaw(port, [signedHead(s3, { method: 'PUT', target: `/${bucket}/${key}`, headers: { 'content-length': String(declaredBytes) } }), randomBytes(1000)], {
+        closeWaitMs: 5_000,
+        endAfterWrite: true,
+      });
+      assert.ok(halfClosed !== undefined);
+      assertS3Error(halfClosed, 400, 'IncompleteBody', `${key}: half-closed after 1000 of ${declaredBytes} bytes`);
+      assert.ok(halfClosed.closed);
+    }
     // The server notices the closed connection asynchronously; whatever it does, the key must not appear.
     await assertNoTemporaryBlobs();
     await assertNotVisible('cut-new');
     await assertNotVisible('cut-small');
     await assertNotVisible('cut-half');
+    await assertNotVisible('cut-half-small');
     const got = await send({ method: 'GET', target: `/${bucket}/cut-existing` });
     assert.equal(got.status, 200);
     assert.deepEqual(got.body, older, 'the older version is intact');
