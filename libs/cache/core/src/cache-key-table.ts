@@ -118,6 +118,9 @@ export class CacheKeyTable {
   private arenaDeadBytes = 0;
   private sequenceNext = 1;
 
+  /** Counts removals and clears: a slot number found before stays valid while this is unchanged. */
+  slotLayoutVersion = 0;
+
   /** `hashSeed`: any 32-bit integer, best a random one per process (see {@link keyHashOf}). */
   constructor(private readonly hashSeed: number) {}
 
@@ -236,12 +239,14 @@ export class CacheKeyTable {
     this.arenaDeadBytes += (this.keyLengths[slot] as number) + Math.max(0, this.valueLengths[slot] as number);
     this.recordOffsets[slot] = staleSlot;
     this.liveCount--;
+    this.slotLayoutVersion++;
     this.compactSlotsIfSparse();
     this.compactArenaIfSparse();
     return true;
   }
 
   clear(): void {
+    this.slotLayoutVersion++;
     this.slotCount = 0;
     this.liveCount = 0;
     this.objectBySlot.clear();

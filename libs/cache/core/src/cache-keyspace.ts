@@ -207,7 +207,7 @@ export class CacheDatabase {
    * (WATCH, blocked clients). Deletes the key when the collection became empty, as Redis does.
    */
   modified(key: KeyText): void {
-    const slot = this.table.slotOf(key);
+    const slot = this.slotOfRecent(key);
     assert(slot >= 0, 'modified() on a missing key');
     const stored = this.table.valueAt(slot);
     if (stored instanceof CacheStoredCollection) {
@@ -257,7 +257,24 @@ export class CacheDatabase {
       }
     }
     this.table.recordAccess(slot, accessClockSecondsOf(nowMs));
+    this.recentKey = key;
+    this.recentSlot = slot;
+    this.recentSlotLayoutVersion = this.table.slotLayoutVersion;
     return this.table.valueAt(slot);
+  }
+
+  /**
+   * The last key {@link lookupStored} found and its slot: a collection command looks its key up,
+   * changes the collection, then calls {@link modified} on the same key, which need not hash and
+   * probe again while no removal renumbered the slots.
+   */
+  private recentKey: KeyText | null = null;
+  private recentSlot = -1;
+  private recentSlotLayoutVersion = -1;
+
+  private slotOfRecent(key: KeyText): number {
+    if (key === this.recentKey && this.recentSlotLayoutVersion === this.table.slotLayoutVersion) return this.recentSlot;
+    return this.table.slotOf(key);
   }
 
   /** {@link lookupStored} as a {@link CacheValue}. */

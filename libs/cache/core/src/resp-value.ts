@@ -37,8 +37,12 @@ export function respBulkString(value: Uint8Array | string): RespValue {
   return { type: 'bulk-string', value };
 }
 
+/** Shared replies for the small counts most commands answer (SADD, HSET, ZADD, EXISTS: 0 or 1). */
+const respSmallIntegers: readonly RespValue[] = Array.from({ length: 256 }, (_, value) => Object.freeze({ type: 'integer', value }) as RespValue);
+
 /** An integer reply; `value` must be a safe integer or a bigint within int64. */
 export function respInteger(value: number | bigint): RespValue {
+  if (typeof value === 'number' && value >= 0 && value < 256 && Number.isInteger(value) && !Object.is(value, -0)) return respSmallIntegers[value] as RespValue;
   return { type: 'integer', value };
 }
 
