@@ -14,7 +14,7 @@ import type { Logger } from '@objectbox/observability';
 import type { Storage as ReplicaStorage } from '@objectbox/storage-runtime';
 import { assert } from '@objectbox/util';
 import { NotLeaderError, ProposalOutcomeUnknownError, ProposalRejectedError, RaftGroupClosedError, RaftOverloadedError } from './errors.js';
-import { RaftLogStore, type RaftWalReplay } from './raft-log-store.js';
+import { type PendingCompaction, RaftLogStore, type RaftWalReplay } from './raft-log-store.js';
 import type { RaftTransport } from './raft-transport.js';
 import { ReadBatches } from './read-batches.js';
 import type { StateMachine } from './state-machine.js';
@@ -110,6 +110,8 @@ export class RaftGroup<Result> {
   private snapshotIndex: number;
   /** Bytes of entry data applied since the last snapshot (for `snapshotEntryBytes`). */
   private appliedBytesSinceSnapshot = 0;
+  /** A local snapshot whose file is being written; `saved` once it is durable. At most one. */
+  private compaction: { readonly pending: PendingCompaction; saved: boolean } | undefined;
   private scheduled = false;
   private processing = false;
   private closed = false;
@@ -321,6 +323,7 @@ export class RaftGroup<Result> {
     this.processing = true;
     try {
       while (!this.closed) {
+        await this.finishSavedCompaction();
         this.proposeQueued();
         this.issueReadBatch();
         if (!this.node.hasReady()) break;
@@ -380,7 +383,14 @@ export class RaftGroup<Result> {
     else pending.reject(new ProposalRejectedError(this.options.groupId, `entry ${entry.index} was replaced by a newer leader's entry`));
   }
 
+  /**
+   * Starts a snapshot when enough was applied. The state machine's image is taken here, in the
+   * loop, so it covers exactly what is applied; its file is written in the background
+   * (`startCompaction`) while the loop goes on replicating, and the WAL mark and log compaction
+   * follow in the loop once it is durable (`finishSavedCompaction`).
+   */
   private async maybeSnapshot(): Promise<void> {
+    if (this.compaction !== undefined) return;
     const entriesDue = this.appliedIndex - this.snapshotIndex >= this.options.snapshotEntryCount;
     const bytesDue = this.appliedIndex > this.snapshotIndex && this.appliedBytesSinceSnapshot >= (this.options.snapshotEntryBytes ?? Infinity);
     if (!entriesDue && !bytesDue) return;
@@ -388,9 +398,25 @@ export class RaftGroup<Result> {
     await this.options.stateMachine.syncAppliedEffects?.();
     const index = this.appliedIndex;
     this.appliedBytesSinceSnapshot = 0;
-    await this.logStore.compact({ index: index as LogIndex, configState: this.node.configState(), data: this.options.stateMachine.snapshot(), entriesToKeep: this.options.entriesKeptAfterSnapshot });
+    const pending = this.logStore.startCompaction({ index: index as LogIndex, configState: this.node.configState(), data: this.options.stateMachine.snapshot(), entriesToKeep: this.options.entriesKeptAfterSnapshot });
+    const compaction = { pending, saved: false };
+    this.compaction = compaction;
     this.snapshotIndex = index;
-    this.options.logger.debug({ group: this.options.groupId, index }, 'raft snapshot taken');
+    pending.saved.then(
+      () => {
+        compaction.saved = true;
+        this.schedule();
+      },
+      (error: unknown) => this.failPersistence(error),
+    );
+  }
+
+  private async finishSavedCompaction(): Promise<void> {
+    const compaction = this.compaction;
+    if (compaction === undefined || !compaction.saved) return;
+    this.compaction = undefined;
+    await this.logStore.finishCompaction(compaction.pending);
+    this.options.logger.debug({ group: this.options.groupId, index: compaction.pending.snapshot.metadata.index }, 'raft snapshot taken');
   }
 
   /** Stops ticking, fails waiting callers, and closes the WAL. */

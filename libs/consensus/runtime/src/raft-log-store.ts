@@ -67,6 +67,19 @@ export class RaftWalReplay {
 }
 
 /**
+ * A local snapshot whose file is being written in the background: see
+ * {@link RaftLogStore.startCompaction}.
+ */
+export interface PendingCompaction {
+  readonly snapshot: Snapshot;
+  readonly entriesToKeep: number;
+  /** Resolves once the snapshot file is durable; rejects on an I/O error. */
+  readonly saved: Promise<void>;
+  /** Which installed snapshot the log was based on when this started. */
+  readonly installGeneration: number;
+}
+
+/**
  * A replica's durable Raft state: the WAL and snapshot store of libs/storage-runtime underneath,
  * and the core's {@link MemoryStorage} as the in-memory view the core reads.
  *
@@ -77,6 +90,10 @@ export class RaftWalReplay {
 export class RaftLogStore {
   /** WAL index of each stored entry, by Raft index, to find what compaction may drop. */
   private readonly walIndexOfEntry = new Map<number, number>();
+  /** Serialises snapshot file saves (the snapshot store numbers files in save order). */
+  private snapshotSaveTail: Promise<unknown> = Promise.resolve();
+  /** Counts snapshots received from the leader and installed; a pending local compaction older than one is dropped. */
+  private installGeneration = 0;
 
   /**
    * Called when a write that nobody awaits (a commit-only hard state) fails. The WAL refuses all
@@ -180,10 +197,44 @@ export class RaftLogStore {
    * it durable, then compacts the in-memory log and drops WAL segments wholly before it.
    */
   async compact(options: { index: LogIndex; configState: ConfigState; data: Uint8Array; entriesToKeep: number }): Promise<void> {
+    const pending = this.startCompaction(options);
+    await pending.saved;
+    await this.finishCompaction(pending);
+  }
+
+  /**
+   * The first half of {@link compact}, for a driver that keeps replicating meanwhile: records the
+   * snapshot in memory and writes its file in the background (a large state machine's file takes
+   * tens to hundreds of milliseconds to checksum, write and fsync, and a Ready loop waiting for it
+   * stalls every write of the group). Once `saved` resolves, call {@link finishCompaction} from
+   * the Ready loop, between two `persist` calls: it appends to the WAL. Until then the WAL and
+   * the in-memory log are unchanged, and a crash leaves a snapshot file without its mark, which
+   * `open` handles.
+   */
+  startCompaction(options: { index: LogIndex; configState: ConfigState; data: Uint8Array; entriesToKeep: number }): PendingCompaction {
     const snapshot = this.memory.createSnapshot({ index: options.index, configState: options.configState, data: options.data });
-    await this.saveSnapshot(snapshot, raftWalRecordType.snapshotMark);
-    const compactIndex = Math.max(this.memory.firstIndex() - 1, options.index - options.entriesToKeep) as LogIndex;
+    const saved = this.saveSnapshotFile(snapshot);
+    return { snapshot, entriesToKeep: options.entriesToKeep, saved, installGeneration: this.installGeneration };
+  }
+
+  /**
+   * Appends the mark of a saved local snapshot and drops the log before it (WAL segments and the
+   * in-memory entries beyond `entriesToKeep`). Does nothing when a snapshot from the leader was
+   * installed since `startCompaction`: the older mark after it would mislead replay.
+   */
+  async finishCompaction(pending: PendingCompaction): Promise<void> {
+    if (pending.installGeneration !== this.installGeneration) return;
+    await this.appendSnapshotMark(pending.snapshot, raftWalRecordType.snapshotMark);
+    const compactIndex = Math.max(this.memory.firstIndex() - 1, pending.snapshot.metadata.index - pending.entriesToKeep) as LogIndex;
     if (compactIndex >= this.memory.firstIndex()) this.memory.compact(compactIndex);
+  }
+
+  private saveSnapshotFile(snapshot: Snapshot): Promise<void> {
+    const saved = this.snapshotSaveTail.then(async () => {
+      await this.storage.snapshots.save({ metadata: encodeSnapshotMetadata(snapshot.metadata), payload: snapshot.data });
+    });
+    this.snapshotSaveTail = saved.catch(() => undefined);
+    return saved;
   }
 
   /**
@@ -192,8 +243,16 @@ export class RaftLogStore {
    * Snapshot first: a mark without its snapshot would make replay drop entries nothing replaces.
    */
   private async saveSnapshot(snapshot: Snapshot, markType: typeof raftWalRecordType.snapshotMark | typeof raftWalRecordType.snapshotInstalled): Promise<void> {
-    await this.storage.snapshots.save({ metadata: encodeSnapshotMetadata(snapshot.metadata), payload: snapshot.data });
-    if (markType === raftWalRecordType.snapshotInstalled) this.walIndexOfEntry.clear();
+    // After any local snapshot still being written: the newest file must be this one.
+    await this.saveSnapshotFile(snapshot);
+    await this.appendSnapshotMark(snapshot, markType);
+  }
+
+  private async appendSnapshotMark(snapshot: Snapshot, markType: typeof raftWalRecordType.snapshotMark | typeof raftWalRecordType.snapshotInstalled): Promise<void> {
+    if (markType === raftWalRecordType.snapshotInstalled) {
+      this.walIndexOfEntry.clear();
+      this.installGeneration++;
+    }
     // The mark plus a fresh hard state make every WAL record before them unnecessary for replay.
     const { firstIndex } = await this.storage.wal.append([
       { type: markType, payload: encodeSnapshotMarkRecord({ index: snapshot.metadata.index, term: snapshot.metadata.term as Term }) },
@@ -208,6 +267,7 @@ export class RaftLogStore {
   }
 
   async close(): Promise<void> {
+    await this.snapshotSaveTail;
     await this.storage.wal.close();
   }
 }

@@ -108,6 +108,14 @@ export class OrderedMap<K, V> {
     }
   }
 
+  /**
+   * Calls `visit` for every entry in ascending key order, without an iterator object or an entry
+   * array per step (snapshotting a large map walks every entry). Do not mutate the map meanwhile.
+   */
+  forEach(visit: (key: K, value: V) => void): void {
+    for (let node = this.#head.next[0]; node !== null && node !== undefined; node = node.next[0]) visit(node.key, node.value);
+  }
+
   /** All entries in ascending key order. */
   entries(): IterableIterator<[K, V]> {
     return this.range();

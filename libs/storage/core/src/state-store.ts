@@ -79,16 +79,22 @@ export class KvStateStore {
 
   /** The whole state as snapshot payload bytes (a new buffer, deterministic for equal states). */
   toSnapshotPayload(): Buffer {
+    // Runs synchronously in the replica's event loop: one walk to size, one to copy, no per-entry
+    // allocations (a 64k-key registry is ~18 MB).
     let totalBytes = 4;
-    for (const [key, { value }] of this.#map.entries()) totalBytes += 8 + key.length + value.length;
-    const out = Buffer.alloc(totalBytes);
+    this.#map.forEach((key, slot) => {
+      totalBytes += 8 + key.length + slot.value.length;
+    });
+    const out = Buffer.allocUnsafe(totalBytes);
     let offset = out.writeUInt32LE(this.#map.size, 0);
-    for (const [key, { value }] of this.#map.entries()) {
-      offset = out.writeUInt32LE(key.length, offset);
-      offset += key.copy(out, offset);
-      offset = out.writeUInt32LE(value.length, offset);
-      offset += value.copy(out, offset);
-    }
+    this.#map.forEach((key, { value }) => {
+      out.writeUInt32LE(key.length, offset);
+      out.set(key, offset + 4);
+      offset += 4 + key.length;
+      out.writeUInt32LE(value.length, offset);
+      out.set(value, offset + 4);
+      offset += 4 + value.length;
+    });
     assert(offset === totalBytes, 'state image size mismatch');
     return out;
   }
