@@ -96,6 +96,7 @@ class Cluster {
     private readonly snapshotEntryCount = 1_000_000,
     private readonly snapshotEntryBytes?: number,
     private readonly proposalTimeoutMs = 5_000,
+    private readonly newMachine: () => ListMachine = () => new ListMachine(),
   ) {}
 
   /** Starts `count` members, of which only the first `openCount` run the group. */
@@ -105,7 +106,7 @@ class Cluster {
       const server = new GrpcServer({ messageBytesMax: 4 * 1024 * 1024 });
       server.addService(raft.RaftTransportService, transport.serviceImplementation());
       const port = await server.listen('127.0.0.1', 0);
-      this.replicas.push({ id, server, transport, group: undefined, machine: new ListMachine(), extraGroups: new Map() });
+      this.replicas.push({ id, server, transport, group: undefined, machine: this.newMachine(), extraGroups: new Map() });
       this.members.push({ id, address: `127.0.0.1:${port}` });
     }
     for (const replica of this.replicas.slice(0, openCount)) await this.openGroup(replica);
@@ -116,7 +117,7 @@ class Cluster {
   }
 
   async openGroup(replica: Replica, groupId = 'test'): Promise<void> {
-    const machine = new ListMachine();
+    const machine = this.newMachine();
     const group = await this.newGroup(replica, groupId, machine);
     if (groupId === 'test') {
       replica.machine = machine;
@@ -162,6 +163,53 @@ describe('snapshots by applied bytes, after the machine synced its applied effec
     for (let index = 0; index < 10; index++) await cluster.group(leader).propose(new TextEncoder().encode(String(index).padEnd(1024, '.')));
     const events = leader.machine.events;
     assert.deepEqual(events, ['sync@4', 'snapshot@4', 'sync@8', 'snapshot@8']);
+  });
+});
+
+/**
+ * A list whose image is padded to 16 KiB and is offered in pieces (`snapshotChunks`), each piece
+ * taking ~2 ms to produce; records the event-loop turns seen (a 1 ms interval counts them) per piece.
+ */
+class LargeImageMachine extends ListMachine {
+  turns = 0;
+  turnsAtPieces: number[] = [];
+  override snapshot(): Uint8Array {
+    throw new Error('the group takes this image through snapshotChunks');
+  }
+  *snapshotChunks(): Generator<Uint8Array> {
+    this.events.push(`snapshot@${this.items.length}`);
+    this.turnsAtPieces = [];
+    const image = new TextEncoder().encode(JSON.stringify({ items: this.items, padding: '.'.repeat(16 * 1024) }));
+    for (let offset = 0; offset < image.byteLength; offset += 4096) {
+      const busyUntil = performance.now() + 2;
+      while (performance.now() < busyUntil);
+      this.turnsAtPieces.push(this.turns);
+      yield image.subarray(offset, offset + 4096);
+    }
+  }
+  override restore(data: Uint8Array): void {
+    this.items = (JSON.parse(new TextDecoder().decode(data)) as { items: string[] }).items;
+  }
+}
+
+describe('snapshots of a large image: amortized and taken piece by piece', () => {
+  const cluster = new Cluster('cluster-large-image', 1_000_000, 1024, 5_000, () => new LargeImageMachine());
+  after(() => cluster.stop());
+
+  test('the next snapshot waits for half the last image in applied bytes; the event loop runs between pieces', async () => {
+    await cluster.start(1);
+    const leader = await cluster.leader();
+    const machine = leader.machine as LargeImageMachine;
+    const turns = setInterval(() => machine.turns++, 1);
+    try {
+      for (let index = 0; index < 12; index++) await cluster.group(leader).propose(encode(String(index).padEnd(1024, '.')));
+    } finally {
+      clearInterval(turns);
+    }
+    // The first image (~17.5 KiB) is taken after 1 KiB; the next only once ~8.7 KiB more was applied.
+    assert.deepEqual(machine.events, ['sync@1', 'snapshot@1', 'sync@10', 'snapshot@10']);
+    assert.ok(machine.turnsAtPieces.length >= 5, `pieces: ${machine.turnsAtPieces.length}`);
+    assert.ok(machine.turnsAtPieces.at(-1)! > machine.turnsAtPieces[0]!, `timers ran while the image was taken: ${machine.turnsAtPieces.join(',')}`);
   });
 });
 

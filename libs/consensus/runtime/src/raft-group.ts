@@ -34,6 +34,9 @@ import type { StateMachine } from './state-machine.js';
  * batch while the leader is still writing the previous one. Reads requested meanwhile share one
  * ReadIndex request, issued just before that Ready (read-batches.ts).
  */
+/** See `maybeSnapshot`: entry bytes applied since the last snapshot, relative to its image, before the next. */
+const snapshotLogToImageRatioMin = 0.5;
+
 export interface RaftMember {
   readonly id: number;
   /** The member's gRPC address (host:port). */
@@ -108,6 +111,8 @@ export class RaftGroup<Result> {
   private readonly ticker: NodeJS.Timeout;
   private appliedIndex: number;
   private snapshotIndex: number;
+  /** Size of the last snapshot's image (taken or installed): snapshots are amortized against it. */
+  private lastSnapshotBytes: number;
   /** Bytes of entry data applied since the last snapshot (for `snapshotEntryBytes`). */
   private appliedBytesSinceSnapshot = 0;
   /** A local snapshot whose file is being written; `saved` once it is durable. At most one. */
@@ -128,6 +133,7 @@ export class RaftGroup<Result> {
     });
     logStore.onBackgroundFailure = (error) => this.failPersistence(error);
     this.snapshotIndex = logStore.snapshotAtOpen?.metadata.index ?? 0;
+    this.lastSnapshotBytes = logStore.snapshotAtOpen?.data.byteLength ?? 0;
     this.appliedIndex = this.snapshotIndex;
     if (logStore.snapshotAtOpen !== undefined) options.stateMachine.restore(logStore.snapshotAtOpen.data);
     this.node = new RawNode({
@@ -361,6 +367,7 @@ export class RaftGroup<Result> {
       this.options.stateMachine.restore(ready.snapshot.data);
       this.appliedIndex = ready.snapshot.metadata.index;
       this.snapshotIndex = ready.snapshot.metadata.index;
+      this.lastSnapshotBytes = ready.snapshot.data.byteLength;
       this.appliedBytesSinceSnapshot = 0;
     }
     for (const entry of ready.committedEntries) this.applyEntry(entry);
@@ -394,11 +401,18 @@ export class RaftGroup<Result> {
     const entriesDue = this.appliedIndex - this.snapshotIndex >= this.options.snapshotEntryCount;
     const bytesDue = this.appliedIndex > this.snapshotIndex && this.appliedBytesSinceSnapshot >= (this.options.snapshotEntryBytes ?? Infinity);
     if (!entriesDue && !bytesDue) return;
+    // A snapshot costs time in proportion to the state (the object store: seconds per million
+    // objects), so it waits until the entries applied since the last one add up to half its size:
+    // that cost is then amortized over at least as many log bytes, whatever the state grows to,
+    // and the log (kept in memory until compaction) stays within half the state's image.
+    if (this.appliedBytesSinceSnapshot < this.lastSnapshotBytes * snapshotLogToImageRatioMin) return;
     // Within handleReady: nothing is applied while this waits, so the snapshot covers exactly the synced effects.
     await this.options.stateMachine.syncAppliedEffects?.();
     const index = this.appliedIndex;
     this.appliedBytesSinceSnapshot = 0;
-    const pending = this.logStore.startCompaction({ index: index as LogIndex, configState: this.node.configState(), data: this.options.stateMachine.snapshot(), entriesToKeep: this.options.entriesKeptAfterSnapshot });
+    const data = await this.snapshotImage();
+    this.lastSnapshotBytes = data.byteLength;
+    const pending = this.logStore.startCompaction({ index: index as LogIndex, configState: this.node.configState(), data, entriesToKeep: this.options.entriesKeptAfterSnapshot });
     const compaction = { pending, saved: false };
     this.compaction = compaction;
     this.snapshotIndex = index;
@@ -409,6 +423,31 @@ export class RaftGroup<Result> {
       },
       (error: unknown) => this.failPersistence(error),
     );
+  }
+
+  /**
+   * The state machine's image at the applied index. Taken piece by piece when the machine offers
+   * `snapshotChunks`, returning to the event loop between pieces, so ticks, heartbeats and early
+   * appends keep flowing while a large state is serialized (one piece is about a MiB, tens of ms);
+   * nothing is applied meanwhile, as this runs inside the Ready loop.
+   */
+  private async snapshotImage(): Promise<Uint8Array> {
+    const machine = this.options.stateMachine;
+    if (machine.snapshotChunks === undefined) return machine.snapshot();
+    const pieces: Uint8Array[] = [];
+    let sizeBytes = 0;
+    for (const piece of machine.snapshotChunks()) {
+      pieces.push(piece);
+      sizeBytes += piece.byteLength;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const image = new Uint8Array(sizeBytes);
+    let offset = 0;
+    for (const piece of pieces) {
+      image.set(piece, offset);
+      offset += piece.byteLength;
+    }
+    return image;
   }
 
   private async finishSavedCompaction(): Promise<void> {

@@ -61,6 +61,10 @@ export class ObjectMetadataReplica {
     return this.machine.snapshot();
   }
 
+  snapshotChunks(): Iterable<Uint8Array> {
+    return this.machine.snapshotChunks();
+  }
+
   restore(data: Uint8Array): void {
     this.machine.restore(data);
   }
