@@ -496,15 +496,13 @@ describe('S3 bad input against objectbox start object-store', () => {
     assert.equal(announced.headers['connection'], 'close');
     assert.ok(announced.closed, 'the connection is closed (the unread body is not drained)');
     // Chunked transfer encoding (no size up front): refused once the limit is passed while reading.
-    const chunked = await exchangeRaw(
-      port,
-      [
-        signedHead(s3, { method: 'POST', target: `/${bucket}?delete`, headers: { 'transfer-encoding': 'chunked', 'content-md5': md5Base64(Buffer.from('x')) } }),
-        ...pieces(50, (p) => [Buffer.from(`${p.length.toString(16)}\r\n`), p, Buffer.from('\r\n')]),
-        '0\r\n\r\n',
-      ],
-      { closeWaitMs: 5_000 },
-    );
+    // A DeleteObjects document of `count` pieces in chunked transfer encoding (no size up front).
+    const chunkedDelete = (count: number) => [
+      signedHead(s3, { method: 'POST', target: `/${bucket}?delete`, headers: { 'transfer-encoding': 'chunked', 'content-md5': md5Base64(Buffer.from('x')) } }),
+      ...pieces(count, (p) => [Buffer.from(`${p.length.toString(16)}\r\n`), p, Buffer.from('\r\n')]),
+      '0\r\n\r\n',
+    ];
+    const chunked = await exchangeRaw(port, chunkedDelete(50), { closeWaitMs: 5_000 });
     assert.ok(chunked !== undefined);
     assertS3Error(chunked, 400, 'MaxMessageLengthExceeded', '50 MB chunked');
     // Reading had started: the connection is still closed, not kept alive with the rest unread.
@@ -512,15 +510,7 @@ describe('S3 bad input against objectbox start object-store', () => {
     assert.ok(chunked.closed, 'the connection is closed');
     // A client that sends its whole body before reading still gets the answer, not a reset: the
     // server reads and discards the rest before it closes.
-    const writeFirst = await exchangeRaw(
-      port,
-      [
-        signedHead(s3, { method: 'POST', target: `/${bucket}?delete`, headers: { 'transfer-encoding': 'chunked', 'content-md5': md5Base64(Buffer.from('x')) } }),
-        ...pieces(8, (p) => [Buffer.from(`${p.length.toString(16)}\r\n`), p, Buffer.from('\r\n')]),
-        '0\r\n\r\n',
-      ],
-      { closeWaitMs: 5_000, writeAll: true },
-    );
+    const writeFirst = await exchangeRaw(port, chunkedDelete(8), { closeWaitMs: 5_000, writeAll: true });
     assert.ok(writeFirst !== undefined);
     assertS3Error(writeFirst, 400, 'MaxMessageLengthExceeded', '8 MiB chunked, sent whole');
     const growthBytes = rssBytesOf(s3.process.pid) - rssBeforeBytes;

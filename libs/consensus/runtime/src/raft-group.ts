@@ -34,9 +34,6 @@ import type { StateMachine } from './state-machine.js';
  * batch while the leader is still writing the previous one. Reads requested meanwhile share one
  * ReadIndex request, issued just before that Ready (read-batches.ts).
  */
-/** See `maybeSnapshot`: entry bytes applied since the last snapshot, relative to its image, before the next. */
-const snapshotLogToImageRatioMin = 0.5;
-
 export interface RaftMember {
   readonly id: number;
   /** The member's gRPC address (host:port). */
@@ -96,6 +93,9 @@ export interface RaftGroupStatus {
   readonly appliedIndex: number;
   readonly configState: ConfigState;
 }
+
+/** See `maybeSnapshot`: entry bytes applied since the last snapshot, relative to its image, before the next. */
+const snapshotLogToImageRatioMin = 0.5;
 
 export class RaftGroup<Result> {
   private readonly node: RawNode;
@@ -441,13 +441,7 @@ export class RaftGroup<Result> {
       sizeBytes += piece.byteLength;
       await new Promise((resolve) => setImmediate(resolve));
     }
-    const image = new Uint8Array(sizeBytes);
-    let offset = 0;
-    for (const piece of pieces) {
-      image.set(piece, offset);
-      offset += piece.byteLength;
-    }
-    return image;
+    return Buffer.concat(pieces, sizeBytes);
   }
 
   private async finishSavedCompaction(): Promise<void> {

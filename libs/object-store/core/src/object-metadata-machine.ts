@@ -619,14 +619,7 @@ export class ObjectMetadataMachine {
 
   /** The whole state as bytes; see object-metadata-snapshot.ts for the format. */
   snapshot(): Uint8Array {
-    const chunks = [...this.snapshotChunks()];
-    const bytes = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0));
-    let offset = 0;
-    for (const chunk of chunks) {
-      bytes.set(chunk, offset);
-      offset += chunk.byteLength;
-    }
-    return bytes;
+    return Buffer.concat([...this.snapshotChunks()]);
   }
 
   /** The snapshot as a sequence of chunks, for writing to a file without one big buffer. */

@@ -327,7 +327,7 @@ function* readSnapshotRecords(chunks: Iterable<Uint8Array>): Generator<{ type: n
     queued.push(chunk);
     queuedBytes += chunk.byteLength;
     if (buffered.byteLength + queuedBytes < neededBytes) continue;
-    buffered = buffered.byteLength === 0 && queued.length === 1 ? chunk : concat([buffered, ...queued], buffered.byteLength + queuedBytes);
+    buffered = buffered.byteLength === 0 && queued.length === 1 ? chunk : Buffer.concat([buffered, ...queued], buffered.byteLength + queuedBytes);
     queued.length = 0;
     queuedBytes = 0;
     let offset = 0;
@@ -360,14 +360,4 @@ function* readSnapshotRecords(chunks: Iterable<Uint8Array>): Generator<{ type: n
   }
   if (!sawMagic) throw new ObjectMetadataSnapshotInvalidError('snapshot is empty or truncated');
   if (buffered.byteLength + queuedBytes > 0) throw new ObjectMetadataSnapshotInvalidError('snapshot ends inside a record');
-}
-
-function concat(parts: readonly Uint8Array[], byteLength: number): Uint8Array {
-  const bytes = new Uint8Array(byteLength);
-  let offset = 0;
-  for (const part of parts) {
-    bytes.set(part, offset);
-    offset += part.byteLength;
-  }
-  return bytes;
 }
