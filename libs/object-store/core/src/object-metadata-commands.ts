@@ -540,7 +540,8 @@ export class FieldReader {
 
 export const contentHeaderNames = ['contentType', 'contentEncoding', 'contentDisposition', 'contentLanguage', 'cacheControl', 'expires'] as const;
 
-function checkString(value: unknown, path: string, limits: { bytesMax: number; bytesMin?: number }): string {
+/** `value` as a string of `limits` UTF-8 bytes, well-formed; the path names it in the error. */
+export function checkString(value: unknown, path: string, limits: { readonly bytesMax: number; readonly bytesMin?: number }): string {
   if (typeof value !== 'string') throw new ObjectMetadataCommandInvalidError(`${path} must be a string`);
   if (value.length > limits.bytesMax) throw new ObjectMetadataCommandInvalidError(`${path} is longer than ${limits.bytesMax} bytes`);
   const bytes = byteLength(value);

@@ -78,6 +78,34 @@ describe('OrderedIndex', () => {
     assert.equal(index.keyAt(index.seek(exact, { exclusive: true })), sorted[101]);
   });
 
+  it('bulk-loads keys appended in order into full chunks, refuses keys not above the last, and then takes any operation', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(keyArbitrary, { maxLength: 3000 }), fc.array(fc.tuple(fc.boolean(), keyArbitrary), { maxLength: 600 }), (keys, operations) => {
+        const sorted = [...keys].sort(utf8Order);
+        const index = new OrderedIndex<string>();
+        for (const key of sorted) assert.ok(index.appendInOrder(key, key));
+        if (sorted.length > 0) {
+          assert.equal(index.appendInOrder(sorted[sorted.length - 1]!, 'again'), false, 'an equal key is refused');
+          assert.equal(index.appendInOrder(sorted[0]!, 'again'), false, 'a lower (or, alone, equal) key is refused');
+        }
+        index.verify();
+        assert.deepEqual([...index.entries()].map(([key]) => key), sorted);
+        const model = new Map(sorted.map((key) => [key, key]));
+        for (const [isInsert, key] of operations) {
+          if (isInsert) {
+            assert.equal(index.set(key, key), !model.has(key));
+            model.set(key, key);
+          } else {
+            assert.equal(index.delete(key), model.delete(key));
+          }
+        }
+        index.verify();
+        assert.deepEqual([...index.entries()], [...model.entries()].sort(([a], [b]) => utf8Order(a, b)));
+      }),
+      { numRuns: 60 },
+    );
+  });
+
   it('keeps working when emptied and refilled', () => {
     const index = new OrderedIndex<string>();
     for (let round = 0; round < 2; round++) {

@@ -103,6 +103,31 @@ export class OrderedIndex<V> {
     return true;
   }
 
+  /**
+   * Adds `key` above every key present, filling the last chunk to its maximum before opening the
+   * next: a bulk load in key order (snapshot restore) costs one comparison per key instead of two
+   * binary searches, and leaves chunks full instead of half full after each split. Returns false,
+   * changing nothing, when `key` is not above the last key.
+   */
+  appendInOrder(key: string, value: V): boolean {
+    let last = this.#chunks[this.#chunks.length - 1]!;
+    // Only a lone chunk is ever empty (#merge folds the others), so the last key is in the last chunk.
+    assert(last.keys.length > 0 || this.#size === 0, 'only an empty index has an empty last chunk');
+    const lastKey = last.keys[last.keys.length - 1];
+    if (lastKey !== undefined && compareUtf8(lastKey, key) >= 0) return false;
+    if (last.keys.length >= indexChunkEntryCountMax) {
+      last = { keys: [], values: [] };
+      this.#chunks.push(last);
+      this.#firstKeys.push(key);
+    } else if (last.keys.length === 0) {
+      this.#firstKeys[this.#chunks.length - 1] = key;
+    }
+    last.keys.push(key);
+    last.values.push(value);
+    this.#size++;
+    return true;
+  }
+
   /** Removes `key`; returns whether it was present. */
   delete(key: string): boolean {
     const chunkIndex = this.#chunkIndexFor(key);
