@@ -5,7 +5,7 @@
  *
  * Maintained by the machine where locations enter or leave the state (a key's version stack
  * replaced, a part stored or replaced, an upload removed, a bucket deleted with its uploads) and
- * rebuilt from scratch after a snapshot restore. Deterministic (no clock, no randomness), though
+ * counted again record by record as a snapshot is restored. Deterministic (no clock, no randomness), though
  * only the local GC reads it.
  *
  * Memory: a blob referenced once (nearly all) is one entry of a Set keyed by the BlobRef's own id
@@ -15,8 +15,6 @@
  * V8's limit of 2^24 entries per Set/Map (16 × 16.7 M ≥ 268 M blobs).
  */
 import { assert } from '@objectbox/util';
-import { versionsOf } from './object-metadata-listing.js';
-import type { ObjectMetadataState } from './object-metadata-machine.js';
 import type { BlobRef, ObjectVersion } from './object-metadata-model.js';
 
 const shardCount = 16;
@@ -80,15 +78,5 @@ export class BlobReferenceIndex {
   replaceVersions(before: readonly ObjectVersion[], after: readonly ObjectVersion[]): void {
     for (const version of after) this.add(version.location);
     for (const version of before) this.remove(version.location);
-  }
-
-  /** Empties the index and counts every reference in `state` (after a snapshot restore). */
-  rebuild(state: ObjectMetadataState): void {
-    for (const set of this.#once) set.clear();
-    for (const map of this.#many) map.clear();
-    for (const [, bucket] of state.buckets.entries()) {
-      for (const [, stack] of bucket.objects.entries()) for (const version of versionsOf(stack)) this.add(version.location);
-      for (const upload of bucket.uploadsById.values()) for (const part of upload.parts.values()) this.add(part.location);
-    }
   }
 }

@@ -401,3 +401,24 @@ describe('ObjectMetadataMachine access keys and bad commands', () => {
     assert.equal(reply.garbage.length, 1);
   });
 });
+
+describe('ObjectMetadataMachine content headers', () => {
+  it('shares equal header records without confusing a Content-Type that looks like another record', () => {
+    const driver = new MachineDriver();
+    driver.createBucket('b');
+    const lookalike = { contentType: '{"contentEncoding":"gzip"}' };
+    const cases = [
+      ['a', lookalike],
+      ['b', { contentEncoding: 'gzip' }],
+      ['c', { contentType: 'text/plain' }],
+      ['d', { contentType: 'text/plain' }],
+      ['e', { contentType: 'text/plain', contentEncoding: 'gzip' }],
+    ] as const;
+    for (const [key, contentHeaders] of cases) assert.ok(driver.put('b', key, { attributes: { contentHeaders, userMetadata: {}, tags: [] } }).ok);
+    for (const [key, contentHeaders] of cases) {
+      const found = driver.machine.getObject({ bucket: 'b', key });
+      assert.ok(found.ok);
+      assert.deepEqual(found.value.contentHeaders, contentHeaders, key);
+    }
+  });
+});

@@ -77,7 +77,7 @@ import {
   type UploadedPart,
   type VersioningStatus,
 } from './object-metadata-model.js';
-import { restoreObjectMetadataState, snapshotObjectMetadataChunks } from './object-metadata-snapshot.js';
+import { restoreObjectMetadataInSteps, restoreObjectMetadataState, snapshotObjectMetadataChunks } from './object-metadata-snapshot.js';
 
 /** The value of a successful apply, per command. */
 export interface ObjectMetadataValues {
@@ -195,7 +195,9 @@ const contentHeadersInternedCountMax = 4096;
 function internContentHeaders(headers: ContentHeaders): ContentHeaders {
   const names = Object.keys(headers);
   if (names.length === 0) return emptyHeaders;
-  const identity = JSON.stringify(headers);
+  // The common record, a Content-Type alone, is keyed by its value (no JSON per version); JSON
+  // identities always start with '{', so the space prefix keeps the two kinds apart.
+  const identity = names.length === 1 && headers.contentType !== undefined ? ` ${headers.contentType}` : JSON.stringify(headers);
   const interned = contentHeadersInterned.get(identity);
   if (interned !== undefined) return interned;
   const frozen = Object.freeze({ ...headers });
@@ -629,9 +631,16 @@ export class ObjectMetadataMachine {
 
   /** Replaces the whole state; a bad snapshot throws a typed error and leaves the state as it was. */
   restore(data: Uint8Array | Iterable<Uint8Array>): void {
-    const state = restoreObjectMetadataState(data instanceof Uint8Array ? [data] : data);
-    state.blobRefs.rebuild(state);
-    this.#state = state;
+    this.#state = restoreObjectMetadataState(data instanceof Uint8Array ? [data] : data);
+  }
+
+  /**
+   * {@link restore} in steps of about 15 ms, for a caller that returns to its event loop between
+   * them; the state is replaced after the last step, and stays as it was if the steps throw or are
+   * abandoned.
+   */
+  *restoreInSteps(data: Uint8Array | Iterable<Uint8Array>): Generator<void, void> {
+    this.#state = yield* restoreObjectMetadataInSteps(data instanceof Uint8Array ? [data] : data);
   }
 }
 
