@@ -213,6 +213,56 @@ describe('snapshots of a large image: amortized and taken piece by piece', () =>
   });
 });
 
+/** Event-loop turns, counted by a 1 ms interval while a test needs them. */
+let loopTurns = 0;
+
+/**
+ * A list that installs received snapshots in steps (`restoreInSteps`), each step busy for ~2 ms,
+ * recording the event-loop turns seen at each step; counts one-shot restores.
+ */
+class SteppedRestoreMachine extends ListMachine {
+  oneShotRestores = 0;
+  turnsAtSteps: number[] = [];
+  override restore(data: Uint8Array): void {
+    this.oneShotRestores++;
+    super.restore(data);
+  }
+  *restoreInSteps(data: Uint8Array): Generator<void> {
+    const items = JSON.parse(new TextDecoder().decode(data)) as string[];
+    for (let step = 0; step < 6; step++) {
+      const busyUntil = performance.now() + 2;
+      while (performance.now() < busyUntil);
+      this.turnsAtSteps.push(loopTurns);
+      yield;
+    }
+    this.items = items;
+  }
+}
+
+describe('a received snapshot installed in steps', () => {
+  const cluster = new Cluster('cluster-stepped-restore', 20, undefined, 5_000, () => new SteppedRestoreMachine());
+  after(() => cluster.stop());
+
+  test('a lagging replica restores through restoreInSteps, with the event loop running between steps, and catches up', async () => {
+    await cluster.start(3, 2);
+    const leader = await cluster.leader();
+    for (let index = 0; index < 60; index++) await cluster.group(leader).propose(encode(`before-${index}`));
+    const lagging = cluster.replicas.find((replica) => replica.group === undefined) as Replica;
+    const turns = setInterval(() => loopTurns++, 1);
+    try {
+      await cluster.openGroup(lagging);
+      await waitFor('the lagging replica to catch up', () => (lagging.machine.items.length === leader.machine.items.length ? true : undefined));
+    } finally {
+      clearInterval(turns);
+    }
+    const machine = lagging.machine as SteppedRestoreMachine;
+    assert.deepEqual(machine.items, leader.machine.items);
+    assert.equal(machine.oneShotRestores, 0, 'the received snapshot went through restoreInSteps');
+    assert.ok(machine.turnsAtSteps.length >= 6, `steps: ${machine.turnsAtSteps.length}`);
+    assert.ok(machine.turnsAtSteps.at(-1)! > machine.turnsAtSteps[0]!, `timers ran between steps: ${machine.turnsAtSteps.join(',')}`);
+  });
+});
+
 describe('a three-replica group over gRPC', () => {
   const cluster = new Cluster('cluster-a', 20);
   after(() => cluster.stop());

@@ -364,7 +364,7 @@ export class RaftGroup<Result> {
     await this.logStore.persist(ready);
     this.options.transport.send(this.options.groupId, ready.messages.filter(isDurableAcknowledgement), addressOf);
     if (ready.snapshot !== undefined) {
-      this.options.stateMachine.restore(ready.snapshot.data);
+      await this.restoreImage(ready.snapshot.data);
       this.appliedIndex = ready.snapshot.metadata.index;
       this.snapshotIndex = ready.snapshot.metadata.index;
       this.lastSnapshotBytes = ready.snapshot.data.byteLength;
@@ -442,6 +442,21 @@ export class RaftGroup<Result> {
       await new Promise((resolve) => setImmediate(resolve));
     }
     return Buffer.concat(pieces, sizeBytes);
+  }
+
+  /**
+   * Installs a snapshot received from the leader. In steps when the machine offers
+   * `restoreInSteps`, returning to the event loop between them, like {@link snapshotImage}; nothing
+   * is applied meanwhile, as this runs inside the Ready loop, and reads wait for the applied index.
+   */
+  private async restoreImage(data: Uint8Array): Promise<void> {
+    const machine = this.options.stateMachine;
+    if (machine.restoreInSteps === undefined) {
+      machine.restore(data);
+      return;
+    }
+    const steps = machine.restoreInSteps(data)[Symbol.iterator]();
+    while (steps.next().done !== true) await new Promise((resolve) => setImmediate(resolve));
   }
 
   private async finishSavedCompaction(): Promise<void> {

@@ -18,6 +18,14 @@ export interface StateMachine<Result> {
   /** Replaces the whole state with a snapshot's bytes. */
   restore(data: Uint8Array): void;
   /**
+   * `restore` in steps, when offered: each iteration does a bounded piece of the work (tens of ms)
+   * and the state is replaced only once the iteration ends. The group then installs snapshots
+   * received from the leader through it, returning to the event loop between steps, so that a
+   * follower restoring a large state (the object store's 10 million objects take minutes) keeps
+   * ticking and answering. A bad snapshot throws from an iteration; the state stays as it was.
+   */
+  restoreInSteps?(data: Uint8Array): Iterable<unknown>;
+  /**
    * Makes durable whatever `apply` wrote outside the machine's own state without syncing it (the
    * object store writes small objects' files on apply and leaves their durability to the log).
    * Called before each snapshot: the snapshot lets the log drop the entries that could rebuild

@@ -69,6 +69,10 @@ export class ObjectMetadataReplica {
     this.machine.restore(data);
   }
 
+  restoreInSteps(data: Uint8Array): Iterable<void> {
+    return this.machine.restoreInSteps(data);
+  }
+
   syncAppliedEffects(): Promise<void> {
     return this.blobs.syncApplied();
   }
