@@ -28,6 +28,7 @@ export const indexChunkEntryCountMax = 512;
  */
 export function compareUtf8(a: string, b: string): number {
   if (a === b) return 0;
+  if (comparesNatively(a) || comparesNatively(b)) return a < b ? -1 : 1;
   const length = Math.min(a.length, b.length);
   for (let index = 0; index < length; index++) {
     const unitA = a.charCodeAt(index);
@@ -38,6 +39,20 @@ export function compareUtf8(a: string, b: string): number {
     }
   }
   return a.length - b.length;
+}
+
+/** Code units at or above U+D800: surrogates and U+E000..U+FFFF. */
+const highUnits = /[\ud800-\uffff]/;
+
+/**
+ * True when JS's own string comparison (`<`, by UTF-16 code unit, native and several times faster
+ * than a loop here) orders `key` against any other string as {@link compareUtf8} does. The two
+ * orders disagree only where the first differing units are both at or above U+D800, so a key
+ * without such units (every ASCII or Latin key) always compares right. An index lookup tests its
+ * key once, then binary-searches natively.
+ */
+export function comparesNatively(key: string): boolean {
+  return !highUnits.test(key);
 }
 
 function compareUtf8FixUp(unit: number): number {
@@ -81,16 +96,18 @@ export class OrderedIndex<V> {
   }
 
   get(key: string): V | undefined {
-    const chunk = this.#chunks[this.#chunkIndexFor(key)]!;
-    const offset = lowerBound(chunk.keys, key);
+    const native = comparesNatively(key);
+    const chunk = this.#chunks[this.#chunkIndexFor(key, native)]!;
+    const offset = lowerBound(chunk.keys, key, native);
     return offset < chunk.keys.length && chunk.keys[offset] === key ? chunk.values[offset] : undefined;
   }
 
   /** Inserts or replaces; returns true when the key is new. */
   set(key: string, value: V): boolean {
-    const chunkIndex = this.#chunkIndexFor(key);
+    const native = comparesNatively(key);
+    const chunkIndex = this.#chunkIndexFor(key, native);
     const chunk = this.#chunks[chunkIndex]!;
-    const offset = lowerBound(chunk.keys, key);
+    const offset = lowerBound(chunk.keys, key, native);
     if (offset < chunk.keys.length && chunk.keys[offset] === key) {
       chunk.values[offset] = value;
       return false;
@@ -130,9 +147,10 @@ export class OrderedIndex<V> {
 
   /** Removes `key`; returns whether it was present. */
   delete(key: string): boolean {
-    const chunkIndex = this.#chunkIndexFor(key);
+    const native = comparesNatively(key);
+    const chunkIndex = this.#chunkIndexFor(key, native);
     const chunk = this.#chunks[chunkIndex]!;
-    const offset = lowerBound(chunk.keys, key);
+    const offset = lowerBound(chunk.keys, key, native);
     if (offset >= chunk.keys.length || chunk.keys[offset] !== key) return false;
     chunk.keys.splice(offset, 1);
     chunk.values.splice(offset, 1);
@@ -144,9 +162,10 @@ export class OrderedIndex<V> {
 
   /** The first entry with key >= `key` (or > when `exclusive`). */
   seek(key: string, options: { exclusive: boolean }): IndexCursor {
-    const chunkIndex = this.#chunkIndexFor(key);
+    const native = comparesNatively(key);
+    const chunkIndex = this.#chunkIndexFor(key, native);
     const chunk = this.#chunks[chunkIndex]!;
-    let offset = lowerBound(chunk.keys, key);
+    let offset = lowerBound(chunk.keys, key, native);
     if (options.exclusive && offset < chunk.keys.length && chunk.keys[offset] === key) offset++;
     return this.#normalize({ chunkIndex, offset });
   }
@@ -236,12 +255,13 @@ export class OrderedIndex<V> {
   }
 
   /** The chunk whose range holds `key`: the last chunk whose first key is <= key (or chunk 0). */
-  #chunkIndexFor(key: string): number {
+  #chunkIndexFor(key: string, native: boolean): number {
+    const firstKeys = this.#firstKeys;
     let low = 1;
-    let high = this.#firstKeys.length;
+    let high = firstKeys.length;
     while (low < high) {
       const middle = (low + high) >>> 1;
-      if (compareUtf8(this.#firstKeys[middle]!, key) <= 0) low = middle + 1;
+      if (native ? firstKeys[middle]! <= key : compareUtf8(firstKeys[middle]!, key) <= 0) low = middle + 1;
       else high = middle;
     }
     return low - 1;
@@ -289,12 +309,12 @@ export class OrderedIndex<V> {
   }
 }
 
-function lowerBound(keys: readonly string[], key: string): number {
+function lowerBound(keys: readonly string[], key: string, native: boolean): number {
   let low = 0;
   let high = keys.length;
   while (low < high) {
     const middle = (low + high) >>> 1;
-    if (compareUtf8(keys[middle]!, key) < 0) low = middle + 1;
+    if (native ? keys[middle]! < key : compareUtf8(keys[middle]!, key) < 0) low = middle + 1;
     else high = middle;
   }
   return low;
