@@ -14,7 +14,9 @@ import { crc32 } from 'node:zlib';
 import fc from 'fast-check';
 import { crc32c } from '@objectbox/storage-core';
 import {
+  Blake3,
   blake3Of,
+  blake3OfParts,
   BlobHashState,
   type BlobHashResult,
   checksumAlgorithms,
@@ -66,6 +68,32 @@ test('every algorithm agrees with an independent implementation on random data',
 test('blake3 matches the official test vector for empty input and abc', () => {
   assert.equal(digestToHex(blake3Of(new Uint8Array(0))), 'af1349b9f5f9a1a6a0404dea36dcc9499bcb25c9adc112b7cc9a93cae41f3262');
   assert.equal(digestToHex(blake3Of(ascii('abc'))), '6437b3ac38465133ffb63b75273a8db548c558465d79db03fd359c6cd5bd9d85');
+});
+
+test('one-call, multi-part and pooled incremental blake3 agree, interleaved and after reuse; a released hasher refuses use', () => {
+  fc.assert(
+    fc.property(fc.array(fc.uint8Array({ maxLength: 3000 }), { maxLength: 5 }), fc.array(fc.uint8Array({ maxLength: 3000 }), { maxLength: 5 }), (partsA, partsB) => {
+      const expectedA = digestToHex(blake3Of(new Uint8Array(Buffer.concat(partsA))));
+      const expectedB = digestToHex(blake3Of(new Uint8Array(Buffer.concat(partsB))));
+      assert.equal(digestToHex(blake3OfParts(partsA)), expectedA);
+      const first = new Blake3();
+      const second = new Blake3();
+      for (let index = 0; index < Math.max(partsA.length, partsB.length); index++) {
+        if (index < partsA.length) first.update(partsA[index]!);
+        if (index < partsB.length) second.update(partsB[index]!);
+      }
+      assert.equal(digestToHex(first.digest()), expectedA);
+      assert.equal(digestToHex(second.digest()), expectedB);
+      first.release();
+      second.release();
+      assert.throws(() => first.update(ascii('x')), /after release/);
+      const reused = new Blake3();
+      for (const part of partsB) reused.update(part);
+      assert.equal(digestToHex(reused.digest()), expectedB, 'a hasher from the pool starts empty');
+      reused.release();
+    }),
+    { numRuns: 100 },
+  );
 });
 
 test('any split of the input gives the same digests and chunk table', () => {

@@ -50,7 +50,7 @@ import { promisify } from 'node:util';
 import { nodeFileSystem } from '@objectbox/storage-runtime';
 import { assert } from '@objectbox/util';
 import {
-  Blake3,
+  blake3OfParts,
   blake3DigestSizeBytes,
   blake3Of,
   type BlobHasher,
@@ -499,7 +499,7 @@ export class BlobStore {
     if (filled !== fileSizeBytes) throw new BlobCorruptionError(blobId, 'size-mismatch');
     const trailer = parseTrailer(file.subarray(fileSizeBytes - trailerSizeBytes, fileSizeBytes), fileSizeBytes, blobId);
     const chunkHashes = file.subarray(trailer.dataSizeBytes, trailer.dataSizeBytes + trailer.chunkCount * blake3DigestSizeBytes);
-    const root = new Blake3().update(trailer.bytes.subarray(0, 32)).update(chunkHashes).digest();
+    const root = blake3OfParts([trailer.bytes.subarray(0, 32), chunkHashes]);
     if (!digestsEqual(root, trailer.root)) throw new BlobCorruptionError(blobId, 'root-mismatch');
     if (digestToHex(root) !== options.expectedBlake3) throw new BlobCorruptionError(blobId, 'expected-blake3-mismatch');
     for (let index = 0; index < trailer.chunkCount; index++) {
@@ -608,7 +608,7 @@ export class BlobStore {
       const tableSizeBytes = trailer.chunkCount * blake3DigestSizeBytes;
       const chunkHashes = new Uint8Array(tableSizeBytes);
       await readExactly(handle, chunkHashes, trailer.dataSizeBytes, blobId);
-      const root = new Blake3().update(trailer.bytes.subarray(0, 32)).update(chunkHashes).digest();
+      const root = blake3OfParts([trailer.bytes.subarray(0, 32), chunkHashes]);
       if (!digestsEqual(root, trailer.root)) throw new BlobCorruptionError(blobId, 'root-mismatch');
       if (digestToHex(root) !== expectedBlake3) throw new BlobCorruptionError(blobId, 'expected-blake3-mismatch');
       let closing: Promise<void> | null = null;
@@ -644,7 +644,6 @@ async function* readRange(blob: OpenedBlob, range: BlobRange): AsyncGenerator<Ui
     if (range.endInclusive < range.start) return; // an empty blob read whole
     const chunkFirst = Math.floor(range.start / blob.chunkSizeBytes);
     const chunkLast = Math.floor(range.endInclusive / blob.chunkSizeBytes);
-    const hasher = new Blake3();
     ahead = readChunk(chunkFirst);
     for (let chunkIndex = chunkFirst; chunkIndex <= chunkLast; chunkIndex++) {
       const current = ahead;
@@ -655,8 +654,7 @@ async function* readRange(blob: OpenedBlob, range: BlobRange): AsyncGenerator<Ui
         ahead = readChunk(chunkIndex + 1);
         ahead.catch(() => {}); // awaited below or in finally; never unhandled
       }
-      hasher.reset();
-      const actual = hasher.update(buffer).digest();
+      const actual = blake3Of(buffer);
       const expected = blob.chunkHashes.subarray(chunkIndex * blake3DigestSizeBytes, (chunkIndex + 1) * blake3DigestSizeBytes);
       if (!digestsEqual(actual, expected)) throw new BlobCorruptionError(blob.blobId, 'chunk-mismatch', chunkIndex);
       const chunkStart = chunkIndex * blob.chunkSizeBytes;
@@ -699,7 +697,7 @@ function encodeTrailer(options: { chunkSizeBytes: number; dataSizeBytes: number;
   view.setBigUint64(16, BigInt(options.dataSizeBytes));
   view.setUint32(24, chunkCount);
   view.setUint32(28, 0);
-  const root = new Blake3().update(bytes.subarray(0, 32)).update(options.chunkHashes).digest();
+  const root = blake3OfParts([bytes.subarray(0, 32), options.chunkHashes]);
   bytes.set(root, 32);
   return { bytes, root };
 }
