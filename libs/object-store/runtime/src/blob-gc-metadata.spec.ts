@@ -138,8 +138,11 @@ test('a failing barrier skips the pass and is reported; the loop stops cleanly',
       reported();
     },
   });
+  // The loop's timer is unref'd (it must not keep a process alive), so while only it is pending
+  // the event loop would end under the waiting test: hold a ref'd handle until the error comes.
+  const keepAlive = setInterval(() => {}, 1000);
   loop.start();
-  await firstError;
+  await firstError.finally(() => clearInterval(keepAlive));
   await loop.stop();
   assert.equal(passes, 0, 'nothing is deleted without the barrier');
   assert.ok(errors.length >= 1);
