@@ -214,7 +214,7 @@ function zaddGeneric(context: CacheCommandContext, args: Args, incrCommand: bool
   const database = selectedDatabase(context);
   const existing = readSortedSet(database, key, context.nowMs);
   if (existing === null && flags.xx) return flags.incr ? respNullBulk : respInteger(0);
-  const zset = existing ?? new CacheSortedSet(context.random);
+  const zset = existing ?? new CacheSortedSet();
   let added = 0;
   let updated = 0;
   let processed = 0;
@@ -418,7 +418,7 @@ function zrangeGeneric(
     if (database.lookup(destination, context.nowMs) !== undefined) database.delete(destination);
     return respInteger(0);
   }
-  const result = new CacheSortedSet(context.random);
+  const result = new CacheSortedSet();
   for (const entry of entries) result.set(entry.member, entry.score);
   stored(database, destination, result);
   return respInteger(result.length);
@@ -645,7 +645,7 @@ function setOperationGeneric(
   }
 
   if (cardinalityOnly) return respInteger(intersectionCardinality(sources, limit));
-  const result = new CacheSortedSet(context.random);
+  const result = new CacheSortedSet();
   if (operation === 'inter') intersect(sources, aggregate, result);
   else if (operation === 'union') unite(sources, aggregate, result);
   else difference(sources, result);

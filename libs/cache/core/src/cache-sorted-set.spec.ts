@@ -76,8 +76,8 @@ function checkAgainstModel(zset: CacheSortedSet, model: readonly Entry[]): void 
 
 test('CacheSortedSet agrees with a sorted-array model (property)', () => {
   fc.assert(
-    fc.property(fc.array(operationArbitrary, { maxLength: 120 }), fc.integer({ min: 1, max: 1 << 30 }), (operations, seed) => {
-      const zset = new CacheSortedSet(seededRandom(seed));
+    fc.property(fc.array(operationArbitrary, { maxLength: 120 }), (operations) => {
+      const zset = new CacheSortedSet();
       let model: Entry[] = [];
       for (const operation of operations) {
         switch (operation.kind) {
@@ -109,7 +109,7 @@ test('CacheSortedSet agrees with a sorted-array model (property)', () => {
           }
           case 'lexRange': {
             // Lex ranges are specified for equal scores: check them on a copy with all scores 0.
-            const flat = new CacheSortedSet(seededRandom(seed + 1));
+            const flat = new CacheSortedSet();
             for (const entry of model) flat.set(entry.member, 0);
             const expected = model
               .map((entry) => entry.member)
@@ -131,7 +131,7 @@ test('CacheSortedSet agrees with a sorted-array model (property)', () => {
 });
 
 test('CacheSortedSet: large sets keep O(log n) structure consistent; encoding thresholds', () => {
-  const zset = new CacheSortedSet(seededRandom(7));
+  const zset = new CacheSortedSet();
   for (let index = 0; index < 128; index++) zset.set(`m${index}` as KeyText, index % 10);
   assert.equal(zset.encoding, 'listpack');
   zset.set('m128' as KeyText, 5);
@@ -144,11 +144,11 @@ test('CacheSortedSet: large sets keep O(log n) structure consistent; encoding th
   assert.equal(zset.encoding, 'skiplist');
   zset.compactEncodingIfSmall();
   assert.equal(zset.encoding, 'skiplist', 'a 65-byte member keeps the skiplist');
-  const small = new CacheSortedSet(seededRandom(1));
+  const small = new CacheSortedSet();
   small.set('x'.repeat(64) as KeyText, 1);
   assert.equal(small.encoding, 'listpack');
 
-  const big = new CacheSortedSet(seededRandom(3));
+  const big = new CacheSortedSet();
   const count = 20_000;
   for (let index = 0; index < count; index++) big.set(`k${index}` as KeyText, (index * 7919) % count);
   for (let index = 0; index < count; index += 2) big.delete(`k${index}` as KeyText);
@@ -164,7 +164,7 @@ test('CacheSortedSet: large sets keep O(log n) structure consistent; encoding th
 });
 
 test('CacheSortedSet: SCAN returns members present throughout exactly once, under churn', () => {
-  const zset = new CacheSortedSet(seededRandom(11));
+  const zset = new CacheSortedSet();
   for (let index = 0; index < 500; index++) zset.set(`s${index}` as KeyText, index);
   const seen = new Map<string, number>();
   let cursor = 0n;
@@ -184,7 +184,7 @@ test('CacheSortedSet: SCAN returns members present throughout exactly once, unde
 });
 
 test('CacheSortedSet: clone is an independent copy', () => {
-  const zset = new CacheSortedSet(seededRandom(5));
+  const zset = new CacheSortedSet();
   zset.set('a' as KeyText, 1);
   zset.set('b' as KeyText, 2);
   const copy = zset.clone();
@@ -202,14 +202,116 @@ test('CacheSortedSet: clone is an independent copy', () => {
   assert.equal(copy.encoding, 'listpack');
 });
 
-test('clone keeps every node level and draws nothing from the random source', () => {
-  const inner = seededRandom(7);
-  let draws = 0;
-  const zset = new CacheSortedSet({ nextIndex: (count) => (draws++, inner.nextIndex(count)) });
-  for (let index = 0; index < 500; index++) zset.set(`m${index}` as KeyText, index % 37);
-  const drawsBefore = draws;
-  const copy = zset.clone();
-  assert.equal(draws, drawsBefore);
-  assert.deepEqual([...copy.values()], [...zset.values()]);
-  assert.equal(copy.rank('m250' as KeyText), zset.rank('m250' as KeyText));
+/**
+ * Large sets, where the B+ tree has three inner levels (leaves of up to 64 entries under inner nodes
+ * of up to 64 children) and splits and merges at every level: a seeded run of inserts,
+ * score changes (many ties, infinities) and deletes, down to empty and back, checked at checkpoints
+ * against a naive model (the member → score map sorted).
+ */
+test('CacheSortedSet agrees with a sorted-array model on large sets (seeded)', () => {
+  const random = seededRandom(20261201);
+  const zset = new CacheSortedSet();
+  const model = new Map<KeyText, number>();
+  const scoreOf = (): number => {
+    const draw = random.nextIndex(100);
+    if (draw === 0) return -Infinity;
+    if (draw === 1) return Infinity;
+    if (draw < 30) return random.nextIndex(8);
+    return random.nextIndex(50_000) / 4 - 1000;
+  };
+  const memberOf = (): KeyText => `member:${random.nextIndex(400_000)}` as KeyText;
+  const set = (member: KeyText, score: number): void => {
+    assert.equal(zset.set(member, score), !model.has(member));
+    model.set(member, score);
+  };
+  const remove = (member: KeyText): void => {
+    assert.equal(zset.delete(member), model.delete(member));
+  };
+  const check = (label: string): void => {
+    const sorted = [...model].map(([member, score]) => ({ member, score })).sort(compareEntries);
+    assert.equal(zset.length, sorted.length, label);
+    assert.deepEqual([...zset.values()], sorted, label);
+    if (sorted.length === 0) return;
+    for (let sample = 0; sample < 300; sample++) {
+      const rank = random.nextIndex(sorted.length);
+      const entry = sorted[rank] as Entry;
+      assert.equal(zset.rank(entry.member), rank, `${label}: rank of ${entry.member}`);
+      assert.deepEqual(zset.entryAt(rank), entry, `${label}: entry at ${rank}`);
+      assert.equal(zset.score(entry.member), entry.score);
+    }
+    for (let sample = 0; sample < 20; sample++) {
+      const start = random.nextIndex(sorted.length);
+      const end = Math.min(sorted.length, start + random.nextIndex(300));
+      assert.deepEqual([...zset.entries({ start, end })], sorted.slice(start, end), `${label}: entries [${start}, ${end})`);
+      assert.deepEqual([...zset.entries({ start, end }, true)], sorted.slice(start, end).reverse(), `${label}: reverse entries [${start}, ${end})`);
+    }
+    for (let sample = 0; sample < 50; sample++) {
+      const range = { min: scoreOf(), minExclusive: random.nextIndex(2) === 0, max: scoreOf(), maxExclusive: random.nextIndex(2) === 0 };
+      const inRange = (score: number): boolean =>
+        (range.minExclusive ? score > range.min : score >= range.min) && (range.maxExclusive ? score < range.max : score <= range.max);
+      const first = sorted.findIndex((entry) => inRange(entry.score));
+      const count = sorted.filter((entry) => inRange(entry.score)).length;
+      const ranks = zset.scoreRangeRanks(range);
+      assert.equal(ranks.end - ranks.start, count, `${label}: score range ${JSON.stringify(range)}`);
+      if (count > 0) assert.equal(ranks.start, first);
+    }
+  };
+
+  // Ascending inserts leave leaves and inner nodes half full: three inner levels from ~65,000 on.
+  for (let index = 0; index < 120_000; index++) set(`member:${index}` as KeyText, index / 8);
+  check('grown in order');
+  for (let step = 0; step < 60_000; step++) set(memberOf(), scoreOf());
+  check('grown');
+  for (let step = 0; step < 100_000; step++) {
+    const draw = random.nextIndex(10);
+    if (draw < 6) {
+      const rank = random.nextIndex(zset.length);
+      const { member, score } = zset.entryAt(rank);
+      // Small moves mostly stay in their leaf; others cross the tree.
+      set(member, draw < 3 ? score + (random.nextIndex(3) - 1) / 1024 : scoreOf());
+    } else if (draw < 8) set(memberOf(), scoreOf());
+    else remove(memberOf());
+  }
+  check('churned');
+  const members = [...model.keys()];
+  for (let index = members.length - 1; index > 0; index--) {
+    const other = random.nextIndex(index + 1);
+    [members[index], members[other]] = [members[other] as KeyText, members[index] as KeyText];
+  }
+  for (const [index, member] of members.entries()) {
+    remove(member);
+    const left = members.length - index - 1;
+    if (left === 20_000 || left === 3000 || left === 200 || left === 10 || left === 0) check(`shrunk to ${left}`);
+  }
+  for (let step = 0; step < 5000; step++) set(memberOf(), scoreOf());
+  check('grown again');
+});
+
+test('CacheSortedSet: lex ranges on a large set with equal scores (seeded)', () => {
+  const random = seededRandom(7);
+  const zset = new CacheSortedSet();
+  const members = new Set<KeyText>();
+  const memberOf = (): KeyText => String.fromCharCode(...Array.from({ length: 1 + random.nextIndex(4) }, () => 97 + random.nextIndex(6))) as KeyText;
+  for (let step = 0; step < 20_000; step++) {
+    const member = `${memberOf()}${random.nextIndex(1000)}` as KeyText;
+    zset.set(member, 0);
+    members.add(member);
+  }
+  const sorted = [...members].sort();
+  const boundOf = (): CacheLexBound => {
+    const draw = random.nextIndex(10);
+    if (draw === 0) return { kind: 'minus-infinity' };
+    if (draw === 1) return { kind: 'plus-infinity' };
+    return { kind: 'value', value: memberOf(), exclusive: draw < 5 };
+  };
+  for (let sample = 0; sample < 300; sample++) {
+    const min = boundOf();
+    const max = boundOf();
+    const expected = sorted.filter((member) => lexAbove(member, min) && lexBelow(member, max));
+    const ranks = zset.lexRangeRanks({ min, max });
+    assert.deepEqual(
+      [...zset.entries(ranks)].map((entry) => entry.member),
+      expected,
+    );
+  }
 });
