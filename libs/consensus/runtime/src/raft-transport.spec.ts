@@ -13,6 +13,7 @@ import { GrpcServer } from '@objectbox/networking';
 import { createLogger } from '@objectbox/observability';
 import { raft } from '@objectbox/proto';
 import { raftMessageToWire } from './raft-message-codec.js';
+import { packRaftMessages } from './raft-message-packing.js';
 import { RaftTransport } from './raft-transport.js';
 
 const logger = createLogger({ level: 'silent', processName: 'raft-transport-spec' });
@@ -65,6 +66,22 @@ test('a malformed message is dropped without ending the stream', async () => {
   const { response } = await deliverRaw([badType, badTerm, batch({ messages: [heartbeat(2, 1)] })]);
   assert.ok(response);
   assert.equal(received.length, 1);
+});
+
+test('packed messages arrive like repeated ones; a malformed packed message or batch is dropped without ending the stream', async () => {
+  received.length = 0;
+  const packed = (messages: Message[], corrupt?: (bytes: Buffer) => void) => {
+    const bytes = packRaftMessages(messages);
+    corrupt?.(bytes);
+    return Buffer.from(toBinary(raft.DeliverRequestSchema, create(raft.DeliverRequestSchema, { groupId: 'g', clusterId: 'c1', packedMessages: bytes })));
+  };
+  const { response } = await deliverRaw([
+    packed([heartbeat(2, 1), heartbeat(3, 1), heartbeat(2, 5)]),
+    packed([heartbeat(2, 1), heartbeat(2, 1)], (bytes) => (bytes[5 + 4] = 99)), // the first has an unknown type
+    packed([heartbeat(2, 1)], (bytes) => (bytes[0] = 9)), // unknown format: the whole batch
+  ]);
+  assert.ok(response);
+  assert.deepEqual(received.map((message) => [message.from, message.to]), [[2, 1], [2, 1]]);
 });
 
 test('undecodable bytes, oversized batches and another cluster end the call with an error status', async () => {

@@ -7,6 +7,7 @@ import { assert } from '@objectbox/util';
 import { AsyncQueue } from './async-queue.js';
 import { RaftMessageInvalidError, RaftPeerRejectedError } from './errors.js';
 import { raftMessageFromWire, raftMessageToWire } from './raft-message-codec.js';
+import { packRaftMessages, unpackRaftMessages } from './raft-message-packing.js';
 
 /**
  * The gRPC transport between Raft replicas, shared by every group a process hosts.
@@ -86,24 +87,25 @@ class PeerSender {
     const batchMax = this.options.batchMessageCountMax;
     async function* batches(): AsyncIterable<raft.DeliverRequest> {
       const iterator = queue[Symbol.asyncIterator]();
+      const batch = (groupId: string, messages: readonly Message[]) => create(raft.DeliverRequestSchema, { groupId, clusterId, packedMessages: packRaftMessages(messages) });
       for (;;) {
         const first = await iterator.next();
         if (first.done === true) return;
         const groupId = first.value.groupId;
-        const messages = [raftMessageToWire(first.value.message)];
+        const messages = [first.value.message];
         // Drain what is already queued for the same group into one batch.
         while (messages.length < batchMax && queue.size > 0) {
           const next = await iterator.next();
           if (next.done === true) break;
           if (next.value.groupId !== groupId) {
-            yield create(raft.DeliverRequestSchema, { groupId, clusterId, messages });
+            yield batch(groupId, messages);
             messages.length = 0;
-            yield create(raft.DeliverRequestSchema, { groupId: next.value.groupId, clusterId, messages: [raftMessageToWire(next.value.message)] });
+            yield batch(next.value.groupId, [next.value.message]);
             continue;
           }
-          messages.push(raftMessageToWire(next.value.message));
+          messages.push(next.value.message);
         }
-        if (messages.length > 0) yield create(raft.DeliverRequestSchema, { groupId, clusterId, messages });
+        if (messages.length > 0) yield batch(groupId, messages);
       }
     }
     this.client.deliver(batches()).then(
@@ -231,9 +233,35 @@ export class RaftTransport {
       message = raftMessageFromWire(wire);
     } catch (error) {
       if (!(error instanceof RaftMessageInvalidError)) throw error;
-      this.options.logger.warn({ group: groupId, reason: error.message }, 'malformed raft message dropped');
-      return false;
+      return this.dropMalformed(groupId, error);
     }
+    return this.deliverMessage(groupId, endpoint, message);
+  }
+
+  /** Delivers a batch's packed messages and counts them; a batch that is malformed as a whole is dropped and logged. */
+  private deliverPacked(groupId: string, endpoint: RaftGroupEndpoint, packed: Uint8Array): number {
+    let messages: Array<Message | RaftMessageInvalidError>;
+    try {
+      messages = unpackRaftMessages(packed);
+    } catch (error) {
+      if (!(error instanceof RaftMessageInvalidError)) throw error;
+      this.dropMalformed(groupId, error);
+      return 0;
+    }
+    let delivered = 0;
+    for (const message of messages) {
+      if (message instanceof RaftMessageInvalidError) this.dropMalformed(groupId, message);
+      else if (this.deliverMessage(groupId, endpoint, message)) delivered++;
+    }
+    return delivered;
+  }
+
+  private dropMalformed(groupId: string, error: RaftMessageInvalidError): false {
+    this.options.logger.warn({ group: groupId, reason: error.message }, 'malformed raft message dropped');
+    return false;
+  }
+
+  private deliverMessage(groupId: string, endpoint: RaftGroupEndpoint, message: Message): boolean {
     if (message.to !== endpoint.nodeId || !endpoint.isKnownMember(message.from)) {
       this.options.logger.warn({ group: groupId, from: message.from, to: message.to, type: message.type }, 'raft message from an unknown member or for another node dropped');
       return false;
@@ -257,6 +285,7 @@ export class RaftTransport {
           const endpoint = this.endpointFor(request);
           if (endpoint === undefined) continue;
           for (const wire of request.messages) if (this.deliverChecked(request.groupId, endpoint, wire)) delivered++;
+          if (request.packedMessages.byteLength > 0) delivered += this.deliverPacked(request.groupId, endpoint, request.packedMessages);
         }
         return { deliveredCount: BigInt(delivered) };
       },
