@@ -20,7 +20,7 @@ import fc from 'fast-check';
 import { checksumOf, digestToBase64, inlineBlobHasherFactory, type BlobHasherFactory } from './blob-checksums.js';
 import { isBlobStoreError } from './blob-errors.js';
 import { BlobHashWorkerPool } from './blob-hash-worker.js';
-import { BlobStore, type BlobStoreOptions, type BlobWriteOptions } from './blob-store.js';
+import { BatchedWriter, BlobStore, type BlobStoreOptions, type BlobWriteOptions } from './blob-store.js';
 
 async function withStore<T>(body: (store: BlobStore, directory: string) => Promise<T>, options: Partial<BlobStoreOptions> = {}): Promise<T> {
   const directory = await mkdtemp(join(tmpdir(), 'objectbox-blobs-'));
@@ -330,4 +330,57 @@ test('syncApplied falls back to fsyncing each file and directory where `sync --f
     assert.equal(store.unsyncedAppliedCount, 0);
     assert.equal(await store.exists(stored[1]!.blobId), true);
   });
+});
+
+/** A file handle whose writes wait until released, recording (position, bytes) per writev. */
+class GatedHandle {
+  readonly writes: { position: number; bytes: Buffer }[] = [];
+  readonly gates: (() => void)[] = [];
+  failOnWrite: number | undefined;
+  async writev(chunks: Uint8Array[], position: number): Promise<{ bytesWritten: number; buffers: Uint8Array[] }> {
+    const number = this.writes.length;
+    const bytes = Buffer.concat(chunks);
+    this.writes.push({ position, bytes });
+    await new Promise<void>((resolve) => this.gates.push(resolve));
+    if (number === this.failOnWrite) throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+    return { bytesWritten: bytes.length, buffers: chunks };
+  }
+  async datasync(): Promise<void> {}
+  openAll(): void {
+    for (const gate of this.gates.splice(0)) gate();
+  }
+}
+
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+test('BatchedWriter: the next batch gathers while one is written; writes are contiguous and in order', async () => {
+  const handle = new GatedHandle();
+  const writer = new BatchedWriter(handle as never, 4);
+  await writer.add(Buffer.from('abcd'));
+  assert.equal(handle.writes.length, 1, 'a full batch starts writing');
+  await writer.add(Buffer.from('ef'));
+  let thirdAdded = false;
+  const third = writer.add(Buffer.from('gh')).then(() => (thirdAdded = true));
+  await tick();
+  assert.equal(thirdAdded, false, 'a second full batch waits for the write in flight');
+  handle.openAll();
+  await third;
+  assert.equal(handle.writes.length, 2);
+  const flushed = writer.flush();
+  await tick();
+  handle.openAll();
+  await flushed;
+  assert.deepEqual(handle.writes.map(({ position, bytes }) => [position, bytes.toString()]), [[0, 'abcd'], [4, 'efgh']]);
+});
+
+test('BatchedWriter: a failed background write fails the next add or flush, and nothing is written after it', async () => {
+  const handle = new GatedHandle();
+  handle.failOnWrite = 0;
+  const writer = new BatchedWriter(handle as never, 4);
+  await writer.add(Buffer.from('abcd'));
+  handle.openAll();
+  await tick();
+  await assert.rejects(writer.add(Buffer.from('efgh')), /ENOSPC/);
+  await assert.rejects(writer.flush(), /ENOSPC/);
+  assert.equal(handle.writes.length, 1, 'no write after the failed one');
 });
