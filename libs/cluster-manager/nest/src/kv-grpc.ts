@@ -37,27 +37,41 @@ async function sessionResultOf(request: kv.SessionRequest, service: KvService, c
   }
 }
 
+type SessionAnswer = MessageInitShape<typeof kv.SessionResponseSchema>;
+
 /**
  * Runs a Session: every request starts at once (Raft batches them), answers are sent as they
  * complete. An operation holds one of {@link kvSessionInflightCountMax} slots from when it is read
  * until its answer is handed to gRPC; with none free the reader waits, so a client that sends
  * faster than it reads is held back by gRPC flow control instead of growing memory.
+ *
+ * Once the client sent a batch (SessionRequest.batch), answers go out in batches as well: the
+ * writer waits for the current turn of the event loop to end (a Raft apply completes many
+ * operations at once) and sends every answer queued by then in one message.
  */
-function runSession(requests: AsyncIterable<kv.SessionRequest>, service: KvService, context: GrpcCallContext): AsyncIterable<MessageInitShape<typeof kv.SessionResponseSchema>> {
-  const answers = new AsyncQueue<MessageInitShape<typeof kv.SessionResponseSchema>>(kvSessionInflightCountMax);
+export function runSession(requests: AsyncIterable<kv.SessionRequest>, service: KvService, context: GrpcCallContext): AsyncIterable<SessionAnswer> {
+  const answers = new AsyncQueue<SessionAnswer>(kvSessionInflightCountMax);
   let slotsTaken = 0;
   let inputEnded = false;
+  let batching = false;
   let slotFreed: (() => void) | undefined;
+  const start = (request: kv.SessionRequest): void => {
+    slotsTaken++;
+    // Invariant: at most kvSessionInflightCountMax answers are queued, so push never refuses.
+    const result = request.batch.length > 0 ? Promise.reject(new InvalidArgumentError('a request inside a batch cannot carry a batch')) : sessionResultOf(request, service, context);
+    result.then(
+      (value) => answers.push({ id: request.id, result: value }),
+      (error: unknown) => answers.push({ id: request.id, result: sessionErrorOf(error) }),
+    );
+  };
   void (async () => {
     try {
       for await (const request of requests) {
-        while (slotsTaken >= kvSessionInflightCountMax) await new Promise<void>((resolve) => (slotFreed = resolve));
-        slotsTaken++;
-        // Invariant: at most kvSessionInflightCountMax answers are queued, so push never refuses.
-        sessionResultOf(request, service, context).then(
-          (result) => answers.push({ id: request.id, result }),
-          (error: unknown) => answers.push({ id: request.id, result: sessionErrorOf(error) }),
-        );
+        if (request.batch.length > 0) batching = true;
+        for (const operation of request.batch.length > 0 ? request.batch : [request]) {
+          while (slotsTaken >= kvSessionInflightCountMax) await new Promise<void>((resolve) => (slotFreed = resolve));
+          start(operation);
+        }
       }
     } catch {
       // The client went away; operations still running finish, their answers go nowhere.
@@ -66,12 +80,22 @@ function runSession(requests: AsyncIterable<kv.SessionRequest>, service: KvServi
       if (slotsTaken === 0) answers.close();
     }
   })();
+  const answered = (count: number): void => {
+    slotsTaken -= count;
+    slotFreed?.();
+    if (inputEnded && slotsTaken === 0) answers.close();
+  };
   return (async function* () {
     for await (const answer of answers) {
-      yield answer;
-      slotsTaken--;
-      slotFreed?.();
-      if (inputEnded && slotsTaken === 0) answers.close();
+      if (!batching) {
+        yield answer;
+        answered(1);
+        continue;
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+      const batch = [answer, ...answers.takeAll()];
+      yield { batch };
+      answered(batch.length);
     }
   })();
 }
