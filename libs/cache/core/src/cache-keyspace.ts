@@ -530,7 +530,8 @@ export class CacheKeyspace {
 
   database(index: number): CacheDatabase {
     const database = this.databases[index];
-    assert(database !== undefined, `database index ${index} out of range`);
+    // The message is built only on failure (every command comes through here).
+    if (database === undefined) assert(false, `database index ${index} out of range`);
     return database;
   }
 

@@ -242,7 +242,7 @@ export class CacheList implements CacheCollection {
 
   private growIfFull(): void {
     if (this.count < this.slots.length) return;
-    assert(this.count < cacheListLengthMax, `a list holds at most ${cacheListLengthMax} elements`);
+    if (this.count >= cacheListLengthMax) assert(false, `a list holds at most ${cacheListLengthMax} elements`);
     this.resize(this.slots.length * 2);
   }
 

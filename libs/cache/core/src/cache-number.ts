@@ -38,6 +38,8 @@ const floatCharsMax = 5 * 1024;
  */
 export function parseFloat64(bytes: Uint8Array): number | null {
   if (bytes.length === 0 || bytes.length >= floatCharsMax) return null;
+  const integer = parseShortDecimal(bytes);
+  if (integer !== null) return integer;
   const text = latin1TextOf(bytes);
   if (!floatPattern.test(text)) return null;
   // The pattern leaves only `inf` and `infinity` (any case, signed) ending in a letter, f or y.
@@ -45,6 +47,28 @@ export function parseFloat64(bytes: Uint8Array): number | null {
   if (last === 0x66 || last === 0x79) return text.charCodeAt(0) === 0x2d ? -Infinity : Infinity;
   const value = Number(text);
   return Number.isNaN(value) ? null : value;
+}
+
+/** Decimal digits up to this many are exact in a double (10^15 < 2^53). */
+const shortDecimalDigitsMax = 15;
+
+/**
+ * The common score and increment: an optional sign and up to 15 digits (leading zeros allowed, as
+ * strtod allows them), exact as a double, so it is what `Number(text)` gives, without the text and
+ * the pattern. Null for anything else.
+ */
+function parseShortDecimal(bytes: Uint8Array): number | null {
+  const first = bytes[0] as number;
+  const signed = first === 0x2d || first === 0x2b;
+  const digitsFrom = signed ? 1 : 0;
+  if (bytes.length === digitsFrom || bytes.length - digitsFrom > shortDecimalDigitsMax) return null;
+  let value = 0;
+  for (let index = digitsFrom; index < bytes.length; index++) {
+    const digit = (bytes[index] as number) - 0x30;
+    if (digit < 0 || digit > 9) return null;
+    value = value * 10 + digit;
+  }
+  return first === 0x2d ? -value : value;
 }
 
 /**

@@ -218,7 +218,22 @@ export class CacheSortedSet implements CacheCollection {
 
   /** The member's score, undefined when absent. */
   score(member: KeyText): number | undefined {
-    return this.records.get(member)?.score;
+    const record = this.records.get(member);
+    this.recentMember = member;
+    this.recentRecord = record;
+    return record?.score;
+  }
+
+  /**
+   * The member {@link score} last looked up and its record (undefined: absent), valid until the next
+   * add or delete: ZADD reads a member's score, then sets it, with one map lookup (a likely cache miss
+   * in a large set) instead of two.
+   */
+  private recentMember: KeyText | null = null;
+  private recentRecord: MemberRecord | undefined = undefined;
+
+  private recordOf(member: KeyText): MemberRecord | undefined {
+    return member === this.recentMember ? this.recentRecord : this.records.get(member);
   }
 
   /**
@@ -227,11 +242,12 @@ export class CacheSortedSet implements CacheCollection {
    */
   set(member: KeyText, score: number): boolean {
     assert(!Number.isNaN(score), 'sorted set score must not be NaN');
-    const record = this.records.get(member);
+    const record = this.recordOf(member);
     if (record !== undefined) {
       if (record.score !== score) this.rescore(member, record, score);
       return false;
     }
+    this.recentMember = null;
     this.records.set(member, new MemberRecord(score, this.scanOrder.append(member)));
     this.insertEntry(member, score);
     this.contentBytes += member.length;
@@ -243,8 +259,9 @@ export class CacheSortedSet implements CacheCollection {
 
   /** Removes `member`; true when it was present. O(log n). */
   delete(member: KeyText): boolean {
-    const record = this.records.get(member);
+    const record = this.recordOf(member);
     if (record === undefined) return false;
+    this.recentMember = null;
     const leaf = this.descendCounting(record.score, member, -1);
     const position = leafPositionOf(leaf, record.score, member);
     assert(leaf.members[position] === member, 'sorted set entry not found in its leaf');

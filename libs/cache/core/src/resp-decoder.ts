@@ -171,25 +171,43 @@ export class RespDecoder {
 
   /** Decodes the next complete request, if the pushed bytes hold one. See the class contract. */
   next(): RespDecodeResult {
+    const args = this.nextArguments();
+    if (args !== null) return { kind: 'request', request: { arguments: args, format: this.lastFormat } };
+    return this.failure === null ? { kind: 'incomplete' } : { kind: 'error', error: this.failure };
+  }
+
+  /**
+   * {@link next} for the server's loop, without a result object per request: the next request's
+   * arguments, or null when the pushed bytes hold no complete request or the stream failed
+   * ({@link failureOf} tells which).
+   */
+  nextArguments(): Buffer[] | null {
     for (;;) {
-      if (this.failure !== null) return { kind: 'error', error: this.failure };
+      if (this.failure !== null) return null;
       if (this.start === this.end && this.elementCountRemaining === 0) {
         this.shrinkIfEmpty();
-        return { kind: 'incomplete' };
+        return null;
       }
       const inMultibulk = this.elementCountRemaining > 0 || this.buffer[this.start] === byteAsterisk;
       const step = inMultibulk ? this.decodeMultibulk() : this.decodeInline();
-      if (step === 'incomplete') return { kind: 'incomplete' };
-      if (step === 'complete') return { kind: 'request', request: this.takeRequest(inMultibulk) };
-      // 'skipped' loops to the next request; 'failed' returns the error at the top of the loop.
+      if (step === 'incomplete') return null;
+      if (step === 'complete') {
+        const args = this.argumentsPending;
+        this.argumentsPending = [];
+        this.lastFormat = inMultibulk ? 'multibulk' : 'inline';
+        return args;
+      }
+      // 'skipped' loops to the next request; 'failed' returns null at the top of the loop.
     }
   }
 
-  private takeRequest(inMultibulk: boolean): RespRequest {
-    const request: RespRequest = { arguments: this.argumentsPending, format: inMultibulk ? 'multibulk' : 'inline' };
-    this.argumentsPending = [];
-    return request;
+  /** The protocol error that ended the stream, or null while it is fine (sticky, see the class contract). */
+  get failureOf(): RespProtocolError | null {
+    return this.failure;
   }
+
+  /** How the request last returned by {@link nextArguments} was framed. */
+  private lastFormat: RespRequest['format'] = 'multibulk';
 
   /** processMultibulkBuffer: the `*<count>` header once, then `$<length>` headers and payloads. */
   private decodeMultibulk(): Step {

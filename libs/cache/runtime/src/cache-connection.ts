@@ -106,12 +106,14 @@ export class CacheConnection implements CacheClientSink {
     try {
       while (!this.closed && this.client.blocked === null) {
         this.syncDecoderLimits();
-        const step = this.decoder.next();
-        if (step.kind === 'incomplete') break;
-        if (step.kind === 'error') {
-          this.send({ type: 'error', prefix: 'ERR', message: step.error.replyText });
-          this.logger.debug({ client: this.client.id, reason: step.error.reason }, 'cache client protocol error');
-          this.engine.kill(this.client);
+        const args = this.decoder.nextArguments();
+        if (args === null) {
+          const failure = this.decoder.failureOf;
+          if (failure !== null) {
+            this.send({ type: 'error', prefix: 'ERR', message: failure.replyText });
+            this.logger.debug({ client: this.client.id, reason: failure.reason }, 'cache client protocol error');
+            this.engine.kill(this.client);
+          }
           break;
         }
         if (++requestsSinceClock === clockRequestsMax) {
@@ -119,9 +121,9 @@ export class CacheConnection implements CacheClientSink {
           requestsSinceClock = 0;
         }
         try {
-          this.engine.execute(this.client, step.request.arguments, nowMs);
+          this.engine.execute(this.client, args, nowMs);
         } catch (error) {
-          this.failRequest(error, step.request.arguments[0]!);
+          this.failRequest(error, args[0]!);
           break;
         }
       }
@@ -190,6 +192,12 @@ export class CacheConnection implements CacheClientSink {
   private flush(): void {
     const chunks = this.encoder.take();
     if (chunks.length === 0 || this.socket.destroyed) return;
+    // One chunk (a batch of small replies fits one scratch slab) needs no cork: uncork would take
+    // the vectored-write path for it.
+    if (chunks.length === 1) {
+      this.socket.write(chunks[0]!);
+      return;
+    }
     this.socket.cork();
     for (const chunk of chunks) this.socket.write(chunk);
     this.socket.uncork();
