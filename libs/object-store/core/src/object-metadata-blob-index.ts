@@ -74,9 +74,9 @@ export class BlobReferenceIndex {
     }
   }
 
-  /** Replaces the references of one key's versions: `before` out, `after` in. */
-  replaceVersions(before: readonly ObjectVersion[], after: readonly ObjectVersion[]): void {
-    for (const version of after) this.add(version.location);
-    for (const version of before) this.remove(version.location);
+  /** One version's references out and another's in (either may be absent); in first, so a shared blob never drops to zero. */
+  replaceVersion(before: ObjectVersion | undefined, after: ObjectVersion | undefined): void {
+    if (after !== undefined) this.add(after.location);
+    if (before !== undefined) this.remove(before.location);
   }
 }

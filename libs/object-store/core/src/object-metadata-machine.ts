@@ -386,7 +386,7 @@ export class ObjectMetadataMachine {
       const at = versions.findIndex((version) => version.versionId === target.versionId);
       if (at < 0) return replyOk({ versionId: target.versionId, deleteMarker: false, removed: false });
       const removed = versions[at]!;
-      setVersions(state, target.key, versions.filter((_, position) => position !== at));
+      setVersions(state, target.key, versions.filter((_, position) => position !== at), { removed });
       return replyOk({ versionId: removed.versionId, deleteMarker: removed.isDeleteMarker, removed: true }, removed.location);
     }
     const versioning = state.bucket.versioning;
@@ -395,17 +395,17 @@ export class ObjectMetadataMachine {
         return replyError({ code: 'InvalidArgument', message: `version id ${target.markerVersionId} is not fresh` });
       }
       if (versions.length >= objectVersionCountPerKeyMax) return tooManyVersions(target.key);
-      setVersions(state, target.key, [deleteMarker(target.markerVersionId, lastModifiedMs), ...versions]);
+      setVersions(state, target.key, [deleteMarker(target.markerVersionId, lastModifiedMs), ...versions], {});
       return replyOk({ versionId: target.markerVersionId, deleteMarker: true, removed: false });
     }
     const nullVersion = versions.find((version) => version.versionId === nullVersionId);
     const others = versions.filter((version) => version !== nullVersion);
     const garbage = nullVersion?.location ?? [];
     if (versioning === 'Unversioned') {
-      setVersions(state, target.key, others);
+      setVersions(state, target.key, others, { removed: nullVersion });
       return replyOk({ versionId: undefined, deleteMarker: false, removed: nullVersion !== undefined }, garbage);
     }
-    setVersions(state, target.key, [deleteMarker(nullVersionId, lastModifiedMs), ...others]);
+    setVersions(state, target.key, [deleteMarker(nullVersionId, lastModifiedMs), ...others], { removed: nullVersion });
     return replyOk({ versionId: nullVersionId, deleteMarker: true, removed: nullVersion !== undefined }, garbage);
   }
 
@@ -425,7 +425,7 @@ export class ObjectMetadataMachine {
     const found = findVersion(state, key, versionId);
     if (!found.ok) return found;
     const versions = versionsOf(state.objects.get(key)).map((version) => (version === found.value ? createObjectVersion({ ...version, tags }) : version));
-    setVersions(state, key, versions);
+    setVersions(state, key, versions, {}); // same location, new tags: no reference changes
     return replyOk({ versionId: found.value.versionId });
   }
 
@@ -664,18 +664,24 @@ function writeVersion(
       return replyError({ code: 'InvalidArgument', message: `version id ${version.versionId} is not fresh` }, fresh);
     }
     if (versions.length >= objectVersionCountPerKeyMax) return tooManyVersions(key, fresh);
-    setVersions(state, key, [version, ...versions]);
+    setVersions(state, key, [version, ...versions], { added: version });
     return replyOk(value(version.versionId));
   }
   const replaced = versions.find((existing) => existing.versionId === nullVersionId);
   const others = versions.filter((existing) => existing !== replaced);
   if (others.length >= objectVersionCountPerKeyMax) return tooManyVersions(key, fresh);
-  setVersions(state, key, [createObjectVersion({ ...version, versionId: nullVersionId }), ...others]);
+  const written = createObjectVersion({ ...version, versionId: nullVersionId });
+  setVersions(state, key, [written, ...others], { added: written, removed: replaced });
   return replyOk(value(nullVersionId), garbageExcept(replaced?.location ?? [], blobs.keep));
 }
 
-function setVersions(state: BucketState, key: string, versions: readonly ObjectVersion[]): void {
-  state.blobRefs.replaceVersions(versionsOf(state.objects.get(key)), versions);
+/**
+ * Replaces `key`'s version stack with `versions`, which differs from the current one by at most
+ * the one version `added` and the one `removed`: the blob references change by those alone, so a
+ * write to a key with many versions costs no pass over its stack in the reference index.
+ */
+function setVersions(state: BucketState, key: string, versions: readonly ObjectVersion[], change: { readonly added?: ObjectVersion; readonly removed?: ObjectVersion | undefined }): void {
+  state.blobRefs.replaceVersion(change.removed, change.added);
   if (versions.length === 0) state.objects.delete(key);
   else state.objects.set(key, versions.length === 1 ? versions[0]! : versions);
 }
