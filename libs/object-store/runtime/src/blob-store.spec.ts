@@ -253,6 +253,34 @@ test('a small body read into memory and stored on apply reads back like a writte
   });
 });
 
+test('a signed payload SHA-256 is checked with the other digests, before anything is stored, and not returned unless requested', async () => {
+  class PayloadMismatch extends Error {}
+  await withStore(async (store, directory) => {
+    for (const sizeBytes of [0, 100, 5000]) {
+      const data = new Uint8Array(randomBytes(sizeBytes));
+      const sha256Hex = createHash('sha256').update(data).digest('hex');
+      const seen: string[] = [];
+      const check = (expected: string) => ({
+        verify: (actual: string) => {
+          seen.push(actual);
+          if (actual !== expected) throw new PayloadMismatch(actual);
+        },
+      });
+      const written = await store.write(chunksOf(data, 700), writeOptions({ expectedSizeBytes: sizeBytes, payloadSha256: check(sha256Hex) }));
+      assert.deepEqual(written.checksums, {}, 'SHA-256 computed for the check only');
+      const small = await store.readSmall(chunksOf(data, 700), writeOptions({ expectedSizeBytes: sizeBytes, payloadSha256: check(sha256Hex) }));
+      assert.equal(small.result.md5, written.md5);
+      const requested = await store.write(chunksOf(data, 700), writeOptions({ expectedSizeBytes: sizeBytes, checksumAlgorithms: ['SHA256'], payloadSha256: check(sha256Hex) }));
+      assert.equal(requested.checksums.SHA256, createHash('sha256').update(data).digest('base64'));
+      assert.deepEqual(seen, [sha256Hex, sha256Hex, sha256Hex]);
+      const before = await filesUnder(directory);
+      await assert.rejects(store.write(chunksOf(data, 700), writeOptions({ expectedSizeBytes: sizeBytes, payloadSha256: check('0'.repeat(64)) })), PayloadMismatch);
+      await assert.rejects(store.readSmall(chunksOf(data, 700), writeOptions({ expectedSizeBytes: sizeBytes, payloadSha256: check('0'.repeat(64)) })), PayloadMismatch);
+      assert.deepEqual(await filesUnder(directory), before, 'a refused payload leaves no file');
+    }
+  });
+});
+
 test('readSmall verifies like write; storeApplied refuses bytes that are not the blob', async () => {
   await withStore(async (store, directory) => {
     const data = new Uint8Array(Buffer.from('small body'));

@@ -129,6 +129,12 @@ export interface BlobWriteOptions {
    * aws-chunked bodies (their algorithm must be in `checksumAlgorithms`).
    */
   readonly expectedChecksums?: Partial<Record<ChecksumAlgorithm, string>> | (() => Partial<Record<ChecksumAlgorithm, string>>);
+  /**
+   * The body's signed SHA-256, checked by `verify` (which throws the caller's error) against the
+   * bytes before anything is committed: computed with the other digests, so off the event loop
+   * for a body the hash workers take, and not returned as a checksum unless also requested.
+   */
+  readonly payloadSha256?: { verify(sha256Hex: string): void };
   /** Aborts the write (client gone, deadline): the temp file is removed, BlobWriteAborted. */
   readonly signal?: AbortSignal;
   /**
@@ -435,12 +441,13 @@ export class BlobStore {
     const algorithms = [...new Set([...options.checksumAlgorithms, ...headerChecksums.map(([algorithm]) => algorithm)])];
     throwIfAborted(options.signal);
     assert(options.blobId === undefined || blobIdPattern.test(options.blobId), 'a caller-chosen blob id is 32 lowercase hex digits');
-    return { sizeBytesMax, contentMd5, headerChecksums, algorithms };
+    const hashedAlgorithms: readonly ChecksumAlgorithm[] = options.payloadSha256 === undefined || algorithms.includes('SHA256') ? algorithms : [...algorithms, 'SHA256'];
+    return { sizeBytesMax, contentMd5, headerChecksums, algorithms, hashedAlgorithms };
   }
 
   private createHasher(plan: WritePlan, options: BlobWriteOptions): BlobHasher {
     return this.hasherFactory.createHasher({
-      algorithms: plan.algorithms,
+      algorithms: plan.hashedAlgorithms,
       chunkSizeBytes: this.chunkSizeBytes,
       ...(options.expectedSizeBytes === undefined ? {} : { sizeBytesHint: options.expectedSizeBytes }),
     });
@@ -449,6 +456,9 @@ export class BlobStore {
   /** Checks Content-MD5 and the expected checksums against the body's digests; the blob's trailer. */
   private verifyAndSeal(hashes: BlobHashResult, sizeBytes: number, plan: WritePlan, options: BlobWriteOptions): { bytes: Uint8Array; root: Uint8Array } {
     assert(hashes.sizeBytes === sizeBytes, 'the hasher saw every byte');
+    // First, as when the body itself checked it at its end: a payload that is not the signed one is
+    // refused as such whatever else is wrong with it.
+    if (options.payloadSha256 !== undefined) options.payloadSha256.verify(digestToHex(hashes.checksums.SHA256!));
     if (plan.contentMd5 !== null && !digestsEqual(plan.contentMd5, hashes.md5)) throw new BadDigestError(digestToBase64(plan.contentMd5), digestToBase64(hashes.md5));
     const expected = typeof options.expectedChecksums === 'function' ? parseChecksums(options.expectedChecksums()) : plan.headerChecksums;
     for (const [algorithm, digest] of expected) {
@@ -890,7 +900,10 @@ interface WritePlan {
   readonly sizeBytesMax: number;
   readonly contentMd5: Uint8Array | null;
   readonly headerChecksums: readonly [ChecksumAlgorithm, Uint8Array][];
+  /** The flexible checksums returned with the result. */
   readonly algorithms: readonly ChecksumAlgorithm[];
+  /** Those, plus SHA-256 when only the signed payload digest needs it. */
+  readonly hashedAlgorithms: readonly ChecksumAlgorithm[];
 }
 
 /**

@@ -113,6 +113,19 @@ test('a signed SHA-256 body is checked after its last byte; Content-Length is en
   await rejectsWith(readBody(short), 'IncompleteBody');
 });
 
+test('a signed SHA-256 check handed to the consumer: the body no longer checks it, the handed check does', async () => {
+  const bytes = Buffer.from('the body');
+  const sha256Hex = createHash('sha256').update(bytes).digest('hex');
+  const wrong = new S3Body({ source: pieces(Buffer.from('the bodY'), 3), payload: { payload: 'sha256', sha256Hex }, streaming: undefined, contentLengthBytes: bytes.length });
+  const check = wrong.deferSha256Verification();
+  assert.ok(check !== undefined);
+  assert.deepEqual(await readBody(wrong), Buffer.from('the bodY'), 'the body passes through unchecked');
+  await rejectsWith(Promise.resolve().then(() => check.verify(createHash('sha256').update('the bodY').digest('hex'))), 'XAmzContentSHA256Mismatch');
+  check.verify(sha256Hex);
+  const unsigned = new S3Body({ source: pieces(bytes, 3), payload: { payload: 'unsigned' }, streaming: undefined, contentLengthBytes: bytes.length });
+  assert.equal(unsigned.deferSha256Verification(), undefined);
+});
+
 test('a cut (the client half-closed the connection) ends reading with IncompleteBody, also while a piece is awaited', async () => {
   const cut = new AbortController();
   let release: () => void = () => {};

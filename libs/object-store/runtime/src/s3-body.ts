@@ -37,6 +37,12 @@ import {
 } from '@objectbox/security-core';
 import { assert } from '@objectbox/util';
 
+/** A signed payload digest's check, handed to the consumer (see {@link S3Body.deferSha256Verification}). */
+export interface PayloadSha256Check {
+  /** Throws XAmzContentSha256Mismatch unless `sha256Hex` is the signed digest. */
+  verify(sha256Hex: string): void;
+}
+
 /** Options of {@link S3Body}. */
 export interface S3BodyOptions {
   /** The raw body as received (an `IncomingMessage`). */
@@ -64,6 +70,7 @@ export class S3Body implements AsyncIterable<Uint8Array> {
   readonly sizeBytes: number | undefined;
   #trailerFields: readonly TrailerField[] = [];
   #consumed = false;
+  #sha256Deferred = false;
 
   constructor(private readonly options: S3BodyOptions) {
     const { payload } = options;
@@ -83,12 +90,26 @@ export class S3Body implements AsyncIterable<Uint8Array> {
     return this.#trailerFields.find((field) => field.name === name)?.value;
   }
 
+  /**
+   * For a body whose SHA-256 is signed (`x-amz-content-sha256` in hex): hands the check to the
+   * consumer and stops hashing here. The blob store computes SHA-256 with its other digests, in
+   * its hash workers for large bodies, instead of on the event loop (~0.7 ms per MiB); it must call
+   * `verify` with the digest of every byte before it commits anything. Undefined in other modes.
+   */
+  deferSha256Verification(): PayloadSha256Check | undefined {
+    assert(!this.#consumed, 'the SHA-256 check is handed over before the body is read');
+    const { payload } = this.options;
+    if (payload.payload !== 'sha256') return undefined;
+    this.#sha256Deferred = true;
+    return { verify: (sha256Hex) => verifyPayloadSha256(payload, sha256Hex) };
+  }
+
   [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
     assert(!this.#consumed, 'a request body is read once');
     this.#consumed = true;
     const { payload } = this.options;
     if (isStreaming(payload)) return this.#decodeAwsChunked(payload);
-    return this.#passThrough(payload.payload === 'sha256' ? payload : undefined);
+    return this.#passThrough(payload.payload === 'sha256' && !this.#sha256Deferred ? payload : undefined);
   }
 
   /** Reads the whole body into memory: only for small XML request documents, bounded by `bytesMax`. */

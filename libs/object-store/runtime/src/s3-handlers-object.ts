@@ -156,7 +156,7 @@ export function writeConditionsOf(exchange: S3Exchange): WriteConditions | undef
 }
 
 /** What the blob store must compute and verify for a write: Content-MD5 and at most one flexible checksum. */
-export type BlobWritePlan = Pick<BlobWriteOptions, 'checksumAlgorithms' | 'contentMd5' | 'expectedChecksums'>;
+export type BlobWritePlan = Pick<BlobWriteOptions, 'checksumAlgorithms' | 'contentMd5' | 'expectedChecksums' | 'payloadSha256'>;
 
 /**
  * The digests to verify: `Content-MD5`, and one flexible checksum named by an `x-amz-checksum-*`
@@ -176,7 +176,13 @@ export function blobWritePlanOf(exchange: S3Exchange): BlobWritePlan {
     throw new S3Error('InvalidRequest', { message: 'Value for x-amz-sdk-checksum-algorithm header is invalid.' });
   }
   const algorithm = named[0] ?? (declared as ChecksumAlgorithm | undefined);
-  const plan = { checksumAlgorithms: algorithm === undefined ? [] : [algorithm], ...(contentMd5 === undefined ? {} : { contentMd5 }) };
+  // The blob store checks a signed payload's SHA-256 with its other digests (off the event loop).
+  const payloadSha256 = exchange.body.deferSha256Verification();
+  const plan = {
+    checksumAlgorithms: algorithm === undefined ? [] : [algorithm],
+    ...(contentMd5 === undefined ? {} : { contentMd5 }),
+    ...(payloadSha256 === undefined ? {} : { payloadSha256 }),
+  };
   if (algorithm === undefined) return plan;
   const headerName = checksumHeaderName(algorithm);
   const headerValue = headerOf(exchange, headerName);
