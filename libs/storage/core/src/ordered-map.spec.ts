@@ -65,3 +65,52 @@ test('KvStateStore snapshot payload round trips deterministically and rejects da
     assert.throws(() => KvStateStore.fromSnapshotPayload(payload.subarray(0, length)), (error: unknown) => isStorageError(error));
   }
 });
+
+test('OrderedMap.putAscending of absent keys into a populated map equals put one by one', () => {
+  fc.assert(
+    fc.property(fc.uniqueArray(fc.integer({ min: 0, max: 2000 }), { maxLength: 300 }), fc.integer({ min: 0, max: 300 }), (keys, split) => {
+      const map = new OrderedMap<number, number>({ compare: (a, b) => a - b, seed: 3 });
+      const present = keys.slice(0, split);
+      for (const key of present) map.put(key, key);
+      const added = keys.slice(split).sort((a, b) => a - b);
+      map.putAscending(added.map((key) => [key, -key]));
+      const expected = [...present.map((key): [number, number] => [key, key]), ...added.map((key): [number, number] => [key, -key])].sort((a, b) => a[0] - b[0]);
+      assert.equal(map.size, expected.length);
+      assert.deepEqual([...map.entries()], expected);
+      for (const [key, value] of expected) assert.equal(map.get(key), value);
+    }),
+    { seed: 12, numRuns: 300 },
+  );
+  const map = new OrderedMap<number, number>({ compare: (a, b) => a - b });
+  map.put(5, 5);
+  assert.throws(() => map.putAscending([[2, 2], [1, 1]]), /ascending/);
+  assert.throws(() => map.putAscending([[5, 5]]), /absent/);
+});
+
+test('KvStateStore with ordered reads between random puts and deletes (keys wait unordered until then) matches a sorted model', () => {
+  type StoreOperation = Operation | { kind: 'range'; key: number };
+  const storeOperation: fc.Arbitrary<StoreOperation> = fc.oneof(operationArbitrary, fc.record({ kind: fc.constant('range' as const), key: fc.integer({ min: 0, max: 200 }) }));
+  const bytes = (key: number) => Buffer.from(`k${String(key).padStart(3, '0')}`);
+  fc.assert(
+    fc.property(fc.array(storeOperation, { maxLength: 300 }), (operations) => {
+      const store = new KvStateStore();
+      const model = new Map<string, number>();
+      const sorted = () => [...model.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([key, value]) => [key, value]);
+      for (const operation of operations) {
+        if (operation.kind === 'put') {
+          store.put(bytes(operation.key), Buffer.from([operation.value & 0xff]));
+          model.set(bytes(operation.key).toString(), operation.value & 0xff);
+        } else if (operation.kind === 'delete') {
+          assert.equal(store.delete(bytes(operation.key)), model.delete(bytes(operation.key).toString()));
+        } else {
+          const from = bytes(operation.key).toString();
+          assert.deepEqual([...store.range({ start: bytes(operation.key), limit: 5 })].map(([key, value]) => [key.toString(), value[0]]), sorted().filter(([key]) => (key as string) >= from).slice(0, 5));
+        }
+        assert.equal(store.size, model.size);
+      }
+      assert.deepEqual([...store.range()].map(([key, value]) => [key.toString(), value[0]]), sorted());
+      assert.deepEqual([...KvStateStore.fromSnapshotPayload(store.toSnapshotPayload()).range()].map(([key, value]) => [key.toString(), value[0]]), sorted());
+    }),
+    { seed: 13, numRuns: 300 },
+  );
+});

@@ -78,6 +78,41 @@ export class OrderedMap<K, V> {
     this.#size++;
   }
 
+  /**
+   * Inserts entries whose keys are strictly ascending and all absent, faster than {@link put} one
+   * by one: each search starts, at every level, from the later of the node the descent reached and
+   * the node the previous key was spliced after (a finger), so keys that land close together cost
+   * a few steps each instead of a search from the head. Asserts the order and absence.
+   */
+  putAscending(entries: readonly (readonly [K, V])[]): void {
+    const predecessors = new Array<SkipNode<K, V>>(levelCountMax).fill(this.#head);
+    let previousKey: K | undefined;
+    for (const [key, value] of entries) {
+      assert(previousKey === undefined || this.#compare(previousKey, key) < 0, 'putAscending needs strictly ascending keys');
+      previousKey = key;
+      let node = this.#head;
+      for (let level = this.#levelCount - 1; level >= 0; level--) {
+        const finger = predecessors[level]!;
+        if (finger !== this.#head && (node === this.#head || this.#compare(finger.key, node.key) > 0)) node = finger;
+        for (let next = node.next[level]; next !== null && next !== undefined && this.#compare(next.key, key) < 0; next = node.next[level]) node = next;
+        predecessors[level] = node;
+      }
+      const following = predecessors[0]!.next[0];
+      assert(following === null || following === undefined || this.#compare(following.key, key) !== 0, 'putAscending needs absent keys');
+      const height = this.#randomHeight();
+      this.#levelCount = Math.max(this.#levelCount, height);
+      const inserted: SkipNode<K, V> = { key, value, next: new Array<SkipNode<K, V> | null>(height).fill(null) };
+      for (let level = 0; level < height; level++) {
+        const predecessor = predecessors[level]!;
+        inserted.next[level] = predecessor.next[level] ?? null;
+        predecessor.next[level] = inserted;
+        // The next key is larger: the node just inserted precedes it at every level it occupies.
+        predecessors[level] = inserted;
+      }
+      this.#size++;
+    }
+  }
+
   /** Removes `key`; returns whether it was present. */
   delete(key: K): boolean {
     const predecessors = new Array<SkipNode<K, V>>(levelCountMax);
