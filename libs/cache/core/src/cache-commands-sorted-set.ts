@@ -192,6 +192,7 @@ interface ZaddFlags {
 /** zaddGenericCommand (ZINCRBY is ZADD with INCR). */
 function zaddGeneric(context: CacheCommandContext, args: Args, incrCommand: boolean): RespValue {
   const key = keyAt(args, 1);
+  if (!incrCommand && args.length === 4 && !isAsciiLetter((args[2] as Buffer)[0] ?? 0)) return zaddSingle(context, key, args);
   const flags: ZaddFlags = { nx: false, xx: false, gt: false, lt: false, ch: false, incr: incrCommand };
   let scoreIndex = 2;
   for (; scoreIndex < args.length; scoreIndex++) {
@@ -239,6 +240,24 @@ function zaddGeneric(context: CacheCommandContext, args: Args, incrCommand: bool
   }
   if (flags.incr) return processed > 0 ? scoreReply(lastScore) : respNullBulk;
   return respInteger(flags.ch ? added + updated : added);
+}
+
+/**
+ * ZADD key score member, no options (the common form, and redis-benchmark's): what the general path
+ * does for it, in the same order, without its flags, score list and outcome objects.
+ */
+function zaddSingle(context: CacheCommandContext, key: KeyText, args: Args): RespValue {
+  const score = requireDouble(args[2] as Buffer);
+  const database = selectedDatabase(context);
+  const existing = readSortedSet(database, key, context.nowMs);
+  const zset = existing ?? new CacheSortedSet();
+  const member = keyAt(args, 3);
+  const current = zset.score(member);
+  if (current === score) return respInteger(0);
+  zset.set(member, score);
+  if (existing === null) stored(database, key, zset);
+  else database.modified(key);
+  return respInteger(current === undefined ? 1 : 0);
 }
 
 type ZaddOutcome =
