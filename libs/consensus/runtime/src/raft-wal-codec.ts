@@ -36,12 +36,19 @@ function readU64(view: DataView, offset: number, field: string): number {
   return Number(value);
 }
 
+/** A safe integer as a little-endian u64 in two u32 halves: no BigInt per field (runs per entry). */
+function writeSafeU64(out: Buffer, offset: number, value: number): void {
+  const low = value % 0x1_0000_0000;
+  out.writeUInt32LE(low, offset);
+  out.writeUInt32LE((value - low) / 0x1_0000_0000, offset + 4);
+}
+
 export function encodeEntryRecord(entry: Entry): Uint8Array {
-  const bytes = new Uint8Array(entryHeaderBytes + entry.data.byteLength);
-  const view = new DataView(bytes.buffer);
-  writeU64(view, 0, entry.term);
-  writeU64(view, 8, entry.index);
-  view.setUint8(16, entry.type === 'normal' ? 0 : 1);
+  // Runs for every entry on every replica; the same bytes as the DataView form the other records use.
+  const bytes = Buffer.allocUnsafe(entryHeaderBytes + entry.data.byteLength);
+  writeSafeU64(bytes, 0, entry.term);
+  writeSafeU64(bytes, 8, entry.index);
+  bytes[16] = entry.type === 'normal' ? 0 : 1;
   bytes.set(entry.data, entryHeaderBytes);
   return bytes;
 }
