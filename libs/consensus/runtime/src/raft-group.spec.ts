@@ -261,6 +261,18 @@ describe('a received snapshot installed in steps', () => {
     assert.ok(machine.turnsAtSteps.length >= 6, `steps: ${machine.turnsAtSteps.length}`);
     assert.ok(machine.turnsAtSteps.at(-1)! > machine.turnsAtSteps[0]!, `timers ran between steps: ${machine.turnsAtSteps.join(',')}`);
   });
+
+  test('a replica reopened on a snapshot restores it through restoreInSteps too', async () => {
+    const leader = await cluster.leader();
+    const follower = cluster.replicas.find((replica) => replica !== leader && replica.group !== undefined) as Replica;
+    await cluster.group(follower).close();
+    await cluster.openGroup(follower);
+    const machine = follower.machine as SteppedRestoreMachine;
+    assert.equal(machine.oneShotRestores, 0);
+    assert.ok(machine.turnsAtSteps.length >= 6, 'the snapshot on disk went through restoreInSteps');
+    await waitFor('the reopened replica to catch up', () => (follower.machine.items.length === leader.machine.items.length ? true : undefined));
+    assert.deepEqual(follower.machine.items, leader.machine.items);
+  });
 });
 
 describe('a three-replica group over gRPC', () => {

@@ -135,7 +135,6 @@ export class RaftGroup<Result> {
     this.snapshotIndex = logStore.snapshotAtOpen?.metadata.index ?? 0;
     this.lastSnapshotBytes = logStore.snapshotAtOpen?.data.byteLength ?? 0;
     this.appliedIndex = this.snapshotIndex;
-    if (logStore.snapshotAtOpen !== undefined) options.stateMachine.restore(logStore.snapshotAtOpen.data);
     this.node = new RawNode({
       id: options.nodeId as NodeId,
       storage: logStore.memory,
@@ -169,6 +168,9 @@ export class RaftGroup<Result> {
     assert(options.members.some((member) => member.id === options.nodeId), 'members must include this node');
     const initialConfig: ConfigState = { voters: options.members.map((member) => member.id as NodeId), learners: [] };
     const logStore = await RaftLogStore.open(options.storage, initialConfig, options.replay);
+    // The machine starts from the latest snapshot (in steps when it offers them, so other groups of
+    // this process keep running while a large state is rebuilt); the log replays the rest.
+    if (logStore.snapshotAtOpen !== undefined) await restoreMachine(options.stateMachine, logStore.snapshotAtOpen.data);
     return new RaftGroup(options, logStore);
   }
 
@@ -364,7 +366,8 @@ export class RaftGroup<Result> {
     await this.logStore.persist(ready);
     this.options.transport.send(this.options.groupId, ready.messages.filter(isDurableAcknowledgement), addressOf);
     if (ready.snapshot !== undefined) {
-      await this.restoreImage(ready.snapshot.data);
+      // Nothing is applied meanwhile (this is the Ready loop); reads wait for the applied index.
+      await restoreMachine(this.options.stateMachine, ready.snapshot.data);
       this.appliedIndex = ready.snapshot.metadata.index;
       this.snapshotIndex = ready.snapshot.metadata.index;
       this.lastSnapshotBytes = ready.snapshot.data.byteLength;
@@ -444,21 +447,6 @@ export class RaftGroup<Result> {
     return Buffer.concat(pieces, sizeBytes);
   }
 
-  /**
-   * Installs a snapshot received from the leader. In steps when the machine offers
-   * `restoreInSteps`, returning to the event loop between them, like {@link snapshotImage}; nothing
-   * is applied meanwhile, as this runs inside the Ready loop, and reads wait for the applied index.
-   */
-  private async restoreImage(data: Uint8Array): Promise<void> {
-    const machine = this.options.stateMachine;
-    if (machine.restoreInSteps === undefined) {
-      machine.restore(data);
-      return;
-    }
-    const steps = machine.restoreInSteps(data)[Symbol.iterator]();
-    while (steps.next().done !== true) await new Promise((resolve) => setImmediate(resolve));
-  }
-
   private async finishSavedCompaction(): Promise<void> {
     const compaction = this.compaction;
     if (compaction === undefined || !compaction.saved) return;
@@ -483,4 +471,18 @@ export class RaftGroup<Result> {
     this.reads.failAll(new RaftGroupClosedError(this.options.groupId));
     await this.logStore.close();
   }
+}
+
+/**
+ * Replaces the machine's state with a snapshot image: in steps when the machine offers
+ * `restoreInSteps`, returning to the event loop between them (as snapshots are taken piece by
+ * piece), so ticks, heartbeats and other groups go on while a large state is rebuilt.
+ */
+async function restoreMachine(machine: StateMachine<unknown>, data: Uint8Array): Promise<void> {
+  if (machine.restoreInSteps === undefined) {
+    machine.restore(data);
+    return;
+  }
+  const steps = machine.restoreInSteps(data)[Symbol.iterator]();
+  while (steps.next().done !== true) await new Promise((resolve) => setImmediate(resolve));
 }
