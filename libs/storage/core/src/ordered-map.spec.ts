@@ -110,6 +110,12 @@ test('KvStateStore with ordered reads between random puts and deletes (keys wait
       }
       assert.deepEqual([...store.range()].map(([key, value]) => [key.toString(), value[0]]), sorted());
       assert.deepEqual([...KvStateStore.fromSnapshotPayload(store.toSnapshotPayload()).range()].map(([key, value]) => [key.toString(), value[0]]), sorted());
+      const payload = store.toSnapshotPayload();
+      for (const pieceBytes of [1, 7, 64, 1024 * 1024]) {
+        const pieces = [...store.snapshotPayloadPieces(pieceBytes)];
+        assert.deepEqual(Buffer.concat(pieces), payload, `pieces of ${pieceBytes} bytes make the same image`);
+        assert.ok(pieces.every((piece) => piece.length > 0));
+      }
     }),
     { seed: 13, numRuns: 300 },
   );

@@ -138,6 +138,33 @@ export class KvStateStore {
   }
 
   /**
+   * The bytes of {@link toSnapshotPayload} in pieces of about `pieceBytes` (larger only for an entry
+   * that does not fit one), produced lazily, so that a replica can return to its event loop between
+   * pieces instead of building an 18 MB image in one go. The state must not change until the last
+   * piece is taken (the Raft group applies nothing meanwhile).
+   */
+  *snapshotPayloadPieces(pieceBytes = 1024 * 1024): Generator<Buffer> {
+    this.#settle();
+    let piece = Buffer.allocUnsafe(Math.max(pieceBytes, 4));
+    let offset = piece.writeUInt32LE(this.#map.size, 0);
+    for (const [, { key, value }] of this.#map.range()) {
+      const entryBytes = 8 + key.length + value.length;
+      if (offset + entryBytes > piece.length) {
+        if (offset > 0) yield piece.subarray(0, offset);
+        piece = Buffer.allocUnsafe(Math.max(pieceBytes, entryBytes));
+        offset = 0;
+      }
+      piece.writeUInt32LE(key.length, offset);
+      piece.set(key, offset + 4);
+      offset += 4 + key.length;
+      piece.writeUInt32LE(value.length, offset);
+      piece.set(value, offset + 4);
+      offset += 4 + value.length;
+    }
+    if (offset > 0) yield piece.subarray(0, offset);
+  }
+
+  /**
    * Rebuilds a store from {@link toSnapshotPayload} bytes (copied).
    * @throws StateImageInvalidError on truncated or unordered images.
    */
