@@ -123,18 +123,10 @@ export class KvStateStore {
     this.#map.forEach((_, { key, value }) => {
       totalBytes += 8 + key.length + value.length;
     });
-    const out = Buffer.allocUnsafe(totalBytes);
-    let offset = out.writeUInt32LE(this.#map.size, 0);
-    this.#map.forEach((_, { key, value }) => {
-      out.writeUInt32LE(key.length, offset);
-      out.set(key, offset + 4);
-      offset += 4 + key.length;
-      out.writeUInt32LE(value.length, offset);
-      out.set(value, offset + 4);
-      offset += 4 + value.length;
-    });
-    assert(offset === totalBytes, 'state image size mismatch');
-    return out;
+    // Pieces as large as the whole image: exactly one, the image itself.
+    const [image] = this.snapshotPayloadPieces(totalBytes);
+    assert(image !== undefined && image.length === totalBytes, 'state image size mismatch');
+    return image;
   }
 
   /**
