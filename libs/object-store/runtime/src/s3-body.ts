@@ -5,7 +5,9 @@
  * sigv4-payload.ts):
  * - `sha256`: the bytes pass through while SHA-256 runs over them; after the last byte the digest
  *   must equal the signed one, or iteration throws XAmzContentSHA256Mismatch before the consumer
- *   sees the end (so a blob write fails instead of committing).
+ *   sees the end (so a blob write fails instead of committing). A consumer that computes SHA-256
+ *   anyway takes the check over with {@link S3Body.deferSha256Verification} (the blob store, in
+ *   its hash workers), and must run it before it commits.
  * - `unsigned`: the bytes pass through.
  * - `streaming-*` (aws-chunked): chunk headers are parsed with the security core's pieces; every
  *   chunk's data is yielded as it arrives (views into the received buffers), its SHA-256 updated
