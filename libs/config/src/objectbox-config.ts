@@ -108,6 +108,7 @@ export const objectboxConfigSchema = {
         item: checkPeer,
         description: "Other cache replicas' gRPC addresses (id=host:port) for the cache's settings Raft group; empty: this replica alone",
       }),
+      tcpBacklog: integerField({ default: 4096, min: 1, max: 65535, description: 'Listen queue of the RESP port (Redis tcp-backlog; Linux caps it at net.core.somaxconn); a burst of connects past it can be lost silently' }),
       protectedMode: booleanField({ default: true, description: 'With no password, accept cache clients from loopback only (Redis protected-mode)' }),
       ...serviceSection({ httpPort: 9121, grpcPort: 7103, protocol: 'admin' }),
     },

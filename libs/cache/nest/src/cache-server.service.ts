@@ -60,6 +60,7 @@ export class CacheServerService extends GrpcServiceRegistrations implements OnMo
         maxmemory: cache.maxmemoryBytes,
         'maxmemory-policy': cache.maxmemoryPolicy,
         'protected-mode': cache.protectedMode,
+        'tcp-backlog': cache.tcpBacklog,
       },
       beforeListen: (engine) => this.openSettingsGroup(engine),
     }).catch((error: unknown) => {

@@ -5,6 +5,7 @@
  * with Redis's DENIED text unless `protected-mode` is off.
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { arch, release, type } from 'node:os';
 import { CacheEngine, cacheConfigDefaults, type CacheConfigValues, type CacheRandom, type CacheServerCommandSpec } from '@objectbox/cache-core';
@@ -34,6 +35,39 @@ function isLoopback(address: string | undefined): boolean {
 
 /** Math.random is fine here: the runtime is where randomness is produced (the engine only consumes it). */
 const processRandom: CacheRandom = { nextIndex: (countExclusive) => Math.floor(Math.random() * countExclusive) };
+
+/** File descriptors kept for everything but clients (Redis keeps 32; this process also has WALs and gRPC). */
+const reservedFileDescriptors = 64;
+
+/** A Linux /proc value, or null elsewhere or when unreadable. */
+function readProcNumber(path: string, pattern: RegExp): number | null {
+  try {
+    const match = pattern.exec(readFileSync(path, 'utf8'));
+    return match === null ? null : Number(match[1]);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * As Redis at startup: maxclients comes down to what the open-file limit allows (so the client past
+ * it gets "max number of clients reached" rather than a connection the kernel drops), and a listen
+ * queue longer than net.core.somaxconn is named, because the kernel silently shortens it.
+ */
+function fitClientsToSystemLimits(engine: CacheEngine, logger: Logger): void {
+  const values = engine.config.values;
+  // Node raises the soft limit to the hard one at startup, so the soft limit is what this process has.
+  const openFiles = readProcNumber('/proc/self/limits', /^Max open files\s+(\d+)/m);
+  if (openFiles !== null && values.maxclients + reservedFileDescriptors > openFiles) {
+    const reduced = Math.max(1, openFiles - reservedFileDescriptors);
+    logger.warn({ requested: values.maxclients, openFilesLimit: openFiles, maxclients: reduced }, 'cache maxclients reduced to fit the open-file limit (raise it with ulimit -n)');
+    values.maxclients = reduced;
+  }
+  const somaxconn = readProcNumber('/proc/sys/net/core/somaxconn', /^(\d+)/);
+  if (somaxconn !== null && somaxconn < values['tcp-backlog']) {
+    logger.warn({ tcpBacklog: values['tcp-backlog'], somaxconn }, 'cache tcp-backlog cannot be enforced: net.core.somaxconn is lower; bursts of connects past it may be lost');
+  }
+}
 
 export class CacheServer {
   private readonly connections = new Set<CacheConnection>();
@@ -70,12 +104,13 @@ export class CacheServer {
       ...(options.extraCommands === undefined ? {} : { extraCommands: options.extraCommands }),
     });
     await options.beforeListen?.(engine);
+    fitClientsToSystemLimits(engine, options.logger);
     const server = createServer();
     const cacheServer = new CacheServer(engine, server, options.logger);
     server.on('connection', (socket) => cacheServer.accept(socket));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen({ host: options.host, port: options.port }, () => {
+      server.listen({ host: options.host, port: options.port, backlog: engine.config.values['tcp-backlog'] }, () => {
         server.off('error', reject);
         resolve();
       });
