@@ -28,6 +28,6 @@ export { majorityCommittedIndex, majorityVoteResult, type VoteResult } from './q
 export { validateRaftConfig, type RaftConfig, type TestingBugs } from './raft-config.js';
 export type { EntryId } from './raft-log.js';
 export * from './random.js';
-export { RawNode, type ProgressStatus, type RaftStatus, type Ready } from './raw-node.js';
+export { committedBeforePersist, RawNode, type ProgressStatus, type RaftStatus, type Ready } from './raw-node.js';
 export * from './storage.js';
 export * from './types.js';

@@ -8,6 +8,7 @@ import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { isConsensusError, NotLeaderError, ProposalDroppedError } from './errors.js';
 import { ids, newTestRaft, takeMessages, testConfig, TestNetwork } from './test-network.js';
+import { committedBeforePersist } from './raw-node.js';
 import { RaftCore } from './raft-core.js';
 import { MemoryStorage } from './storage.js';
 import { nodeId, type Entry, type LogIndex, type Term } from './types.js';
@@ -366,4 +367,27 @@ test('takeEarlyMessages hands out appends while a Ready is outstanding, never du
   assert.deepEqual(network.node(2).takeEarlyMessages(), []);
   assert.ok(network.node(2).ready().messages.every((message) => message.type === 'MsgAppResp'));
   network.processReadyAfter(1, outstanding);
+});
+
+test('committedBeforePersist: entries an earlier fsync committed may be applied before the next fsync; entries of this Ready or after a snapshot may not', () => {
+  const network = electedNetwork(1);
+  const leader = network.node(1);
+  leader.propose(text('b'));
+  const first = leader.ready();
+  assert.deepEqual(first.committedEntries, [], 'b is not committed before the leader persisted it');
+  network.processReadyAfter(1, first);
+  leader.propose(text('c'));
+  const second = leader.ready();
+  assert.deepEqual(
+    [second.entries.map((e) => e.index), second.committedEntries.map((e) => e.index)],
+    [[first.entries[0]!.index + 1], [first.entries[0]!.index]],
+  );
+  assert.equal(committedBeforePersist(second), 1, 'b is durable here already');
+  network.processReadyAfter(1, second);
+  // A follower can learn in one Ready that entries it has not persisted yet are committed.
+  const follower = { softState: undefined, hardState: undefined, messages: [], readStates: [], snapshot: undefined };
+  assert.equal(committedBeforePersist({ ...follower, entries: [entry(1, 5), entry(1, 6)], committedEntries: [entry(1, 3), entry(1, 4), entry(1, 5)] }), 2);
+  assert.equal(committedBeforePersist({ ...follower, entries: [], committedEntries: [entry(1, 3), entry(1, 4)] }), 2);
+  const snapshot = { data: new Uint8Array(), metadata: { index: 2 as LogIndex, term: 1 as Term, configState: { voters: ids(1), learners: [] } } };
+  assert.equal(committedBeforePersist({ ...follower, snapshot, entries: [], committedEntries: [entry(1, 3)] }), 0);
 });

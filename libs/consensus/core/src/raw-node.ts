@@ -9,6 +9,8 @@
  *   3. send `ready.messages` (only now: some acknowledge what step 2 made durable);
  *   4. apply `ready.snapshot` then `ready.committedEntries` to the state machine;
  *   5. `node.advance(ready)`.
+ * The first `committedBeforePersist(ready)` committed entries may be applied before step 2 (they are
+ * already in this replica's durable log).
  */
 import { assert } from '@objectbox/util';
 import { type ConsensusError, NotLeaderError } from './errors.js';
@@ -55,6 +57,26 @@ export interface Ready {
   readonly messages: readonly Message[];
   /** Answers to `readIndex` requests: serve the read once `index` is applied. */
   readonly readStates: readonly ReadState[];
+}
+
+/**
+ * How many of `ready.committedEntries`, from the first, the driver may apply before persisting
+ * `ready`: those already in this replica's durable log, that is before the first of `ready.entries`
+ * (a follower can learn that an entry is committed in the Ready that brings it), and none when
+ * `ready` installs a snapshot (which must be restored first). Every earlier Ready was persisted
+ * before `advance`, so nothing else is unstable, and a committed entry is never overwritten.
+ *
+ * Why: under load each Ready carries new entries, and the entries committed by the previous
+ * Ready's fsync would otherwise wait for this Ready's fsync too: two fsyncs per write instead of
+ * one. Applying them first is what etcd's server does (it applies while it saves the next batch).
+ */
+export function committedBeforePersist(ready: Ready): number {
+  if (ready.snapshot !== undefined) return 0;
+  const firstNew = ready.entries[0]?.index;
+  if (firstNew === undefined) return ready.committedEntries.length;
+  let count = 0;
+  while (count < ready.committedEntries.length && ready.committedEntries[count]!.index < firstNew) count++;
+  return count;
 }
 
 /** A member's replication state as the leader sees it, for `status()`. */

@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import {
+  committedBeforePersist,
   type ConfigState,
   type Entry,
   isConsensusError,
@@ -31,7 +32,9 @@ import type { StateMachine } from './state-machine.js';
  * together (one MsgApp per follower for all of them), and while one Ready is being fsynced,
  * proposals and messages keep stepping into the core and the next Ready carries all of them in one
  * WAL append. Appends to followers leave at once, also during that fsync, so followers write a
- * batch while the leader is still writing the previous one. Reads requested meanwhile share one
+ * batch while the leader is still writing the previous one. Entries that a finished fsync let
+ * commit are applied before the next Ready's fsync rather than after it (`committedBeforePersist`):
+ * they are already in this replica's durable log. Reads requested meanwhile share one
  * ReadIndex request, issued just before that Ready (read-batches.ts).
  */
 export interface RaftMember {
@@ -363,6 +366,10 @@ export class RaftGroup<Result> {
     // granted votes) leave only after the state they acknowledge is on disk.
     const addressOf = this.addressOf;
     this.options.transport.send(this.options.groupId, ready.messages.filter((message) => !isDurableAcknowledgement(message)), addressOf);
+    // Entries committed by the previous Ready's fsync are answered now, not after this one's.
+    const appliedEarly = committedBeforePersist(ready);
+    for (let i = 0; i < appliedEarly; i++) this.applyEntry(ready.committedEntries[i]!);
+    if (appliedEarly > 0) this.reads.resolveApplied(this.appliedIndex);
     await this.logStore.persist(ready);
     this.options.transport.send(this.options.groupId, ready.messages.filter(isDurableAcknowledgement), addressOf);
     if (ready.snapshot !== undefined) {
@@ -373,7 +380,7 @@ export class RaftGroup<Result> {
       this.lastSnapshotBytes = ready.snapshot.data.byteLength;
       this.appliedBytesSinceSnapshot = 0;
     }
-    for (const entry of ready.committedEntries) this.applyEntry(entry);
+    for (let i = appliedEarly; i < ready.committedEntries.length; i++) this.applyEntry(ready.committedEntries[i]!);
     for (const readState of ready.readStates) this.reads.answer(readState.context, readState.index);
     if (ready.softState !== undefined) this.options.logger.info({ group: this.options.groupId, role: ready.softState.role, leader: ready.softState.leaderId }, 'raft role changed');
     this.node.advance(ready);

@@ -39,6 +39,7 @@ import {
   type NodeId,
   type Ready,
   type TestingBugs,
+  committedBeforePersist,
   decodeConfigChange,
   emptyConfigState,
   nodeId,
@@ -438,7 +439,7 @@ class Simulation {
   /**
    * Processes every Ready of `slot` in the order of production's driver (consensus-runtime
    * raft-group.ts `handleReady`): messages that acknowledge nothing durable leave first, then
-   * `persist`, then durable acknowledgements, apply, advance; then compacts when due and checks the
+   * `persist` (entries committed before it applied first), then durable acknowledgements, apply, advance; then compacts when due and checks the
    * safety invariants. A crash point firing inside I/O kills the process here, also when it fired
    * in a WAL append `persist` did not await. With the planted bug `reply-before-fsync`, durable
    * acknowledgements also leave before persisting.
@@ -451,9 +452,11 @@ class Simulation {
         const ready = process.node.ready();
         const early = this.options.bug === 'reply-before-fsync' ? ready.messages : ready.messages.filter((message) => !isDurableAcknowledgement(message));
         for (const message of early) this.#sendRaft(slot, message);
+        const appliedEarly = committedBeforePersist(ready);
+        for (let i = 0; i < appliedEarly; i++) this.#applyEntry(slot, process, ready.committedEntries[i]!);
         await process.logStore.persist(ready);
         for (const message of ready.messages) if (!early.includes(message)) this.#sendRaft(slot, message);
-        this.#apply(slot, process, ready);
+        this.#apply(slot, process, ready, appliedEarly);
         process.node.advance(ready);
         this.#serveReads(slot, process);
         if (this.#crashBeforeUnawaitedSync(slot, process)) return;
@@ -494,14 +497,15 @@ class Simulation {
     this.stats.commitIndexMax = Math.max(this.stats.commitIndexMax, this.#checker.committedIndexMax);
   }
 
-  #apply(slot: ReplicaSlot, process: ReplicaProcess, ready: Ready): void {
+  /** Applies `ready` after it was persisted; its first `appliedEarly` committed entries were applied before. */
+  #apply(slot: ReplicaSlot, process: ReplicaProcess, ready: Ready, appliedEarly: number): void {
     if (ready.snapshot !== undefined) {
       process.kv.restoreSnapshot(ready.snapshot.data);
       process.appliedIndex = ready.snapshot.metadata.index;
       this.stats.snapshotInstallCount++;
       this.trace.add(2, this.tick, process.nodeId, ready.snapshot.metadata.index);
     }
-    for (const entry of ready.committedEntries) this.#applyEntry(slot, process, entry);
+    for (let i = appliedEarly; i < ready.committedEntries.length; i++) this.#applyEntry(slot, process, ready.committedEntries[i]!);
     for (const readState of ready.readStates) {
       const pending = process.pendingReads.get(new TextDecoder().decode(readState.context));
       if (pending !== undefined) pending.index = readState.index;
