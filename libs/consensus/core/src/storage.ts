@@ -167,7 +167,10 @@ export class MemoryStorage implements Storage {
     const fresh = entries[0]!.index < first ? entries.slice(first - entries[0]!.index) : entries;
     const position = fresh[0]!.index - this.offset();
     assert(position <= this.entryList.length, `missing log entry before ${fresh[0]!.index}`);
-    this.entryList = [...this.entryList.slice(0, position), ...fresh];
+    // In place: copying the list per append made a long uncompacted log quadratic (7% of a
+    // leader's CPU at 12k puts/s). Nothing outside holds the array (`entries` returns copies).
+    if (position < this.entryList.length) this.entryList.length = position;
+    for (const entry of fresh) this.entryList.push(entry);
   }
 
   private offset(): LogIndex {
