@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { crc32c, crc32cUpdate } from './crc32c.js';
+import { crc32c, crc32cIsNative, crc32cUpdate, crc32cUpdatePortable } from './crc32c.js';
 import { createSeededRandom } from './memory-file-system.js';
 
 function crc32cReference(data: Uint8Array): number {
@@ -33,4 +33,23 @@ test('slice-by-8 equals the bitwise reference for random lengths and any split',
     const split = Math.floor(random.next() * (data.length + 1));
     assert.equal(crc32cUpdate(crc32cUpdate(0, data.subarray(0, split)), data.subarray(split)), expected);
   }
+});
+
+test('the native path (inputs of 128 bytes or more) equals the JavaScript tables, for any length and split', () => {
+  const random = createSeededRandom(7);
+  for (let round = 0; round < 200; round++) {
+    const data = Uint8Array.from({ length: Math.floor(random.next() * 5000) }, () => Math.floor(random.next() * 256));
+    const expected = crc32cUpdatePortable(0, data);
+    assert.equal(crc32cUpdatePortable(0, data), crc32cReference(data));
+    assert.equal(crc32c(data), expected);
+    const split = Math.floor(random.next() * (data.length + 1));
+    const head = crc32cUpdate(0, data.subarray(0, split));
+    assert.equal(head, crc32cUpdatePortable(0, data.subarray(0, split)));
+    assert.equal(crc32cUpdate(head, data.subarray(split)), expected);
+  }
+  assert.equal(crc32c(Buffer.from('123456789'.repeat(20), 'ascii')), crc32cReference(Buffer.from('123456789'.repeat(20), 'ascii')));
+});
+
+test('the native binding loads where it is prebuilt (linux x64), so WAL and snapshot checksums do not fall back silently', () => {
+  if (process.platform === 'linux' && process.arch === 'x64') assert.ok(crc32cIsNative);
 });
