@@ -9,7 +9,7 @@
  * messages are counted, held or dropped by wrapping a transport's send.
  */
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -156,13 +156,55 @@ describe('snapshots by applied bytes, after the machine synced its applied effec
   const cluster = new Cluster('cluster-bytes', 1_000_000, 4096);
   after(() => cluster.stop());
 
-  test('1 KiB entries: a snapshot every 4 KiB, each right after a sync at the same point', async () => {
+  test('1 KiB entries: a snapshot every 4 KiB, each image followed by a sync at the same point', async () => {
     await cluster.start(1);
     const leader = await cluster.leader();
     // One at a time, so that each Ready applies one entry and the trigger point is exact.
-    for (let index = 0; index < 10; index++) await cluster.group(leader).propose(new TextEncoder().encode(String(index).padEnd(1024, '.')));
+    // The second image is due at 8, or at the first write after the first snapshot's file was
+    // saved (the sync and the file write run in the background): each image is followed by the
+    // sync of the effects up to the same point.
     const events = leader.machine.events;
-    assert.deepEqual(events, ['sync@4', 'snapshot@4', 'sync@8', 'snapshot@8']);
+    for (let index = 0; index < 40 && events.length < 4; index++) await cluster.group(leader).propose(new TextEncoder().encode(String(index).padEnd(1024, '.')));
+    assert.deepEqual(events.slice(0, 2), ['snapshot@4', 'sync@4']);
+    assert.equal(events.length, 4, events.join(' '));
+    const second = Number(events[2]!.slice('snapshot@'.length));
+    assert.ok(second >= 8 && events[2] === `snapshot@${second}` && events[3] === `sync@${second}`, events.join(' '));
+  });
+});
+
+/** A list whose effects sync only when the test opens the gate. */
+class GatedSyncMachine extends ListMachine {
+  private openGate: () => void = () => undefined;
+  private readonly gate = new Promise<void>((resolve) => {
+    this.openGate = resolve;
+  });
+  override async syncAppliedEffects(): Promise<void> {
+    this.events.push(`sync@${this.items.length}`);
+    await this.gate;
+    this.events.push('synced');
+  }
+  open(): void {
+    this.openGate();
+  }
+}
+
+describe('a snapshot waits for the applied effects to be durable; writes do not', () => {
+  const cluster = new Cluster('cluster-gated-sync', 1_000_000, 4096, 5_000, () => new GatedSyncMachine());
+  after(() => cluster.stop());
+
+  test('while the sync runs, entries commit and apply and no snapshot file exists; after it, the file is written', async () => {
+    await cluster.start(1);
+    const leader = await cluster.leader();
+    const machine = leader.machine as GatedSyncMachine;
+    const snapshotFiles = (): string[] => readdirSync(join(root, 'cluster-gated-sync', 'replica-1', 'test', 'snapshots')).filter((name) => !name.startsWith('.'));
+    const filesBefore = snapshotFiles();
+    for (let index = 0; index < 7; index++) await cluster.group(leader).propose(encode(String(index).padEnd(1024, '.')));
+    assert.deepEqual(machine.events, ['snapshot@4', 'sync@4'], 'entries 5 to 7 were applied while the sync was still running');
+    assert.equal(machine.items.length, 7);
+    assert.deepEqual(snapshotFiles(), filesBefore, 'no snapshot file before the effects are durable');
+    machine.open();
+    await waitFor('the snapshot file', () => (snapshotFiles().length > filesBefore.length ? true : undefined));
+    assert.deepEqual(machine.events.slice(0, 3), ['snapshot@4', 'sync@4', 'synced']);
   });
 });
 
@@ -207,7 +249,7 @@ describe('snapshots of a large image: amortized and taken piece by piece', () =>
       clearInterval(turns);
     }
     // The first image (~17.5 KiB) is taken after 1 KiB; the next only once ~8.7 KiB more was applied.
-    assert.deepEqual(machine.events, ['sync@1', 'snapshot@1', 'sync@10', 'snapshot@10']);
+    assert.deepEqual(machine.events, ['snapshot@1', 'sync@1', 'snapshot@10', 'sync@10']);
     assert.ok(machine.turnsAtPieces.length >= 5, `pieces: ${machine.turnsAtPieces.length}`);
     assert.ok(machine.turnsAtPieces.at(-1)! > machine.turnsAtPieces[0]!, `timers ran while the image was taken: ${machine.turnsAtPieces.join(',')}`);
   });

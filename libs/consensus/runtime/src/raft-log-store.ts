@@ -209,11 +209,11 @@ export class RaftLogStore {
    * stalls every write of the group). Once `saved` resolves, call {@link finishCompaction} from
    * the Ready loop, between two `persist` calls: it appends to the WAL. Until then the WAL and
    * the in-memory log are unchanged, and a crash leaves a snapshot file without its mark, which
-   * `open` handles.
+   * `open` handles. The file is written only after `effectsDurable` resolves (and not if it rejects).
    */
-  startCompaction(options: { index: LogIndex; configState: ConfigState; data: Uint8Array; entriesToKeep: number }): PendingCompaction {
+  startCompaction(options: { index: LogIndex; configState: ConfigState; data: Uint8Array; entriesToKeep: number; effectsDurable?: Promise<void> }): PendingCompaction {
     const snapshot = this.memory.createSnapshot({ index: options.index, configState: options.configState, data: options.data });
-    const saved = this.saveSnapshotFile(snapshot);
+    const saved = this.saveSnapshotFile(snapshot, options.effectsDurable);
     return { snapshot, entriesToKeep: options.entriesToKeep, saved, installGeneration: this.installGeneration };
   }
 
@@ -229,8 +229,14 @@ export class RaftLogStore {
     if (compactIndex >= this.memory.firstIndex()) this.memory.compact(compactIndex);
   }
 
-  private saveSnapshotFile(snapshot: Snapshot): Promise<void> {
+  /**
+   * Writes the snapshot file after any earlier one and after `effectsDurable`: `open` restores from
+   * the newest file whether or not its WAL mark was written, so the file may exist only once what
+   * the entries it replaces did outside the log is durable.
+   */
+  private saveSnapshotFile(snapshot: Snapshot, effectsDurable?: Promise<void>): Promise<void> {
     const saved = this.snapshotSaveTail.then(async () => {
+      await effectsDurable;
       await this.storage.snapshots.save({ metadata: encodeSnapshotMetadata(snapshot.metadata), payload: snapshot.data });
     });
     this.snapshotSaveTail = saved.catch(() => undefined);

@@ -28,8 +28,11 @@ export interface StateMachine<Result> {
   /**
    * Makes durable whatever `apply` wrote outside the machine's own state without syncing it (the
    * object store writes small objects' files on apply and leaves their durability to the log).
-   * Called before each snapshot: the snapshot lets the log drop the entries that could rebuild
-   * those writes after a crash, so they must be on disk first. No entry is applied meanwhile.
+   * Called right after each snapshot image is taken, before anything else is applied: it must
+   * cover every effect applied until the call (later ones may be included). The snapshot file,
+   * which lets a restart skip the entries that could rebuild those writes, is written only after
+   * the returned promise resolves; entries go on being applied meanwhile. A rejection stops the
+   * replica.
    */
   syncAppliedEffects?(): Promise<void>;
 }
