@@ -2,7 +2,7 @@ import { Client, type ClientDuplexStream, type ClientReadableStream, Metadata, t
 import type { DescMethod, MessageInitShape, MessageShape } from '@bufbuild/protobuf';
 import type { GenService, GenServiceMethods } from '@bufbuild/protobuf/codegenv2';
 import { assert } from '@objectbox/util';
-import { deserializerOf, grpcPathOf, isRetrySafe, serializerOf } from './grpc-codec.js';
+import { deserializerOf, type GrpcMessageCodec, grpcPathOf, isRetrySafe, serializerOf } from './grpc-codec.js';
 import { errorCodeMetadataKey, errorDetailMetadataPrefix, GrpcCallError } from './grpc-status.js';
 import { drainedOrEnded } from './grpc-stream-drain.js';
 import { channelCredentialsOf, type GrpcTlsOptions } from './grpc-tls.js';
@@ -25,6 +25,8 @@ export interface GrpcClientOptions {
   readonly retry: GrpcRetryOptions;
   /** Overrides the TLS server name checked against the certificate (tests, IP addresses). */
   readonly tlsServerName?: string;
+  /** Messages with a codec here use it instead of protobuf-es (see {@link GrpcMessageCodec}). */
+  readonly codecs?: readonly GrpcMessageCodec[];
 }
 
 export interface GrpcCallOptions {
@@ -107,8 +109,8 @@ export function createGrpcClient<S extends GenServiceMethods>(service: GenServic
   const result: Record<string, unknown> = { close: () => client.close() };
   for (const method of service.methods) {
     const path = grpcPathOf(method);
-    const serialize = serializerOf(method.input) as (value: unknown) => Buffer;
-    const deserialize = deserializerOf(method.output);
+    const serialize = serializerOf(method.input, options.codecs) as (value: unknown) => Buffer;
+    const deserialize = deserializerOf(method.output, options.codecs);
     const callOptions = (call: GrpcCallOptions | undefined) => ({ deadline: Date.now() + (call?.deadlineMs ?? options.deadlineMs) });
     const attachSignal = (call: GrpcCallOptions | undefined, stream: { cancel(): void }) =>
       call?.signal?.addEventListener('abort', () => stream.cancel(), { once: true });

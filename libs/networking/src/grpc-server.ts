@@ -13,7 +13,7 @@ import {
 import type { DescMethod, DescService, MessageInitShape, MessageShape } from '@bufbuild/protobuf';
 import type { GenService, GenServiceMethods } from '@bufbuild/protobuf/codegenv2';
 import { isAssertionError, isObjectBoxError } from '@objectbox/util';
-import { deserializerOf, grpcPathOf, serializerOf } from './grpc-codec.js';
+import { deserializerOf, type GrpcMessageCodec, grpcPathOf, serializerOf } from './grpc-codec.js';
 import { errorCodeMetadataKey, errorDetailMetadataPrefix, grpcStatusOf } from './grpc-status.js';
 import { drainedOrEnded } from './grpc-stream-drain.js';
 import { type GrpcTlsOptions, serverCredentialsOf } from './grpc-tls.js';
@@ -128,8 +128,11 @@ function handlerOf(method: DescMethod, implementation: (...args: never[]) => unk
   }
 }
 
-/** The grpc-js definition of a generated service: paths, (de)serializers and call shapes. */
-export function serviceDefinitionOf(service: DescService): ServiceDefinition {
+/**
+ * The grpc-js definition of a generated service: paths, (de)serializers and call shapes. Messages
+ * with a codec in `codecs` use it instead of protobuf-es.
+ */
+export function serviceDefinitionOf(service: DescService, codecs: readonly GrpcMessageCodec[] = []): ServiceDefinition {
   return Object.fromEntries(
     service.methods.map((method) => [
       method.localName,
@@ -137,10 +140,10 @@ export function serviceDefinitionOf(service: DescService): ServiceDefinition {
         path: grpcPathOf(method),
         requestStream: method.methodKind === 'client_streaming' || method.methodKind === 'bidi_streaming',
         responseStream: method.methodKind === 'server_streaming' || method.methodKind === 'bidi_streaming',
-        requestSerialize: serializerOf(method.input),
-        requestDeserialize: deserializerOf(method.input),
-        responseSerialize: serializerOf(method.output),
-        responseDeserialize: deserializerOf(method.output),
+        requestSerialize: serializerOf(method.input, codecs),
+        requestDeserialize: deserializerOf(method.input, codecs),
+        responseSerialize: serializerOf(method.output, codecs),
+        responseDeserialize: deserializerOf(method.output, codecs),
       },
     ]),
   );
@@ -163,7 +166,8 @@ export class GrpcServer {
     });
   }
 
-  addService<S extends GenServiceMethods>(service: GenService<S>, implementation: GrpcServiceImplementation<S>): this {
+  /** Serves `service`; messages with a codec in `options.codecs` use it instead of protobuf-es. */
+  addService<S extends GenServiceMethods>(service: GenService<S>, implementation: GrpcServiceImplementation<S>, options: { readonly codecs?: readonly GrpcMessageCodec[] } = {}): this {
     const handlers = Object.fromEntries(
       service.methods.map((method) => {
         const handler = (implementation as Record<string, (...args: never[]) => unknown>)[method.localName];
@@ -171,7 +175,7 @@ export class GrpcServer {
         return [method.localName, handlerOf(method, handler.bind(implementation), this.options.onInternalError)];
       }),
     );
-    this.server.addService(serviceDefinitionOf(service), handlers);
+    this.server.addService(serviceDefinitionOf(service, options.codecs), handlers);
     return this;
   }
 

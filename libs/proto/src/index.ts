@@ -10,3 +10,4 @@ export * as objectStore from './gen/objectbox/objectstore/v1/access_keys_pb.js';
 export * as objectStoreForward from './gen/objectbox/objectstore/v1/metadata_forward_pb.js';
 export * as raft from './gen/objectbox/raft/v1/raft_pb.js';
 export * as testingEcho from './gen/objectbox/testing/v1/echo_pb.js';
+export * from './kv-session-codec.js';

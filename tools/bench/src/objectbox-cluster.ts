@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { createGrpcClient } from '@objectbox/networking';
-import { kv } from '@objectbox/proto';
+import { kv, kvSessionCodecs } from '@objectbox/proto';
 import { type BenchResources, freePorts, httpGetStatus, nodeBinary, type PeerProcess, repositoryRoot, waitFor } from './bench-processes.js';
 
 export const cliScript = join(repositoryRoot, 'tools', 'cli', 'bin', 'objectbox.js');
@@ -34,6 +34,8 @@ export function createObjectBoxKvClient(options: { address: string; deadlineMs: 
     deadlineMs: options.deadlineMs,
     messageBytesMax: 4 * 1024 * 1024,
     retry: { attemptCountMax: 1, backoffMsInitial: 10, backoffMsMax: 100 },
+    // The objectbox-session system's batches through the hand-written codecs, as the servers do.
+    codecs: kvSessionCodecs,
   });
 }
 
