@@ -144,6 +144,37 @@ test('malformed multibulk requests fail with Redis texts', () => {
   expectError(['*1\r\n$-0\r\n'], 'invalid bulk length');
 });
 
+test('a whole request in one chunk decodes as when dripped byte by byte, odd headers included', () => {
+  // One chunk takes the one-pass path for plain requests and leaves anything else to the step-by-step
+  // path; one byte at a time always takes the latter. The two must agree on every input.
+  const inputs = [
+    '*2\r\n$3\r\nGET\r\n$3\r\nkey\r\n',
+    '*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$0\r\n\r\n',
+    '*1\r\n$01\r\nx\r\n',
+    '*1\r\n$+1\r\nx\r\n',
+    '*1\r\n$1 \r\nx\r\n',
+    '*1 \r\n$1\r\nx\r\n',
+    '*1\rX$1\rXxYZ',
+    '*0\r\n*1\r\n$4\r\nPING\r\n',
+    '*11\r\n' + '$1\r\na\r\n'.repeat(11),
+    '*1\r\n$16385\r\n' + 'a'.repeat(16385) + '\r\n',
+    '*1\r\n$9999999999\r\n',
+    '*1\r\n$99999999999\r\n',
+    '*12345678\r\n',
+  ];
+  for (const limits of [respDecoderLimitsDefault, respDecoderLimitsUnauthenticated]) {
+    for (const input of inputs) {
+      const whole = decodeAll([input], limits);
+      const dripped = decodeAll(chunked(input, 1), limits);
+      assert.deepEqual(
+        { requests: whole.requests, error: whole.error?.redisText ?? null },
+        { requests: dripped.requests, error: dripped.error?.redisText ?? null },
+        JSON.stringify(input.slice(0, 40)),
+      );
+    }
+  }
+});
+
 test('parseRedisInteger follows string2ll', () => {
   const parse = (text: string): number | null => parseRedisInteger(Buffer.from(text), 0, text.length);
   assert.equal(parse('0'), 0);
