@@ -51,8 +51,8 @@ export function readString(database: CacheDatabase, key: KeyText, nowMs: number)
  * common case: counters, tokens, ids) that text is its UTF-8 too, so it is the reply as it is,
  * without the Buffer copy {@link readString} makes.
  */
-function stringReplyOf(database: CacheDatabase, key: KeyText, nowMs: number): RespValue {
-  const stored = database.lookupStored(key, nowMs);
+function stringReplyOf(database: CacheDatabase, key: Buffer, nowMs: number): RespValue {
+  const stored = database.lookupStoredBytes(key, nowMs);
   if (stored === undefined) return respNullBulk;
   if (stored instanceof CacheStoredCollection) throw new CacheCommandError('wrong-type');
   if (typeof stored !== 'string') return respBulkString(stored);
@@ -134,7 +134,7 @@ function setGeneric(
   const database = selectedDatabase(context);
   const { parsed } = options;
   const previous = parsed.get ? readString(database, options.key, context.nowMs) : null;
-  const found = database.lookupStored(options.key, context.nowMs) !== undefined;
+  const found = database.exists(options.key, context.nowMs);
   if ((parsed.nx && found) || (parsed.xx && !found)) return parsed.get ? bulkOrNull(previous) : options.abortReply;
   database.set({ key: options.key, value: stringValueOf(options.value), expireAtMs: options.expireAtMs, keepExpiry: parsed.keepTtl });
   return parsed.get ? bulkOrNull(previous) : options.okReply;
@@ -159,7 +159,7 @@ function setnx(context: CacheCommandContext, args: Args): RespValue {
 }
 
 function get(context: CacheCommandContext, args: Args): RespValue {
-  return stringReplyOf(selectedDatabase(context), keyAt(args, 1), context.nowMs);
+  return stringReplyOf(selectedDatabase(context), argumentAt(args, 1), context.nowMs);
 }
 
 function getset(context: CacheCommandContext, args: Args): RespValue {

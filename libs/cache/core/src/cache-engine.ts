@@ -120,6 +120,12 @@ interface CommandEntry {
   /** A container (CLIENT, CONFIG, ...): CLIENT LIST's cmd field names the subcommand. */
   readonly hasSubcommands: boolean;
   readonly denyoom: boolean;
+  /**
+   * The command's entry in `commandStats` while `statGeneration` is the engine's: a request then
+   * finds its counters without a Map lookup by name. RESETSTAT moves the engine's generation on.
+   */
+  stat: CommandStat | null;
+  statGeneration: number;
 }
 
 function lowerAscii(byte: number): number {
@@ -250,6 +256,8 @@ export class CacheEngine {
           subscriberAllowed: subscriberCommands.has(name),
           hasSubcommands: (commandMetadata(name)?.subcommands.length ?? 0) > 0,
           denyoom: spec.flags.includes('denyoom'),
+          stat: null,
+          statGeneration: -1,
         };
       }),
     );
@@ -311,7 +319,7 @@ export class CacheEngine {
     const rejection = this.rejection(client, command, args);
     if (rejection !== null) {
       if (client.transaction !== null && command?.transactionControl !== true) client.transaction.hasError = true;
-      if (command !== undefined) this.statOf(command.spec).rejectedCalls++;
+      if (command !== undefined) this.statOfEntry(command).rejectedCalls++;
       return rejection;
     }
     assert(command !== undefined, 'rejection() refuses unknown commands');
@@ -320,10 +328,10 @@ export class CacheEngine {
     client.lastCommandName = command.hasSubcommands && args.length >= 2 ? `${spec.name}|${(args[1] as Buffer).toString('latin1').toLowerCase()}` : spec.name;
     if (client.transaction !== null && !command.transactionControl) return this.queue(client, args);
     if (command.denyoom && !this.makeRoom(nowMs)) {
-      this.statOf(spec).rejectedCalls++;
+      this.statOfEntry(command).rejectedCalls++;
       return this.errorReply(new CacheCommandError('out-of-memory'));
     }
-    return this.run(client, spec, args, nowMs, true);
+    return this.run(client, command, args, nowMs, true);
   }
 
   /** Redis's processCommand checks before running: unknown, arity, auth, subscriber context. */
@@ -357,13 +365,8 @@ export class CacheEngine {
   }
 
   /** Runs a command's handler; expected failures become error replies, counted per command. */
-  run(
-    client: CacheClient,
-    spec: CacheServerCommandSpec | CacheCommandSpec,
-    args: readonly Buffer[],
-    nowMs: number,
-    blockingAllowed: boolean,
-  ): CacheCommandResult | CacheMultiReply {
+  private run(client: CacheClient, command: CommandEntry, args: readonly Buffer[], nowMs: number, blockingAllowed: boolean): CacheCommandResult | CacheMultiReply {
+    const spec = command.spec;
     const context: CacheServerCommandContext = {
       keyspace: this.keyspace,
       session: client,
@@ -375,7 +378,7 @@ export class CacheEngine {
       engine: this,
       client,
     };
-    const stat = this.statOf(spec);
+    const stat = this.statOfEntry(command);
     const clocked = !stat.clockSampled || stat.calls === 0 || stat.unclockedCalls >= clockSampleInterval - 1;
     if (!clocked) stat.unclockedCalls++;
     const startMicros = clocked ? this.monotonicMicros() : 0;
@@ -419,7 +422,7 @@ export class CacheEngine {
     for (const command of transaction.commands) {
       const entry = this.commandOf(command.args[0] as Buffer);
       assert(entry !== undefined, 'queued commands were looked up when queued');
-      const result = this.run(client, entry.spec, command.args, nowMs, false);
+      const result = this.run(client, entry, command.args, nowMs, false);
       assert(!isCacheBlock(result as CacheCommandResult), 'commands do not block inside EXEC');
       if (result.type === 'multi-reply') replies.push(...result.replies);
       else replies.push(result as RespValue);
@@ -719,7 +722,7 @@ export class CacheEngine {
           if (blocked === null) continue;
           const entry = this.commandOf(blocked.args[0] as Buffer);
           assert(entry !== undefined, 'a blocked command exists');
-          const result = this.run(client, entry.spec, blocked.args, nowMs, true);
+          const result = this.run(client, entry, blocked.args, nowMs, true);
           // A key that became another type does not serve the waiter: it keeps waiting (Redis 7.2).
           if (result.type === 'block' || (result.type === 'error' && result.prefix === 'WRONGTYPE')) continue;
           this.unblock(client);
@@ -767,6 +770,16 @@ export class CacheEngine {
     return this.errorReply(new CacheCommandError('internal-error', commandName));
   }
 
+  private statOfEntry(entry: CommandEntry): CommandStat {
+    if (entry.statGeneration === this.statGeneration && entry.stat !== null) return entry.stat;
+    entry.stat = this.statOf(entry.spec);
+    entry.statGeneration = this.statGeneration;
+    return entry.stat;
+  }
+
+  /** Moves on with every RESETSTAT, so that {@link CommandEntry.stat} is looked up again. */
+  private statGeneration = 0;
+
   private statOf(spec: { readonly name: string; readonly flags: readonly string[] }): CommandStat {
     let stat = this.commandStats.get(spec.name);
     if (stat === undefined) {
@@ -778,6 +791,7 @@ export class CacheEngine {
 
   resetStats(): void {
     this.commandStats.clear();
+    this.statGeneration++;
     this.errorStats.clear();
     this.counters.commandsProcessed = 0;
     this.counters.connectionsReceived = 0;

@@ -87,6 +87,18 @@ export function keyHashOf(key: string, seed: number): number {
   return (hash ^ (hash >>> 15)) >>> 0;
 }
 
+/** {@link keyHashOf} over a key's bytes: the same hash as over its latin1 text (one char per byte). */
+export function keyHashOfBytes(key: Uint8Array, seed: number): number {
+  let hash = (seed ^ key.length) | 0;
+  for (let index = 0; index < key.length; index++) {
+    hash = Math.imul(hash ^ (key[index] as number), 0x5bd1e995);
+    hash ^= hash >>> 15;
+  }
+  hash ^= hash >>> 13;
+  hash = Math.imul(hash, 0x5bd1e995);
+  return (hash ^ (hash >>> 15)) >>> 0;
+}
+
 export class CacheKeyTable {
   /** Slot numbers by hash, linear probing. Invariant: holds exactly the live slots; a power-of-two length. */
   private buckets = new Int32Array(bucketCountMin).fill(emptyBucket);
@@ -142,6 +154,20 @@ export class CacheKeyTable {
       const slot = this.buckets[bucket] as number;
       if (slot === emptyBucket) return -1;
       if (this.hashes[slot] === hash && this.keyEquals(slot, key)) return slot;
+    }
+  }
+
+  /**
+   * {@link slotOf} for a key given as bytes (a request argument): no key string is made, which costs
+   * more than the lookup itself for a short key.
+   */
+  slotOfBytes(key: Uint8Array): number {
+    const hash = keyHashOfBytes(key, this.hashSeed);
+    const mask = this.buckets.length - 1;
+    for (let bucket = hash & mask; ; bucket = (bucket + 1) & mask) {
+      const slot = this.buckets[bucket] as number;
+      if (slot === emptyBucket) return -1;
+      if (this.hashes[slot] === hash && this.keyEqualsBytes(slot, key)) return slot;
     }
   }
 
@@ -211,9 +237,11 @@ export class CacheKeyTable {
     return this.lfuDecayedAtMinutes[slot] as number;
   }
 
-  /** Adds a key that is not in the table, accessed at `accessedAtSeconds`; returns its slot. */
+  /**
+   * Adds a key that is not in the table (the caller looked it up: checking again here would cost a
+   * second hash and probe per new key), accessed at `accessedAtSeconds`; returns its slot.
+   */
   insert(key: KeyText, value: CacheStoredValue, accessedAtSeconds: number): number {
-    assert(this.slotOf(key) < 0, 'insert() of a key already in the table');
     const slot = this.slotCount;
     if (slot === this.sequences.length) this.resizeColumns(Math.max(slotCapacityMin, slot * capacityGrowthFactor));
     this.slotCount++;
@@ -331,6 +359,14 @@ export class CacheKeyTable {
     const offset = this.recordOffsets[slot] as number;
     const arena = this.arena;
     for (let index = 0; index < key.length; index++) if (arena[offset + index] !== key.charCodeAt(index)) return false;
+    return true;
+  }
+
+  private keyEqualsBytes(slot: number, key: Uint8Array): boolean {
+    if (this.keyLengths[slot] !== key.length) return false;
+    const offset = this.recordOffsets[slot] as number;
+    const arena = this.arena;
+    for (let index = 0; index < key.length; index++) if (arena[offset + index] !== key[index]) return false;
     return true;
   }
 

@@ -264,9 +264,43 @@ export class CacheDatabase {
   }
 
   /**
-   * The last key {@link lookupStored} found and its slot: a collection command looks its key up,
-   * changes the collection, then calls {@link modified} on the same key, which need not hash and
-   * probe again while no removal renumbered the slots.
+   * {@link lookupStored} for a key given as its bytes (GET's argument): while no key in the database
+   * has an expiry, no key string is made at all (making one costs more than the lookup).
+   */
+  lookupStoredBytes(key: Uint8Array, nowMs: number): CacheStoredValue | undefined {
+    if (this.expires.size > 0) return this.lookupStored(keyTextFromBytes(key), nowMs);
+    const slot = this.table.slotOfBytes(key);
+    if (slot < 0) return undefined;
+    this.table.recordAccess(slot, accessClockSecondsOf(nowMs));
+    return this.table.valueAt(slot);
+  }
+
+  /**
+   * Whether `key` exists at `nowMs`: {@link lookupStored} (lazy expiry, access recorded, the slot
+   * remembered for a following {@link set}) without making the value's string (SET's check).
+   */
+  exists(key: KeyText, nowMs: number): boolean {
+    const slot = this.table.slotOf(key);
+    if (slot < 0) return false;
+    if (this.expires.size > 0) {
+      const expireAtMs = this.expires.get(key);
+      if (expireAtMs !== undefined && expireAtMs <= nowMs) {
+        this.delete(key, 'expired');
+        this.expiredCount++;
+        return false;
+      }
+    }
+    this.table.recordAccess(slot, accessClockSecondsOf(nowMs));
+    this.recentKey = key;
+    this.recentSlot = slot;
+    this.recentSlotLayoutVersion = this.table.slotLayoutVersion;
+    return true;
+  }
+
+  /**
+   * The last key {@link lookupStored} or {@link exists} found and its slot: a command looks its key
+   * up, changes the value, then calls {@link modified} or {@link set} on the same key, which need
+   * not hash and probe again while no removal renumbered the slots.
    */
   private recentKey: KeyText | null = null;
   private recentSlot = -1;
@@ -329,7 +363,7 @@ export class CacheDatabase {
     const { key, value } = options;
     const sizeBytes = entrySizeBytes(key, value);
     const stored = storedFormOf(value, sizeBytes);
-    const slot = this.table.slotOf(key);
+    const slot = this.slotOfRecent(key);
     if (slot >= 0) {
       this.usedMemoryBytes += sizeBytes - this.sizeBytesAt(key, slot);
       this.table.replaceValueAt(slot, stored);
