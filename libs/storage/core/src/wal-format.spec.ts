@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
+import { crc32c } from './crc32c.js';
 import {
   decodeRecord,
   decodeSegmentHeader,
@@ -94,4 +95,34 @@ test('segment file names are zero-padded, sortable and parse back', () => {
   assert.equal(parseSegmentFileName('00000000000000000001.wal.tmp'), null);
   const names = [10, 9, 100, 2].map(segmentFileName).sort();
   assert.deepEqual(names.map(parseSegmentFileName), [2, 9, 10, 100]);
+});
+
+/** A frame as the module comment lays it out, built field by field: the reference for the packing. */
+function frameOf(record: WalRecord, batchPosition: number): Buffer {
+  const frame = Buffer.alloc(recordHeaderBytes + record.payload.length);
+  frame.writeUInt32LE(record.payload.length, 4);
+  frame.writeBigUInt64LE(BigInt(record.index), 8);
+  frame.writeUInt32LE(batchPosition, 16);
+  frame.writeUInt8(record.type, 20);
+  frame.set(record.payload, recordHeaderBytes);
+  frame.writeUInt32LE(crc32c(frame.subarray(4)), 0);
+  return frame;
+}
+
+test('small payloads are packed with their headers into one chunk, large ones referenced; the bytes are the frames laid out', () => {
+  const large = Buffer.alloc(5000, 9);
+  const payloads = [Buffer.alloc(300, 1), Buffer.alloc(0), large, Buffer.alloc(4096, 2), Buffer.alloc(4097, 3), Buffer.alloc(10, 4)];
+  const firstIndex = 2 ** 40 + 3;
+  const records = payloads.map((payload, position) => ({ index: firstIndex + position, type: 1 + position, payload }));
+  const chunks: Uint8Array[] = [];
+  const totalBytes = encodeRecordBatch(records, chunks);
+  const expected = Buffer.concat(records.map((record, position) => frameOf(record, position)));
+  assert.equal(totalBytes, expected.length);
+  assert.deepEqual(Buffer.concat(chunks), expected);
+  // [frames 0-1 + header 2] [payload 2] [frames 3 + header 4] [payload 4] [frame 5]
+  assert.equal(chunks.length, 5);
+  assert.equal(chunks[1], large, 'a large payload is referenced, not copied');
+  const single: Uint8Array[] = [];
+  encodeRecordBatch(records.slice(0, 2), single);
+  assert.equal(single.length, 1);
 });
