@@ -2,17 +2,17 @@
  * Readers of the S3 request documents: CompleteMultipartUpload, Delete, Tagging,
  * VersioningConfiguration and CreateBucketConfiguration.
  *
- * The XML parser (`fast-xml-parser`) stays behind this module. It is given only documents that pass
- * our own checks first: at most {@link s3XmlBodyBytesMax} bytes of valid UTF-8, no DTD (a
+ * The XML reader (`s3-xml-reader.ts`, ours: a general parser plus its validator took up to a second
+ * of the event loop for a 10,000-part CompleteMultipartUpload) is given only documents that pass
+ * these checks first: at most {@link s3XmlBodyBytesMax} bytes of valid UTF-8, no DTD (a
  * `<!DOCTYPE` or `<!ENTITY` is refused, so neither external entities (XXE) nor entity expansion
- * ("billion laughs") can happen), then its validator for well-formedness. The parser runs with
- * entity processing off; this module decodes the five predefined entities and numeric character
- * references itself and refuses any other reference. Every failure is an `S3Error`: `MalformedXML`
+ * ("billion laughs") can happen). The reader checks well-formedness; this module decodes the five
+ * predefined entities and numeric character references and refuses any other reference. Every failure is an `S3Error`: `MalformedXML`
  * as Amazon answers for schema and syntax errors, `InvalidTag`, `InvalidArgument`, `InvalidPartOrder`,
  * `MaxMessageLengthExceeded` where Amazon uses those.
  */
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { S3Error, s3Errors } from './s3-errors.js';
+import { readXml, type XmlElement, XmlSyntaxError } from './s3-xml-reader.js';
 import { s3PartNumberMax } from './s3-endpoint.js';
 
 /** Largest request document, bytes (S3 limits DeleteObjects bodies and the like to well under this). */
@@ -81,27 +81,10 @@ export interface S3VersioningConfiguration {
 /** Where the body of a request comes from: bytes as received, or text already decoded. */
 export type S3XmlBody = Uint8Array | string;
 
-type XmlNode = Record<string, unknown>;
-
-const parser = new XMLParser({
-  processEntities: false,
-  htmlEntities: false,
-  ignoreAttributes: true,
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: false,
-  isArray: () => true,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-  removeNSPrefix: true,
-  cdataPropName: '#cdata',
-  commentPropName: false,
-});
-
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
-/** Decodes, screens and parses a document; returns the root element's node. */
-function parseDocument(body: S3XmlBody, rootName: string, bytesMax = s3XmlBodyBytesMax): XmlNode {
+/** Decodes, screens and reads a document; returns its root element, which must be `rootName`. */
+function parseDocument(body: S3XmlBody, rootName: string, bytesMax = s3XmlBodyBytesMax): XmlElement {
   const sizeBytes = typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.byteLength;
   if (sizeBytes > bytesMax) throw new S3Error('MaxMessageLengthExceeded', { fields: { MaxMessageLengthBytes: bytesMax } });
   let text: string;
@@ -111,64 +94,50 @@ function parseDocument(body: S3XmlBody, rootName: string, bytesMax = s3XmlBodyBy
     throw s3Errors.malformedXml('body is not UTF-8');
   }
   if (/<!(DOCTYPE|ENTITY)/i.test(text)) throw s3Errors.malformedXml('document type declarations are not accepted');
-  if (text.trim() === '') throw new S3Error('MissingRequestBodyError');
-  const validation = XMLValidator.validate(text);
-  if (validation !== true) throw s3Errors.malformedXml(validation.err.msg);
-  let document: XmlNode;
+  if (!/\S/.test(text)) throw new S3Error('MissingRequestBodyError');
+  let root: XmlElement;
   try {
-    document = parser.parse(text) as XmlNode;
+    root = readXml(text, decodeEntities);
   } catch (error) {
-    throw s3Errors.malformedXml(String(error));
+    if (error instanceof XmlSyntaxError) throw s3Errors.malformedXml(error.message);
+    throw error;
   }
-  const roots = Object.keys(document);
-  const rootElements = document[rootName];
-  if (roots.length !== 1 || !Array.isArray(rootElements) || rootElements.length !== 1) throw s3Errors.malformedXml(`one root element ${rootName} expected`);
-  const root: unknown = rootElements[0];
-  return isNode(root) ? root : {};
+  if (root.name !== rootName) throw s3Errors.malformedXml(`one root element ${rootName} expected`);
+  return root;
 }
 
-function isNode(value: unknown): value is XmlNode {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !('#cdata' in value);
-}
-
-/** The child elements named `name` (element nodes or leaf values). */
-function childrenOf(node: XmlNode, name: string): unknown[] {
-  const children = node[name];
-  return Array.isArray(children) ? children : [];
+/** The child elements named `name`. */
+function childrenOf(node: XmlElement, name: string): readonly XmlElement[] {
+  return node.children?.get(name) ?? [];
 }
 
 /** The single child element `name`, or undefined; more than one is malformed. */
-function childOf(node: XmlNode, name: string): unknown {
+function childOf(node: XmlElement, name: string): XmlElement | undefined {
   const children = childrenOf(node, name);
   if (children.length > 1) throw s3Errors.malformedXml(`${name} must appear at most once`);
   return children[0];
 }
 
-function childNodesOf(node: XmlNode, name: string): XmlNode[] {
-  return childrenOf(node, name).map((child) => (isNode(child) ? child : {}));
-}
-
 /** The text of a leaf element, entities decoded; undefined when absent. */
-function textOf(node: XmlNode, name: string): string | undefined {
+function textOf(node: XmlElement, name: string): string | undefined {
   const child = childOf(node, name);
   if (child === undefined) return undefined;
   return leafText(child, name);
 }
 
-function leafText(value: unknown, name: string): string {
-  if (typeof value === 'string') return decodeEntities(value);
-  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
-    const { '#cdata': cdata, '#text': text, ...rest } = value as Record<string, unknown>;
-    if (Object.keys(rest).length === 0) {
-      const cdataText = Array.isArray(cdata) ? cdata.map(String).join('') : '';
-      const plainText = typeof text === 'string' ? decodeEntities(text) : '';
-      if (plainText.trim() === '' || cdataText === '') return plainText.trim() === '' ? cdataText : plainText;
-    }
+/**
+ * A leaf's text: its character data, or its CDATA when the character data around it is only
+ * whitespace. An element with child elements, or with both text and CDATA, is malformed here.
+ */
+function leafText(element: XmlElement, name: string): string {
+  if (element.children === undefined) {
+    if (element.cdata === undefined || element.cdata === '') return element.text;
+    if (element.text.trim() === '') return element.cdata;
   }
   throw s3Errors.malformedXml(`${name} must be text`);
 }
 
-function requiredTextOf(node: XmlNode, name: string): string {
+function requiredTextOf(node: XmlElement, name: string): string {
   const text = textOf(node, name);
   if (text === undefined) throw s3Errors.malformedXml(`${name} is required`);
   return text;
@@ -192,14 +161,14 @@ function decodeEntities(text: string): string {
   });
 }
 
-function booleanOf(node: XmlNode, name: string): boolean | undefined {
+function booleanOf(node: XmlElement, name: string): boolean | undefined {
   const text = textOf(node, name)?.trim().toLowerCase();
   if (text === undefined) return undefined;
   if (text !== 'true' && text !== 'false') throw s3Errors.malformedXml(`${name} must be true or false`);
   return text === 'true';
 }
 
-function checksumsOf(node: XmlNode): S3Checksums {
+function checksumsOf(node: XmlElement): S3Checksums {
   const checksums: Partial<Record<S3ChecksumAlgorithm, string>> = {};
   for (const algorithm of s3ChecksumAlgorithms) {
     const value = textOf(node, `Checksum${algorithm}`);
@@ -224,7 +193,7 @@ function unquoteEtag(etag: string): string {
  */
 export function parseCompleteMultipartUpload(body: S3XmlBody): readonly S3CompletedPart[] {
   const root = parseDocument(body, 'CompleteMultipartUpload', s3CompleteMultipartUploadBytesMax);
-  const partNodes = childNodesOf(root, 'Part');
+  const partNodes = childrenOf(root, 'Part');
   if (partNodes.length === 0) throw s3Errors.malformedXml('at least one Part is required');
   if (partNodes.length > s3PartNumberMax) throw s3Errors.malformedXml(`more than ${s3PartNumberMax} parts`);
   let partNumberBefore = 0;
@@ -249,7 +218,7 @@ export function parseCompleteMultipartUpload(body: S3XmlBody): readonly S3Comple
  */
 export function parseDeleteObjects(body: S3XmlBody): S3DeleteRequest {
   const root = parseDocument(body, 'Delete');
-  const objectNodes = childNodesOf(root, 'Object');
+  const objectNodes = childrenOf(root, 'Object');
   if (objectNodes.length === 0) throw s3Errors.malformedXml('at least one Object is required');
   if (objectNodes.length > s3DeleteObjectsKeyCountMax) throw s3Errors.malformedXml(`more than ${s3DeleteObjectsKeyCountMax} objects`);
   const objects = objectNodes.map((objectNode) => {
@@ -272,7 +241,7 @@ export function parseTagging(body: S3XmlBody, options: { readonly tagCountMax: n
   const root = parseDocument(body, 'Tagging');
   const tagSet = childOf(root, 'TagSet');
   if (tagSet === undefined) throw s3Errors.malformedXml('TagSet is required');
-  const tagNodes = isNode(tagSet) ? childNodesOf(tagSet, 'Tag') : [];
+  const tagNodes = childrenOf(tagSet, 'Tag');
   if (tagNodes.length > options.tagCountMax) {
     throw s3Errors.invalidTag(options.tagCountMax === s3ObjectTagCountMax ? `Object tags cannot be greater than ${options.tagCountMax}` : `Bucket tag count cannot be greater than ${options.tagCountMax}`);
   }
