@@ -11,3 +11,4 @@ export * as objectStoreForward from './gen/objectbox/objectstore/v1/metadata_for
 export * as raft from './gen/objectbox/raft/v1/raft_pb.js';
 export * as testingEcho from './gen/objectbox/testing/v1/echo_pb.js';
 export * from './kv-session-codec.js';
+export * from './raft-deliver-codec.js';

@@ -3,7 +3,7 @@ import { RegistryStateMachine, type RegistryResult } from '@objectbox/cluster-ma
 import type { RaftGroup, RaftTransport } from '@objectbox/consensus-runtime';
 import type { GrpcServer } from '@objectbox/networking';
 import { createServiceRaftTransport, GrpcServiceRegistrations, openServiceRaftGroup, PlatformContext } from '@objectbox/platform-nest';
-import { kv, kvSessionCodecs, raft } from '@objectbox/proto';
+import { kv, kvSessionCodecs, raft, raftDeliverCodecs } from '@objectbox/proto';
 import { assert } from '@objectbox/util';
 import { kvServiceImplementation } from './kv-grpc.js';
 
@@ -27,7 +27,7 @@ export class RegistryService extends GrpcServiceRegistrations implements OnModul
   }
 
   register(server: GrpcServer): void {
-    server.addService(raft.RaftTransportService, this.transport.serviceImplementation());
+    server.addService(raft.RaftTransportService, this.transport.serviceImplementation(), { codecs: raftDeliverCodecs });
     // Session messages through hand-written codecs: protobuf-es's schema walk was ~5% of a leader's CPU under raft-kv.
     server.addService(kv.KvService, kvServiceImplementation(this), { codecs: kvSessionCodecs });
   }

@@ -2,7 +2,7 @@ import { create } from '@bufbuild/protobuf';
 import type { Message } from '@objectbox/consensus-core';
 import { createGrpcClient, type GrpcClient, type GrpcServiceImplementation, type GrpcTlsOptions } from '@objectbox/networking';
 import type { Logger } from '@objectbox/observability';
-import { raft } from '@objectbox/proto';
+import { raft, raftDeliverCodecs } from '@objectbox/proto';
 import { assert } from '@objectbox/util';
 import { AsyncQueue } from './async-queue.js';
 import { RaftMessageInvalidError, RaftPeerRejectedError } from './errors.js';
@@ -70,6 +70,8 @@ class PeerSender {
       deadlineMs: 365 * 24 * 3600 * 1000,
       messageBytesMax: options.messageBytesMax,
       retry: { attemptCountMax: 1, backoffMsInitial: 1, backoffMsMax: 1 },
+      // Every batch to a peer is a DeliverRequest: encoded by hand, not by protobuf-es's schema walk.
+      codecs: raftDeliverCodecs,
     });
   }
 
