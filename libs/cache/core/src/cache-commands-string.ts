@@ -141,6 +141,8 @@ function setGeneric(
 }
 
 function set(context: CacheCommandContext, args: Args): RespValue {
+  // SET key value, the common form: by bytes when the database allows it (no strings made).
+  if (args.length === 3 && selectedDatabase(context).setInlineStringBytes(args[1] as Buffer, args[2] as Buffer, context.nowMs)) return respOk;
   const parsed = args.length === 3 ? noOptions : parseExtendedStringArguments(args, 3, 'set');
   const expireAtMs = parsed.expire === null ? null : expireAtMsOf(context, parsed.expire, 'set');
   return setGeneric(context, { key: keyAt(args, 1), value: argumentAt(args, 2), parsed, expireAtMs, okReply: respOk, abortReply: respNullBulk });

@@ -228,6 +228,7 @@ export class CacheEngine {
         if (watchers !== undefined) for (const client of watchers) client.watchDirty = true;
         if (this.blockedByKey.has(watchKey)) this.readyKeys.add(watchKey);
       },
+      keysWanted: () => this.config.notifyFlags.classes.size > 0 || this.watchersByKey.size > 0 || this.blockedByKey.size > 0,
       databaseFlushed: (databaseIndex) => {
         for (const client of this.clients.values()) {
           for (const watched of client.watchedKeys.values()) if (watched.databaseIndex === databaseIndex) client.watchDirty = true;

@@ -225,6 +225,35 @@ export class CacheKeyTable {
     this.compactArenaIfSparse();
   }
 
+  /**
+   * {@link replaceValueAt} with an inline string value (at most `cacheStringInlineBytesMax` bytes)
+   * given as bytes: written where the old value was when it fits, else the record moves to the end.
+   */
+  replaceValueAtInlineBytes(slot: number, value: Uint8Array): void {
+    assert(value.length <= cacheStringInlineBytesMax, 'inline string values are small');
+    this.assertLive(slot);
+    this.releaseValue(slot);
+    const offset = this.recordOffsets[slot] as number;
+    const keyLength = this.keyLengths[slot] as number;
+    const oldLength = Math.max(0, this.valueLengths[slot] as number);
+    if (value.length <= oldLength) {
+      copyBytes(this.arena, offset + keyLength, value);
+      this.valueLengths[slot] = value.length;
+      this.arenaDeadBytes += oldLength - value.length;
+      return;
+    }
+    this.arenaDeadBytes += keyLength + oldLength;
+    this.reserveArena(keyLength + value.length);
+    const offsetNew = this.arenaUsedBytes;
+    // reserveArena keeps every record at its offset, so the key is still at `offset`.
+    this.arena.copyWithin(offsetNew, offset, offset + keyLength);
+    copyBytes(this.arena, offsetNew + keyLength, value);
+    this.arenaUsedBytes += keyLength + value.length;
+    this.recordOffsets[slot] = offsetNew;
+    this.valueLengths[slot] = value.length;
+    this.compactArenaIfSparse();
+  }
+
   accessedAtSecondsAt(slot: number): number {
     return this.accessedAtSeconds[slot] as number;
   }
@@ -242,11 +271,35 @@ export class CacheKeyTable {
    * second hash and probe per new key), accessed at `accessedAtSeconds`; returns its slot.
    */
   insert(key: KeyText, value: CacheStoredValue, accessedAtSeconds: number): number {
+    const slot = this.appendSlot(keyHashOf(key, this.hashSeed));
+    this.storeRecord(slot, key, value);
+    this.initializeSlot(slot, accessedAtSeconds);
+    return slot;
+  }
+
+  /**
+   * {@link insert} of a key and an inline string value (at most `cacheStringInlineBytesMax` bytes)
+   * given as bytes, SET's arguments: the bytes go to the arena without a string made of either.
+   */
+  insertInlineBytes(key: Uint8Array, value: Uint8Array, accessedAtSeconds: number): number {
+    assert(value.length <= cacheStringInlineBytesMax, 'inline string values are small');
+    const slot = this.appendSlot(keyHashOfBytes(key, this.hashSeed));
+    this.storeInlineRecordBytes(slot, key, value);
+    this.initializeSlot(slot, accessedAtSeconds);
+    return slot;
+  }
+
+  /** A new slot at the end of the columns, with its hash; its record and facts are written next. */
+  private appendSlot(hash: number): number {
     const slot = this.slotCount;
     if (slot === this.sequences.length) this.resizeColumns(Math.max(slotCapacityMin, slot * capacityGrowthFactor));
     this.slotCount++;
-    this.hashes[slot] = keyHashOf(key, this.hashSeed);
-    this.storeRecord(slot, key, value);
+    this.hashes[slot] = hash;
+    return slot;
+  }
+
+  /** The rest of an insert once the record is written: scan sequence, access facts, the index. */
+  private initializeSlot(slot: number, accessedAtSeconds: number): void {
     this.sequences[slot] = this.sequenceNext++;
     this.accessedAtSeconds[slot] = accessedAtSeconds;
     this.lfuCounters[slot] = lfuInitialCounter;
@@ -255,7 +308,6 @@ export class CacheKeyTable {
     this.liveCount++;
     if (this.liveCount * 100 > this.buckets.length * bucketLoadPercentMax) this.rebuildIndex(this.buckets.length * 2);
     else this.indexSlot(slot);
-    return slot;
   }
 
   /** Removes `key`; returns whether it was in the table. Invalidates slots. */
@@ -386,6 +438,19 @@ export class CacheKeyTable {
     if (!inline) this.objectBySlot.set(slot, value);
   }
 
+  /** {@link storeRecord} for a key and an inline string value given as bytes. */
+  private storeInlineRecordBytes(slot: number, key: Uint8Array, value: Uint8Array): void {
+    const recordLength = key.length + value.length;
+    this.reserveArena(recordLength);
+    const offset = this.arenaUsedBytes;
+    copyBytes(this.arena, offset, key);
+    copyBytes(this.arena, offset + key.length, value);
+    this.arenaUsedBytes += recordLength;
+    this.recordOffsets[slot] = offset;
+    this.keyLengths[slot] = key.length;
+    this.valueLengths[slot] = value.length;
+  }
+
   private releaseValue(slot: number): void {
     if (this.valueLengths[slot] === valueIsObject) this.objectBySlot.delete(slot);
   }
@@ -508,6 +573,15 @@ export class CacheKeyTable {
 const loopWriteCharsMax = 64;
 
 /** Writes latin1 `text` (one char per byte) at `offset`. */
+/** `source` into `target` at `offset`: a loop for short pieces (a native call costs more), else `set`. */
+function copyBytes(target: Buffer, offset: number, source: Uint8Array): void {
+  if (source.length > loopWriteCharsMax) {
+    target.set(source, offset);
+    return;
+  }
+  for (let index = 0; index < source.length; index++) target[offset + index] = source[index] as number;
+}
+
 function writeLatin1(target: Buffer, text: string, offset: number): void {
   if (text.length > loopWriteCharsMax) {
     target.write(text, offset, 'latin1');

@@ -1,6 +1,7 @@
 /**
  * CacheKeyspace: lazy expiry, the bounded active expiry cycle, the memory estimate and binary keys.
  */
+import { CacheList } from './cache-list.js';
 import { CacheStringValue } from './cache-string-value.js';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -170,4 +171,41 @@ test('LFU eviction and OBJECT FREQ see the counter decayed to now (LFUDecrAndRet
   const result = evictUntilWithinLimit({ keyspace, limitBytes, policy: 'allkeys-lfu', sampleCount: 16, random: seededRandom(1), nowMs: hourLaterMs });
   assert.deepEqual(result, { evictedCount: 1, withinLimit: true });
   assert.deepEqual([...database.keys()], [key('fresh')]);
+});
+
+test('SET by bytes stores what the general path stores, and declines where it needs key texts', () => {
+  const byBytes = new CacheKeyspace().database(0);
+  const general = new CacheKeyspace().database(0);
+  const steps: [string, string][] = [
+    ['a', '1'],
+    ['b', 'x'.repeat(64)],
+    ['a', 'longer value'],
+    ['a', ''],
+    ['b', 'short'],
+    ['\u00ff\u0000k', 'v'],
+  ];
+  for (const [name, value] of steps) {
+    assert.equal(byBytes.setInlineStringBytes(Buffer.from(name, 'latin1'), Buffer.from(value, 'latin1'), nowMs), true);
+    general.set({ key: keyTextFromBytes(Buffer.from(name, 'latin1')), value: CacheStringValue.copyOf(Buffer.from(value, 'latin1')), expireAtMs: null, keepExpiry: false });
+    assert.equal(byBytes.usedMemoryBytes, general.usedMemoryBytes, `after ${name}=${value}`);
+  }
+  for (const name of ['a', 'b', '\u00ff\u0000k']) {
+    assert.deepEqual(byBytes.lookupStored(keyTextFromBytes(Buffer.from(name, 'latin1')), nowMs), general.lookupStored(keyTextFromBytes(Buffer.from(name, 'latin1')), nowMs));
+  }
+  // A collection at the key is replaced by the string, its estimate given back.
+  const list = new CacheKeyspace().database(0);
+  list.set({ key: key('l'), value: { type: 'list', list: new CacheList() }, expireAtMs: null, keepExpiry: false });
+  assert.equal(list.setInlineStringBytes(Buffer.from('l'), Buffer.from('v'), nowMs), true);
+  assert.equal(list.usedMemoryBytes, cacheEntryOverheadBytes + 2);
+  assert.equal(list.lookupStored(key('l'), nowMs), 'v');
+  // Declined: a value too large to be inline, a database with volatile keys, a listener wanting keys.
+  assert.equal(byBytes.setInlineStringBytes(Buffer.from('c'), Buffer.alloc(65), nowMs), false);
+  byBytes.set({ key: key('t'), value: stringValue('1'), expireAtMs: nowMs + 1000, keepExpiry: false });
+  assert.equal(byBytes.setInlineStringBytes(Buffer.from('c'), Buffer.from('v'), nowMs), false);
+  const listened = new CacheKeyspace();
+  listened.setListener({ keyModified: () => undefined, databaseFlushed: () => undefined });
+  assert.equal(listened.database(0).setInlineStringBytes(Buffer.from('c'), Buffer.from('v'), nowMs), false);
+  listened.setListener({ keyModified: () => undefined, keysWanted: () => false, databaseFlushed: () => undefined });
+  assert.equal(listened.database(0).setInlineStringBytes(Buffer.from('c'), Buffer.from('v'), nowMs), true);
+  assert.equal(listened.database(0).lookupStored(key('c'), nowMs), 'v');
 });

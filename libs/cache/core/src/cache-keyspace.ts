@@ -15,7 +15,7 @@ import { type CacheList } from './cache-list.js';
 import { type CacheSet } from './cache-set.js';
 import { type CacheSortedSet } from './cache-sorted-set.js';
 import { CacheKeyTable, CacheStoredCollection, type CacheCollectionValue, type CacheStoredValue } from './cache-key-table.js';
-import { CacheStringValue, latin1TextOf } from './cache-string-value.js';
+import { CacheStringValue, cacheStringInlineBytesMax, latin1TextOf } from './cache-string-value.js';
 
 /** A key as a latin1 string: one char per byte (see the file header). */
 export type KeyText = string & { readonly __brand: 'KeyText' };
@@ -136,6 +136,11 @@ export type CacheKeyChange = 'created' | 'changed' | 'deleted' | 'expired' | 'ev
  */
 export interface CacheKeyspaceListener {
   keyModified(databaseIndex: number, key: KeyText, change: CacheKeyChange): void;
+  /**
+   * False when {@link keyModified} would do nothing now (no notifications, WATCH or blocked client):
+   * a plain SET may then skip making its key's text just to signal it. Absent means always true.
+   */
+  keysWanted?(): boolean;
   databaseFlushed(databaseIndex: number): void;
 }
 
@@ -341,7 +346,7 @@ export class CacheDatabase {
   }
 
   /** The estimate counted for the key in `slot`: computed for strings, remembered for collections. */
-  private sizeBytesAt(key: KeyText, slot: number): number {
+  private sizeBytesAt(key: KeyText | Uint8Array, slot: number): number {
     const stringByteLength = this.table.stringByteLengthAt(slot);
     if (stringByteLength >= 0) return cacheEntryOverheadBytes + key.length + stringByteLength;
     return (this.table.valueAt(slot) as CacheStoredCollection).countedSizeBytes;
@@ -375,6 +380,29 @@ export class CacheDatabase {
     this.usedMemoryBytes += sizeBytes;
     this.storeExpiry(key, options.keepExpiry ? null : options.expireAtMs);
     this.listener?.keyModified(this.index, key, 'created');
+  }
+
+  /**
+   * SET key value without options, key and value given as bytes, when that needs no key text: the
+   * value fits inline, no key of this database has an expiry to clear and the listener wants no
+   * keys. Then it does what {@link exists} and {@link set} do for SET (the access recorded, the value
+   * replaced or the key added) and returns true; otherwise it does nothing and returns false, and
+   * the caller takes the general path. Saves making the key's and the value's strings.
+   */
+  setInlineStringBytes(key: Uint8Array, value: Uint8Array, nowMs: number): boolean {
+    if (value.length > cacheStringInlineBytesMax || this.expires.size > 0) return false;
+    if (this.listener !== null && this.listener.keysWanted?.() !== false) return false;
+    const sizeBytes = cacheEntryOverheadBytes + key.length + value.length;
+    const slot = this.table.slotOfBytes(key);
+    if (slot >= 0) {
+      this.table.recordAccess(slot, accessClockSecondsOf(nowMs));
+      this.usedMemoryBytes += sizeBytes - this.sizeBytesAt(key, slot);
+      this.table.replaceValueAtInlineBytes(slot, value);
+      return true;
+    }
+    this.table.insertInlineBytes(key, value, accessClockSecondsOf(this.commandTimeMs));
+    this.usedMemoryBytes += sizeBytes;
+    return true;
   }
 
   /** Sets or clears (null) the expiry of an existing key (EXPIRE, PERSIST, GETEX): a change to the key. */
