@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MachineDriver, owner } from './object-metadata-fixtures.spec-helper.js';
 import { objectSizeBytesMax, partSizeBytesMin, type BlobRef } from './object-metadata-model.js';
+import { encodeObjectMetadataCommand } from './object-metadata-commands.js';
+import { ObjectMetadataMachine } from './object-metadata-machine.js';
 
 const blobIds = (blobs: readonly BlobRef[]): string[] => blobs.map((blob) => blob.blobId);
 
@@ -118,6 +120,35 @@ describe('ObjectMetadataMachine versioning (S3 user guide examples)', () => {
     assert.ok(unknown.ok && !unknown.value.removed);
     const noVersion = driver.machine.getObject({ bucket: 'b', key: 'photo.gif', versionId: 'no-such-version' });
     assert.equal(noVersion.ok ? '' : noVersion.error.code, 'NoSuchVersion');
+  });
+
+  it('a key with hundreds of versions: each PUT goes on top, a used version id is refused, deletes and snapshots keep the order', () => {
+    const driver = new MachineDriver();
+    driver.createBucket('b', 'Enabled');
+    const ids: string[] = [];
+    for (let count = 0; count < 300; count++) {
+      const reply = driver.put('b', 'hot');
+      assert.ok(reply.ok);
+      ids.unshift(reply.value.versionId);
+    }
+    assert.deepEqual(driver.stack('b', 'hot'), ids);
+    for (const used of [ids[0]!, ids[150]!, ids[299]!]) {
+      const again = driver.put('b', 'hot', { versionId: used });
+      assert.equal(again.ok ? '' : again.error.code, 'InvalidArgument', `version id ${used} was used`);
+    }
+    // A version deleted from the middle can be named again (it is no longer on the stack).
+    assert.ok(driver.delete('b', 'hot', ids[150]).ok);
+    const reused = driver.put('b', 'hot', { versionId: ids[150]! });
+    assert.ok(reused.ok);
+    const expected = [ids[150]!, ...ids.slice(0, 150), ...ids.slice(151)];
+    assert.deepEqual(driver.stack('b', 'hot'), expected);
+    const restored = new ObjectMetadataMachine();
+    restored.restore(driver.machine.snapshot());
+    const listed = restored.listObjectVersions('b', { prefix: 'hot', maxKeys: 1000 });
+    assert.ok(listed.ok);
+    assert.deepEqual(listed.value.versions.map((listedVersion) => listedVersion.version.versionId), expected);
+    const afterRestore = restored.apply(encodeObjectMetadataCommand(driver.putCommand('b', 'hot', { versionId: ids[0]! })), 1_000_000);
+    assert.equal(afterRestore.ok ? '' : afterRestore.error.code, 'InvalidArgument', 'a restored stack refuses a used id too');
   });
 
   it('objects stored before versioning keep the null version; new PUTs stack on top of it', () => {
