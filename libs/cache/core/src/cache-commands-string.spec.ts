@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import { CacheHash } from './cache-hash.js';
 import { keyTextFromBytes } from './cache-keyspace.js';
 import { createTestContext, renderReply, replay, run } from './cache-session.spec-helper.js';
+import { keyAt } from './cache-commands-string.js';
 
 const sessions: Readonly<Record<string, readonly string[]>> = {
   'SET and GET (docs)': ['SET mykey Hello -> +OK', 'GET mykey -> "Hello"', 'GET nonexisting -> (nil)'],
@@ -235,4 +236,17 @@ test('string commands: binary-safe keys and values', () => {
 test('string commands: the string size limit applies to APPEND and SETRANGE', () => {
   const context = createTestContext({ limits: { stringBytesMax: 8 } });
   replay(['SET k 12345 -> +OK', 'APPEND k 678 -> :8', 'APPEND k 9 -> -ERR string exceeds maximum allowed size (proto-max-bulk-len)', 'SETRANGE k 7 ab -> -ERR string exceeds maximum allowed size (proto-max-bulk-len)', 'SETRANGE k 6 ab -> :8'], context);
+});
+
+test('keyAt gives each key its own text, with the last key argument remembered by content', () => {
+  const request = (key: Buffer): Buffer[] => [Buffer.from('get'), key];
+  const keys = [Buffer.from('abc'), Buffer.from('abd'), Buffer.from('abc'), Buffer.from([0xff, 0x00, 0x62]), Buffer.alloc(65, 0x61), Buffer.alloc(65, 0x62), Buffer.from('')];
+  for (const key of [...keys, ...keys.reverse()]) {
+    const original = Buffer.from(key);
+    assert.equal(keyAt(request(key), 1), keyTextFromBytes(original));
+    // The argument's bytes may change after the request (a reused input buffer): the text must not.
+    key.fill(0x7a);
+    assert.equal(keyAt(request(Buffer.from(original)), 1), keyTextFromBytes(original));
+    key.set(original);
+  }
 });

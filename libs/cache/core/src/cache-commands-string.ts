@@ -25,7 +25,35 @@ export function argumentAt(args: Args, index: number): Buffer {
 }
 
 export function keyAt(args: Args, index: number): KeyText {
-  return keyTextFromBytes(argumentAt(args, index));
+  const argument = argumentAt(args, index);
+  return index === 1 ? firstKeyTextOf(argument) : keyTextFromBytes(argument);
+}
+
+/**
+ * The text of the last argument 1 seen (the key of most commands) and a copy of its bytes. A pipeline
+ * often repeats its key (LPUSH mylist ..., HSET user:1 ...): comparing up to
+ * {@link firstKeyBytesMax} bytes costs far less than making the string (a native call per request),
+ * and Maps then find the same string object faster. Keyed by content, so sharing it is harmless.
+ */
+const firstKeyBytesMax = 64;
+const firstKeyBytes = Buffer.alloc(firstKeyBytesMax);
+let firstKeyLength = -1;
+let firstKeyText = '' as KeyText;
+
+function firstKeyTextOf(argument: Buffer): KeyText {
+  const length = argument.length;
+  if (length === firstKeyLength) {
+    let index = 0;
+    while (index < length && argument[index] === firstKeyBytes[index]) index++;
+    if (index === length) return firstKeyText;
+  }
+  const text = keyTextFromBytes(argument);
+  if (length <= firstKeyBytesMax) {
+    for (let index = 0; index < length; index++) firstKeyBytes[index] = argument[index] as number;
+    firstKeyLength = length;
+    firstKeyText = text;
+  }
+  return text;
 }
 
 export function requireInt64(bytes: Buffer): bigint {
