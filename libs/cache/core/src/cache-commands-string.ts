@@ -290,6 +290,12 @@ function incrementBy(context: CacheCommandContext, key: KeyText, increment: bigi
   return respInteger(integerReplyValue(result));
 }
 
+/** INCR and DECR: by the key's bytes when the database allows it (no strings made), else {@link incrementBy}. */
+function incrementByOne(context: CacheCommandContext, args: Args, increment: 1 | -1): RespValue {
+  const result = selectedDatabase(context).incrementSmallInteger(args[1] as Buffer, increment, context.nowMs);
+  return result === null ? incrementBy(context, keyAt(args, 1), BigInt(increment)) : respInteger(result);
+}
+
 function decrby(context: CacheCommandContext, args: Args): RespValue {
   const decrement = requireInt64(argumentAt(args, 2));
   if (decrement === int64Min) throw new CacheCommandError('decrement-overflow');
@@ -377,8 +383,8 @@ export const cacheStringCommands: readonly CacheCommandSpec[] = [
   { name: 'mget', arity: -2, flags: ['readonly', 'fast'], handler: mget },
   { name: 'mset', arity: -3, flags: ['write', 'denyoom'], handler: (context, args) => msetGeneric(context, args, { nx: false, commandName: 'mset' }) },
   { name: 'msetnx', arity: -3, flags: ['write', 'denyoom'], handler: (context, args) => msetGeneric(context, args, { nx: true, commandName: 'msetnx' }) },
-  { name: 'incr', arity: 2, flags: ['write', 'denyoom', 'fast'], handler: (context, args) => incrementBy(context, keyAt(args, 1), 1n) },
-  { name: 'decr', arity: 2, flags: ['write', 'denyoom', 'fast'], handler: (context, args) => incrementBy(context, keyAt(args, 1), -1n) },
+  { name: 'incr', arity: 2, flags: ['write', 'denyoom', 'fast'], handler: (context, args) => incrementByOne(context, args, 1) },
+  { name: 'decr', arity: 2, flags: ['write', 'denyoom', 'fast'], handler: (context, args) => incrementByOne(context, args, -1) },
   {
     name: 'incrby',
     arity: 3,

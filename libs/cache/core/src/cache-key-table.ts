@@ -229,29 +229,41 @@ export class CacheKeyTable {
    * {@link replaceValueAt} with an inline string value (at most `cacheStringInlineBytesMax` bytes)
    * given as bytes: written where the old value was when it fits, else the record moves to the end.
    */
-  replaceValueAtInlineBytes(slot: number, value: Uint8Array): void {
-    assert(value.length <= cacheStringInlineBytesMax, 'inline string values are small');
+  replaceValueAtInlineBytes(slot: number, value: Uint8Array, length = value.length): void {
+    assert(length <= cacheStringInlineBytesMax && length <= value.length, 'inline string values are small');
     this.assertLive(slot);
     this.releaseValue(slot);
     const offset = this.recordOffsets[slot] as number;
     const keyLength = this.keyLengths[slot] as number;
     const oldLength = Math.max(0, this.valueLengths[slot] as number);
-    if (value.length <= oldLength) {
-      copyBytes(this.arena, offset + keyLength, value);
-      this.valueLengths[slot] = value.length;
-      this.arenaDeadBytes += oldLength - value.length;
+    if (length <= oldLength) {
+      copyBytes(this.arena, offset + keyLength, value, length);
+      this.valueLengths[slot] = length;
+      this.arenaDeadBytes += oldLength - length;
       return;
     }
     this.arenaDeadBytes += keyLength + oldLength;
-    this.reserveArena(keyLength + value.length);
+    this.reserveArena(keyLength + length);
     const offsetNew = this.arenaUsedBytes;
     // reserveArena keeps every record at its offset, so the key is still at `offset`.
     this.arena.copyWithin(offsetNew, offset, offset + keyLength);
-    copyBytes(this.arena, offsetNew + keyLength, value);
-    this.arenaUsedBytes += keyLength + value.length;
+    copyBytes(this.arena, offsetNew + keyLength, value, length);
+    this.arenaUsedBytes += keyLength + length;
     this.recordOffsets[slot] = offsetNew;
-    this.valueLengths[slot] = value.length;
+    this.valueLengths[slot] = length;
     this.compactArenaIfSparse();
+  }
+
+  /**
+   * `parse` applied to the slot's inline string value as bytes (no string made), or null when the
+   * value is an object (a collection, a large string).
+   */
+  parseInlineValue<T>(slot: number, parse: (bytes: Uint8Array, from: number, to: number) => T | null): T | null {
+    this.assertLive(slot);
+    const valueLength = this.valueLengths[slot] as number;
+    if (valueLength === valueIsObject) return null;
+    const start = (this.recordOffsets[slot] as number) + (this.keyLengths[slot] as number);
+    return parse(this.arena, start, start + valueLength);
   }
 
   accessedAtSecondsAt(slot: number): number {
@@ -281,10 +293,10 @@ export class CacheKeyTable {
    * {@link insert} of a key and an inline string value (at most `cacheStringInlineBytesMax` bytes)
    * given as bytes, SET's arguments: the bytes go to the arena without a string made of either.
    */
-  insertInlineBytes(key: Uint8Array, value: Uint8Array, accessedAtSeconds: number): number {
-    assert(value.length <= cacheStringInlineBytesMax, 'inline string values are small');
+  insertInlineBytes(key: Uint8Array, value: Uint8Array, accessedAtSeconds: number, length = value.length): number {
+    assert(length <= cacheStringInlineBytesMax && length <= value.length, 'inline string values are small');
     const slot = this.appendSlot(keyHashOfBytes(key, this.hashSeed));
-    this.storeInlineRecordBytes(slot, key, value);
+    this.storeInlineRecordBytes(slot, key, value, length);
     this.initializeSlot(slot, accessedAtSeconds);
     return slot;
   }
@@ -439,16 +451,16 @@ export class CacheKeyTable {
   }
 
   /** {@link storeRecord} for a key and an inline string value given as bytes. */
-  private storeInlineRecordBytes(slot: number, key: Uint8Array, value: Uint8Array): void {
-    const recordLength = key.length + value.length;
+  private storeInlineRecordBytes(slot: number, key: Uint8Array, value: Uint8Array, length: number): void {
+    const recordLength = key.length + length;
     this.reserveArena(recordLength);
     const offset = this.arenaUsedBytes;
     copyBytes(this.arena, offset, key);
-    copyBytes(this.arena, offset + key.length, value);
+    copyBytes(this.arena, offset + key.length, value, length);
     this.arenaUsedBytes += recordLength;
     this.recordOffsets[slot] = offset;
     this.keyLengths[slot] = key.length;
-    this.valueLengths[slot] = value.length;
+    this.valueLengths[slot] = length;
   }
 
   private releaseValue(slot: number): void {
@@ -574,12 +586,12 @@ const loopWriteCharsMax = 64;
 
 /** Writes latin1 `text` (one char per byte) at `offset`. */
 /** `source` into `target` at `offset`: a loop for short pieces (a native call costs more), else `set`. */
-function copyBytes(target: Buffer, offset: number, source: Uint8Array): void {
-  if (source.length > loopWriteCharsMax) {
-    target.set(source, offset);
+function copyBytes(target: Buffer, offset: number, source: Uint8Array, length = source.length): void {
+  if (length > loopWriteCharsMax) {
+    target.set(source.subarray(0, length), offset);
     return;
   }
-  for (let index = 0; index < source.length; index++) target[offset + index] = source[index] as number;
+  for (let index = 0; index < length; index++) target[offset + index] = source[index] as number;
 }
 
 function writeLatin1(target: Buffer, text: string, offset: number): void {

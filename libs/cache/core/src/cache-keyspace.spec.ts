@@ -209,3 +209,21 @@ test('SET by bytes stores what the general path stores, and declines where it ne
   assert.equal(listened.database(0).setInlineStringBytes(Buffer.from('c'), Buffer.from('v'), nowMs), true);
   assert.equal(listened.database(0).lookupStored(key('c'), nowMs), 'v');
 });
+
+test('INCR by bytes keeps the memory estimate of the general path and declines what it cannot do exactly', () => {
+  const database = new CacheKeyspace().database(0);
+  assert.equal(database.incrementSmallInteger(Buffer.from('n'), 1, nowMs), 1);
+  assert.equal(database.incrementSmallInteger(Buffer.from('n'), -11, nowMs), -10);
+  assert.equal(database.lookupStored(key('n'), nowMs), '-10');
+  assert.equal(database.usedMemoryBytes, cacheEntryOverheadBytes + 1 + 3);
+  for (const value of ['x', '01', '-0', '1234567890123456', ' 1']) {
+    database.set({ key: key('s'), value: stringValue(value), expireAtMs: null, keepExpiry: false });
+    assert.equal(database.incrementSmallInteger(Buffer.from('s'), 1, nowMs), null, value);
+  }
+  database.set({ key: key('s'), value: stringValue('999999999999999'), expireAtMs: null, keepExpiry: false });
+  assert.equal(database.incrementSmallInteger(Buffer.from('s'), 1, nowMs), 1_000_000_000_000_000);
+  assert.equal(database.lookupStored(key('s'), nowMs), '1000000000000000');
+  assert.equal(database.usedMemoryBytes, 2 * cacheEntryOverheadBytes + 1 + 3 + 1 + 16);
+  database.set({ key: key('l'), value: { type: 'list', list: new CacheList() }, expireAtMs: null, keepExpiry: false });
+  assert.equal(database.incrementSmallInteger(Buffer.from('l'), 1, nowMs), null);
+});

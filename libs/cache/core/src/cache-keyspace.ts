@@ -15,7 +15,11 @@ import { type CacheList } from './cache-list.js';
 import { type CacheSet } from './cache-set.js';
 import { type CacheSortedSet } from './cache-sorted-set.js';
 import { CacheKeyTable, CacheStoredCollection, type CacheCollectionValue, type CacheStoredValue } from './cache-key-table.js';
+import { parseSmallIntegerBytes, writeIntegerDigits } from './cache-number.js';
 import { CacheStringValue, cacheStringInlineBytesMax, latin1TextOf } from './cache-string-value.js';
+
+/** Where {@link CacheDatabase.incrementSmallInteger} writes a result's digits (a safe integer has at most 17 chars). */
+const integerDigitsScratch = Buffer.alloc(24);
 
 /** A key as a latin1 string: one char per byte (see the file header). */
 export type KeyText = string & { readonly __brand: 'KeyText' };
@@ -403,6 +407,32 @@ export class CacheDatabase {
     this.table.insertInlineBytes(key, value, accessClockSecondsOf(this.commandTimeMs));
     this.usedMemoryBytes += sizeBytes;
     return true;
+  }
+
+  /**
+   * INCRBY on a key given as bytes, when that needs no key text (as {@link setInlineStringBytes})
+   * and the value is missing or an integer of at most 15 digits and the result a safe integer: the
+   * result, written in place of the value (the access recorded, or the key added). Otherwise null,
+   * having done nothing: the caller takes the general path, which also answers the errors.
+   */
+  incrementSmallInteger(key: Uint8Array, increment: number, nowMs: number): number | null {
+    if (this.expires.size > 0) return null;
+    if (this.listener !== null && this.listener.keysWanted?.() !== false) return null;
+    const slot = this.table.slotOfBytes(key);
+    const current = slot < 0 ? 0 : this.table.parseInlineValue(slot, parseSmallIntegerBytes);
+    if (current === null) return null;
+    const result = current + increment;
+    if (!Number.isSafeInteger(result)) return null;
+    const length = writeIntegerDigits(integerDigitsScratch, result);
+    if (slot >= 0) {
+      this.table.recordAccess(slot, accessClockSecondsOf(nowMs));
+      this.usedMemoryBytes += length - (this.sizeBytesAt(key, slot) - cacheEntryOverheadBytes - key.length);
+      this.table.replaceValueAtInlineBytes(slot, integerDigitsScratch, length);
+      return result;
+    }
+    this.table.insertInlineBytes(key, integerDigitsScratch, accessClockSecondsOf(this.commandTimeMs), length);
+    this.usedMemoryBytes += cacheEntryOverheadBytes + key.length + length;
+    return result;
   }
 
   /** Sets or clears (null) the expiry of an existing key (EXPIRE, PERSIST, GETEX): a change to the key. */

@@ -23,6 +23,46 @@ export function parseInt64(bytes: Uint8Array): bigint | null {
   return value < int64Min || value > int64Max ? null : value;
 }
 
+/** Digits of an integer that is exact in double arithmetic whatever they are (10^15 < 2^53). */
+export const smallIntegerDigitsMax = 15;
+
+/**
+ * string2ll over bytes [from, to) when they are an integer of at most {@link smallIntegerDigitsMax}
+ * digits; null otherwise (not an integer, or a larger one, for the exact bigint path to decide).
+ */
+export function parseSmallIntegerBytes(bytes: Uint8Array, from: number, to: number): number | null {
+  const negative = bytes[from] === 0x2d;
+  const digitsFrom = negative ? from + 1 : from;
+  const digitCount = to - digitsFrom;
+  if (digitCount <= 0 || digitCount > smallIntegerDigitsMax) return null;
+  // No leading zeros: `0` alone is an integer, `-0` and `01` are not.
+  if (bytes[digitsFrom] === 0x30) return to - from === 1 ? 0 : null;
+  let value = 0;
+  for (let index = digitsFrom; index < to; index++) {
+    const digit = (bytes[index] as number) - 0x30;
+    if (digit < 0 || digit > 9) return null;
+    value = value * 10 + digit;
+  }
+  return negative ? -value : value;
+}
+
+/**
+ * Writes a safe integer's decimal text into `target` from 0 (at least 17 bytes long); returns its
+ * length.
+ */
+export function writeIntegerDigits(target: Uint8Array, value: number): number {
+  let offset = 0;
+  let magnitude = value;
+  if (value < 0) {
+    target[offset++] = 0x2d;
+    magnitude = -value;
+  }
+  let digitCount = 1;
+  for (let rest = magnitude; rest >= 10; rest = Math.floor(rest / 10)) digitCount++;
+  for (let index = offset + digitCount - 1, rest = magnitude; index >= offset; index--, rest = Math.floor(rest / 10)) target[index] = 0x30 + (rest % 10);
+  return offset + digitCount;
+}
+
 /** A bigint reply value as a number when it is safe, else the bigint. */
 export function integerReplyValue(value: bigint): number | bigint {
   return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;
