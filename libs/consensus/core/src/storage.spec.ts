@@ -4,7 +4,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
-import { LogCompactedError, LogUnavailableError, SnapshotOutOfDateError } from './errors.js';
+import { LogCompactedError, LogUnavailableError, SnapshotOutOfDateError, SnapshotTemporarilyUnavailableError } from './errors.js';
 import { MemoryStorage } from './storage.js';
 import { nodeId, type Entry, type LogIndex, type Term } from './types.js';
 
@@ -57,4 +57,29 @@ test('snapshots: older ones are refused, applying one replaces the log', () => {
     () => storage.applySnapshot({ metadata: { index: i(9), term: 7 as Term, configState }, data: new Uint8Array() }),
     SnapshotOutOfDateError,
   );
+});
+
+test('released snapshot bytes: asked for and unavailable until restored, handed out once, held again for a newer snapshot', () => {
+  const storage = storageWith35();
+  const image = new Uint8Array([1, 2, 3]);
+  storage.createSnapshot({ index: i(4), configState, data: image });
+  const wanted: number[] = [];
+  storage.releaseSnapshotData((index) => wanted.push(index));
+  assert.deepEqual(storage.snapshotMetadata(), { index: 4, term: 4, configState });
+  assert.throws(() => storage.snapshot(), SnapshotTemporarilyUnavailableError);
+  assert.deepEqual(wanted, [4]);
+  storage.restoreSnapshotData(i(3), image); // not the current snapshot: ignored
+  assert.throws(() => storage.snapshot(), SnapshotTemporarilyUnavailableError);
+  storage.restoreSnapshotData(i(4), image);
+  assert.equal(storage.snapshot().data, image);
+  assert.throws(() => storage.snapshot(), SnapshotTemporarilyUnavailableError, 'handed out once, then released again');
+  assert.deepEqual(wanted, [4, 4, 4]);
+  const newer = new Uint8Array([4]);
+  storage.createSnapshot({ index: i(5), configState, data: newer });
+  assert.equal(storage.snapshot().data, newer);
+  assert.equal(storage.snapshot().data, newer, 'a new snapshot is held until released');
+  assert.equal(storage.term(i(5)), 5, 'the log is unaffected');
+  const empty = new MemoryStorage({ configState });
+  empty.releaseSnapshotData(() => assert.fail('the empty initial snapshot is never released'));
+  assert.equal(empty.snapshot().metadata.index, 0);
 });

@@ -3,7 +3,7 @@
  * Modelled on etcd-io/raft storage.go.
  */
 import { assert } from '@objectbox/util';
-import { LogCompactedError, LogUnavailableError, SnapshotOutOfDateError } from './errors.js';
+import { LogCompactedError, LogUnavailableError, SnapshotOutOfDateError, SnapshotTemporarilyUnavailableError } from './errors.js';
 import {
   emptyConfigState,
   emptyHardState,
@@ -13,6 +13,7 @@ import {
   type HardState,
   type LogIndex,
   type Snapshot,
+  type SnapshotMetadata,
   type Term,
 } from './types.js';
 
@@ -60,6 +61,8 @@ export interface Storage {
 export class MemoryStorage implements Storage {
   private hardState: HardState = emptyHardState;
   private currentSnapshot: Snapshot;
+  /** Set while the current snapshot's bytes are released: `data` is then `placeholder`. */
+  private releasedSnapshot: { readonly placeholder: Uint8Array; readonly wanted: (index: LogIndex) => void } | undefined;
   /**
    * Invariant: entries[0] is a dummy whose index and term are the snapshot's, and
    * entries[i].index === entries[0].index + i.
@@ -111,9 +114,47 @@ export class MemoryStorage implements Storage {
     return (this.offset() + this.entryList.length - 1) as LogIndex;
   }
 
-  /** See {@link Storage.snapshot}. */
+  /**
+   * See {@link Storage.snapshot}. After {@link releaseSnapshotData}, the bytes are not here: this
+   * asks the driver for them (`wanted`) and throws `SnapshotTemporarilyUnavailableError` (the
+   * leader tries again on a later heartbeat answer); once {@link restoreSnapshotData} brought them,
+   * it hands them out once and lets go of them again.
+   */
   snapshot(): Snapshot {
-    return this.currentSnapshot;
+    const released = this.releasedSnapshot;
+    if (released === undefined) return this.currentSnapshot;
+    if (this.currentSnapshot.data === released.placeholder) {
+      released.wanted(this.currentSnapshot.metadata.index);
+      throw new SnapshotTemporarilyUnavailableError();
+    }
+    const snapshot = this.currentSnapshot;
+    this.currentSnapshot = { metadata: snapshot.metadata, data: released.placeholder };
+    return snapshot;
+  }
+
+  /** The current snapshot's metadata; unlike {@link snapshot}, available while its bytes are released. */
+  snapshotMetadata(): SnapshotMetadata {
+    return this.currentSnapshot.metadata;
+  }
+
+  /**
+   * Stops holding the current snapshot's bytes, which the driver keeps in its snapshot file: a
+   * state machine's image can be gigabytes, and it is only needed again to send to a follower the
+   * log no longer reaches. `wanted(index)` is called when they are (it should load them and call
+   * {@link restoreSnapshotData}). A later snapshot (created or applied) is held again until
+   * released in its turn.
+   */
+  releaseSnapshotData(wanted: (index: LogIndex) => void): void {
+    if (this.currentSnapshot.metadata.index === 0) return;
+    const placeholder = new Uint8Array();
+    this.releasedSnapshot = { placeholder, wanted };
+    this.currentSnapshot = { metadata: this.currentSnapshot.metadata, data: placeholder };
+  }
+
+  /** Brings back the released bytes of the snapshot at `index`; ignored if that is no longer the current one. */
+  restoreSnapshotData(index: LogIndex, data: Uint8Array): void {
+    if (this.releasedSnapshot === undefined || this.currentSnapshot.metadata.index !== index) return;
+    this.currentSnapshot = { metadata: this.currentSnapshot.metadata, data };
   }
 
   /**
@@ -125,6 +166,7 @@ export class MemoryStorage implements Storage {
       throw new SnapshotOutOfDateError(snapshot.metadata.index);
     }
     this.currentSnapshot = snapshot;
+    this.releasedSnapshot = undefined;
     this.entryList = [dummyEntry(snapshot.metadata.index, snapshot.metadata.term)];
   }
 
@@ -139,6 +181,7 @@ export class MemoryStorage implements Storage {
     assert(index <= this.lastIndex(), `snapshot index ${index} is past the last index ${this.lastIndex()}`);
     const metadata = { index, term: this.term(index), configState: options.configState };
     this.currentSnapshot = { metadata, data: options.data };
+    this.releasedSnapshot = undefined;
     return this.currentSnapshot;
   }
 

@@ -147,6 +147,8 @@ export class RaftGroup<Result> {
     logStore.onBackgroundFailure = (error) => this.failPersistence(error);
     this.snapshotIndex = logStore.snapshotAtOpen?.metadata.index ?? 0;
     this.lastSnapshotBytes = logStore.snapshotAtOpen?.data.byteLength ?? 0;
+    // The machine was restored from it (open): the bytes stay in the file only.
+    logStore.releaseSnapshotData();
     this.appliedIndex = this.snapshotIndex;
     this.node = new RawNode({
       id: options.nodeId as NodeId,
@@ -385,6 +387,7 @@ export class RaftGroup<Result> {
     if (ready.snapshot !== undefined) {
       // Nothing is applied meanwhile (this is the Ready loop); reads wait for the applied index.
       await restoreMachine(this.options.stateMachine, ready.snapshot.data);
+      this.logStore.releaseSnapshotData();
       this.appliedIndex = ready.snapshot.metadata.index;
       this.snapshotIndex = ready.snapshot.metadata.index;
       this.lastSnapshotBytes = ready.snapshot.data.byteLength;
@@ -480,6 +483,7 @@ export class RaftGroup<Result> {
     if (compaction === undefined || !compaction.saved) return;
     this.compaction = undefined;
     await this.logStore.finishCompaction(compaction.pending);
+    this.logStore.releaseSnapshotData();
     this.options.logger.debug({ group: this.options.groupId, index: compaction.pending.snapshot.metadata.index }, 'raft snapshot taken');
   }
 

@@ -415,7 +415,7 @@ class Simulation {
       const slot = this.#slots[report.slot];
       if (slot?.process === undefined || slot.process.nodeId !== report.nodeId) continue;
       const target = this.#slotOfNode(report.target);
-      const succeeded = target?.process !== undefined && target.process.logStore.memory.snapshot().metadata.index > 0;
+      const succeeded = target?.process !== undefined && target.process.logStore.memory.snapshotMetadata().index > 0;
       slot.process.node.reportSnapshot(report.target, succeeded);
       await this.#drain(slot);
     }
@@ -501,6 +501,7 @@ class Simulation {
   #apply(slot: ReplicaSlot, process: ReplicaProcess, ready: Ready, appliedEarly: number): void {
     if (ready.snapshot !== undefined) {
       process.kv.restoreSnapshot(ready.snapshot.data);
+      process.logStore.releaseSnapshotData();
       process.appliedIndex = ready.snapshot.metadata.index;
       this.stats.snapshotInstallCount++;
       this.trace.add(2, this.tick, process.nodeId, ready.snapshot.metadata.index);
@@ -544,10 +545,12 @@ class Simulation {
 
   async #maybeCompact(process: ReplicaProcess): Promise<void> {
     const memory = process.logStore.memory;
-    const snapshotIndex = memory.snapshot().metadata.index;
+    const snapshotIndex = memory.snapshotMetadata().index;
     if (process.appliedIndex - snapshotIndex < this.#scenario.compactionEntryCountMin || process.appliedIndex > memory.lastIndex()) return;
     const index = process.appliedIndex as LogIndex;
     await process.logStore.compact({ index, configState: process.node.configState(), data: process.kv.encodeSnapshot(), entriesToKeep: this.#scenario.entriesKeptAfterSnapshot });
+    // As production's driver: the bytes stay in the snapshot file, loaded back when a follower needs them.
+    process.logStore.releaseSnapshotData();
     this.stats.compactionCount++;
   }
 
@@ -571,7 +574,8 @@ class Simulation {
     const logStore = await RaftLogStore.open(storage, slot.initialConfigState, replay);
     const kv = new KvStateMachine();
     if (logStore.snapshotAtOpen !== undefined) kv.restoreSnapshot(logStore.snapshotAtOpen.data);
-    const appliedIndex = logStore.memory.snapshot().metadata.index;
+    logStore.releaseSnapshotData();
+    const appliedIndex = logStore.memory.snapshotMetadata().index;
     const node = new RawNode({
       id,
       storage: logStore.memory,
