@@ -21,7 +21,7 @@ import {
   ObjectMetadataReplica,
   S3Server,
 } from '@objectbox/object-store-runtime';
-import { createServiceRaftTransport, GrpcServiceRegistrations, grpcTlsOf, ListenError, openServiceRaftGroup, PlatformContext, PortInUseError } from '@objectbox/platform-nest';
+import { createServiceRaftTransport, GrpcServiceRegistrations, grpcTlsOf, httpListenBacklog, ListenError, openServiceRaftGroup, PlatformContext, PortInUseError } from '@objectbox/platform-nest';
 import { blob, objectStore, objectStoreForward, raft } from '@objectbox/proto';
 import { accessKeyServiceImplementation, type RootCredentials } from './access-key-admin.js';
 import { loadMasterKey } from './master-key.js';
@@ -215,7 +215,7 @@ export class ObjectStoreServerService extends GrpcServiceRegistrations implement
       const failed = (error: NodeJS.ErrnoException) =>
         reject(error.code === 'EADDRINUSE' ? new PortInUseError('object-store', 'HTTPS', address) : new ListenError('object-store', 'HTTPS', address, error.code ?? error.message));
       https.once('error', failed);
-      https.listen(section.httpsPort, config.host, () => {
+      https.listen(section.httpsPort, config.host, httpListenBacklog, () => {
         https.off('error', failed);
         resolve();
       });

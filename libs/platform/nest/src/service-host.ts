@@ -97,11 +97,21 @@ export function grpcTlsOf(config: ObjectBoxConfig): GrpcTlsOptions | undefined {
   };
 }
 
+/**
+ * Listen queue of the HTTP listeners (Node's default is 511; Linux caps it at net.core.somaxconn,
+ * 4096 by default). A burst of connects past the queue makes Linux answer with SYN cookies and lose
+ * handshakes that then complete while the queue is still full: the client believes it is
+ * connected and learns otherwise only when its request is reset (seen with 2,000 cache clients).
+ */
+export const httpListenBacklog = 4096;
+
 async function listenHttp(app: NestExpressApplication, host: string, port: number, service: string): Promise<number> {
   // Module init hooks (opening storage, Raft groups) run here, outside the bind error mapping.
   await app.init();
   try {
-    await app.listen(port, host);
+    // Nest hands extra arguments to node's server.listen(port, host, backlog); its types omit them.
+    const listen = app.listen.bind(app) as unknown as (port: number, host: string, backlog: number) => Promise<unknown>;
+    await listen(port, host, httpListenBacklog);
   } catch (error) {
     throw listenErrorOf(error, service, 'HTTP', formatAddress(host, port));
   }
