@@ -31,7 +31,8 @@
  *
  * Durability and visibility (write): stream to the temp file while hashing (in the
  * {@link BlobHasherFactory}'s threads), verify size and client checksums, append table and
- * trailer, fdatasync, close, rename to the final name, fsync the directory, and only then resolve.
+ * trailer, fdatasync, close, rename to the final name, fsync the directory (one fsync shared by the
+ * writes renamed into it meanwhile, `SharedDirectorySync`), and only then resolve.
  * A crash before the rename leaves only a `.tmp` file (collected by blob-gc.ts); after it, the
  * final name holds the complete, synced file. Metadata must be committed only after `write`
  * resolves, so it never points at missing or partial data.
@@ -78,6 +79,7 @@ import {
   InvalidDigestError,
 } from './blob-errors.js';
 import { randomHex } from './random-hex.js';
+import { SharedDirectorySync } from './shared-directory-sync.js';
 import { readFileInto, unlinkFile, writeFileWhole } from './small-file-io.js';
 
 /** S3's single-PUT limit, the default {@link BlobStoreOptions.blobSizeBytesMax}. */
@@ -194,6 +196,8 @@ export class BlobStore {
   readonly chunkSizeBytes: number;
   readonly writeBatchBytes: number;
   private readonly hasherFactory: BlobHasherFactory;
+  /** Directory fsyncs after renames, shared by concurrent writes to one shard. */
+  private readonly directorySyncs = new SharedDirectorySync((path) => nodeFileSystem.syncDirectory(path));
   /** Written by storeApplied and not yet synced (bounded by the log between snapshots). */
   private readonly unsyncedFiles = new Set<string>();
   private readonly unsyncedDirectories = new Set<string>();
@@ -278,7 +282,7 @@ export class BlobStore {
       closed = true;
       await handle.close();
       await rename(temporaryPath, join(shard, blobId));
-      await nodeFileSystem.syncDirectory(shard);
+      await this.directorySyncs.sync(shard);
       return writeResultOf(blobId, sizeBytes, trailer, hashes, plan.algorithms);
     } catch (error) {
       hasher.abort();
