@@ -18,7 +18,7 @@ import {
   PlatformContext,
   PortInUseError,
 } from '@objectbox/platform-nest';
-import { raft } from '@objectbox/proto';
+import { raft, raftDeliverCodecs } from '@objectbox/proto';
 import { assert } from '@objectbox/util';
 
 /** The Raft group id of the cache's settings (CONFIG SET changes; ACL users). */
@@ -43,7 +43,7 @@ export class CacheServerService extends GrpcServiceRegistrations implements OnMo
   }
 
   register(server: GrpcServer): void {
-    server.addService(raft.RaftTransportService, this.transport.serviceImplementation());
+    server.addService(raft.RaftTransportService, this.transport.serviceImplementation(), { codecs: raftDeliverCodecs });
   }
 
   async onModuleInit(): Promise<void> {

@@ -22,7 +22,7 @@ import {
   S3Server,
 } from '@objectbox/object-store-runtime';
 import { createServiceRaftTransport, GrpcServiceRegistrations, grpcTlsOf, httpListenBacklog, ListenError, openServiceRaftGroup, PlatformContext, PortInUseError } from '@objectbox/platform-nest';
-import { blob, objectStore, objectStoreForward, raft } from '@objectbox/proto';
+import { blob, objectStore, objectStoreForward, raft, raftDeliverCodecs } from '@objectbox/proto';
 import { accessKeyServiceImplementation, type RootCredentials } from './access-key-admin.js';
 import { loadMasterKey } from './master-key.js';
 import { metadataForwardServiceImplementation, MetadataForwarder } from './metadata-forwarding.js';
@@ -96,7 +96,7 @@ export class ObjectStoreServerService extends GrpcServiceRegistrations implement
   }
 
   register(server: GrpcServer): void {
-    server.addService(raft.RaftTransportService, this.transport.serviceImplementation());
+    server.addService(raft.RaftTransportService, this.transport.serviceImplementation(), { codecs: raftDeliverCodecs });
     server.addService(
       objectStore.AccessKeyService,
       accessKeyServiceImplementation({ metadata: () => this.metadata, cipher: () => this.cipher, root: () => this.root, nowMs: () => Date.now() }),
