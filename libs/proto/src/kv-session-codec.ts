@@ -264,14 +264,29 @@ function responsePlanOf(response: SessionResponseInit): ResultPlan | undefined {
   const id = safeUint64(response.id);
   const result = resultPlanOf(response.result);
   if (id === undefined || result === undefined) return undefined;
-  const batch: ResultPlan[] = [];
-  let bytes = (id === 0 ? 0 : 1 + varintBytes(id)) + (result === null ? 0 : result.bytes);
-  for (const answer of response.batch ?? []) {
-    const plan = responsePlanOf(answer);
+  const batch = batchPlansOf(response.batch, responsePlanOf);
+  if (batch === undefined) return undefined;
+  return framedPlan(id, result ?? undefined, 7, batch);
+}
+
+/** The plans of a message's `batch` field, or undefined when one of them is unexpected. */
+function batchPlansOf<Init>(messages: readonly Init[] | undefined, planOf: (message: Init) => ResultPlan | undefined): ResultPlan[] | undefined {
+  const plans: ResultPlan[] = [];
+  for (const message of messages ?? []) {
+    const plan = planOf(message);
     if (plan === undefined) return undefined;
-    batch.push(plan);
-    bytes += delimitedBytes(plan.bytes);
+    plans.push(plan);
   }
+  return plans;
+}
+
+/**
+ * A request's or response's plan: `id` (field 1, omitted when 0), its operation or result (already
+ * tagged by its own plan), then each batched message as field `batchField`, in protobuf-es's order.
+ */
+function framedPlan(id: number, body: ResultPlan | undefined, batchField: number, batch: readonly ResultPlan[]): ResultPlan {
+  let bytes = (id === 0 ? 0 : 1 + varintBytes(id)) + (body?.bytes ?? 0);
+  for (const plan of batch) bytes += delimitedBytes(plan.bytes);
   return {
     bytes,
     write: (writer) => {
@@ -279,9 +294,9 @@ function responsePlanOf(response: SessionResponseInit): ResultPlan | undefined {
         writer.tag(1, wireVarint);
         writer.varint(id);
       }
-      result?.write(writer);
+      body?.write(writer);
       for (const plan of batch) {
-        writer.tag(7, wireLengthDelimited);
+        writer.tag(batchField, wireLengthDelimited);
         writer.varint(plan.bytes);
         plan.write(writer);
       }
@@ -302,8 +317,7 @@ export function encodeSessionResponse(response: SessionResponseInit | SessionRes
 function requestPlanOf(request: SessionRequestInit): ResultPlan | undefined {
   const id = safeUint64(request.id);
   if (id === undefined) return undefined;
-  let bytes = id === 0 ? 0 : 1 + varintBytes(id);
-  let operationWrite: ((writer: Writer) => void) | undefined;
+  let operationPlan: ResultPlan | undefined;
   const operation = request.operation;
   if (operation !== undefined && operation.case !== undefined) {
     // Only puts, the session's bulk, are written here; other operations go to protobuf-es.
@@ -312,36 +326,19 @@ function requestPlanOf(request: SessionRequestInit): ResultPlan | undefined {
     const value = operation.value.value ?? new Uint8Array(0);
     const keyBytes = Buffer.byteLength(key);
     const inner = (keyBytes > 0 ? delimitedBytes(keyBytes) : 0) + (value.length > 0 ? delimitedBytes(value.length) : 0);
-    bytes += delimitedBytes(inner);
-    operationWrite = (writer) => {
-      writer.tag(2, wireLengthDelimited);
-      writer.varint(inner);
-      if (keyBytes > 0) writer.stringField(1, key, keyBytes);
-      if (value.length > 0) writer.bytesField(2, value);
+    operationPlan = {
+      bytes: delimitedBytes(inner),
+      write: (writer) => {
+        writer.tag(2, wireLengthDelimited);
+        writer.varint(inner);
+        if (keyBytes > 0) writer.stringField(1, key, keyBytes);
+        if (value.length > 0) writer.bytesField(2, value);
+      },
     };
   }
-  const batch: ResultPlan[] = [];
-  for (const inner of request.batch ?? []) {
-    const plan = requestPlanOf(inner);
-    if (plan === undefined) return undefined;
-    batch.push(plan);
-    bytes += delimitedBytes(plan.bytes);
-  }
-  return {
-    bytes,
-    write: (writer) => {
-      if (id !== 0) {
-        writer.tag(1, wireVarint);
-        writer.varint(id);
-      }
-      operationWrite?.(writer);
-      for (const plan of batch) {
-        writer.tag(6, wireLengthDelimited);
-        writer.varint(plan.bytes);
-        plan.write(writer);
-      }
-    },
-  };
+  const batch = batchPlansOf(request.batch, requestPlanOf);
+  if (batch === undefined) return undefined;
+  return framedPlan(id, operationPlan, 6, batch);
 }
 
 /**
