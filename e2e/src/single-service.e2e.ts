@@ -37,6 +37,9 @@ test('objectbox start cache runs only the cache and stops on SIGINT', async () =
   const heapLimitMiB = Math.floor((Math.min(totalmem(), process.constrainedMemory() || Infinity) * 0.75) / 2 ** 20);
   const commandLine = readFileSync(`/proc/${cache.pid}/cmdline`, 'utf8').split('\0');
   if (heapLimitMiB > getHeapStatistics().heap_size_limit / 2 ** 20) assert.ok(commandLine.includes(`--max-old-space-size=${heapLimitMiB}`), commandLine.join(' '));
+  // The cache runs with small young-generation semi-spaces and a fixed glibc mmap threshold (memory, see the launcher).
+  assert.ok(commandLine.includes('--max-semi-space-size=8'), commandLine.join(' '));
+  assert.ok(readFileSync(`/proc/${cache.pid}/environ`, 'utf8').split('\0').includes('MALLOC_MMAP_THRESHOLD_=131072'));
   assert.deepEqual(await cache.stop('SIGINT'), { code: 0, signal: null }, cache.stderr);
 });
 
