@@ -5,9 +5,62 @@
  */
 export const cacheCollectionElementOverheadBytes = 48;
 
-/** Redis's defaults for when a small encoding converts to the big one (it never converts back). */
-export const cacheEncodingThresholds = {
-  listpackEntriesMax: 128,
-  listpackValueBytesMax: 64,
-  intsetEntriesMax: 512,
-} as const;
+/**
+ * When a small encoding converts to the big one (Redis's `*-max-listpack-*` / `set-max-intset-entries`
+ * parameters). Sets, hashes and sorted sets never convert back; lists do (see cache-list.ts).
+ */
+export interface CacheEncodingThresholds {
+  hashListpackEntriesMax: number;
+  hashListpackValueBytesMax: number;
+  setIntsetEntriesMax: number;
+  setListpackEntriesMax: number;
+  setListpackValueBytesMax: number;
+  zsetListpackEntriesMax: number;
+  zsetListpackValueBytesMax: number;
+  /** `list-max-listpack-size`: negative is a byte class (-1 = 4 KiB .. -5 = 64 KiB), positive an element count. */
+  listListpackSize: number;
+}
+
+/** Redis 7.2's defaults. */
+export const cacheEncodingThresholdsDefault: Readonly<CacheEncodingThresholds> = Object.freeze({
+  hashListpackEntriesMax: 128,
+  hashListpackValueBytesMax: 64,
+  setIntsetEntriesMax: 512,
+  setListpackEntriesMax: 128,
+  setListpackValueBytesMax: 64,
+  zsetListpackEntriesMax: 128,
+  zsetListpackValueBytesMax: 64,
+  listListpackSize: -2,
+});
+
+/**
+ * The thresholds in force. Process-wide, like Redis's `server.*_max_*` globals: collections read it on
+ * every insertion, and passing it down to each of them would cost a field per value. The engine writes
+ * it from its CONFIG values at start and on CONFIG SET (one cache engine per process).
+ */
+export const cacheEncodingThresholds: CacheEncodingThresholds = { ...cacheEncodingThresholdsDefault };
+
+/** quicklist.c's optimization_level: the byte limits of `list-max-listpack-size` -1 .. -5. */
+const listListpackByteClasses = [4096, 8192, 16384, 32768, 65536] as const;
+/** quicklist.c's SIZE_SAFETY_LIMIT: with an element-count limit, a listpack still stays under 8 KiB. */
+const listListpackSafetyBytes = 8192;
+
+/**
+ * quicklistNodeExceedsLimit for a listpack of `bytes` holding `count` elements under the current
+ * `list-max-listpack-size`: true when Redis would convert it to a quicklist.
+ */
+export function listListpackExceedsLimit(bytes: number, count: number): boolean {
+  const size = cacheEncodingThresholds.listListpackSize;
+  if (size < 0) return bytes > (listListpackByteClasses[Math.min(-size, listListpackByteClasses.length) - 1] as number);
+  return bytes > listListpackSafetyBytes || count > Math.max(size, 1);
+}
+
+/**
+ * listTypeTryConvertQuicklist while shrinking: a quicklist goes back to a listpack when it is under
+ * half the limit (its byte class, or half the element count).
+ */
+export function listListpackFitsAfterShrink(bytes: number, count: number): boolean {
+  const size = cacheEncodingThresholds.listListpackSize;
+  if (size < 0) return bytes * 2 <= (listListpackByteClasses[Math.min(-size, listListpackByteClasses.length) - 1] as number);
+  return count <= Math.floor(Math.max(size, 1) / 2);
+}

@@ -249,17 +249,17 @@ test('hash commands: encodings follow Redis 7 thresholds and never convert back'
   const context = createTestContext();
   run(context, 'HSET', 'small', 'f', 'v');
   assert.equal(hashAt(context, 'small').encoding, 'listpack');
-  run(context, 'HSET', 'small', 'long', 'x'.repeat(cacheEncodingThresholds.listpackValueBytesMax));
+  run(context, 'HSET', 'small', 'long', 'x'.repeat(cacheEncodingThresholds.hashListpackValueBytesMax));
   assert.equal(hashAt(context, 'small').encoding, 'listpack');
-  run(context, 'HSET', 'small', 'long', 'x'.repeat(cacheEncodingThresholds.listpackValueBytesMax + 1));
+  run(context, 'HSET', 'small', 'long', 'x'.repeat(cacheEncodingThresholds.hashListpackValueBytesMax + 1));
   assert.equal(hashAt(context, 'small').encoding, 'hashtable');
   run(context, 'HSET', 'small', 'long', 'x');
   assert.equal(hashAt(context, 'small').encoding, 'hashtable');
-  for (let index = 0; index < cacheEncodingThresholds.listpackEntriesMax; index++) run(context, 'HSET', 'many', `f${index}`, 'v');
+  for (let index = 0; index < cacheEncodingThresholds.hashListpackEntriesMax; index++) run(context, 'HSET', 'many', `f${index}`, 'v');
   assert.equal(hashAt(context, 'many').encoding, 'listpack');
   run(context, 'HSET', 'many', 'one-more', 'v');
   assert.equal(hashAt(context, 'many').encoding, 'hashtable');
-  run(context, 'HSET', 'longfield', 'f'.repeat(cacheEncodingThresholds.listpackValueBytesMax + 1), 'v');
+  run(context, 'HSET', 'longfield', 'f'.repeat(cacheEncodingThresholds.hashListpackValueBytesMax + 1), 'v');
   assert.equal(hashAt(context, 'longfield').encoding, 'hashtable');
 });
 

@@ -288,7 +288,7 @@ test('set commands: reply types are RESP3 sets, except SRANDMEMBER (arrays, as R
 
 test('set commands: encodings follow Redis 7.2 thresholds and never convert back', () => {
   const context = createTestContext();
-  const { intsetEntriesMax, listpackEntriesMax, listpackValueBytesMax } = cacheEncodingThresholds;
+  const { setIntsetEntriesMax: intsetEntriesMax, setListpackEntriesMax: listpackEntriesMax, setListpackValueBytesMax: listpackValueBytesMax } = cacheEncodingThresholds;
   run(context, 'SADD', 'ints', ...Array.from({ length: intsetEntriesMax }, (_, index) => String(index)));
   assert.equal(setAt(context, 'ints').encoding, 'intset');
   run(context, 'SADD', 'ints', String(intsetEntriesMax));

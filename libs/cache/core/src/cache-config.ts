@@ -1,21 +1,25 @@
 /**
  * The cache's runtime parameters (CONFIG GET/SET), with Redis 7's names, defaults, value syntax and
- * error texts (config.c). Only parameters the server actually honours are listed: CONFIG GET of any
- * other name matches nothing, CONFIG SET of it is an error, as for an unknown name in Redis.
+ * error texts (config.c). Listed are the parameters the server honours, plus a few whose effect no
+ * reply can show (lazyfree-*, appendfsync, list-compress-depth) or that only accept "off" (save,
+ * appendonly), because Redis's test suite sets them: CONFIG GET of any other name matches nothing,
+ * CONFIG SET of it is an error, as for an unknown name in Redis.
  */
 import { CacheCommandError } from './cache-command-errors.js';
+import { cacheEncodingThresholdsDefault, type CacheEncodingThresholds } from './cache-collection-size.js';
 import { globMatch } from './cache-glob.js';
 import { cacheNotifyNone, formatNotifyFlags, parseNotifyFlags, validateNotifyFlags, type CacheNotifyFlags } from './cache-notifications.js';
 
+/** In config.c's order, which CONFIG SET's error text lists. */
 export const cacheEvictionPolicies = [
-  'noeviction',
-  'allkeys-lru',
-  'allkeys-lfu',
   'volatile-lru',
   'volatile-lfu',
-  'volatile-ttl',
-  'allkeys-random',
   'volatile-random',
+  'volatile-ttl',
+  'allkeys-lru',
+  'allkeys-lfu',
+  'allkeys-random',
+  'noeviction',
 ] as const;
 export type CacheEvictionPolicy = (typeof cacheEvictionPolicies)[number];
 
@@ -44,11 +48,31 @@ export interface CacheConfigValues {
   'lfu-decay-time': number;
   /** Normalized as CONFIG GET shows it (`AKE`, `Ex`, or empty for none). */
   'notify-keyspace-events': string;
+  /** Encoding thresholds (cache-collection-size.ts); the `*-ziplist-*` names are Redis's aliases. */
+  'hash-max-listpack-entries': number;
+  'hash-max-listpack-value': number;
+  'set-max-intset-entries': number;
+  'set-max-listpack-entries': number;
+  'set-max-listpack-value': number;
+  'zset-max-listpack-entries': number;
+  'zset-max-listpack-value': number;
+  'list-max-listpack-size': number;
+  /** Accepted and shown, no effect: lists are not compressed here. */
+  'list-compress-depth': number;
+  /** Accepted and shown, no effect: nothing is written to disk. */
+  appendfsync: string;
+  /** Accepted and shown, no effect: memory is freed synchronously either way, which no reply can tell apart. */
+  'lazyfree-lazy-eviction': boolean;
+  'lazyfree-lazy-expire': boolean;
+  'lazyfree-lazy-server-del': boolean;
+  'lazyfree-lazy-user-del': boolean;
+  'lazyfree-lazy-user-flush': boolean;
 }
 
 type ParameterKind =
   | { kind: 'memory'; min: number; max: number }
-  | { kind: 'integer'; min: number; max: number }
+  | { kind: 'integer'; min: number; max: number; maxText?: string }
+  | { kind: 'persistence-off'; offText: string }
   | { kind: 'enum'; values: readonly string[] }
   | { kind: 'boolean' }
   | { kind: 'string' }
@@ -57,6 +81,8 @@ type ParameterKind =
 
 interface ParameterSpec {
   readonly name: keyof CacheConfigValues;
+  /** Redis's second name for it (the 6.x `ziplist` names), listed and settable on its own. */
+  readonly alias?: string;
   readonly type: ParameterKind;
   /** False: CONFIG SET refuses it ("can't set immutable config"). */
   readonly mutable: boolean;
@@ -65,6 +91,8 @@ interface ParameterSpec {
 }
 
 const gib = 1024 * 1024 * 1024;
+/** Redis's size_t thresholds: 0 .. LLONG_MAX (what its error text prints). */
+const sizeType: ParameterKind = { kind: 'integer', min: 0, max: Number.MAX_SAFE_INTEGER, maxText: '9223372036854775807' };
 const parameterSpecs: readonly ParameterSpec[] = [
   { name: 'maxmemory', type: { kind: 'memory', min: 0, max: Number.MAX_SAFE_INTEGER }, mutable: true },
   { name: 'maxmemory-policy', type: { kind: 'enum', values: cacheEvictionPolicies }, mutable: true },
@@ -81,12 +109,43 @@ const parameterSpecs: readonly ParameterSpec[] = [
   { name: 'tcp-backlog', type: { kind: 'integer', min: 1, max: 65535 }, mutable: false },
   { name: 'bind', type: { kind: 'string' }, mutable: false },
   { name: 'databases', type: { kind: 'integer', min: 16, max: 16 }, mutable: false },
-  { name: 'save', type: { kind: 'string' }, mutable: false },
-  { name: 'appendonly', type: { kind: 'boolean' }, mutable: false },
+  // Mutable in Redis; the test suite's `overrides {save ""}` set them. Only the values that keep
+  // persistence off are accepted: this cache keeps data in memory only.
+  { name: 'save', type: { kind: 'persistence-off', offText: '' }, mutable: true },
+  { name: 'appendonly', type: { kind: 'persistence-off', offText: 'no' }, mutable: true },
+  { name: 'appendfsync', type: { kind: 'enum', values: ['everysec', 'always', 'no'] }, mutable: true },
   { name: 'notify-keyspace-events', type: { kind: 'notify-flags' }, mutable: true },
   { name: 'lfu-log-factor', type: { kind: 'integer', min: 0, max: 2 ** 31 - 1 }, mutable: true },
   { name: 'lfu-decay-time', type: { kind: 'integer', min: 0, max: 2 ** 31 - 1 }, mutable: true },
+  { name: 'hash-max-listpack-entries', alias: 'hash-max-ziplist-entries', type: sizeType, mutable: true },
+  { name: 'hash-max-listpack-value', alias: 'hash-max-ziplist-value', type: sizeType, mutable: true },
+  { name: 'set-max-intset-entries', type: sizeType, mutable: true },
+  { name: 'set-max-listpack-entries', type: sizeType, mutable: true },
+  { name: 'set-max-listpack-value', type: sizeType, mutable: true },
+  { name: 'zset-max-listpack-entries', alias: 'zset-max-ziplist-entries', type: sizeType, mutable: true },
+  { name: 'zset-max-listpack-value', alias: 'zset-max-ziplist-value', type: sizeType, mutable: true },
+  { name: 'list-max-listpack-size', alias: 'list-max-ziplist-size', type: { kind: 'integer', min: -(2 ** 31), max: 2 ** 31 - 1 }, mutable: true },
+  { name: 'list-compress-depth', type: { kind: 'integer', min: 0, max: 2 ** 31 - 1 }, mutable: true },
+  { name: 'lazyfree-lazy-eviction', type: { kind: 'boolean' }, mutable: true },
+  { name: 'lazyfree-lazy-expire', type: { kind: 'boolean' }, mutable: true },
+  { name: 'lazyfree-lazy-server-del', type: { kind: 'boolean' }, mutable: true },
+  { name: 'lazyfree-lazy-user-del', type: { kind: 'boolean' }, mutable: true },
+  { name: 'lazyfree-lazy-user-flush', type: { kind: 'boolean' }, mutable: true },
 ];
+
+/** The encoding thresholds in force, from the CONFIG values (the engine applies it at start and on CONFIG SET). */
+export function encodingThresholdsOf(values: CacheConfigValues): CacheEncodingThresholds {
+  return {
+    hashListpackEntriesMax: values['hash-max-listpack-entries'],
+    hashListpackValueBytesMax: values['hash-max-listpack-value'],
+    setIntsetEntriesMax: values['set-max-intset-entries'],
+    setListpackEntriesMax: values['set-max-listpack-entries'],
+    setListpackValueBytesMax: values['set-max-listpack-value'],
+    zsetListpackEntriesMax: values['zset-max-listpack-entries'],
+    zsetListpackValueBytesMax: values['zset-max-listpack-value'],
+    listListpackSize: values['list-max-listpack-size'],
+  };
+}
 
 export function cacheConfigDefaults(overrides: Partial<CacheConfigValues> = {}): CacheConfigValues {
   return {
@@ -114,6 +173,21 @@ export function cacheConfigDefaults(overrides: Partial<CacheConfigValues> = {}):
     'lfu-log-factor': 10,
     'lfu-decay-time': 1,
     'notify-keyspace-events': '',
+    'hash-max-listpack-entries': cacheEncodingThresholdsDefault.hashListpackEntriesMax,
+    'hash-max-listpack-value': cacheEncodingThresholdsDefault.hashListpackValueBytesMax,
+    'set-max-intset-entries': cacheEncodingThresholdsDefault.setIntsetEntriesMax,
+    'set-max-listpack-entries': cacheEncodingThresholdsDefault.setListpackEntriesMax,
+    'set-max-listpack-value': cacheEncodingThresholdsDefault.setListpackValueBytesMax,
+    'zset-max-listpack-entries': cacheEncodingThresholdsDefault.zsetListpackEntriesMax,
+    'zset-max-listpack-value': cacheEncodingThresholdsDefault.zsetListpackValueBytesMax,
+    'list-max-listpack-size': cacheEncodingThresholdsDefault.listListpackSize,
+    'list-compress-depth': 0,
+    appendfsync: 'everysec',
+    'lazyfree-lazy-eviction': false,
+    'lazyfree-lazy-expire': false,
+    'lazyfree-lazy-server-del': false,
+    'lazyfree-lazy-user-del': false,
+    'lazyfree-lazy-user-flush': false,
     ...overrides,
   };
 }
@@ -148,8 +222,12 @@ function parseValue(spec: ParameterSpec, text: string, current: CacheConfigValue
     case 'integer': {
       if (!/^-?[0-9]+$/.test(text)) throw setFailed(spec.name, 'argument couldn\'t be parsed into an integer');
       const value = Number(text);
-      if (value < type.min || value > type.max) throw setFailed(spec.name, `argument must be between ${type.min} and ${type.max} inclusive`);
+      if (value < type.min || value > type.max) throw setFailed(spec.name, `argument must be between ${type.min} and ${type.maxText ?? type.max} inclusive`);
       return value;
+    }
+    case 'persistence-off': {
+      if (text.toLowerCase() !== type.offText) throw setFailed(spec.name, 'this server keeps data in memory only and cannot persist it');
+      return current;
     }
     case 'enum': {
       const value = text.toLowerCase();
@@ -239,10 +317,13 @@ export class CacheConfig {
   get(patterns: readonly string[]): [string, string][] {
     const pairs: [string, string][] = [];
     for (const spec of parameterSpecs) {
-      const matches = patterns.some((pattern) =>
-        globMatch({ pattern: Buffer.from(pattern, 'latin1'), subject: Buffer.from(spec.name, 'latin1'), caseInsensitive: true }),
-      );
-      if (matches) pairs.push([spec.name, formatValue(spec, this.values[spec.name])]);
+      // Redis lists a parameter under each of its names that matches.
+      for (const name of spec.alias === undefined ? [spec.name] : [spec.name, spec.alias]) {
+        const matches = patterns.some((pattern) =>
+          globMatch({ pattern: Buffer.from(pattern, 'latin1'), subject: Buffer.from(name, 'latin1'), caseInsensitive: true }),
+        );
+        if (matches) pairs.push([name, formatValue(spec, this.values[spec.name])]);
+      }
     }
     return pairs;
   }
@@ -269,11 +350,11 @@ export class CacheConfig {
     const seen = new Set<string>();
     for (const [rawName, text] of pairs) {
       const name = rawName.toLowerCase();
-      const spec = parameterSpecs.find((candidate) => candidate.name === name);
+      const spec = parameterSpecs.find((candidate) => candidate.name === name || candidate.alias === name);
       if (spec === undefined) throw new CacheCommandError('message', `Unknown option or number of arguments for CONFIG SET - '${rawName}'`);
       if (!spec.mutable) throw setFailed(name, "can't set immutable config");
-      if (seen.has(name)) throw setFailed(name, 'duplicate parameter');
-      seen.add(name);
+      if (seen.has(spec.name)) throw setFailed(name, 'duplicate parameter');
+      seen.add(spec.name);
       parsed.push([spec, parseValue(spec, text, this.values[spec.name])]);
     }
     return parsed;

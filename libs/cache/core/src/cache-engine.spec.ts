@@ -295,6 +295,50 @@ test('engine: CONFIG GET patterns and CONFIG SET validation texts', () => {
   assert.deepEqual(a.send('CONFIG', 'GET', 'maxmemory-policy'), ['{"maxmemory-policy": "noeviction"}'], 'all or nothing');
 });
 
+test("engine: the parameters Redis's test suite overrides are settable, and the encoding thresholds take effect", () => {
+  const { connect } = createHarness();
+  const a = connect();
+  // run_external_server_test reads each override with CONFIG GET and applies it with CONFIG SET.
+  assert.deepEqual(a.send('CONFIG', 'SET', 'save', ''), ['+OK']);
+  assert.deepEqual(a.send('CONFIG', 'SET', 'appendonly', 'no', 'appendfsync', 'always', 'lazyfree-lazy-user-del', 'yes'), ['+OK']);
+  assert.deepEqual(a.send('CONFIG', 'SET', 'appendonly', 'yes'), [
+    "-ERR CONFIG SET failed (possibly related to argument 'appendonly') - this server keeps data in memory only and cannot persist it",
+  ]);
+  assert.deepEqual(a.send('CONFIG', 'GET', 'hash-max-*-entries'), ['{"hash-max-listpack-entries": "128", "hash-max-ziplist-entries": "128"}']);
+  assert.deepEqual(a.send('CONFIG', 'SET', 'hash-max-listpack-entries', '-1'), [
+    "-ERR CONFIG SET failed (possibly related to argument 'hash-max-listpack-entries') - argument must be between 0 and 9223372036854775807 inclusive",
+  ]);
+  assert.deepEqual(a.send('CONFIG', 'SET', 'maxmemory-policy', 'lru'), [
+    "-ERR CONFIG SET failed (possibly related to argument 'maxmemory-policy') - argument(s) must be one of the following: volatile-lru, volatile-lfu, volatile-random, volatile-ttl, allkeys-lru, allkeys-lfu, allkeys-random, noeviction",
+  ]);
+  try {
+    assert.deepEqual(
+      a.send('CONFIG', 'SET', 'hash-max-ziplist-entries', '2', 'zset-max-ziplist-value', '3', 'set-max-intset-entries', '2', 'list-max-ziplist-size', '3'),
+      ['+OK'],
+    );
+    assert.deepEqual(a.send('CONFIG', 'GET', 'hash-max-listpack-entries'), ['{"hash-max-listpack-entries": "2"}']);
+    a.send('HSET', 'h', 'a', '1', 'b', '2');
+    assert.deepEqual(a.send('OBJECT', 'ENCODING', 'h'), ['"listpack"']);
+    a.send('HSET', 'h', 'c', '3');
+    assert.deepEqual(a.send('OBJECT', 'ENCODING', 'h'), ['"hashtable"']);
+    a.send('ZADD', 'z', '1', 'abc');
+    assert.deepEqual(a.send('OBJECT', 'ENCODING', 'z'), ['"listpack"']);
+    a.send('ZADD', 'z', '1', 'abcd');
+    assert.deepEqual(a.send('OBJECT', 'ENCODING', 'z'), ['"skiplist"']);
+    a.send('SADD', 's', '1', '2', '3');
+    assert.deepEqual(a.send('OBJECT', 'ENCODING', 's'), ['"listpack"']);
+    a.send('RPUSH', 'l', 'a', 'b', 'c');
+    assert.deepEqual(a.send('OBJECT', 'ENCODING', 'l'), ['"listpack"']);
+    a.send('RPUSH', 'l', 'd');
+    assert.deepEqual(a.send('OBJECT', 'ENCODING', 'l'), ['"quicklist"']);
+    a.send('RPOP', 'l', '3');
+    assert.deepEqual(a.send('OBJECT', 'ENCODING', 'l'), ['"listpack"'], 'back under half the element count');
+  } finally {
+    // The thresholds are process-wide.
+    a.send('CONFIG', 'SET', 'hash-max-listpack-entries', '128', 'zset-max-listpack-value', '64', 'set-max-intset-entries', '512', 'list-max-listpack-size', '-2');
+  }
+});
+
 test('engine: COPY, MOVE, SWAPDB and OBJECT', () => {
   const { connect } = createHarness();
   const a = connect();

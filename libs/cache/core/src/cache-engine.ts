@@ -17,7 +17,8 @@ import {
   type CacheCommandSpec,
 } from './cache-command-context.js';
 import { cacheCommandTable, commandShapeError, unknownCommandText } from './cache-commands.js';
-import { CacheConfig, type CacheConfigValues } from './cache-config.js';
+import { cacheEncodingThresholds } from './cache-collection-size.js';
+import { CacheConfig, encodingThresholdsOf, type CacheConfigValues } from './cache-config.js';
 import { cacheServerCommands } from './cache-commands-server.js';
 import { commandMetadata } from './cache-command-metadata.js';
 import { evictUntilWithinLimit } from './cache-eviction.js';
@@ -210,6 +211,7 @@ export class CacheEngine {
 
   constructor(options: CacheEngineOptions) {
     this.config = new CacheConfig(options.config);
+    Object.assign(cacheEncodingThresholds, encodingThresholdsOf(this.config.values));
     this.random = options.random;
     this.keyspace = new CacheKeyspace({ hashSeed: options.random.nextIndex(2 ** 32) });
     this.host = options.host;
@@ -673,6 +675,7 @@ export class CacheEngine {
   applyConfig(pairs: readonly (readonly [string, string])[]): void {
     const changed = this.config.set(pairs.map(([name, value]) => [name, value]));
     if (changed.includes('requirepass')) this.acl.setRequirePass(this.config.values.requirepass);
+    Object.assign(cacheEncodingThresholds, encodingThresholdsOf(this.config.values));
     for (const listener of this.configListeners) listener(changed);
   }
 

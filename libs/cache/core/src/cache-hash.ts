@@ -89,7 +89,7 @@ export class CacheHash implements CacheCollection {
 
   /** Sets `field`; true when it is new. The value is referenced, not copied. */
   set(field: KeyText, value: Buffer): boolean {
-    const { listpackEntriesMax, listpackValueBytesMax } = cacheEncodingThresholds;
+    const { hashListpackEntriesMax: listpackEntriesMax, hashListpackValueBytesMax: listpackValueBytesMax } = cacheEncodingThresholds;
     const position = this.positionOf.get(field);
     if (position !== undefined) {
       this.contentBytes += value.byteLength - (this.valueList[position] as Buffer).byteLength;

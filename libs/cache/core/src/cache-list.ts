@@ -8,14 +8,14 @@
  * length) and O(1) access by index, which Redis's quicklist only has per node. Insertion and removal
  * in the middle move the shorter side, O(n) like Redis's.
  *
- * Encoding (Redis 7.2, `list-max-listpack-size -2`): `listpack` while the listpack would fit in
- * 8 KiB, `quicklist` beyond. The listpack size is estimated incrementally from the element lengths
+ * Encoding (Redis 7.2, `list-max-listpack-size`, default -2): `listpack` while the listpack would fit
+ * in 8 KiB (or the configured byte class or element count), `quicklist` beyond. The listpack size is estimated incrementally from the element lengths
  * (entry header + data + back-length, every element counted as a string). Redis converts back to a
  * listpack when a single-node quicklist shrinks below half the limit; here: when the estimate drops to
  * 4 KiB or less.
  */
 import { assert } from '@objectbox/util';
-import { cacheCollectionElementOverheadBytes } from './cache-collection-size.js';
+import { cacheCollectionElementOverheadBytes, listListpackExceedsLimit, listListpackFitsAfterShrink } from './cache-collection-size.js';
 import { type CacheCollection } from './cache-keyspace.js';
 
 /** Redis 7.2's `list-max-listpack-size -2`: a listpack (or quicklist node) of at most 8 KiB. */
@@ -130,8 +130,8 @@ export class CacheList implements CacheCollection {
     this.slots[slot] = element;
     this.contentBytes += element.byteLength - previous.byteLength;
     this.listpackBytes += listpackEntryBytes(element.byteLength) - listpackEntryBytes(previous.byteLength);
-    if (this.listpackBytes > cacheListListpackBytesMax) this.isQuicklist = true;
-    else if (this.listpackBytes * 2 <= cacheListListpackBytesMax) this.isQuicklist = false;
+    if (listListpackExceedsLimit(this.listpackBytes, this.count)) this.isQuicklist = true;
+    else if (listListpackFitsAfterShrink(this.listpackBytes, this.count)) this.isQuicklist = false;
   }
 
   /** Inserts `element` so that it ends up at `index` (0 ≤ index ≤ length), moving the shorter side. */
@@ -195,6 +195,8 @@ export class CacheList implements CacheCollection {
       this.head = (this.head + removedCount) & this.mask;
     }
     this.count -= removedCount;
+    // `removed` saw the count before the removals, which matters under an element-count limit.
+    if (listListpackFitsAfterShrink(this.listpackBytes, this.count)) this.isQuicklist = false;
     this.shrinkIfSparse();
     return removedCount;
   }
@@ -231,13 +233,13 @@ export class CacheList implements CacheCollection {
   private added(element: Buffer): void {
     this.contentBytes += element.byteLength;
     this.listpackBytes += listpackEntryBytes(element.byteLength);
-    if (this.listpackBytes > cacheListListpackBytesMax) this.isQuicklist = true;
+    if (listListpackExceedsLimit(this.listpackBytes, this.count)) this.isQuicklist = true;
   }
 
   private removed(element: Buffer): void {
     this.contentBytes -= element.byteLength;
     this.listpackBytes -= listpackEntryBytes(element.byteLength);
-    if (this.listpackBytes * 2 <= cacheListListpackBytesMax) this.isQuicklist = false;
+    if (listListpackFitsAfterShrink(this.listpackBytes, this.count)) this.isQuicklist = false;
   }
 
   private growIfFull(): void {

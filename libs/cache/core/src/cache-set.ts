@@ -119,7 +119,7 @@ export class CacheSet implements CacheCollection {
   }
 
   private encodingAfterAdding(member: KeyText): CacheSetEncoding {
-    const { intsetEntriesMax, listpackEntriesMax, listpackValueBytesMax } = cacheEncodingThresholds;
+    const { setIntsetEntriesMax: intsetEntriesMax, setListpackEntriesMax: listpackEntriesMax, setListpackValueBytesMax: listpackValueBytesMax } = cacheEncodingThresholds;
     const sizeAfter = this.memberList.length + 1;
     let encoding = this.encodingName;
     if (encoding === 'intset' && (!isInt64Text(member) || sizeAfter > intsetEntriesMax)) {

@@ -251,7 +251,7 @@ export class CacheSortedSet implements CacheCollection {
     this.records.set(member, new MemberRecord(score, this.scanOrder.append(member)));
     this.insertEntry(member, score);
     this.contentBytes += member.length;
-    if (this.records.size > cacheEncodingThresholds.listpackEntriesMax || member.length > cacheEncodingThresholds.listpackValueBytesMax) {
+    if (this.records.size > cacheEncodingThresholds.zsetListpackEntriesMax || member.length > cacheEncodingThresholds.zsetListpackValueBytesMax) {
       this.encodingName = 'skiplist';
     }
     return true;
@@ -365,8 +365,8 @@ export class CacheSortedSet implements CacheCollection {
 
   /** zsetConvertToListpackIfNeeded: back to 'listpack' when small enough. O(128) at most. */
   compactEncodingIfSmall(): void {
-    if (this.encodingName === 'listpack' || this.records.size > cacheEncodingThresholds.listpackEntriesMax) return;
-    for (const member of this.records.keys()) if (member.length > cacheEncodingThresholds.listpackValueBytesMax) return;
+    if (this.encodingName === 'listpack' || this.records.size > cacheEncodingThresholds.zsetListpackEntriesMax) return;
+    for (const member of this.records.keys()) if (member.length > cacheEncodingThresholds.zsetListpackValueBytesMax) return;
     this.encodingName = 'listpack';
   }
 
