@@ -7,6 +7,7 @@
 import { assert } from '@objectbox/util';
 import { CacheCommandError, isCacheCommandError } from './cache-command-errors.js';
 import { cacheKeyspaceCommands } from './cache-commands-keyspace.js';
+import { cacheDumpCommands } from './cache-commands-dump.js';
 import { cacheStringCommands } from './cache-commands-string.js';
 import { cacheBitmapCommands } from './cache-commands-bitmap.js';
 import { cacheHashCommands } from './cache-commands-hash.js';
@@ -90,6 +91,7 @@ export const cacheCommandTable: ReadonlyMap<string, CacheCommandSpec> = buildCom
   ...connectionCommands,
   ...cacheStringCommands,
   ...cacheKeyspaceCommands,
+  ...cacheDumpCommands,
   ...cacheBitmapCommands,
   ...cacheListCommands,
   ...cacheHashCommands,

@@ -374,6 +374,18 @@ export class CacheKeyTable {
   }
 
   /**
+   * RESTORE's IDLETIME and FREQ (Redis's objectSetLRUOrLFU): the slot's last access and LFU counter as
+   * given, the counter decayed up to `decayedAtSeconds`.
+   */
+  setAccessFacts(slot: number, accessedAtSeconds: number, lfuCounter: number, decayedAtSeconds: number): void {
+    this.assertLive(slot);
+    this.accessedAtSeconds[slot] = accessedAtSeconds;
+    this.lfuCounters[slot] = lfuCounter;
+    this.lfuHits[slot] = 0;
+    this.lfuDecayedAtMinutes[slot] = Math.floor(decayedAtSeconds / 60);
+  }
+
+  /**
    * Up to `countHint` slots from `cursor` (a sequence; 0 starts): the live keys among them, and the
    * cursor to continue from (0 when the iteration is complete).
    */

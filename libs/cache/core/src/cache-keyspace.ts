@@ -250,6 +250,19 @@ export class CacheDatabase {
   }
 
   /**
+   * RESTORE's IDLETIME / FREQ: the key counts as last accessed `idleSeconds` ago and its LFU counter
+   * is `lfuCounter`; null keeps what the write just recorded. No-op for a missing key.
+   */
+  setAccessFacts(key: KeyText, facts: { idleSeconds: number | null; lfuCounter: number | null }, nowMs: number): void {
+    const slot = this.table.slotOf(key);
+    if (slot < 0) return;
+    const nowSeconds = accessClockSecondsOf(nowMs);
+    const accessedAtSeconds = facts.idleSeconds === null ? this.table.accessedAtSecondsAt(slot) : nowSeconds - facts.idleSeconds;
+    const lfuCounter = facts.lfuCounter ?? this.table.lfuCounterAt(slot);
+    this.table.setAccessFacts(slot, accessedAtSeconds, lfuCounter, nowSeconds);
+  }
+
+  /**
    * {@link lookup} (lazy expiry, access recorded) for what most commands need, the value in its
    * stored form, without building a snapshot of the entry's other facts: a string is its latin1 text
    * (small) or Buffer (large), not wrapped; a collection is a {@link CacheStoredCollection}.

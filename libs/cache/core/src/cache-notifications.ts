@@ -93,6 +93,9 @@ function argumentEvent(command: string, args: readonly Buffer[], key: string, ch
       return ['g', change === 'deleted' ? 'rename_from' : 'rename_to'];
     case 'move':
       return ['g', change === 'deleted' ? 'move_from' : 'move_to'];
+    case 'restore':
+      // A TTL already in the past with REPLACE only deletes the old key, which Redis reports as `del`.
+      return ['g', change === 'deleted' ? 'del' : 'restore'];
     case 'getex':
       return ['g', ['persist'].includes(lowerAt(args, 2)) ? 'persist' : 'expire'];
     case 'lmove':
