@@ -263,6 +263,21 @@ test('hash commands: encodings follow Redis 7 thresholds and never convert back'
   assert.equal(hashAt(context, 'longfield').encoding, 'hashtable');
 });
 
+test('hash commands: RESP3 HRANDFIELD WITHVALUES nests [field, value] pairs (checked against redis-server 7.0.15)', () => {
+  const context = createTestContext();
+  context.protocolVersion = 3;
+  replay(
+    [
+      'HSET h a 1 -> :1',
+      'HRANDFIELD h 5 WITHVALUES -> [["a", "1"]]',
+      'HRANDFIELD h -2 WITHVALUES -> [["a", "1"], ["a", "1"]]',
+      'HRANDFIELD h 2 -> ["a"]',
+      'HGETALL h -> {"a": "1"}',
+    ],
+    context,
+  );
+});
+
 test('hash commands: binary-safe fields and values', () => {
   const context = createTestContext();
   const field = Buffer.from([0x00, 0xff, 0x0d, 0x0a, 0x80]);

@@ -1,8 +1,7 @@
 /**
  * Hash commands, following redis/redis src/t_hash.c (Redis 7): argument parsing order, reply types
  * and error texts included. HGETALL replies a RESP3 map (the encoder flattens it for RESP2).
- * HRANDFIELD WITHVALUES replies the RESP2 shape (a flat array); RESP3 pairs need the protocol version
- * in the context.
+ * HRANDFIELD WITHVALUES replies a flat array in RESP2 and [field, value] pairs in RESP3, as Redis 7.
  */
 import { CacheCommandError } from './cache-command-errors.js';
 import { selectedDatabase, type CacheCommandContext, type CacheCommandSpec } from './cache-command-context.js';
@@ -180,7 +179,8 @@ function hincrbyfloat(context: CacheCommandContext, args: Args): RespValue {
 
 /**
  * HRANDFIELD key [count [WITHVALUES]] (hrandfieldCommand, hrandfieldWithCountCommand). The count is
- * parsed before the key is looked up; WITHVALUES replies field, value, field, value (RESP2).
+ * parsed before the key is looked up; WITHVALUES replies field, value, field, value in RESP2 and an
+ * array of [field, value] pairs in RESP3 (addReplyArrayLen(c, 2) per pair when c->resp > 2).
  */
 function hrandfield(context: CacheCommandContext, args: Args): RespValue {
   if (args.length === 2) {
@@ -199,8 +199,10 @@ function hrandfield(context: CacheCommandContext, args: Args): RespValue {
   const positions = randomPositions(hash.length, count, context.random);
   const items: RespValue[] = [];
   for (const position of positions) {
-    items.push(respBulkString(fieldBytes(hash.fieldAt(position))));
-    if (withValues) items.push(respBulkString(hash.valueAt(position)));
+    const field = respBulkString(fieldBytes(hash.fieldAt(position)));
+    if (!withValues) items.push(field);
+    else if (context.protocolVersion === 3) items.push({ type: 'array', items: [field, respBulkString(hash.valueAt(position))] });
+    else items.push(field, respBulkString(hash.valueAt(position)));
   }
   return { type: 'array', items };
 }
