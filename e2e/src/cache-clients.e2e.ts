@@ -189,6 +189,23 @@ describe('ioredis', () => {
     await rejects(client.hset(`${k}s`, 'f', 'v'), /^WRONGTYPE Operation against a key holding the wrong kind of value$/);
   });
 
+  test('DUMP and RESTORE: binary payloads copy a hash with its TTL; a corrupted payload is refused', async () => {
+    const client = await ioredis();
+    const k = uniquePrefix('io-dump');
+    await client.hset(`${k}h`, 'name', 'box', 'count', '7');
+    const payload = await client.dumpBuffer(`${k}h`);
+    assert.ok(payload !== null && payload.length > 10);
+    assert.equal(await client.restore(`${k}copy`, 5000, payload), 'OK');
+    assert.deepEqual(await client.hgetall(`${k}copy`), { name: 'box', count: '7' });
+    const ttlMs = await client.pttl(`${k}copy`);
+    assert.ok(ttlMs > 0 && ttlMs <= 5000, String(ttlMs));
+    await rejects(client.restore(`${k}copy`, 0, payload), /^BUSYKEY Target key name already exists\.$/);
+    const corrupted = Buffer.from(payload);
+    corrupted[1] = (corrupted[1] as number) ^ 0xff;
+    await rejects(client.restore(`${k}bad`, 0, corrupted), /^ERR DUMP payload version or checksum are wrong$/);
+    assert.equal(await client.dumpBuffer(`${k}nope`), null);
+  });
+
   test('sets: SADD, SMEMBERS, SINTER', async () => {
     const client = await ioredis();
     const k = uniquePrefix('io-set');
