@@ -111,7 +111,7 @@ function setbit(context: CacheCommandContext, args: Args): RespValue {
   const bytes = Buffer.alloc(Math.max(current?.length ?? 0, byte + 1));
   current?.copy(bytes, 0);
   bytes[byte] = on === 1n ? (bytes[byte] as number) | (1 << shift) : (bytes[byte] as number) & ~(1 << shift);
-  database.set({ key, value: new CacheStringValue(bytes), expireAtMs: null, keepExpiry: true });
+  database.set({ key, value: CacheStringValue.raw(bytes), expireAtMs: null, keepExpiry: true });
   return respInteger(previous);
 }
 
@@ -195,7 +195,7 @@ function bitop(context: CacheCommandContext, args: Args): RespValue {
     first.copy(result, 0);
     for (const source of rest) applyBitOperation(operation, result, source);
   }
-  database.set({ key: destination, value: new CacheStringValue(result), expireAtMs: null, keepExpiry: false });
+  database.set({ key: destination, value: CacheStringValue.raw(result), expireAtMs: null, keepExpiry: false });
   return respInteger(length);
 }
 

@@ -24,6 +24,7 @@ import {
   type CacheCommandListFilter,
 } from './cache-command-metadata.js';
 import { parseFloat64, parseInt64 } from './cache-number.js';
+import { type CacheStringValue } from './cache-string-value.js';
 import {
   respBulkString,
   respBulkStringArray,
@@ -605,8 +606,14 @@ const copy: Handler = (context, args) => {
   return respInteger(1);
 };
 
-/** OBJECT ENCODING of a string: int, embstr (≤ 44 bytes) or raw, as Redis 7 chooses them. */
-export function stringEncodingOf(bytes: Buffer): string {
+/**
+ * OBJECT ENCODING of a string, as Redis 7 chooses it: raw when built in place (APPEND, SETRANGE,
+ * SETBIT, BITOP: stored as a Buffer, see CacheStringValue.raw) or longer than 44 bytes, int for an
+ * int64, else embstr.
+ */
+export function stringEncodingOf(value: CacheStringValue): string {
+  if (typeof value.data !== 'string') return 'raw';
+  const bytes = value.bytes;
   if (bytes.length <= 20 && parseInt64(bytes) !== null) return 'int';
   return bytes.length <= 44 ? 'embstr' : 'raw';
 }
@@ -614,7 +621,7 @@ export function stringEncodingOf(bytes: Buffer): string {
 export function encodingOf(value: CacheValue): string {
   switch (value.type) {
     case 'string':
-      return stringEncodingOf(value.bytes);
+      return stringEncodingOf(value);
     case 'list':
       return value.list.encoding;
     case 'hash':

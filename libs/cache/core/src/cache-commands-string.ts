@@ -328,7 +328,7 @@ function append(context: CacheCommandContext, args: Args): RespValue {
   }
   checkStringLength(context, current.length + suffix.length);
   const bytes = Buffer.concat([current, suffix]);
-  database.set({ key, value: new CacheStringValue(bytes), expireAtMs: null, keepExpiry: true });
+  database.set({ key, value: CacheStringValue.raw(bytes), expireAtMs: null, keepExpiry: true });
   return respInteger(bytes.length);
 }
 
@@ -367,7 +367,7 @@ function setrange(context: CacheCommandContext, args: Args): RespValue {
   const bytes = Buffer.alloc(Math.max(source.length, offsetBytes + patch.length));
   source.copy(bytes, 0);
   patch.copy(bytes, offsetBytes);
-  database.set({ key, value: new CacheStringValue(bytes), expireAtMs: null, keepExpiry: true });
+  database.set({ key, value: CacheStringValue.raw(bytes), expireAtMs: null, keepExpiry: true });
   return respInteger(bytes.length);
 }
 

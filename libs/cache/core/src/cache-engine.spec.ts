@@ -339,6 +339,27 @@ test("engine: the parameters Redis's test suite overrides are settable, and the 
   }
 });
 
+test('engine: OBJECT ENCODING of strings built in place is raw, as Redis (string.tcl: APPEND, SETRANGE against an int)', () => {
+  const { connect } = createHarness();
+  const a = connect();
+  a.send('SET', 'foo', '1');
+  assert.deepEqual(a.send('OBJECT', 'ENCODING', 'foo'), ['"int"']);
+  assert.deepEqual(a.send('APPEND', 'foo', '2'), [':2']);
+  assert.deepEqual(a.send('OBJECT', 'ENCODING', 'foo'), ['"raw"']);
+  assert.deepEqual(a.send('GET', 'foo'), ['"12"']);
+  a.send('SET', 'n', '1234');
+  assert.deepEqual(a.send('SETRANGE', 'n', '0', ''), [':4']);
+  assert.deepEqual(a.send('OBJECT', 'ENCODING', 'n'), ['"int"'], 'nothing set, nothing changed');
+  assert.deepEqual(a.send('SETRANGE', 'n', '0', '2'), [':4']);
+  assert.deepEqual(a.send('OBJECT', 'ENCODING', 'n'), ['"raw"']);
+  a.send('SETBIT', 'b', '0', '1');
+  assert.deepEqual(a.send('OBJECT', 'ENCODING', 'b'), ['"raw"']);
+  a.send('SET', 'e', 'hello');
+  assert.deepEqual(a.send('OBJECT', 'ENCODING', 'e'), ['"embstr"']);
+  assert.deepEqual(a.send('INCR', 'n'), [':2235']);
+  assert.deepEqual(a.send('OBJECT', 'ENCODING', 'n'), ['"int"']);
+});
+
 test('engine: COPY, MOVE, SWAPDB and OBJECT', () => {
   const { connect } = createHarness();
   const a = connect();

@@ -158,7 +158,7 @@ function storedFormOf(value: CacheValue, sizeBytes: number): CacheStoredValue {
 }
 
 function valueOfStored(stored: CacheStoredValue): CacheValue {
-  return stored instanceof CacheStoredCollection ? stored.value : new CacheStringValue(stored);
+  return stored instanceof CacheStoredCollection ? stored.value : new CacheStringValue(stored, true);
 }
 
 export interface ScanPage {

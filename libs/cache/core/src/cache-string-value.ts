@@ -11,8 +11,9 @@
 export const cacheStringInlineBytesMax = 64;
 
 /**
- * A string value's bytes as stored. Invariant: a JS string (latin1, one char per byte) when the value
- * has at most {@link cacheStringInlineBytesMax} bytes, a Buffer when it has more.
+ * A string value's bytes as stored: a JS string (latin1, one char per byte) when the value has at most
+ * {@link cacheStringInlineBytesMax} bytes, a Buffer when it has more, or when it was built in place
+ * (see {@link CacheStringValue.raw}): a Buffer is what Redis's `raw` encoding is here.
  */
 export type CacheStringData = string | Buffer;
 
@@ -26,14 +27,26 @@ export class CacheStringValue {
 
   /**
    * Keeps a Buffer larger than the inline bound itself (the caller hands it over). A JS string is
-   * taken as latin1 text, one char per byte (the stored form of {@link data}).
+   * taken as latin1 text, one char per byte (the stored form of {@link data}). With `asStored`, `bytes`
+   * is a stored form ({@link data} of some value) and is kept as it is.
    */
-  constructor(bytes: Buffer | string) {
-    if (typeof bytes === 'string') {
+  constructor(bytes: Buffer | string, asStored = false) {
+    if (asStored) {
+      this.data = bytes;
+    } else if (typeof bytes === 'string') {
       this.data = bytes.length <= cacheStringInlineBytesMax ? bytes : Buffer.from(bytes, 'latin1');
     } else {
       this.data = bytes.byteLength <= cacheStringInlineBytesMax ? bytes.toString('latin1') : bytes;
     }
+  }
+
+  /**
+   * A value APPEND, SETRANGE, SETBIT or BITOP built: kept as a Buffer whatever its size. Redis gives
+   * such strings the `raw` encoding (never int or embstr), and OBJECT ENCODING shows it (string.tcl
+   * checks it after APPEND and SETRANGE).
+   */
+  static raw(bytes: Buffer): CacheStringValue {
+    return new CacheStringValue(bytes, true);
   }
 
   /** A value holding a copy of `bytes` (the request's argument buffers are not kept). */
