@@ -37,6 +37,10 @@ export const cacheCommandErrorTexts = {
   'numkeys-not-positive': { prefix: 'ERR', text: 'numkeys should be greater than 0' },
   'numkeys-too-many': { prefix: 'ERR', text: "Number of keys can't be greater than number of args" },
   'count-not-positive': { prefix: 'ERR', text: 'count should be greater than 0' },
+  // LCS (t_string.c lcsCommand).
+  'lcs-not-strings': { prefix: 'ERR', text: 'The specified keys must contain string values' },
+  'lcs-len-and-idx': { prefix: 'ERR', text: 'If you want both the length and indexes, please just use IDX.' },
+  'lcs-table-too-big': { prefix: 'ERR', text: 'Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len' },
   // Blocking commands (timeout.c getTimeoutFromObjectOrReply).
   'timeout-not-float': { prefix: 'ERR', text: 'timeout is not a float or out of range' },
   'timeout-negative': { prefix: 'ERR', text: 'timeout is negative' },

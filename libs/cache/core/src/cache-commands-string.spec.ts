@@ -181,6 +181,32 @@ const sessions: Readonly<Record<string, readonly string[]>> = {
     'SET e "" -> +OK',
     'GETRANGE e 0 -1 -> ""',
   ],
+  'SUBSTR is GETRANGE (checked against redis-server 7.0.15)': [
+    'SET mykey This_is_a_string -> +OK',
+    'SUBSTR mykey 0 3 -> "This"',
+    'SUBSTR mykey -3 -1 -> "ing"',
+    'SUBSTR missing 0 1 -> ""',
+    'SUBSTR mykey -> -ERR wrong number of arguments for \'substr\' command',
+  ],
+  'LCS (docs, string.tcl; checked against redis-server 7.0.15)': [
+    'SET key1 ohmytext -> +OK',
+    'SET key2 mynewtext -> +OK',
+    'LCS key1 key2 -> "mytext"',
+    'LCS key1 key2 LEN -> :6',
+    'LCS key1 key2 IDX -> {"matches": [[[:4, :7], [:5, :8]], [[:2, :3], [:0, :1]]], "len": :6}',
+    'LCS key1 key2 IDX MINMATCHLEN 4 WITHMATCHLEN -> {"matches": [[[:4, :7], [:5, :8], :4]], "len": :6}',
+    'LCS key1 key2 IDX MINMATCHLEN -5 -> {"matches": [[[:4, :7], [:5, :8]], [[:2, :3], [:0, :1]]], "len": :6}',
+    'LCS key1 key2 LEN IDX -> -ERR If you want both the length and indexes, please just use IDX.',
+    'LCS key1 key2 MINMATCHLEN -> -ERR syntax error',
+    'LCS key1 key2 MINMATCHLEN x -> -ERR value is not an integer or out of range',
+    'LCS key1 key2 foo -> -ERR syntax error',
+    'LCS key1 missing -> ""',
+    'LCS missing other IDX -> {"matches": [], "len": :0}',
+    'RPUSH list a -> :1',
+    'LCS key1 list -> -ERR The specified keys must contain string values',
+    'LCS list missing foo -> -ERR The specified keys must contain string values',
+    'LCS key1 -> -ERR wrong number of arguments for \'lcs\' command',
+  ],
   'SETRANGE (docs, string.tcl)': [
     'SET key1 Hello_World -> +OK',
     'SETRANGE key1 6 Redis -> :11',
@@ -236,6 +262,21 @@ test('string commands: binary-safe keys and values', () => {
 test('string commands: the string size limit applies to APPEND and SETRANGE', () => {
   const context = createTestContext({ limits: { stringBytesMax: 8 } });
   replay(['SET k 12345 -> +OK', 'APPEND k 678 -> :8', 'APPEND k 9 -> -ERR string exceeds maximum allowed size (proto-max-bulk-len)', 'SETRANGE k 7 ab -> -ERR string exceeds maximum allowed size (proto-max-bulk-len)', 'SETRANGE k 6 ab -> :8'], context);
+});
+
+test('string commands: LCS refuses a table larger than proto-max-bulk-len, as Redis', () => {
+  // (|a| + 1) × (|b| + 1) cells of 4 bytes: 4 × 4 × 4 = 64 bytes fits, 4 × 5 × 4 = 80 does not.
+  const context = createTestContext({ limits: { stringBytesMax: 64 } });
+  replay(
+    [
+      'SET a abc -> +OK',
+      'SET b abc -> +OK',
+      'LCS a b -> "abc"',
+      'SET b abcd -> +OK',
+      'LCS a b LEN -> -ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len',
+    ],
+    context,
+  );
 });
 
 test('keyAt gives each key its own text, with the last key argument remembered by content', () => {

@@ -6,6 +6,7 @@ import { CacheCommandError } from './cache-command-errors.js';
 import { selectedDatabase, type CacheCommandContext, type CacheCommandSpec } from './cache-command-context.js';
 import { CacheStoredCollection } from './cache-key-table.js';
 import { CacheStringValue } from './cache-string-value.js';
+import { lcsTableBytes, longestCommonSubsequence } from './cache-lcs.js';
 import { keyTextFromBytes, type CacheDatabase, type CacheValue, type KeyText } from './cache-keyspace.js';
 import { formatFloatHuman, int64Max, int64Min, integerReplyValue, parseFloat64, parseInt64 } from './cache-number.js';
 import {
@@ -371,6 +372,62 @@ function setrange(context: CacheCommandContext, args: Args): RespValue {
   return respInteger(bytes.length);
 }
 
+/**
+ * LCS key1 key2 [LEN] [IDX] [MINMATCHLEN len] [WITHMATCHLEN] (lcsCommand): both keys are type-checked
+ * before the options are read; a missing key is the empty string. IDX replies a map (flattened in
+ * RESP2) of the matching ranges, last first, and the length.
+ */
+function lcs(context: CacheCommandContext, args: Args): RespValue {
+  const database = selectedDatabase(context);
+  const first = lcsOperand(database, keyAt(args, 1), context.nowMs);
+  const second = lcsOperand(database, keyAt(args, 2), context.nowMs);
+  if (first === null || second === null) throw new CacheCommandError('lcs-not-strings');
+  let wantLength = false;
+  let wantIndexes = false;
+  let withMatchLength = false;
+  let minMatchLength = 0n;
+  for (let index = 3; index < args.length; index++) {
+    const option = argumentAt(args, index).toString('latin1').toLowerCase();
+    if (option === 'idx') wantIndexes = true;
+    else if (option === 'len') wantLength = true;
+    else if (option === 'withmatchlen') withMatchLength = true;
+    else if (option === 'minmatchlen' && index + 1 < args.length) {
+      index++;
+      const value = requireInt64(argumentAt(args, index));
+      minMatchLength = value < 0n ? 0n : value;
+    } else throw new CacheCommandError('syntax');
+  }
+  if (wantIndexes && wantLength) throw new CacheCommandError('lcs-len-and-idx');
+  if (lcsTableBytes(first, second) > context.limits.stringBytesMax) throw new CacheCommandError('lcs-table-too-big');
+  const minMatch = minMatchLength > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(minMatchLength);
+  const result = longestCommonSubsequence(first, second, minMatch);
+  if (wantLength) return respInteger(result.length);
+  if (!wantIndexes) return respBulkString(result.subsequence);
+  const matches: RespValue[] = result.matches.map((match) => {
+    const items: RespValue[] = [
+      { type: 'array', items: [respInteger(match.first[0]), respInteger(match.first[1])] },
+      { type: 'array', items: [respInteger(match.second[0]), respInteger(match.second[1])] },
+    ];
+    if (withMatchLength) items.push(respInteger(match.length));
+    return { type: 'array', items };
+  });
+  return {
+    type: 'map',
+    entries: [
+      [respBulkString('matches'), { type: 'array', items: matches }],
+      [respBulkString('len'), respInteger(result.length)],
+    ],
+  };
+}
+
+/** An LCS operand: the string's bytes, empty when missing, null when the key holds another type. */
+function lcsOperand(database: CacheDatabase, key: KeyText, nowMs: number): Buffer | null {
+  const stored = database.lookupStored(key, nowMs);
+  if (stored === undefined) return Buffer.alloc(0);
+  if (stored instanceof CacheStoredCollection) return null;
+  return typeof stored === 'string' ? Buffer.from(stored, 'latin1') : stored;
+}
+
 export const cacheStringCommands: readonly CacheCommandSpec[] = [
   { name: 'get', arity: 2, flags: ['readonly', 'fast'], handler: get },
   { name: 'set', arity: -3, flags: ['write', 'denyoom'], handler: set },
@@ -396,5 +453,8 @@ export const cacheStringCommands: readonly CacheCommandSpec[] = [
   { name: 'append', arity: 3, flags: ['write', 'denyoom', 'fast'], handler: append },
   { name: 'strlen', arity: 2, flags: ['readonly', 'fast'], handler: strlen },
   { name: 'getrange', arity: 4, flags: ['readonly'], handler: getrange },
+  // SUBSTR is GETRANGE's pre-2.0 name, still in Redis 7's command table.
+  { name: 'substr', arity: 4, flags: ['readonly'], handler: getrange },
+  { name: 'lcs', arity: -3, flags: ['readonly'], handler: lcs },
   { name: 'setrange', arity: 4, flags: ['write', 'denyoom'], handler: setrange },
 ];
