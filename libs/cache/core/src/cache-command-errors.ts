@@ -91,6 +91,8 @@ export const cacheCommandErrorTexts = {
   'discard-without-multi': { prefix: 'ERR', text: 'DISCARD without MULTI' },
   'watch-inside-multi': { prefix: 'ERR', text: 'WATCH inside MULTI is not allowed' },
   'exec-aborted': { prefix: 'EXECABORT', text: 'Transaction discarded because of previous errors.' },
+  /** execCommandAbort: EXEC itself refused (arity, NOAUTH, NOPERM, subscriber context); %s is that error. */
+  'exec-rejected': { prefix: 'EXECABORT', text: 'Transaction discarded because of: %s' },
   'command-not-allowed-in-subscribe': {
     prefix: 'ERR',
     text: "Can't execute '%s': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context",

@@ -109,6 +109,23 @@ test('engine: a queued error aborts EXEC with EXECABORT; a runtime error does no
   assert.deepEqual(a.send('EXEC'), ['[-ERR value is not an integer or out of range, +OK]']);
 });
 
+test('engine: EXEC itself refused answers EXECABORT with the reason and discards the transaction (execCommandAbort; checked against redis-server 7.0.15)', () => {
+  const harness = createHarness({ requirepass: 'secret' });
+  const a = harness.connect();
+  assert.deepEqual(a.send('EXEC'), ['-EXECABORT Transaction discarded because of: NOAUTH Authentication required.']);
+  a.send('AUTH', 'secret');
+  assert.deepEqual(a.send('EXEC', 'x'), ["-EXECABORT Transaction discarded because of: wrong number of arguments for 'exec' command"]);
+  a.send('MULTI');
+  a.send('SET', 'k', 'v');
+  assert.deepEqual(a.send('EXEC', 'x'), ["-EXECABORT Transaction discarded because of: wrong number of arguments for 'exec' command"]);
+  assert.deepEqual(a.send('EXEC'), ['-ERR EXEC without MULTI'], 'the transaction is gone');
+  assert.deepEqual(a.send('GET', 'k'), ['(nil)']);
+  a.send('SUBSCRIBE', 'ch');
+  assert.deepEqual(a.send('EXEC'), [
+    "-EXECABORT Transaction discarded because of: Can't execute 'exec': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context",
+  ]);
+});
+
 test('engine: WATCH aborts EXEC when another client modifies, flushes, or the key expires; UNWATCH clears', () => {
   const harness = createHarness();
   const a = harness.connect();

@@ -323,7 +323,8 @@ export class CacheEngine {
     if (rejection !== null) {
       if (client.transaction !== null && command?.transactionControl !== true) client.transaction.hasError = true;
       if (command !== undefined) this.statOfEntry(command).rejectedCalls++;
-      return rejection;
+      if (command?.spec.name === 'exec') return this.errorReply(this.execRejected(client, rejection));
+      return this.errorReply(rejection);
     }
     assert(command !== undefined, 'rejection() refuses unknown commands');
     const spec = command.spec;
@@ -338,18 +339,30 @@ export class CacheEngine {
   }
 
   /** Redis's processCommand checks before running: unknown, arity, auth, subscriber context. */
-  private rejection(client: CacheClient, command: CommandEntry | undefined, args: readonly Buffer[]): RespValue | null {
+  private rejection(client: CacheClient, command: CommandEntry | undefined, args: readonly Buffer[]): CacheCommandError | null {
     const shapeError = commandShapeError(command?.spec, args);
-    if (shapeError !== null || command === undefined) return this.errorReply(shapeError ?? new CacheCommandError('unknown-command', unknownCommandText(args)));
-    if (!client.authenticated && !command.noAuth) return this.errorReply(new CacheCommandError('no-auth'));
+    if (shapeError !== null || command === undefined) return shapeError ?? new CacheCommandError('unknown-command', unknownCommandText(args));
+    if (!client.authenticated && !command.noAuth) return new CacheCommandError('no-auth');
     if (client.protocolVersion === 2 && !command.subscriberAllowed && client.isSubscriber) {
-      return this.errorReply(new CacheCommandError('command-not-allowed-in-subscribe', command.spec.name));
+      return new CacheCommandError('command-not-allowed-in-subscribe', command.spec.name);
     }
     if (!command.noAuth) {
       const denial = this.acl.check(client.user, args);
-      if (denial !== null) return this.errorReply(noPermissionError(denial));
+      if (denial !== null) return noPermissionError(denial);
     }
     return null;
+  }
+
+  /**
+   * rejectCommand on EXEC (execCommandAbort): the transaction, if any, is discarded, WATCHes end, and
+   * the refusal comes back as EXECABORT, with or without MULTI. Redis's texts built by format carry no
+   * `ERR` prefix there; its fixed ones (NOAUTH, NOPERM) keep theirs.
+   */
+  private execRejected(client: CacheClient, rejection: CacheCommandError): CacheCommandError {
+    client.transaction = null;
+    this.unwatchAll(client);
+    const cause = rejection.prefix === 'ERR' ? rejection.message : `${rejection.prefix} ${rejection.message}`;
+    return new CacheCommandError('exec-rejected', cause);
   }
 
   private queue(client: CacheClient, args: readonly Buffer[]): RespValue {
