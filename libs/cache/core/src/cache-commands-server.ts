@@ -822,7 +822,8 @@ const command: Handler = (context, args) => {
     }
     case 'getkeys':
     case 'getkeysandflags': {
-      if (args.length < 3) throw subcommandArity('command', subcommand);
+      // Redis 7.0's arity for both is -4: the command and at least one argument.
+      if (args.length < 4) throw subcommandArity('command', subcommand);
       const target = args.slice(2);
       const name = lower(target[0]);
       const spec = context.engine.lookup(name);
@@ -831,7 +832,11 @@ const command: Handler = (context, args) => {
       if (!arityAllows(spec.arity, target)) throw new CacheCommandError('message', 'Invalid number of arguments specified for command');
       if (!commandHasKeys(metadata)) throw new CacheCommandError('message', 'The command has no key arguments');
       const indexes = commandKeyIndexes(name, target);
-      if (indexes.length === 0) throw new CacheCommandError('message', 'Invalid arguments specified for command');
+      if (indexes.length === 0) {
+        // EVAL, FCALL: zero keys is a valid call.
+        if (metadata.flags.includes('no_mandatory_keys')) return { type: 'array', items: [] };
+        throw new CacheCommandError('message', 'Invalid arguments specified for command');
+      }
       return { type: 'array', items: indexes.map((index) => respBulkString(target[index] as Buffer)) };
     }
     case 'help':

@@ -377,6 +377,17 @@ test('engine: OBJECT ENCODING of strings built in place is raw, as Redis (string
   assert.deepEqual(a.send('OBJECT', 'ENCODING', 'n'), ['"int"']);
 });
 
+test('engine: COMMAND GETKEYS arity and keyless calls, as redis-server 7.0.15', () => {
+  const { connect } = createHarness();
+  const a = connect();
+  assert.deepEqual(a.send('COMMAND', 'GETKEYS', 'get'), ["-ERR wrong number of arguments for 'command|getkeys' command"]);
+  assert.deepEqual(a.send('COMMAND', 'GETKEYS', 'ping'), ["-ERR wrong number of arguments for 'command|getkeys' command"]);
+  assert.deepEqual(a.send('COMMAND', 'GETKEYS', 'ping', 'x'), ['-ERR The command has no key arguments']);
+  assert.deepEqual(a.send('COMMAND', 'GETKEYS', 'set', 'k', 'v'), ['["k"]']);
+  assert.deepEqual(a.send('COMMAND', 'GETKEYS', 'eval', 'return 1', '0'), ['[]']);
+  assert.deepEqual(a.send('COMMAND', 'GETKEYS', 'zunionstore', 'd', '5', 'a'), ['-ERR Invalid arguments specified for command']);
+});
+
 test('engine: COPY, MOVE, SWAPDB and OBJECT', () => {
   const { connect } = createHarness();
   const a = connect();
