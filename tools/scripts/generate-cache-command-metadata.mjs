@@ -19,7 +19,7 @@ const names = `
   zadd zincrby zrem zcard zscore zmscore zrank zrevrank zrange zrangestore zrevrange zrangebyscore zrevrangebyscore
   zrangebylex zrevrangebylex zcount zlexcount zremrangebyrank zremrangebyscore zremrangebylex zpopmin zpopmax bzpopmin
   bzpopmax zmpop bzmpop zrandmember zunion zunionstore zinter zinterstore zintercard zdiff zdiffstore zscan
-  subscribe psubscribe unsubscribe punsubscribe publish pubsub
+  subscribe psubscribe unsubscribe punsubscribe publish pubsub ssubscribe sunsubscribe spublish
   multi exec discard watch unwatch
   ping echo select hello auth client quit reset
   command info config dbsize flushdb flushall time swapdb debug acl lastsave

@@ -59,6 +59,7 @@ export class CacheClient implements CacheSession {
   watchDirty = false;
   readonly channels = new Set<string>();
   readonly patterns = new Set<string>();
+  readonly shardChannels = new Set<string>();
   blocked: CacheBlockedState | null = null;
   replyMode: CacheReplyMode = 'on';
   noEvict = false;
@@ -83,11 +84,12 @@ export class CacheClient implements CacheSession {
     this.lastInteractionMs = createdAtMs;
   }
 
-  /** Subscribed to any channel or pattern (RESP2 then allows only the subscribe family). */
+  /** Subscribed to any channel, pattern or shard channel (RESP2 then allows only the subscribe family). */
   get isSubscriber(): boolean {
-    return this.channels.size + this.patterns.size > 0;
+    return this.channels.size + this.patterns.size + this.shardChannels.size > 0;
   }
 
+  /** What (P)(UN)SUBSCRIBE replies count (Redis's clientSubscriptionsCount: shard channels apart). */
   get subscriptionCount(): number {
     return this.channels.size + this.patterns.size;
   }

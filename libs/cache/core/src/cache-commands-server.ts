@@ -149,6 +149,7 @@ const reset: Handler = (context) => {
   engine.unwatchAll(client);
   for (const channel of [...client.channels]) engine.unsubscribeChannel(client, channel);
   for (const pattern of [...client.patterns]) engine.unsubscribePattern(client, pattern);
+  for (const channel of [...client.shardChannels]) engine.unsubscribeShardChannel(client, channel);
   client.databaseIndex = 0;
   client.protocolVersion = 2;
   client.replyMode = 'on';
@@ -458,6 +459,53 @@ function unsubscribeHandler(kind: 'unsubscribe' | 'punsubscribe'): Handler {
 
 const publish: Handler = (context, args) => respInteger(context.engine.publish(text(args[1] as Buffer), args[2] as Buffer));
 
+/**
+ * SSUBSCRIBE (ssubscribeCommand): refused where the client may not block (inside MULTI), as Redis 7.0
+ * refuses a CLIENT_DENY_BLOCKING client; the count in each reply is of shard channels only.
+ */
+const ssubscribe: Handler = (context, args): CacheMultiReply => {
+  if (!context.blockingAllowed) throw new CacheCommandError('message', "SSUBSCRIBE isn't allowed for a DENY BLOCKING client");
+  const { engine, client: self } = context;
+  const replies: RespValue[] = [];
+  for (let index = 1; index < args.length; index++) {
+    const name = text(args[index] as Buffer);
+    engine.subscribeShardChannel(self, name);
+    replies.push(subscriptionReply('ssubscribe', name, self.shardChannels.size));
+  }
+  return { type: 'multi-reply', replies };
+};
+
+const sunsubscribe: Handler = (context, args): CacheMultiReply => {
+  const { engine, client: self } = context;
+  const names = args.length > 1 ? args.slice(1).map(text) : [...self.shardChannels];
+  if (names.length === 0) return { type: 'multi-reply', replies: [subscriptionReply('sunsubscribe', null, self.shardChannels.size)] };
+  const replies: RespValue[] = [];
+  for (const name of names) {
+    engine.unsubscribeShardChannel(self, name);
+    replies.push(subscriptionReply('sunsubscribe', name, self.shardChannels.size));
+  }
+  return { type: 'multi-reply', replies };
+};
+
+const spublish: Handler = (context, args) => respInteger(context.engine.publishShard(text(args[1] as Buffer), args[2] as Buffer));
+
+const pubsubHelp = [
+  'PUBSUB <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+  'CHANNELS [<pattern>]',
+  "    Return the currently active channels matching a <pattern> (default: '*').",
+  'NUMPAT',
+  '    Return number of subscriptions to patterns.',
+  'NUMSUB [<channel> ...]',
+  '    Return the number of subscribers for the specified channels, excluding',
+  '    pattern subscriptions(default: no channels).',
+  'SHARDCHANNELS [<pattern>]',
+  "    Return the currently active shard level channels matching a <pattern> (default: '*').",
+  'SHARDNUMSUB [<shardchannel> ...]',
+  '    Return the number of subscribers for the specified shard level channel(s)',
+  'HELP',
+  '    Prints this help.',
+];
+
 const pubsub: Handler = (context, args) => {
   const { engine } = context;
   const subcommand = lower(args[1]);
@@ -476,17 +524,17 @@ const pubsub: Handler = (context, args) => {
       if (args.length !== 2) throw subcommandArity('pubsub', subcommand);
       return respInteger(engine.pubsub.patternCount);
     case 'shardchannels':
-      return { type: 'array', items: [] };
+      if (args.length > 3) throw subcommandArity('pubsub', subcommand);
+      return respBulkStringArray(engine.pubsub.activeChannels(args.length === 3 ? text(args[2] as Buffer) : null, true).map((name) => Buffer.from(name, 'latin1')));
     case 'shardnumsub': {
       const items: RespValue[] = [];
-      for (let index = 2; index < args.length; index++) items.push(respBulkString(args[index] as Buffer), respInteger(0));
+      for (let index = 2; index < args.length; index++) {
+        items.push(respBulkString(args[index] as Buffer), respInteger(engine.pubsub.subscriberCount(text(args[index] as Buffer), true)));
+      }
       return { type: 'array', items };
     }
     case 'help':
-      return {
-        type: 'array',
-        items: ['PUBSUB <subcommand> [<arg> [value] [opt] ...]. Subcommands are:', 'CHANNELS [<pattern>]', 'NUMPAT', 'NUMSUB [<channel> ...]', 'HELP'].map(simple),
-      };
+      return { type: 'array', items: pubsubHelp.map(simple) };
     default:
       throw unknownSubcommand('pubsub', args);
   }
@@ -928,6 +976,9 @@ export const cacheServerCommands: readonly CacheServerCommandSpec[] = [
   { name: 'unsubscribe', arity: -1, flags: ['stale', 'loading'], handler: unsubscribeHandler('unsubscribe') },
   { name: 'punsubscribe', arity: -1, flags: ['stale', 'loading'], handler: unsubscribeHandler('punsubscribe') },
   { name: 'publish', arity: 3, flags: ['fast', 'stale', 'loading'], handler: publish },
+  { name: 'ssubscribe', arity: -2, flags: ['stale', 'loading'], handler: ssubscribe },
+  { name: 'sunsubscribe', arity: -1, flags: ['stale', 'loading'], handler: sunsubscribe },
+  { name: 'spublish', arity: 3, flags: ['fast', 'stale', 'loading'], handler: spublish },
   { name: 'pubsub', arity: -2, flags: ['stale', 'loading'], handler: pubsub },
   { name: 'info', arity: -1, flags: ['stale', 'loading'], handler: info },
   { name: 'config', arity: -2, flags: ['stale', 'loading'], handler: config },

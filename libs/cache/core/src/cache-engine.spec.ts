@@ -244,6 +244,32 @@ test('engine: pub/sub delivers to channel and pattern subscribers; a RESP2 subsc
   assert.deepEqual(subscriber.send('GET', 'k'), ['(nil)']);
 });
 
+test('engine: sharded pub/sub (SSUBSCRIBE, SPUBLISH, SUNSUBSCRIBE) is a namespace of its own, no patterns (checked against redis-server 7.0.15)', () => {
+  const { connect } = createHarness();
+  const subscriber = connect();
+  const publisher = connect();
+  assert.deepEqual(subscriber.send('SSUBSCRIBE', 'a', 'b', 'a'), ['["ssubscribe", "a", :1]', '["ssubscribe", "b", :2]', '["ssubscribe", "a", :2]']);
+  assert.deepEqual(subscriber.send('SUBSCRIBE', 'x'), ['["subscribe", "x", :1]'], 'SUBSCRIBE counts channels and patterns only');
+  assert.deepEqual(subscriber.send('PSUBSCRIBE', '*'), ['["psubscribe", "*", :2]']);
+  assert.deepEqual(publisher.send('SPUBLISH', 'a', 'hi'), [':1']);
+  assert.deepEqual(subscriber.sink.take(), ['["smessage", "a", "hi"]'], 'no pmessage for a shard channel');
+  assert.deepEqual(publisher.send('PUBLISH', 'a', 'x'), [':1']);
+  assert.deepEqual(subscriber.sink.take(), ['["pmessage", "*", "a", "x"]']);
+  assert.deepEqual(publisher.send('PUBSUB', 'SHARDCHANNELS'), ['["a", "b"]']);
+  assert.deepEqual(publisher.send('PUBSUB', 'SHARDNUMSUB', 'a', 'x'), ['["a", :1, "x", :0]']);
+  assert.deepEqual(subscriber.send('PUBSUB', 'SHARDCHANNELS'), [
+    "-ERR Can't execute 'pubsub|shardchannels': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context",
+  ]);
+  assert.deepEqual(subscriber.send('SUNSUBSCRIBE', 'a'), ['["sunsubscribe", "a", :1]']);
+  assert.deepEqual(subscriber.send('SUNSUBSCRIBE'), ['["sunsubscribe", "b", :0]']);
+  assert.deepEqual(subscriber.send('SUNSUBSCRIBE'), ['["sunsubscribe", (nil), :0]']);
+  assert.deepEqual(publisher.send('MULTI'), ['+OK']);
+  publisher.send('SSUBSCRIBE', 'a');
+  assert.deepEqual(publisher.send('EXEC'), ["[-ERR SSUBSCRIBE isn't allowed for a DENY BLOCKING client]"]);
+  assert.deepEqual(subscriber.send('RESET'), ['+RESET']);
+  assert.deepEqual(publisher.send('SPUBLISH', 'b', 'x'), [':0']);
+});
+
 test('engine: requirepass: NOAUTH before AUTH, WRONGPASS for a bad password, HELLO AUTH authenticates', () => {
   const { connect } = createHarness({ requirepass: 'secret' });
   const a = connect();

@@ -302,6 +302,7 @@ export class CacheEngine {
     this.unwatchAll(client);
     for (const channel of [...client.channels]) this.unsubscribeChannel(client, channel);
     for (const pattern of [...client.patterns]) this.unsubscribePattern(client, pattern);
+    for (const channel of [...client.shardChannels]) this.unsubscribeShardChannel(client, channel);
     this.clients.delete(client.id);
   }
 
@@ -327,9 +328,8 @@ export class CacheEngine {
       return this.errorReply(rejection);
     }
     assert(command !== undefined, 'rejection() refuses unknown commands');
-    const spec = command.spec;
     // CLIENT LIST's cmd field names the subcommand of a container command (client|list).
-    client.lastCommandName = command.hasSubcommands && args.length >= 2 ? `${spec.name}|${(args[1] as Buffer).toString('latin1').toLowerCase()}` : spec.name;
+    client.lastCommandName = fullNameOf(command, args);
     if (client.transaction !== null && !command.transactionControl) return this.queue(client, args);
     if (command.denyoom && !this.makeRoom(nowMs)) {
       this.statOfEntry(command).rejectedCalls++;
@@ -344,7 +344,7 @@ export class CacheEngine {
     if (shapeError !== null || command === undefined) return shapeError ?? new CacheCommandError('unknown-command', unknownCommandText(args));
     if (!client.authenticated && !command.noAuth) return new CacheCommandError('no-auth');
     if (client.protocolVersion === 2 && !command.subscriberAllowed && client.isSubscriber) {
-      return new CacheCommandError('command-not-allowed-in-subscribe', command.spec.name);
+      return new CacheCommandError('command-not-allowed-in-subscribe', fullNameOf(command, args));
     }
     if (!command.noAuth) {
       const denial = this.acl.check(client.user, args);
@@ -493,6 +493,24 @@ export class CacheEngine {
 
   unsubscribePattern(client: CacheClient, pattern: string): void {
     if (this.pubsub.punsubscribe(pattern, client)) client.patterns.delete(pattern);
+  }
+
+  subscribeShardChannel(client: CacheClient, channel: string): void {
+    if (this.pubsub.ssubscribe(channel, client)) client.shardChannels.add(channel);
+  }
+
+  unsubscribeShardChannel(client: CacheClient, channel: string): void {
+    if (this.pubsub.sunsubscribe(channel, client)) client.shardChannels.delete(channel);
+  }
+
+  /** SPUBLISH: an `smessage` push to each shard-channel subscriber; returns how many received it. */
+  publishShard(channel: string, message: Buffer): number {
+    const recipients = this.pubsub.shardRecipients(channel);
+    const channelBytes = Buffer.from(channel, 'latin1');
+    for (const client of recipients) {
+      client.sink.send({ type: 'push', items: [respBulkString('smessage'), respBulkString(channelBytes), respBulkString(message)] });
+    }
+    return recipients.length;
   }
 
   /** PUBLISH: pushes the message to every subscriber; returns how many received it. */
@@ -679,7 +697,8 @@ export class CacheEngine {
       client.user = user;
       const lostChannel =
         [...client.channels].some((channel) => !aclChannelAllowed(user, Buffer.from(channel, 'latin1'), false)) ||
-        [...client.patterns].some((pattern) => !aclChannelAllowed(user, Buffer.from(pattern, 'latin1'), true));
+        [...client.patterns].some((pattern) => !aclChannelAllowed(user, Buffer.from(pattern, 'latin1'), true)) ||
+        [...client.shardChannels].some((channel) => !aclChannelAllowed(user, Buffer.from(channel, 'latin1'), false));
       if (lostChannel) this.kill(client);
     }
   }
@@ -817,4 +836,10 @@ export class CacheEngine {
     this.counters.totalErrorReplies = 0;
     this.counters.internalErrors = 0;
   }
+}
+
+/** Redis's `cmd->fullname`: `container|subcommand` for a container command (CLIENT LIST's cmd, rejection texts). */
+function fullNameOf(command: CommandEntry, args: readonly Buffer[]): string {
+  const name = command.spec.name;
+  return command.hasSubcommands && args.length >= 2 ? `${name}|${(args[1] as Buffer).toString('latin1').toLowerCase()}` : name;
 }

@@ -1,6 +1,7 @@
 /**
- * Pub/sub registry (Redis's server.pubsub_channels / pubsub_patterns): who listens to which channel
- * or pattern. Channel names and patterns are latin1 strings (binary safe). Pure bookkeeping: the
+ * Pub/sub registry (Redis's server.pubsub_channels / pubsub_patterns / pubsubshard_channels): who
+ * listens to which channel, pattern or shard channel. Shard channels (SSUBSCRIBE, SPUBLISH) are a
+ * namespace of their own: without cluster mode they act like channels, never matched by patterns. Channel names and patterns are latin1 strings (binary safe). Pure bookkeeping: the
  * engine turns deliveries into push messages.
  */
 import { globMatch } from './cache-glob.js';
@@ -8,6 +9,7 @@ import { globMatch } from './cache-glob.js';
 export class CachePubSub<Subscriber> {
   private readonly channels = new Map<string, Set<Subscriber>>();
   private readonly patterns = new Map<string, Set<Subscriber>>();
+  private readonly shardChannels = new Map<string, Set<Subscriber>>();
 
   /** True when newly subscribed. */
   subscribe(channel: string, subscriber: Subscriber): boolean {
@@ -26,6 +28,19 @@ export class CachePubSub<Subscriber> {
     return removeFrom(this.patterns, pattern, subscriber);
   }
 
+  ssubscribe(channel: string, subscriber: Subscriber): boolean {
+    return addTo(this.shardChannels, channel, subscriber);
+  }
+
+  sunsubscribe(channel: string, subscriber: Subscriber): boolean {
+    return removeFrom(this.shardChannels, channel, subscriber);
+  }
+
+  /** SPUBLISH's recipients. */
+  shardRecipients(channel: string): readonly Subscriber[] {
+    return [...(this.shardChannels.get(channel) ?? [])];
+  }
+
   /** Exact-channel subscribers, then (pattern, subscriber) pairs whose pattern matches `channel`. */
   recipients(channel: string): { direct: readonly Subscriber[]; byPattern: readonly [string, Subscriber][] } {
     const direct = [...(this.channels.get(channel) ?? [])];
@@ -37,16 +52,16 @@ export class CachePubSub<Subscriber> {
     return { direct, byPattern };
   }
 
-  /** PUBSUB CHANNELS [pattern]: channels with at least one subscriber. */
-  activeChannels(pattern: string | null): string[] {
-    const names = [...this.channels.keys()];
+  /** PUBSUB CHANNELS [pattern] (SHARDCHANNELS with `shard`): channels with at least one subscriber. */
+  activeChannels(pattern: string | null, shard = false): string[] {
+    const names = [...(shard ? this.shardChannels : this.channels).keys()];
     if (pattern === null) return names;
     const patternBytes = Buffer.from(pattern, 'latin1');
     return names.filter((name) => globMatch({ pattern: patternBytes, subject: Buffer.from(name, 'latin1'), caseInsensitive: false }));
   }
 
-  subscriberCount(channel: string): number {
-    return this.channels.get(channel)?.size ?? 0;
+  subscriberCount(channel: string, shard = false): number {
+    return (shard ? this.shardChannels : this.channels).get(channel)?.size ?? 0;
   }
 
   get channelCount(): number {
