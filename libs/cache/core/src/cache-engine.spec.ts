@@ -270,6 +270,24 @@ test('engine: sharded pub/sub (SSUBSCRIBE, SPUBLISH, SUNSUBSCRIBE) is a namespac
   assert.deepEqual(publisher.send('SPUBLISH', 'b', 'x'), [':0']);
 });
 
+test('engine: pub/sub messages for the client running the command follow its reply, after EXEC\'s whole reply (Redis 7.2 pubsub.tcl "publish to self inside multi")', () => {
+  const { connect } = createHarness({ 'notify-keyspace-events': 'KA' });
+  const a = connect();
+  a.send('HELLO', '3');
+  a.send('SUBSCRIBE', 'foo', '__keyspace@0__:k');
+  assert.deepEqual(a.send('PUBLISH', 'foo', 'bar'), [':1', '["message", "foo", "bar"]']);
+  a.send('MULTI');
+  a.send('PING', 'abc');
+  a.send('PUBLISH', 'foo', 'bar');
+  a.send('PUBLISH', 'foo', 'vaz');
+  a.send('PING', 'def');
+  assert.deepEqual(a.send('EXEC'), ['["abc", :1, :1, "def"]', '["message", "foo", "bar"]', '["message", "foo", "vaz"]']);
+  assert.deepEqual(a.send('SET', 'k', 'v'), ['+OK', '["message", "__keyspace@0__:k", "set"]']);
+  const b = connect();
+  assert.deepEqual(b.send('PUBLISH', 'foo', 'x'), [':1']);
+  assert.deepEqual(a.sink.take(), ['["message", "foo", "x"]'], 'other clients get theirs at once');
+});
+
 test('engine: requirepass: NOAUTH before AUTH, WRONGPASS for a bad password, HELLO AUTH authenticates', () => {
   const { connect } = createHarness({ requirepass: 'secret' });
   const a = connect();

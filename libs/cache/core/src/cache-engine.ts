@@ -306,15 +306,37 @@ export class CacheEngine {
     this.clients.delete(client.id);
   }
 
+  /**
+   * The client whose request {@link execute} is running, and the pub/sub messages (PUBLISH to a
+   * channel it listens to, keyspace notifications of its own writes) meant for it meanwhile: they go
+   * out after its reply, after EXEC's whole reply inside MULTI, as Redis 7.2 does
+   * (server.pending_push_messages; 7.0 interleaved them into the reply).
+   */
+  private executingClient: CacheClient | null = null;
+  private readonly pushesForExecutingClient: RespValue[] = [];
+
+  /** A pub/sub message for `client`; held back when `client` is the one running a command. */
+  private sendPush(client: CacheClient, push: RespValue): void {
+    if (client === this.executingClient) this.pushesForExecutingClient.push(push);
+    else client.sink.send(push);
+  }
+
   /** Runs one request from `client` and sends its reply (or parks the client if it blocks). */
   execute(client: CacheClient, args: readonly Buffer[], nowMs: number): void {
     assert(args.length >= 1, 'a request has at least the command name');
     assert(client.blocked === null, 'a blocked client sends nothing until it is served');
     client.lastInteractionMs = nowMs;
     this.keyspace.setCommandTime(nowMs);
-    const reply = this.dispatch(client, this.commandOf(args[0] as Buffer), args, nowMs);
+    this.executingClient = client;
+    let reply: CacheCommandResult | CacheMultiReply;
+    try {
+      reply = this.dispatch(client, this.commandOf(args[0] as Buffer), args, nowMs);
+    } finally {
+      this.executingClient = null;
+    }
     if (reply.type === 'block') this.park(client, args, reply);
     else this.deliver(client, reply);
+    for (const push of this.pushesForExecutingClient.splice(0)) client.sink.send(push);
     if (client.closeAfterReply) this.kill(client);
     this.serveReadyKeys(nowMs);
   }
@@ -508,7 +530,7 @@ export class CacheEngine {
     const recipients = this.pubsub.shardRecipients(channel);
     const channelBytes = Buffer.from(channel, 'latin1');
     for (const client of recipients) {
-      client.sink.send({ type: 'push', items: [respBulkString('smessage'), respBulkString(channelBytes), respBulkString(message)] });
+      this.sendPush(client, { type: 'push', items: [respBulkString('smessage'), respBulkString(channelBytes), respBulkString(message)] });
     }
     return recipients.length;
   }
@@ -518,10 +540,10 @@ export class CacheEngine {
     const { direct, byPattern } = this.pubsub.recipients(channel);
     const channelBytes = Buffer.from(channel, 'latin1');
     for (const client of direct) {
-      client.sink.send({ type: 'push', items: [respBulkString('message'), respBulkString(channelBytes), respBulkString(message)] });
+      this.sendPush(client, { type: 'push', items: [respBulkString('message'), respBulkString(channelBytes), respBulkString(message)] });
     }
     for (const [pattern, client] of byPattern) {
-      client.sink.send({
+      this.sendPush(client, {
         type: 'push',
         items: [respBulkString('pmessage'), respBulkString(Buffer.from(pattern, 'latin1')), respBulkString(channelBytes), respBulkString(message)],
       });
