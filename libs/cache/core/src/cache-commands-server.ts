@@ -309,6 +309,9 @@ const client: Handler = (context, args) => {
   }
 };
 
+/** getClientTypeByName's names (this server has only normal and pub/sub clients; the rest match none). */
+const clientTypes = ['normal', 'pubsub', 'master', 'replica', 'slave'];
+
 function clientList(context: CacheServerCommandContext, args: Args): string {
   let type: string | null = null;
   let ids: Set<number> | null = null;
@@ -316,7 +319,7 @@ function clientList(context: CacheServerCommandContext, args: Args): string {
     const option = lower(args[index]);
     if (option === 'type' && index + 1 < args.length) {
       type = lower(args[++index]);
-      if (!['normal', 'pubsub', 'master', 'replica', 'slave'].includes(type)) {
+      if (!clientTypes.includes(type)) {
         throw new CacheCommandError('message', `Unknown client type '${text(args[index] as Buffer)}'`);
       }
     } else if (option === 'id' && index + 1 < args.length) {
@@ -343,6 +346,7 @@ function clientList(context: CacheServerCommandContext, args: Args): string {
 
 function clientKill(context: CacheServerCommandContext, args: Args): RespValue {
   const { engine, client: self } = context;
+  if (args.length < 3) throw subcommandArity('client', 'kill');
   if (args.length === 3) {
     const address = text(args[2] as Buffer);
     const target = [...engine.clients.values()].find((candidate) => candidate.address === address);
@@ -362,9 +366,12 @@ function clientKill(context: CacheServerCommandContext, args: Args): RespValue {
       filters.push((candidate) => candidate.id === Number(id));
     } else if (option === 'addr') filters.push((candidate) => candidate.address === value);
     else if (option === 'laddr') filters.push((candidate) => candidate.localAddress === value);
-    else if (option === 'user') filters.push((candidate) => candidate.userName === value);
-    else if (option === 'type') {
+    else if (option === 'user') {
+      if (engine.acl.user(value) === undefined) throw new CacheCommandError('message', `No such user '${value}'`);
+      filters.push((candidate) => candidate.userName === value);
+    } else if (option === 'type') {
       const type = value.toLowerCase();
+      if (!clientTypes.includes(type)) throw new CacheCommandError('message', `Unknown client type '${value}'`);
       filters.push((candidate) => (type === 'pubsub' ? candidate.isSubscriber : type === 'normal' ? !candidate.isSubscriber : false));
     } else if (option === 'skipme') {
       const choice = value.toLowerCase();

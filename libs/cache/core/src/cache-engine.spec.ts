@@ -288,6 +288,18 @@ test('engine: pub/sub messages for the client running the command follow its rep
   assert.deepEqual(a.sink.take(), ['["message", "foo", "x"]'], 'other clients get theirs at once');
 });
 
+test('engine: CLIENT KILL validates its filters as Redis 7.0 (arity, client type, user)', () => {
+  const { connect } = createHarness();
+  const a = connect();
+  const b = connect();
+  assert.deepEqual(a.send('CLIENT', 'KILL'), ["-ERR wrong number of arguments for 'client|kill' command"]);
+  assert.deepEqual(a.send('CLIENT', 'KILL', 'TYPE', 'foo'), ["-ERR Unknown client type 'foo'"]);
+  assert.deepEqual(a.send('CLIENT', 'KILL', 'USER', 'nosuch'), ["-ERR No such user 'nosuch'"]);
+  assert.deepEqual(a.send('CLIENT', 'KILL', 'TYPE', 'master'), [':0']);
+  assert.deepEqual(a.send('CLIENT', 'KILL', 'USER', 'default'), [':1']);
+  assert.equal(b.sink.closed, true);
+});
+
 test('engine: requirepass: NOAUTH before AUTH, WRONGPASS for a bad password, HELLO AUTH authenticates', () => {
   const { connect } = createHarness({ requirepass: 'secret' });
   const a = connect();
