@@ -161,7 +161,7 @@ describe('listing details', () => {
     }
   });
 
-  it('clamps max-keys to 1000, and max-keys 0 lists nothing', () => {
+  it('clamps max-keys to 1000, and max-keys 0 lists nothing and is not truncated', () => {
     const driver = new MachineDriver();
     driver.createBucket('b');
     for (let number = 0; number < 1005; number++) driver.put('b', `k${number}`);
@@ -170,7 +170,13 @@ describe('listing details', () => {
     assert.deepEqual([big.value.contents.length, big.value.isTruncated], [1000, true]);
     const none = driver.machine.listObjectsV1('b', { maxKeys: 0 });
     assert.ok(none.ok);
-    assert.equal(none.value.contents.length, 0);
+    assert.deepEqual([none.value.contents.length, none.value.isTruncated, none.value.nextMarker], [0, false, undefined]);
+    const noneV2 = driver.machine.listObjectsV2('b', { maxKeys: 0 });
+    assert.ok(noneV2.ok);
+    assert.deepEqual([noneV2.value.keyCount, noneV2.value.isTruncated, noneV2.value.nextContinuationToken], [0, false, undefined]);
+    const emptyToken = driver.machine.listObjectsV2('b', { maxKeys: 2, continuationToken: '' });
+    assert.ok(emptyToken.ok);
+    assert.deepEqual(emptyToken.value.contents.map((listed) => listed.key), ['k0', 'k1']);
     const versions = driver.machine.listObjectVersions('b', { versionIdMarker: 'x', maxKeys: 1 });
     assert.equal(versions.ok ? '' : versions.error.code, 'InvalidArgument');
   });

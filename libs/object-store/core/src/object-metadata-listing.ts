@@ -144,7 +144,9 @@ export function listObjects(index: OrderedIndex<VersionStack>, options: ListObje
     else commonPrefixes.push(entry.prefix);
   }
   const last = result.entries[result.entries.length - 1];
-  return { contents, commonPrefixes, isTruncated: result.isTruncated, lastEntry: last === undefined ? undefined : last.kind === 'item' ? last.key : last.prefix };
+  // max-keys=0 is an empty page that S3 reports as complete (ceph/s3-tests test_bucket_list[v2]_maxkeys_zero).
+  const isTruncated = result.isTruncated && maxKeys > 0;
+  return { contents, commonPrefixes, isTruncated, lastEntry: last === undefined ? undefined : last.kind === 'item' ? last.key : last.prefix };
 }
 
 const continuationTokenTag = 'k1:';

@@ -561,7 +561,7 @@ export class ObjectMetadataMachine {
     return replyOk({ ...page, nextMarker: page.isTruncated ? page.lastEntry : undefined });
   }
 
-  /** ListObjectsV2: the continuation token wins over start-after, as in S3. */
+  /** ListObjectsV2: the continuation token wins over start-after, as in S3; an empty one is no token. */
   listObjectsV2(
     bucket: string,
     options: { prefix?: string; delimiter?: string; continuationToken?: string; startAfter?: string; maxKeys: number },
@@ -569,7 +569,7 @@ export class ObjectMetadataMachine {
     const state = this.#state.buckets.get(bucket);
     if (state === undefined) return noSuchBucket(bucket);
     let after = options.startAfter;
-    if (options.continuationToken !== undefined) {
+    if (options.continuationToken !== undefined && options.continuationToken !== '') {
       const decoded = decodeContinuationToken(options.continuationToken);
       if (!decoded.ok) return decoded;
       after = decoded.value;

@@ -243,6 +243,11 @@ describe('parseS3Request: parameters', () => {
     });
   });
 
+  it('takes an empty continuation-token as none and keeps it to echo', () => {
+    const endpoint = parse('GET', '/b?list-type=2&continuation-token=');
+    assert.equal(endpoint.operation === 'ListObjectsV2' ? endpoint.continuationToken : undefined, '');
+  });
+
   it('refuses out-of-range numbers with InvalidArgument naming the argument', () => {
     for (const partNumber of ['0', '10001', '-1', 'one', '1.5', '']) {
       assertS3Error(() => parse('PUT', `/b/k?partNumber=${partNumber}&uploadId=u`), 'InvalidArgument', { ArgumentName: 'partNumber', ArgumentValue: partNumber });
@@ -255,7 +260,6 @@ describe('parseS3Request: parameters', () => {
     assertS3Error(() => parse('GET', '/?max-buckets=0'), 'InvalidArgument', { ArgumentName: 'max-buckets' });
     assertS3Error(() => parse('GET', '/b?encoding-type=base64'), 'InvalidArgument', { ArgumentName: 'encoding-type' });
     assertS3Error(() => parse('GET', '/b?list-type=3'), 'InvalidArgument', { ArgumentName: 'list-type' });
-    assertS3Error(() => parse('GET', '/b?list-type=2&continuation-token='), 'InvalidArgument', { ArgumentName: 'continuation-token' });
     assertS3Error(() => parse('DELETE', '/b/k?versionId='), 'InvalidArgument', { ArgumentName: 'versionId', ArgumentValue: '' });
     assertS3Error(() => parse('PUT', '/b/k?partNumber=1'), 'InvalidArgument', { ArgumentName: 'uploadId' });
     assertS3Error(() => parse('PUT', '/b/k?uploadId=u'), 'InvalidArgument', { ArgumentName: 'partNumber' });

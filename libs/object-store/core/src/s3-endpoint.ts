@@ -723,8 +723,8 @@ function buildListObjects(context: RouteContext): S3Endpoint {
 function buildListObjectsV2(context: RouteContext): S3Endpoint {
   const listType = context.query.get('list-type');
   if (listType !== '2') throw s3Errors.invalidArgument('list-type', listType ?? '', 'Invalid List Type specified in Request');
+  // An empty continuation-token lists from the start and is echoed (ceph/s3-tests test_bucket_listv2_continuationtoken_empty).
   const continuationToken = optionalParameter(context, 'continuation-token');
-  if (continuationToken === '') throw s3Errors.invalidArgument('continuation-token', '', 'The continuation token provided is incorrect');
   return {
     operation: 'ListObjectsV2',
     bucket: context.bucket,

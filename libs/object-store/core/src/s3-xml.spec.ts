@@ -183,25 +183,27 @@ describe('reference examples', () => {
       contents: [{ key: 'a b/c+d&e\u0001~', lastModifiedMs: time, etag: 'x', sizeBytes: 0 }],
       commonPrefixes: ['a b/x+'],
     });
-    assert.match(v2, /<Prefix>a\+b\/<\/Prefix>/);
+    assert.match(v2, /<Prefix>a%20b\/<\/Prefix>/);
     assert.match(v2, /<Delimiter>%2B<\/Delimiter>/);
     assert.match(v2, /<StartAfter>%C3%A9<\/StartAfter>/);
     assert.match(v2, /<EncodingType>url<\/EncodingType>/);
-    assert.match(v2, /<Key>a\+b\/c%2Bd%26e%01%7E<\/Key>/);
-    assert.match(v2, /<CommonPrefixes><Prefix>a\+b\/x%2B<\/Prefix><\/CommonPrefixes>/);
+    assert.match(v2, /<Key>a%20b\/c%2Bd%26e%01%7E<\/Key>/);
+    assert.match(v2, /<CommonPrefixes><Prefix>a%20b\/x%2B<\/Prefix><\/CommonPrefixes>/);
     const v1 = renderListObjectsResult({
-      bucket: 'b', prefix: undefined, marker: 'm m', nextMarker: 'n n', delimiter: undefined, maxKeys: 1, encodingType: 'url', isTruncated: true, contents: [], commonPrefixes: [],
+      bucket: 'b', prefix: 'p\n', marker: 'm m', nextMarker: 'n n', delimiter: '', maxKeys: 1, encodingType: 'url', isTruncated: true, contents: [], commonPrefixes: [],
     });
-    assert.match(v1, /<Marker>m\+m<\/Marker><NextMarker>n\+n<\/NextMarker>/);
+    assert.match(v1, /<Prefix>p\n<\/Prefix><Marker>m%20m<\/Marker><NextMarker>n%20n<\/NextMarker>/);
+    assert.doesNotMatch(v1, /<Delimiter/);
   });
 
-  it('s3UrlEncode round-trips through unquote_plus decoding (property)', () => {
+  it('s3UrlEncode round-trips through unquote and unquote_plus decoding (property)', () => {
     const unquotePlus = (text: string) => decodeURIComponent(text.replaceAll('+', ' '));
     fc.assert(
       fc.property(fc.string({ unit: 'grapheme', maxLength: 100 }), (text) => {
         const encoded = s3UrlEncode(text);
-        assert.match(encoded, /^[A-Za-z0-9\-_.*/%+]*$/);
+        assert.match(encoded, /^[A-Za-z0-9\-_.*/%]*$/);
         assert.equal(unquotePlus(encoded), text);
+        assert.equal(decodeURIComponent(encoded), text);
       }),
     );
   });

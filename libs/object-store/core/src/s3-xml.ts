@@ -76,15 +76,15 @@ const urlUnreserved = /[A-Za-z0-9\-_.*/]/;
 const utf8Encoder = new TextEncoder();
 
 /**
- * Percent-encoding of `encoding-type=url` listings, as S3 writes it: UTF-8 bytes, letters, digits
- * and `- _ . * /` kept, space as `+`, everything else `%XX` (see minio/minio cmd/api-utils.go
- * `s3URLEncode`, which matches AWS); clients decode with `unquote_plus`.
+ * Percent-encoding of `encoding-type=url` listings: UTF-8 bytes, letters, digits and `- _ . * /`
+ * kept, everything else `%XX`, space included (`%20`, as ceph/s3-tests
+ * test_bucket_list[v2]_encoding_basic expect): every client decoder, `unquote` or
+ * `unquote_plus`, reads `%20` back as a space, while a `+` survives only `unquote_plus`.
  */
 export function s3UrlEncode(text: string): string {
   let encoded = '';
   for (const character of text) {
-    if (character === ' ') encoded += '+';
-    else if (urlUnreserved.test(character)) encoded += character;
+    if (urlUnreserved.test(character)) encoded += character;
     else for (const byte of utf8Encoder.encode(character)) encoded += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
   }
   return encoded;
@@ -92,6 +92,11 @@ export function s3UrlEncode(text: string): string {
 
 function encodeName(value: string | undefined, encodingType: S3EncodingType | undefined): string | undefined {
   return value === undefined || encodingType !== 'url' ? value : s3UrlEncode(value);
+}
+
+/** `<Delimiter>` only for a non-empty delimiter: S3 leaves an empty `delimiter=` out of the result. */
+function delimiterElement(delimiter: string | undefined, encodingType: S3EncodingType | undefined): XmlElement | undefined {
+  return delimiter === undefined || delimiter === '' ? undefined : xmlElement('Delimiter', encodeName(delimiter, encodingType) ?? '');
 }
 
 /** S3 time: ISO 8601 UTC with milliseconds. */
@@ -205,17 +210,21 @@ interface ListBucketResultCommon {
   readonly commonPrefixes: readonly string[];
 }
 
-/** ListBucketResult of ListObjects (v1). `nextMarker` is written when given (S3 gives it with a delimiter). */
+/**
+ * ListBucketResult of ListObjects (v1). `nextMarker` is written when given (S3 gives it with a
+ * delimiter). v1 echoes `Prefix` as sent, not url-encoded (botocore decodes it in v2 only, and
+ * ceph/s3-tests test_bucket_list_prefix_unreadable reads it back raw).
+ */
 export function renderListObjectsResult(result: ListBucketResultCommon & { readonly marker: string | undefined; readonly nextMarker: string | undefined }): string {
   const encodingType = result.encodingType;
   return s3Document(
     'ListBucketResult',
     xmlElement('Name', result.bucket),
-    textElement('Prefix', encodeName(result.prefix, encodingType) ?? ''),
+    textElement('Prefix', result.prefix ?? ''),
     textElement('Marker', encodeName(result.marker, encodingType) ?? ''),
     optional('NextMarker', encodeName(result.nextMarker, encodingType)),
     xmlElement('MaxKeys', result.maxKeys),
-    optional('Delimiter', encodeName(result.delimiter, encodingType)),
+    delimiterElement(result.delimiter, encodingType),
     optional('EncodingType', encodingType),
     xmlElement('IsTruncated', result.isTruncated),
     result.contents.map((entry) => contentsElement(entry, encodingType)),
@@ -241,7 +250,7 @@ export function renderListObjectsV2Result(
     optional('StartAfter', encodeName(result.startAfter, encodingType)),
     xmlElement('KeyCount', result.contents.length + result.commonPrefixes.length),
     xmlElement('MaxKeys', result.maxKeys),
-    optional('Delimiter', encodeName(result.delimiter, encodingType)),
+    delimiterElement(result.delimiter, encodingType),
     optional('EncodingType', encodingType),
     xmlElement('IsTruncated', result.isTruncated),
     result.contents.map((entry) => contentsElement(entry, encodingType)),
@@ -306,7 +315,7 @@ export function renderListVersionsResult(result: {
     optional('NextKeyMarker', encodeName(result.nextKeyMarker, encodingType)),
     optional('NextVersionIdMarker', result.nextVersionIdMarker),
     xmlElement('MaxKeys', result.maxKeys),
-    optional('Delimiter', encodeName(result.delimiter, encodingType)),
+    delimiterElement(result.delimiter, encodingType),
     optional('EncodingType', encodingType),
     xmlElement('IsTruncated', result.isTruncated),
     result.entries.map((entry) => versionElement(entry, encodingType)),
@@ -425,7 +434,7 @@ export function renderListMultipartUploadsResult(result: {
     optional('NextKeyMarker', encodeName(result.nextKeyMarker, encodingType)),
     optional('NextUploadIdMarker', result.nextUploadIdMarker),
     optional('Prefix', encodeName(result.prefix, encodingType)),
-    optional('Delimiter', encodeName(result.delimiter, encodingType)),
+    delimiterElement(result.delimiter, encodingType),
     xmlElement('MaxUploads', result.maxUploads),
     optional('EncodingType', encodingType),
     xmlElement('IsTruncated', result.isTruncated),
