@@ -276,15 +276,22 @@ test('the buffer shrinks back after a large request', () => {
   assert.ok(decoder.bufferCapacityBytes <= 64 * 1024);
 });
 
-test('arguments are copies: reusing a pushed chunk does not change a decoded request', () => {
+test('a chunk pushed with nothing buffered is decoded in place; only a partial request is carried over; an idle decoder holds nothing', () => {
   const decoder = new RespDecoder();
-  const chunk = Buffer.from('*1\r\n$3\r\nabc\r\n');
+  assert.equal(decoder.bufferCapacityBytes, 0);
+  const chunk = Buffer.from('*1\r\n$3\r\nabc\r\n*2\r\n$3\r\nGET\r\n$2\r\nk');
   decoder.push(chunk);
-  chunk.fill(0x7a);
-  const result = decoder.next();
-  assert.ok(result.kind === 'request');
-  assert.deepEqual(argumentsOf(result.request), ['abc']);
-  assert.equal(result.request.format, 'multibulk');
+  const first = decoder.next();
+  assert.ok(first.kind === 'request');
+  assert.equal(first.request.arguments[0]!.buffer, chunk.buffer, 'a view of the chunk, not a copy');
+  assert.equal(decoder.next().kind, 'incomplete');
+  // The partial GET's unread bytes (`k`) are carried into the decoder's own buffer with the next chunk.
+  decoder.push(Buffer.from('1\r\n'));
+  const second = decoder.next();
+  assert.ok(second.kind === 'request');
+  assert.deepEqual(argumentsOf(second.request), ['GET', 'k1']);
+  assert.equal(decoder.next().kind, 'incomplete');
+  assert.equal(decoder.bufferCapacityBytes, 0, 'nothing kept once everything is consumed');
 });
 
 test('decoded arguments never change afterwards, whatever is pushed and decoded later', () => {
