@@ -322,10 +322,10 @@ describe('parseS3Request: bucket and key', () => {
   });
 
   it('applies the naming rules on CreateBucket and only rejects garbage elsewhere', () => {
-    for (const name of ['ab', 'a'.repeat(64), 'Bucket', 'my_bucket', '-bucket', 'bucket-', 'my..bucket', '192.168.5.4', 'xn--bucket', 'bucket-s3alias', 'bucket--ol-s3', 'sthree-bucket', 'bucket.']) {
+    for (const name of ['ab', 'a'.repeat(64), 'Bucket', 'my_bucket', '-bucket', 'bucket-', 'my..bucket', '192.168.5.4', 'xn--bucket', 'bucket-s3alias', 'bucket--ol-s3', 'sthree-bucket', 'bucket.', 'foo.-bar', 'foo-.bar']) {
       assertS3Error(() => parse('PUT', `/${name}`), 'InvalidBucketName', { BucketName: name });
     }
-    for (const name of ['abc', 'a'.repeat(63), 'docexamplebucket1', 'log-delivery-march-2020', 'my-hosted-content', 'docexamplewebsite.com', 'www.docexamplewebsite.com', 'my.example.s3.bucket', '1.2.3']) {
+    for (const name of ['abc', 'a'.repeat(63), 'docexamplebucket1', 'log-delivery-march-2020', 'my-hosted-content', 'docexamplewebsite.com', 'www.docexamplewebsite.com', 'my.example.s3.bucket', '1.2.3', 'a-b.c-d']) {
       assert.equal(parse('PUT', `/${name}`).operation, 'CreateBucket', name);
     }
     // Legacy names are routed (the store answers NoSuchBucket); characters no bucket can have are not.

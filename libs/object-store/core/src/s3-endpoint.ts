@@ -191,7 +191,9 @@ const bucketNameSuffixesReserved = ['-s3alias', '--ol-s3', '.mrap', '--x-s3', '-
 /**
  * Checks a bucket name against the S3 general purpose bucket naming rules (S3 user guide, "Bucket
  * naming rules"): 3–63 characters of lower-case letters, digits, dots and hyphens, beginning and
- * ending with a letter or digit, no `..`, not an IPv4 address, none of the reserved prefixes
+ * ending with a letter or digit, no `..`, `.-` or `-.` (each dot-separated label is a DNS label,
+ * which neither starts nor ends with a hyphen: ceph/s3-tests test_bucket_create_naming_dns_dot_dash
+ * and _dash_dot), not an IPv4 address, none of the reserved prefixes
  * (`xn--`, `sthree-`, `amzn-s3-demo-`) or suffixes (`-s3alias`, `--ol-s3`, `.mrap`, `--x-s3`,
  * `--table-s3`). With `access`, only names no bucket could ever have are refused, so that other
  * requests for a well-formed but missing bucket answer `NoSuchBucket`, as S3 does.
@@ -206,6 +208,8 @@ function isBucketNameValid(name: string, check: BucketNameCheck): boolean {
   return (
     bucketNameCreatePattern.test(name) &&
     !name.includes('..') &&
+    !name.includes('.-') &&
+    !name.includes('-.') &&
     !ipAddressLike.test(name) &&
     !bucketNamePrefixesReserved.some((prefix) => name.startsWith(prefix)) &&
     !bucketNameSuffixesReserved.some((suffix) => name.endsWith(suffix))
