@@ -12,6 +12,7 @@ import { cacheStringCommands } from './cache-commands-string.js';
 import { cacheBitmapCommands } from './cache-commands-bitmap.js';
 import { cacheHashCommands } from './cache-commands-hash.js';
 import { cacheListCommands } from './cache-commands-list.js';
+import { cacheSortCommands } from './cache-commands-sort.js';
 import { cacheSetCommands } from './cache-commands-set.js';
 import { cacheSortedSetCommands } from './cache-commands-sorted-set.js';
 import {
@@ -97,6 +98,7 @@ export const cacheCommandTable: ReadonlyMap<string, CacheCommandSpec> = buildCom
   ...cacheHashCommands,
   ...cacheSetCommands,
   ...cacheSortedSetCommands,
+  ...cacheSortCommands,
 ]);
 
 const unknownCommandTextBytesMax = 128;

@@ -73,6 +73,7 @@ const simpleEvents: Readonly<Record<string, CacheKeyEvent>> = {
   decr: ['$', 'decrby'], decrby: ['$', 'decrby'], incrbyfloat: ['$', 'incrbyfloat'], setbit: ['$', 'setbit'], bitop: ['$', 'set'],
   del: ['g', 'del'], unlink: ['g', 'del'], getdel: ['g', 'del'], persist: ['g', 'persist'], copy: ['g', 'copy_to'],
   expire: ['g', 'expire'], pexpire: ['g', 'expire'], expireat: ['g', 'expire'], pexpireat: ['g', 'expire'],
+  sort: ['l', 'sortstore'],
   lpush: ['l', 'lpush'], lpushx: ['l', 'lpush'], rpush: ['l', 'rpush'], rpushx: ['l', 'rpush'], lpop: ['l', 'lpop'], blpop: ['l', 'lpop'],
   rpop: ['l', 'rpop'], brpop: ['l', 'rpop'], linsert: ['l', 'linsert'], lset: ['l', 'lset'], lrem: ['l', 'lrem'], ltrim: ['l', 'ltrim'],
   hset: ['h', 'hset'], hsetnx: ['h', 'hset'], hmset: ['h', 'hset'], hdel: ['h', 'hdel'], hincrby: ['h', 'hincrby'], hincrbyfloat: ['h', 'hincrbyfloat'],
@@ -135,7 +136,7 @@ export function keyEventsOf(command: string, args: readonly Buffer[], key: strin
   if (change === 'expired') return [['x', 'expired']];
   if (change === 'evicted') return [['e', 'evicted']];
   // A STORE (or BITOP) with an empty result deletes its destination: only `del` is reported.
-  if (change === 'deleted' && (command.endsWith('store') || command === 'bitop')) return [['g', 'del']];
+  if (change === 'deleted' && (command.endsWith('store') || command === 'bitop' || command === 'sort')) return [['g', 'del']];
   const own = simpleEvents[command] ?? argumentEvent(command, args, key, change);
   const events: CacheKeyEvent[] = [];
   if (own !== null) {
