@@ -56,6 +56,8 @@ describe('parseCompleteMultipartUpload', () => {
     const doc = (parts: string) => `<CompleteMultipartUpload>${parts}</CompleteMultipartUpload>`;
     const part = (n: number | string) => `<Part><PartNumber>${n}</PartNumber><ETag>e</ETag></Part>`;
     assertS3Error(() => parseCompleteMultipartUpload(doc('')), 'MalformedXML');
+    assertS3Error(() => parseCompleteMultipartUpload(''), 'MalformedXML');
+    assertS3Error(() => parseCompleteMultipartUpload(new Uint8Array(0)), 'MalformedXML');
     assertS3Error(() => parseCompleteMultipartUpload(doc('<Part><PartNumber>1</PartNumber></Part>')), 'MalformedXML');
     assertS3Error(() => parseCompleteMultipartUpload(doc('<Part><ETag>e</ETag></Part>')), 'MalformedXML');
     assertS3Error(() => parseCompleteMultipartUpload(doc(part('x'))), 'MalformedXML');

@@ -187,11 +187,14 @@ function unquoteEtag(etag: string): string {
  * Reads a CompleteMultipartUpload body (S3 API reference, CompleteMultipartUpload): 1..10000 parts,
  * each with PartNumber and ETag, optional Checksum* elements; at most
  * {@link s3CompleteMultipartUploadBytesMax} bytes (`MaxMessageLengthExceeded`).
- * @throws S3Error `MalformedXML` (no part, a missing or non-integer PartNumber, a missing ETag, more
- *   than 10000 parts), `InvalidArgument` (a part number outside 1..10000), `InvalidPartOrder` (part
- *   numbers not strictly ascending).
+ * @throws S3Error `MalformedXML` (an empty body, no part, a missing or non-integer PartNumber, a
+ *   missing ETag, more than 10000 parts), `InvalidArgument` (a part number outside 1..10000),
+ *   `InvalidPartOrder` (part numbers not strictly ascending).
  */
 export function parseCompleteMultipartUpload(body: S3XmlBody): readonly S3CompletedPart[] {
+  // No body is no part list: MalformedXML, not MissingRequestBodyError (ceph/s3-tests test_multipart_upload_empty).
+  const sizeBytes = typeof body === 'string' ? body.length : body.byteLength;
+  if (sizeBytes === 0) throw s3Errors.malformedXml('at least one Part is required');
   const root = parseDocument(body, 'CompleteMultipartUpload', s3CompleteMultipartUploadBytesMax);
   const partNodes = childrenOf(root, 'Part');
   if (partNodes.length === 0) throw s3Errors.malformedXml('at least one Part is required');
