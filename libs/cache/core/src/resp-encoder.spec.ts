@@ -155,6 +155,22 @@ test('chunks already taken are never overwritten by later writes', () => {
   assert.equal(Buffer.from(first!).toString(), firstText);
 });
 
+test('reuseScratch: once the caller has consumed what it took, the next replies are written from the slab start', () => {
+  const encoder = new RespEncoder();
+  encoder.write(respBulkString('first'), 2);
+  const [first] = encoder.take() as [Uint8Array];
+  encoder.reuseScratch();
+  encoder.write(respBulkString('second'), 2);
+  const [second] = encoder.take() as [Uint8Array];
+  assert.equal(second.buffer, first.buffer, 'the same slab');
+  assert.equal(second.byteOffset, first.byteOffset, 'from its start again');
+  assert.equal(Buffer.from(second).toString(), '$6\r\nsecond\r\n');
+  // Without the call, taken chunks stay as they were (the default, above).
+  encoder.write(respBulkString('third'), 2);
+  const [third] = encoder.take() as [Uint8Array];
+  assert.equal(third.byteOffset, second.byteOffset + second.length);
+});
+
 test('malformed values are programmer errors', () => {
   assert.throws(() => encodeReply({ type: 'simple-string', value: 'a\r\nb' }, 2), { name: 'AssertionError' });
   assert.throws(() => encodeReply(respInteger(2 ** 60), 2), { name: 'AssertionError' });

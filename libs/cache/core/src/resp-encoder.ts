@@ -34,7 +34,8 @@ const int64Max = 2n ** 63n - 1n;
  *
  * Ownership: chunks returned by `take` may reference `Uint8Array` payloads of the encoded values;
  * the caller must not modify those payloads until the chunks are written. Chunks cut from the scratch
- * slab are never written again by the encoder.
+ * slab are not written again by the encoder unless the caller says they are consumed ({@link
+ * RespEncoder.reuseScratch}).
  */
 export class RespEncoder {
   private chunks: Uint8Array[] = [];
@@ -95,6 +96,16 @@ export class RespEncoder {
       default:
         return this.writeScalar3(value, protocolVersion);
     }
+  }
+
+  /**
+   * Lets the scratch slab be written again from its start. Only for a caller that knows every chunk
+   * taken so far is consumed: the server calls it when its socket took a write at once (nothing left
+   * queued), so the kernel has the bytes. A slab kept for the connection's life, instead of a new
+   * one every 16 KiB of replies, is not garbage that V8 promotes and then collects in full GCs.
+   */
+  reuseScratch(): void {
+    if (this.scratchStart === this.scratchOffset) this.scratchStart = this.scratchOffset = 0;
   }
 
   /** Returns the chunks encoded since the last call, in order, and starts a new list. */

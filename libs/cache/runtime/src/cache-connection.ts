@@ -196,11 +196,14 @@ export class CacheConnection implements CacheClientSink {
     // the vectored-write path for it.
     if (chunks.length === 1) {
       this.socket.write(chunks[0]!);
-      return;
+    } else {
+      this.socket.cork();
+      for (const chunk of chunks) this.socket.write(chunk);
+      this.socket.uncork();
     }
-    this.socket.cork();
-    for (const chunk of chunks) this.socket.write(chunk);
-    this.socket.uncork();
+    // Nothing queued: the write completed at once and node keeps no reference to the chunks, so the
+    // encoder's slab they were cut from may be written again.
+    if (this.socket.writableLength === 0) this.encoder.reuseScratch();
   }
 
   private onClose(): void {
