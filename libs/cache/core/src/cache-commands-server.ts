@@ -72,9 +72,13 @@ const ping: Handler = (context, args) => {
   return args.length === 2 ? respBulkString(args[1] as Buffer) : simple('PONG');
 };
 
-function authenticate(context: CacheServerCommandContext, user: Buffer, password: Buffer): void {
+/** AUTH and HELLO AUTH; a failure is logged in ACL LOG with the command word (AUTH, HELLO) as object. */
+function authenticate(context: CacheServerCommandContext, commandWord: Buffer, user: Buffer, password: Buffer): void {
   const found = context.engine.acl.authenticate(user, password);
-  if (found === null) throw new CacheCommandError('wrong-pass');
+  if (found === null) {
+    context.engine.logAclDenial(context.client, 'auth', text(commandWord), text(user), context.nowMs);
+    throw new CacheCommandError('wrong-pass');
+  }
   context.client.user = found;
   context.client.userName = found.name;
   context.client.authenticated = true;
@@ -84,9 +88,9 @@ const auth: Handler = (context, args) => {
   if (args.length > 3) throw new CacheCommandError('syntax');
   if (args.length === 2) {
     if (context.engine.acl.defaultUser.nopass) throw new CacheCommandError('auth-without-password');
-    authenticate(context, Buffer.from('default'), args[1] as Buffer);
+    authenticate(context, args[0] as Buffer, Buffer.from('default'), args[1] as Buffer);
   } else {
-    authenticate(context, args[1] as Buffer, args[2] as Buffer);
+    authenticate(context, args[0] as Buffer, args[1] as Buffer, args[2] as Buffer);
   }
   return respOk;
 };
@@ -106,7 +110,7 @@ const hello: Handler = (context, args) => {
   for (; index < args.length; index++) {
     const option = lower(args[index]);
     if (option === 'auth' && index + 2 < args.length) {
-      authenticate(context, args[index + 1] as Buffer, args[index + 2] as Buffer);
+      authenticate(context, args[0] as Buffer, args[index + 1] as Buffer, args[index + 2] as Buffer);
       index += 2;
     } else if (option === 'setname' && index + 1 < args.length) {
       name = text(args[index + 1] as Buffer);
@@ -180,8 +184,8 @@ function clientFlags(client: CacheClient): string {
   return flags === '' ? 'N' : flags;
 }
 
-/** One CLIENT LIST / CLIENT INFO line (the fields this server tracks, in Redis's order). */
-function clientInfoLine(client: CacheClient, nowMs: number): string {
+/** One CLIENT LIST / CLIENT INFO line (the fields this server tracks, in Redis's order; ACL LOG's client-info). */
+export function clientInfoLine(client: CacheClient, nowMs: number): string {
   const fields: [string, string | number][] = [
     ['id', client.id],
     ['addr', client.address],
@@ -193,7 +197,7 @@ function clientInfoLine(client: CacheClient, nowMs: number): string {
     ['db', client.databaseIndex],
     ['sub', client.channels.size],
     ['psub', client.patterns.size],
-    ['ssub', 0],
+    ['ssub', client.shardChannels.size],
     ['multi', client.transaction === null ? -1 : client.transaction.commands.length],
     ['omem', client.sink.pendingOutputBytes],
     ['cmd', client.lastCommandName],
@@ -917,6 +921,33 @@ const aclHelp = [
   'HELP',
 ];
 
+/** ACL LOG [count | RESET]: 10 entries by default; a negative count lists none. */
+function aclLog(context: CacheServerCommandContext, args: Args): RespValue {
+  if (args.length > 3) throw new CacheCommandError('message', `unknown subcommand or wrong number of arguments for '${text(args[1] as Buffer)}'. Try ACL HELP.`);
+  if (args.length === 3 && lower(args[2]) === 'reset') {
+    context.engine.aclLog.reset();
+    return respOk;
+  }
+  const count = args.length === 3 ? requireInt64(args[2] as Buffer) : 10n;
+  return context.engine.aclLog.reply(count > 1_000_000n ? 1_000_000 : Number(count), context.nowMs);
+}
+
+/** ACL GENPASS [bits]: `bits` random bits (256 by default) as hex digits, rounded up to whole digits. */
+function aclGenpass(context: CacheServerCommandContext, args: Args): RespValue {
+  if (args.length > 3) throw subcommandArity('acl', 'genpass');
+  const bits = args.length === 3 ? parseInt64(args[2] as Buffer) : 256n;
+  if (bits === null || bits <= 0n || bits > 4096n) {
+    throw new CacheCommandError('message', 'ACL GENPASS argument must be the number of bits for the output password, a positive number up to 4096');
+  }
+  const digits = Math.ceil(Number(bits) / 4);
+  let password = '';
+  for (let index = 0; index < digits; index++) password += context.random.nextIndex(16).toString(16);
+  return respBulkString(password);
+}
+
+const aclFileMissingText =
+  'This Redis instance is not configured to use an ACL file. You may want to specify users via the ACL SETUSER command and then issue a CONFIG REWRITE (assuming you have a Redis configuration file set) in order to store users in the Redis configuration.';
+
 const acl: Handler = (context, args) => {
   const { engine } = context;
   const subcommand = lower(args[1]);
@@ -954,6 +985,14 @@ const acl: Handler = (context, args) => {
       CacheAclStore.fromJSON(engine.acl.toJSON()).deleteUsers(names);
       return engine.persistSettings(context.client, { type: 'acl-deluser', names }, context.blockingAllowed);
     }
+    case 'log':
+      return aclLog(context, args);
+    case 'genpass':
+      return aclGenpass(context, args);
+    case 'save':
+    case 'load':
+      if (args.length !== 2) throw subcommandArity('acl', subcommand);
+      throw new CacheCommandError('message', aclFileMissingText);
     case 'dryrun':
       if (args.length < 4) throw subcommandArity('acl', subcommand);
       return engine.acl.dryRun(args[2] as Buffer, args.slice(3));

@@ -67,6 +67,8 @@ export interface CacheConfigValues {
   'lazyfree-lazy-server-del': boolean;
   'lazyfree-lazy-user-del': boolean;
   'lazyfree-lazy-user-flush': boolean;
+  /** ACL LOG's length. */
+  'acllog-max-len': number;
 }
 
 type ParameterKind =
@@ -131,6 +133,7 @@ const parameterSpecs: readonly ParameterSpec[] = [
   { name: 'lazyfree-lazy-server-del', type: { kind: 'boolean' }, mutable: true },
   { name: 'lazyfree-lazy-user-del', type: { kind: 'boolean' }, mutable: true },
   { name: 'lazyfree-lazy-user-flush', type: { kind: 'boolean' }, mutable: true },
+  { name: 'acllog-max-len', type: { kind: 'integer', min: 0, max: Number.MAX_SAFE_INTEGER, maxText: '9223372036854775807' }, mutable: true },
 ];
 
 /** The encoding thresholds in force, from the CONFIG values (the engine applies it at start and on CONFIG SET). */
@@ -188,6 +191,7 @@ export function cacheConfigDefaults(overrides: Partial<CacheConfigValues> = {}):
     'lazyfree-lazy-server-del': false,
     'lazyfree-lazy-user-del': false,
     'lazyfree-lazy-user-flush': false,
+    'acllog-max-len': 128,
     ...overrides,
   };
 }

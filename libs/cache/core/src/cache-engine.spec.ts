@@ -300,6 +300,49 @@ test('engine: CLIENT KILL validates its filters as Redis 7.0 (arity, client type
   assert.equal(b.sink.closed, true);
 });
 
+test('engine: ACL LOG records denied commands, keys, channels and failed logins, grouping repeats (checked against redis-server 7.0.15)', () => {
+  const harness = createHarness();
+  const admin = harness.connect();
+  const a = harness.connect();
+  admin.send('ACL', 'SETUSER', 'u', 'on', 'nopass', '+@all', '-get', '~k*', '&ch*');
+  a.send('AUTH', 'u', 'x');
+  a.send('GET', 'kx');
+  a.send('SET', 'zz', '1');
+  a.send('PUBLISH', 'other', 'x');
+  a.send('MULTI');
+  a.send('SET', 'zz', '2');
+  a.send('DISCARD');
+  a.send('AUTH', 'nouser', 'pw');
+  harness.nowMs += 1500;
+  a.send('GET', 'kx');
+  const summary = (reply: string): string[] =>
+    [...reply.matchAll(/"count": :([0-9]+), "reason": "([a-z]+)", "context": "([a-z]+)", "object": "([^"]*)", "username": "([^"]*)", "age-seconds": \(double\) ([0-9.]+)/g)].map(
+      (match) => match.slice(1).join(' '),
+    );
+  const [log] = admin.send('ACL', 'LOG');
+  assert.deepEqual(summary(log ?? ''), [
+    '2 command toplevel get u 0',
+    '1 auth toplevel AUTH nouser 1.5',
+    '1 key multi zz u 1.5',
+    '1 channel toplevel other u 1.5',
+    '1 key toplevel zz u 1.5',
+  ]);
+  assert.match(log ?? '', /"client-info": "id=[0-9]+ addr=127\.0\.0\.1:5000 .* cmd=get user=u /);
+  assert.deepEqual(summary(admin.send('ACL', 'LOG', '1')[0] ?? ''), ['2 command toplevel get u 0']);
+  assert.deepEqual(admin.send('ACL', 'LOG', '-1'), ['[]']);
+  assert.deepEqual(admin.send('ACL', 'LOG', '1', '2'), ["-ERR unknown subcommand or wrong number of arguments for 'LOG'. Try ACL HELP."]);
+  assert.deepEqual(admin.send('CONFIG', 'SET', 'acllog-max-len', '2'), ['+OK']);
+  a.send('GET', 'k1');
+  a.send('SET', 'z1', 'v');
+  assert.equal(summary(admin.send('ACL', 'LOG')[0] ?? '').length, 2);
+  assert.deepEqual(admin.send('ACL', 'LOG', 'RESET'), ['+OK']);
+  assert.deepEqual(admin.send('ACL', 'LOG'), ['[]']);
+  assert.match(admin.send('ACL', 'GENPASS')[0] ?? '', /^"[0-9a-f]{64}"$/);
+  assert.match(admin.send('ACL', 'GENPASS', '5')[0] ?? '', /^"[0-9a-f]{2}"$/);
+  assert.deepEqual(admin.send('ACL', 'GENPASS', '0'), ['-ERR ACL GENPASS argument must be the number of bits for the output password, a positive number up to 4096']);
+  assert.match(admin.send('ACL', 'SAVE')[0] ?? '', /^-ERR This Redis instance is not configured to use an ACL file/);
+});
+
 test('engine: requirepass: NOAUTH before AUTH, WRONGPASS for a bad password, HELLO AUTH authenticates', () => {
   const { connect } = createHarness({ requirepass: 'secret' });
   const a = connect();

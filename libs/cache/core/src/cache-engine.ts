@@ -17,9 +17,10 @@ import {
   type CacheCommandSpec,
 } from './cache-command-context.js';
 import { cacheCommandTable, commandShapeError, unknownCommandText } from './cache-commands.js';
+import { CacheAclLog, type CacheAclLogReason } from './cache-acl-log.js';
 import { cacheEncodingThresholds } from './cache-collection-size.js';
 import { CacheConfig, encodingThresholdsOf, type CacheConfigValues } from './cache-config.js';
-import { cacheServerCommands } from './cache-commands-server.js';
+import { cacheServerCommands, clientInfoLine } from './cache-commands-server.js';
 import { commandMetadata } from './cache-command-metadata.js';
 import { evictUntilWithinLimit } from './cache-eviction.js';
 import { CacheKeyspace, type CacheKeyChange, type CacheRandom, type KeyText } from './cache-keyspace.js';
@@ -342,7 +343,10 @@ export class CacheEngine {
   }
 
   private dispatch(client: CacheClient, command: CommandEntry | undefined, args: readonly Buffer[], nowMs: number): CacheCommandResult | CacheMultiReply {
-    const rejection = this.rejection(client, command, args);
+    // CLIENT LIST's cmd field names the subcommand of a container command (client|list); Redis sets
+    // it once the command is found, before any check refuses it.
+    if (command !== undefined) client.lastCommandName = fullNameOf(command, args);
+    const rejection = this.rejection(client, command, args, nowMs);
     if (rejection !== null) {
       if (client.transaction !== null && command?.transactionControl !== true) client.transaction.hasError = true;
       if (command !== undefined) this.statOfEntry(command).rejectedCalls++;
@@ -350,8 +354,6 @@ export class CacheEngine {
       return this.errorReply(rejection);
     }
     assert(command !== undefined, 'rejection() refuses unknown commands');
-    // CLIENT LIST's cmd field names the subcommand of a container command (client|list).
-    client.lastCommandName = fullNameOf(command, args);
     if (client.transaction !== null && !command.transactionControl) return this.queue(client, args);
     if (command.denyoom && !this.makeRoom(nowMs)) {
       this.statOfEntry(command).rejectedCalls++;
@@ -361,7 +363,7 @@ export class CacheEngine {
   }
 
   /** Redis's processCommand checks before running: unknown, arity, auth, subscriber context. */
-  private rejection(client: CacheClient, command: CommandEntry | undefined, args: readonly Buffer[]): CacheCommandError | null {
+  private rejection(client: CacheClient, command: CommandEntry | undefined, args: readonly Buffer[], nowMs: number): CacheCommandError | null {
     const shapeError = commandShapeError(command?.spec, args);
     if (shapeError !== null || command === undefined) return shapeError ?? new CacheCommandError('unknown-command', unknownCommandText(args));
     if (!client.authenticated && !command.noAuth) return new CacheCommandError('no-auth');
@@ -370,7 +372,11 @@ export class CacheEngine {
     }
     if (!command.noAuth) {
       const denial = this.acl.check(client.user, args);
-      if (denial !== null) return noPermissionError(denial);
+      if (denial !== null) {
+        const object = denial.reason === 'command' ? denial.commandName : (args[denial.argIndex] as Buffer).toString('latin1');
+        this.logAclDenial(client, denial.reason, object, client.userName, nowMs);
+        return noPermissionError(denial);
+      }
     }
     return null;
   }
@@ -651,6 +657,15 @@ export class CacheEngine {
     this.unblock(client);
     this.deliver(client, reply);
     client.sink.resume();
+  }
+
+  /** ACL LOG's entries. */
+  readonly aclLog = new CacheAclLog();
+
+  /** Records a denied command or a failed AUTH / HELLO AUTH in ACL LOG (context multi while queueing). */
+  logAclDenial(client: CacheClient, reason: CacheAclLogReason, object: string, username: string, nowMs: number): void {
+    const record = { reason, context: client.transaction === null ? 'toplevel' : 'multi', object, username, clientInfo: clientInfoLine(client, nowMs) } as const;
+    this.aclLog.add(record, nowMs, this.config.values['acllog-max-len']);
   }
 
   /**
