@@ -68,6 +68,11 @@ describe('small documents, byte for byte', () => {
     assert.equal(renderTagging([]), `<?xml version="1.0" encoding="UTF-8"?>\n<Tagging xmlns="${ns}"><TagSet/></Tagging>`);
   });
 
+  it('Tagging lists the set by key, whatever order it was put in', () => {
+    const keys = (xml: string) => [...xml.matchAll(/<Key>([^<]*)<\/Key>/g)].map((match) => match[1]);
+    assert.deepEqual(keys(renderTagging([{ key: 'foo', value: 'bar' }, { key: 'bar', value: '' }, { key: '\u{1F600}', value: '' }, { key: '\uFFFD', value: '' }])), ['bar', 'foo', '\uFFFD', '\u{1F600}']);
+  });
+
   it('quotes ETags once', () => {
     assert.equal(quoteEtag('abc'), '"abc"');
     assert.equal(quoteEtag('"abc"'), '"abc"');

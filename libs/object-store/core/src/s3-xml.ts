@@ -7,6 +7,7 @@
  *
  * Request bodies are read in `s3-xml-parse.ts`.
  */
+import { compareUtf8 } from './object-metadata-index.js';
 import { escapeXmlText } from './s3-errors.js';
 import type { S3EncodingType } from './s3-endpoint.js';
 import { s3ChecksumAlgorithms, type S3ChecksumAlgorithm, type S3Checksums, type S3Tag, type S3VersioningStatus } from './s3-xml-parse.js';
@@ -507,7 +508,9 @@ export function renderDeleteResult(result: { readonly quiet: boolean; readonly d
 
 /** Tagging (GetObjectTagging, GetBucketTagging). */
 export function renderTagging(tags: readonly S3Tag[]): string {
-  return s3Document('Tagging', xmlElement('TagSet', tags.map((tag) => xmlElement('Tag', xmlElement('Key', tag.key), textElement('Value', tag.value)))));
+  // A tag set is a set: listed by key (ceph/s3-tests test_put_obj_with_tags puts `foo=bar&bar`, reads bar then foo).
+  const byKey = [...tags].sort((left, right) => compareUtf8(left.key, right.key));
+  return s3Document('Tagging', xmlElement('TagSet', byKey.map((tag) => xmlElement('Tag', xmlElement('Key', tag.key), textElement('Value', tag.value)))));
 }
 
 /** VersioningConfiguration (GetBucketVersioning): no Status when versioning was never enabled. */
