@@ -175,11 +175,12 @@ describe('versioning, tagging and DeleteObjects against objectbox start object-s
     await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: 'doc', VersionId: second.VersionId }));
     assert.deepEqual(await text(bucket, 'doc'), { body: 'one', versionId: first.VersionId });
 
-    // Suspended: puts write the null version on top, older versions stay.
+    // Suspended: puts write the null version on top, older versions stay; like an unversioned
+    // bucket's, the write names no version id (ceph/s3-tests test_versioning_bucket_atomic_upload_return_version_id).
     await client.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Suspended' } }));
     assert.equal((await client.send(new GetBucketVersioningCommand({ Bucket: bucket }))).Status, 'Suspended');
     const suspended = await client.send(new PutObjectCommand({ Bucket: bucket, Key: 'doc', Body: 'three' }));
-    assert.equal(suspended.VersionId, 'null');
+    assert.equal(suspended.VersionId, undefined);
     await client.send(new PutObjectCommand({ Bucket: bucket, Key: 'doc', Body: 'four' }));
     const afterSuspend = await client.send(new ListObjectVersionsCommand({ Bucket: bucket, Prefix: 'doc', Delimiter: '-' }));
     assert.deepEqual(afterSuspend.Versions?.map((version) => [version.VersionId, version.IsLatest]), [

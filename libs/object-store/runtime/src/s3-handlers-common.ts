@@ -15,6 +15,16 @@ import {
 import type { BlobRef } from '@objectbox/object-store-core';
 import type { ProposeOptions, S3Exchange } from './s3-server.js';
 
+/**
+ * `x-amz-version-id` of a write (PutObject, CopyObject, CompleteMultipartUpload): the new version's
+ * id in a versioning-enabled bucket, nothing for the null version an unversioned or suspended
+ * bucket writes (ceph/s3-tests test_versioning_bucket_atomic_upload_return_version_id and
+ * _multipart_upload_return_version_id).
+ */
+export function versionIdHeader(written: { readonly versioning: string; readonly versionId: string }): Record<string, string> {
+  return written.versioning === 'Unversioned' || written.versionId === nullVersionId ? {} : { 'x-amz-version-id': written.versionId };
+}
+
 /** Sends an XML document with `status` (200 by default). */
 export function sendXml(exchange: S3Exchange, xml: string, options: { status?: number; headers?: Record<string, string> } = {}): void {
   const { response } = exchange;

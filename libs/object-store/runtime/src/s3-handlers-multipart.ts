@@ -50,7 +50,7 @@ import {
 import { checksumAlgorithms, digestFromBase64, checksumDigestSizeBytes, type ChecksumAlgorithm } from './blob-checksums.js';
 import type { BlobWriteResult } from './blob-store.js';
 import { ownerOf } from './s3-handlers-bucket.js';
-import { headerOf, proposeCommand, replicateBlob, sendEmpty, sendXml, valueOf } from './s3-handlers-common.js';
+import { headerOf, proposeCommand, replicateBlob, sendEmpty, sendXml, valueOf, versionIdHeader } from './s3-handlers-common.js';
 import {
   attributesFromHeaders,
   blobRefOf,
@@ -303,7 +303,7 @@ export async function handleCompleteMultipartUpload(exchange: S3Exchange, endpoi
     ...(plan.checksums === undefined ? {} : { checksums: plan.checksums }),
     ...(plan.checksumType === undefined ? {} : { checksumType: plan.checksumType }),
   });
-  sendXml(exchange, xml, { headers: value.versioning === 'Unversioned' ? {} : { 'x-amz-version-id': value.versionId } });
+  sendXml(exchange, xml, { headers: versionIdHeader(value) });
 }
 
 /** The whole-object checksum and checksum type a Complete request may carry in its headers. */

@@ -30,7 +30,7 @@ import {
 } from '@objectbox/object-store-core';
 import { checksumAlgorithms, type ChecksumAlgorithm } from './blob-checksums.js';
 import { type BlobWriteOptions, type BlobWriteResult, wholeReadSizeBytesMax } from './blob-store.js';
-import { headerOf, httpDate, proposeCommand, replicateBlob, sendEmpty, sendXml, valueOf } from './s3-handlers-common.js';
+import { headerOf, httpDate, proposeCommand, replicateBlob, sendEmpty, sendXml, valueOf, versionIdHeader } from './s3-handlers-common.js';
 import { checkVersionIdSyntax } from './s3-handlers-versioning.js';
 import type { S3Exchange } from './s3-server.js';
 
@@ -95,7 +95,7 @@ export async function handlePutObject(exchange: S3Exchange, endpoint: EndpointOf
   const value = valueOf(await proposeCommand(exchange, command, small === undefined ? {} : { inlineBlob: small.bytes }), { bucket: endpoint.bucket, key: endpoint.key });
   sendEmpty(exchange, 200, {
     etag: quoteEtag(value.etag),
-    ...(value.versioning === 'Unversioned' ? {} : { 'x-amz-version-id': value.versionId }),
+    ...versionIdHeader(value),
     ...checksumHeaders(checksums, true),
   });
 }
@@ -487,7 +487,7 @@ export async function handleCopyObject(exchange: S3Exchange, endpoint: EndpointO
   sendXml(exchange, renderCopyResult('CopyObjectResult', { etag: value.etag, lastModifiedMs, ...(checksums === undefined ? {} : { checksums, checksumType: 'FULL_OBJECT' as const }) }), {
     headers: {
       ...(source.versionId === nullVersionId ? {} : { 'x-amz-copy-source-version-id': source.versionId }),
-      ...(value.versioning === 'Unversioned' ? {} : { 'x-amz-version-id': value.versionId }),
+      ...versionIdHeader(value),
     },
   });
 }
