@@ -10,7 +10,8 @@ import { type CacheServerCommandContext, type CacheServerCommandSpec, type Cache
 import { type CacheClient } from './cache-client.js';
 import { arityAllows, type CacheCommandResult } from './cache-command-context.js';
 import { argumentAt, keyAt, requireInt64 } from './cache-commands-string.js';
-import { cacheDatabaseCount, idleMsOf, lfuCounterOf, type CacheValue } from './cache-keyspace.js';
+import { cacheDatabaseCount, idleMsOf, keyTextFromBytes, lfuCounterOf, type CacheValue } from './cache-keyspace.js';
+import { datasetDigest, valueDigest } from './cache-digest.js';
 import { formatCacheInfo } from './cache-info.js';
 import {
   cacheAclCategories,
@@ -749,8 +750,21 @@ const debug: Handler = (context, args): CacheCommandResult => {
       const idleSeconds = Math.floor(idleMsOf(entry, context.nowMs) / 1000);
       return simple(`Value at:0x0 refcount:1 encoding:${encodingOf(entry.value)} serializedlength:${entry.sizeBytes} lru:0 lru_seconds_idle:${idleSeconds}`);
     }
+    case 'digest':
+      if (args.length !== 2) throw unknownSubcommand('debug', args);
+      return simple(datasetDigest(context.keyspace));
+    case 'digest-value': {
+      // Logically expired keys count too, as Redis reads the dict directly.
+      const database = context.keyspace.database(context.client.databaseIndex);
+      return { type: 'array', items: args.slice(2).map((key) => simple(valueDigest(database.entryOf(keyTextFromBytes(key))))) };
+    }
     case 'help':
-      return { type: 'array', items: ['DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:', 'OBJECT <key>', 'SET-ACTIVE-EXPIRE <0|1>', 'SLEEP <seconds>', 'HELP'].map(simple) };
+      return {
+        type: 'array',
+        items: ['DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:', 'DIGEST', 'DIGEST-VALUE <key> [<key> ...]', 'OBJECT <key>', 'SET-ACTIVE-EXPIRE <0|1>', 'SLEEP <seconds>', 'HELP'].map(
+          simple,
+        ),
+      };
     default:
       throw unknownSubcommand('debug', args);
   }

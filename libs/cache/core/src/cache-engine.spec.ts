@@ -487,6 +487,43 @@ test('engine: COMMAND GETKEYS arity and keyless calls, as redis-server 7.0.15', 
   assert.deepEqual(a.send('COMMAND', 'GETKEYS', 'zunionstore', 'd', '5', 'a'), ['-ERR Invalid arguments specified for command']);
 });
 
+test('engine: DEBUG DIGEST-VALUE and DIGEST depend on content only (keyspace.tcl compares them after COPY)', () => {
+  const { connect } = createHarness();
+  const a = connect();
+  const zeros = '0'.repeat(40);
+  assert.deepEqual(a.send('DEBUG', 'DIGEST'), [`+${zeros}`], 'an empty dataset');
+  assert.deepEqual(a.send('DEBUG', 'DIGEST-VALUE', 'none'), [`[+${zeros}]`]);
+  a.send('LPUSH', 'mylist', 'a', 'b', 'c', 'd');
+  a.send('COPY', 'mylist', 'mynewlist');
+  const [listDigests] = a.send('DEBUG', 'DIGEST-VALUE', 'mylist', 'mynewlist');
+  const [first, second] = /^\[\+([0-9a-f]{40}), \+([0-9a-f]{40})\]$/.exec(listDigests ?? '')?.slice(1) ?? [];
+  assert.equal(first, second);
+  assert.notEqual(first, zeros);
+  a.send('RPUSH', 'reversed', 'a', 'b', 'c', 'd');
+  assert.notDeepEqual(a.send('DEBUG', 'DIGEST-VALUE', 'reversed'), [`[+${first}]`], 'list order matters');
+  // Sets, hashes and sorted sets: the same members in another order or encoding give the same digest.
+  a.send('SADD', 's1', '1', '2', '3');
+  a.send('SADD', 's2', '3', 'x', '2', '1');
+  a.send('SREM', 's2', 'x');
+  a.send('HSET', 'h1', 'a', '1', 'b', '2');
+  a.send('HSET', 'h2', 'b', '2', 'a', '1');
+  a.send('ZADD', 'z1', '1', 'a', '2', 'b');
+  a.send('ZADD', 'z2', '2', 'b', '1', 'a');
+  const digestsOf = (...keys: string[]): string[] => (a.send('DEBUG', 'DIGEST-VALUE', ...keys)[0] ?? '').slice(1, -1).split(', ');
+  const [s1, s2, h1, h2, z1, z2] = digestsOf('s1', 's2', 'h1', 'h2', 'z1', 'z2');
+  assert.equal(s1, s2);
+  assert.equal(h1, h2);
+  assert.equal(z1, z2);
+  a.send('ZADD', 'z2', '3', 'b');
+  assert.notEqual(digestsOf('z2')[0], z1, 'scores count');
+  const before = a.send('DEBUG', 'DIGEST');
+  a.send('EXPIRE', 'h1', '100');
+  assert.notEqual(digestsOf('h1')[0], h1, 'an expiry counts');
+  assert.notDeepEqual(a.send('DEBUG', 'DIGEST'), before);
+  a.send('PERSIST', 'h1');
+  assert.deepEqual(a.send('DEBUG', 'DIGEST'), before);
+});
+
 test('engine: COPY, MOVE, SWAPDB and OBJECT', () => {
   const { connect } = createHarness();
   const a = connect();
