@@ -556,7 +556,7 @@ function keyReferencesFromSpecs(metadata: CacheCommandMetadata, args: readonly B
     // ACLSelectorCheckKey: access needs read; insert, delete and update need write.
     const read = spec.flags.includes('access');
     const write = spec.flags.includes('insert') || spec.flags.includes('delete') || spec.flags.includes('update');
-    for (let index = first; index <= last; index += step) references.push({ index, read, write });
+    for (let index = first; index <= last; index += step) references.push({ index, read, write, flags: spec.flags });
   }
   return references;
 }
@@ -570,6 +570,8 @@ export interface CacheKeyReference {
   readonly index: number;
   readonly read: boolean;
   readonly write: boolean;
+  /** The key spec's flags for this key (COMMAND GETKEYSANDFLAGS), in Redis's order. */
+  readonly flags: readonly CacheKeySpecFlag[];
 }
 
 /** The keys of a command with the permission each needs (getKeysFromCommandWithSpecs + key-spec flags). */
@@ -583,19 +585,21 @@ export function commandKeyReferences(metadata: CacheCommandMetadata, args: reado
     case 'set': {
       // setGetKeys: with GET the key is read too.
       const get = args.slice(3).some((arg) => arg.toString('latin1').toLowerCase() === 'get');
-      return [{ index: 1, read: get, write: true }];
+      return [get ? { index: 1, read: true, write: true, flags: ['RW', 'access', 'update'] } : { index: 1, read: false, write: true, flags: ['OW', 'update'] }];
     }
     case 'bitfield':
-      return [{ index: 1, read: true, write: !bitfieldReadOnly(args) }];
+      return [
+        bitfieldReadOnly(args) ? { index: 1, read: true, write: false, flags: ['RO', 'access'] } : { index: 1, read: true, write: true, flags: ['RW', 'access', 'update'] },
+      ];
     case 'sort': {
       // sortGetKeys: the sorted key (RO, access) and the last STORE destination (OW, update).
       const [sorted = 1, store] = sortKeyIndexes(args);
-      const references: CacheKeyReference[] = [{ index: sorted, read: true, write: false }];
-      if (store !== undefined) references.push({ index: store, read: false, write: true });
+      const references: CacheKeyReference[] = [{ index: sorted, read: true, write: false, flags: ['RO', 'access'] }];
+      if (store !== undefined) references.push({ index: store, read: false, write: true, flags: ['OW', 'update'] });
       return references;
     }
     case 'sort_ro':
-      return [{ index: 1, read: true, write: false }];
+      return [{ index: 1, read: true, write: false, flags: ['RO', 'access'] }];
     default:
       return [];
   }

@@ -19,6 +19,7 @@ import {
   commandHasKeys,
   commandInfoReply,
   commandKeyIndexes,
+  commandKeyReferences,
   commandListNames,
   commandMetadata,
   isAclCategory,
@@ -910,7 +911,15 @@ const command: Handler = (context, args) => {
         if (metadata.flags.includes('no_mandatory_keys')) return { type: 'array', items: [] };
         throw new CacheCommandError('message', 'Invalid arguments specified for command');
       }
-      return { type: 'array', items: indexes.map((index) => respBulkString(target[index] as Buffer)) };
+      if (subcommand === 'getkeys') return { type: 'array', items: indexes.map((index) => respBulkString(target[index] as Buffer)) };
+      // addReplyFlagsForKeyArgs: each key with its key spec's flags (a set in RESP3).
+      return {
+        type: 'array',
+        items: commandKeyReferences(metadata, target).map((reference) => ({
+          type: 'array',
+          items: [respBulkString(target[reference.index] as Buffer), { type: 'set', items: reference.flags.map((flag) => simple(flag)) }],
+        })),
+      };
     }
     case 'help':
       return {

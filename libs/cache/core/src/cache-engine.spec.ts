@@ -485,6 +485,12 @@ test('engine: COMMAND GETKEYS arity and keyless calls, as redis-server 7.0.15', 
   assert.deepEqual(a.send('COMMAND', 'GETKEYS', 'set', 'k', 'v'), ['["k"]']);
   assert.deepEqual(a.send('COMMAND', 'GETKEYS', 'eval', 'return 1', '0'), ['[]']);
   assert.deepEqual(a.send('COMMAND', 'GETKEYS', 'zunionstore', 'd', '5', 'a'), ['-ERR Invalid arguments specified for command']);
+  // GETKEYSANDFLAGS (introspection-2.tcl): each key with its key spec's flags.
+  assert.deepEqual(a.send('COMMAND', 'GETKEYSANDFLAGS', 'set', 'k1', 'v1'), ['[["k1", [+OW, +update]]]']);
+  assert.deepEqual(a.send('COMMAND', 'GETKEYSANDFLAGS', 'set', 'k1', 'v1', 'GET'), ['[["k1", [+RW, +access, +update]]]']);
+  assert.deepEqual(a.send('COMMAND', 'GETKEYSANDFLAGS', 'mset', 'k1', 'v1', 'k2', 'v2'), ['[["k1", [+OW, +update]], ["k2", [+OW, +update]]]']);
+  assert.deepEqual(a.send('COMMAND', 'GETKEYSANDFLAGS', 'lmove', 'k1', 'k2', 'left', 'right'), ['[["k1", [+RW, +access, +delete]], ["k2", [+RW, +insert]]]']);
+  assert.deepEqual(a.send('COMMAND', 'GETKEYSANDFLAGS', 'sort', 'k1', 'STORE', 'k2'), ['[["k1", [+RO, +access]], ["k2", [+OW, +update]]]']);
 });
 
 test('engine: DEBUG DIGEST-VALUE and DIGEST depend on content only (keyspace.tcl compares them after COPY)', () => {
