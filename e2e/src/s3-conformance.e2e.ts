@@ -108,6 +108,30 @@ tagged.meta.events.register('before-call.s3.PutObject', lambda params, **kwargs:
 tagged.put_object(Bucket=bucket, Key='testtagobj1', Body='A' * 100)
 check('test_put_obj_with_tags', s3.get_object_tagging(Bucket=bucket, Key='testtagobj1')['TagSet'], [{'Key': 'bar', 'Value': ''}, {'Key': 'foo', 'Value': 'bar'}])
 
+# test_encryption_sse_c_invalid_md5, _no_key, test_encryption_key_no_sse_c, test_sse_kms_read_declare:
+# malformed encryption headers are 400; SSE-C itself is not implemented (501), never stored in plaintext.
+def with_headers(operation, headers):
+    client = boto3.client('s3', endpoint_url=endpoint, config=config)
+    client.meta.events.register('before-call.s3.' + operation, lambda params, **kwargs: params['headers'].update(headers))
+    return client
+sse_c = {
+    'x-amz-server-side-encryption-customer-algorithm': 'AES256',
+    'x-amz-server-side-encryption-customer-key': 'pO3upElrwuEXSoFwCfnZPdSsmt/xWeFa0N9KgDijwVs=',
+    'x-amz-server-side-encryption-customer-key-md5': 'DWygnHRtgiJ77HCm+1rvHw==',
+}
+bucket = new_bucket(['testobj'])
+for name, headers, expected in (
+    ('test_encryption_sse_c_invalid_md5', dict(sse_c, **{'x-amz-server-side-encryption-customer-key-md5': 'AAAAAAAAAAAAAAAAAAAAAA=='}), (400, 'InvalidArgument')),
+    ('test_encryption_sse_c_no_key', {'x-amz-server-side-encryption-customer-algorithm': 'AES256'}, (400, 'InvalidArgument')),
+    ('test_encryption_key_no_sse_c', {key: value for key, value in sse_c.items() if not key.endswith('algorithm')}, (400, 'InvalidArgument')),
+    ('test_encrypted_transfer_1b (SSE-C not implemented)', sse_c, (501, 'NotImplemented')),
+):
+    client = with_headers('PutObject', headers)
+    check(name, error_of(lambda: client.put_object(Bucket=bucket, Key='encrypted', Body='A')), expected)
+check('test_encryption_sse_c_invalid_md5 (nothing stored)', error_of(lambda: s3.head_object(Bucket=bucket, Key='encrypted')), (404, '404'))
+kms_read = with_headers('GetObject', {'x-amz-server-side-encryption': 'aws:kms', 'x-amz-server-side-encryption-aws-kms-key-id': 'testkey-1'})
+check('test_sse_kms_read_declare', error_of(lambda: kms_read.get_object(Bucket=bucket, Key='testobj')), (400, 'InvalidArgument'))
+
 print(json.dumps(mismatches))
 `;
 

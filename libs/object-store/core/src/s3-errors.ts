@@ -64,6 +64,7 @@ export const s3ErrorCodes = {
   InvalidBucketState: spec(409, 'failed-precondition', 'The request is not valid with the current state of the bucket.'),
   InvalidChunkSizeError: spec(403, 'invalid-argument', 'Only the last chunk is allowed to have a size less than 8192 bytes'),
   InvalidDigest: spec(400, 'invalid-argument', 'The Content-MD5 you specified is not valid.'),
+  InvalidEncryptionAlgorithmError: spec(400, 'invalid-argument', 'The encryption request that you specified is not valid. The valid value is AES256.'),
   InvalidLocationConstraint: spec(400, 'invalid-argument', 'The specified location constraint is not valid.'),
   InvalidObjectState: spec(403, 'failed-precondition', 'The operation is not valid for the current state of the object.'),
   InvalidPart: spec(

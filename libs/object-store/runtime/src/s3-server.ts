@@ -10,10 +10,11 @@
  * {@link BlobStore} (streamed, fsynced, verified files). The server owns no listener: `handleRequest` is
  * given to a `node:http` server by whoever owns the port (the object-store Nest module, tests).
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import {
+  checkEncryptionHeaders,
   inlineBlobSizeBytesMax,
   isS3Error,
   parseS3Request,
@@ -136,6 +137,10 @@ export interface S3Exchange {
 
 const clockSkewMsMaxDefault = 15 * 60 * 1000;
 
+function md5Base64(bytes: Uint8Array): string {
+  return createHash('md5').update(bytes).digest('base64');
+}
+
 /** A request being answered; `bodyCut` (S3 requests only) ends its body early (see `S3Body` `cut`). */
 interface InFlight {
   readonly request: IncomingMessage;
@@ -252,6 +257,7 @@ export class S3Server {
     });
     const endpoint = parseS3Request(head, { virtualHostDomains: this.options.virtualHostDomains });
     const auth = await authorizeByBucketPolicy({ endpoint, auth: authenticated, metadata: this.options.metadata, rootAccessKeyId: this.options.rootAccessKeyId });
+    if (endpoint.operation !== 'NotImplemented') checkEncryptionHeaders(endpoint.operation, head.headers, md5Base64);
     const body = new S3Body({ source: request, payload: auth.payload, streaming: auth.streaming, contentLengthBytes: contentLengthOf(request), cut: bodyCut });
     const exchange: S3Exchange = { request, response, requestId, endpoint, auth, body, nowMs, server: this, signal };
     await this.#dispatch(exchange);
