@@ -47,11 +47,6 @@ function readList(database: CacheDatabase, key: KeyText, nowMs: number): CacheLi
   return value.list;
 }
 
-/** Stored elements are copies: a request's argument buffers may be views into a larger buffer. */
-function elementOf(argument: Buffer): Buffer {
-  return Buffer.from(argument);
-}
-
 function push(list: CacheList, end: ListEnd, element: Buffer): void {
   if (end === 'head') list.pushHead(element);
   else list.pushTail(element);
@@ -113,7 +108,8 @@ function pushCommand(end: ListEnd, onlyIfExists: boolean) {
     const existing = readList(database, key, context.nowMs);
     if (existing === null && onlyIfExists) return respInteger(0);
     const list = existing ?? new CacheList();
-    for (let index = 2; index < args.length; index++) push(list, end, elementOf(argumentAt(args, index)));
+    // The list keeps copies: a request's arguments are views of the connection's input.
+    for (let index = 2; index < args.length; index++) push(list, end, argumentAt(args, index));
     if (existing === null) storeNewList(database, key, list);
     else database.modified(key);
     return respInteger(list.length);
@@ -165,7 +161,7 @@ function lset(context: CacheCommandContext, args: Args): RespValue {
   if (list === null) throw new CacheCommandError('no-such-key');
   const position = positionOf(list, requireIndex(argumentAt(args, 2)));
   if (position === null) throw new CacheCommandError('index-out-of-range');
-  list.set(position, elementOf(argumentAt(args, 3)));
+  list.set(position, argumentAt(args, 3));
   database.modified(key);
   return respOk;
 }
@@ -226,7 +222,7 @@ function linsert(context: CacheCommandContext, args: Args): RespValue {
   if (list === null) return respInteger(0);
   const pivotPosition = list.indexOf(argumentAt(args, 3));
   if (pivotPosition === -1) return respInteger(-1);
-  list.insert(where === 'before' ? pivotPosition : pivotPosition + 1, elementOf(argumentAt(args, 4)));
+  list.insert(where === 'before' ? pivotPosition : pivotPosition + 1, argumentAt(args, 4));
   database.modified(key);
   return respInteger(list.length);
 }
@@ -262,7 +258,7 @@ function lpos(context: CacheCommandContext, args: Args): RespValue {
   let matchCount = 0;
   for (let step = 0; step < scanLimit && positions.length < matchLimit; step++) {
     const position = fromTail ? list.length - 1 - step : step;
-    if (!list.at(position).equals(element)) continue;
+    if (!list.elementEquals(position, element)) continue;
     matchCount++;
     if (matchCount >= rankNeeded) positions.push(position);
   }

@@ -1,6 +1,13 @@
 /**
- * A list value: a deque of binary-safe elements (Buffers, never mutated once stored) with an O(1)
- * memory estimate and the encoding name OBJECT ENCODING reports.
+ * A list value: a deque of binary-safe elements with an O(1) memory estimate and the encoding name
+ * OBJECT ENCODING reports.
+ *
+ * Elements come in and go out as Buffers; the list keeps its own copy of each. One of at most
+ * {@link cacheStringInlineBytesMax} bytes (the usual list element: ids, small payloads) is kept as a
+ * latin1 JS string, one char per byte: ~20 bytes of heap and nothing outside it, where a Buffer costs
+ * ~90 bytes plus a share of an external pool slab. Lists are long-lived and large, so this is what V8
+ * copies and marks: LPUSH under redis-benchmark spent 42 % of its time in GC with a Buffer per
+ * element. Larger elements stay Buffers (copies, never mutated), handed out as they are.
  *
  * Layout: a growable ring buffer. Slots live in an array whose capacity is a power of two; `head` is
  * the slot of element 0 and element i is at `(head + i) & mask`. That gives O(1) push and pop at both
@@ -17,6 +24,29 @@
 import { assert } from '@objectbox/util';
 import { cacheCollectionElementOverheadBytes, listListpackExceedsLimit, listListpackFitsAfterShrink } from './cache-collection-size.js';
 import { type CacheCollection } from './cache-keyspace.js';
+import { cacheStringInlineBytesMax, latin1TextOf } from './cache-string-value.js';
+
+/** An element as stored: latin1 text when small, else a Buffer of its own (see the file header). */
+type StoredElement = string | Buffer;
+
+function stored(element: Uint8Array): StoredElement {
+  return element.byteLength <= cacheStringInlineBytesMax ? latin1TextOf(element) : Buffer.from(element);
+}
+
+function bytesOf(element: StoredElement): Buffer {
+  return typeof element === 'string' ? Buffer.from(element, 'latin1') : element;
+}
+
+function byteLengthOf(element: StoredElement): number {
+  return typeof element === 'string' ? element.length : element.byteLength;
+}
+
+function storedEquals(element: StoredElement, bytes: Uint8Array): boolean {
+  if (typeof element !== 'string') return element.equals(bytes);
+  if (element.length !== bytes.length) return false;
+  for (let index = 0; index < bytes.length; index++) if (element.charCodeAt(index) !== bytes[index]) return false;
+  return true;
+}
 
 /** Redis 7.2's `list-max-listpack-size -2`: a listpack (or quicklist node) of at most 8 KiB. */
 export const cacheListListpackBytesMax = 8 * 1024;
@@ -37,7 +67,7 @@ export function listpackEntryBytes(length: number): number {
 }
 
 export class CacheList implements CacheCollection {
-  private slots: (Buffer | undefined)[];
+  private slots: (StoredElement | undefined)[];
   private head = 0;
   private count = 0;
   private contentBytes = 0;
@@ -46,7 +76,7 @@ export class CacheList implements CacheCollection {
 
   constructor(capacity: number = capacityMin) {
     assert(capacity >= capacityMin && (capacity & (capacity - 1)) === 0, 'list capacity must be a power of two');
-    this.slots = new Array<Buffer | undefined>(capacity);
+    this.slots = new Array<StoredElement | undefined>(capacity);
   }
 
   /** A list holding `elements` in order (tests, COPY). */
@@ -68,7 +98,7 @@ export class CacheList implements CacheCollection {
     return this.isQuicklist ? 'quicklist' : 'listpack';
   }
 
-  /** An independent list with the same elements (COPY); elements are immutable, so they are shared. */
+  /** An independent list with the same elements (COPY); stored elements are immutable, so they are shared. */
   clone(): CacheList {
     const copy = new CacheList(this.slots.length);
     for (let index = 0; index < this.count; index++) copy.slots[index] = this.slotAt(index);
@@ -79,63 +109,74 @@ export class CacheList implements CacheCollection {
     return copy;
   }
 
-  pushHead(element: Buffer): void {
+  /** Adds a copy of `element` (a request argument may be a view of a larger buffer) at the head. */
+  pushHead(element: Uint8Array): void {
     this.growIfFull();
+    const kept = stored(element);
     this.head = (this.head - 1) & this.mask;
-    this.slots[this.head] = element;
+    this.slots[this.head] = kept;
     this.count++;
-    this.added(element);
+    this.added(kept);
   }
 
-  pushTail(element: Buffer): void {
+  /** Adds a copy of `element` at the tail. */
+  pushTail(element: Uint8Array): void {
     this.growIfFull();
-    this.slots[(this.head + this.count) & this.mask] = element;
+    const kept = stored(element);
+    this.slots[(this.head + this.count) & this.mask] = kept;
     this.count++;
-    this.added(element);
+    this.added(kept);
   }
 
   popHead(): Buffer | undefined {
     if (this.count === 0) return undefined;
-    const element = this.slots[this.head] as Buffer;
+    const element = this.slots[this.head] as StoredElement;
     this.slots[this.head] = undefined;
     this.head = (this.head + 1) & this.mask;
     this.count--;
     this.removed(element);
     this.shrinkIfSparse();
-    return element;
+    return bytesOf(element);
   }
 
   popTail(): Buffer | undefined {
     if (this.count === 0) return undefined;
     const slot = (this.head + this.count - 1) & this.mask;
-    const element = this.slots[slot] as Buffer;
+    const element = this.slots[slot] as StoredElement;
     this.slots[slot] = undefined;
     this.count--;
     this.removed(element);
     this.shrinkIfSparse();
-    return element;
+    return bytesOf(element);
   }
 
-  /** The element at `index` (0 ≤ index < length). */
+  /** The element at `index` (0 ≤ index < length); callers must not modify it. */
   at(index: number): Buffer {
     this.checkIndex(index);
-    return this.slotAt(index);
+    return bytesOf(this.slotAt(index));
   }
 
-  /** Replaces the element at `index` (0 ≤ index < length). */
-  set(index: number, element: Buffer): void {
+  /** Whether the element at `index` (0 ≤ index < length) has exactly these bytes (no copy made). */
+  elementEquals(index: number, bytes: Uint8Array): boolean {
+    this.checkIndex(index);
+    return storedEquals(this.slotAt(index), bytes);
+  }
+
+  /** Replaces the element at `index` (0 ≤ index < length) with a copy of `element`. */
+  set(index: number, element: Uint8Array): void {
     this.checkIndex(index);
     const slot = (this.head + index) & this.mask;
-    const previous = this.slots[slot] as Buffer;
-    this.slots[slot] = element;
-    this.contentBytes += element.byteLength - previous.byteLength;
-    this.listpackBytes += listpackEntryBytes(element.byteLength) - listpackEntryBytes(previous.byteLength);
+    const previous = this.slots[slot] as StoredElement;
+    const kept = stored(element);
+    this.slots[slot] = kept;
+    this.contentBytes += byteLengthOf(kept) - byteLengthOf(previous);
+    this.listpackBytes += listpackEntryBytes(byteLengthOf(kept)) - listpackEntryBytes(byteLengthOf(previous));
     if (listListpackExceedsLimit(this.listpackBytes, this.count)) this.isQuicklist = true;
     else if (listListpackFitsAfterShrink(this.listpackBytes, this.count)) this.isQuicklist = false;
   }
 
-  /** Inserts `element` so that it ends up at `index` (0 ≤ index ≤ length), moving the shorter side. */
-  insert(index: number, element: Buffer): void {
+  /** Inserts a copy of `element` so that it ends up at `index` (0 ≤ index ≤ length), moving the shorter side. */
+  insert(index: number, element: Uint8Array): void {
     assert(Number.isInteger(index) && index >= 0 && index <= this.count, 'list insert index out of range');
     if (index === 0) return this.pushHead(element);
     if (index === this.count) return this.pushTail(element);
@@ -146,14 +187,15 @@ export class CacheList implements CacheCollection {
     } else {
       for (let position = this.count; position > index; position--) this.setSlot(position, this.slotAt(position - 1));
     }
-    this.setSlot(index, element);
+    const kept = stored(element);
+    this.setSlot(index, kept);
     this.count++;
-    this.added(element);
+    this.added(kept);
   }
 
   /** Index of the first element equal to `element` from the head, or -1. */
-  indexOf(element: Buffer): number {
-    for (let index = 0; index < this.count; index++) if (this.slotAt(index).equals(element)) return index;
+  indexOf(element: Uint8Array): number {
+    for (let index = 0; index < this.count; index++) if (storedEquals(this.slotAt(index), element)) return index;
     return -1;
   }
 
@@ -162,7 +204,7 @@ export class CacheList implements CacheCollection {
    * last `-countMax` from the tail when negative, all when 0. Returns how many were removed. One pass
    * that closes the gaps, O(n).
    */
-  removeMatching(element: Buffer, countMax: number): number {
+  removeMatching(element: Uint8Array, countMax: number): number {
     const limit = countMax === 0 ? Number.POSITIVE_INFINITY : Math.abs(countMax);
     const fromTail = countMax < 0;
     let removedCount = 0;
@@ -170,7 +212,7 @@ export class CacheList implements CacheCollection {
       let write = 0;
       for (let read = 0; read < this.count; read++) {
         const current = this.slotAt(read);
-        if (removedCount < limit && current.equals(element)) {
+        if (removedCount < limit && storedEquals(current, element)) {
           removedCount++;
           this.removed(current);
           continue;
@@ -183,7 +225,7 @@ export class CacheList implements CacheCollection {
       let write = this.count - 1;
       for (let read = this.count - 1; read >= 0; read--) {
         const current = this.slotAt(read);
-        if (removedCount < limit && current.equals(element)) {
+        if (removedCount < limit && storedEquals(current, element)) {
           removedCount++;
           this.removed(current);
           continue;
@@ -205,7 +247,7 @@ export class CacheList implements CacheCollection {
   slice(start: number, endExclusive: number): Buffer[] {
     assert(start >= 0 && start <= endExclusive && endExclusive <= this.count, 'list slice out of range');
     const elements: Buffer[] = [];
-    for (let index = start; index < endExclusive; index++) elements.push(this.slotAt(index));
+    for (let index = start; index < endExclusive; index++) elements.push(bytesOf(this.slotAt(index)));
     return elements;
   }
 
@@ -218,11 +260,11 @@ export class CacheList implements CacheCollection {
     return this.slots.length - 1;
   }
 
-  private slotAt(index: number): Buffer {
-    return this.slots[(this.head + index) & this.mask] as Buffer;
+  private slotAt(index: number): StoredElement {
+    return this.slots[(this.head + index) & this.mask] as StoredElement;
   }
 
-  private setSlot(index: number, element: Buffer | undefined): void {
+  private setSlot(index: number, element: StoredElement | undefined): void {
     this.slots[(this.head + index) & this.mask] = element;
   }
 
@@ -230,15 +272,17 @@ export class CacheList implements CacheCollection {
     assert(Number.isInteger(index) && index >= 0 && index < this.count, 'list index out of range');
   }
 
-  private added(element: Buffer): void {
-    this.contentBytes += element.byteLength;
-    this.listpackBytes += listpackEntryBytes(element.byteLength);
+  private added(element: StoredElement): void {
+    const length = byteLengthOf(element);
+    this.contentBytes += length;
+    this.listpackBytes += listpackEntryBytes(length);
     if (listListpackExceedsLimit(this.listpackBytes, this.count)) this.isQuicklist = true;
   }
 
-  private removed(element: Buffer): void {
-    this.contentBytes -= element.byteLength;
-    this.listpackBytes -= listpackEntryBytes(element.byteLength);
+  private removed(element: StoredElement): void {
+    const length = byteLengthOf(element);
+    this.contentBytes -= length;
+    this.listpackBytes -= listpackEntryBytes(length);
     if (listListpackFitsAfterShrink(this.listpackBytes, this.count)) this.isQuicklist = false;
   }
 
@@ -253,7 +297,7 @@ export class CacheList implements CacheCollection {
   }
 
   private resize(capacity: number): void {
-    const slots = new Array<Buffer | undefined>(capacity);
+    const slots = new Array<StoredElement | undefined>(capacity);
     for (let index = 0; index < this.count; index++) slots[index] = this.slotAt(index);
     this.slots = slots;
     this.head = 0;
