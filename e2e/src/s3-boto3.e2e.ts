@@ -73,7 +73,7 @@ forged = boto3.client('s3', endpoint_url=endpoint, config=config, aws_access_key
 result['errors']['wrongSecret'] = code_of(lambda: forged.list_buckets())
 result['errors']['noSuchBucket'] = code_of(lambda: s3.get_object(Bucket='no-such-bucket', Key='k'))
 result['errors']['noSuchKey'] = code_of(lambda: s3.get_object(Bucket='boto-bucket', Key='missing'))
-result['errors']['notImplemented'] = code_of(lambda: s3.get_bucket_cors(Bucket='boto-bucket'))
+result['errors']['notImplemented'] = code_of(lambda: s3.get_bucket_logging(Bucket='boto-bucket'))
 other = boto3.client('s3', endpoint_url=endpoint, config=config, region_name='eu-central-1')
 result['errors']['wrongRegion'] = code_of(lambda: other.list_buckets())
 print(json.dumps(result))
@@ -106,7 +106,7 @@ test('boto3: buckets, objects, presigned GET and error codes', async () => {
   assert.deepEqual(result.errors['noSuchBucket']?.slice(0, 2), ['NoSuchBucket', 404]);
   assert.deepEqual(result.errors['noSuchKey']?.slice(0, 2), ['NoSuchKey', 404]);
   assert.deepEqual(result.errors['notImplemented']?.slice(0, 2), ['NotImplemented', 501]);
-  assert.match(result.errors['notImplemented']?.[2] ?? '', /GetBucketCors/);
+  assert.match(result.errors['notImplemented']?.[2] ?? '', /GetBucketLogging/);
   assert.equal(result.errors['wrongRegion']?.[0], 'AuthorizationHeaderMalformed');
   assert.match(result.errors['wrongRegion']?.[2] ?? '', /us-east-1/);
 });

@@ -132,6 +132,24 @@ check('test_encryption_sse_c_invalid_md5 (nothing stored)', error_of(lambda: s3.
 kms_read = with_headers('GetObject', {'x-amz-server-side-encryption': 'aws:kms', 'x-amz-server-side-encryption-aws-kms-key-id': 'testkey-1'})
 check('test_sse_kms_read_declare', error_of(lambda: kms_read.get_object(Bucket=bucket, Key='testobj')), (400, 'InvalidArgument'))
 
+# test_object_lock_*_invalid_bucket: no bucket has Object Lock, so S3's answers for a bucket without it.
+bucket = new_bucket(['file1'])
+retention = {'Mode': 'GOVERNANCE', 'RetainUntilDate': '2030-01-01T00:00:00Z'}
+for name, call, expected in (
+    ('test_object_lock_put_obj_lock_invalid_bucket', lambda: s3.put_object_lock_configuration(Bucket=bucket, ObjectLockConfiguration={'ObjectLockEnabled': 'Enabled', 'Rule': {'DefaultRetention': {'Mode': 'GOVERNANCE', 'Days': 1}}}), (409, 'InvalidBucketState')),
+    ('test_object_lock_get_obj_lock_invalid_bucket', lambda: s3.get_object_lock_configuration(Bucket=bucket), (404, 'ObjectLockConfigurationNotFoundError')),
+    ('test_object_lock_put_obj_retention_invalid_bucket', lambda: s3.put_object_retention(Bucket=bucket, Key='file1', Retention=retention), (400, 'InvalidRequest')),
+    ('test_object_lock_get_obj_retention_invalid_bucket', lambda: s3.get_object_retention(Bucket=bucket, Key='file1'), (400, 'InvalidRequest')),
+    ('test_object_lock_put_legal_hold_invalid_bucket', lambda: s3.put_object_legal_hold(Bucket=bucket, Key='file1', LegalHold={'Status': 'ON'}), (400, 'InvalidRequest')),
+    ('test_object_lock_get_legal_hold_invalid_bucket', lambda: s3.get_object_legal_hold(Bucket=bucket, Key='file1'), (400, 'InvalidRequest')),
+    ('test_set_cors (no configuration yet)', lambda: s3.get_bucket_cors(Bucket=bucket), (404, 'NoSuchCORSConfiguration')),
+    ('object lock on a write', lambda: s3.put_object(Bucket=bucket, Key='locked', Body='abc', ObjectLockMode='COMPLIANCE', ObjectLockRetainUntilDate='2030-01-01T00:00:00Z'), (400, 'InvalidRequest')),
+    ('bucket created with object lock', lambda: s3.create_bucket(Bucket='conformance-locked', ObjectLockEnabledForBucket=True), (501, 'NotImplemented')),
+    ('no such bucket first', lambda: s3.get_object_lock_configuration(Bucket='conformance-missing'), (404, 'NoSuchBucket')),
+):
+    check(name, error_of(call), expected)
+check('DeleteBucketCors of no configuration', s3.delete_bucket_cors(Bucket=bucket)['ResponseMetadata']['HTTPStatusCode'], 204)
+
 print(json.dumps(mismatches))
 `;
 

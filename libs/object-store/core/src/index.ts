@@ -1,6 +1,7 @@
 export {};
 export * from './s3-errors.js';
 export * from './s3-endpoint.js';
+export * from './s3-absent-features.js';
 export * from './s3-bucket-policy.js';
 export * from './s3-encryption-headers.js';
 export * from './object-metadata-commands.js';

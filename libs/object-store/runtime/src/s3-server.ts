@@ -14,7 +14,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import {
+  absentFeatureAnswer,
   checkEncryptionHeaders,
+  checkObjectLockHeaders,
   inlineBlobSizeBytesMax,
   isS3Error,
   parseS3Request,
@@ -35,6 +37,7 @@ import { isBlobStoreError } from './blob-errors.js';
 import { randomHex } from './random-hex.js';
 import type { BlobStore } from './blob-store.js';
 import { S3Body } from './s3-body.js';
+import { sendEmpty, valueOf } from './s3-handlers-common.js';
 import { handleCreateBucket, handleDeleteBucket, handleGetBucketLocation, handleHeadBucket, handleListBuckets } from './s3-handlers-bucket.js';
 import { handleListObjects, handleListObjectsV2 } from './s3-handlers-list.js';
 import {
@@ -257,12 +260,27 @@ export class S3Server {
     });
     const endpoint = parseS3Request(head, { virtualHostDomains: this.options.virtualHostDomains });
     const auth = await authorizeByBucketPolicy({ endpoint, auth: authenticated, metadata: this.options.metadata, rootAccessKeyId: this.options.rootAccessKeyId });
-    if (endpoint.operation !== 'NotImplemented') checkEncryptionHeaders(endpoint.operation, head.headers, md5Base64);
+    if (endpoint.operation !== 'NotImplemented') {
+      checkEncryptionHeaders(endpoint.operation, head.headers, md5Base64);
+      checkObjectLockHeaders(endpoint.operation, head.headers);
+    }
     const body = new S3Body({ source: request, payload: auth.payload, streaming: auth.streaming, contentLengthBytes: contentLengthOf(request), cut: bodyCut });
     const exchange: S3Exchange = { request, response, requestId, endpoint, auth, body, nowMs, server: this, signal };
     await this.#dispatch(exchange);
     const status = response.statusCode;
     this.options.logger.debug({ request_id: requestId, operation: endpoint.operation, payload: auth.payload.payload, status }, 's3 request');
+  }
+
+  /** A bucket never has a feature this server lacks: S3's answer for that when it has one, else NotImplemented naming the operation. */
+  async #answerNotImplemented(exchange: S3Exchange, endpoint: Extract<S3Endpoint, { operation: 'NotImplemented' }>): Promise<void> {
+    const bucketName = endpoint.bucket;
+    if (bucketName !== undefined && absentFeatureAnswer(endpoint.operationName, bucketName, 'Unversioned') !== undefined) {
+      const bucket = valueOf((await exchange.server.metadata.read()).headBucket(bucketName), { bucket: bucketName });
+      const answer = absentFeatureAnswer(endpoint.operationName, bucketName, bucket.versioning);
+      if (answer?.kind === 'noContent') return sendEmpty(exchange, 204);
+      if (answer?.kind === 'error') throw answer.error;
+    }
+    throw s3Errors.notImplemented(endpoint.operationName);
   }
 
   /** The one exhaustive dispatch; operations without a handler yet answer NotImplemented naming them. */
@@ -333,7 +351,7 @@ export class S3Server {
       case 'ListParts':
         return handleListParts(exchange, endpoint);
       case 'NotImplemented':
-        throw s3Errors.notImplemented(endpoint.operationName);
+        return this.#answerNotImplemented(exchange, endpoint);
       default: {
         const unreachable: never = endpoint;
         throw new Error(`unrouted endpoint ${JSON.stringify(unreachable)}`);
