@@ -44,6 +44,7 @@ export const cacheCommandErrorTexts = {
   // Blocking commands (timeout.c getTimeoutFromObjectOrReply).
   'timeout-not-float': { prefix: 'ERR', text: 'timeout is not a float or out of range' },
   'timeout-negative': { prefix: 'ERR', text: 'timeout is negative' },
+  'timeout-not-integer': { prefix: 'ERR', text: 'timeout is not an integer or out of range' },
   'timeout-out-of-range': { prefix: 'ERR', text: 'timeout is out of range' },
   // Lists (t_list.c).
   'index-out-of-range': { prefix: 'ERR', text: 'index out of range' },

@@ -227,6 +227,10 @@ const clientHelp = [
   '    Return information about client connections. Options: TYPE (NORMAL|PUBSUB), ID <client-id> [...].',
   'NO-EVICT (ON|OFF)',
   'NO-TOUCH (ON|OFF)',
+  'UNPAUSE',
+  '    Stop the current client pause, resuming traffic.',
+  'PAUSE <timeout> [WRITE|ALL]',
+  '    Suspend all, or just write, clients for <timeout> milliseconds.',
   'REPLY (ON|OFF|SKIP)',
   '    Control the replies sent to the current connection.',
   'SETNAME <name>',
@@ -295,13 +299,20 @@ const client: Handler = (context, args) => {
     case 'no-touch':
       self.noTouch = onOff(args, subcommand);
       return respOk;
+    case 'pause':
+      return clientPause(context, args);
+    case 'unpause':
+      if (args.length !== 2) throw subcommandArity('client', subcommand);
+      engine.unpauseClients();
+      return respOk;
     case 'unblock': {
       if (args.length !== 3 && args.length !== 4) throw subcommandArity('client', subcommand);
       const id = requireInt64(args[2] as Buffer);
       const mode = args.length === 4 ? lower(args[3]) : 'timeout';
       if (mode !== 'timeout' && mode !== 'error') throw new CacheCommandError('message', 'CLIENT UNBLOCK reason should be TIMEOUT or ERROR');
       const target = engine.clients.get(Number(id));
-      if (target === undefined || target.blocked === null) return respInteger(0);
+      // A client held by CLIENT PAUSE is not blocked by its command: it cannot be unblocked.
+      if (target === undefined || target.blocked === null || engine.isPostponed(target)) return respInteger(0);
       engine.unblockWith(
         target,
         mode === 'timeout' ? target.blocked.block.timeoutReply : { type: 'error', prefix: 'UNBLOCKED', message: 'client unblocked via CLIENT UNBLOCK' },
@@ -314,6 +325,24 @@ const client: Handler = (context, args) => {
       throw unknownSubcommand('client', args);
   }
 };
+
+/** CLIENT PAUSE timeout [WRITE|ALL] (clientPauseCommand): milliseconds, ALL by default. */
+function clientPause(context: CacheServerCommandContext, args: Args): RespValue {
+  if (args.length < 3) throw subcommandArity('client', 'pause');
+  if (args.length > 4) throw new CacheCommandError('message', `unknown subcommand or wrong number of arguments for '${text(args[1] as Buffer)}'. Try CLIENT HELP.`);
+  const timeoutMs = parseInt64(args[2] as Buffer);
+  if (timeoutMs === null) throw new CacheCommandError('timeout-not-integer');
+  if (timeoutMs < 0n) throw new CacheCommandError('timeout-negative');
+  let writesOnly = false;
+  if (args.length === 4) {
+    const mode = lower(args[3]);
+    if (mode !== 'write' && mode !== 'all') throw new CacheCommandError('message', 'CLIENT PAUSE mode must be WRITE or ALL');
+    writesOnly = mode === 'write';
+  }
+  const untilMs = context.nowMs + (timeoutMs > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(timeoutMs));
+  context.engine.pauseClients(untilMs, writesOnly);
+  return respOk;
+}
 
 /** getClientTypeByName's names (this server has only normal and pub/sub clients; the rest match none). */
 const clientTypes = ['normal', 'pubsub', 'master', 'replica', 'slave'];

@@ -343,6 +343,40 @@ test('engine: ACL LOG records denied commands, keys, channels and failed logins,
   assert.match(admin.send('ACL', 'SAVE')[0] ?? '', /^-ERR This Redis instance is not configured to use an ACL file/);
 });
 
+test('engine: CLIENT PAUSE holds writes (or everything) until UNPAUSE or the deadline, in arrival order (pause.tcl)', () => {
+  const harness = createHarness();
+  const admin = harness.connect();
+  const a = harness.connect();
+  const b = harness.connect();
+  assert.deepEqual(admin.send('CLIENT', 'PAUSE', 'abc'), ['-ERR timeout is not an integer or out of range']);
+  assert.deepEqual(admin.send('CLIENT', 'PAUSE', '-1'), ['-ERR timeout is negative']);
+  assert.deepEqual(admin.send('CLIENT', 'PAUSE', '10', 'foo'), ['-ERR CLIENT PAUSE mode must be WRITE or ALL']);
+  assert.deepEqual(admin.send('CLIENT', 'PAUSE', '100000', 'WRITE'), ['+OK']);
+  assert.deepEqual(a.send('GET', 'k'), ['(nil)'], 'reads go on');
+  assert.deepEqual(a.send('SET', 'k', '1'), [], 'a write waits');
+  assert.deepEqual(b.send('SET', 'k'), ["-ERR wrong number of arguments for 'set' command"], 'errors are answered at once');
+  assert.deepEqual(b.send('PUBLISH', 'ch', 'x'), [], 'PUBLISH may replicate: it waits too');
+  assert.equal(harness.engine.blockedClientCount, 2);
+  assert.deepEqual(admin.send('CLIENT', 'UNBLOCK', String(a.client.id)), [':0']);
+  const c = harness.connect();
+  assert.deepEqual(c.send('MULTI'), ['+OK']);
+  assert.deepEqual(c.send('INCR', 'k'), ['+QUEUED']);
+  assert.deepEqual(c.send('EXEC'), [], 'an EXEC with a write waits');
+  assert.deepEqual(admin.send('CLIENT', 'UNPAUSE'), ['+OK']);
+  assert.deepEqual(a.sink.take(), ['+OK']);
+  assert.deepEqual(b.sink.take(), [':0']);
+  assert.deepEqual(c.sink.take(), ['[:2]']);
+  assert.equal(a.sink.resumed, 1);
+  assert.deepEqual(admin.send('CLIENT', 'PAUSE', '50'), ['+OK']);
+  assert.deepEqual(a.send('GET', 'k'), [], 'ALL holds reads too');
+  harness.nowMs += 49;
+  harness.engine.tick(harness.nowMs);
+  assert.deepEqual(a.sink.take(), []);
+  harness.nowMs += 1;
+  harness.engine.tick(harness.nowMs);
+  assert.deepEqual(a.sink.take(), ['"2"'], 'released at the deadline');
+});
+
 test('engine: requirepass: NOAUTH before AUTH, WRONGPASS for a bad password, HELLO AUTH authenticates', () => {
   const { connect } = createHarness({ requirepass: 'secret' });
   const a = connect();

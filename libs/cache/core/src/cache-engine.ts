@@ -26,7 +26,7 @@ import { evictUntilWithinLimit } from './cache-eviction.js';
 import { CacheKeyspace, type CacheKeyChange, type CacheRandom, type KeyText } from './cache-keyspace.js';
 import { keyEventsOf, type CacheKeyEvent } from './cache-notifications.js';
 import { CachePubSub } from './cache-pubsub.js';
-import { respBulkString, respInteger, respNullArray, respOk, type RespValue } from './resp-value.js';
+import { respBulkString, respInteger, respNullArray, respNullBulk, respOk, type RespValue } from './resp-value.js';
 import { validateCacheSettingsCommand, type CacheSettingsCommand } from './cache-settings.js';
 
 /** Facts about the hosting process that INFO reports; supplied by the runtime. */
@@ -300,6 +300,8 @@ export class CacheEngine {
   /** Forgets a client whose connection ended: its blocking wait, WATCHes and subscriptions. */
   disconnect(client: CacheClient): void {
     this.unblock(client);
+    const postponedAt = this.postponedClients.indexOf(client);
+    if (postponedAt >= 0) this.postponedClients.splice(postponedAt, 1);
     this.unwatchAll(client);
     for (const channel of [...client.channels]) this.unsubscribeChannel(client, channel);
     for (const pattern of [...client.patterns]) this.unsubscribePattern(client, pattern);
@@ -322,6 +324,58 @@ export class CacheEngine {
     else client.sink.send(push);
   }
 
+  /**
+   * CLIENT PAUSE (Redis's pauseClients): until `untilMs`, commands wait (writes only, or all) before
+   * they run, in arrival order; a later or stricter pause extends the current one. Queueing inside
+   * MULTI goes on; an EXEC with a write waits. Active expiry stops meanwhile.
+   */
+  private pause: { writesOnly: boolean; untilMs: number } | null = null;
+  private readonly postponedClients: CacheClient[] = [];
+
+  pauseClients(untilMs: number, writesOnly: boolean): void {
+    this.pause = {
+      writesOnly: this.pause === null ? writesOnly : this.pause.writesOnly && writesOnly,
+      untilMs: Math.max(untilMs, this.pause?.untilMs ?? 0),
+    };
+  }
+
+  /** CLIENT UNPAUSE: the waiting commands run once the current command is done. */
+  unpauseClients(): void {
+    this.pause = null;
+  }
+
+  /** After an unpause or the pause's end: the waiting commands run, oldest first. */
+  private releasePostponed(nowMs: number): void {
+    for (const client of this.postponedClients.splice(0)) {
+      const blocked = client.blocked;
+      if (blocked === null) continue;
+      this.unblock(client);
+      this.execute(client, blocked.args, nowMs);
+      if (client.blocked === null) client.sink.resume();
+    }
+  }
+
+  isPostponed(client: CacheClient): boolean {
+    return this.postponedClients.includes(client);
+  }
+
+  /** processCommand's pause check: everything under ALL; under WRITE, what writes or may replicate. */
+  private pauseHolds(client: CacheClient, command: CommandEntry): boolean {
+    if (this.pause === null) return false;
+    if (!this.pause.writesOnly) return true;
+    if (command.spec.name !== 'exec') return pausedAsWrite(command);
+    return client.transaction?.commands.some((queued) => {
+      const entry = this.commandOf(queued.args[0] as Buffer);
+      return entry !== undefined && pausedAsWrite(entry);
+    }) ?? false;
+  }
+
+  /** blockPostponeClient: parked without keys or deadline until the pause ends (counted in blocked_clients). */
+  private postpone(client: CacheClient): CacheCommandResult {
+    this.postponedClients.push(client);
+    return { type: 'block', keys: [], timeoutAtMs: null, timeoutReply: respNullBulk };
+  }
+
   /** Runs one request from `client` and sends its reply (or parks the client if it blocks). */
   execute(client: CacheClient, args: readonly Buffer[], nowMs: number): void {
     assert(args.length >= 1, 'a request has at least the command name');
@@ -339,6 +393,7 @@ export class CacheEngine {
     else this.deliver(client, reply);
     for (const push of this.pushesForExecutingClient.splice(0)) client.sink.send(push);
     if (client.closeAfterReply) this.kill(client);
+    if (this.pause === null && this.postponedClients.length > 0) this.releasePostponed(nowMs);
     this.serveReadyKeys(nowMs);
   }
 
@@ -355,6 +410,7 @@ export class CacheEngine {
     }
     assert(command !== undefined, 'rejection() refuses unknown commands');
     if (client.transaction !== null && !command.transactionControl) return this.queue(client, args);
+    if (this.pause !== null && this.pauseHolds(client, command)) return this.postpone(client);
     if (command.denyoom && !this.makeRoom(nowMs)) {
       this.statOfEntry(command).rejectedCalls++;
       return this.errorReply(new CacheCommandError('out-of-memory'));
@@ -602,8 +658,11 @@ export class CacheEngine {
       this.deliver(client, blocked.block.timeoutReply);
       client.sink.resume();
     }
+    if (this.pause !== null && nowMs >= this.pause.untilMs) this.unpauseClients();
+    if (this.pause === null && this.postponedClients.length > 0) this.releasePostponed(nowMs);
     this.keyspace.setCommandTime(nowMs);
-    if (this.activeExpireEnabled) this.keyspace.activeExpireCycle({ nowMs, sampleCountMax: 20, sampleCountBudget: 2000, stalePercentMax: 10 });
+    // Redis does not expire keys while clients are paused (a replica would see a write).
+    if (this.activeExpireEnabled && this.pause === null) this.keyspace.activeExpireCycle({ nowMs, sampleCountMax: 20, sampleCountBudget: 2000, stalePercentMax: 10 });
     const idleTimeoutMs = this.config.values.timeout * 1000;
     const pubsubLimit = this.config.pubsubOutputLimit;
     for (const client of this.clients.values()) {
@@ -879,4 +938,11 @@ export class CacheEngine {
 function fullNameOf(command: CommandEntry, args: readonly Buffer[]): string {
   const name = command.spec.name;
   return command.hasSubcommands && args.length >= 2 ? `${name}|${(args[1] as Buffer).toString('latin1').toLowerCase()}` : name;
+}
+
+/** Commands that write, or that Redis propagates though they do not write (CMD_MAY_REPLICATE), wait under CLIENT PAUSE WRITE. */
+const mayReplicateCommands = new Set(['publish', 'spublish', 'pfcount', 'eval', 'evalsha', 'fcall']);
+
+function pausedAsWrite(command: CommandEntry): boolean {
+  return command.spec.flags.includes('write') || mayReplicateCommands.has(command.spec.name);
 }
