@@ -60,7 +60,7 @@ function hsetGeneric(commandName: 'hset' | 'hmset') {
     const target = writeHash(database, key, context.nowMs);
     let createdCount = 0;
     for (let index = 2; index < args.length; index += 2) {
-      if (target.hash.set(keyAt(args, index), Buffer.from(argumentAt(args, index + 1)))) createdCount++;
+      if (target.hash.set(keyAt(args, index), argumentAt(args, index + 1))) createdCount++;
     }
     commitHash(database, key, target);
     return commandName === 'hset' ? respInteger(createdCount) : respOk;
@@ -73,7 +73,7 @@ function hsetnx(context: CacheCommandContext, args: Args): RespValue {
   const field = keyAt(args, 2);
   const target = writeHash(database, key, context.nowMs);
   if (target.hash.has(field)) return respInteger(0);
-  target.hash.set(field, Buffer.from(argumentAt(args, 3)));
+  target.hash.set(field, argumentAt(args, 3));
   commitHash(database, key, target);
   return respInteger(1);
 }

@@ -19,6 +19,7 @@
 import { assert } from '@objectbox/util';
 import { cacheCollectionElementOverheadBytes, cacheEncodingThresholds } from './cache-collection-size.js';
 import { type CacheCollection, type CacheRandom, type KeyText } from './cache-keyspace.js';
+import { bytesOfStored, storedByteLength, storedBytesOf, type CacheStoredBytes } from './cache-string-value.js';
 
 /** One page of {@link CacheHash.scan}: the positions to reply with and the next cursor (0 = done). */
 export interface CacheCollectionScanPage {
@@ -60,7 +61,8 @@ export function sampleDistinctPositions(length: number, count: number, random: C
 
 export class CacheHash implements CacheCollection {
   private fieldList: KeyText[] = [];
-  private valueList: Buffer[] = [];
+  /** Values as {@link CacheStoredBytes}: with a Buffer per value, retained values were most of HSET's GC work. */
+  private valueList: CacheStoredBytes[] = [];
   private positionOf = new Map<KeyText, number>();
   private contentBytes = 0;
   /** Redis converts a listpack hash to a hashtable once and never back. */
@@ -80,24 +82,25 @@ export class CacheHash implements CacheCollection {
 
   get(field: KeyText): Buffer | undefined {
     const position = this.positionOf.get(field);
-    return position === undefined ? undefined : this.valueList[position];
+    return position === undefined ? undefined : bytesOfStored(this.valueList[position] as CacheStoredBytes);
   }
 
   has(field: KeyText): boolean {
     return this.positionOf.has(field);
   }
 
-  /** Sets `field`; true when it is new. The value is referenced, not copied. */
-  set(field: KeyText, value: Buffer): boolean {
+  /** Sets `field` to a copy of `value` (a request argument may be a view of a larger buffer); true when it is new. */
+  set(field: KeyText, value: Uint8Array): boolean {
     const { hashListpackEntriesMax: listpackEntriesMax, hashListpackValueBytesMax: listpackValueBytesMax } = cacheEncodingThresholds;
     const position = this.positionOf.get(field);
+    const kept = storedBytesOf(value);
     if (position !== undefined) {
-      this.contentBytes += value.byteLength - (this.valueList[position] as Buffer).byteLength;
-      this.valueList[position] = value;
+      this.contentBytes += value.byteLength - storedByteLength(this.valueList[position] as CacheStoredBytes);
+      this.valueList[position] = kept;
     } else {
       this.positionOf.set(field, this.fieldList.length);
       this.fieldList.push(field);
-      this.valueList.push(value);
+      this.valueList.push(kept);
       this.contentBytes += field.length + value.byteLength;
     }
     if (this.fieldList.length > listpackEntriesMax || field.length > listpackValueBytesMax || value.byteLength > listpackValueBytesMax) {
@@ -111,13 +114,13 @@ export class CacheHash implements CacheCollection {
     const position = this.positionOf.get(field);
     if (position === undefined) return false;
     this.positionOf.delete(field);
-    this.contentBytes -= field.length + (this.valueList[position] as Buffer).byteLength;
+    this.contentBytes -= field.length + storedByteLength(this.valueList[position] as CacheStoredBytes);
     const lastPosition = this.fieldList.length - 1;
     if (this.isHashtable) {
       if (position !== lastPosition) {
         const lastField = this.fieldList[lastPosition] as KeyText;
         this.fieldList[position] = lastField;
-        this.valueList[position] = this.valueList[lastPosition] as Buffer;
+        this.valueList[position] = this.valueList[lastPosition] as CacheStoredBytes;
         this.positionOf.set(lastField, position);
       }
       this.fieldList.pop();
@@ -140,7 +143,7 @@ export class CacheHash implements CacheCollection {
   valueAt(position: number): Buffer {
     const value = this.valueList[position];
     assert(value !== undefined, 'hash position out of range');
-    return value;
+    return bytesOfStored(value);
   }
 
   /** A uniformly random position; the hash must not be empty. */
@@ -160,18 +163,18 @@ export class CacheHash implements CacheCollection {
 
   /** Fields and values in storage order. Do not change the hash while iterating. */
   *entries(): IterableIterator<[KeyText, Buffer]> {
-    for (let index = 0; index < this.fieldList.length; index++) yield [this.fieldList[index] as KeyText, this.valueList[index] as Buffer];
+    for (let index = 0; index < this.fieldList.length; index++) yield [this.fieldList[index] as KeyText, bytesOfStored(this.valueList[index] as CacheStoredBytes)];
   }
 
   keys(): IterableIterator<KeyText> {
     return this.fieldList.values();
   }
 
-  values(): IterableIterator<Buffer> {
-    return this.valueList.values();
+  *values(): IterableIterator<Buffer> {
+    for (const value of this.valueList) yield bytesOfStored(value);
   }
 
-  /** A copy with the same fields, order and encoding (COPY). Values are shared: commands replace them, never mutate. */
+  /** A copy with the same fields, order and encoding (COPY). Stored values are shared: they are immutable. */
   clone(): CacheHash {
     const copy = new CacheHash();
     copy.fieldList = this.fieldList.slice();

@@ -2,12 +2,9 @@
  * A list value: a deque of binary-safe elements with an O(1) memory estimate and the encoding name
  * OBJECT ENCODING reports.
  *
- * Elements come in and go out as Buffers; the list keeps its own copy of each. One of at most
- * {@link cacheStringInlineBytesMax} bytes (the usual list element: ids, small payloads) is kept as a
- * latin1 JS string, one char per byte: ~20 bytes of heap and nothing outside it, where a Buffer costs
- * ~90 bytes plus a share of an external pool slab. Lists are long-lived and large, so this is what V8
- * copies and marks: LPUSH under redis-benchmark spent 42 % of its time in GC with a Buffer per
- * element. Larger elements stay Buffers (copies, never mutated), handed out as they are.
+ * Elements come in and go out as Buffers; the list keeps its own copy of each as
+ * {@link CacheStoredBytes} (small ones as latin1 text: with a Buffer per element, LPUSH under
+ * redis-benchmark spent 42 % of its time in GC).
  *
  * Layout: a growable ring buffer. Slots live in an array whose capacity is a power of two; `head` is
  * the slot of element 0 and element i is at `(head + i) & mask`. That gives O(1) push and pop at both
@@ -24,29 +21,7 @@
 import { assert } from '@objectbox/util';
 import { cacheCollectionElementOverheadBytes, listListpackExceedsLimit, listListpackFitsAfterShrink } from './cache-collection-size.js';
 import { type CacheCollection } from './cache-keyspace.js';
-import { cacheStringInlineBytesMax, latin1TextOf } from './cache-string-value.js';
-
-/** An element as stored: latin1 text when small, else a Buffer of its own (see the file header). */
-type StoredElement = string | Buffer;
-
-function stored(element: Uint8Array): StoredElement {
-  return element.byteLength <= cacheStringInlineBytesMax ? latin1TextOf(element) : Buffer.from(element);
-}
-
-function bytesOf(element: StoredElement): Buffer {
-  return typeof element === 'string' ? Buffer.from(element, 'latin1') : element;
-}
-
-function byteLengthOf(element: StoredElement): number {
-  return typeof element === 'string' ? element.length : element.byteLength;
-}
-
-function storedEquals(element: StoredElement, bytes: Uint8Array): boolean {
-  if (typeof element !== 'string') return element.equals(bytes);
-  if (element.length !== bytes.length) return false;
-  for (let index = 0; index < bytes.length; index++) if (element.charCodeAt(index) !== bytes[index]) return false;
-  return true;
-}
+import { bytesOfStored, storedByteLength, storedBytesEqual, storedBytesOf, type CacheStoredBytes } from './cache-string-value.js';
 
 /** Redis 7.2's `list-max-listpack-size -2`: a listpack (or quicklist node) of at most 8 KiB. */
 export const cacheListListpackBytesMax = 8 * 1024;
@@ -67,7 +42,7 @@ export function listpackEntryBytes(length: number): number {
 }
 
 export class CacheList implements CacheCollection {
-  private slots: (StoredElement | undefined)[];
+  private slots: (CacheStoredBytes | undefined)[];
   private head = 0;
   private count = 0;
   private contentBytes = 0;
@@ -76,7 +51,7 @@ export class CacheList implements CacheCollection {
 
   constructor(capacity: number = capacityMin) {
     assert(capacity >= capacityMin && (capacity & (capacity - 1)) === 0, 'list capacity must be a power of two');
-    this.slots = new Array<StoredElement | undefined>(capacity);
+    this.slots = new Array<CacheStoredBytes | undefined>(capacity);
   }
 
   /** A list holding `elements` in order (tests, COPY). */
@@ -112,7 +87,7 @@ export class CacheList implements CacheCollection {
   /** Adds a copy of `element` (a request argument may be a view of a larger buffer) at the head. */
   pushHead(element: Uint8Array): void {
     this.growIfFull();
-    const kept = stored(element);
+    const kept = storedBytesOf(element);
     this.head = (this.head - 1) & this.mask;
     this.slots[this.head] = kept;
     this.count++;
@@ -122,7 +97,7 @@ export class CacheList implements CacheCollection {
   /** Adds a copy of `element` at the tail. */
   pushTail(element: Uint8Array): void {
     this.growIfFull();
-    const kept = stored(element);
+    const kept = storedBytesOf(element);
     this.slots[(this.head + this.count) & this.mask] = kept;
     this.count++;
     this.added(kept);
@@ -130,47 +105,47 @@ export class CacheList implements CacheCollection {
 
   popHead(): Buffer | undefined {
     if (this.count === 0) return undefined;
-    const element = this.slots[this.head] as StoredElement;
+    const element = this.slots[this.head] as CacheStoredBytes;
     this.slots[this.head] = undefined;
     this.head = (this.head + 1) & this.mask;
     this.count--;
     this.removed(element);
     this.shrinkIfSparse();
-    return bytesOf(element);
+    return bytesOfStored(element);
   }
 
   popTail(): Buffer | undefined {
     if (this.count === 0) return undefined;
     const slot = (this.head + this.count - 1) & this.mask;
-    const element = this.slots[slot] as StoredElement;
+    const element = this.slots[slot] as CacheStoredBytes;
     this.slots[slot] = undefined;
     this.count--;
     this.removed(element);
     this.shrinkIfSparse();
-    return bytesOf(element);
+    return bytesOfStored(element);
   }
 
   /** The element at `index` (0 ≤ index < length); callers must not modify it. */
   at(index: number): Buffer {
     this.checkIndex(index);
-    return bytesOf(this.slotAt(index));
+    return bytesOfStored(this.slotAt(index));
   }
 
   /** Whether the element at `index` (0 ≤ index < length) has exactly these bytes (no copy made). */
   elementEquals(index: number, bytes: Uint8Array): boolean {
     this.checkIndex(index);
-    return storedEquals(this.slotAt(index), bytes);
+    return storedBytesEqual(this.slotAt(index), bytes);
   }
 
   /** Replaces the element at `index` (0 ≤ index < length) with a copy of `element`. */
   set(index: number, element: Uint8Array): void {
     this.checkIndex(index);
     const slot = (this.head + index) & this.mask;
-    const previous = this.slots[slot] as StoredElement;
-    const kept = stored(element);
+    const previous = this.slots[slot] as CacheStoredBytes;
+    const kept = storedBytesOf(element);
     this.slots[slot] = kept;
-    this.contentBytes += byteLengthOf(kept) - byteLengthOf(previous);
-    this.listpackBytes += listpackEntryBytes(byteLengthOf(kept)) - listpackEntryBytes(byteLengthOf(previous));
+    this.contentBytes += storedByteLength(kept) - storedByteLength(previous);
+    this.listpackBytes += listpackEntryBytes(storedByteLength(kept)) - listpackEntryBytes(storedByteLength(previous));
     if (listListpackExceedsLimit(this.listpackBytes, this.count)) this.isQuicklist = true;
     else if (listListpackFitsAfterShrink(this.listpackBytes, this.count)) this.isQuicklist = false;
   }
@@ -187,7 +162,7 @@ export class CacheList implements CacheCollection {
     } else {
       for (let position = this.count; position > index; position--) this.setSlot(position, this.slotAt(position - 1));
     }
-    const kept = stored(element);
+    const kept = storedBytesOf(element);
     this.setSlot(index, kept);
     this.count++;
     this.added(kept);
@@ -195,7 +170,7 @@ export class CacheList implements CacheCollection {
 
   /** Index of the first element equal to `element` from the head, or -1. */
   indexOf(element: Uint8Array): number {
-    for (let index = 0; index < this.count; index++) if (storedEquals(this.slotAt(index), element)) return index;
+    for (let index = 0; index < this.count; index++) if (storedBytesEqual(this.slotAt(index), element)) return index;
     return -1;
   }
 
@@ -212,7 +187,7 @@ export class CacheList implements CacheCollection {
       let write = 0;
       for (let read = 0; read < this.count; read++) {
         const current = this.slotAt(read);
-        if (removedCount < limit && storedEquals(current, element)) {
+        if (removedCount < limit && storedBytesEqual(current, element)) {
           removedCount++;
           this.removed(current);
           continue;
@@ -225,7 +200,7 @@ export class CacheList implements CacheCollection {
       let write = this.count - 1;
       for (let read = this.count - 1; read >= 0; read--) {
         const current = this.slotAt(read);
-        if (removedCount < limit && storedEquals(current, element)) {
+        if (removedCount < limit && storedBytesEqual(current, element)) {
           removedCount++;
           this.removed(current);
           continue;
@@ -247,7 +222,7 @@ export class CacheList implements CacheCollection {
   slice(start: number, endExclusive: number): Buffer[] {
     assert(start >= 0 && start <= endExclusive && endExclusive <= this.count, 'list slice out of range');
     const elements: Buffer[] = [];
-    for (let index = start; index < endExclusive; index++) elements.push(bytesOf(this.slotAt(index)));
+    for (let index = start; index < endExclusive; index++) elements.push(bytesOfStored(this.slotAt(index)));
     return elements;
   }
 
@@ -260,11 +235,11 @@ export class CacheList implements CacheCollection {
     return this.slots.length - 1;
   }
 
-  private slotAt(index: number): StoredElement {
-    return this.slots[(this.head + index) & this.mask] as StoredElement;
+  private slotAt(index: number): CacheStoredBytes {
+    return this.slots[(this.head + index) & this.mask] as CacheStoredBytes;
   }
 
-  private setSlot(index: number, element: StoredElement | undefined): void {
+  private setSlot(index: number, element: CacheStoredBytes | undefined): void {
     this.slots[(this.head + index) & this.mask] = element;
   }
 
@@ -272,15 +247,15 @@ export class CacheList implements CacheCollection {
     assert(Number.isInteger(index) && index >= 0 && index < this.count, 'list index out of range');
   }
 
-  private added(element: StoredElement): void {
-    const length = byteLengthOf(element);
+  private added(element: CacheStoredBytes): void {
+    const length = storedByteLength(element);
     this.contentBytes += length;
     this.listpackBytes += listpackEntryBytes(length);
     if (listListpackExceedsLimit(this.listpackBytes, this.count)) this.isQuicklist = true;
   }
 
-  private removed(element: StoredElement): void {
-    const length = byteLengthOf(element);
+  private removed(element: CacheStoredBytes): void {
+    const length = storedByteLength(element);
     this.contentBytes -= length;
     this.listpackBytes -= listpackEntryBytes(length);
     if (listListpackFitsAfterShrink(this.listpackBytes, this.count)) this.isQuicklist = false;
@@ -297,7 +272,7 @@ export class CacheList implements CacheCollection {
   }
 
   private resize(capacity: number): void {
-    const slots = new Array<StoredElement | undefined>(capacity);
+    const slots = new Array<CacheStoredBytes | undefined>(capacity);
     for (let index = 0; index < this.count; index++) slots[index] = this.slotAt(index);
     this.slots = slots;
     this.head = 0;

@@ -77,3 +77,32 @@ export function latin1TextOf(bytes: Uint8Array): string {
   const buffer = bytes instanceof Buffer ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   return (buffer as unknown as Latin1Sliceable).latin1Slice(0, buffer.length);
 }
+
+/**
+ * Bytes a collection keeps (list elements, hash values): latin1 text, one char per byte, when at most
+ * {@link cacheStringInlineBytesMax} bytes, else a Buffer of their own, never mutated. Collections are
+ * long-lived and large, so this is what V8 copies and marks: a short string is ~20 bytes of heap and
+ * nothing outside it, where a Buffer costs ~90 bytes plus a share of an external pool slab.
+ */
+export type CacheStoredBytes = string | Buffer;
+
+/** A copy of `bytes` to keep (a request argument may be a view of a larger buffer). */
+export function storedBytesOf(bytes: Uint8Array): CacheStoredBytes {
+  return bytes.byteLength <= cacheStringInlineBytesMax ? latin1TextOf(bytes) : Buffer.from(bytes);
+}
+
+/** Stored bytes as a Buffer: a fresh one for text, the stored Buffer itself otherwise (not to be modified). */
+export function bytesOfStored(stored: CacheStoredBytes): Buffer {
+  return typeof stored === 'string' ? Buffer.from(stored, 'latin1') : stored;
+}
+
+export function storedByteLength(stored: CacheStoredBytes): number {
+  return typeof stored === 'string' ? stored.length : stored.byteLength;
+}
+
+export function storedBytesEqual(stored: CacheStoredBytes, bytes: Uint8Array): boolean {
+  if (typeof stored !== 'string') return stored.equals(bytes);
+  if (stored.length !== bytes.length) return false;
+  for (let index = 0; index < bytes.length; index++) if (stored.charCodeAt(index) !== bytes[index]) return false;
+  return true;
+}
