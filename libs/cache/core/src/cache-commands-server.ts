@@ -11,6 +11,7 @@ import { type CacheClient } from './cache-client.js';
 import { arityAllows, type CacheCommandResult } from './cache-command-context.js';
 import { argumentAt, keyAt, requireInt64 } from './cache-commands-string.js';
 import { cacheDatabaseCount, idleMsOf, keyTextFromBytes, lfuCounterOf, type CacheValue } from './cache-keyspace.js';
+import { parseMemoryValue } from './cache-config.js';
 import { datasetDigest, valueDigest } from './cache-digest.js';
 import { formatCacheInfo } from './cache-info.js';
 import {
@@ -780,6 +781,23 @@ const debug: Handler = (context, args): CacheCommandResult => {
       const idleSeconds = Math.floor(idleMsOf(entry, context.nowMs) / 1000);
       return simple(`Value at:0x0 refcount:1 encoding:${encodingOf(entry.value)} serializedlength:${entry.sizeBytes} lru:0 lru_seconds_idle:${idleSeconds}`);
     }
+    case 'reload': {
+      // Redis saves an RDB and loads it back. Here nothing is written to disk and a reload would
+      // restore the same content, so the dataset stays as it is; the options are checked as Redis does.
+      for (const option of args.slice(2).map((argument) => lower(argument))) {
+        if (option !== 'merge' && option !== 'nosave' && option !== 'noflush') throw new CacheCommandError('message', 'DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.');
+      }
+      return respOk;
+    }
+    case 'quicklist-packed-threshold': {
+      // Lists here have no plain nodes to size: the threshold is checked and has no effect.
+      if (args.length !== 3) throw subcommandArity('debug', subcommand);
+      const bytes = parseMemoryValue(text(args[2] as Buffer));
+      if (bytes === null || bytes > 2 ** 32 - 2 ** 20) throw new CacheCommandError('message', 'argument must be a memory value bigger than 1 and smaller than 4gb');
+      return respOk;
+    }
+    case 'change-repl-id':
+      return respOk;
     case 'digest':
       if (args.length !== 2) throw unknownSubcommand('debug', args);
       return simple(datasetDigest(context.keyspace));
@@ -791,7 +809,18 @@ const debug: Handler = (context, args): CacheCommandResult => {
     case 'help':
       return {
         type: 'array',
-        items: ['DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:', 'DIGEST', 'DIGEST-VALUE <key> [<key> ...]', 'OBJECT <key>', 'SET-ACTIVE-EXPIRE <0|1>', 'SLEEP <seconds>', 'HELP'].map(
+        items: [
+          'DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+          'CHANGE-REPL-ID',
+          'DIGEST',
+          'DIGEST-VALUE <key> [<key> ...]',
+          'OBJECT <key>',
+          'QUICKLIST-PACKED-THRESHOLD <size>',
+          'RELOAD [MERGE] [NOFLUSH] [NOSAVE]',
+          'SET-ACTIVE-EXPIRE <0|1>',
+          'SLEEP <seconds>',
+          'HELP',
+        ].map(
           simple,
         ),
       };

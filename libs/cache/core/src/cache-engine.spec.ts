@@ -562,6 +562,13 @@ test('engine: DEBUG DIGEST-VALUE and DIGEST depend on content only (keyspace.tcl
   assert.notDeepEqual(a.send('DEBUG', 'DIGEST'), before);
   a.send('PERSIST', 'h1');
   assert.deepEqual(a.send('DEBUG', 'DIGEST'), before);
+  // DEBUG RELOAD: nothing on disk to reload from; the dataset (and so its digest) stays.
+  assert.deepEqual(a.send('DEBUG', 'RELOAD'), ['+OK']);
+  assert.deepEqual(a.send('DEBUG', 'RELOAD', 'NOSAVE', 'MERGE'), ['+OK']);
+  assert.deepEqual(a.send('DEBUG', 'RELOAD', 'FOO'), ['-ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.']);
+  assert.deepEqual(a.send('DEBUG', 'DIGEST'), before);
+  assert.deepEqual(a.send('DEBUG', 'QUICKLIST-PACKED-THRESHOLD', '1b'), ['+OK']);
+  assert.deepEqual(a.send('DEBUG', 'QUICKLIST-PACKED-THRESHOLD', 'x'), ['-ERR argument must be a memory value bigger than 1 and smaller than 4gb']);
 });
 
 test('engine: COPY, MOVE, SWAPDB and OBJECT', () => {
