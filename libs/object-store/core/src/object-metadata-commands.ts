@@ -51,8 +51,11 @@ export const blobCountPerLocationMax = uploadPartNumberMax;
 export interface WriteConditions {
   /** If-Match: the ETag the current version must have ('*': any current version). */
   readonly ifMatch?: string;
-  /** If-None-Match: '*' — no current version may exist. */
-  readonly ifNoneMatch?: '*';
+  /**
+   * If-None-Match: '*' — no current version may exist; an ETag — the current version, if any, must
+   * not have it (S3 documents only '*'; ceph/s3-tests test_put_object_if_match also sends ETags).
+   */
+  readonly ifNoneMatch?: string;
 }
 
 export interface CompletePartRequest {
@@ -493,7 +496,7 @@ export class FieldReader {
     const reader = this.object(name);
     const conditions: WriteConditions = {
       ...(reader.has('ifMatch') ? { ifMatch: reader.string('ifMatch', { bytesMax: 130, bytesMin: 1 }) } : {}),
-      ...(reader.has('ifNoneMatch') ? { ifNoneMatch: reader.oneOf('ifNoneMatch', ['*'] as const) } : {}),
+      ...(reader.has('ifNoneMatch') ? { ifNoneMatch: reader.string('ifNoneMatch', { bytesMax: 130, bytesMin: 1 }) } : {}),
     };
     return { [name]: conditions } as { [K in Name]?: WriteConditions };
   }

@@ -250,6 +250,19 @@ describe('ObjectMetadataMachine conditional writes', () => {
     assert.ok(driver.put('b', 'k', { conditions: { ifNoneMatch: '*' } }).ok);
   });
 
+  it('If-None-Match with an ETag fails only when the current version has it (ceph/s3-tests test_put_object_if_match)', () => {
+    const driver = new MachineDriver();
+    driver.createBucket('b', 'Enabled');
+    assert.ok(driver.put('b', 'k', { conditions: { ifNoneMatch: '"abc"' } }).ok, 'no current version');
+    driver.put('b', 'k', { etag: 'abc' });
+    const refused = driver.put('b', 'k', { conditions: { ifNoneMatch: '"abc"' } });
+    assert.equal(refused.ok ? '' : refused.error.code, 'PreconditionFailed');
+    assert.ok(driver.put('b', 'k', { conditions: { ifNoneMatch: 'zzz' } }).ok);
+    driver.put('b', 'k', { etag: 'abc' });
+    driver.delete('b', 'k');
+    assert.ok(driver.put('b', 'k', { conditions: { ifNoneMatch: 'abc' } }).ok, 'a delete marker is no current version');
+  });
+
   it('If-Match compares the current ETag (quoted or not) and answers NoSuchKey without one', () => {
     const driver = new MachineDriver();
     driver.createBucket('b');

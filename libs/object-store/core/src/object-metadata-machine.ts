@@ -746,7 +746,7 @@ function checkConditions(state: BucketState, key: string, conditions: WriteCondi
   if (conditions === undefined) return undefined;
   const latest = latestVersionOf(state.objects.get(key));
   const current = latest === undefined || latest.isDeleteMarker ? undefined : latest;
-  if (conditions.ifNoneMatch === '*' && current !== undefined) {
+  if (conditions.ifNoneMatch !== undefined && current !== undefined && (conditions.ifNoneMatch === '*' || unquoteEtag(conditions.ifNoneMatch) === current.etag)) {
     return { code: 'PreconditionFailed', message: 'At least one of the pre-conditions you specified did not hold (If-None-Match)' };
   }
   if (conditions.ifMatch !== undefined) {

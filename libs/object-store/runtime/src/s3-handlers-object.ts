@@ -146,13 +146,18 @@ function tagsFromHeader(value: string | undefined): Tag[] {
   return tags;
 }
 
-/** `If-None-Match: *` and `If-Match` on a write (conditional writes), checked at apply time. */
+/** `If-None-Match` (`*` or an ETag) and `If-Match` on a write (conditional writes), checked at apply time. */
 export function writeConditionsOf(exchange: S3Exchange): WriteConditions | undefined {
   const ifMatch = headerOf(exchange, 'if-match');
   const ifNoneMatch = headerOf(exchange, 'if-none-match');
-  if (ifNoneMatch !== undefined && ifNoneMatch.trim() !== '*') throw new S3Error('NotImplemented', { message: 'If-None-Match on a write supports only *.' });
   if (ifMatch === undefined && ifNoneMatch === undefined) return undefined;
-  return { ...(ifMatch === undefined ? {} : { ifMatch: ifMatch.trim() }), ...(ifNoneMatch === undefined ? {} : { ifNoneMatch: '*' as const }) };
+  return { ...(ifMatch === undefined ? {} : { ifMatch: etagConditionOf(ifMatch) }), ...(ifNoneMatch === undefined ? {} : { ifNoneMatch: etagConditionOf(ifNoneMatch) }) };
+}
+
+/** ETags are short ASCII (at most 40 characters quoted); anything else can match no version, and stands for that in the command. */
+function etagConditionOf(value: string): string {
+  const trimmed = value.trim();
+  return /^[\x21-\x7e]{1,64}$/.test(trimmed) ? trimmed : '"not-an-etag"';
 }
 
 /** What the blob store must compute and verify for a write: Content-MD5 and at most one flexible checksum. */
