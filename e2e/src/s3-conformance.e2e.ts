@@ -150,6 +150,22 @@ for name, call, expected in (
     check(name, error_of(call), expected)
 check('DeleteBucketCors of no configuration', s3.delete_bucket_cors(Bucket=bucket)['ResponseMetadata']['HTTPStatusCode'], 204)
 
+# test_put_object_if_match, test_put_current_object_if_none_match: If-None-Match with an ETag refuses
+# only a current version that has it; an If-* value that is no ETag matches nothing.
+bucket = new_bucket()
+etag = s3.put_object(Bucket=bucket, Key='obj', IfNoneMatch='*')['ETag']
+check('test_put_object_if_match (If-None-Match: current ETag)', error_of(lambda: s3.put_object(Bucket=bucket, Key='obj', IfNoneMatch=etag)), (412, 'PreconditionFailed'))
+check('test_put_object_if_match (If-None-Match: other ETag)', error_of(lambda: s3.put_object(Bucket=bucket, Key='obj', IfNoneMatch='badetag')), None)
+check('If-Match: no ETag at all', error_of(lambda: s3.put_object(Bucket=bucket, Key='obj', IfMatch='x' * 200)), (412, 'PreconditionFailed'))
+check('If-None-Match: no ETag at all', error_of(lambda: s3.put_object(Bucket=bucket, Key='obj', IfNoneMatch='x' * 200)), None)
+
+# test_object_set_get_unicode_metadata (its first half): botocore signs a non-ASCII header value as
+# UTF-8 text and sends its UTF-8 bytes; the value's bytes come back unchanged.
+bucket = new_bucket()
+unicode_meta = with_headers('PutObject', {'x-amz-meta-meta1': 'Hello World\xe9 \u4e2d'})
+check('test_object_set_get_unicode_metadata (signature)', error_of(lambda: unicode_meta.put_object(Bucket=bucket, Key='foo', Body='bar')), None)
+check('test_object_set_get_unicode_metadata (bytes kept)', s3.head_object(Bucket=bucket, Key='foo')['Metadata'].get('meta1', '').encode('latin-1').decode('utf-8'), 'Hello World\xe9 \u4e2d')
+
 print(json.dumps(mismatches))
 `;
 

@@ -107,6 +107,7 @@ export function authenticateS3Request(options: AuthenticateS3RequestOptions): S3
   if (secretAccessKey === undefined) throw new InvalidAccessKeyIdError(auth.accessKeyId);
   const verified = verifyRequestSignature({
     ...input,
+    headers: headersAsSigned(head.headers),
     auth,
     secretAccessKey,
     nowMs: options.nowMs,
@@ -114,6 +115,34 @@ export function authenticateS3Request(options: AuthenticateS3RequestOptions): S3
     clockSkewMsMax: options.clockSkewMsMax,
   });
   return { accessKeyId: verified.accessKeyId, location: verified.location, payload: verified.payload, streaming: verified.streaming };
+}
+
+/**
+ * Header values as clients sign them. Node reads header bytes as latin1, but SDKs (botocore, Go,
+ * Java) send non-ASCII values as UTF-8 bytes and sign the UTF-8 text, as S3 verifies it: a value
+ * whose bytes are valid UTF-8 is read as UTF-8, any other keeps its latin1 reading (Node's own
+ * client sends latin1 bytes for characters up to U+00FF). Only the signature sees this reading.
+ */
+export function headersAsSigned(headers: S3RequestHead['headers']): S3RequestHead['headers'] {
+  const joined = (value: string | readonly string[] | undefined): string => (value === undefined ? '' : typeof value === 'string' ? value : value.join(''));
+  if (!Object.values(headers).some((value) => nonAscii.test(joined(value)))) return headers;
+  const asSigned: Record<string, string | readonly string[] | undefined> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    asSigned[name] = value === undefined ? undefined : typeof value === 'string' ? utf8Reading(value) : value.map(utf8Reading);
+  }
+  return asSigned;
+}
+
+const nonAscii = /[\u0080-\uffff]/;
+const utf8Strict = new TextDecoder('utf-8', { fatal: true });
+
+function utf8Reading(latin1: string): string {
+  if (!nonAscii.test(latin1)) return latin1;
+  try {
+    return utf8Strict.decode(Buffer.from(latin1, 'latin1'));
+  } catch {
+    return latin1;
+  }
 }
 
 /** Never used: signed aws-chunked bodies are refused on anonymous requests (parsePayloadMode). */
