@@ -166,6 +166,30 @@ unicode_meta = with_headers('PutObject', {'x-amz-meta-meta1': 'Hello World\xe9 \
 check('test_object_set_get_unicode_metadata (signature)', error_of(lambda: unicode_meta.put_object(Bucket=bucket, Key='foo', Body='bar')), None)
 check('test_object_set_get_unicode_metadata (bytes kept)', s3.head_object(Bucket=bucket, Key='foo')['Metadata'].get('meta1', '').encode('latin-1').decode('utf-8'), 'Hello World\xe9 \u4e2d')
 
+# test_get_object_attributes, test_get_versioned_object_attributes, test_get_checksum_object_attributes,
+# test_get_multipart_object_attributes, test_get_paginated_multipart_object_attributes (2 parts here).
+attributes = ['ETag', 'Checksum', 'ObjectParts', 'StorageClass', 'ObjectSize']
+bucket = new_bucket()
+s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={'Status': 'Enabled'})
+sha256 = 'arcu6553sHVAiX4MjW0j7I7vD4w6R+Gz9Ok0Q9lTa+0='
+put = s3.put_object(Bucket=bucket, Key='myobj', Body=b'A' * 1024, ChecksumAlgorithm='SHA256', ChecksumSHA256=sha256)
+got = s3.get_object_attributes(Bucket=bucket, Key='myobj', VersionId=put['VersionId'], ObjectAttributes=attributes)
+check('test_get_checksum_object_attributes', (got['ETag'], got['ObjectSize'], got['StorageClass'], got['Checksum'].get('ChecksumSHA256'), 'ObjectParts' in got, got['VersionId']),
+      (put['ETag'].strip('"'), 1024, 'STANDARD', sha256, False, put['VersionId']))
+upload_id = s3.create_multipart_upload(Bucket=bucket, Key='multipart')['UploadId']
+parts = []
+for number, body in ((1, b'a' * (5 * 1024 * 1024)), (2, b'b')):
+    parts.append({'ETag': s3.upload_part(Bucket=bucket, Key='multipart', UploadId=upload_id, PartNumber=number, Body=body)['ETag'], 'PartNumber': number})
+complete = s3.complete_multipart_upload(Bucket=bucket, Key='multipart', UploadId=upload_id, MultipartUpload={'Parts': parts})
+got = s3.get_object_attributes(Bucket=bucket, Key='multipart', ObjectAttributes=attributes, MaxParts=1)
+object_parts = got['ObjectParts']
+check('test_get_paginated_multipart_object_attributes', (got['ETag'], got['ObjectSize'], object_parts.get('TotalPartsCount'), object_parts['IsTruncated'], object_parts.get('NextPartNumberMarker'), [(part['PartNumber'], part['Size']) for part in object_parts['Parts']]),
+      (complete['ETag'].strip('"'), 5 * 1024 * 1024 + 1, 2, True, 1, [(1, 5 * 1024 * 1024)]))
+got = s3.get_object_attributes(Bucket=bucket, Key='multipart', ObjectAttributes=['ObjectParts'], PartNumberMarker=1)
+check('test_get_paginated_multipart_object_attributes (next page)', ([(part['PartNumber'], part['Size']) for part in got['ObjectParts']['Parts']], got['ObjectParts']['IsTruncated'], 'ETag' in got), ([(2, 1)], False, False))
+s3.delete_object(Bucket=bucket, Key='myobj')
+check('GetObjectAttributes on a delete marker', error_of(lambda: s3.get_object_attributes(Bucket=bucket, Key='myobj', ObjectAttributes=attributes)), (404, 'NoSuchKey'))
+
 print(json.dumps(mismatches))
 `;
 

@@ -237,6 +237,8 @@ export function s3PolicyRequirementsOf(endpoint: S3Endpoint): readonly S3PolicyR
       return [onObject(endpoint.versionId === undefined ? 's3:DeleteObject' : 's3:DeleteObjectVersion', endpoint.bucket, endpoint.key)];
     case 'GetObjectTagging':
       return [onObject(endpoint.versionId === undefined ? 's3:GetObjectTagging' : 's3:GetObjectVersionTagging', endpoint.bucket, endpoint.key)];
+    case 'GetObjectAttributes':
+      return [onObject(endpoint.versionId === undefined ? 's3:GetObjectAttributes' : 's3:GetObjectVersionAttributes', endpoint.bucket, endpoint.key)];
     case 'PutObjectTagging':
       return [onObject(endpoint.versionId === undefined ? 's3:PutObjectTagging' : 's3:PutObjectVersionTagging', endpoint.bucket, endpoint.key)];
     case 'DeleteObjectTagging':

@@ -142,7 +142,6 @@ describe('parseS3Request: Amazon S3 API reference examples', () => {
     ['GET', '/quotes/Nelson?torrent', 'NotImplemented:GetObjectTorrent'],
     ['POST', '/object-one.csv?restore', 'NotImplemented:RestoreObject'],
     ['POST', '/{Key+}?select&select-type=2', 'NotImplemented:SelectObjectContent'],
-    ['GET', '/{Key+}?attributes', 'NotImplemented:GetObjectAttributes'],
     ['POST', '/', 'NotImplemented:PostObject'],
   ];
   for (const [method, uri, expected] of examples) {
@@ -241,6 +240,18 @@ describe('parseS3Request: parameters', () => {
       versionIdMarker: 't46Z',
       maxKeys: 3,
     });
+  });
+
+  it('GetObjectAttributes takes its attributes and part paging from headers', () => {
+    const endpoint = parse('GET', '/b/k?attributes&versionId=v1', { 'x-amz-object-attributes': 'ETag, ObjectParts,ObjectSize', 'x-amz-max-parts': '2', 'x-amz-part-number-marker': '3' });
+    assert.equal(endpoint.operation, 'GetObjectAttributes');
+    if (endpoint.operation !== 'GetObjectAttributes') return;
+    assert.deepEqual([[...endpoint.attributes], endpoint.versionId, endpoint.maxParts, endpoint.partNumberMarker], [['ETag', 'ObjectParts', 'ObjectSize'], 'v1', 2, 3]);
+    const defaults = parse('GET', '/b/k?attributes', { 'x-amz-object-attributes': 'StorageClass' });
+    assert.deepEqual(defaults.operation === 'GetObjectAttributes' ? [defaults.maxParts, defaults.partNumberMarker] : [], [1000, 0]);
+    assertS3Error(() => parse('GET', '/b/k?attributes'), 'InvalidArgument', { ArgumentName: 'x-amz-object-attributes' });
+    assertS3Error(() => parse('GET', '/b/k?attributes', { 'x-amz-object-attributes': 'ETag,Owner' }), 'InvalidArgument', { ArgumentValue: 'Owner' });
+    assertS3Error(() => parse('GET', '/b/k?attributes', { 'x-amz-object-attributes': 'ETag', 'x-amz-max-parts': '-1' }), 'InvalidArgument', { ArgumentName: 'x-amz-max-parts' });
   });
 
   it('takes an empty continuation-token as none and keeps it to echo', () => {
@@ -383,7 +394,8 @@ describe('routing table', () => {
     const names = new Set(
       s3Routes.map((route) => {
         try {
-          return operationName(route.build({ bucket: 'b', key: 'k', query: new Map([['uploadId', 'u'], ['partNumber', '1'], ['list-type', '2']]), headers: { 'x-amz-copy-source': 'b/k' } }));
+          const headers = { 'x-amz-copy-source': 'b/k', 'x-amz-object-attributes': 'ETag' };
+          return operationName(route.build({ bucket: 'b', key: 'k', query: new Map([['uploadId', 'u'], ['partNumber', '1'], ['list-type', '2']]), headers }));
         } catch {
           return 'unbuildable';
         }
@@ -394,6 +406,7 @@ describe('routing table', () => {
       'GetBucketTagging', 'PutBucketTagging', 'DeleteBucketTagging', 'ListObjects', 'ListObjectsV2', 'ListObjectVersions', 'ListMultipartUploads',
       'PutObject', 'CopyObject', 'GetObject', 'HeadObject', 'DeleteObject', 'DeleteObjects', 'GetObjectTagging', 'PutObjectTagging',
       'DeleteObjectTagging', 'CreateMultipartUpload', 'UploadPart', 'UploadPartCopy', 'CompleteMultipartUpload', 'AbortMultipartUpload', 'ListParts',
+      'GetObjectAttributes',
     ]) {
       assert.ok(names.has(expected), expected);
     }

@@ -150,6 +150,15 @@ export type S3Endpoint =
       readonly operation: 'GetObjectTagging' | 'PutObjectTagging' | 'DeleteObjectTagging';
       readonly versionId: string | undefined;
     } & OnObject)
+  | ({
+      readonly operation: 'GetObjectAttributes';
+      readonly versionId: string | undefined;
+      /** `x-amz-object-attributes`: which of ETag, Checksum, ObjectParts, StorageClass, ObjectSize. */
+      readonly attributes: ReadonlySet<S3ObjectAttribute>;
+      /** `x-amz-max-parts` (default 1000) and `x-amz-part-number-marker` (default 0) page ObjectParts. */
+      readonly maxParts: number;
+      readonly partNumberMarker: number;
+    } & OnObject)
   | ({ readonly operation: 'CreateMultipartUpload' } & OnObject)
   | ({ readonly operation: 'UploadPart'; readonly uploadId: string; readonly partNumber: number } & OnObject)
   | ({
@@ -174,6 +183,10 @@ export type S3Endpoint =
       readonly bucket: string | undefined;
       readonly key: string | undefined;
     };
+
+/** The attributes GetObjectAttributes can return (S3 API reference, `x-amz-object-attributes`). */
+export const s3ObjectAttributes = ['ETag', 'Checksum', 'ObjectParts', 'StorageClass', 'ObjectSize'] as const;
+export type S3ObjectAttribute = (typeof s3ObjectAttributes)[number];
 
 /** The name of an S3 operation this server routes (including `NotImplemented`). */
 export type S3Operation = S3Endpoint['operation'];
@@ -439,6 +452,7 @@ export const s3Routes: readonly Route[] = [
   { method: 'DELETE', target: 'object', keyword: '', when: has('uploadId'), build: (c) => buildUploadIdOperation(c, 'AbortMultipartUpload') },
   { method: 'DELETE', target: 'object', keyword: '', build: (c) => ({ operation: 'DeleteObject', bucket: c.bucket, key: c.key, versionId: versionIdOf(c) }) },
   { method: 'GET', target: 'object', keyword: 'tagging', build: (c) => buildObjectTagging(c, 'GetObjectTagging') },
+  { method: 'GET', target: 'object', keyword: 'attributes', build: buildGetObjectAttributes },
   { method: 'PUT', target: 'object', keyword: 'tagging', build: (c) => buildObjectTagging(c, 'PutObjectTagging') },
   { method: 'DELETE', target: 'object', keyword: 'tagging', build: (c) => buildObjectTagging(c, 'DeleteObjectTagging') },
   { method: 'POST', target: 'object', keyword: 'uploads', build: (c) => ({ operation: 'CreateMultipartUpload', bucket: c.bucket, key: c.key }) },
@@ -500,7 +514,6 @@ export const s3Routes: readonly Route[] = [
   ...unimplementedEach('object', [
     ['GET', 'acl', 'GetObjectAcl'],
     ['PUT', 'acl', 'PutObjectAcl'],
-    ['GET', 'attributes', 'GetObjectAttributes'],
     ['GET', 'legal-hold', 'GetObjectLegalHold'],
     ['PUT', 'legal-hold', 'PutObjectLegalHold'],
     ['PUT', 'renameObject', 'RenameObject'],
@@ -567,6 +580,7 @@ export function authorizationLevelOf(endpoint: S3Endpoint): 'none' | 'read' | 'w
     case 'GetObject':
     case 'HeadObject':
     case 'GetObjectTagging':
+    case 'GetObjectAttributes':
     case 'ListParts':
       return 'read';
     case 'DeleteBucket':
@@ -773,6 +787,37 @@ function buildGetOrHeadObject(context: RouteContext, operation: 'GetObject' | 'H
 
 function buildObjectTagging(context: RouteContext, operation: 'GetObjectTagging' | 'PutObjectTagging' | 'DeleteObjectTagging'): S3Endpoint {
   return { operation, bucket: context.bucket, key: context.key, versionId: versionIdOf(context) };
+}
+
+/**
+ * GetObjectAttributes: its parameters are headers. `x-amz-object-attributes` is required and lists
+ * valid names only (InvalidArgument otherwise, as S3).
+ */
+function buildGetObjectAttributes(context: RouteContext): S3Endpoint {
+  const listed = requestHeaderValue(context.headers, 'x-amz-object-attributes');
+  const names = (listed ?? '').split(',').map((name) => name.trim()).filter((name) => name !== '');
+  if (names.length === 0) throw s3Errors.invalidArgument('x-amz-object-attributes', '', 'Invalid attribute name specified.');
+  const attributes = new Set<S3ObjectAttribute>();
+  for (const name of names) {
+    const attribute = s3ObjectAttributes.find((known) => known === name);
+    if (attribute === undefined) throw s3Errors.invalidArgument('x-amz-object-attributes', name, 'Invalid attribute name specified.');
+    attributes.add(attribute);
+  }
+  const headerInteger = (name: string, fallback: number): number => {
+    const text = requestHeaderValue(context.headers, name);
+    if (text === undefined) return fallback;
+    if (!/^\d{1,10}$/.test(text.trim()) || Number(text) > int32Max) throw s3Errors.invalidArgument(name, text, `Argument ${name} must be an integer between 0 and ${int32Max}`);
+    return Number(text);
+  };
+  return {
+    operation: 'GetObjectAttributes',
+    bucket: context.bucket,
+    key: context.key,
+    versionId: versionIdOf(context),
+    attributes,
+    maxParts: headerInteger('x-amz-max-parts', s3ListMaxKeysDefault),
+    partNumberMarker: headerInteger('x-amz-part-number-marker', 0),
+  };
 }
 
 function buildUploadIdOperation(context: RouteContext, operation: 'CompleteMultipartUpload' | 'AbortMultipartUpload'): S3Endpoint {

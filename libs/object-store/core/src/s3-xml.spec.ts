@@ -14,6 +14,7 @@ import {
   renderCompleteMultipartUploadResult,
   renderCopyResult,
   renderDeleteResult,
+  renderGetObjectAttributesResult,
   renderInitiateMultipartUploadResult,
   renderListAllMyBucketsResult,
   renderListMultipartUploadsResult,
@@ -66,6 +67,16 @@ describe('small documents, byte for byte', () => {
       `<?xml version="1.0" encoding="UTF-8"?>\n<Tagging xmlns="${ns}"><TagSet><Tag><Key>a&amp;b</Key><Value></Value></Tag><Tag><Key>k</Key><Value>&lt;v&gt;</Value></Tag></TagSet></Tagging>`,
     );
     assert.equal(renderTagging([]), `<?xml version="1.0" encoding="UTF-8"?>\n<Tagging xmlns="${ns}"><TagSet/></Tagging>`);
+  });
+
+  it('GetObjectAttributesResponse: asked attributes only, ETag unquoted, parts paged', () => {
+    assert.equal(
+      renderGetObjectAttributesResult({ etag: '"abc-2"', storageClass: 'STANDARD', sizeBytes: 7, checksums: { SHA256: 'c2hh-2' }, checksumType: 'COMPOSITE', parts: { partsCount: 2, partNumberMarker: 1, nextPartNumberMarker: undefined, maxParts: 1, isTruncated: false, parts: [{ partNumber: 2, sizeBytes: 2, checksums: { SHA256: 'cA==' } }] } }),
+      `<?xml version="1.0" encoding="UTF-8"?>\n<GetObjectAttributesResponse xmlns="${ns}"><ETag>abc-2</ETag><Checksum><ChecksumSHA256>c2hh-2</ChecksumSHA256><ChecksumType>COMPOSITE</ChecksumType></Checksum>` +
+        '<ObjectParts><PartsCount>2</PartsCount><PartNumberMarker>1</PartNumberMarker><MaxParts>1</MaxParts><IsTruncated>false</IsTruncated><Part><PartNumber>2</PartNumber><Size>2</Size><ChecksumSHA256>cA==</ChecksumSHA256></Part></ObjectParts>' +
+        '<StorageClass>STANDARD</StorageClass><ObjectSize>7</ObjectSize></GetObjectAttributesResponse>',
+    );
+    assert.equal(renderGetObjectAttributesResult({ sizeBytes: 0 }), `<?xml version="1.0" encoding="UTF-8"?>\n<GetObjectAttributesResponse xmlns="${ns}"><ObjectSize>0</ObjectSize></GetObjectAttributesResponse>`);
   });
 
   it('Tagging lists the set by key, whatever order it was put in', () => {

@@ -506,6 +506,53 @@ export function renderDeleteResult(result: { readonly quiet: boolean; readonly d
   );
 }
 
+/** One part of a multipart object in GetObjectAttributes. */
+export interface S3ObjectPartEntry {
+  readonly partNumber: number;
+  readonly sizeBytes: number;
+  readonly checksums?: S3Checksums;
+}
+
+/**
+ * GetObjectAttributesResponse (S3 API reference, GetObjectAttributes): the asked attributes only;
+ * the ETag unquoted; ObjectParts only for a multipart object, paged by part number.
+ */
+export function renderGetObjectAttributesResult(result: {
+  readonly etag?: string;
+  readonly checksums?: S3Checksums;
+  readonly checksumType?: S3ChecksumType;
+  readonly parts?: {
+    readonly partsCount: number;
+    readonly partNumberMarker: number;
+    readonly nextPartNumberMarker: number | undefined;
+    readonly maxParts: number;
+    readonly isTruncated: boolean;
+    readonly parts: readonly S3ObjectPartEntry[];
+  };
+  readonly storageClass?: string;
+  readonly sizeBytes?: number;
+}): string {
+  const { parts } = result;
+  return s3Document(
+    'GetObjectAttributesResponse',
+    optional('ETag', result.etag === undefined ? undefined : result.etag.replace(/^"(.*)"$/, '$1')),
+    result.checksums === undefined ? undefined : xmlElement('Checksum', checksumElements(result.checksums, result.checksumType)),
+    parts === undefined
+      ? undefined
+      : xmlElement(
+          'ObjectParts',
+          xmlElement('PartsCount', parts.partsCount),
+          xmlElement('PartNumberMarker', parts.partNumberMarker),
+          optional('NextPartNumberMarker', parts.nextPartNumberMarker),
+          xmlElement('MaxParts', parts.maxParts),
+          xmlElement('IsTruncated', parts.isTruncated),
+          parts.parts.map((part) => xmlElement('Part', xmlElement('PartNumber', part.partNumber), xmlElement('Size', part.sizeBytes), checksumElements(part.checksums))),
+        ),
+    optional('StorageClass', result.storageClass),
+    optional('ObjectSize', result.sizeBytes),
+  );
+}
+
 /** Tagging (GetObjectTagging, GetBucketTagging). */
 export function renderTagging(tags: readonly S3Tag[]): string {
   // A tag set is a set: listed by key (ceph/s3-tests test_put_obj_with_tags puts `foo=bar&bar`, reads bar then foo).

@@ -37,6 +37,7 @@ import { isBlobStoreError } from './blob-errors.js';
 import { randomHex } from './random-hex.js';
 import type { BlobStore } from './blob-store.js';
 import { S3Body } from './s3-body.js';
+import { handleGetObjectAttributes } from './s3-handlers-attributes.js';
 import { sendEmpty, valueOf } from './s3-handlers-common.js';
 import { handleCreateBucket, handleDeleteBucket, handleGetBucketLocation, handleHeadBucket, handleListBuckets } from './s3-handlers-bucket.js';
 import { handleListObjects, handleListObjectsV2 } from './s3-handlers-list.js';
@@ -332,6 +333,8 @@ export class S3Server {
         return handleDeleteObjects(exchange, endpoint);
       case 'GetObjectTagging':
         return handleGetObjectTagging(exchange, endpoint);
+      case 'GetObjectAttributes':
+        return handleGetObjectAttributes(exchange, endpoint);
       case 'PutObjectTagging':
         return handlePutObjectTagging(exchange, endpoint);
       case 'DeleteObjectTagging':
