@@ -10,7 +10,8 @@ import { argumentAt, keyAt, requireInt64 } from './cache-commands-string.js';
 import { globMatch } from './cache-glob.js';
 import { CacheHash, sampleDistinctPositions } from './cache-hash.js';
 import { keyBytesFromText, type CacheDatabase, type CacheRandom, type KeyText } from './cache-keyspace.js';
-import { formatFloatHuman, int64Max, int64Min, integerReplyValue, parseFloat64, parseInt64 } from './cache-number.js';
+import { addLongDoubles, formatLongDoubleHuman, longDoubleZero, parseLongDouble } from './cache-long-double.js';
+import { int64Max, int64Min, integerReplyValue, parseInt64 } from './cache-number.js';
 import { respBulkString, respInteger, respNullBulk, respOk, type RespValue } from './resp-value.js';
 
 type Args = readonly Buffer[];
@@ -158,20 +159,21 @@ function hincrby(context: CacheCommandContext, args: Args): RespValue {
   return respInteger(integerReplyValue(result));
 }
 
+/** hincrbyfloatCommand: long double arithmetic and printing, as INCRBYFLOAT (cache-long-double.ts). */
 function hincrbyfloat(context: CacheCommandContext, args: Args): RespValue {
-  const increment = parseFloat64(argumentAt(args, 3));
+  const increment = parseLongDouble(argumentAt(args, 3));
   if (increment === null) throw new CacheCommandError('not-float');
-  if (!Number.isFinite(increment)) throw new CacheCommandError('increment-nan-or-infinity-argument');
+  if (increment.kind === 'infinite') throw new CacheCommandError('increment-nan-or-infinity-argument');
   const database = selectedDatabase(context);
   const key = keyAt(args, 1);
   const field = keyAt(args, 2);
   const target = writeHash(database, key, context.nowMs);
   const current = target.hash.get(field);
-  const value = current === undefined ? 0 : parseFloat64(current);
+  const value = current === undefined ? longDoubleZero : parseLongDouble(current);
   if (value === null) throw new CacheCommandError('hash-value-not-float');
-  const result = value + increment;
-  if (!Number.isFinite(result)) throw new CacheCommandError('increment-nan-or-infinity');
-  const text = Buffer.from(formatFloatHuman(result), 'latin1');
+  const result = addLongDoubles(value, increment);
+  if (result === null || result.kind === 'infinite') throw new CacheCommandError('increment-nan-or-infinity');
+  const text = Buffer.from(formatLongDoubleHuman(result), 'latin1');
   target.hash.set(field, text);
   commitHash(database, key, target);
   return respBulkString(text);

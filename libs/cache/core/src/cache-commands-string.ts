@@ -8,7 +8,8 @@ import { CacheStoredCollection } from './cache-key-table.js';
 import { CacheStringValue } from './cache-string-value.js';
 import { lcsTableBytes, longestCommonSubsequence } from './cache-lcs.js';
 import { keyTextFromBytes, type CacheDatabase, type CacheValue, type KeyText } from './cache-keyspace.js';
-import { formatFloatHuman, int64Max, int64Min, integerReplyValue, parseFloat64, parseInt64 } from './cache-number.js';
+import { addLongDoubles, formatLongDoubleHuman, longDoubleZero, parseLongDouble } from './cache-long-double.js';
+import { int64Max, int64Min, integerReplyValue, parseInt64 } from './cache-number.js';
 import {
   respBulkString,
   respInteger,
@@ -303,17 +304,21 @@ function decrby(context: CacheCommandContext, args: Args): RespValue {
   return incrementBy(context, keyAt(args, 1), -decrement);
 }
 
+/**
+ * incrbyfloatCommand: the value and the increment are added as x87 long doubles and the sum printed
+ * with `%.17Lf` (cache-long-double.ts), so 0.1 + 0.2 is `0.3`, as in Redis.
+ */
 function incrbyfloat(context: CacheCommandContext, args: Args): RespValue {
   const database = selectedDatabase(context);
   const key = keyAt(args, 1);
   const current = readString(database, key, context.nowMs);
-  const value = current === null ? 0 : parseFloat64(current);
+  const value = current === null ? longDoubleZero : parseLongDouble(current);
   if (value === null) throw new CacheCommandError('not-float');
-  const increment = parseFloat64(argumentAt(args, 2));
+  const increment = parseLongDouble(argumentAt(args, 2));
   if (increment === null) throw new CacheCommandError('not-float');
-  const result = value + increment;
-  if (!Number.isFinite(result)) throw new CacheCommandError('increment-nan-or-infinity');
-  const text = Buffer.from(formatFloatHuman(result), 'latin1');
+  const result = addLongDoubles(value, increment);
+  if (result === null || result.kind === 'infinite') throw new CacheCommandError('increment-nan-or-infinity');
+  const text = Buffer.from(formatLongDoubleHuman(result), 'latin1');
   database.set({ key, value: stringValueOf(text), expireAtMs: null, keepExpiry: true });
   return respBulkString(text);
 }

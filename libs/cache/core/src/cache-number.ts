@@ -110,25 +110,3 @@ function parseShortDecimal(bytes: Uint8Array): number | null {
   }
   return first === 0x2d ? -value : value;
 }
-
-/**
- * ld2string with LD_STR_HUMAN: fixed notation, no exponent, trailing zeros and dot removed. Redis
- * prints a long double with `%.17Lf`; this prints the shortest double that round-trips, which agrees
- * for the values people increment by (10.5 + 0.1 gives `10.6` in both), and differs below 1e-17 (Redis
- * prints 0) and in the last digits of long-double-only precision.
- */
-export function formatFloatHuman(value: number): string {
-  const text = String(value);
-  if (!text.includes('e')) return text;
-  const match = /^(-?)([0-9])(?:\.([0-9]+))?e([+-][0-9]+)$/.exec(text);
-  if (match === null) return text;
-  const [, sign = '', head = '', tail = '', exponentText = '0'] = match;
-  const digits = head + tail;
-  const exponent = Number(exponentText);
-  if (exponent >= 0) {
-    const integerDigits = digits.padEnd(exponent + 1, '0');
-    const fraction = integerDigits.length > exponent + 1 ? integerDigits.slice(exponent + 1) : '';
-    return sign + integerDigits.slice(0, exponent + 1) + (fraction === '' ? '' : `.${fraction}`);
-  }
-  return `${sign}0.${'0'.repeat(-exponent - 1)}${digits}`;
-}
