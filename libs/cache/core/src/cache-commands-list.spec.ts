@@ -11,7 +11,7 @@ import { cacheCommandTable } from './cache-commands.js';
 import { type KeyText } from './cache-keyspace.js';
 import { createTestContext, renderReply, replay, run } from './cache-session.spec-helper.js';
 import { encodeReply } from './resp-encoder.js';
-import { respNullArray } from './resp-value.js';
+import { respNullArray, type RespValue } from './resp-value.js';
 
 const wrongType = '-WRONGTYPE Operation against a key holding the wrong kind of value';
 const notInteger = '-ERR value is not an integer or out of range';
@@ -419,17 +419,22 @@ test('blocking commands answer their timeout reply at once where blocking is not
     ],
     context,
   );
-  // Redis's replyToBlockedClientTimedOut sends the null array for every list command: `*-1` in RESP2.
+  // Inside MULTI redis-server 7.0.15 answers the null array (`*-1`) for BLPOP, BRPOP and BLMPOP, and
+  // for BLMOVE and BRPOPLPUSH the null bulk string (`$-1`: blmoveGenericCommand's addReplyNull).
   for (const command of [
     ['BLPOP', 'xlist', '0'],
     ['BRPOP', 'xlist', '0'],
-    ['BRPOPLPUSH', 'xlist', 'd', '0'],
-    ['BLMOVE', 'xlist', 'd', 'left', 'left', '0'],
     ['BLMPOP', '0', '1', 'xlist', 'left'],
   ]) {
     const reply = run(context, ...command);
     assert.deepEqual(reply, respNullArray, command.join(' '));
     assert.equal(encodeReply(respNullArray, 2).toString(), '*-1\r\n');
+  }
+  for (const command of [
+    ['BRPOPLPUSH', 'xlist', 'd', '0'],
+    ['BLMOVE', 'xlist', 'd', 'left', 'left', '0'],
+  ]) {
+    assert.equal(encodeReply(run(context, ...command) as RespValue, 2).toString(), '$-1\r\n', command.join(' '));
   }
   const blockingContext = createTestContext();
   const block = run(blockingContext, 'BLMOVE', 'nokey', 'd', 'left', 'left', '0');

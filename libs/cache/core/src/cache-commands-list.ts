@@ -307,7 +307,7 @@ function blmove(context: CacheCommandContext, args: Args): CacheCommandResult {
   const source = keyAt(args, 1);
   const element = moveElement(context, { source, destination: keyAt(args, 2), from, to });
   if (element !== null) return respBulkString(element);
-  return blockOrTimeoutReply(context, { keys: [source], timeoutAtMs, timeoutReply: respNullArray });
+  return blockingMoveEmpty(context, source, timeoutAtMs);
 }
 
 function brpoplpush(context: CacheCommandContext, args: Args): CacheCommandResult {
@@ -315,6 +315,16 @@ function brpoplpush(context: CacheCommandContext, args: Args): CacheCommandResul
   const source = keyAt(args, 1);
   const element = moveElement(context, { source, destination: keyAt(args, 2), from: 'tail', to: 'head' });
   if (element !== null) return respBulkString(element);
+  return blockingMoveEmpty(context, source, timeoutAtMs);
+}
+
+/**
+ * BLMOVE / BRPOPLPUSH on an empty source: they block (and time out with the null array, as 7.0.15
+ * sends); where they may not block (inside MULTI) blmoveGenericCommand answers addReplyNull, the null
+ * bulk string, at once.
+ */
+function blockingMoveEmpty(context: CacheCommandContext, source: KeyText, timeoutAtMs: number | null): CacheCommandResult {
+  if (!context.blockingAllowed) return respNullBulk;
   return blockOrTimeoutReply(context, { keys: [source], timeoutAtMs, timeoutReply: respNullArray });
 }
 
