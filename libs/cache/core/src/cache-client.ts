@@ -65,6 +65,8 @@ export class CacheClient implements CacheSession {
   noEvict = false;
   noTouch = false;
   lastCommandName = 'NULL';
+  /** The request being executed (CLIENT LIST's qbuf and argv-mem while it runs), else null. */
+  currentRequest: readonly Buffer[] | null = null;
   lastInteractionMs: number;
   closing = false;
   /** QUIT or CLIENT KILL of oneself: close once this command's reply is sent. */

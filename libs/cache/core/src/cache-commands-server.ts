@@ -187,12 +187,30 @@ function clientFlags(client: CacheClient): string {
   return flags === '' ? 'N' : flags;
 }
 
-/** One CLIENT LIST / CLIENT INFO line (the fields this server tracks, in Redis's order; ACL LOG's client-info). */
+/** Bytes of `args` as a RESP multibulk request (what Redis's query buffer holds for it). */
+function requestBytes(args: readonly Buffer[]): number {
+  let bytes = 3 + String(args.length).length;
+  for (const argument of args) bytes += 5 + String(argument.length).length + argument.length;
+  return bytes;
+}
+
+/**
+ * One CLIENT LIST / CLIENT INFO line, every field of Redis 7's in its order (ACL LOG's client-info
+ * too). The connection's buffers live in the runtime: qbuf is the request being executed (what
+ * Redis's query buffer holds while it runs one request), argv-mem its argument bytes, fd -1 (no file
+ * descriptor here), rbs/rbp/obl/oll 0 (output is counted in omem).
+ */
 export function clientInfoLine(client: CacheClient, nowMs: number): string {
+  const request = client.currentRequest;
+  const queryBytes = request === null ? 0 : requestBytes(request);
+  const argumentBytes = request === null ? 0 : request.reduce((sum, argument) => sum + argument.length, 0);
+  const multiBytes = client.transaction?.queuedBytes ?? 0;
+  const outputBytes = client.sink.pendingOutputBytes;
   const fields: [string, string | number][] = [
     ['id', client.id],
     ['addr', client.address],
     ['laddr', client.localAddress],
+    ['fd', -1],
     ['name', client.name],
     ['age', Math.floor((nowMs - client.createdAtMs) / 1000)],
     ['idle', Math.floor((nowMs - client.lastInteractionMs) / 1000)],
@@ -202,9 +220,20 @@ export function clientInfoLine(client: CacheClient, nowMs: number): string {
     ['psub', client.patterns.size],
     ['ssub', client.shardChannels.size],
     ['multi', client.transaction === null ? -1 : client.transaction.commands.length],
-    ['omem', client.sink.pendingOutputBytes],
+    ['qbuf', queryBytes],
+    ['qbuf-free', 0],
+    ['argv-mem', argumentBytes],
+    ['multi-mem', multiBytes],
+    ['rbs', 0],
+    ['rbp', 0],
+    ['obl', 0],
+    ['oll', 0],
+    ['omem', outputBytes],
+    ['tot-mem', queryBytes + argumentBytes + multiBytes + outputBytes],
+    ['events', outputBytes > 0 ? 'rw' : 'r'],
     ['cmd', client.lastCommandName],
     ['user', client.userName],
+    ['redir', -1],
     ['resp', client.protocolVersion],
     ['lib-name', client.libraryName],
     ['lib-ver', client.libraryVersion],

@@ -288,6 +288,17 @@ test('engine: pub/sub messages for the client running the command follow its rep
   assert.deepEqual(a.sink.take(), ['["message", "foo", "x"]'], 'other clients get theirs at once');
 });
 
+test('engine: CLIENT LIST and CLIENT INFO lines have every field of Redis 7, in order (introspection.tcl patterns)', () => {
+  const { connect } = createHarness();
+  const a = connect();
+  const pattern = (sub: string): RegExp =>
+    new RegExp(
+      `"value":"id=\\d+ addr=\\S+:\\d+ laddr=\\S+:\\d+ fd=-?\\d+ name= age=\\d+ idle=\\d+ flags=N db=0 sub=0 psub=0 ssub=0 multi=-1 qbuf=26 qbuf-free=\\d+ argv-mem=10 multi-mem=0 rbs=\\d+ rbp=\\d+ obl=0 oll=0 omem=0 tot-mem=\\d+ events=r cmd=client\\|${sub} user=default redir=-1 resp=2`,
+    );
+  assert.match(a.send('CLIENT', 'INFO')[0] ?? '', pattern('info'));
+  assert.match(a.send('CLIENT', 'LIST')[0] ?? '', pattern('list'));
+});
+
 test('engine: CLIENT KILL validates its filters as Redis 7.0 (arity, client type, user)', () => {
   const { connect } = createHarness();
   const a = connect();

@@ -383,11 +383,13 @@ export class CacheEngine {
     client.lastInteractionMs = nowMs;
     this.keyspace.setCommandTime(nowMs);
     this.executingClient = client;
+    client.currentRequest = args;
     let reply: CacheCommandResult | CacheMultiReply;
     try {
       reply = this.dispatch(client, this.commandOf(args[0] as Buffer), args, nowMs);
     } finally {
       this.executingClient = null;
+      client.currentRequest = null;
     }
     if (reply.type === 'block') this.park(client, args, reply);
     else this.deliver(client, reply);
