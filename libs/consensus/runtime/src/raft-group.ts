@@ -14,6 +14,7 @@ import {
 import type { Logger } from '@objectbox/observability';
 import type { Storage as ReplicaStorage } from '@objectbox/storage-runtime';
 import { assert } from '@objectbox/util';
+import { CommitNoticeDelay } from './commit-notice-delay.js';
 import { NotLeaderError, ProposalOutcomeUnknownError, ProposalRejectedError, RaftGroupClosedError, RaftOverloadedError } from './errors.js';
 import { type PendingCompaction, RaftLogStore, type RaftWalReplay } from './raft-log-store.js';
 import type { RaftTransport } from './raft-transport.js';
@@ -33,8 +34,10 @@ import type { StateMachine } from './state-machine.js';
  * proposals and messages keep stepping into the core and the next Ready carries all of them in one
  * WAL append. Appends to followers leave at once, also during that fsync, so followers write a
  * batch while the leader is still writing the previous one. Entries that a finished fsync let
- * commit are applied before the next Ready's fsync rather than after it (`committedBeforePersist`):
- * they are already in this replica's durable log. Reads requested meanwhile share one
+ * commit are applied while the next Ready's fsync runs rather than after it
+ * (`committedBeforePersist`): they are already in this replica's durable log. A leader holds its
+ * commit notices back briefly (commit-notice-delay.ts), so under load followers learn the commit
+ * with the next append and apply during its fsync. Reads requested meanwhile share one
  * ReadIndex request, issued just before that Ready (read-batches.ts).
  */
 export interface RaftMember {
@@ -110,6 +113,13 @@ export interface RaftGroupStatus {
  */
 const snapshotLogToImageRatioMin = 1;
 
+/**
+ * How long a leader holds a commit notice (an append without entries) for an append with entries
+ * to carry instead: longer than a client's round trip under load, short enough that followers'
+ * applied state (what their reads wait for) lags by little when writes stop.
+ */
+const commitNoticeDelayMs = 5;
+
 export class RaftGroup<Result> {
   private readonly node: RawNode;
   private readonly addresses: Map<number, string>;
@@ -122,6 +132,7 @@ export class RaftGroup<Result> {
   private queuedProposals: PendingProposal<Result>[] = [];
   private readonly reads: ReadBatches;
   private readonly ticker: NodeJS.Timeout;
+  private readonly commitNotices: CommitNoticeDelay;
   private appliedIndex: number;
   private snapshotIndex: number;
   /** Size of the last snapshot's image (taken or installed): snapshots are amortized against it. */
@@ -139,6 +150,9 @@ export class RaftGroup<Result> {
     private readonly logStore: RaftLogStore,
   ) {
     this.addresses = new Map(options.members.map((member) => [member.id, member.address]));
+    this.commitNotices = new CommitNoticeDelay(commitNoticeDelayMs, (messages) => {
+      if (!this.closed) options.transport.send(options.groupId, messages, this.addressOf);
+    });
     this.reads = new ReadBatches({
       contextPrefix: `${options.nodeId}:`,
       timeoutMs: options.proposalTimeoutMs,
@@ -335,7 +349,7 @@ export class RaftGroup<Result> {
   }
 
   private sendEarlyMessages(): void {
-    const messages = this.node.takeEarlyMessages();
+    const messages = this.commitNotices.takeSendable(this.node.takeEarlyMessages());
     if (messages.length > 0) this.options.transport.send(this.options.groupId, messages, this.addressOf);
   }
 
@@ -377,12 +391,18 @@ export class RaftGroup<Result> {
     // overlap (Raft thesis §10.2.1, etcd's README). Durable acknowledgements (accepted appends,
     // granted votes) leave only after the state they acknowledge is on disk.
     const addressOf = this.addressOf;
-    this.options.transport.send(this.options.groupId, ready.messages.filter((message) => !isDurableAcknowledgement(message)), addressOf);
-    // Entries committed by the previous Ready's fsync are answered now, not after this one's.
+    this.options.transport.send(this.options.groupId, this.commitNotices.takeSendable(ready.messages.filter((message) => !isDurableAcknowledgement(message))), addressOf);
+    const persisted = this.logStore.persist(ready);
+    // Entries committed by the previous Ready's fsync are answered now, not after this one's, and
+    // applied while it runs: the WAL starts its write on a microtask, so let that run first.
     const appliedEarly = committedBeforePersist(ready);
-    for (let i = 0; i < appliedEarly; i++) this.applyEntry(ready.committedEntries[i]!);
-    if (appliedEarly > 0) this.reads.resolveApplied(this.appliedIndex);
-    await this.logStore.persist(ready);
+    if (appliedEarly > 0) {
+      persisted.catch(() => undefined);
+      await Promise.resolve();
+      for (let i = 0; i < appliedEarly; i++) this.applyEntry(ready.committedEntries[i]!);
+      this.reads.resolveApplied(this.appliedIndex);
+    }
+    await persisted;
     this.options.transport.send(this.options.groupId, ready.messages.filter(isDurableAcknowledgement), addressOf);
     if (ready.snapshot !== undefined) {
       // Nothing is applied meanwhile (this is the Ready loop); reads wait for the applied index.
@@ -492,6 +512,7 @@ export class RaftGroup<Result> {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.ticker);
+    this.commitNotices.close();
     this.options.transport.unregisterGroup(this.options.groupId);
     while (this.processing) await new Promise((resolve) => setImmediate(resolve));
     for (const pending of [...this.proposals.values(), ...this.queuedProposals]) {
