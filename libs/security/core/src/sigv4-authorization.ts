@@ -174,12 +174,43 @@ function parseAuthorizationHeader(authorization: string, headers: ReadonlyMap<st
   };
 }
 
+/**
+ * The request time: `x-amz-date` (ISO 8601 basic), else the HTTP `Date` header, which SigV4 also
+ * allows (botocore sends only `Date` when the caller sets one, and signs the same second as ISO
+ * 8601 basic: ceph/s3-tests test_object_create_date_and_amz_date).
+ */
 function parseHeaderDateTime(headers: ReadonlyMap<string, string>): { requestDateTime: string; requestTimeMs: number } {
-  const requestDateTime = headers.get('x-amz-date')?.trim();
-  const requestTimeMs = requestDateTime === undefined ? undefined : parseAmzDateTime(requestDateTime);
-  // SigV4 signs the ISO 8601 basic time; every SDK sends x-amz-date, so a bare Date header is refused.
-  if (requestDateTime === undefined || requestTimeMs === undefined) throw new AccessDeniedError('date-missing');
-  return { requestDateTime, requestTimeMs };
+  const amzDate = headers.get('x-amz-date')?.trim();
+  if (amzDate !== undefined) {
+    const requestTimeMs = parseAmzDateTime(amzDate);
+    if (requestTimeMs === undefined) throw new AccessDeniedError('date-missing');
+    return { requestDateTime: amzDate, requestTimeMs };
+  }
+  const date = headers.get('date');
+  const requestTimeMs = date === undefined ? undefined : parseHttpDateTime(date);
+  if (requestTimeMs === undefined) throw new AccessDeniedError('date-missing');
+  return { requestDateTime: amzDateTimeOf(requestTimeMs), requestTimeMs };
+}
+
+const httpDateTimePattern = /^(?:[A-Za-z]{3},\s*)?(\d{1,2})\s+([A-Za-z]{3})\s+(\d{4})\s+(\d{2}):(\d{2}):(\d{2})\s+(GMT|UTC|UT|Z|[+-]\d{4})$/;
+const monthNames = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+
+/** An HTTP date (RFC 9110 IMF-fixdate, or RFC 5322 with a numeric zone as Python's `formatdate`), Unix ms. */
+export function parseHttpDateTime(valueUntrusted: string): number | undefined {
+  const match = httpDateTimePattern.exec(valueUntrusted.trim());
+  if (match === null) return undefined;
+  const [, day, monthName, year, hour, minute, second, zone] = match as unknown as [string, string, string, string, string, string, string, string];
+  const month = monthNames.indexOf(monthName.toLowerCase());
+  if (month < 0) return undefined;
+  const local = parseAmzDateTime(`${year}${String(month + 1).padStart(2, '0')}${day.padStart(2, '0')}T${hour}${minute}${second}Z`);
+  if (local === undefined) return undefined;
+  const offsetMinutes = /^[+-]\d{4}$/.test(zone) ? (zone.startsWith('-') ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(3, 5))) : 0;
+  return local - offsetMinutes * 60_000;
+}
+
+/** Unix ms as SigV4's ISO 8601 basic time, `yyyyMMdd'T'HHmmss'Z'`. */
+function amzDateTimeOf(timeMs: number): string {
+  return new Date(timeMs).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
 }
 
 const presignParameterNames = [

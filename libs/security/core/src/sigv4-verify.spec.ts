@@ -11,10 +11,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { isSecurityError } from './errors.js';
-import { parseSignedRequestAuth, type SignedRequestInput } from './sigv4-authorization.js';
+import { parseHttpDateTime, parseSignedRequestAuth, type SignedRequestInput } from './sigv4-authorization.js';
 import { normalizeHeaders } from './sigv4-encoding.js';
 import { parsePayloadMode } from './sigv4-payload.js';
-import { canonicalRequest, sha256Hex } from './sigv4-signing.js';
+import { canonicalRequest, sha256Hex, signatureHex, signingKey, stringToSign } from './sigv4-signing.js';
 import { verifyRequestSignature, type VerifiedRequest } from './sigv4-verify.js';
 
 const accessKeyId = 'AKIAIOSFODNN7EXAMPLE';
@@ -317,4 +317,22 @@ test('the AWS trailing-checksum example: the seed signature verifies and the tra
     decodedSizeBytes: 66560,
     trailerNames: ['x-amz-checksum-crc32c'],
   });
+});
+
+test('without x-amz-date the Date header dates the request, in any zone an HTTP date may name (botocore sends Date alone when a caller sets one)', () => {
+  const scope = { date: '20130524', region: 'us-east-1', service: 's3' };
+  const signedWithDate = (date: string): SignedRequestInput => {
+    const headers = { Host: 'examplebucket.s3.amazonaws.com', Range: 'bytes=0-9', 'x-amz-content-sha256': emptySha256Hex, Date: date };
+    const signedHeaderNames = ['date', 'host', 'range', 'x-amz-content-sha256'];
+    const canonical = canonicalRequest({ method: 'GET', path: '/test.txt', query: '', headers: normalizeHeaders(headers), signedHeaderNames, payloadHash: emptySha256Hex });
+    const signature = signatureHex(signingKey(secretAccessKey, scope), stringToSign({ requestDateTime: '20130524T000000Z', scope, canonicalRequest: canonical }));
+    return { method: 'GET', path: '/test.txt', query: '', headers: { ...headers, Authorization: authorization(signedHeaderNames.join(';'), signature) } };
+  };
+  for (const date of ['Fri, 24 May 2013 00:00:00 GMT', 'Fri, 24 May 2013 00:00:00 -0000', 'Fri, 24 May 2013 02:00:00 +0200', '24 May 2013 00:00:00 UTC']) {
+    assert.equal(verify(signedWithDate(date)).accessKeyId, accessKeyId, date);
+  }
+  assert.equal(parseHttpDateTime('Thu, 23 May 2013 22:30:00 -0130'), exampleTimeMs);
+  rejectsWith(() => verify(signedWithDate('Fri, 24 May 2013 00:00:01 GMT')), 'SignatureDoesNotMatch');
+  rejectsWith(() => verify(signedWithDate('Fri, 31 Feb 2013 00:00:00 GMT')), 'AccessDenied', 'AWS authentication requires a valid Date or x-amz-date header');
+  rejectsWith(() => verify(signedWithDate('yesterday')), 'AccessDenied');
 });
