@@ -190,6 +190,22 @@ check('test_get_paginated_multipart_object_attributes (next page)', ([(part['Par
 s3.delete_object(Bucket=bucket, Key='myobj')
 check('GetObjectAttributes on a delete marker', error_of(lambda: s3.get_object_attributes(Bucket=bucket, Key='myobj', ObjectAttributes=attributes)), (404, 'NoSuchKey'))
 
+# test_object_create_bad_expect_mismatch, _empty, test_bucket_create_bad_expect_mismatch: an Expect other
+# than 100-continue is ignored. test_object_create_date_and_amz_date, _amz_date_and_no_date: given a
+# Date header, botocore signs with it alone (no x-amz-date).
+from email.utils import formatdate
+bucket = new_bucket()
+for name, headers in (
+    ('test_object_create_bad_expect_mismatch', {'Expect': '200'}),
+    ('test_object_create_bad_expect_empty', {'Expect': ''}),
+    ('test_object_create_date_and_amz_date', {'Date': formatdate(usegmt=True), 'X-Amz-Date': formatdate(usegmt=True)}),
+    ('test_object_create_amz_date_and_no_date', {'Date': '', 'X-Amz-Date': formatdate(usegmt=True)}),
+):
+    client = with_headers('PutObject', headers)
+    check(name, error_of(lambda: client.put_object(Bucket=bucket, Key='foo', Body='bar')), None)
+expecting = with_headers('CreateBucket', {'Expect': '200'})
+check('test_bucket_create_bad_expect_mismatch', error_of(lambda: expecting.create_bucket(Bucket='conformance-expect')), None)
+
 print(json.dumps(mismatches))
 `;
 
