@@ -88,6 +88,8 @@ interface ParameterSpec {
   readonly type: ParameterKind;
   /** False: CONFIG SET refuses it ("can't set immutable config"). */
   readonly mutable: boolean;
+  /** Immutable here but not in Redis: CONFIG SET to the current value is accepted (a no-op). */
+  readonly acceptsCurrentValue?: boolean;
   /** Hidden from CONFIG GET output (none yet). */
   readonly sensitive?: boolean;
 }
@@ -107,9 +109,9 @@ const parameterSpecs: readonly ParameterSpec[] = [
   { name: 'client-query-buffer-limit', type: { kind: 'memory', min: 1024 * 1024, max: gib }, mutable: true },
   { name: 'maxclients', type: { kind: 'integer', min: 1, max: 1_000_000 }, mutable: true },
   { name: 'client-output-buffer-limit', type: { kind: 'output-buffer-limit' }, mutable: true },
-  { name: 'port', type: { kind: 'integer', min: 0, max: 65535 }, mutable: false },
+  { name: 'port', type: { kind: 'integer', min: 0, max: 65535 }, mutable: false, acceptsCurrentValue: true },
   { name: 'tcp-backlog', type: { kind: 'integer', min: 1, max: 65535 }, mutable: false },
-  { name: 'bind', type: { kind: 'string' }, mutable: false },
+  { name: 'bind', type: { kind: 'string' }, mutable: false, acceptsCurrentValue: true },
   { name: 'databases', type: { kind: 'integer', min: 16, max: 16 }, mutable: false },
   // Mutable in Redis; the test suite's `overrides {save ""}` set them. Only the values that keep
   // persistence off are accepted: this cache keeps data in memory only.
@@ -205,8 +207,9 @@ export function parseMemoryValue(text: string): number | null {
   return Number.isSafeInteger(value) ? value : null;
 }
 
-function formatValue(spec: ParameterSpec, value: CacheConfigValues[keyof CacheConfigValues]): string {
-  if (spec.type.kind === 'boolean') return value === true ? 'yes' : 'no';
+function formatValue(value: CacheConfigValues[keyof CacheConfigValues]): string {
+  // Booleans read yes/no whatever their kind (appendonly is a `persistence-off` one).
+  if (typeof value === 'boolean') return value ? 'yes' : 'no';
   return String(value);
 }
 
@@ -326,7 +329,7 @@ export class CacheConfig {
         const matches = patterns.some((pattern) =>
           globMatch({ pattern: Buffer.from(pattern, 'latin1'), subject: Buffer.from(name, 'latin1'), caseInsensitive: true }),
         );
-        if (matches) pairs.push([name, formatValue(spec, this.values[spec.name])]);
+        if (matches) pairs.push([name, formatValue(this.values[spec.name])]);
       }
     }
     return pairs;
@@ -356,7 +359,9 @@ export class CacheConfig {
       const name = rawName.toLowerCase();
       const spec = parameterSpecs.find((candidate) => candidate.name === name || candidate.alias === name);
       if (spec === undefined) throw new CacheCommandError('message', `Unknown option or number of arguments for CONFIG SET - '${rawName}'`);
-      if (!spec.mutable) throw setFailed(name, "can't set immutable config");
+      // CONFIG SET to the current value changes nothing: Redis's test suite sets every parameter to
+      // what CONFIG GET said ("CONFIG sanity"), and port and bind are mutable in Redis.
+      if (!spec.mutable && !(spec.acceptsCurrentValue === true && text === formatValue(this.values[spec.name]))) throw setFailed(name, "can't set immutable config");
       if (seen.has(spec.name)) throw setFailed(name, 'duplicate parameter');
       seen.add(spec.name);
       parsed.push([spec, parseValue(spec, text, this.values[spec.name])]);

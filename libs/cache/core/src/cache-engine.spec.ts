@@ -462,6 +462,14 @@ test("engine: the parameters Redis's test suite overrides are settable, and the 
   // run_external_server_test reads each override with CONFIG GET and applies it with CONFIG SET.
   assert.deepEqual(a.send('CONFIG', 'SET', 'save', ''), ['+OK']);
   assert.deepEqual(a.send('CONFIG', 'SET', 'appendonly', 'no', 'appendfsync', 'always', 'lazyfree-lazy-user-del', 'yes'), ['+OK']);
+  assert.deepEqual(a.send('CONFIG', 'GET', 'appendonly'), ['{"appendonly": "no"}']);
+  // introspection.tcl "CONFIG sanity" sets every parameter to what CONFIG GET says.
+  const [all] = a.send('CONFIG', 'GET', '*');
+  for (const [, name, value] of (all ?? '').matchAll(/"([^"]+)": "([^"]*)"/g)) {
+    if (name === 'tcp-backlog' || name === 'databases') continue; // immutable in Redis too (the test skips them)
+    assert.deepEqual(a.send('CONFIG', 'SET', name as string, value as string), ['+OK'], `${name} ${value}`);
+  }
+  assert.deepEqual(a.send('CONFIG', 'SET', 'port', '6380'), ["-ERR CONFIG SET failed (possibly related to argument 'port') - can't set immutable config"]);
   assert.deepEqual(a.send('CONFIG', 'SET', 'appendonly', 'yes'), [
     "-ERR CONFIG SET failed (possibly related to argument 'appendonly') - this server keeps data in memory only and cannot persist it",
   ]);
