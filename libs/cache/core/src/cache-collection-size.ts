@@ -21,9 +21,12 @@ export interface CacheEncodingThresholds {
   listListpackSize: number;
 }
 
-/** Redis 7.2's defaults. */
+/**
+ * Redis 7's compiled-in defaults (config.c), which a server started without a config file has: the
+ * hash entry limit is 512 there, though the sample redis.conf sets 128.
+ */
 export const cacheEncodingThresholdsDefault: Readonly<CacheEncodingThresholds> = Object.freeze({
-  hashListpackEntriesMax: 128,
+  hashListpackEntriesMax: 512,
   hashListpackValueBytesMax: 64,
   setIntsetEntriesMax: 512,
   setListpackEntriesMax: 128,

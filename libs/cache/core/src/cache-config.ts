@@ -217,39 +217,40 @@ function setFailed(name: string, reason: string): CacheCommandError {
   return new CacheCommandError('message', `CONFIG SET failed (possibly related to argument '${name}') - ${reason}`);
 }
 
-function parseValue(spec: ParameterSpec, text: string, current: CacheConfigValues[keyof CacheConfigValues]): CacheConfigValues[keyof CacheConfigValues] {
+/** `name` is the parameter as CONFIG SET named it (an alias stays an alias in the error, as in Redis). */
+function parseValue(spec: ParameterSpec, name: string, text: string, current: CacheConfigValues[keyof CacheConfigValues]): CacheConfigValues[keyof CacheConfigValues] {
   const type = spec.type;
   switch (type.kind) {
     case 'memory': {
       const value = parseMemoryValue(text);
-      if (value === null) throw setFailed(spec.name, 'argument must be a memory value');
-      if (value < type.min || value > type.max) throw setFailed(spec.name, `argument must be between ${type.min} and ${type.max} inclusive`);
+      if (value === null) throw setFailed(name, 'argument must be a memory value');
+      if (value < type.min || value > type.max) throw setFailed(name, `argument must be between ${type.min} and ${type.max} inclusive`);
       return value;
     }
     case 'integer': {
-      if (!/^-?[0-9]+$/.test(text)) throw setFailed(spec.name, 'argument couldn\'t be parsed into an integer');
+      if (!/^-?[0-9]+$/.test(text)) throw setFailed(name, 'argument couldn\'t be parsed into an integer');
       const value = Number(text);
-      if (value < type.min || value > type.max) throw setFailed(spec.name, `argument must be between ${type.min} and ${type.maxText ?? type.max} inclusive`);
+      if (value < type.min || value > type.max) throw setFailed(name, `argument must be between ${type.min} and ${type.maxText ?? type.max} inclusive`);
       return value;
     }
     case 'persistence-off': {
-      if (text.toLowerCase() !== type.offText) throw setFailed(spec.name, 'this server keeps data in memory only and cannot persist it');
+      if (text.toLowerCase() !== type.offText) throw setFailed(name, 'this server keeps data in memory only and cannot persist it');
       return current;
     }
     case 'enum': {
       const value = text.toLowerCase();
-      if (!type.values.includes(value)) throw setFailed(spec.name, `argument(s) must be one of the following: ${type.values.join(', ')}`);
+      if (!type.values.includes(value)) throw setFailed(name, `argument(s) must be one of the following: ${type.values.join(', ')}`);
       return value as CacheEvictionPolicy;
     }
     case 'boolean': {
       const value = text.toLowerCase();
-      if (value !== 'yes' && value !== 'no') throw setFailed(spec.name, 'argument must be \'yes\' or \'no\'');
+      if (value !== 'yes' && value !== 'no') throw setFailed(name, 'argument must be \'yes\' or \'no\'');
       return value === 'yes';
     }
     case 'string':
       return text;
     case 'output-buffer-limit':
-      return parseOutputBufferLimit(spec.name, text, current as string);
+      return parseOutputBufferLimit(name, text, current as string);
     case 'notify-flags': {
       validateNotifyFlags(text);
       return formatNotifyFlags(parseNotifyFlags(text) ?? cacheNotifyNone);
@@ -364,7 +365,7 @@ export class CacheConfig {
       if (!spec.mutable && !(spec.acceptsCurrentValue === true && text === formatValue(this.values[spec.name]))) throw setFailed(name, "can't set immutable config");
       if (seen.has(spec.name)) throw setFailed(name, 'duplicate parameter');
       seen.add(spec.name);
-      parsed.push([spec, parseValue(spec, text, this.values[spec.name])]);
+      parsed.push([spec, parseValue(spec, name, text, this.values[spec.name])]);
     }
     return parsed;
   }

@@ -473,7 +473,10 @@ test("engine: the parameters Redis's test suite overrides are settable, and the 
   assert.deepEqual(a.send('CONFIG', 'SET', 'appendonly', 'yes'), [
     "-ERR CONFIG SET failed (possibly related to argument 'appendonly') - this server keeps data in memory only and cannot persist it",
   ]);
-  assert.deepEqual(a.send('CONFIG', 'GET', 'hash-max-*-entries'), ['{"hash-max-listpack-entries": "128", "hash-max-ziplist-entries": "128"}']);
+  assert.deepEqual(a.send('CONFIG', 'GET', 'hash-max-*-entries'), ['{"hash-max-listpack-entries": "512", "hash-max-ziplist-entries": "512"}'], 'Redis 7 compiled-in default');
+  assert.deepEqual(a.send('CONFIG', 'SET', 'hash-max-ziplist-entries', 'abc'), [
+    "-ERR CONFIG SET failed (possibly related to argument 'hash-max-ziplist-entries') - argument couldn't be parsed into an integer",
+  ]);
   assert.deepEqual(a.send('CONFIG', 'SET', 'hash-max-listpack-entries', '-1'), [
     "-ERR CONFIG SET failed (possibly related to argument 'hash-max-listpack-entries') - argument must be between 0 and 9223372036854775807 inclusive",
   ]);
@@ -504,7 +507,7 @@ test("engine: the parameters Redis's test suite overrides are settable, and the 
     assert.deepEqual(a.send('OBJECT', 'ENCODING', 'l'), ['"listpack"'], 'back under half the element count');
   } finally {
     // The thresholds are process-wide.
-    a.send('CONFIG', 'SET', 'hash-max-listpack-entries', '128', 'zset-max-listpack-value', '64', 'set-max-intset-entries', '512', 'list-max-listpack-size', '-2');
+    a.send('CONFIG', 'SET', 'hash-max-listpack-entries', '512', 'zset-max-listpack-value', '64', 'set-max-intset-entries', '512', 'list-max-listpack-size', '-2');
   }
 });
 
