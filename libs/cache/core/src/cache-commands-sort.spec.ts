@@ -2,7 +2,9 @@
  * SORT / SORT_RO transcripts: the cases of sort.tcl and the command documentation, every reply
  * checked against redis-server 7.0.15.
  */
+import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { keyTextFromBytes } from './cache-keyspace.js';
 import { replay } from './cache-session.spec-helper.js';
 
 const sessions: Readonly<Record<string, readonly string[]>> = {
@@ -95,3 +97,9 @@ for (const [name, lines] of Object.entries(sessions)) {
     replay(lines);
   });
 }
+
+test('sort: a sorted set SORT reads turns to the skiplist encoding, as Redis (zsetConvert in sortCommandGeneric)', () => {
+  const context = replay(['ZADD small 1 a 2 b -> :2', 'SORT small ALPHA -> ["a", "b"]']);
+  const value = context.keyspace.database(0).lookupValue(keyTextFromBytes(Buffer.from('small')), context.nowMs);
+  assert.equal(value?.type === 'zset' ? value.zset.encoding : value?.type, 'skiplist');
+});

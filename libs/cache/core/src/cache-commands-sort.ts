@@ -143,8 +143,11 @@ function sortGeneric(context: CacheCommandContext, args: Args, readOnly: boolean
   const database = selectedDatabase(context);
   const options = parseSortOptions(args, readOnly);
   const key = keyAt(args, 1);
-  const type = database.lookupValue(key, context.nowMs)?.type;
+  const sorted = database.lookupValue(key, context.nowMs);
+  const type = sorted?.type;
   let elements = elementsOf(database, key, context.nowMs);
+  // Redis converts a sorted set it sorts to its skiplist encoding, for good (OBJECT ENCODING shows it).
+  if (sorted?.type === 'zset') sorted.zset.convertToSkiplist();
   // A set has no order of its own: one stored has to be the same on every replica, so sort it.
   if (options.dontSort && type === 'set' && options.store !== null) {
     options.dontSort = false;

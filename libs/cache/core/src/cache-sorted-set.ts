@@ -363,6 +363,11 @@ export class CacheSortedSet implements CacheCollection {
     return copy;
   }
 
+  /** zsetConvert(OBJ_ENCODING_SKIPLIST): what SORT does to the sorted set it reads, whatever its size. */
+  convertToSkiplist(): void {
+    this.encodingName = 'skiplist';
+  }
+
   /** zsetConvertToListpackIfNeeded: back to 'listpack' when small enough. O(128) at most. */
   compactEncodingIfSmall(): void {
     if (this.encodingName === 'listpack' || this.records.size > cacheEncodingThresholds.zsetListpackEntriesMax) return;
