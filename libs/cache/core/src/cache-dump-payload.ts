@@ -116,28 +116,16 @@ function readValue(reader: RdbReader): CacheValue {
   switch (type) {
     case rdbType.string:
       return new CacheStringValue(reader.string());
-    case rdbType.list: {
-      const count = reader.length();
-      const elements: Buffer[] = [];
-      for (let index = 0; index < count; index++) elements.push(reader.string());
-      return listOf(elements);
-    }
+    case rdbType.list:
+      return listOf(readStrings(reader, reader.length()));
     case rdbType.listQuicklist2:
       return listOf(readQuicklist2(reader));
-    case rdbType.set: {
-      const count = reader.length();
-      const members: Buffer[] = [];
-      for (let index = 0; index < count; index++) members.push(reader.string());
-      return setOf(members);
-    }
+    case rdbType.set:
+      return setOf(readStrings(reader, reader.length()));
     case rdbType.setIntset:
       return setOf(intsetMembers(reader.string()));
-    case rdbType.hash: {
-      const count = reader.length();
-      const fieldsAndValues: Buffer[] = [];
-      for (let index = 0; index < count * 2; index++) fieldsAndValues.push(reader.string());
-      return hashOf(fieldsAndValues);
-    }
+    case rdbType.hash:
+      return hashOf(readStrings(reader, reader.length() * 2));
     case rdbType.hashListpack:
       return hashOf(listpackEntries(reader.string()));
     case rdbType.zset:
@@ -165,6 +153,13 @@ function readValue(reader: RdbReader): CacheValue {
     default:
       throw new CacheDumpPayloadError('bad-format');
   }
+}
+
+/** `count` strings in a row; a count the payload cannot hold ends in bad data, nothing is preallocated. */
+function readStrings(reader: RdbReader, count: number): Buffer[] {
+  const strings: Buffer[] = [];
+  for (let index = 0; index < count; index++) strings.push(reader.string());
+  return strings;
 }
 
 function listOf(elements: Buffer[]): CacheValue {
