@@ -644,7 +644,7 @@ const config: Handler = (context, args) => {
     case 'help':
       return {
         type: 'array',
-        items: ['CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:', 'GET <pattern>', 'SET <directive> <value>', 'RESETSTAT', 'REWRITE', 'HELP'].map(simple),
+        items: configHelp.map(simple),
       };
     default:
       throw unknownSubcommand('config', args);
@@ -760,7 +760,7 @@ const object: Handler = (context, args) => {
   if (subcommand === 'help') {
     return {
       type: 'array',
-      items: ['OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:', 'ENCODING <key>', 'FREQ <key>', 'IDLETIME <key>', 'REFCOUNT <key>', 'HELP'].map(simple),
+      items: objectHelp.map(simple),
     };
   }
   if (!['encoding', 'freq', 'idletime', 'refcount'].includes(subcommand)) throw unknownSubcommand('object', args);
@@ -1011,24 +1011,100 @@ const command: Handler = (context, args) => {
     case 'help':
       return {
         type: 'array',
-        items: ['COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:', '(no subcommand)', 'COUNT', 'INFO [<command-name> ...]', 'DOCS [<command-name> ...]', 'GETKEYS <full-command>', 'LIST [FILTERBY (MODULE <module-name>|ACLCAT <category>|PATTERN <pattern>)]', 'HELP'].map(simple),
+        items: commandHelp.map(simple),
       };
     default:
       throw unknownSubcommand('command', args);
   }
 };
 
+/** The HELP texts of redis-server 7.0.15, word for word. */
+const configHelp = [
+  'CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+  'GET <pattern>',
+  '    Return parameters matching the glob-like <pattern> and their values.',
+  'SET <directive> <value>',
+  '    Set the configuration <directive> to <value>.',
+  'RESETSTAT',
+  '    Reset statistics reported by the INFO command.',
+  'REWRITE',
+  '    Rewrite the configuration file.',
+  'HELP',
+  '    Prints this help.',
+];
+
+const objectHelp = [
+  'OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+  'ENCODING <key>',
+  '    Return the kind of internal representation used in order to store the value',
+  '    associated with a <key>.',
+  'FREQ <key>',
+  '    Return the access frequency index of the <key>. The returned integer is',
+  '    proportional to the logarithm of the recent access frequency of the key.',
+  'IDLETIME <key>',
+  '    Return the idle time of the <key>, that is the approximated number of',
+  '    seconds elapsed since the last access to the key.',
+  'REFCOUNT <key>',
+  '    Return the number of references of the value associated with the specified',
+  '    <key>.',
+  'HELP',
+  '    Prints this help.',
+];
+
+const commandHelp = [
+  'COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+  '(no subcommand)',
+  '    Return details about all Redis commands.',
+  'COUNT',
+  '    Return the total number of commands in this Redis server.',
+  'LIST',
+  '    Return a list of all commands in this Redis server.',
+  'INFO [<command-name> ...]',
+  '    Return details about multiple Redis commands.',
+  '    If no command names are given, documentation details for all',
+  '    commands are returned.',
+  'DOCS [<command-name> ...]',
+  '    Return documentation details about multiple Redis commands.',
+  '    If no command names are given, documentation details for all',
+  '    commands are returned.',
+  'GETKEYS <full-command>',
+  '    Return the keys from a full Redis command.',
+  'GETKEYSANDFLAGS <full-command>',
+  '    Return the keys and the access flags from a full Redis command.',
+  'HELP',
+  '    Prints this help.',
+];
+
 const aclHelp = [
   'ACL <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
   'CAT [<category>]',
+  '    List all commands that belong to <category>, or all command categories',
+  '    when no category is specified.',
   'DELUSER <username> [<username> ...]',
+  '    Delete a list of users.',
   'DRYRUN <username> <command> [<arg> ...]',
+  '    Returns whether the user can execute the given command without executing the command.',
   'GETUSER <username>',
+  "    Get the user's details.",
+  'GENPASS [<bits>]',
+  '    Generate a secure 256-bit user password. The optional `bits` argument can',
+  '    be used to specify a different size.',
   'LIST',
-  'USERS',
+  '    Show users details in config file format.',
+  'LOAD',
+  '    Reload users from the ACL file.',
+  'LOG [<count> | RESET]',
+  '    Show the ACL log entries.',
+  'SAVE',
+  '    Save the current config to the ACL file.',
   'SETUSER <username> <attribute> [<attribute> ...]',
+  '    Create or modify a user with the specified attributes.',
+  'USERS',
+  '    List all the registered usernames.',
   'WHOAMI',
+  '    Return the current connection username.',
   'HELP',
+  '    Prints this help.',
 ];
 
 /** ACL LOG [count | RESET]: 10 entries by default; a negative count lists none. */

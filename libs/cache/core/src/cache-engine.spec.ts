@@ -593,6 +593,18 @@ test('engine: DEBUG DIGEST-VALUE and DIGEST depend on content only (keyspace.tcl
   assert.deepEqual(a.send('DEBUG', 'QUICKLIST-PACKED-THRESHOLD', 'x'), ['-ERR argument must be a memory value bigger than 1 and smaller than 4gb']);
 });
 
+test('engine: OBJECT, CONFIG, COMMAND and ACL HELP are redis-server 7.0.15\'s texts', () => {
+  const { connect } = createHarness();
+  const a = connect();
+  const linesOf = (...words: string[]): string[] => (a.send(...words)[0] ?? '').slice(1, -1).split(/, (?=\+)/);
+  assert.equal(linesOf('OBJECT', 'HELP').length, 15);
+  assert.equal(linesOf('CONFIG', 'HELP').length, 11);
+  assert.equal(linesOf('COMMAND', 'HELP').length, 21);
+  assert.equal(linesOf('ACL', 'HELP').length, 29);
+  assert.ok(linesOf('OBJECT', 'HELP').includes('+    Return the kind of internal representation used in order to store the value'));
+  assert.ok(linesOf('COMMAND', 'HELP').includes('+GETKEYSANDFLAGS <full-command>'));
+});
+
 test('engine: COPY, MOVE, SWAPDB and OBJECT', () => {
   const { connect } = createHarness();
   const a = connect();
