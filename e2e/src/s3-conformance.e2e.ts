@@ -206,6 +206,17 @@ for name, headers in (
 expecting = with_headers('CreateBucket', {'Expect': '200'})
 check('test_bucket_create_bad_expect_mismatch', error_of(lambda: expecting.create_bucket(Bucket='conformance-expect')), None)
 
+# test_object_raw_get_bucket_gone, test_object_delete_key_bucket_gone: an unsigned request for a bucket
+# that does not exist is 404 NoSuchBucket; for one that exists (no policy) 403 AccessDenied.
+from botocore import UNSIGNED
+unsigned = boto3.client('s3', endpoint_url=endpoint, config=Config(signature_version=UNSIGNED, s3={'addressing_style': 'path'}, retries={'max_attempts': 1}))
+bucket = new_bucket(['foo'])
+check('anonymous GET, bucket exists', error_of(lambda: unsigned.get_object(Bucket=bucket, Key='foo')), (403, 'AccessDenied'))
+s3.delete_object(Bucket=bucket, Key='foo')
+s3.delete_bucket(Bucket=bucket)
+check('test_object_raw_get_bucket_gone', error_of(lambda: unsigned.get_object(Bucket=bucket, Key='foo')), (404, 'NoSuchBucket'))
+check('test_object_delete_key_bucket_gone', error_of(lambda: unsigned.delete_object(Bucket=bucket, Key='foo')), (404, 'NoSuchBucket'))
+
 print(json.dumps(mismatches))
 `;
 

@@ -4,8 +4,9 @@
  *
  * - Root credentials (the owner) are always allowed, policies are not read.
  * - An anonymous (unsigned) request is allowed only when the policy of every bucket it touches allows
- *   its action on its resource (no policy, or a missing bucket: AccessDenied). Once allowed it acts as
- *   the bucket's owner (S3's BucketOwnerEnforced: what it writes belongs to the bucket owner).
+ *   its action on its resource (no policy: AccessDenied; a missing bucket: NoSuchBucket, as S3).
+ *   Once allowed it acts as the bucket's owner (S3's BucketOwnerEnforced: what it writes belongs to
+ *   the bucket owner).
  * - Another access key is refused only by an explicit Deny naming it (or `*`); otherwise it keeps
  *   the access it has without policies (there are no per-key IAM policies yet).
  *
@@ -80,7 +81,9 @@ export async function authorizeByBucketPolicy(options: {
     machine ??= await options.metadata.read();
     const bucket = machine.headBucket(requirement.bucket);
     if (!bucket.ok) {
-      if (anonymous) throw accessDenied();
+      // A bucket that does not exist is NoSuchBucket to anyone, as S3 answers (bucket names are
+      // global and public): ceph/s3-tests test_object_raw_get_bucket_gone, _delete_key_bucket_gone.
+      if (anonymous) throw new S3Error('NoSuchBucket', { fields: { BucketName: requirement.bucket } });
       continue;
     }
     if (requirement.bucket === endpointBucketOf(endpoint)) ownerAccessKeyId = bucket.value.ownerAccessKeyId;
