@@ -32,6 +32,12 @@ export interface StorageFile {
   write(chunks: readonly Uint8Array[], positionBytes: number): Promise<void>;
   /** Makes written data and the size durable (fdatasync). */
   sync(): Promise<void>;
+  /**
+   * Optional: `write` and then `sync` in one step, where the platform can (a write through an
+   * O_DSYNC descriptor returns once its data is durable, like a write followed by fdatasync).
+   * Callers without it write, then sync.
+   */
+  writeDurable?(chunks: readonly Uint8Array[], positionBytes: number): Promise<void>;
   /** Sets the size to `sizeBytes` (ftruncate); durable after `sync()`. */
   truncate(sizeBytes: number): Promise<void>;
   /** Closes the handle; unsynced data stays as durable as it was. */

@@ -2,7 +2,7 @@ import type { StorageFile, StorageFileSystem } from '@objectbox/storage-core';
 import { nodeFileSystem } from './node-file-system.js';
 
 /**
- * A {@link StorageFileSystem} decorator that counts file syncs (fdatasync) and writes going through
+ * A {@link StorageFileSystem} decorator that counts file syncs (fdatasync, or an O_DSYNC write) and writes going through
  * `inner`: tests and benchmarks use it to prove group commit (fsyncs per append) without timing.
  */
 export class CountingFileSystem implements StorageFileSystem {
@@ -30,6 +30,16 @@ export class CountingFileSystem implements StorageFileSystem {
         this.fileSyncCount++;
         return file.sync();
       },
+      // Counted as the write and the sync it stands for; absent when `inner` has none.
+      ...(file.writeDurable === undefined
+        ? {}
+        : {
+            writeDurable: (chunks: readonly Uint8Array[], positionBytes: number) => {
+              this.writeCount++;
+              this.fileSyncCount++;
+              return file.writeDurable!(chunks, positionBytes);
+            },
+          }),
       truncate: (sizeBytes) => file.truncate(sizeBytes),
       close: () => file.close(),
     };

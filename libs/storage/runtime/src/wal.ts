@@ -3,7 +3,8 @@
  * torn tail versus corruption) are the pure functions of storage-core; this class does the I/O.
  *
  * Group commit: `append` queues records and returns a promise. One writer task at a time takes the
- * whole queue, encodes it as one batch, writes it with one writev and one fdatasync, then resolves
+ * whole queue, encodes it as one batch, writes it with one writev and one fdatasync (one writev
+ * through an O_DSYNC descriptor where the file system offers `writeDurable`), then resolves
  * every append in it. Appends arriving while that fsync is in flight form the next batch, so more
  * concurrency means bigger batches, not more fsyncs.
  *
@@ -403,8 +404,12 @@ export class Wal {
       if (zeroBytes > 0) chunks.push(this.#zeros.subarray(0, zeroBytes));
       fileBytes = endBytes + zeroBytes;
     }
-    await this.#activeFile.write(chunks, segment.sizeBytes);
-    await this.#activeFile.sync();
+    if (this.#activeFile.writeDurable !== undefined) {
+      await this.#activeFile.writeDurable(chunks, segment.sizeBytes);
+    } else {
+      await this.#activeFile.write(chunks, segment.sizeBytes);
+      await this.#activeFile.sync();
+    }
     segment.sizeBytes = endBytes;
     segment.fileBytes = fileBytes;
     segment.lastIndex = nextIndex - 1;
