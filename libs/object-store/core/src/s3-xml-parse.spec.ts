@@ -131,6 +131,11 @@ describe('hostile and malformed bodies', () => {
     assertS3Error(() => parseDeleteObjects('<Delete><Object><Key>&lol;</Key></Object></Delete>'), 'MalformedXML');
     assertS3Error(() => parseDeleteObjects('<Delete><Object><Key>a & b</Key></Object></Delete>'), 'MalformedXML');
     assertS3Error(() => parseDeleteObjects('<Delete><Object><Key>&#0;</Key></Object></Delete>'), 'MalformedXML');
+    // Characters outside XML 1.0's Char, raw or referenced (a key with \x01 cannot travel in XML).
+    assertS3Error(() => parseDeleteObjects('<Delete><Object><Key>a\u0001b</Key></Object></Delete>'), 'MalformedXML');
+    assertS3Error(() => parseDeleteObjects('<Delete><Object><Key>a&#1;b</Key></Object></Delete>'), 'MalformedXML');
+    assertS3Error(() => parseDeleteObjects('<Delete><Object><Key>a&#xFFFE;b</Key></Object></Delete>'), 'MalformedXML');
+    assert.deepEqual(parseDeleteObjects('<Delete><Object><Key>tab&#9;cr&#13;lf&#10;\u00e9</Key></Object></Delete>').objects[0]?.key, 'tab\tcr\rlf\n\u00e9');
     assertS3Error(() => parseDeleteObjects('<Delete><Object><Key>&#xD800;</Key></Object></Delete>'), 'MalformedXML');
   });
 

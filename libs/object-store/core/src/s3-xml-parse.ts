@@ -94,6 +94,9 @@ function parseDocument(body: S3XmlBody, rootName: string, bytesMax = s3XmlBodyBy
     throw s3Errors.malformedXml('body is not UTF-8');
   }
   if (/<!(DOCTYPE|ENTITY)/i.test(text)) throw s3Errors.malformedXml('document type declarations are not accepted');
+  // XML 1.0's Char excludes the C0 controls but tab, LF and CR (and U+FFFE, U+FFFF): a key holding
+  // one cannot be sent in an XML document, and answering one would write a document no parser reads.
+  if (nonXmlCharacter.test(text)) throw s3Errors.malformedXml('a character XML 1.0 does not allow');
   if (!/\S/.test(text)) throw new S3Error('MissingRequestBodyError');
   let root: XmlElement;
   try {
@@ -145,6 +148,15 @@ function requiredTextOf(node: XmlElement, name: string): string {
 
 const entities: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
+// eslint-disable-next-line no-control-regex -- the control characters are what this finds
+const nonXmlCharacter = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
+
+/** Whether a character reference names a character XML 1.0 allows (its production Char). */
+function isXmlCharacter(codePoint: number): boolean {
+  if (codePoint < 0x20) return codePoint === 0x09 || codePoint === 0x0a || codePoint === 0x0d;
+  return codePoint <= 0xd7ff || (codePoint >= 0xe000 && codePoint <= 0xfffd) || (codePoint >= 0x10000 && codePoint <= 0x10ffff);
+}
+
 /** Decodes the predefined entities and character references; any other `&` is malformed. */
 function decodeEntities(text: string): string {
   if (!text.includes('&')) return text;
@@ -154,7 +166,7 @@ function decodeEntities(text: string): string {
     if (named !== undefined) return named;
     const match = /^#(?:x([0-9a-fA-F]{1,6})|([0-9]{1,7}))$/.exec(name);
     const codePoint = match === null ? Number.NaN : match[1] !== undefined ? Number.parseInt(match[1], 16) : Number(match[2]);
-    if (!(codePoint >= 1 && codePoint <= 0x10ffff) || (codePoint >= 0xd800 && codePoint <= 0xdfff)) {
+    if (!isXmlCharacter(codePoint)) {
       throw s3Errors.malformedXml(`unknown reference ${whole}`);
     }
     return String.fromCodePoint(codePoint);
