@@ -5,9 +5,9 @@
  * Layout: fields and values in two dense arrays plus a field → position map. That gives O(1) get,
  * set, delete and random field (HRANDFIELD), and a cursor scheme for HSCAN:
  *
- * - While the encoding is `listpack` (at most 128 small entries, like Redis's listpack) deletion
- *   closes the gap, so the order is insertion order, as Redis's listpack keeps it. That costs at most
- *   128 moves, a constant, like Redis's memmove.
+ * - While the encoding is `listpack` (at most `hash-max-listpack-entries` small entries, 512 by
+ *   default, like Redis's listpack) deletion closes the gap, so the order is insertion order, as
+ *   Redis's listpack keeps it. That costs at most that many moves, a constant, like Redis's memmove.
  * - Once `hashtable`, deletion is swap-remove: the last entry moves into the hole (O(1)).
  * - HSCAN on a listpack hash returns everything with cursor 0, as Redis does. On a hashtable the
  *   cursor is the number of positions still to visit, visited from the end of the array towards 0.
@@ -109,7 +109,7 @@ export class CacheHash implements CacheCollection {
     return position === undefined;
   }
 
-  /** Removes `field`; true when it existed. O(1) on a hashtable, at most 128 moves on a listpack. */
+  /** Removes `field`; true when it existed. O(1) on a hashtable, a bounded move on a listpack. */
   delete(field: KeyText): boolean {
     const position = this.positionOf.get(field);
     if (position === undefined) return false;
