@@ -461,19 +461,14 @@ class RdbWriter {
     if (integer === null) {
       this.length(bytes.length);
       this.chunks.push(bytes);
-    } else if (integer >= -128 && integer <= 127) {
-      this.chunks.push(Buffer.of(0xc0, integer & 0xff));
-    } else if (integer >= -32768 && integer <= 32767) {
-      const encoded = Buffer.alloc(3);
-      encoded[0] = 0xc1;
-      encoded.writeInt16LE(integer, 1);
-      this.chunks.push(encoded);
-    } else {
-      const encoded = Buffer.alloc(5);
-      encoded[0] = 0xc2;
-      encoded.writeInt32LE(integer, 1);
-      this.chunks.push(encoded);
+      return;
     }
+    // RDB_ENC_INT8 / INT16 / INT32 (0xC0-0xC2), little endian, in the fewest bytes that hold it.
+    const width = integer >= -128 && integer <= 127 ? 1 : integer >= -32768 && integer <= 32767 ? 2 : 4;
+    const encoded = Buffer.alloc(1 + width);
+    encoded[0] = 0xc0 + (width >> 1);
+    encoded.writeIntLE(integer, 1, width);
+    this.chunks.push(encoded);
   }
 
   doubleBinary(value: number): void {

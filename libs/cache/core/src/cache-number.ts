@@ -47,11 +47,11 @@ export function parseSmallIntegerBytes(bytes: Uint8Array, from: number, to: numb
 }
 
 /**
- * Writes a safe integer's decimal text into `target` from 0 (at least 17 bytes long); returns its
- * length.
+ * Writes a safe integer's decimal text into `target` at `offset` (room for 17 bytes); returns where
+ * it ends.
  */
-export function writeIntegerDigits(target: Uint8Array, value: number): number {
-  let offset = 0;
+export function writeIntegerDigits(target: Uint8Array, value: number, offsetStart = 0): number {
+  let offset = offsetStart;
   let magnitude = value;
   if (value < 0) {
     target[offset++] = 0x2d;

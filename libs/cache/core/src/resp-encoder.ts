@@ -12,6 +12,7 @@
  * `bulkBytesByReferenceMin` are appended by reference, not copied.
  */
 import { assert, assertNever } from '@objectbox/util';
+import { writeIntegerDigits } from './cache-number.js';
 import { formatRespDouble } from './resp-double.js';
 import { type RespProtocolVersion, type RespValue } from './resp-value.js';
 
@@ -226,15 +227,7 @@ export class RespEncoder {
     const scratch = this.scratch;
     let offset = this.scratchOffset;
     scratch[offset++] = prefixByte;
-    let magnitude = value;
-    if (value < 0) {
-      scratch[offset++] = 0x2d;
-      magnitude = -value;
-    }
-    let digitCount = 1;
-    for (let rest = magnitude; rest >= 10; rest = Math.floor(rest / 10)) digitCount++;
-    for (let index = offset + digitCount - 1, rest = magnitude; index >= offset; index--, rest = Math.floor(rest / 10)) scratch[index] = 0x30 + (rest % 10);
-    offset += digitCount;
+    offset = writeIntegerDigits(scratch, value, offset);
     scratch[offset++] = byteCarriageReturn;
     scratch[offset++] = byteLineFeed;
     this.scratchOffset = offset;
