@@ -158,6 +158,7 @@ check('test_put_object_if_match (If-None-Match: current ETag)', error_of(lambda:
 check('test_put_object_if_match (If-None-Match: other ETag)', error_of(lambda: s3.put_object(Bucket=bucket, Key='obj', IfNoneMatch='badetag')), None)
 check('If-Match: no ETag at all', error_of(lambda: s3.put_object(Bucket=bucket, Key='obj', IfMatch='x' * 200)), (412, 'PreconditionFailed'))
 check('If-None-Match: no ETag at all', error_of(lambda: s3.put_object(Bucket=bucket, Key='obj', IfNoneMatch='x' * 200)), None)
+check('If-None-Match: a list holding the current ETag is refused, not passed unchecked', error_of(lambda: s3.put_object(Bucket=bucket, Key='obj', IfNoneMatch=etag + ', "other"')), (501, 'NotImplemented'))
 
 # test_object_set_get_unicode_metadata (its first half): botocore signs a non-ASCII header value as
 # UTF-8 text and sends its UTF-8 bytes; the value's bytes come back unchanged.

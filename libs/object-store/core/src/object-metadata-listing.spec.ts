@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { MachineDriver } from './object-metadata-fixtures.spec-helper.js';
-import { commonPrefixOf, decodeContinuationToken, encodeContinuationToken } from './object-metadata-listing.js';
+import { commonPrefixOf, decodeContinuationToken, encodeContinuationToken, pageParts } from './object-metadata-listing.js';
 
 const utf8Order = (a: string, b: string): number => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 const keyArbitrary = fc.string({ unit: fc.constantFrom('a', 'b', '/', '\u{e000}', '\u{1f600}'), minLength: 1, maxLength: 5 });
@@ -180,4 +180,16 @@ describe('listing details', () => {
     const versions = driver.machine.listObjectVersions('b', { versionIdMarker: 'x', maxKeys: 1 });
     assert.equal(versions.ok ? '' : versions.error.code, 'InvalidArgument');
   });
+});
+
+it('pageParts: ascending numbers above the marker, and never more than 1,000 whatever a client asks', () => {
+  const parts = Array.from({ length: 10_000 }, (_, index) => ({ partNumber: 10_000 - index }));
+  const page = pageParts(parts, { maxParts: 2 ** 31 - 1, partNumberMarker: 5 });
+  assert.equal(page.parts.length, 1000);
+  assert.deepEqual(page.parts.slice(0, 2).map((part) => part.partNumber), [6, 7]);
+  assert.equal(page.isTruncated, true);
+  assert.equal(page.nextPartNumberMarker, 1005);
+  const last = pageParts(parts, { maxParts: 10, partNumberMarker: 9_995 });
+  assert.deepEqual(last.parts.map((part) => part.partNumber), [9_996, 9_997, 9_998, 9_999, 10_000]);
+  assert.equal(last.isTruncated, false);
 });

@@ -289,19 +289,30 @@ export interface ListPartsOptions {
   readonly maxParts: number;
 }
 
-export interface ListPartsPage {
-  readonly parts: readonly UploadedPart[];
+export interface PartsPage<Part> {
+  readonly parts: readonly Part[];
   readonly isTruncated: boolean;
   readonly nextPartNumberMarker: number | undefined;
 }
 
+export type ListPartsPage = PartsPage<UploadedPart>;
+
 /** ListParts: parts with numbers above the marker, ascending. */
 export function listParts(parts: ReadonlyMap<number, UploadedPart>, options: ListPartsOptions): ListPartsPage {
+  return pageParts(parts.values(), options);
+}
+
+/**
+ * One page of parts (ListParts, GetObjectAttributes' ObjectParts): numbers above the marker,
+ * ascending, at most `maxParts` of them and never more than a listing page (1,000), whatever a
+ * client asks for.
+ */
+export function pageParts<Part extends { readonly partNumber: number }>(parts: Iterable<Part>, options: ListPartsOptions): PartsPage<Part> {
   const maxParts = clampPageSize(options.maxParts);
   const marker = options.partNumberMarker ?? 0;
-  const numbers = [...parts.keys()].filter((partNumber) => partNumber > marker).sort((a, b) => a - b);
-  const page = numbers.slice(0, maxParts).map((partNumber) => parts.get(partNumber)!);
-  const isTruncated = numbers.length > maxParts;
+  const after = [...parts].filter((part) => part.partNumber > marker).sort((a, b) => a.partNumber - b.partNumber);
+  const page = after.slice(0, maxParts);
+  const isTruncated = after.length > maxParts;
   return { parts: page, isTruncated, nextPartNumberMarker: page.length === 0 ? undefined : page[page.length - 1]!.partNumber };
 }
 

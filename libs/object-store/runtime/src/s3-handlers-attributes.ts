@@ -4,7 +4,7 @@
  * `x-amz-max-parts` / `x-amz-part-number-marker`), StorageClass (always STANDARD here) and
  * ObjectSize. A delete marker answers as GetObject's does (NoSuchKey / MethodNotAllowed).
  */
-import { nullVersionId, renderGetObjectAttributesResult, type S3Endpoint } from '@objectbox/object-store-core';
+import { nullVersionId, pageParts, renderGetObjectAttributesResult, type S3Endpoint } from '@objectbox/object-store-core';
 import { httpDate, sendXml, valueOf } from './s3-handlers-common.js';
 import type { S3Exchange } from './s3-server.js';
 
@@ -20,9 +20,7 @@ export async function handleGetObjectAttributes(exchange: S3Exchange, endpoint: 
   });
   const wants = endpoint.attributes;
   const allParts = version.parts ?? [];
-  const after = allParts.filter((part) => part.partNumber > endpoint.partNumberMarker);
-  const page = after.slice(0, endpoint.maxParts);
-  const isTruncated = after.length > page.length;
+  const page = pageParts(allParts, { maxParts: endpoint.maxParts, partNumberMarker: endpoint.partNumberMarker });
   const xml = renderGetObjectAttributesResult({
     ...(wants.has('ETag') ? { etag: version.etag } : {}),
     ...(wants.has('Checksum') && version.checksums !== undefined && Object.keys(version.checksums).length > 0
@@ -33,10 +31,10 @@ export async function handleGetObjectAttributes(exchange: S3Exchange, endpoint: 
           parts: {
             partsCount: allParts.length,
             partNumberMarker: endpoint.partNumberMarker,
-            nextPartNumberMarker: isTruncated ? page[page.length - 1]?.partNumber : undefined,
+            nextPartNumberMarker: page.isTruncated ? page.nextPartNumberMarker : undefined,
             maxParts: endpoint.maxParts,
-            isTruncated,
-            parts: page.map((part) => ({ partNumber: part.partNumber, sizeBytes: part.sizeBytes, ...(part.checksums === undefined ? {} : { checksums: part.checksums }) })),
+            isTruncated: page.isTruncated,
+            parts: page.parts.map((part) => ({ partNumber: part.partNumber, sizeBytes: part.sizeBytes, ...(part.checksums === undefined ? {} : { checksums: part.checksums }) })),
           },
         }
       : {}),

@@ -151,12 +151,23 @@ export function writeConditionsOf(exchange: S3Exchange): WriteConditions | undef
   const ifMatch = headerOf(exchange, 'if-match');
   const ifNoneMatch = headerOf(exchange, 'if-none-match');
   if (ifMatch === undefined && ifNoneMatch === undefined) return undefined;
-  return { ...(ifMatch === undefined ? {} : { ifMatch: etagConditionOf(ifMatch) }), ...(ifNoneMatch === undefined ? {} : { ifNoneMatch: etagConditionOf(ifNoneMatch) }) };
+  return {
+    ...(ifMatch === undefined ? {} : { ifMatch: etagConditionOf(ifMatch, 'If-Match') }),
+    ...(ifNoneMatch === undefined ? {} : { ifNoneMatch: etagConditionOf(ifNoneMatch, 'If-None-Match') }),
+  };
 }
 
-/** ETags are short ASCII (at most 40 characters quoted); anything else can match no version, and stands for that in the command. */
-function etagConditionOf(value: string): string {
+/**
+ * A write condition's value: `*` or one ETag. A list (`"a", "b"`) or a weak ETag (`W/"a"`) is
+ * refused rather than read as one ETag: treated as matching nothing, an If-None-Match list would let
+ * the write through unchecked. Anything else that is not an ETag's short ASCII can match no version,
+ * and stands for that in the command.
+ */
+function etagConditionOf(value: string, header: string): string {
   const trimmed = value.trim();
+  if (trimmed.includes(',') || trimmed.startsWith('W/')) {
+    throw new S3Error('NotImplemented', { message: `${header} with a list of ETags or a weak ETag is not supported for writes.` });
+  }
   return /^[\x21-\x7e]{1,64}$/.test(trimmed) ? trimmed : '"not-an-etag"';
 }
 

@@ -67,3 +67,21 @@ test('a failed sync rejects its callers; the waiting ones get a fresh sync', asy
   syncs.started[1]!.finish();
   await waiting;
 });
+
+test('a caller arriving between the end of a sync and the start of the queued one joins the queued one', async () => {
+  const syncs = new ControlledSyncs();
+  const shared = new SharedDirectorySync(syncs.sync);
+  const first = shared.sync('/d');
+  // Reacts to the first sync's end before the queued sync starts (its reaction is registered first).
+  let late: Promise<void> | undefined;
+  void first.then(() => {
+    late = shared.sync('/d');
+  });
+  const queued = shared.sync('/d');
+  syncs.started[0]!.finish();
+  await first;
+  await turn();
+  assert.equal(syncs.started.length, 2, 'one queued sync for both, not a third running alongside it');
+  syncs.started[1]!.finish();
+  await Promise.all([queued, late]);
+});

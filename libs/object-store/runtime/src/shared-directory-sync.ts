@@ -26,11 +26,12 @@ export class SharedDirectorySync {
 
   #start(directory: string): Promise<void> {
     const running = this.syncDirectory(directory);
-    const state = { running, next: undefined };
+    const state: { running: Promise<void>; next: Promise<void> | undefined } = { running, next: undefined };
     this.#states.set(directory, state);
     const settle = (): void => {
-      // The next sync, if callers asked for one, has replaced this state already.
-      if (this.#states.get(directory) === state) this.#states.delete(directory);
+      // With a next sync asked for, the state stays until that one starts and replaces it: a
+      // caller arriving in between must queue behind it, not start a third sync alongside.
+      if (this.#states.get(directory) === state && state.next === undefined) this.#states.delete(directory);
     };
     running.then(settle, settle);
     return running;
