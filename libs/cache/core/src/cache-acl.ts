@@ -749,6 +749,11 @@ export function aclCheckCommand(user: CacheAclUser, args: readonly Buffer[]): Ca
   return { reason: relevant, commandName: name, argIndex: lastIndex };
 }
 
+/** ACLUserCheckKeyPerm(user, "*", pattern): a selector allows every key, or reads them through the pattern `*`. */
+export function aclUserHasFullKeyAccess(user: CacheAclUser): boolean {
+  return user.allSelectors().some((selector) => selector.allKeys || selector.keyPatterns.some((pattern) => pattern.read && pattern.pattern === '*'));
+}
+
 /** ACLUserCheckChannelPerm: whether one of the user's selectors allows `channel` (literal: PSUBSCRIBE patterns). */
 export function aclChannelAllowed(user: CacheAclUser, channel: Buffer, literal: boolean): boolean {
   return user.allSelectors().some((selector) => channelAllowedBySelector(selector, channel, literal));

@@ -4,7 +4,7 @@
  * reaches the client only through its {@link CacheClientSink}.
  */
 import { type CacheBlock, type CacheSession } from './cache-command-context.js';
-import { type CacheAclUser } from './cache-acl.js';
+import { aclUserHasFullKeyAccess, type CacheAclUser } from './cache-acl.js';
 import { type KeyText } from './cache-keyspace.js';
 import { type RespProtocolVersion, type RespValue } from './resp-value.js';
 
@@ -51,6 +51,10 @@ export class CacheClient implements CacheSession {
   userName = 'default';
   /** The ACL user the connection runs as (the default user until AUTH). */
   user: CacheAclUser;
+
+  hasFullKeyAccess(): boolean {
+    return aclUserHasFullKeyAccess(this.user);
+  }
   authenticated: boolean;
   transaction: CacheTransaction | null = null;
   /** WATCHed keys, as `<db>:<key>`, with whether the key existed when watched (expiry check at EXEC). */

@@ -13,6 +13,11 @@ export type CacheCommandFlag = 'write' | 'readonly' | 'fast' | 'denyoom' | 'rand
 /** Per connection state a command may read or change. */
 export interface CacheSession {
   databaseIndex: number;
+  /**
+   * Whether the connection's user may read every key (Redis's ACLUserCheckKeyPerm(user, "*")): SORT's
+   * BY and GET read keys no argument names, so they need it. Absent: no ACL applies (tests).
+   */
+  hasFullKeyAccess?(): boolean;
 }
 
 export interface CacheCommandLimits {

@@ -5,10 +5,9 @@
  */
 import { CacheCommandError } from './cache-command-errors.js';
 import { selectedDatabase, type CacheCommandContext, type CacheCommandSpec } from './cache-command-context.js';
-import { argumentAt, keyAt } from './cache-commands-string.js';
+import { argumentAt, keyAt, requireInt64 } from './cache-commands-string.js';
 import { CacheDumpPayloadError, decodeDumpPayload, encodeDumpPayload } from './cache-dump-payload.js';
 import { type CacheValue } from './cache-keyspace.js';
-import { parseInt64 } from './cache-number.js';
 import { respBulkString, respNullBulk, respOk, type RespValue } from './resp-value.js';
 
 type Args = readonly Buffer[];
@@ -36,13 +35,11 @@ function restoreOptionsOf(args: Args): RestoreOptions {
     } else if (option === 'absttl') {
       options.absoluteTtl = true;
     } else if (option === 'idletime' && hasValue && options.lfuCounter === null) {
-      const idle = parseInt64(argumentAt(args, ++index));
-      if (idle === null) throw new CacheCommandError('not-integer');
+      const idle = requireInt64(argumentAt(args, ++index));
       if (idle < 0n) throw new CacheCommandError('message', 'Invalid IDLETIME value, must be >= 0');
       options.idleSeconds = Number(idle);
     } else if (option === 'freq' && hasValue && options.idleSeconds === null) {
-      const frequency = parseInt64(argumentAt(args, ++index));
-      if (frequency === null) throw new CacheCommandError('not-integer');
+      const frequency = requireInt64(argumentAt(args, ++index));
       if (frequency < 0n || frequency > 255n) throw new CacheCommandError('message', 'Invalid FREQ value, must be >= 0 and <= 255');
       options.lfuCounter = Number(frequency);
     } else {
@@ -60,8 +57,7 @@ function restore(context: CacheCommandContext, args: Args): RespValue {
   if (!options.replace && database.lookup(key, context.nowMs) !== undefined) {
     return { type: 'error', prefix: 'BUSYKEY', message: 'Target key name already exists.' };
   }
-  const ttl = parseInt64(argumentAt(args, 2));
-  if (ttl === null) throw new CacheCommandError('not-integer');
+  const ttl = requireInt64(argumentAt(args, 2));
   if (ttl < 0n) throw new CacheCommandError('message', 'Invalid TTL value, must be >= 0');
   let value: CacheValue;
   try {

@@ -1127,7 +1127,7 @@ function aclGenpass(context: CacheServerCommandContext, args: Args): RespValue {
   }
   const digits = Math.ceil(Number(bits) / 4);
   let password = '';
-  for (let index = 0; index < digits; index++) password += context.random.nextIndex(16).toString(16);
+  for (let index = 0; index < digits; index++) password += context.engine.secretRandom.nextIndex(16).toString(16);
   return respBulkString(password);
 }
 

@@ -32,7 +32,7 @@ interface SortOptions {
   store: KeyText | null;
 }
 
-function parseSortOptions(args: Args, readOnly: boolean): SortOptions {
+function parseSortOptions(args: Args, readOnly: boolean, fullKeyAccess: () => boolean): SortOptions {
   const options: SortOptions = { descending: false, alpha: false, by: null, dontSort: false, limitStart: 0n, limitCount: -1n, gets: [], store: null };
   for (let index = 2; index < args.length; index++) {
     const option = argumentAt(args, index).toString('latin1').toLowerCase();
@@ -50,7 +50,10 @@ function parseSortOptions(args: Args, readOnly: boolean): SortOptions {
       options.by = latin1TextOf(argumentAt(args, ++index));
       // A pattern without `*` names one key for every element: nothing to sort by.
       if (!options.by.includes('*')) options.dontSort = true;
+      else if (!fullKeyAccess()) throw new CacheCommandError('message', 'BY option of SORT denied due to insufficient ACL permissions.');
     } else if (option === 'get' && more >= 1) {
+      // GET reads keys the ACL check of the command's own keys never saw.
+      if (!fullKeyAccess()) throw new CacheCommandError('message', 'GET option of SORT denied due to insufficient ACL permissions.');
       options.gets.push(latin1TextOf(argumentAt(args, ++index)));
     } else throw new CacheCommandError('syntax');
   }
@@ -141,7 +144,7 @@ function elementsOf(database: CacheDatabase, key: KeyText, nowMs: number): strin
 
 function sortGeneric(context: CacheCommandContext, args: Args, readOnly: boolean): RespValue {
   const database = selectedDatabase(context);
-  const options = parseSortOptions(args, readOnly);
+  const options = parseSortOptions(args, readOnly, () => context.session.hasFullKeyAccess?.() ?? true);
   const key = keyAt(args, 1);
   const sorted = database.lookupValue(key, context.nowMs);
   const type = sorted?.type;

@@ -189,3 +189,18 @@ test('RESTORE IDLETIME and FREQ set the restored key\'s access facts', () => {
   assert.equal(database.peek('idle' as KeyText, context.nowMs)?.accessedAtSeconds, accessClockSecondsOf(context.nowMs) - 1000);
   assert.equal(database.peek('hot' as KeyText, context.nowMs)?.lfuCounter, 100);
 });
+
+test('RESTORE takes a quicklist node of 200,000 entries (no argument spread) and refuses an LZF length past 88x', () => {
+  const entryCount = 200_000;
+  const listpack = Buffer.alloc(6 + entryCount * 2 + 1);
+  listpack.writeUInt32LE(listpack.length, 0);
+  listpack.writeUInt16LE(0xffff, 4); // count unknown, as Redis writes past 65,535
+  for (let index = 0; index < entryCount; index++) listpack.set([0x01, 0x01], 6 + index * 2); // 7-bit uint 1, back-length 1
+  listpack[listpack.length - 1] = 0xff;
+  const header = Buffer.from([0x12, 0x01, 0x02, 0x80, 0, 0, 0, 0]); // QUICKLIST_2, one packed node, 32-bit string length
+  header.writeUInt32BE(listpack.length, 4);
+  const value = decodeDumpPayload(withFooter(Buffer.concat([header, listpack]), 10), stringBytesMax);
+  assert.ok(value.type === 'list' && value.list.length === entryCount);
+  // 2 compressed bytes may not claim 177 expanded ones.
+  assert.throws(() => decodeDumpPayload(withFooter(Buffer.from('00c30240b1' + '2000', 'hex'), 10), stringBytesMax), CacheDumpPayloadError);
+});

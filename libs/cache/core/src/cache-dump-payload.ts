@@ -12,8 +12,8 @@
  * every type this cache has no value for (streams, modules).
  *
  * Reading is bounded by the payload: every declared length is checked against the bytes left before
- * anything is allocated for it (an LZF string's expanded length against what LZF can expand to), so a
- * forged payload costs at most its own size. Duplicate members or fields, NaN scores and empty
+ * anything is allocated for it (an LZF string's expanded length against what LZF can expand to: at
+ * most 88× its compressed bytes, and never past proto-max-bulk-len). Duplicate members or fields, NaN scores and empty
  * collections are bad data, as in Redis.
  */
 import { crc64Redis } from './cache-crc64.js';
@@ -203,7 +203,7 @@ function readQuicklist2(reader: RdbReader): Buffer[] {
     const container = reader.length();
     const data = reader.string();
     if (container === quicklistNodePlain) elements.push(data);
-    else if (container === quicklistNodePacked) elements.push(...listpackEntries(data));
+    else if (container === quicklistNodePacked) for (const entry of listpackEntries(data)) elements.push(entry);
     else throw new CacheDumpPayloadError('bad-format');
   }
   return elements;
@@ -342,8 +342,8 @@ class RdbReader {
       case 3: {
         const compressedLength = this.length();
         const length = this.length();
-        // LZF expands at most ~132× (a 2-byte back reference yields up to 264 bytes).
-        if (length > this.stringBytesMax || length > compressedLength * 132) throw new CacheDumpPayloadError('bad-format');
+        // LZF expands at most 88× (a 3-byte back reference yields up to 264 bytes).
+        if (length > this.stringBytesMax || length > compressedLength * 88) throw new CacheDumpPayloadError('bad-format');
         return lzfDecompress(this.take(compressedLength), length);
       }
       default:

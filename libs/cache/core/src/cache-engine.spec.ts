@@ -782,3 +782,17 @@ test('engine: commandstats usec covers every call, though constant-time commands
   for (let index = 0; index < 3; index++) a.send('KEYS', '*');
   assert.equal(clockReads, 6, 'a command whose cost varies reads it on every call');
 });
+
+test("engine: SORT's BY and GET patterns need access to every key, as Redis 7 (they read keys the ACL check never saw)", () => {
+  const { connect } = createHarness();
+  const admin = connect();
+  admin.send('RPUSH', 'user:l', '1', '2');
+  admin.send('SET', 'secret:1', 'hidden');
+  admin.send('ACL', 'SETUSER', 'u', 'on', 'nopass', '+@all', '~user:*');
+  const limited = connect();
+  limited.send('AUTH', 'u', 'x');
+  assert.deepEqual(limited.send('SORT', 'user:l', 'BY', 'nosort', 'GET', 'secret:*'), ['-ERR GET option of SORT denied due to insufficient ACL permissions.']);
+  assert.deepEqual(limited.send('SORT', 'user:l', 'BY', 'user:w_*'), ['-ERR BY option of SORT denied due to insufficient ACL permissions.']);
+  assert.deepEqual(limited.send('SORT', 'user:l', 'BY', 'nosort'), ['["1", "2"]']);
+  assert.deepEqual(admin.send('SORT', 'user:l', 'BY', 'nosort', 'GET', 'secret:*'), ['["hidden", (nil)]']);
+});

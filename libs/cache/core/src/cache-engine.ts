@@ -44,6 +44,11 @@ export interface CacheHostInfo {
 
 export interface CacheEngineOptions {
   readonly random: CacheRandom;
+  /**
+   * Randomness for secrets (ACL GENPASS): unpredictable, unlike `random`, which may be a fast
+   * generator for sampling. Defaults to `random` (tests).
+   */
+  readonly secretRandom?: CacheRandom;
   readonly config: CacheConfigValues;
   readonly host: CacheHostInfo;
   /** A monotonic microsecond clock for command durations (INFO commandstats) only. */
@@ -198,6 +203,8 @@ export class CacheEngine {
   };
   private readonly onInternalError: (error: unknown, commandName: string) => void;
   private readonly random: CacheRandom;
+  /** See {@link CacheEngineOptions.secretRandom}. */
+  readonly secretRandom: CacheRandom;
   private readonly monotonicMicros: () => number;
   private serverCommands: ReadonlyMap<string, CacheServerCommandSpec> = new Map();
   private commandTable = new CommandTable([]);
@@ -214,6 +221,7 @@ export class CacheEngine {
     this.config = new CacheConfig(options.config);
     Object.assign(cacheEncodingThresholds, encodingThresholdsOf(this.config.values));
     this.random = options.random;
+    this.secretRandom = options.secretRandom ?? options.random;
     this.keyspace = new CacheKeyspace({ hashSeed: options.random.nextIndex(2 ** 32) });
     this.host = options.host;
     this.monotonicMicros = options.monotonicMicros;
@@ -393,7 +401,7 @@ export class CacheEngine {
     }
     if (reply.type === 'block') this.park(client, args, reply);
     else this.deliver(client, reply);
-    for (const push of this.pushesForExecutingClient.splice(0)) client.sink.send(push);
+    if (this.pushesForExecutingClient.length > 0) for (const push of this.pushesForExecutingClient.splice(0)) client.sink.send(push);
     if (client.closeAfterReply) this.kill(client);
     if (this.pause === null && this.postponedClients.length > 0) this.releasePostponed(nowMs);
     this.serveReadyKeys(nowMs);

@@ -4,7 +4,7 @@
  * Protected mode as Redis: with no password set, connections from other than loopback are refused
  * with Redis's DENIED text unless `protected-mode` is off.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { arch, release, type } from 'node:os';
@@ -83,6 +83,8 @@ export class CacheServer {
     let boundPort = options.port;
     const engine = new CacheEngine({
       random: processRandom,
+      // ACL GENPASS passwords: from the CSPRNG, not Math.random, whose output can be predicted.
+      secretRandom: { nextIndex: (countExclusive) => randomInt(countExclusive) },
       config: cacheConfigDefaults({ ...options.config, port: options.port, bind: options.host }),
       host: {
         processId: process.pid,
