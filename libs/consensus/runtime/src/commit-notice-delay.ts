@@ -10,7 +10,7 @@ import type { Message } from '@objectbox/consensus-core';
  * each follower a second wake-up (receive, apply, acknowledge) and the leader two more answers to
  * read, all at the moment the leader applies the batch and answers its clients, on a machine
  * whose cores the replicas share. Held back, the commit reaches followers with the next batch's
- * append, and they apply while that batch's fsync runs (RaftGroup.handleReady). Only followers
+ * append, and they apply it as that append's Ready starts, in the same wake-up (RaftGroup.handleReady). Only followers
  * learn the commit later, by at most `delayMs` (their applied state, not what the leader answers).
  *
  * Safe because Raft tolerates delayed and lost messages; and in the replicate state an empty

@@ -79,6 +79,9 @@ export interface PendingCompaction {
   readonly installGeneration: number;
 }
 
+/** How long a failed or mismatched load of released snapshot bytes waits before the next try. */
+export const snapshotLoadRetryMs = 1000;
+
 /**
  * A replica's durable Raft state: the WAL and snapshot store of libs/storage-runtime underneath,
  * and the core's {@link MemoryStorage} as the in-memory view the core reads.
@@ -102,6 +105,13 @@ export class RaftLogStore {
    */
   onBackgroundFailure: (error: unknown) => void = () => undefined;
 
+  /**
+   * Loading released snapshot bytes back failed or found another snapshot: the core asks again on a
+   * later heartbeat answer, after {@link snapshotLoadRetryMs}. Not a persistence failure (nothing
+   * acknowledged depends on it), so the owner logs it and the replica keeps serving.
+   */
+  onSnapshotLoadProblem: (problem: string, error?: unknown) => void = () => undefined;
+
   private constructor(
     private readonly storage: ReplicaStorage,
     /** The view the Raft core reads. Invariant: equal to what is durable. */
@@ -112,6 +122,8 @@ export class RaftLogStore {
 
   /** The load of released snapshot bytes in progress, if any. */
   private snapshotLoad: Promise<void> | undefined;
+  /** No new load before this (ms since the epoch): each one reads and checksums the whole image. */
+  private snapshotLoadNotBeforeMs = 0;
 
   /**
    * Lets go of the current snapshot's bytes (and of {@link snapshotAtOpen}): they are in the
@@ -126,14 +138,21 @@ export class RaftLogStore {
   }
 
   private loadSnapshotData(index: LogIndex): void {
-    if (this.snapshotLoad !== undefined) return;
+    if (this.snapshotLoad !== undefined || Date.now() < this.snapshotLoadNotBeforeMs) return;
+    const backOff = (problem: string, error?: unknown): void => {
+      this.snapshotLoadNotBeforeMs = Date.now() + snapshotLoadRetryMs;
+      this.onSnapshotLoadProblem(problem, error);
+    };
     this.snapshotLoad = this.storage.snapshots
       .loadLatest()
       .then((loaded) => {
-        // A newer snapshot may have replaced the one wanted meanwhile; the core asks again then.
-        if (loaded !== null && decodeSnapshotMetadata(loaded.metadata).index === index) this.memory.restoreSnapshotData(index, loaded.payload);
+        const loadedIndex = loaded === null ? null : decodeSnapshotMetadata(loaded.metadata).index;
+        if (loaded !== null && loadedIndex === index) this.memory.restoreSnapshotData(index, loaded.payload);
+        // A newer snapshot may have replaced the one wanted meanwhile (the core then asks for that
+        // one), or the newest file failed its checksum and an older one came back.
+        else backOff(`the snapshot file holds index ${String(loadedIndex)}, not ${index}`);
       })
-      .catch((error: unknown) => this.onBackgroundFailure(error))
+      .catch((error: unknown) => backOff('reading the snapshot file failed', error))
       .finally(() => {
         this.snapshotLoad = undefined;
       });

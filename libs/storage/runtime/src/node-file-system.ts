@@ -67,7 +67,15 @@ function nodeFile(handle: FileHandle, path: string): StorageFile {
       // One trip to the thread pool instead of two (writev, then fdatasync): the WAL's fsync starts
       // without waiting for this process's event loop in between, which may be busy applying.
       durableHandle ??= open(path, constants.O_WRONLY | constants.O_DSYNC);
-      await writeAll(await durableHandle, chunks, positionBytes);
+      let durable: FileHandle;
+      try {
+        durable = await durableHandle;
+      } catch (error) {
+        // Not cached: the next write tries again (EMFILE may pass).
+        durableHandle = undefined;
+        throw error;
+      }
+      await writeAll(durable, chunks, positionBytes);
     },
     async sync() {
       await handle.datasync();
@@ -76,8 +84,12 @@ function nodeFile(handle: FileHandle, path: string): StorageFile {
       await handle.truncate(sizeBytes);
     },
     async close() {
-      if (durableHandle !== undefined) await (await durableHandle).close();
-      await handle.close();
+      // The main descriptor is closed whatever happened to the O_DSYNC one (whose open may have failed).
+      try {
+        if (durableHandle !== undefined) await (await durableHandle).close();
+      } finally {
+        await handle.close();
+      }
     },
   };
 }

@@ -196,3 +196,28 @@ test('a corrupted acknowledged sector makes the open fail with a typed error', a
   }
   assert.equal(failures, 10);
 });
+
+test('released snapshot bytes that cannot be read back are a logged, backed-off problem, not a persistence failure', async () => {
+  const disk = new SimulatedFileSystem();
+  const { store, storage } = await open(disk);
+  for (let index = 1; index <= 60; index++) await store.persist(ready({ entries: [entry(index, 1)], hardState: hardState(1, index - 1) }));
+  await store.compact({ index: logIndex(50), configState, data: new TextEncoder().encode('image'), entriesToKeep: 0 });
+  store.releaseSnapshotData();
+  const failures: unknown[] = [];
+  const problems: string[] = [];
+  store.onBackgroundFailure = (error) => failures.push(error);
+  store.onSnapshotLoadProblem = (problem) => problems.push(problem);
+  let loads = 0;
+  storage.snapshots.loadLatest = () => {
+    loads++;
+    return Promise.reject(new Error('EIO'));
+  };
+  for (let attempt = 0; attempt < 3; attempt++) {
+    assert.throws(() => store.memory.snapshot(), (error: Error) => error.name === 'SnapshotTemporarilyUnavailableError');
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  assert.deepEqual(failures, [], 'the replica is not stopped');
+  assert.deepEqual(problems, ['reading the snapshot file failed']);
+  assert.equal(loads, 1, 'asks within the back-off do not read the file again');
+  await store.close();
+});
