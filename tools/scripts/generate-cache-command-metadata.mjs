@@ -24,6 +24,8 @@ const names = `
   ping echo select hello auth client quit reset
   command info config dbsize flushdb flushall time swapdb debug acl lastsave
   script function eval evalsha eval_ro evalsha_ro fcall fcall_ro
+  pfadd pfcount pfmerge pfdebug pfselftest
+  geoadd geopos geodist geohash geosearch geosearchstore georadius georadiusbymember georadius_ro georadiusbymember_ro
 `.trim().split(/\s+/);
 
 const port = Number(process.argv[2] ?? 6379);

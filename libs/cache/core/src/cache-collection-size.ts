@@ -19,6 +19,8 @@ export interface CacheEncodingThresholds {
   zsetListpackValueBytesMax: number;
   /** `list-max-listpack-size`: negative is a byte class (-1 = 4 KiB .. -5 = 64 KiB), positive an element count. */
   listListpackSize: number;
+  /** `hll-sparse-max-bytes`: a sparse HyperLogLog that would grow past it turns dense (cache-hyperloglog.ts). */
+  hllSparseBytesMax: number;
 }
 
 /**
@@ -34,6 +36,7 @@ export const cacheEncodingThresholdsDefault: Readonly<CacheEncodingThresholds> =
   zsetListpackEntriesMax: 128,
   zsetListpackValueBytesMax: 64,
   listListpackSize: -2,
+  hllSparseBytesMax: 3000,
 });
 
 /**

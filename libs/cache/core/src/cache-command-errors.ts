@@ -86,6 +86,9 @@ export const cacheCommandErrorTexts = {
   'bit-value-invalid': { prefix: 'ERR', text: 'bit is not an integer or out of range' },
   'bitop-not-single-source': { prefix: 'ERR', text: 'BITOP NOT must be called with a single source key.' },
   'bitpos-bit-invalid': { prefix: 'ERR', text: 'The bit argument must be 1 or 0.' },
+  // HyperLogLog (hyperloglog.c).
+  'hll-not-hll': { prefix: 'WRONGTYPE', text: 'Key is not a valid HyperLogLog string value.' },
+  'hll-corrupted': { prefix: 'INVALIDOBJ', text: 'Corrupted HLL object detected' },
   // Connection, server, transactions, pub/sub (server.c, multi.c, pubsub.c, networking.c, acl.c).
   'multi-nested': { prefix: 'ERR', text: 'MULTI calls can not be nested' },
   'exec-without-multi': { prefix: 'ERR', text: 'EXEC without MULTI' },

@@ -10,6 +10,7 @@ import { cacheKeyspaceCommands } from './cache-commands-keyspace.js';
 import { cacheDumpCommands } from './cache-commands-dump.js';
 import { cacheStringCommands } from './cache-commands-string.js';
 import { cacheBitmapCommands } from './cache-commands-bitmap.js';
+import { cacheHyperLogLogCommands } from './cache-commands-hyperloglog.js';
 import { cacheHashCommands } from './cache-commands-hash.js';
 import { cacheListCommands } from './cache-commands-list.js';
 import { cacheSortCommands } from './cache-commands-sort.js';
@@ -94,6 +95,7 @@ export const cacheCommandTable: ReadonlyMap<string, CacheCommandSpec> = buildCom
   ...cacheKeyspaceCommands,
   ...cacheDumpCommands,
   ...cacheBitmapCommands,
+  ...cacheHyperLogLogCommands,
   ...cacheListCommands,
   ...cacheHashCommands,
   ...cacheSetCommands,

@@ -57,6 +57,7 @@ export interface CacheConfigValues {
   'zset-max-listpack-entries': number;
   'zset-max-listpack-value': number;
   'list-max-listpack-size': number;
+  'hll-sparse-max-bytes': number;
   /** Accepted and shown, no effect: lists are not compressed here. */
   'list-compress-depth': number;
   /** Accepted and shown, no effect: nothing is written to disk. */
@@ -129,6 +130,7 @@ const parameterSpecs: readonly ParameterSpec[] = [
   { name: 'zset-max-listpack-entries', alias: 'zset-max-ziplist-entries', type: sizeType, mutable: true },
   { name: 'zset-max-listpack-value', alias: 'zset-max-ziplist-value', type: sizeType, mutable: true },
   { name: 'list-max-listpack-size', alias: 'list-max-ziplist-size', type: { kind: 'integer', min: -(2 ** 31), max: 2 ** 31 - 1 }, mutable: true },
+  { name: 'hll-sparse-max-bytes', type: { kind: 'memory', min: 0, max: Number.MAX_SAFE_INTEGER }, mutable: true },
   { name: 'list-compress-depth', type: { kind: 'integer', min: 0, max: 2 ** 31 - 1 }, mutable: true },
   { name: 'lazyfree-lazy-eviction', type: { kind: 'boolean' }, mutable: true },
   { name: 'lazyfree-lazy-expire', type: { kind: 'boolean' }, mutable: true },
@@ -149,6 +151,7 @@ export function encodingThresholdsOf(values: CacheConfigValues): CacheEncodingTh
     zsetListpackEntriesMax: values['zset-max-listpack-entries'],
     zsetListpackValueBytesMax: values['zset-max-listpack-value'],
     listListpackSize: values['list-max-listpack-size'],
+    hllSparseBytesMax: values['hll-sparse-max-bytes'],
   };
 }
 
@@ -186,6 +189,7 @@ export function cacheConfigDefaults(overrides: Partial<CacheConfigValues> = {}):
     'zset-max-listpack-entries': cacheEncodingThresholdsDefault.zsetListpackEntriesMax,
     'zset-max-listpack-value': cacheEncodingThresholdsDefault.zsetListpackValueBytesMax,
     'list-max-listpack-size': cacheEncodingThresholdsDefault.listListpackSize,
+    'hll-sparse-max-bytes': cacheEncodingThresholdsDefault.hllSparseBytesMax,
     'list-compress-depth': 0,
     appendfsync: 'everysec',
     'lazyfree-lazy-eviction': false,

@@ -796,3 +796,39 @@ test("engine: SORT's BY and GET patterns need access to every key, as Redis 7 (t
   assert.deepEqual(limited.send('SORT', 'user:l', 'BY', 'nosort'), ['["1", "2"]']);
   assert.deepEqual(admin.send('SORT', 'user:l', 'BY', 'nosort', 'GET', 'secret:*'), ['["hidden", (nil)]']);
 });
+
+test('engine: HyperLogLog commands publish pfadd, PFCOUNT refreshing its cache aborts a WATCH, hll-sparse-max-bytes is a CONFIG', () => {
+  const harness = createHarness({ 'notify-keyspace-events': 'KEA' });
+  const listener = harness.connect();
+  const a = harness.connect();
+  const b = harness.connect();
+  listener.send('PSUBSCRIBE', '__keyevent@0__:*');
+  listener.sink.take();
+  assert.deepEqual(a.send('PFADD', 'h', 'x', 'y'), [':1']);
+  assert.deepEqual(a.send('PFADD', 'h', 'x'), [':0']);
+  assert.deepEqual(a.send('PFMERGE', 'm', 'h'), ['+OK']);
+  assert.deepEqual(listener.sink.take(), [
+    '["pmessage", "__keyevent@0__:*", "__keyevent@0__:pfadd", "h"]',
+    '["pmessage", "__keyevent@0__:*", "__keyevent@0__:pfadd", "m"]',
+  ]);
+  // PFCOUNT writes the cardinality into the sketch's header (Redis's signalModifiedKey), and only when stale.
+  a.send('WATCH', 'h');
+  b.send('PFCOUNT', 'h');
+  a.send('MULTI');
+  a.send('PING');
+  assert.deepEqual(a.send('EXEC'), ['(nil)']);
+  a.send('WATCH', 'h');
+  b.send('PFCOUNT', 'h');
+  a.send('MULTI');
+  a.send('PING');
+  assert.deepEqual(a.send('EXEC'), ['[+PONG]']);
+  assert.deepEqual(listener.sink.take(), []);
+  assert.deepEqual(a.send('CONFIG', 'GET', 'hll-sparse-max-bytes'), ['{"hll-sparse-max-bytes": "3000"}']);
+  assert.deepEqual(a.send('CONFIG', 'SET', 'hll-sparse-max-bytes', '20'), ['+OK']);
+  a.send('PFADD', 'small', 'a', 'b', 'c');
+  assert.deepEqual(a.send('PFDEBUG', 'ENCODING', 'small'), ['+dense']);
+  assert.deepEqual(a.send('CONFIG', 'SET', 'hll-sparse-max-bytes', '3000'), ['+OK']);
+  a.send('PFADD', 'small2', 'a', 'b', 'c');
+  assert.deepEqual(a.send('PFDEBUG', 'ENCODING', 'small2'), ['+sparse']);
+  assert.deepEqual(a.send('OBJECT', 'ENCODING', 'small2'), ['"raw"']);
+});

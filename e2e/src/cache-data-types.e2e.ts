@@ -1,0 +1,114 @@
+/**
+ * Goal: the data types built on strings and sorted sets (HyperLogLog, geo, bit fields) work through
+ * the two common Node.js clients, ioredis and node-redis (v5), as applications call them, and their
+ * values are interchangeable with redis-server's. Method: `objectbox start cache` as a real process;
+ * real client libraries over TCP; expected replies and the DUMP payloads below were produced by
+ * redis-server 7.0.15 for the same commands.
+ */
+import { strict as assert } from 'node:assert';
+import { after, before, describe, type TestContext, test as nodeTest } from 'node:test';
+import { Redis } from 'ioredis';
+import { createClient } from 'redis';
+import { type CacheUnderTest, startCache, uniquePrefix } from './cache-e2e-support.js';
+import { cleanUp } from './harness.js';
+
+let cache: CacheUnderTest;
+
+before(async () => {
+  cache = await startCache();
+});
+
+after(async () => {
+  const result = await cache?.process.stop('SIGTERM');
+  await cleanUp();
+  if (result !== undefined) assert.deepEqual(result, { code: 0, signal: null }, 'the cache stops cleanly on SIGTERM');
+});
+
+/** Every client a test opens; closed when the test ends. */
+const closers = new Set<() => void>();
+
+function test(name: string, body: (context: TestContext) => Promise<void>): void {
+  nodeTest(name, { timeout: 30_000 }, async (context) => {
+    try {
+      await body(context);
+    } finally {
+      for (const close of closers) close();
+      closers.clear();
+    }
+  });
+}
+
+async function ioredis(): Promise<Redis> {
+  const client = new Redis({ host: '127.0.0.1', port: cache.port, maxRetriesPerRequest: 0, retryStrategy: () => null, lazyConnect: true });
+  client.on('error', () => undefined);
+  closers.add(() => client.disconnect());
+  await client.connect();
+  return client;
+}
+
+async function nodeRedis() {
+  const client = createClient({ socket: { host: '127.0.0.1', port: cache.port, reconnectStrategy: false, connectTimeout: 10_000 } });
+  client.on('error', () => undefined);
+  closers.add(() => {
+    if (client.isOpen) client.destroy();
+  });
+  await client.connect();
+  return client;
+}
+
+async function rejects(promise: Promise<unknown>, pattern: RegExp): Promise<void> {
+  await assert.rejects(promise, (error: Error) => {
+    assert.match(error.message, pattern);
+    return true;
+  });
+}
+
+/** DUMP payloads from redis-server 7.0.15 of `PFADD h a b c d e`: sparse, and after PFDEBUG TODENSE (LZF-compressed). */
+const redisSparseDump = '002148594c4c0100000000000000000000805c7b8044768050b184498c80426d80425a0a00471edbd9f013d59b';
+const redisDenseDump =
+  '00c340ab70100448594c4c00200000052003e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0b8000001e0b8c1e0ff00e0ff00e07f00e3ff59e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e01d000008e01d26e0ff00e0ff00e0ff00e0ff00e0ff00e0ff00e0ca000040e0cad3e0f700f5ff83e0b2000100000a00e7cbb2d9f84d7f33';
+
+describe('HyperLogLog', () => {
+  test('ioredis: PFADD, PFCOUNT, PFMERGE; sketches are byte-identical to redis-server and RESTORE from it', async () => {
+    const client = await ioredis();
+    const k = uniquePrefix('io-hll');
+    assert.equal(await client.pfadd(`${k}h`, 'a', 'b', 'c', 'd', 'e'), 1);
+    assert.equal(await client.pfadd(`${k}h`, 'a'), 0, 'no register changed');
+    assert.equal(await client.pfcount(`${k}h`), 5);
+    // The same bytes redis-server stores (its DUMP payload without the RDB framing), with the cached count 5.
+    const stored = await client.getBuffer(`${k}h`);
+    const expected = Buffer.from(redisSparseDump.slice(4, 4 + 33 * 2), 'hex');
+    expected[8] = 5;
+    expected[15] = 0;
+    assert.deepEqual(stored, expected);
+    const elements = Array.from({ length: 20_000 }, (_, index) => `20000-${index}`);
+    for (let index = 0; index < elements.length; index += 2_000) await client.pfadd(`${k}big`, ...elements.slice(index, index + 2_000));
+    assert.equal(await client.pfcount(`${k}big`), 19_912, 'the estimate redis-server gives for the same elements');
+    assert.equal(await client.strlen(`${k}big`), 12_304, 'dense');
+    assert.equal(await client.pfmerge(`${k}union`, `${k}h`, `${k}big`), 'OK');
+    assert.equal(await client.pfcount(`${k}union`), await client.pfcount(`${k}h`, `${k}big`));
+    for (const [name, payload] of [['sparse', redisSparseDump], ['dense', redisDenseDump]] as const) {
+      assert.equal(await client.restore(`${k}${name}`, 0, Buffer.from(payload, 'hex')), 'OK');
+      assert.equal(await client.pfcount(`${k}${name}`), 5, `${name} sketch from redis-server`);
+      assert.equal(await client.pfadd(`${k}${name}`, 'f'), 1);
+      assert.equal(await client.pfcount(`${k}${name}`), 6);
+    }
+    assert.equal(await client.call('PFDEBUG', 'ENCODING', `${k}dense`), 'dense');
+    await client.set(`${k}str`, 'not a sketch');
+    await rejects(client.pfadd(`${k}str`, 'x'), /^WRONGTYPE Key is not a valid HyperLogLog string value\.$/);
+    await client.pfadd(`${k}corrupt`, 'a');
+    await client.append(`${k}corrupt`, 'garbage');
+    await rejects(client.pfcount(`${k}corrupt`), /^INVALIDOBJ Corrupted HLL object detected$/);
+  });
+
+  test('node-redis: pfAdd, pfCount over several keys, pfMerge into an existing key', async () => {
+    const client = await nodeRedis();
+    const k = uniquePrefix('nr-hll');
+    assert.equal(await client.pfAdd(`${k}a`, ['1', '2', '3', '4']), 1);
+    assert.equal(await client.pfAdd(`${k}b`, ['3', '4', '5', '6']), 1);
+    assert.equal(await client.pfCount([`${k}a`, `${k}b`]), 6);
+    assert.equal(await client.pfMerge(`${k}a`, [`${k}b`]), 'OK');
+    assert.equal(await client.pfCount(`${k}a`), 6);
+    assert.equal(await client.type(`${k}a`), 'string');
+  });
+});

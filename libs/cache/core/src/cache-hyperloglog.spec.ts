@@ -1,0 +1,158 @@
+/**
+ * HyperLogLog: sketches byte for byte and counts as redis-server 7.0.15 produced them for the same
+ * commands (hyperloglog.tcl's cases, its corruption cases, the documentation examples), and a property
+ * test in the spirit of its "sparse encoding stress test": a sparse and a dense sketch fed the same
+ * elements hold the same registers and count the same.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { HllSketch, hllEstimate, hllPatternOf, murmurHash64A } from './cache-hyperloglog.js';
+import { cacheEncodingThresholds } from './cache-collection-size.js';
+import { createTestContext, renderReply, replay, run } from './cache-session.spec-helper.js';
+
+const latin1 = (text: string): Buffer => Buffer.from(text, 'latin1');
+
+test('hyperloglog: MurmurHash64A and the register pattern match Redis (registers seen through PFDEBUG DECODE)', () => {
+  // PFADD h a b c d e on redis-server 7.0.15: PFDEBUG DECODE h =
+  // Z:7292 v:1,1 Z:1143 v:1,1 Z:4274 v:2,1 Z:2445 v:1,1 Z:622 v:1,1 Z:603
+  const patterns = ['a', 'b', 'c', 'd', 'e'].map((element) => hllPatternOf(latin1(element)));
+  const byIndex = patterns.map(({ index, count }) => `${index}:${count}`).sort((x, y) => Number(x.split(':')[0]) - Number(y.split(':')[0]));
+  assert.deepEqual(byIndex, ['7292:1', '8436:1', '12711:2', '15157:1', '15780:1']);
+  // The empty element (PFADD z "" → Z:5938 v:2,1 Z:10445).
+  assert.deepEqual(hllPatternOf(Buffer.alloc(0)), { index: 5938, count: 2 });
+  // Lengths across the 8-byte blocks and every tail length give distinct, stable values.
+  const hashes = new Set(Array.from({ length: 20 }, (_, length) => murmurHash64A(Buffer.alloc(length, 0x61), 0xadc83b19n)));
+  assert.equal(hashes.size, 20);
+});
+
+test('hyperloglog: PFADD / PFCOUNT store the bytes redis-server stores, cached cardinality included', () => {
+  const sparse = 'HYLL\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x80\x5c\x7b\x80\x44\x76\x80\x50\xb1\x84\x49\x8c\x80\x42\x6d\x80\x42\x5a';
+  replay([
+    'PFADD h a b c d e -> :1',
+    `GET h -> "${sparse}"`,
+    'PFCOUNT h -> :5',
+    `GET h -> "${sparse.slice(0, 8)}\x05\x00\x00\x00\x00\x00\x00\x00${sparse.slice(16)}"`,
+    'PFADD h a -> :0',
+    'PFDEBUG DECODE h -> "Z:7292 v:1,1 Z:1143 v:1,1 Z:4274 v:2,1 Z:2445 v:1,1 Z:622 v:1,1 Z:603"',
+    'PFDEBUG ENCODING h -> +sparse',
+    'PFADD empty -> :1',
+    'PFADD empty -> :0',
+    'PFCOUNT empty -> :0',
+    'STRLEN empty -> :18',
+    'PFCOUNT nokey -> :0',
+    'PFADD z "" -> :1',
+    'PFDEBUG DECODE z -> "Z:5938 v:2,1 Z:10445"',
+  ]);
+});
+
+test('hyperloglog: counts match redis-server 7.0.15 (sparse, promoted to dense, unions)', () => {
+  const context = createTestContext();
+  for (let index = 0; index < 1000; index++) run(context, 'PFADD', 'c1000', `1000-${index}`);
+  for (let index = 0; index < 20000; index++) run(context, 'PFADD', 'c20000', `20000-${index}`);
+  const elements = Array.from({ length: 100000 }, (_, index) => `x${index}`);
+  for (let index = 0; index < elements.length; index += 1000) run(context, 'PFADD', 'big', ...elements.slice(index, index + 1000));
+  assert.equal(renderReply(run(context, 'PFCOUNT', 'c1000')), ':1005');
+  assert.equal(renderReply(run(context, 'PFCOUNT', 'c20000')), ':19912');
+  assert.equal(renderReply(run(context, 'PFCOUNT', 'big')), ':100903');
+  assert.equal(renderReply(run(context, 'PFCOUNT', 'c1000', 'c20000', 'big')), ':122437');
+  assert.equal(renderReply(run(context, 'PFDEBUG', 'ENCODING', 'c1000')), '+sparse');
+  assert.equal(renderReply(run(context, 'PFDEBUG', 'ENCODING', 'big')), '+dense');
+  assert.equal(renderReply(run(context, 'PFMERGE', 'all', 'c1000', 'c20000', 'big')), '+OK');
+  assert.equal(renderReply(run(context, 'PFCOUNT', 'all')), ':122437');
+  assert.equal(renderReply(run(context, 'STRLEN', 'all')), ':12304');
+});
+
+test('hyperloglog: PFMERGE keeps a sparse destination for sparse sources, goes dense for a dense one', () => {
+  replay([
+    'PFADD m1 a b c d -> :1',
+    'PFADD m2 c d e f -> :1',
+    'PFCOUNT m1 m2 -> :6',
+    'PFMERGE dst m1 m2 -> +OK',
+    'PFDEBUG ENCODING dst -> +sparse',
+    'PFCOUNT dst -> :6',
+    'PFMERGE fresh -> +OK',
+    'PFCOUNT fresh -> :0',
+    'PFMERGE m1 m2 -> +OK',
+    'PFCOUNT m1 -> :6',
+    'PFDEBUG TODENSE m2 -> :1',
+    'PFDEBUG TODENSE m2 -> :0',
+    'PFMERGE dst2 m1 m2 -> +OK',
+    'PFDEBUG ENCODING dst2 -> +dense',
+    'PFCOUNT dst2 -> :6',
+  ]);
+});
+
+test('hyperloglog: type checks and corrupted sketches answer Redis texts', () => {
+  replay([
+    'SET str foo -> +OK',
+    'PFADD str a -> -WRONGTYPE Key is not a valid HyperLogLog string value.',
+    'PFCOUNT str -> -WRONGTYPE Key is not a valid HyperLogLog string value.',
+    'PFMERGE dst str -> -WRONGTYPE Key is not a valid HyperLogLog string value.',
+    'LPUSH list a -> :1',
+    'PFADD list a -> -WRONGTYPE Operation against a key holding the wrong kind of value',
+    'PFDEBUG ENCODING nokey -> -ERR The specified key does not exist',
+    'PFADD h a -> :1',
+    'PFDEBUG FOO h -> -ERR Unknown PFDEBUG subcommand \'FOO\'',
+    // hyperloglog.tcl "Corrupted sparse HyperLogLogs are detected: Additional at tail".
+    'APPEND h hello -> :26',
+    'PFCOUNT h -> -INVALIDOBJ Corrupted HLL object detected',
+    'PFMERGE d h -> -INVALIDOBJ Corrupted HLL object detected',
+    // "Broken magic", "Invalid encoding".
+    'PFADD h2 a -> :1',
+    'SETRANGE h2 0 0123 -> :21',
+    'PFCOUNT h2 -> -WRONGTYPE Key is not a valid HyperLogLog string value.',
+    'PFADD h3 a -> :1',
+    'SETRANGE h3 4 x -> :21',
+    'PFCOUNT h3 -> -WRONGTYPE Key is not a valid HyperLogLog string value.',
+    // "Corrupted dense HyperLogLogs are detected: Wrong length".
+    'PFADD h4 a -> :1',
+    'PFDEBUG TODENSE h4 -> :1',
+    'APPEND h4 x -> :12305',
+    'PFCOUNT h4 -> -WRONGTYPE Key is not a valid HyperLogLog string value.',
+  ]);
+  const context = createTestContext();
+  // An XZERO opcode that runs past the last register, then one past the end of the string (hyperloglog.tcl's overflow cases).
+  const header = 'HYLL\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x80';
+  for (const body of ['\x7f\xff\x7f\xff', '\x7f\xfe\xff', '\x40', '']) {
+    run(context, 'SET', 'bad', latin1(header + body));
+    assert.equal(renderReply(run(context, 'PFCOUNT', 'bad')), '-INVALIDOBJ Corrupted HLL object detected', JSON.stringify(body));
+    assert.equal(renderReply(run(context, 'PFMERGE', 'd', 'bad')), '-INVALIDOBJ Corrupted HLL object detected');
+    assert.equal(renderReply(run(context, 'PFDEBUG', 'TODENSE', 'bad')), '-INVALIDOBJ Corrupted HLL object detected');
+  }
+  run(context, 'SET', 'bad', latin1(`${header}\x7f\xff\x7f\xff`));
+  assert.equal(renderReply(run(context, 'PFADD', 'bad', 'a', 'b', 'c', 'd')), ':1', 'registers below 16384 are still found, as Redis finds them');
+});
+
+test('hyperloglog: hll-sparse-max-bytes decides when a sketch turns dense', () => {
+  const saved = cacheEncodingThresholds.hllSparseBytesMax;
+  try {
+    cacheEncodingThresholds.hllSparseBytesMax = 30;
+    replay(['PFADD small a b c d e f g h i j -> :1', 'PFDEBUG ENCODING small -> +dense', 'PFCOUNT small -> :10']);
+    cacheEncodingThresholds.hllSparseBytesMax = 3000;
+    replay(['PFADD small a b c d e f g h i j -> :1', 'PFDEBUG ENCODING small -> +sparse', 'PFCOUNT small -> :10']);
+  } finally {
+    cacheEncodingThresholds.hllSparseBytesMax = saved;
+  }
+});
+
+test('hyperloglog: sparse and dense sketches fed the same elements agree (property)', () => {
+  fc.assert(
+    fc.property(fc.array(fc.uint8Array({ maxLength: 12 }), { maxLength: 400 }), fc.integer({ min: 20, max: 4000 }), (elements, sparseBytesMax) => {
+      const sparse = HllSketch.create();
+      const dense = HllSketch.create();
+      assert.equal(dense.toDense(), true);
+      for (const element of elements) {
+        sparse.add(element, sparseBytesMax);
+        dense.add(element, sparseBytesMax);
+      }
+      assert.ok(sparse.view().length <= Math.max(sparseBytesMax, 18) || sparse.encoding === 'dense');
+      const sparseCount = hllEstimate(sparse.histogram().histogram);
+      assert.equal(sparse.histogram().invalid, false);
+      assert.equal(sparseCount, hllEstimate(dense.histogram().histogram));
+      assert.equal(sparse.toDense(), true);
+      assert.deepEqual(sparse.registers(), dense.registers());
+    }),
+    { seed: 20261201, numRuns: 200 },
+  );
+});
