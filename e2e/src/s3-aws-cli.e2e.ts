@@ -98,9 +98,9 @@ describe('aws CLI against objectbox start object-store', () => {
     const forged = await runClient('aws', ['--endpoint-url', s3.endpoint, 's3', 'ls'], { env: { ...s3.clientEnv, AWS_SECRET_ACCESS_KEY: 'not-the-secret' } });
     assert.notEqual(forged.code, 0);
     assert.match(forged.stderr, /SignatureDoesNotMatch/);
-    await aws(s3, ['s3api', 'create-bucket', '--bucket', 'acl-bucket']);
-    const acl = await runClient('aws', ['--endpoint-url', s3.endpoint, 's3api', 'get-bucket-acl', '--bucket', 'acl-bucket'], { env: s3.clientEnv });
-    assert.notEqual(acl.code, 0);
-    assert.match(acl.stderr, /NotImplemented.*GetBucketAcl/s);
+    await aws(s3, ['s3api', 'create-bucket', '--bucket', 'logging-bucket']);
+    const logging = await runClient('aws', ['--endpoint-url', s3.endpoint, 's3api', 'get-bucket-logging', '--bucket', 'logging-bucket'], { env: s3.clientEnv });
+    assert.notEqual(logging.code, 0);
+    assert.match(logging.stderr, /NotImplemented.*GetBucketLogging/s);
   });
 });

@@ -16,8 +16,8 @@ import {
   CreateBucketCommand,
   DeleteBucketCommand,
   DeleteObjectCommand,
-  GetBucketAclCommand,
   GetBucketLocationCommand,
+  GetBucketLoggingCommand,
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
@@ -161,8 +161,8 @@ describe('@aws-sdk/client-s3 against objectbox start object-store', () => {
     skewed.destroy();
     await assert.rejects(client.send(new ListObjectsV2Command({ Bucket: 'no-such-bucket' })), (error: S3ServiceException) => error.name === 'NoSuchBucket' && error.$metadata.httpStatusCode === 404);
     await assert.rejects(
-      client.send(new GetBucketAclCommand({ Bucket: bucket })),
-      (error: S3ServiceException) => error.name === 'NotImplemented' && error.$metadata.httpStatusCode === 501 && /GetBucketAcl/.test(error.message),
+      client.send(new GetBucketLoggingCommand({ Bucket: bucket })),
+      (error: S3ServiceException) => error.name === 'NotImplemented' && error.$metadata.httpStatusCode === 501 && /GetBucketLogging/.test(error.message),
     );
     // Raw requests show the documents themselves (anonymous: AccessDenied; the request id header on every answer).
     const anonymous = await fetch(`${s3.endpoint}/${bucket}?acl`);

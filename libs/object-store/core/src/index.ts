@@ -3,6 +3,7 @@ export * from './s3-errors.js';
 export * from './s3-endpoint.js';
 export * from './s3-absent-features.js';
 export * from './s3-bucket-policy.js';
+export * from './s3-acl.js';
 export * from './s3-encryption-headers.js';
 export * from './object-metadata-commands.js';
 export * from './object-metadata-blob-index.js';

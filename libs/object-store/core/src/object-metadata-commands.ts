@@ -36,6 +36,7 @@ import {
   type ObjectAttributes,
   type Tag,
 } from './object-metadata-model.js';
+import { aclGrantCountMax, aclPermissions, cannedAcls, objectOwnerships, s3AclGroupUris, type AclGrant, type AclRequest, type ObjectOwnership, type StoredAcl } from './s3-acl.js';
 
 /** A CompleteMultipartUpload of 10,000 parts with checksums is about 1.2 MB. */
 export const objectMetadataCommandBytesMax = 4 * 1024 * 1024;
@@ -73,7 +74,21 @@ export interface DeleteObjectTarget {
 }
 
 export type ObjectMetadataCommand =
-  | { readonly op: 'CreateBucket'; readonly bucket: string; readonly ownerAccessKeyId: string; readonly region: string; readonly createdAtMs: number }
+  | {
+      readonly op: 'CreateBucket';
+      readonly bucket: string;
+      readonly ownerAccessKeyId: string;
+      readonly region: string;
+      readonly createdAtMs: number;
+      /** `x-amz-object-ownership`; absent: BucketOwnerEnforced. */
+      readonly objectOwnership?: ObjectOwnership;
+      /** `x-amz-acl` / `x-amz-grant-*`; absent: private. */
+      readonly acl?: AclRequest;
+    }
+  | { readonly op: 'PutBucketOwnershipControls'; readonly bucket: string; readonly objectOwnership: ObjectOwnership }
+  | { readonly op: 'DeleteBucketOwnershipControls'; readonly bucket: string }
+  | { readonly op: 'PutBucketAcl'; readonly bucket: string; readonly acl?: AclRequest }
+  | { readonly op: 'PutObjectAcl'; readonly bucket: string; readonly key: string; readonly versionId?: string; readonly acl?: AclRequest }
   | { readonly op: 'DeleteBucket'; readonly bucket: string }
   | { readonly op: 'PutBucketVersioning'; readonly bucket: string; readonly status: 'Enabled' | 'Suspended' }
   | { readonly op: 'PutBucketTagging'; readonly bucket: string; readonly tags: readonly Tag[] }
@@ -110,6 +125,10 @@ export interface PutObjectCommand {
   readonly attributes: ObjectAttributes;
   readonly location: readonly BlobRef[];
   readonly conditions?: WriteConditions;
+  /** The signer when it is not the bucket's owner (who owns the object depends on the bucket's Object Ownership). */
+  readonly writerAccessKeyId?: string;
+  /** The ACL the request asked for (`x-amz-acl`, `x-amz-grant-*`); absent: private. */
+  readonly acl?: AclRequest;
 }
 
 export interface CreateMultipartUploadCommand {
@@ -122,6 +141,8 @@ export interface CreateMultipartUploadCommand {
   readonly attributes: ObjectAttributes;
   readonly checksumAlgorithm?: ChecksumAlgorithm;
   readonly checksumType?: ChecksumType;
+  /** The ACL asked for; the object gets it on completion (ownership decided now, `ownerAccessKeyId` as the writer). */
+  readonly acl?: AclRequest;
 }
 
 export interface UploadPartCommand {
@@ -256,7 +277,23 @@ export function parseObjectMetadataCommand(valueUntrusted: unknown): ObjectMetad
   const op = input.string('op', { bytesMax: 64 });
   switch (op) {
     case 'CreateBucket':
-      return { op, bucket: input.bucket(), ownerAccessKeyId: input.id('ownerAccessKeyId'), region: input.string('region', { bytesMax: 64 }), createdAtMs: input.timeMs('createdAtMs') };
+      return {
+        op,
+        bucket: input.bucket(),
+        ownerAccessKeyId: input.id('ownerAccessKeyId'),
+        region: input.string('region', { bytesMax: 64 }),
+        createdAtMs: input.timeMs('createdAtMs'),
+        ...input.optionalOneOf('objectOwnership', objectOwnerships),
+        ...input.optionalAcl('acl'),
+      };
+    case 'PutBucketOwnershipControls':
+      return { op, bucket: input.bucket(), objectOwnership: input.oneOf('objectOwnership', objectOwnerships) };
+    case 'DeleteBucketOwnershipControls':
+      return { op, bucket: input.bucket() };
+    case 'PutBucketAcl':
+      return { op, bucket: input.bucket(), ...input.optionalAcl('acl') };
+    case 'PutObjectAcl':
+      return { op, bucket: input.bucket(), key: input.key(), ...input.optionalId('versionId'), ...input.optionalAcl('acl') };
     case 'DeleteBucket':
     case 'DeleteBucketTagging':
     case 'DeleteBucketPolicy':
@@ -293,6 +330,7 @@ export function parseObjectMetadataCommand(valueUntrusted: unknown): ObjectMetad
         attributes: input.attributes('attributes'),
         ...input.optionalOneOf('checksumAlgorithm', checksumAlgorithms),
         ...input.optionalOneOf('checksumType', checksumTypes),
+        ...input.optionalAcl('acl'),
       };
     case 'UploadPart':
       return parseUploadPart(input);
@@ -334,6 +372,8 @@ function parsePutObject(input: FieldReader): PutObjectCommand {
     attributes: input.attributes('attributes'),
     location: input.location('location'),
     ...input.optionalConditions('conditions'),
+    ...input.optionalId('writerAccessKeyId'),
+    ...input.optionalAcl('acl'),
   };
 }
 
@@ -501,6 +541,23 @@ export class FieldReader {
     return { [name]: conditions } as { [K in Name]?: WriteConditions };
   }
 
+  /** An ACL as stored or requested (s3-acl.ts): at most one of `canned` and `grants`, and an optional owner. */
+  acl(name: string): StoredAcl {
+    const reader = this.object(name);
+    const canned = reader.has('canned') ? reader.oneOf('canned', cannedAcls) : undefined;
+    const grants = reader.has('grants') ? reader.array('grants', aclGrantCountMax, parseAclGrant) : undefined;
+    if (canned !== undefined && grants !== undefined) this.fail(name, 'has both a canned ACL and grants');
+    return {
+      ...(reader.has('ownerAccessKeyId') ? { ownerAccessKeyId: reader.id('ownerAccessKeyId') } : {}),
+      ...(canned === undefined ? {} : { canned }),
+      ...(grants === undefined ? {} : { grants }),
+    };
+  }
+
+  optionalAcl<Name extends string>(name: Name): { readonly [K in Name]?: StoredAcl } {
+    return (this.has(name) ? { [name]: this.acl(name) } : {}) as { [K in Name]?: StoredAcl };
+  }
+
   location(name: string): BlobRef[] {
     return this.array(name, blobCountPerLocationMax, (blob) => ({
       blobId: blob.id('blobId'),
@@ -539,6 +596,15 @@ export class FieldReader {
     if (bytes > userMetadataBytesMax) this.fail(name, `is ${bytes} bytes, above ${userMetadataBytesMax}`);
     return Object.fromEntries(checked);
   }
+}
+
+function parseAclGrant(grant: FieldReader): AclGrant {
+  const permission = grant.oneOf('permission', aclPermissions);
+  const grantee = grant.object('grantee');
+  const type = grantee.oneOf('type', ['CanonicalUser', 'Group'] as const);
+  return type === 'CanonicalUser'
+    ? { grantee: { type, id: grantee.string('id', { bytesMax: 64, bytesMin: 64 }) }, permission }
+    : { grantee: { type, uri: grantee.oneOf('uri', s3AclGroupUris) }, permission };
 }
 
 export const contentHeaderNames = ['contentType', 'contentEncoding', 'contentDisposition', 'contentLanguage', 'cacheControl', 'expires'] as const;

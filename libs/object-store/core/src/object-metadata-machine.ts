@@ -77,6 +77,7 @@ import {
   type UploadedPart,
   type VersioningStatus,
 } from './object-metadata-model.js';
+import { effectiveObjectOwnership, isOwnerOnlyCannedAcl, objectAclOfWrite, storedAclOf, type AclRequest, type StoredAcl } from './s3-acl.js';
 import { restoreObjectMetadataInSteps, restoreObjectMetadataState, snapshotObjectMetadataChunks } from './object-metadata-snapshot.js';
 
 /** The value of a successful apply, per command. */
@@ -88,6 +89,10 @@ export interface ObjectMetadataValues {
   DeleteBucketTagging: Record<string, never>;
   PutBucketPolicy: Record<string, never>;
   DeleteBucketPolicy: Record<string, never>;
+  PutBucketOwnershipControls: Record<string, never>;
+  DeleteBucketOwnershipControls: Record<string, never>;
+  PutBucketAcl: Record<string, never>;
+  PutObjectAcl: { readonly versionId: string };
   PutObject: ObjectWriteValue;
   DeleteObject: DeleteObjectValue;
   DeleteObjects: { readonly results: readonly DeleteObjectsEntry[] };
@@ -168,7 +173,7 @@ const emptyBlobs: readonly BlobRef[] = Object.freeze([]);
  * keeps the fields in-object), sharing the frozen empty records.
  */
 export function createObjectVersion(fields: ObjectVersion): ObjectVersion {
-  return {
+  const version: ObjectVersion = {
     versionId: fields.versionId === nullVersionId ? nullVersionId : fields.versionId,
     isDeleteMarker: fields.isDeleteMarker,
     lastModifiedMs: fields.lastModifiedMs,
@@ -182,6 +187,8 @@ export function createObjectVersion(fields: ObjectVersion): ObjectVersion {
     location: fields.location.length === 0 ? emptyBlobs : fields.location,
     parts: fields.parts,
   };
+  // Only when there is one: the common private version keeps its shape and size.
+  return fields.acl === undefined ? version : { ...version, acl: fields.acl };
 }
 
 /** Distinct content-header records shared between versions (most objects repeat a few). */
@@ -287,6 +294,28 @@ export class ObjectMetadataMachine {
           return replyOk({});
         });
       }
+      case 'PutBucketOwnershipControls':
+        return this.#withBucket(command.bucket, [], (state) => {
+          // S3 refuses to disable ACLs while the bucket's own ACL grants anyone but its owner.
+          if (command.objectOwnership === 'BucketOwnerEnforced' && state.bucket.acl !== undefined) return invalidBucketAclWithObjectOwnership();
+          state.bucket = { ...state.bucket, objectOwnership: command.objectOwnership };
+          return replyOk({});
+        });
+      case 'DeleteBucketOwnershipControls':
+        return this.#withBucket(command.bucket, [], (state) => {
+          state.bucket = { ...state.bucket, objectOwnership: 'NotSet' };
+          return replyOk({});
+        });
+      case 'PutBucketAcl':
+        return this.#withBucket(command.bucket, [], (state) => {
+          const acl = bucketAclOf(command.acl);
+          if (effectiveObjectOwnership(state.bucket.objectOwnership) === 'BucketOwnerEnforced' && acl !== undefined) return accessControlListNotSupported();
+          const { acl: _previous, ...rest } = state.bucket;
+          state.bucket = acl === undefined ? rest : { ...rest, acl };
+          return replyOk({});
+        });
+      case 'PutObjectAcl':
+        return this.#withBucket(command.bucket, [], (state) => this.#putObjectAcl(state, command));
       case 'PutObject':
         return this.#putObject(command);
       case 'DeleteObject':
@@ -336,6 +365,8 @@ export class ObjectMetadataMachine {
         : replyError({ code: 'BucketAlreadyExists', message: 'The requested bucket name is not available.' });
     }
     if (this.#state.buckets.size >= bucketCountMax) return replyError({ code: 'TooManyBuckets', message: `You have attempted to create more than ${bucketCountMax} buckets.` });
+    const acl = bucketAclOf(command.acl);
+    if (effectiveObjectOwnership(command.objectOwnership) === 'BucketOwnerEnforced' && acl !== undefined) return invalidBucketAclWithObjectOwnership();
     const bucket: Bucket = {
       name: command.bucket,
       createdAtMs: command.createdAtMs,
@@ -343,6 +374,8 @@ export class ObjectMetadataMachine {
       region: command.region,
       versioning: 'Unversioned',
       tags: undefined,
+      ...(command.objectOwnership === undefined ? {} : { objectOwnership: command.objectOwnership }),
+      ...(acl === undefined ? {} : { acl }),
     };
     this.#state.buckets.set(command.bucket, createBucketState(bucket, this.#state.blobRefs));
     return replyOk({ bucket });
@@ -364,6 +397,8 @@ export class ObjectMetadataMachine {
     return this.#withBucket(command.bucket, command.location, (state) => {
       const precondition = checkLocation(command.location, command.sizeBytes) ?? checkConditions(state, command.key, command.conditions);
       if (precondition !== undefined) return replyError(precondition, command.location);
+      const acl = objectAclOfWrite({ ownership: state.bucket.objectOwnership, bucketOwnerAccessKeyId: state.bucket.ownerAccessKeyId, writerAccessKeyId: command.writerAccessKeyId, request: command.acl });
+      if (!acl.ok) return accessControlListNotSupported(command.location);
       const version = createObjectVersion({
         versionId: command.versionId,
         isDeleteMarker: false,
@@ -375,6 +410,7 @@ export class ObjectMetadataMachine {
         ...command.attributes,
         location: command.location,
         parts: undefined,
+        acl: acl.acl,
       });
       return writeVersion(state, command.key, version, { keep: command.location, garbageOnError: command.location });
     });
@@ -429,9 +465,29 @@ export class ObjectMetadataMachine {
     return replyOk({ versionId: found.value.versionId });
   }
 
+  /** PutObjectAcl: the version's grants change, its owner stays. */
+  #putObjectAcl(state: BucketState, command: Extract<ObjectMetadataCommand, { op: 'PutObjectAcl' }>): ObjectMetadataApplyReply {
+    const found = findVersion(state, command.key, command.versionId);
+    if (!found.ok) return found;
+    if (effectiveObjectOwnership(state.bucket.objectOwnership) === 'BucketOwnerEnforced') {
+      if (!isOwnerOnlyCannedAcl(command.acl)) return accessControlListNotSupported();
+      return replyOk({ versionId: found.value.versionId });
+    }
+    const acl = storedAclOf(command.acl, found.value.acl?.ownerAccessKeyId);
+    const versions = versionsOf(state.objects.get(command.key)).map((version) => {
+      if (version !== found.value) return version;
+      const { acl: _previous, ...rest } = version;
+      return createObjectVersion(acl === undefined ? rest : { ...rest, acl });
+    });
+    setVersions(state, command.key, versions, {}); // same location, new ACL: no reference changes
+    return replyOk({ versionId: found.value.versionId });
+  }
+
   #createUpload(state: BucketState, command: CreateMultipartUploadCommand): ObjectMetadataApplyReply {
     if (state.uploadsById.has(command.uploadId)) return replyError({ code: 'InvalidArgument', message: `upload id ${command.uploadId} is not fresh` });
     if (state.uploadsById.size >= uploadCountPerBucketMax) return replyError({ code: 'TooManyUploads', message: `at most ${uploadCountPerBucketMax} uploads per bucket` });
+    const acl = objectAclOfWrite({ ownership: state.bucket.objectOwnership, bucketOwnerAccessKeyId: state.bucket.ownerAccessKeyId, writerAccessKeyId: command.ownerAccessKeyId, request: command.acl });
+    if (!acl.ok) return accessControlListNotSupported();
     const upload: MultipartUpload = {
       bucket: command.bucket,
       key: command.key,
@@ -441,6 +497,7 @@ export class ObjectMetadataMachine {
       attributes: command.attributes,
       checksumAlgorithm: command.checksumAlgorithm,
       checksumType: command.checksumType,
+      ...(acl.acl === undefined ? {} : { acl: acl.acl }),
     };
     addUpload(state, { upload, parts: new Map() });
     return replyOk({ uploadId: command.uploadId });
@@ -490,6 +547,7 @@ export class ObjectMetadataMachine {
       ...upload.upload.attributes,
       location,
       parts: parts.map((part): CompletedPart => ({ partNumber: part.partNumber, sizeBytes: part.sizeBytes, etag: part.etag, checksums: part.checksums })),
+      acl: upload.upload.acl,
     });
     const written = writeVersion(state, command.key, version, { keep: location, garbageOnError: [] });
     if (!written.ok) return written;
@@ -840,3 +898,17 @@ function tooManyVersions<T>(key: string, garbage: readonly BlobRef[] = []): Obje
 }
 
 export type { ObjectAttributes };
+
+/** A bucket's ACL to store: `bucket-owner-*` canned ACLs mean `private` on a bucket (its owner is the bucket owner). */
+function bucketAclOf(request: AclRequest | undefined): StoredAcl | undefined {
+  if (request?.canned === 'bucket-owner-read' || request?.canned === 'bucket-owner-full-control') return undefined;
+  return storedAclOf(request);
+}
+
+function accessControlListNotSupported<T>(garbage: readonly BlobRef[] = []): ObjectMetadataReply<T> {
+  return replyError({ code: 'AccessControlListNotSupported', message: 'The bucket does not allow ACLs' }, garbage);
+}
+
+function invalidBucketAclWithObjectOwnership<T>(): ObjectMetadataReply<T> {
+  return replyError({ code: 'InvalidBucketAclWithObjectOwnership', message: "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting" });
+}

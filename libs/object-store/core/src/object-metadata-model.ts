@@ -9,6 +9,7 @@
  * command's own fresh blobs when it failed), for the data path to delete. That is how orphaned
  * data is collected: the data path writes blobs first, proposes, and deletes what comes back.
  */
+import type { ObjectOwnershipSetting, StoredAcl } from './s3-acl.js';
 
 /** Largest object key, in UTF-8 bytes (S3: 1024). */
 export const objectKeyBytesMax = 1024;
@@ -101,6 +102,8 @@ export interface ObjectVersion {
   readonly location: readonly BlobRef[];
   /** Set for multipart objects. */
   readonly parts: readonly CompletedPart[] | undefined;
+  /** Its ACL and owner when not `private` and the bucket owner's; absent otherwise (most objects: no bytes spent). */
+  readonly acl?: StoredAcl;
 }
 
 export interface Bucket {
@@ -112,6 +115,10 @@ export interface Bucket {
   readonly tags: readonly Tag[] | undefined;
   /** The bucket policy document as put (JSON text, at most {@link bucketPolicyBytesMax} bytes); absent when none. */
   readonly policy?: string;
+  /** Object Ownership; absent is BucketOwnerEnforced (s3-acl.ts). */
+  readonly objectOwnership?: ObjectOwnershipSetting;
+  /** The bucket's ACL when not `private`. */
+  readonly acl?: StoredAcl;
 }
 
 /** S3's limit on a bucket policy document (20 KB). */
@@ -136,6 +143,8 @@ export interface MultipartUpload {
   readonly attributes: ObjectAttributes;
   readonly checksumAlgorithm: ChecksumAlgorithm | undefined;
   readonly checksumType: ChecksumType | undefined;
+  /** The ACL the completed object gets, decided when the upload was created. */
+  readonly acl?: StoredAcl;
 }
 
 export interface AccessKey {
@@ -170,7 +179,9 @@ export type ObjectMetadataErrorCode =
   | 'TooManyUploads'
   | 'TooManyAccessKeys'
   | 'NoSuchAccessKey'
-  | 'AccessKeyAlreadyExists';
+  | 'AccessKeyAlreadyExists'
+  | 'AccessControlListNotSupported'
+  | 'InvalidBucketAclWithObjectOwnership';
 
 export interface ObjectMetadataError {
   readonly code: ObjectMetadataErrorCode;

@@ -7,6 +7,11 @@
  *   2 access key  AccessKey
  *   3 bucket      Bucket                        (starts a bucket; the records below belong to it)
  *   4 object key  [key, [version, ...]]         (keys strictly ascending, versions newest first)
+ *
+ * A bucket's Object Ownership and ACL, and an upload's ACL, are optional fields of their records; a
+ * version's ACL is a 13th element of its array, present only for a version that has one (most have
+ * none: `private`, owned by the bucket owner), so snapshots written before ACLs existed restore as
+ * they are, and a store without ACLs writes the same bytes as before.
  *   5 upload      [upload, [part, ...]]
  *   6 end         {bucketCount, keyCount, versionCount, uploadCount, accessKeyCount}
  *
@@ -40,6 +45,9 @@ import {
   type ObjectVersion,
   type UploadedPart,
 } from './object-metadata-model.js';
+import { objectOwnerships } from './s3-acl.js';
+
+const objectOwnershipSettings = [...objectOwnerships, 'NotSet'] as const;
 
 /** A snapshot that does not parse, or is truncated. */
 export class ObjectMetadataSnapshotInvalidError extends InvalidArgumentError {}
@@ -126,10 +134,12 @@ function versionToWire(version: ObjectVersion): unknown[] {
     version.tags,
     version.location.map((blob) => [blob.blobId, blob.sizeBytes, blob.blake3]),
     version.parts?.map((part) => [part.partNumber, part.sizeBytes, part.etag, part.checksums ?? null]) ?? null,
+    ...(version.acl === undefined ? [] : [version.acl]),
   ];
 }
 
 const versionWireFieldCount = 12;
+const versionWireFieldCountWithAcl = 13;
 const blobIdLimits = { bytesMax: metadataIdBytesMax, bytesMin: 1 };
 const blake3Limits = { bytesMax: 128 };
 const objectKeyLimits = { bytesMax: objectKeyBytesMax, bytesMin: 1 };
@@ -141,7 +151,9 @@ const objectKeyLimits = { bytesMax: objectKeyBytesMax, bytesMin: 1 };
  */
 function versionFromWire(wireUntrusted: unknown): ObjectVersion {
   const path = 'objectKey.version';
-  if (!Array.isArray(wireUntrusted) || wireUntrusted.length !== versionWireFieldCount) throw new ObjectMetadataSnapshotInvalidError(`${path} is not a version`);
+  if (!Array.isArray(wireUntrusted) || (wireUntrusted.length !== versionWireFieldCount && wireUntrusted.length !== versionWireFieldCountWithAcl)) {
+    throw new ObjectMetadataSnapshotInvalidError(`${path} is not a version`);
+  }
   const wire = wireUntrusted as unknown[];
   const input = new FieldReader(
     {
@@ -156,6 +168,7 @@ function versionFromWire(wireUntrusted: unknown): ObjectVersion {
       userMetadata: wire[8],
       tags: wire[9],
       parts: wire[11],
+      acl: wire[12],
     },
     path,
   );
@@ -185,6 +198,7 @@ function versionFromWire(wireUntrusted: unknown): ObjectVersion {
     tags: input.tags('tags', objectTagCountMax),
     location: locationFromWire(wire[10], `${path}.location`),
     parts,
+    acl: input.has('acl') ? input.acl('acl') : undefined,
   });
 }
 
@@ -329,6 +343,8 @@ function parseBucket(payload: unknown): Bucket {
     versioning: input.oneOf('versioning', ['Unversioned', 'Enabled', 'Suspended'] as const),
     tags: input.has('tags') ? input.tags('tags', bucketTagCountMax) : undefined,
     ...(input.has('policy') ? { policy: input.string('policy', { bytesMax: bucketPolicyBytesMax, bytesMin: 1 }) } : {}),
+    ...input.optionalOneOf('objectOwnership', objectOwnershipSettings),
+    ...input.optionalAcl('acl'),
   };
 }
 
@@ -354,6 +370,7 @@ function parseUpload(payload: unknown, bucketName: string): UploadState {
     attributes: input.attributes('attributes'),
     checksumAlgorithm: input.has('checksumAlgorithm') ? input.oneOf('checksumAlgorithm', checksumAlgorithms) : undefined,
     checksumType: input.has('checksumType') ? input.oneOf('checksumType', ['FULL_OBJECT', 'COMPOSITE'] as const) : undefined,
+    ...input.optionalAcl('acl'),
   };
   if (input.string('bucket', { bytesMax: 63 }) !== bucketName) throw new ObjectMetadataSnapshotInvalidError('upload of another bucket');
   const parts = new Map<number, UploadedPart>();

@@ -26,7 +26,6 @@ describe('absentFeatureAnswer', () => {
     assert.equal(describeAnswer('GetBucketLifecycleConfiguration'), '404 NoSuchLifecycleConfiguration');
     assert.equal(describeAnswer('GetBucketWebsite'), '404 NoSuchWebsiteConfiguration');
     assert.equal(describeAnswer('GetPublicAccessBlock'), '404 NoSuchPublicAccessBlockConfiguration');
-    assert.equal(describeAnswer('GetBucketOwnershipControls'), '404 OwnershipControlsNotFoundError');
     assert.equal(describeAnswer('GetBucketReplication'), '404 ReplicationConfigurationNotFoundError');
     const answer = absentFeatureAnswer('GetBucketCors', 'my-bucket', 'Enabled');
     assert.deepEqual(answer?.kind === 'error' ? answer.error.fields : undefined, { BucketName: 'my-bucket' });
@@ -44,7 +43,7 @@ describe('absentFeatureAnswer', () => {
     assert.equal(describeAnswer('PutObjectLockConfiguration', 'Unversioned'), '409 InvalidBucketState'); // test_object_lock_put_obj_lock_invalid_bucket
     assert.equal(describeAnswer('PutObjectLockConfiguration', 'Suspended'), '409 InvalidBucketState');
     assert.equal(describeAnswer('PutObjectLockConfiguration', 'Enabled'), undefined);
-    for (const operation of ['PutBucketCors', 'GetBucketAcl', 'GetBucketEncryption', 'PostObject']) assert.equal(describeAnswer(operation), undefined, operation);
+    for (const operation of ['PutBucketCors', 'GetBucketOwnershipControls', 'GetBucketEncryption', 'PostObject']) assert.equal(describeAnswer(operation), undefined, operation);
   });
 });
 

@@ -1,5 +1,5 @@
 /**
- * Object Lock, CORS, lifecycle, website, public access block, ownership controls and replication
+ * Object Lock, CORS, lifecycle, website, public access block and replication
  * are not implemented, so no bucket here ever has them configured. Where S3 has a definite answer
  * for a bucket without the configuration, that answer is given instead of `NotImplemented`: reading
  * it is the "not found" error S3 sends (ceph/s3-tests test_object_lock_get_obj_lock_invalid_bucket,
@@ -27,7 +27,6 @@ const notFound: Readonly<Record<string, (bucket: string) => S3Error>> = {
   GetBucketLifecycleConfiguration: (bucket) => new S3Error('NoSuchLifecycleConfiguration', { fields: { BucketName: bucket } }),
   GetBucketWebsite: (bucket) => new S3Error('NoSuchWebsiteConfiguration', { fields: { BucketName: bucket } }),
   GetPublicAccessBlock: (bucket) => new S3Error('NoSuchPublicAccessBlockConfiguration', { fields: { BucketName: bucket } }),
-  GetBucketOwnershipControls: (bucket) => new S3Error('OwnershipControlsNotFoundError', { fields: { BucketName: bucket } }),
   GetBucketReplication: (bucket) => new S3Error('ReplicationConfigurationNotFoundError', { fields: { BucketName: bucket } }),
 };
 
@@ -36,7 +35,6 @@ const deletesOfAbsent: ReadonlySet<string> = new Set([
   'DeleteBucketLifecycle',
   'DeleteBucketWebsite',
   'DeletePublicAccessBlock',
-  'DeleteBucketOwnershipControls',
   'DeleteBucketReplication',
 ]);
 

@@ -228,6 +228,19 @@ export function s3PolicyRequirementsOf(endpoint: S3Endpoint): readonly S3PolicyR
       return onBucket('s3:PutBucketPolicy', endpoint.bucket);
     case 'DeleteBucketPolicy':
       return onBucket('s3:DeleteBucketPolicy', endpoint.bucket);
+    case 'GetBucketAcl':
+      return onBucket('s3:GetBucketAcl', endpoint.bucket);
+    case 'PutBucketAcl':
+      return onBucket('s3:PutBucketAcl', endpoint.bucket);
+    case 'GetBucketOwnershipControls':
+      return onBucket('s3:GetBucketOwnershipControls', endpoint.bucket);
+    case 'PutBucketOwnershipControls':
+    case 'DeleteBucketOwnershipControls':
+      return onBucket('s3:PutBucketOwnershipControls', endpoint.bucket);
+    case 'GetObjectAcl':
+      return [onObject(endpoint.versionId === undefined ? 's3:GetObjectAcl' : 's3:GetObjectVersionAcl', endpoint.bucket, endpoint.key)];
+    case 'PutObjectAcl':
+      return [onObject(endpoint.versionId === undefined ? 's3:PutObjectAcl' : 's3:PutObjectVersionAcl', endpoint.bucket, endpoint.key)];
     case 'DeleteObjects':
       return [onObject('s3:DeleteObject', endpoint.bucket, '*')];
     case 'GetObject':

@@ -113,6 +113,13 @@ export type S3Endpoint =
   | ({ readonly operation: 'GetBucketPolicy' } & OnBucket)
   | ({ readonly operation: 'PutBucketPolicy' } & OnBucket)
   | ({ readonly operation: 'DeleteBucketPolicy' } & OnBucket)
+  | ({ readonly operation: 'GetBucketAcl' } & OnBucket)
+  | ({ readonly operation: 'PutBucketAcl' } & OnBucket)
+  | ({ readonly operation: 'GetBucketOwnershipControls' } & OnBucket)
+  | ({ readonly operation: 'PutBucketOwnershipControls' } & OnBucket)
+  | ({ readonly operation: 'DeleteBucketOwnershipControls' } & OnBucket)
+  | ({ readonly operation: 'GetObjectAcl'; readonly versionId: string | undefined } & OnObject)
+  | ({ readonly operation: 'PutObjectAcl'; readonly versionId: string | undefined } & OnObject)
   | ({ readonly operation: 'ListObjects'; readonly marker: string | undefined; readonly maxKeys: number } & OnBucket & ListingParameters)
   | ({
       readonly operation: 'ListObjectsV2';
@@ -436,6 +443,11 @@ export const s3Routes: readonly Route[] = [
   { method: 'GET', target: 'bucket', keyword: 'policy', build: (c) => ({ operation: 'GetBucketPolicy', bucket: c.bucket }) },
   { method: 'PUT', target: 'bucket', keyword: 'policy', build: (c) => ({ operation: 'PutBucketPolicy', bucket: c.bucket }) },
   { method: 'DELETE', target: 'bucket', keyword: 'policy', build: (c) => ({ operation: 'DeleteBucketPolicy', bucket: c.bucket }) },
+  { method: 'GET', target: 'bucket', keyword: 'acl', build: (c) => ({ operation: 'GetBucketAcl', bucket: c.bucket }) },
+  { method: 'PUT', target: 'bucket', keyword: 'acl', build: (c) => ({ operation: 'PutBucketAcl', bucket: c.bucket }) },
+  { method: 'GET', target: 'bucket', keyword: 'ownershipControls', build: (c) => ({ operation: 'GetBucketOwnershipControls', bucket: c.bucket }) },
+  { method: 'PUT', target: 'bucket', keyword: 'ownershipControls', build: (c) => ({ operation: 'PutBucketOwnershipControls', bucket: c.bucket }) },
+  { method: 'DELETE', target: 'bucket', keyword: 'ownershipControls', build: (c) => ({ operation: 'DeleteBucketOwnershipControls', bucket: c.bucket }) },
   { method: 'GET', target: 'bucket', keyword: '', when: has('list-type'), build: buildListObjectsV2 },
   { method: 'GET', target: 'bucket', keyword: '', build: buildListObjects },
   { method: 'GET', target: 'bucket', keyword: 'versions', build: buildListObjectVersions },
@@ -453,6 +465,8 @@ export const s3Routes: readonly Route[] = [
   { method: 'DELETE', target: 'object', keyword: '', build: (c) => ({ operation: 'DeleteObject', bucket: c.bucket, key: c.key, versionId: versionIdOf(c) }) },
   { method: 'GET', target: 'object', keyword: 'tagging', build: (c) => buildObjectTagging(c, 'GetObjectTagging') },
   { method: 'GET', target: 'object', keyword: 'attributes', build: buildGetObjectAttributes },
+  { method: 'GET', target: 'object', keyword: 'acl', build: (c) => ({ operation: 'GetObjectAcl', bucket: c.bucket, key: c.key, versionId: versionIdOf(c) }) },
+  { method: 'PUT', target: 'object', keyword: 'acl', build: (c) => ({ operation: 'PutObjectAcl', bucket: c.bucket, key: c.key, versionId: versionIdOf(c) }) },
   { method: 'PUT', target: 'object', keyword: 'tagging', build: (c) => buildObjectTagging(c, 'PutObjectTagging') },
   { method: 'DELETE', target: 'object', keyword: 'tagging', build: (c) => buildObjectTagging(c, 'DeleteObjectTagging') },
   { method: 'POST', target: 'object', keyword: 'uploads', build: (c) => ({ operation: 'CreateMultipartUpload', bucket: c.bucket, key: c.key }) },
@@ -462,8 +476,6 @@ export const s3Routes: readonly Route[] = [
   ...unimplementedEach('bucket', [
     ['GET', 'accelerate', 'GetBucketAccelerateConfiguration'],
     ['PUT', 'accelerate', 'PutBucketAccelerateConfiguration'],
-    ['GET', 'acl', 'GetBucketAcl'],
-    ['PUT', 'acl', 'PutBucketAcl'],
     ['GET', 'analytics', 'GetBucketAnalyticsConfiguration'],
     ['PUT', 'analytics', 'PutBucketAnalyticsConfiguration'],
     ['DELETE', 'analytics', 'DeleteBucketAnalyticsConfiguration'],
@@ -494,9 +506,6 @@ export const s3Routes: readonly Route[] = [
     ['PUT', 'notification', 'PutBucketNotificationConfiguration'],
     ['GET', 'object-lock', 'GetObjectLockConfiguration'],
     ['PUT', 'object-lock', 'PutObjectLockConfiguration'],
-    ['GET', 'ownershipControls', 'GetBucketOwnershipControls'],
-    ['PUT', 'ownershipControls', 'PutBucketOwnershipControls'],
-    ['DELETE', 'ownershipControls', 'DeleteBucketOwnershipControls'],
     ['GET', 'policyStatus', 'GetBucketPolicyStatus'],
     ['GET', 'publicAccessBlock', 'GetPublicAccessBlock'],
     ['PUT', 'publicAccessBlock', 'PutPublicAccessBlock'],
@@ -512,8 +521,6 @@ export const s3Routes: readonly Route[] = [
     ['DELETE', 'website', 'DeleteBucketWebsite'],
   ]),
   ...unimplementedEach('object', [
-    ['GET', 'acl', 'GetObjectAcl'],
-    ['PUT', 'acl', 'PutObjectAcl'],
     ['GET', 'legal-hold', 'GetObjectLegalHold'],
     ['PUT', 'legal-hold', 'PutObjectLegalHold'],
     ['PUT', 'renameObject', 'RenameObject'],
@@ -582,6 +589,7 @@ export function authorizationLevelOf(endpoint: S3Endpoint): 'none' | 'read' | 'w
     case 'GetObjectTagging':
     case 'GetObjectAttributes':
     case 'ListParts':
+    case 'GetObjectAcl':
       return 'read';
     case 'DeleteBucket':
     case 'PutBucketVersioning':
@@ -589,6 +597,11 @@ export function authorizationLevelOf(endpoint: S3Endpoint): 'none' | 'read' | 'w
     case 'GetBucketPolicy':
     case 'PutBucketPolicy':
     case 'DeleteBucketPolicy':
+    case 'GetBucketAcl':
+    case 'PutBucketAcl':
+    case 'GetBucketOwnershipControls':
+    case 'PutBucketOwnershipControls':
+    case 'DeleteBucketOwnershipControls':
       return 'owner';
     case 'PutBucketTagging':
     case 'DeleteBucketTagging':
@@ -603,6 +616,7 @@ export function authorizationLevelOf(endpoint: S3Endpoint): 'none' | 'read' | 'w
     case 'UploadPartCopy':
     case 'CompleteMultipartUpload':
     case 'AbortMultipartUpload':
+    case 'PutObjectAcl':
     case 'NotImplemented':
       return 'write';
   }

@@ -32,6 +32,7 @@ const spec = (httpStatusCode: number, kind: ErrorKind, message: string): S3Error
  * code in S3 (more than 10,000 parts is `InvalidArgument` on the part number).
  */
 export const s3ErrorCodes = {
+  AccessControlListNotSupported: spec(400, 'failed-precondition', 'The bucket does not allow ACLs'),
   AccessDenied: spec(403, 'permission-denied', 'Access Denied'),
   AuthorizationHeaderMalformed: spec(400, 'invalid-argument', 'The authorization header is malformed.'),
   AuthorizationQueryParametersError: spec(400, 'invalid-argument', 'Error parsing the query-string authentication parameters.'),
@@ -60,6 +61,7 @@ export const s3ErrorCodes = {
   InternalError: spec(500, 'internal', 'We encountered an internal error. Please try again.'),
   InvalidAccessKeyId: spec(403, 'permission-denied', 'The AWS Access Key Id you provided does not exist in our records.'),
   InvalidArgument: spec(400, 'invalid-argument', 'Invalid Argument'),
+  InvalidBucketAclWithObjectOwnership: spec(400, 'failed-precondition', "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting"),
   InvalidBucketName: spec(400, 'invalid-argument', 'The specified bucket is not valid.'),
   InvalidBucketState: spec(409, 'failed-precondition', 'The request is not valid with the current state of the bucket.'),
   InvalidChunkSizeError: spec(403, 'invalid-argument', 'Only the last chunk is allowed to have a size less than 8192 bytes'),
@@ -84,12 +86,14 @@ export const s3ErrorCodes = {
   InvalidTag: spec(400, 'invalid-argument', 'The tag provided was not a valid tag. This error can occur if the tag did not pass input validation.'),
   InvalidURI: spec(400, 'invalid-argument', "Couldn't parse the specified URI."),
   KeyTooLongError: spec(400, 'invalid-argument', 'Your key is too long'),
+  MalformedACLError: spec(400, 'invalid-argument', 'The XML you provided was not well-formed or did not validate against our published schema'),
   MalformedPolicy: spec(400, 'invalid-argument', "Policies must be valid JSON and the first byte must be '{'"),
   MalformedXML: spec(400, 'invalid-argument', 'The XML you provided was not well-formed or did not validate against our published schema'),
   MaxMessageLengthExceeded: spec(400, 'resource-exhausted', 'Your request was too big.'),
   MetadataTooLarge: spec(400, 'invalid-argument', 'Your metadata headers exceed the maximum allowed metadata size'),
   MethodNotAllowed: spec(405, 'invalid-argument', 'The specified method is not allowed against this resource.'),
   MissingContentLength: spec(411, 'invalid-argument', 'You must provide the Content-Length HTTP header.'),
+  MissingSecurityHeader: spec(400, 'invalid-argument', 'Your request was missing a required header'),
   MissingRequestBodyError: spec(400, 'invalid-argument', 'Request Body is empty'),
   NoSuchBucket: spec(404, 'not-found', 'The specified bucket does not exist'),
   NoSuchCORSConfiguration: spec(404, 'not-found', 'The CORS configuration does not exist'),
@@ -125,6 +129,7 @@ export const s3ErrorCodes = {
     'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
   ),
   SlowDown: spec(503, 'unavailable', 'Please reduce your request rate.'),
+  UnresolvableGrantByEmailAddress: spec(400, 'invalid-argument', 'The e-mail address you provided does not match any account on record.'),
   UnexpectedContent: spec(400, 'invalid-argument', 'This request does not support content'),
   XAmzContentSHA256Mismatch: spec(400, 'invalid-argument', "The provided 'x-amz-content-sha256' header does not match what was computed."),
 } as const satisfies Record<string, S3ErrorCodeSpec>;

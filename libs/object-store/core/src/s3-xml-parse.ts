@@ -14,6 +14,7 @@
 import { S3Error, s3Errors } from './s3-errors.js';
 import { readXml, type XmlElement, XmlSyntaxError } from './s3-xml-reader.js';
 import { s3PartNumberMax } from './s3-endpoint.js';
+import { aclGrantCountMax, aclPermissions, objectOwnerships, s3AclGroupUris, type AclGrant, type AclPermission, type ObjectOwnership } from './s3-acl.js';
 
 /** Largest request document, bytes (S3 limits DeleteObjects bodies and the like to well under this). */
 export const s3XmlBodyBytesMax = 1024 * 1024;
@@ -309,4 +310,77 @@ export function parseCreateBucketConfiguration(body: S3XmlBody): { readonly loca
   const root = parseDocument(body, 'CreateBucketConfiguration');
   const locationConstraint = textOf(root, 'LocationConstraint')?.trim();
   return { locationConstraint: locationConstraint === '' ? undefined : locationConstraint };
+}
+
+/** An `AccessControlPolicy` request document (PutBucketAcl, PutObjectAcl). */
+export interface S3AccessControlPolicy {
+  /** `<Owner><ID>`: must name the resource's owner (the caller checks). */
+  readonly ownerId: string;
+  readonly grants: readonly AclGrant[];
+}
+
+/**
+ * Reads an AccessControlPolicy body: `<Owner><ID>` and up to {@link aclGrantCountMax} `<Grant>`s of
+ * a `<Grantee>` (by `<ID>`, a canonical user; by `<URI>`, a predefined group; by `<EmailAddress>`,
+ * which this server cannot resolve) and a `<Permission>`. The grantee's `xsi:type` is implied by
+ * which of those it has.
+ * @throws S3Error `MalformedACLError` (syntax or schema, as S3 answers for ACL documents),
+ *   `InvalidArgument` (a malformed canonical id, an unknown group), `UnresolvableGrantByEmailAddress`,
+ *   `MaxMessageLengthExceeded`.
+ */
+export function parseAccessControlPolicy(body: S3XmlBody): S3AccessControlPolicy {
+  const malformed = (message: string) => new S3Error('MalformedACLError', { message });
+  let root: XmlElement;
+  try {
+    root = parseDocument(body, 'AccessControlPolicy');
+  } catch (error) {
+    if (error instanceof S3Error && (error.code === 'MalformedXML' || error.code === 'MissingRequestBodyError')) throw malformed(error.message);
+    throw error;
+  }
+  try {
+    const owner = childOf(root, 'Owner');
+    const ownerId = owner === undefined ? undefined : textOf(owner, 'ID')?.trim();
+    if (ownerId === undefined || ownerId === '') throw malformed('The AccessControlPolicy must name its Owner ID.');
+    const list = childOf(root, 'AccessControlList');
+    const grantNodes = list === undefined ? [] : childrenOf(list, 'Grant');
+    if (grantNodes.length > aclGrantCountMax) throw malformed(`An ACL can have at most ${aclGrantCountMax} grants.`);
+    const grants = grantNodes.map((grantNode): AclGrant => {
+      const grantee = childOf(grantNode, 'Grantee');
+      const permission = textOf(grantNode, 'Permission')?.trim();
+      if (grantee === undefined || permission === undefined || !(aclPermissions as readonly string[]).includes(permission)) {
+        throw malformed('Each Grant needs a Grantee and a Permission of FULL_CONTROL, WRITE, WRITE_ACP, READ or READ_ACP.');
+      }
+      const id = textOf(grantee, 'ID')?.trim();
+      const uri = textOf(grantee, 'URI')?.trim();
+      const email = textOf(grantee, 'EmailAddress')?.trim();
+      if ([id, uri, email].filter((value) => value !== undefined).length !== 1) throw malformed('A Grantee has exactly one of ID, URI and EmailAddress.');
+      if (email !== undefined) throw new S3Error('UnresolvableGrantByEmailAddress', { fields: { EmailAddress: email } });
+      if (id !== undefined) {
+        if (!/^[0-9a-f]{64}$/.test(id)) throw new S3Error('InvalidArgument', { message: 'Invalid id', fields: { ArgumentName: 'CanonicalUser/ID', ArgumentValue: id } });
+        return { grantee: { type: 'CanonicalUser', id }, permission: permission as AclPermission };
+      }
+      if (!s3AclGroupUris.includes(uri!)) throw new S3Error('InvalidArgument', { message: 'Invalid group uri', fields: { ArgumentName: 'Group/URI', ArgumentValue: uri! } });
+      return { grantee: { type: 'Group', uri: uri! }, permission: permission as AclPermission };
+    });
+    return { ownerId, grants };
+  } catch (error) {
+    if (error instanceof S3Error && error.code === 'MalformedXML') throw malformed(error.message);
+    throw error;
+  }
+}
+
+/**
+ * Reads an OwnershipControls body (PutBucketOwnershipControls): exactly one `<Rule>` with an
+ * `<ObjectOwnership>` of BucketOwnerEnforced, BucketOwnerPreferred or ObjectWriter.
+ * @throws S3Error `MalformedXML`.
+ */
+export function parseOwnershipControls(body: S3XmlBody): ObjectOwnership {
+  const root = parseDocument(body, 'OwnershipControls');
+  const rules = childrenOf(root, 'Rule');
+  if (rules.length !== 1) throw s3Errors.malformedXml('OwnershipControls takes exactly one Rule');
+  const ownership = textOf(rules[0]!, 'ObjectOwnership')?.trim();
+  if (ownership === undefined || !(objectOwnerships as readonly string[]).includes(ownership)) {
+    throw s3Errors.malformedXml('ObjectOwnership must be BucketOwnerEnforced, BucketOwnerPreferred or ObjectWriter');
+  }
+  return ownership as ObjectOwnership;
 }

@@ -8,6 +8,7 @@
  * Request bodies are read in `s3-xml-parse.ts`.
  */
 import { compareUtf8 } from './object-metadata-index.js';
+import type { AclGrant, ObjectOwnershipSetting } from './s3-acl.js';
 import { escapeXmlText } from './s3-errors.js';
 import type { S3EncodingType } from './s3-endpoint.js';
 import { s3ChecksumAlgorithms, type S3ChecksumAlgorithm, type S3Checksums, type S3Tag, type S3VersioningStatus } from './s3-xml-parse.js';
@@ -563,4 +564,39 @@ export function renderTagging(tags: readonly S3Tag[]): string {
 /** VersioningConfiguration (GetBucketVersioning): no Status when versioning was never enabled. */
 export function renderVersioningConfiguration(status: S3VersioningStatus | undefined, mfaDelete?: 'Enabled' | 'Disabled'): string {
   return s3Document('VersioningConfiguration', optional('Status', status), optional('MfaDelete', mfaDelete));
+}
+
+const xmlSchemaInstance = 'http://www.w3.org/2001/XMLSchema-instance';
+
+/**
+ * GetBucketAcl / GetObjectAcl: the owner and the grants. A canonical user grantee gets its
+ * DisplayName when `displayNameOf` knows it (the keys' ids are their display names).
+ */
+export function renderAccessControlPolicy(result: { readonly owner: S3Owner; readonly grants: readonly AclGrant[]; readonly displayNameOf: (canonicalId: string) => string | undefined }): string {
+  return s3Document(
+    'AccessControlPolicy',
+    ownerElement('Owner', result.owner),
+    xmlElement(
+      'AccessControlList',
+      result.grants.map((grant) =>
+        xmlElement(
+          'Grant',
+          grant.grantee.type === 'CanonicalUser'
+            ? xmlElementWithAttributes(
+                'Grantee',
+                { 'xmlns:xsi': xmlSchemaInstance, 'xsi:type': 'CanonicalUser' },
+                xmlElement('ID', grant.grantee.id),
+                optional('DisplayName', result.displayNameOf(grant.grantee.id)),
+              )
+            : xmlElementWithAttributes('Grantee', { 'xmlns:xsi': xmlSchemaInstance, 'xsi:type': 'Group' }, xmlElement('URI', grant.grantee.uri)),
+          xmlElement('Permission', grant.permission),
+        ),
+      ),
+    ),
+  );
+}
+
+/** GetBucketOwnershipControls: one rule. */
+export function renderOwnershipControls(ownership: Exclude<ObjectOwnershipSetting, 'NotSet'>): string {
+  return s3Document('OwnershipControls', xmlElement('Rule', xmlElement('ObjectOwnership', ownership)));
 }

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import {
   objectMetadataCommand,
+  objectOwnerships,
   parseCreateBucketConfiguration,
   renderListAllMyBucketsResult,
   renderLocationConstraint,
@@ -13,7 +14,8 @@ import {
   type S3Endpoint,
   type S3Owner,
 } from '@objectbox/object-store-core';
-import { proposeCommand, sendEmpty, sendXml, valueOf } from './s3-handlers-common.js';
+import { aclRequestOfCreateBucket } from './s3-handlers-acl.js';
+import { headerOf, proposeCommand, sendEmpty, sendXml, valueOf } from './s3-handlers-common.js';
 import type { S3Exchange } from './s3-server.js';
 
 type EndpointOf<Operation extends S3Endpoint['operation']> = Extract<S3Endpoint, { operation: Operation }>;
@@ -59,6 +61,12 @@ function decodeBucketToken(token: string): string {
  */
 export async function handleCreateBucket(exchange: S3Exchange, endpoint: EndpointOf<'CreateBucket'>): Promise<void> {
   const { region } = exchange.server;
+  const ownershipHeader = headerOf(exchange, 'x-amz-object-ownership');
+  const objectOwnership = objectOwnerships.find((ownership) => ownership === ownershipHeader);
+  if (ownershipHeader !== undefined && objectOwnership === undefined) {
+    throw new S3Error('InvalidArgument', { message: 'Invalid x-amz-object-ownership header', fields: { ArgumentName: 'x-amz-object-ownership', ArgumentValue: ownershipHeader } });
+  }
+  const acl = aclRequestOfCreateBucket(exchange);
   const document = await exchange.body.readAll(s3XmlBodyBytesMax, () => new S3Error('MaxMessageLengthExceeded'));
   const { locationConstraint } = parseCreateBucketConfiguration(document);
   if (locationConstraint === undefined && region !== 'us-east-1') throw new S3Error('IllegalLocationConstraintException');
@@ -69,7 +77,14 @@ export async function handleCreateBucket(exchange: S3Exchange, endpoint: Endpoin
           message: `The ${locationConstraint} location constraint is incompatible for the region specific endpoint this request was sent to.`,
         });
   }
-  const command = objectMetadataCommand('CreateBucket', { bucket: endpoint.bucket, ownerAccessKeyId: exchange.auth.accessKeyId, region, createdAtMs: exchange.nowMs });
+  const command = objectMetadataCommand('CreateBucket', {
+    bucket: endpoint.bucket,
+    ownerAccessKeyId: exchange.auth.accessKeyId,
+    region,
+    createdAtMs: exchange.nowMs,
+    ...(objectOwnership === undefined ? {} : { objectOwnership }),
+    ...(acl === undefined ? {} : { acl }),
+  });
   valueOf(await proposeCommand(exchange, command), { bucket: endpoint.bucket });
   sendEmpty(exchange, 200, { location: `/${endpoint.bucket}` });
 }

@@ -87,6 +87,9 @@ export function s3ErrorFromMetadata(
     case 'TooManyVersions':
     case 'TooManyUploads':
       return new S3Error('InvalidRequest', { message: error.message });
+    case 'AccessControlListNotSupported':
+    case 'InvalidBucketAclWithObjectOwnership':
+      return new S3Error(error.code);
     case 'TooManyAccessKeys':
     case 'NoSuchAccessKey':
     case 'AccessKeyAlreadyExists':

@@ -64,6 +64,7 @@ import {
   type BlobWritePlan,
 } from './s3-handlers-object.js';
 import { compositeChecksumOf, fullObjectChecksumOf, isCrcAlgorithm, md5OfPartMd5s } from './s3-multipart-checksums.js';
+import { aclRequestOfWrite } from './s3-handlers-acl.js';
 import type { S3Exchange } from './s3-server.js';
 
 type EndpointOf<Operation extends S3Endpoint['operation']> = Extract<S3Endpoint, { operation: Operation }>;
@@ -88,6 +89,7 @@ export interface UploadChecksumSettings {
 export async function handleCreateMultipartUpload(exchange: S3Exchange, endpoint: EndpointOf<'CreateMultipartUpload'>): Promise<void> {
   const attributes = attributesFromHeaders(exchange);
   const settings = uploadChecksumSettingsOf(headerOf(exchange, 'x-amz-checksum-algorithm'), headerOf(exchange, 'x-amz-checksum-type'));
+  const acl = aclRequestOfWrite(exchange, endpoint.bucket, 'object');
   const uploadId = exchange.server.newId();
   const command = objectMetadataCommand('CreateMultipartUpload', {
     bucket: endpoint.bucket,
@@ -97,6 +99,7 @@ export async function handleCreateMultipartUpload(exchange: S3Exchange, endpoint
     ownerAccessKeyId: exchange.auth.accessKeyId,
     attributes,
     ...settings,
+    ...(acl === undefined ? {} : { acl }),
   });
   valueOf(await proposeCommand(exchange, command), { bucket: endpoint.bucket, key: endpoint.key });
   sendXml(exchange, renderInitiateMultipartUploadResult({ bucket: endpoint.bucket, key: endpoint.key, uploadId }), {

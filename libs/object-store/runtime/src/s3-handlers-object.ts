@@ -19,6 +19,7 @@ import {
   unquoteEtag,
   validateStorageClass,
   validateTag,
+  type AclRequest,
   type BlobRef,
   type Checksums,
   type ContentHeaders,
@@ -31,6 +32,7 @@ import {
 import { checksumAlgorithms, type ChecksumAlgorithm } from './blob-checksums.js';
 import { type BlobWriteOptions, type BlobWriteResult, wholeReadSizeBytesMax } from './blob-store.js';
 import { headerOf, httpDate, proposeCommand, replicateBlob, sendEmpty, sendXml, valueOf, versionIdHeader } from './s3-handlers-common.js';
+import { aclRequestOfWrite } from './s3-handlers-acl.js';
 import { checkVersionIdSyntax } from './s3-handlers-versioning.js';
 import type { S3Exchange } from './s3-server.js';
 
@@ -61,6 +63,7 @@ export async function handlePutObject(exchange: S3Exchange, endpoint: EndpointOf
   const attributes = attributesFromHeaders(exchange);
   const conditions = writeConditionsOf(exchange);
   const plan = blobWritePlanOf(exchange);
+  const acl = aclRequestOfWrite(exchange, endpoint.bucket, 'object');
   // S3 answers NoSuchBucket before reading a body; so do we, and no blob is written for it. Apply
   // checks the bucket again, so a bucket this replica already knows needs no read barrier (which
   // would cost every PUT a turn of the Raft loop); only an unknown one is confirmed.
@@ -91,6 +94,7 @@ export async function handlePutObject(exchange: S3Exchange, endpoint: EndpointOf
     attributes,
     location: [blobRefOf(blob)],
     ...(conditions === undefined ? {} : { conditions }),
+    ...writerAndAcl(exchange, endpoint.bucket, acl),
   });
   const value = valueOf(await proposeCommand(exchange, command, small === undefined ? {} : { inlineBlob: small.bytes }), { bucket: endpoint.bucket, key: endpoint.key });
   sendEmpty(exchange, 200, {
@@ -98,6 +102,19 @@ export async function handlePutObject(exchange: S3Exchange, endpoint: EndpointOf
     ...versionIdHeader(value),
     ...checksumHeaders(checksums, true),
   });
+}
+
+/**
+ * What a write's command says about ownership: the ACL asked for, and the signer (the state
+ * machine decides by the bucket's Object Ownership whether the signer owns the new object). The
+ * signer is left out when it owns the bucket (so is an anonymous request, which acts as the bucket
+ * owner), which keeps the common PutObject entry as small as it was.
+ */
+export function writerAndAcl(exchange: S3Exchange, bucketName: string, acl: AclRequest | undefined): { writerAccessKeyId?: string; acl?: AclRequest } {
+  const writer = exchange.auth.accessKeyId;
+  const bucket = exchange.server.metadata.readLocal().headBucket(bucketName);
+  const ownsBucket = bucket.ok && bucket.value.ownerAccessKeyId === writer;
+  return { ...(ownsBucket ? {} : { writerAccessKeyId: writer }), ...(acl === undefined ? {} : { acl }) };
 }
 
 /** The metadata's reference to a written blob. */
@@ -469,6 +486,7 @@ export async function handleCopyObject(exchange: S3Exchange, endpoint: EndpointO
   }
   const machine = await exchange.server.metadata.read();
   valueOf(machine.headBucket(endpoint.bucket), { bucket: endpoint.bucket });
+  const acl = aclRequestOfWrite(exchange, endpoint.bucket, 'object');
   const source = valueOf(
     machine.getObject({ bucket: copySource.bucket, key: copySource.key, ...(copySource.versionId === undefined ? {} : { versionId: copySource.versionId }) }),
     { bucket: copySource.bucket, key: copySource.key, ...(copySource.versionId === undefined ? {} : { versionId: copySource.versionId }) },
@@ -498,6 +516,7 @@ export async function handleCopyObject(exchange: S3Exchange, endpoint: EndpointO
     ...(checksums === undefined ? {} : { checksums, checksumType: 'FULL_OBJECT' as const }),
     attributes: { ...attributes, tags },
     location: [blobRefOf(blob)],
+    ...writerAndAcl(exchange, endpoint.bucket, acl),
   });
   const value = valueOf(await proposeCommand(exchange, command), { bucket: endpoint.bucket, key: endpoint.key });
   sendXml(exchange, renderCopyResult('CopyObjectResult', { etag: value.etag, lastModifiedMs, ...(checksums === undefined ? {} : { checksums, checksumType: 'FULL_OBJECT' as const }) }), {

@@ -3,8 +3,12 @@
  * and the Get/Put/DeleteBucketPolicy handlers.
  *
  * - Root credentials (the owner) are always allowed, policies are not read.
- * - An anonymous (unsigned) request is allowed only when the policy of every bucket it touches allows
- *   its action on its resource (no policy: AccessDenied; a missing bucket: NoSuchBucket, as S3).
+ * - An anonymous (unsigned) request is allowed only when, for every bucket it touches, the policy
+ *   allows its action on its resource or, without an explicit Deny, an ACL grants it to everyone
+ *   (AllUsers; only on a bucket whose Object Ownership enables ACLs): the bucket's ACL for listing
+ *   (READ), writing and deleting objects (WRITE) and its own ACL (READ_ACP/WRITE_ACP), the object
+ *   version's for reading it (READ) and its ACL. Otherwise AccessDenied (a missing bucket:
+ *   NoSuchBucket, as S3).
  *   Once allowed it acts as the bucket's owner (S3's BucketOwnerEnforced: what it writes belongs to
  *   the bucket owner).
  * - Another access key is refused only by an explicit Deny naming it (or `*`); otherwise it keeps
@@ -13,7 +17,12 @@
  * Parsed policies are cached by their text (a few, bounded), so a request pays one map lookup.
  */
 import {
+  aclGrantsAllUsers,
+  aclGrantsOf,
+  bucketAclPermissionFor,
   bucketPolicyBytesMax,
+  effectiveObjectOwnership,
+  objectAclPermissionFor,
   evaluateBucketPolicy,
   objectMetadataCommand,
   parseBucketPolicy,
@@ -21,9 +30,11 @@ import {
   s3ResourceArn,
   S3Error,
   type ObjectMetadataMachine,
+  type Bucket,
   type S3BucketPolicy,
   type S3Endpoint,
   type S3PolicyPrincipal,
+  type S3PolicyRequirement,
 } from '@objectbox/object-store-core';
 import { proposeCommand, sendEmpty, valueOf } from './s3-handlers-common.js';
 import { readRequestDocument } from './s3-handlers-versioning.js';
@@ -90,7 +101,8 @@ export async function authorizeByBucketPolicy(options: {
     const text = bucket.value.policy;
     const policy = text === undefined ? null : parsedPolicyOf(text);
     const decision = policy === null ? 'implicit-deny' : evaluateBucketPolicy(policy, { principal, action: requirement.action, resourceArn: s3ResourceArn(requirement) });
-    if (decision === 'deny' || (anonymous && decision !== 'allow')) throw accessDenied();
+    if (decision === 'deny') throw accessDenied();
+    if (anonymous && decision !== 'allow' && !aclAllowsEveryone(machine, bucket.value, requirement, versionIdOf(endpoint, requirement))) throw accessDenied();
   }
   if (!anonymous) return auth;
   if (ownerAccessKeyId === undefined) throw accessDenied();
@@ -119,9 +131,42 @@ export async function keysDeniedByBucketPolicy(options: {
   for (const object of options.objects) {
     const action = object.versionId === undefined ? 's3:DeleteObject' : 's3:DeleteObjectVersion';
     const decision = policy === null ? 'implicit-deny' : evaluateBucketPolicy(policy, { principal, action, resourceArn: s3ResourceArn({ bucket: options.bucket, key: object.key }) });
-    if (decision === 'deny' || (anonymous && decision !== 'allow')) denied.add(object.key);
+    // The bucket's WRITE grant lets anyone delete the current version (S3 grants DeleteObjectVersion to the bucket owner only).
+    const aclAllows = bucket.ok && bucketAclAllowsEveryone(bucket.value, action);
+    if (decision === 'deny' || (anonymous && decision !== 'allow' && !aclAllows)) denied.add(object.key);
   }
   return denied;
+}
+
+/** Whether the bucket's ACL grants `action` to everyone (never with ACLs disabled). */
+function bucketAclAllowsEveryone(bucket: Bucket, action: string): boolean {
+  const permission = bucketAclPermissionFor(action);
+  if (permission === undefined || effectiveObjectOwnership(bucket.objectOwnership) === 'BucketOwnerEnforced' || bucket.acl === undefined) return false;
+  // Only group grants matter here, so the owner ids the grants are resolved against do not.
+  return aclGrantsAllUsers(aclGrantsOf(bucket.acl, anyOwners), permission);
+}
+
+const anyOwners = { ownerId: '', bucketOwnerId: '' };
+
+/**
+ * Whether an ACL grants an anonymous request `requirement`: the bucket's (listing, writing objects,
+ * its ACL), or the object version's (reading it, its ACL).
+ */
+function aclAllowsEveryone(machine: ObjectMetadataMachine, bucket: Bucket, requirement: S3PolicyRequirement, versionId: string | undefined): boolean {
+  if (effectiveObjectOwnership(bucket.objectOwnership) === 'BucketOwnerEnforced') return false;
+  if (bucketAclAllowsEveryone(bucket, requirement.action)) return true;
+  const permission = objectAclPermissionFor(requirement.action);
+  if (permission === undefined || requirement.key === undefined) return false;
+  const version = machine.getObject({ bucket: bucket.name, key: requirement.key, ...(versionId === undefined ? {} : { versionId }) });
+  return version.ok && version.value.acl !== undefined && aclGrantsAllUsers(aclGrantsOf(version.value.acl, anyOwners), permission);
+}
+
+/** The version a requirement is about: the copy source's for a copy's read, the endpoint's otherwise. */
+function versionIdOf(endpoint: S3Endpoint, requirement: S3PolicyRequirement): string | undefined {
+  if ('copySource' in endpoint && endpoint.copySource.bucket === requirement.bucket && endpoint.copySource.key === requirement.key && requirement.action.startsWith('s3:GetObject')) {
+    return endpoint.copySource.versionId;
+  }
+  return 'versionId' in endpoint ? endpoint.versionId : undefined;
 }
 
 function endpointBucketOf(endpoint: S3Endpoint): string | undefined {

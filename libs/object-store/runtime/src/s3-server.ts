@@ -38,6 +38,15 @@ import { randomHex } from './random-hex.js';
 import type { BlobStore } from './blob-store.js';
 import { S3Body } from './s3-body.js';
 import { handleGetObjectAttributes } from './s3-handlers-attributes.js';
+import {
+  handleDeleteBucketOwnershipControls,
+  handleGetBucketAcl,
+  handleGetBucketOwnershipControls,
+  handleGetObjectAcl,
+  handlePutBucketAcl,
+  handlePutBucketOwnershipControls,
+  handlePutObjectAcl,
+} from './s3-handlers-acl.js';
 import { sendEmpty, valueOf } from './s3-handlers-common.js';
 import { handleCreateBucket, handleDeleteBucket, handleGetBucketLocation, handleHeadBucket, handleListBuckets } from './s3-handlers-bucket.js';
 import { handleListObjects, handleListObjectsV2 } from './s3-handlers-list.js';
@@ -327,6 +336,20 @@ export class S3Server {
         return handlePutBucketPolicy(exchange, endpoint);
       case 'DeleteBucketPolicy':
         return handleDeleteBucketPolicy(exchange, endpoint);
+      case 'GetBucketAcl':
+        return handleGetBucketAcl(exchange, endpoint);
+      case 'PutBucketAcl':
+        return handlePutBucketAcl(exchange, endpoint);
+      case 'GetObjectAcl':
+        return handleGetObjectAcl(exchange, endpoint);
+      case 'PutObjectAcl':
+        return handlePutObjectAcl(exchange, endpoint);
+      case 'GetBucketOwnershipControls':
+        return handleGetBucketOwnershipControls(exchange, endpoint);
+      case 'PutBucketOwnershipControls':
+        return handlePutBucketOwnershipControls(exchange, endpoint);
+      case 'DeleteBucketOwnershipControls':
+        return handleDeleteBucketOwnershipControls(exchange, endpoint);
       case 'ListObjectVersions':
         return handleListObjectVersions(exchange, endpoint);
       case 'DeleteObjects':
