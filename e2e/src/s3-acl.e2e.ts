@@ -6,7 +6,8 @@
  * `x-amz-grant-*` headers and AccessControlPolicy bodies are stored per bucket and per object
  * version, returned, and enforced for unsigned requests (an explicit bucket-policy Deny still
  * wins); an object written by another key is owned by it (ObjectWriter); bad ACLs get S3's codes;
- * ACLs and ownership survive a restart. Method: `objectbox start object-store`, @aws-sdk/client-s3
+ * Block Public Access refuses public ACLs and policies, ignores stored public ACLs and restricts
+ * unsigned access as S3 does; ACLs, ownership and the block survive a restart. Method: `objectbox start object-store`, @aws-sdk/client-s3
  * signed with the root key and with a key made by `objectbox keys create`, the aws CLI, and
  * unsigned `fetch`.
  */
@@ -15,9 +16,12 @@ import { after, before, describe, test } from 'node:test';
 import {
   CreateBucketCommand,
   DeleteBucketOwnershipControlsCommand,
+  DeletePublicAccessBlockCommand,
   GetBucketAclCommand,
   GetBucketOwnershipControlsCommand,
+  GetBucketPolicyStatusCommand,
   GetObjectAclCommand,
+  GetPublicAccessBlockCommand,
   ListBucketsCommand,
   PutBucketAclCommand,
   type PutBucketAclCommandInput,
@@ -27,6 +31,7 @@ import {
   PutBucketVersioningCommand,
   PutObjectAclCommand,
   PutObjectCommand,
+  PutPublicAccessBlockCommand,
   S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
@@ -182,6 +187,44 @@ describe('ACLs and Object Ownership against objectbox start object-store', () =>
     return errorCodeOf(client.send(command));
   }
 
+  test('Block Public Access: public ACLs and policies refused, stored public ACLs ignored, unsigned access restricted while the policy is public', async () => {
+    await client.send(new CreateBucketCommand({ Bucket: 'guarded', ObjectOwnership: 'ObjectWriter' }));
+    assert.deepEqual(await errorCodeOf(client.send(new GetPublicAccessBlockCommand({ Bucket: 'guarded' }))), { code: 'NoSuchPublicAccessBlockConfiguration', status: 404 });
+    await client.send(new PutObjectCommand({ Bucket: 'guarded', Key: 'shared', Body: 's', ACL: 'public-read' }));
+    await assertUnsignedStatus('GET', '/guarded/shared', 200);
+
+    const block = (settings: Partial<Record<'BlockPublicAcls' | 'IgnorePublicAcls' | 'BlockPublicPolicy' | 'RestrictPublicBuckets', boolean>>) =>
+      client.send(new PutPublicAccessBlockCommand({ Bucket: 'guarded', PublicAccessBlockConfiguration: settings }));
+    await block({ BlockPublicAcls: true });
+    const read = await client.send(new GetPublicAccessBlockCommand({ Bucket: 'guarded' }));
+    assert.deepEqual(read.PublicAccessBlockConfiguration, { BlockPublicAcls: true, IgnorePublicAcls: false, BlockPublicPolicy: false, RestrictPublicBuckets: false });
+    assert.deepEqual(await errorCodeOf(client.send(new PutObjectCommand({ Bucket: 'guarded', Key: 'more', Body: 'm', ACL: 'public-read' }))), { code: 'AccessDenied', status: 403 });
+    assert.deepEqual(await errorCodeOf(client.send(new PutBucketAclCommand({ Bucket: 'guarded', ACL: 'authenticated-read' }))), { code: 'AccessDenied', status: 403 });
+    assert.deepEqual(await errorCodeOf(client.send(new PutObjectAclCommand({ Bucket: 'guarded', Key: 'shared', GrantRead: `uri="${allUsers}"` }))), { code: 'AccessDenied', status: 403 });
+    await client.send(new PutObjectCommand({ Bucket: 'guarded', Key: 'more', Body: 'm', ACL: 'private' }));
+    // Blocking new public ACLs leaves the stored one working; ignoring them does not.
+    await assertUnsignedStatus('GET', '/guarded/shared', 200);
+    await block({ IgnorePublicAcls: true });
+    await assertUnsignedStatus('GET', '/guarded/shared', 403);
+
+    const publicRead = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::guarded/*' }] });
+    await block({ BlockPublicPolicy: true });
+    assert.deepEqual(await errorCodeOf(client.send(new PutBucketPolicyCommand({ Bucket: 'guarded', Policy: publicRead }))), { code: 'AccessDenied', status: 403 });
+    await block({ RestrictPublicBuckets: true });
+    await client.send(new PutBucketPolicyCommand({ Bucket: 'guarded', Policy: publicRead }));
+    assert.equal((await client.send(new GetBucketPolicyStatusCommand({ Bucket: 'guarded' }))).PolicyStatus?.IsPublic, true);
+    await assertUnsignedStatus('GET', '/guarded/more', 403);
+    await client.send(new DeletePublicAccessBlockCommand({ Bucket: 'guarded' }));
+    await assertUnsignedStatus('GET', '/guarded/more', 200);
+    assert.deepEqual(await errorCodeOf(client.send(new GetPublicAccessBlockCommand({ Bucket: 'guarded' }))), { code: 'NoSuchPublicAccessBlockConfiguration', status: 404 });
+
+    // The aws CLI writes and reads the same document.
+    await aws(s3, ['s3api', 'put-public-access-block', '--bucket', 'guarded', '--public-access-block-configuration', 'BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true']);
+    const shown = JSON.parse(await aws(s3, ['s3api', 'get-public-access-block', '--bucket', 'guarded', '--output', 'json'])) as { PublicAccessBlockConfiguration: Record<string, boolean> };
+    assert.deepEqual(shown.PublicAccessBlockConfiguration, { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true });
+    await assertUnsignedStatus('GET', '/guarded/more', 403);
+  });
+
   test('ownership: with ObjectWriter another key owns what it writes; BucketOwnerPreferred gives bucket-owner-full-control writes to the bucket owner; both survive a restart', async () => {
     const created = await runClient(nodeBinary, [cliScript, 'keys', 'create', '--json', '--grpc-address', `127.0.0.1:${s3.grpcPort}`], {
       env: { OBJECTBOX_ACCESS_KEY_ID: s3.accessKeyId, OBJECTBOX_SECRET_ACCESS_KEY: s3.secretAccessKey },
@@ -216,5 +259,8 @@ describe('ACLs and Object Ownership against objectbox start object-store', () =>
     assert.deepEqual(await errorCodeOf(client.send(new GetBucketOwnershipControlsCommand({ Bucket: 'writer' }))), { code: 'OwnershipControlsNotFoundError', status: 404 });
     const controls = await client.send(new GetBucketOwnershipControlsCommand({ Bucket: 'enforced' }));
     assert.deepEqual(controls.OwnershipControls?.Rules, [{ ObjectOwnership: 'BucketOwnerEnforced' }]);
+    const blocked = await client.send(new GetPublicAccessBlockCommand({ Bucket: 'guarded' }));
+    assert.equal(blocked.PublicAccessBlockConfiguration?.RestrictPublicBuckets, true);
+    await assertUnsignedStatus('GET', '/guarded/more', 403);
   });
 });

@@ -36,6 +36,7 @@ import {
   type ObjectAttributes,
   type Tag,
 } from './object-metadata-model.js';
+import type { PublicAccessBlock } from './s3-public-access-block.js';
 import { aclGrantCountMax, aclPermissions, cannedAcls, objectOwnerships, s3AclGroupUris, type AclGrant, type AclRequest, type ObjectOwnership, type StoredAcl } from './s3-acl.js';
 
 /** A CompleteMultipartUpload of 10,000 parts with checksums is about 1.2 MB. */
@@ -88,6 +89,8 @@ export type ObjectMetadataCommand =
   | { readonly op: 'PutBucketOwnershipControls'; readonly bucket: string; readonly objectOwnership: ObjectOwnership }
   | { readonly op: 'DeleteBucketOwnershipControls'; readonly bucket: string }
   | { readonly op: 'PutBucketAcl'; readonly bucket: string; readonly acl?: AclRequest }
+  | { readonly op: 'PutPublicAccessBlock'; readonly bucket: string; readonly configuration: PublicAccessBlock }
+  | { readonly op: 'DeletePublicAccessBlock'; readonly bucket: string }
   | { readonly op: 'PutObjectAcl'; readonly bucket: string; readonly key: string; readonly versionId?: string; readonly acl?: AclRequest }
   | { readonly op: 'DeleteBucket'; readonly bucket: string }
   | { readonly op: 'PutBucketVersioning'; readonly bucket: string; readonly status: 'Enabled' | 'Suspended' }
@@ -292,6 +295,10 @@ export function parseObjectMetadataCommand(valueUntrusted: unknown): ObjectMetad
       return { op, bucket: input.bucket() };
     case 'PutBucketAcl':
       return { op, bucket: input.bucket(), ...input.optionalAcl('acl') };
+    case 'PutPublicAccessBlock':
+      return { op, bucket: input.bucket(), configuration: input.publicAccessBlock('configuration') };
+    case 'DeletePublicAccessBlock':
+      return { op, bucket: input.bucket() };
     case 'PutObjectAcl':
       return { op, bucket: input.bucket(), key: input.key(), ...input.optionalId('versionId'), ...input.optionalAcl('acl') };
     case 'DeleteBucket':
@@ -551,6 +558,16 @@ export class FieldReader {
       ...(reader.has('ownerAccessKeyId') ? { ownerAccessKeyId: reader.id('ownerAccessKeyId') } : {}),
       ...(canned === undefined ? {} : { canned }),
       ...(grants === undefined ? {} : { grants }),
+    };
+  }
+
+  publicAccessBlock(name: string): PublicAccessBlock {
+    const reader = this.object(name);
+    return {
+      blockPublicAcls: reader.boolean('blockPublicAcls'),
+      ignorePublicAcls: reader.boolean('ignorePublicAcls'),
+      blockPublicPolicy: reader.boolean('blockPublicPolicy'),
+      restrictPublicBuckets: reader.boolean('restrictPublicBuckets'),
     };
   }
 

@@ -92,6 +92,8 @@ export interface ObjectMetadataValues {
   PutBucketOwnershipControls: Record<string, never>;
   DeleteBucketOwnershipControls: Record<string, never>;
   PutBucketAcl: Record<string, never>;
+  PutPublicAccessBlock: Record<string, never>;
+  DeletePublicAccessBlock: Record<string, never>;
   PutObjectAcl: { readonly versionId: string };
   PutObject: ObjectWriteValue;
   DeleteObject: DeleteObjectValue;
@@ -316,6 +318,15 @@ export class ObjectMetadataMachine {
         });
       case 'PutObjectAcl':
         return this.#withBucket(command.bucket, [], (state) => this.#putObjectAcl(state, command));
+      case 'PutPublicAccessBlock':
+      case 'DeletePublicAccessBlock': {
+        const configuration = command.op === 'PutPublicAccessBlock' ? command.configuration : undefined;
+        return this.#withBucket(command.bucket, [], (state) => {
+          const { publicAccessBlock: _previous, ...rest } = state.bucket;
+          state.bucket = configuration === undefined ? rest : { ...rest, publicAccessBlock: configuration };
+          return replyOk({});
+        });
+      }
       case 'PutObject':
         return this.#putObject(command);
       case 'DeleteObject':

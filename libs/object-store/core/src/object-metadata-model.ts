@@ -10,6 +10,7 @@
  * data is collected: the data path writes blobs first, proposes, and deletes what comes back.
  */
 import type { ObjectOwnershipSetting, StoredAcl } from './s3-acl.js';
+import type { PublicAccessBlock } from './s3-public-access-block.js';
 
 /** Largest object key, in UTF-8 bytes (S3: 1024). */
 export const objectKeyBytesMax = 1024;
@@ -119,6 +120,8 @@ export interface Bucket {
   readonly objectOwnership?: ObjectOwnershipSetting;
   /** The bucket's ACL when not `private`. */
   readonly acl?: StoredAcl;
+  /** Block Public Access; absent: nothing blocked. */
+  readonly publicAccessBlock?: PublicAccessBlock;
 }
 
 /** S3's limit on a bucket policy document (20 KB). */

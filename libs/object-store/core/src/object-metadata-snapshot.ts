@@ -345,6 +345,7 @@ function parseBucket(payload: unknown): Bucket {
     ...(input.has('policy') ? { policy: input.string('policy', { bytesMax: bucketPolicyBytesMax, bytesMin: 1 }) } : {}),
     ...input.optionalOneOf('objectOwnership', objectOwnershipSettings),
     ...input.optionalAcl('acl'),
+    ...(input.has('publicAccessBlock') ? { publicAccessBlock: input.publicAccessBlock('publicAccessBlock') } : {}),
   };
 }
 

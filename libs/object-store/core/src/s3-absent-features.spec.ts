@@ -25,7 +25,6 @@ describe('absentFeatureAnswer', () => {
     assert.equal(describeAnswer('GetBucketCors'), '404 NoSuchCORSConfiguration');
     assert.equal(describeAnswer('GetBucketLifecycleConfiguration'), '404 NoSuchLifecycleConfiguration');
     assert.equal(describeAnswer('GetBucketWebsite'), '404 NoSuchWebsiteConfiguration');
-    assert.equal(describeAnswer('GetPublicAccessBlock'), '404 NoSuchPublicAccessBlockConfiguration');
     assert.equal(describeAnswer('GetBucketReplication'), '404 ReplicationConfigurationNotFoundError');
     const answer = absentFeatureAnswer('GetBucketCors', 'my-bucket', 'Enabled');
     assert.deepEqual(answer?.kind === 'error' ? answer.error.fields : undefined, { BucketName: 'my-bucket' });

@@ -1,5 +1,5 @@
 /**
- * Object Lock, CORS, lifecycle, website, public access block and replication
+ * Object Lock, CORS, lifecycle, website and replication
  * are not implemented, so no bucket here ever has them configured. Where S3 has a definite answer
  * for a bucket without the configuration, that answer is given instead of `NotImplemented`: reading
  * it is the "not found" error S3 sends (ceph/s3-tests test_object_lock_get_obj_lock_invalid_bucket,
@@ -26,7 +26,6 @@ const notFound: Readonly<Record<string, (bucket: string) => S3Error>> = {
   GetBucketCors: (bucket) => new S3Error('NoSuchCORSConfiguration', { fields: { BucketName: bucket } }),
   GetBucketLifecycleConfiguration: (bucket) => new S3Error('NoSuchLifecycleConfiguration', { fields: { BucketName: bucket } }),
   GetBucketWebsite: (bucket) => new S3Error('NoSuchWebsiteConfiguration', { fields: { BucketName: bucket } }),
-  GetPublicAccessBlock: (bucket) => new S3Error('NoSuchPublicAccessBlockConfiguration', { fields: { BucketName: bucket } }),
   GetBucketReplication: (bucket) => new S3Error('ReplicationConfigurationNotFoundError', { fields: { BucketName: bucket } }),
 };
 
@@ -34,7 +33,6 @@ const deletesOfAbsent: ReadonlySet<string> = new Set([
   'DeleteBucketCors',
   'DeleteBucketLifecycle',
   'DeleteBucketWebsite',
-  'DeletePublicAccessBlock',
   'DeleteBucketReplication',
 ]);
 

@@ -237,6 +237,13 @@ export function s3PolicyRequirementsOf(endpoint: S3Endpoint): readonly S3PolicyR
     case 'PutBucketOwnershipControls':
     case 'DeleteBucketOwnershipControls':
       return onBucket('s3:PutBucketOwnershipControls', endpoint.bucket);
+    case 'GetPublicAccessBlock':
+      return onBucket('s3:GetBucketPublicAccessBlock', endpoint.bucket);
+    case 'PutPublicAccessBlock':
+    case 'DeletePublicAccessBlock':
+      return onBucket('s3:PutBucketPublicAccessBlock', endpoint.bucket);
+    case 'GetBucketPolicyStatus':
+      return onBucket('s3:GetBucketPolicyStatus', endpoint.bucket);
     case 'GetObjectAcl':
       return [onObject(endpoint.versionId === undefined ? 's3:GetObjectAcl' : 's3:GetObjectVersionAcl', endpoint.bucket, endpoint.key)];
     case 'PutObjectAcl':

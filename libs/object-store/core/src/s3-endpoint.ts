@@ -118,6 +118,10 @@ export type S3Endpoint =
   | ({ readonly operation: 'GetBucketOwnershipControls' } & OnBucket)
   | ({ readonly operation: 'PutBucketOwnershipControls' } & OnBucket)
   | ({ readonly operation: 'DeleteBucketOwnershipControls' } & OnBucket)
+  | ({ readonly operation: 'GetPublicAccessBlock' } & OnBucket)
+  | ({ readonly operation: 'PutPublicAccessBlock' } & OnBucket)
+  | ({ readonly operation: 'DeletePublicAccessBlock' } & OnBucket)
+  | ({ readonly operation: 'GetBucketPolicyStatus' } & OnBucket)
   | ({ readonly operation: 'GetObjectAcl'; readonly versionId: string | undefined } & OnObject)
   | ({ readonly operation: 'PutObjectAcl'; readonly versionId: string | undefined } & OnObject)
   | ({ readonly operation: 'ListObjects'; readonly marker: string | undefined; readonly maxKeys: number } & OnBucket & ListingParameters)
@@ -448,6 +452,10 @@ export const s3Routes: readonly Route[] = [
   { method: 'GET', target: 'bucket', keyword: 'ownershipControls', build: (c) => ({ operation: 'GetBucketOwnershipControls', bucket: c.bucket }) },
   { method: 'PUT', target: 'bucket', keyword: 'ownershipControls', build: (c) => ({ operation: 'PutBucketOwnershipControls', bucket: c.bucket }) },
   { method: 'DELETE', target: 'bucket', keyword: 'ownershipControls', build: (c) => ({ operation: 'DeleteBucketOwnershipControls', bucket: c.bucket }) },
+  { method: 'GET', target: 'bucket', keyword: 'publicAccessBlock', build: (c) => ({ operation: 'GetPublicAccessBlock', bucket: c.bucket }) },
+  { method: 'PUT', target: 'bucket', keyword: 'publicAccessBlock', build: (c) => ({ operation: 'PutPublicAccessBlock', bucket: c.bucket }) },
+  { method: 'DELETE', target: 'bucket', keyword: 'publicAccessBlock', build: (c) => ({ operation: 'DeletePublicAccessBlock', bucket: c.bucket }) },
+  { method: 'GET', target: 'bucket', keyword: 'policyStatus', build: (c) => ({ operation: 'GetBucketPolicyStatus', bucket: c.bucket }) },
   { method: 'GET', target: 'bucket', keyword: '', when: has('list-type'), build: buildListObjectsV2 },
   { method: 'GET', target: 'bucket', keyword: '', build: buildListObjects },
   { method: 'GET', target: 'bucket', keyword: 'versions', build: buildListObjectVersions },
@@ -506,10 +514,6 @@ export const s3Routes: readonly Route[] = [
     ['PUT', 'notification', 'PutBucketNotificationConfiguration'],
     ['GET', 'object-lock', 'GetObjectLockConfiguration'],
     ['PUT', 'object-lock', 'PutObjectLockConfiguration'],
-    ['GET', 'policyStatus', 'GetBucketPolicyStatus'],
-    ['GET', 'publicAccessBlock', 'GetPublicAccessBlock'],
-    ['PUT', 'publicAccessBlock', 'PutPublicAccessBlock'],
-    ['DELETE', 'publicAccessBlock', 'DeletePublicAccessBlock'],
     ['GET', 'replication', 'GetBucketReplication'],
     ['PUT', 'replication', 'PutBucketReplication'],
     ['DELETE', 'replication', 'DeleteBucketReplication'],
@@ -602,6 +606,10 @@ export function authorizationLevelOf(endpoint: S3Endpoint): 'none' | 'read' | 'w
     case 'GetBucketOwnershipControls':
     case 'PutBucketOwnershipControls':
     case 'DeleteBucketOwnershipControls':
+    case 'GetPublicAccessBlock':
+    case 'PutPublicAccessBlock':
+    case 'DeletePublicAccessBlock':
+    case 'GetBucketPolicyStatus':
       return 'owner';
     case 'PutBucketTagging':
     case 'DeleteBucketTagging':

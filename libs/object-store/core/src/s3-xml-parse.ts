@@ -14,6 +14,7 @@
 import { S3Error, s3Errors } from './s3-errors.js';
 import { readXml, type XmlElement, XmlSyntaxError } from './s3-xml-reader.js';
 import { s3PartNumberMax } from './s3-endpoint.js';
+import { publicAccessBlockElements, type PublicAccessBlock } from './s3-public-access-block.js';
 import { aclGrantCountMax, aclPermissions, objectOwnerships, s3AclGroupUris, type AclGrant, type AclPermission, type ObjectOwnership } from './s3-acl.js';
 
 /** Largest request document, bytes (S3 limits DeleteObjects bodies and the like to well under this). */
@@ -383,4 +384,16 @@ export function parseOwnershipControls(body: S3XmlBody): ObjectOwnership {
     throw s3Errors.malformedXml('ObjectOwnership must be BucketOwnerEnforced, BucketOwnerPreferred or ObjectWriter');
   }
   return ownership as ObjectOwnership;
+}
+
+/**
+ * Reads a PublicAccessBlockConfiguration body (PutPublicAccessBlock): each of BlockPublicAcls,
+ * IgnorePublicAcls, BlockPublicPolicy and RestrictPublicBuckets `true` or `false`; absent is false.
+ * @throws S3Error `MalformedXML`.
+ */
+export function parsePublicAccessBlockConfiguration(body: S3XmlBody): PublicAccessBlock {
+  const root = parseDocument(body, 'PublicAccessBlockConfiguration');
+  const settings = { blockPublicAcls: false, ignorePublicAcls: false, blockPublicPolicy: false, restrictPublicBuckets: false };
+  for (const [element, field] of publicAccessBlockElements) settings[field] = booleanOf(root, element) ?? false;
+  return settings;
 }

@@ -9,6 +9,7 @@
  */
 import { compareUtf8 } from './object-metadata-index.js';
 import type { AclGrant, ObjectOwnershipSetting } from './s3-acl.js';
+import { publicAccessBlockElements, type PublicAccessBlock } from './s3-public-access-block.js';
 import { escapeXmlText } from './s3-errors.js';
 import type { S3EncodingType } from './s3-endpoint.js';
 import { s3ChecksumAlgorithms, type S3ChecksumAlgorithm, type S3Checksums, type S3Tag, type S3VersioningStatus } from './s3-xml-parse.js';
@@ -599,4 +600,14 @@ export function renderAccessControlPolicy(result: { readonly owner: S3Owner; rea
 /** GetBucketOwnershipControls: one rule. */
 export function renderOwnershipControls(ownership: Exclude<ObjectOwnershipSetting, 'NotSet'>): string {
   return s3Document('OwnershipControls', xmlElement('Rule', xmlElement('ObjectOwnership', ownership)));
+}
+
+/** GetPublicAccessBlock: the four settings. */
+export function renderPublicAccessBlockConfiguration(settings: PublicAccessBlock): string {
+  return s3Document('PublicAccessBlockConfiguration', publicAccessBlockElements.map(([element, field]) => xmlElement(element, settings[field])));
+}
+
+/** GetBucketPolicyStatus: whether the bucket's policy is public. */
+export function renderPolicyStatus(isPublic: boolean): string {
+  return s3Document('PolicyStatus', xmlElement('IsPublic', isPublic));
 }

@@ -15,6 +15,7 @@ import {
   effectiveObjectOwnership,
   isOwnerFullControlOnly,
   isOwnerOnlyCannedAcl,
+  isPublicAcl,
   objectMetadataCommand,
   parseAccessControlPolicy,
   parseAclHeaders,
@@ -80,17 +81,20 @@ function displayNamesOf(exchange: S3Exchange, machine: ObjectMetadataMachine): (
 }
 
 /**
- * The ACL a write asks for through its headers, checked against the bucket as this replica knows it
- * (the state machine checks again at apply): an ACL that BucketOwnerEnforced refuses is
+ * The ACL a write asks for through its headers, checked against the bucket (the state machine checks
+ * the ownership rules again at apply): a public ACL under BlockPublicAcls is AccessDenied; an ACL
+ * that BucketOwnerEnforced refuses is
  * AccessControlListNotSupported before any body is read; explicit grants of FULL_CONTROL to the
  * bucket owner alone are the same as no ACL there, as S3 accepts them.
- * @throws S3Error (see `parseAclHeaders`), `AccessControlListNotSupported`.
+ * @throws S3Error (see `parseAclHeaders`), `AccessDenied`, `AccessControlListNotSupported`.
  */
-export function aclRequestOfWrite(exchange: S3Exchange, bucketName: string, target: 'bucket' | 'object'): AclRequest | undefined {
+export async function aclRequestOfWrite(exchange: S3Exchange, bucketName: string, target: 'bucket' | 'object'): Promise<AclRequest | undefined> {
   const request = parseAclHeaders(exchange.request.headers, target);
   if (request === undefined) return undefined;
-  const machine = exchange.server.metadata.readLocal();
+  // A write with an ACL is rare: it pays a read barrier, so BlockPublicAcls set just before holds.
+  const machine = await exchange.server.metadata.read();
   const bucket = machine.headBucket(bucketName);
+  if (bucket.ok) checkPublicAclAllowed(bucket.value, request);
   if (request.grants !== undefined) {
     const ownerId = canonicalIdOf(bucket.ok ? bucket.value.ownerAccessKeyId : exchange.auth.accessKeyId);
     checkGranteesExist(exchange, machine, request.grants, [ownerId]);
@@ -112,6 +116,14 @@ export function aclRequestOfCreateBucket(exchange: S3Exchange): AclRequest | und
   const ownerId = canonicalIdOf(exchange.auth.accessKeyId);
   checkGranteesExist(exchange, exchange.server.metadata.readLocal(), request.grants, [ownerId]);
   return isOwnerFullControlOnly(request.grants, ownerId) ? undefined : request;
+}
+
+/**
+ * BlockPublicAcls: a public ACL (a grant to AllUsers or AuthenticatedUsers) is refused, 403
+ * AccessDenied as S3 answers (ceph/s3-tests test_block_public_put_bucket_acls, _object_canned_acls).
+ */
+function checkPublicAclAllowed(bucket: Bucket, request: AclRequest): void {
+  if (bucket.publicAccessBlock?.blockPublicAcls === true && isPublicAcl(request)) throw new S3Error('AccessDenied', { message: 'Access Denied' });
 }
 
 function isEnforced(bucket: Bucket): boolean {
@@ -150,7 +162,13 @@ export async function handleGetObjectAcl(exchange: S3Exchange, endpoint: Endpoin
  * must be the resource's owner (S3 does not let an ACL change the owner: AccessDenied). Neither, or
  * both, is refused.
  */
-async function aclOfPutAcl(exchange: S3Exchange, machine: ObjectMetadataMachine, target: 'bucket' | 'object', owners: { ownerId: string; bucketOwnerId: string }): Promise<AclRequest> {
+async function aclOfPutAcl(
+  exchange: S3Exchange,
+  machine: ObjectMetadataMachine,
+  bucket: Bucket,
+  target: 'bucket' | 'object',
+  owners: { ownerId: string; bucketOwnerId: string },
+): Promise<AclRequest> {
   const fromHeaders = parseAclHeaders(exchange.request.headers, target);
   const document = await readRequestDocument(exchange, { digestRequired: false });
   const hasBody = document.toString('utf8').trim() !== '';
@@ -158,6 +176,7 @@ async function aclOfPutAcl(exchange: S3Exchange, machine: ObjectMetadataMachine,
   if (fromHeaders === undefined && !hasBody) throw new S3Error('MissingSecurityHeader', { message: 'Your request was missing a required header', fields: { MissingHeaderName: 'x-amz-acl' } });
   const request = fromHeaders ?? policyOf(document, owners.ownerId);
   if (request.grants !== undefined) checkGranteesExist(exchange, machine, request.grants, [owners.ownerId, owners.bucketOwnerId]);
+  checkPublicAclAllowed(bucket, request);
   return request;
 }
 
@@ -178,7 +197,7 @@ export async function handlePutBucketAcl(exchange: S3Exchange, endpoint: Endpoin
   const machine = await exchange.server.metadata.read();
   const bucket = valueOf(machine.headBucket(endpoint.bucket), { bucket: endpoint.bucket });
   const ownerId = canonicalIdOf(bucket.ownerAccessKeyId);
-  const request = await aclOfPutAcl(exchange, machine, 'bucket', { ownerId, bucketOwnerId: ownerId });
+  const request = await aclOfPutAcl(exchange, machine, bucket, 'bucket', { ownerId, bucketOwnerId: ownerId });
   const acl = normalizedAcl(request, ownerId);
   const command = objectMetadataCommand('PutBucketAcl', { bucket: endpoint.bucket, ...(acl === undefined ? {} : { acl }) });
   valueOf(await proposeCommand(exchange, command), { bucket: endpoint.bucket });
@@ -194,7 +213,7 @@ export async function handlePutObjectAcl(exchange: S3Exchange, endpoint: Endpoin
   const version = valueOf(machine.getObject({ bucket: endpoint.bucket, key: endpoint.key, ...(endpoint.versionId === undefined ? {} : { versionId: endpoint.versionId }) }), context);
   const bucketOwnerId = canonicalIdOf(bucket.ownerAccessKeyId);
   const ownerId = isEnforced(bucket) ? bucketOwnerId : canonicalIdOf(version.acl?.ownerAccessKeyId ?? bucket.ownerAccessKeyId);
-  const request = await aclOfPutAcl(exchange, machine, 'object', { ownerId, bucketOwnerId });
+  const request = await aclOfPutAcl(exchange, machine, bucket, 'object', { ownerId, bucketOwnerId });
   const acl = normalizedAcl(request, ownerId);
   const command = objectMetadataCommand('PutObjectAcl', {
     bucket: endpoint.bucket,

@@ -89,7 +89,7 @@ export interface UploadChecksumSettings {
 export async function handleCreateMultipartUpload(exchange: S3Exchange, endpoint: EndpointOf<'CreateMultipartUpload'>): Promise<void> {
   const attributes = attributesFromHeaders(exchange);
   const settings = uploadChecksumSettingsOf(headerOf(exchange, 'x-amz-checksum-algorithm'), headerOf(exchange, 'x-amz-checksum-type'));
-  const acl = aclRequestOfWrite(exchange, endpoint.bucket, 'object');
+  const acl = await aclRequestOfWrite(exchange, endpoint.bucket, 'object');
   const uploadId = exchange.server.newId();
   const command = objectMetadataCommand('CreateMultipartUpload', {
     bucket: endpoint.bucket,

@@ -63,7 +63,7 @@ export async function handlePutObject(exchange: S3Exchange, endpoint: EndpointOf
   const attributes = attributesFromHeaders(exchange);
   const conditions = writeConditionsOf(exchange);
   const plan = blobWritePlanOf(exchange);
-  const acl = aclRequestOfWrite(exchange, endpoint.bucket, 'object');
+  const acl = await aclRequestOfWrite(exchange, endpoint.bucket, 'object');
   // S3 answers NoSuchBucket before reading a body; so do we, and no blob is written for it. Apply
   // checks the bucket again, so a bucket this replica already knows needs no read barrier (which
   // would cost every PUT a turn of the Raft loop); only an unknown one is confirmed.
@@ -486,7 +486,7 @@ export async function handleCopyObject(exchange: S3Exchange, endpoint: EndpointO
   }
   const machine = await exchange.server.metadata.read();
   valueOf(machine.headBucket(endpoint.bucket), { bucket: endpoint.bucket });
-  const acl = aclRequestOfWrite(exchange, endpoint.bucket, 'object');
+  const acl = await aclRequestOfWrite(exchange, endpoint.bucket, 'object');
   const source = valueOf(
     machine.getObject({ bucket: copySource.bucket, key: copySource.key, ...(copySource.versionId === undefined ? {} : { versionId: copySource.versionId }) }),
     { bucket: copySource.bucket, key: copySource.key, ...(copySource.versionId === undefined ? {} : { versionId: copySource.versionId }) },

@@ -8,7 +8,8 @@
  *   (AllUsers; only on a bucket whose Object Ownership enables ACLs): the bucket's ACL for listing
  *   (READ), writing and deleting objects (WRITE) and its own ACL (READ_ACP/WRITE_ACP), the object
  *   version's for reading it (READ) and its ACL. Otherwise AccessDenied (a missing bucket:
- *   NoSuchBucket, as S3).
+ *   NoSuchBucket, as S3). Block Public Access: IgnorePublicAcls makes ACLs grant nothing, and
+ *   RestrictPublicBuckets refuses unsigned requests altogether while the bucket's policy is public.
  *   Once allowed it acts as the bucket's owner (S3's BucketOwnerEnforced: what it writes belongs to
  *   the bucket owner).
  * - Another access key is refused only by an explicit Deny naming it (or `*`); otherwise it keeps
@@ -22,6 +23,7 @@ import {
   bucketAclPermissionFor,
   bucketPolicyBytesMax,
   effectiveObjectOwnership,
+  isPublicPolicy,
   objectAclPermissionFor,
   evaluateBucketPolicy,
   objectMetadataCommand,
@@ -102,6 +104,8 @@ export async function authorizeByBucketPolicy(options: {
     const policy = text === undefined ? null : parsedPolicyOf(text);
     const decision = policy === null ? 'implicit-deny' : evaluateBucketPolicy(policy, { principal, action: requirement.action, resourceArn: s3ResourceArn(requirement) });
     if (decision === 'deny') throw accessDenied();
+    // RestrictPublicBuckets: while the policy is public, only the owner's account (signed keys) gets in.
+    if (anonymous && bucket.value.publicAccessBlock?.restrictPublicBuckets === true && policy !== null && isPublicPolicy(policy)) throw accessDenied();
     if (anonymous && decision !== 'allow' && !aclAllowsEveryone(machine, bucket.value, requirement, versionIdOf(endpoint, requirement))) throw accessDenied();
   }
   if (!anonymous) return auth;
@@ -132,16 +136,22 @@ export async function keysDeniedByBucketPolicy(options: {
     const action = object.versionId === undefined ? 's3:DeleteObject' : 's3:DeleteObjectVersion';
     const decision = policy === null ? 'implicit-deny' : evaluateBucketPolicy(policy, { principal, action, resourceArn: s3ResourceArn({ bucket: options.bucket, key: object.key }) });
     // The bucket's WRITE grant lets anyone delete the current version (S3 grants DeleteObjectVersion to the bucket owner only).
-    const aclAllows = bucket.ok && bucketAclAllowsEveryone(bucket.value, action);
-    if (decision === 'deny' || (anonymous && decision !== 'allow' && !aclAllows)) denied.add(object.key);
+    const restricted = bucket.ok && bucket.value.publicAccessBlock?.restrictPublicBuckets === true && policy !== null && isPublicPolicy(policy);
+    const aclAllows = bucket.ok && !restricted && bucketAclAllowsEveryone(bucket.value, action);
+    if (decision === 'deny' || (anonymous && (restricted || (decision !== 'allow' && !aclAllows)))) denied.add(object.key);
   }
   return denied;
 }
 
-/** Whether the bucket's ACL grants `action` to everyone (never with ACLs disabled). */
+/** Whether ACLs count at all: not with ACLs disabled, nor under IgnorePublicAcls (every ACL granting anyone is public). */
+function aclsApply(bucket: Bucket): boolean {
+  return effectiveObjectOwnership(bucket.objectOwnership) !== 'BucketOwnerEnforced' && bucket.publicAccessBlock?.ignorePublicAcls !== true;
+}
+
+/** Whether the bucket's ACL grants `action` to everyone. */
 function bucketAclAllowsEveryone(bucket: Bucket, action: string): boolean {
   const permission = bucketAclPermissionFor(action);
-  if (permission === undefined || effectiveObjectOwnership(bucket.objectOwnership) === 'BucketOwnerEnforced' || bucket.acl === undefined) return false;
+  if (permission === undefined || !aclsApply(bucket) || bucket.acl === undefined) return false;
   // Only group grants matter here, so the owner ids the grants are resolved against do not.
   return aclGrantsAllUsers(aclGrantsOf(bucket.acl, anyOwners), permission);
 }
@@ -153,7 +163,7 @@ const anyOwners = { ownerId: '', bucketOwnerId: '' };
  * its ACL), or the object version's (reading it, its ACL).
  */
 function aclAllowsEveryone(machine: ObjectMetadataMachine, bucket: Bucket, requirement: S3PolicyRequirement, versionId: string | undefined): boolean {
-  if (effectiveObjectOwnership(bucket.objectOwnership) === 'BucketOwnerEnforced') return false;
+  if (!aclsApply(bucket)) return false;
   if (bucketAclAllowsEveryone(bucket, requirement.action)) return true;
   const permission = objectAclPermissionFor(requirement.action);
   if (permission === undefined || requirement.key === undefined) return false;
@@ -190,7 +200,10 @@ export async function handlePutBucketPolicy(exchange: S3Exchange, endpoint: Endp
   const document = await readRequestDocument(exchange, { digestRequired: false });
   if (document.byteLength > bucketPolicyBytesMax) throw new S3Error('MalformedPolicy', { message: `Policies must be no more than ${bucketPolicyBytesMax} bytes` });
   const text = document.toString('utf8');
-  parseBucketPolicy(text);
+  const policy = parseBucketPolicy(text);
+  // BlockPublicPolicy: a public policy is refused, 403 AccessDenied as S3 (ceph/s3-tests test_block_public_policy).
+  const bucket = valueOf((await exchange.server.metadata.read()).headBucket(endpoint.bucket), { bucket: endpoint.bucket });
+  if (bucket.publicAccessBlock?.blockPublicPolicy === true && isPublicPolicy(policy)) throw accessDenied();
   valueOf(await proposeCommand(exchange, objectMetadataCommand('PutBucketPolicy', { bucket: endpoint.bucket, policy: text })), { bucket: endpoint.bucket });
   sendEmpty(exchange, 204);
 }

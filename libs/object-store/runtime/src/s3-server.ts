@@ -47,6 +47,7 @@ import {
   handlePutBucketOwnershipControls,
   handlePutObjectAcl,
 } from './s3-handlers-acl.js';
+import { handleDeletePublicAccessBlock, handleGetBucketPolicyStatus, handleGetPublicAccessBlock, handlePutPublicAccessBlock } from './s3-handlers-public-access.js';
 import { sendEmpty, valueOf } from './s3-handlers-common.js';
 import { handleCreateBucket, handleDeleteBucket, handleGetBucketLocation, handleHeadBucket, handleListBuckets } from './s3-handlers-bucket.js';
 import { handleListObjects, handleListObjectsV2 } from './s3-handlers-list.js';
@@ -350,6 +351,14 @@ export class S3Server {
         return handlePutBucketOwnershipControls(exchange, endpoint);
       case 'DeleteBucketOwnershipControls':
         return handleDeleteBucketOwnershipControls(exchange, endpoint);
+      case 'GetPublicAccessBlock':
+        return handleGetPublicAccessBlock(exchange, endpoint);
+      case 'PutPublicAccessBlock':
+        return handlePutPublicAccessBlock(exchange, endpoint);
+      case 'DeletePublicAccessBlock':
+        return handleDeletePublicAccessBlock(exchange, endpoint);
+      case 'GetBucketPolicyStatus':
+        return handleGetBucketPolicyStatus(exchange, endpoint);
       case 'ListObjectVersions':
         return handleListObjectVersions(exchange, endpoint);
       case 'DeleteObjects':
