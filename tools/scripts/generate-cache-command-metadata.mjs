@@ -26,6 +26,7 @@ const names = `
   script function eval evalsha eval_ro evalsha_ro fcall fcall_ro
   pfadd pfcount pfmerge pfdebug pfselftest
   geoadd geopos geodist geohash geosearch geosearchstore georadius georadiusbymember georadius_ro georadiusbymember_ro
+  xadd xtrim xlen xdel xrange xrevrange xread xreadgroup xgroup xack xpending xclaim xautoclaim xsetid xinfo
 `.trim().split(/\s+/);
 
 const port = Number(process.argv[2] ?? 6379);

@@ -54,6 +54,11 @@ export interface CacheBlock {
   readonly keys: readonly KeyText[];
   readonly timeoutAtMs: number | null;
   readonly timeoutReply: RespValue;
+  /**
+   * The arguments to run again instead of the original ones (XREAD resolves `$` to the stream's last
+   * ID at the time of the call, as Redis does when it blocks). Absent: the original arguments.
+   */
+  readonly retryArgs?: readonly Buffer[];
 }
 
 export type CacheCommandResult = RespValue | CacheBlock;
@@ -68,7 +73,7 @@ export function isCacheBlock(result: CacheCommandResult): result is CacheBlock {
  */
 export function blockOrTimeoutReply(
   context: CacheCommandContext,
-  block: { keys: readonly KeyText[]; timeoutAtMs: number | null; timeoutReply: RespValue },
+  block: { keys: readonly KeyText[]; timeoutAtMs: number | null; timeoutReply: RespValue; retryArgs?: readonly Buffer[] },
 ): CacheCommandResult {
   return context.blockingAllowed ? { type: 'block', ...block } : block.timeoutReply;
 }

@@ -89,6 +89,9 @@ export const cacheCommandErrorTexts = {
   // HyperLogLog (hyperloglog.c).
   'hll-not-hll': { prefix: 'WRONGTYPE', text: 'Key is not a valid HyperLogLog string value.' },
   'hll-corrupted': { prefix: 'INVALIDOBJ', text: 'Corrupted HLL object detected' },
+  // Streams (t_stream.c).
+  'stream-no-group': { prefix: 'NOGROUP', text: '%s' },
+  'stream-busy-group': { prefix: 'BUSYGROUP', text: 'Consumer Group name already exists' },
   // Connection, server, transactions, pub/sub (server.c, multi.c, pubsub.c, networking.c, acl.c).
   'multi-nested': { prefix: 'ERR', text: 'MULTI calls can not be nested' },
   'exec-without-multi': { prefix: 'ERR', text: 'EXEC without MULTI' },

@@ -698,6 +698,8 @@ export function cloneValue(value: CacheValue): CacheValue {
       return { type: 'set', set: value.set.clone() };
     case 'zset':
       return { type: 'zset', zset: value.zset.clone() };
+    case 'stream':
+      return { type: 'stream', stream: value.stream.clone() };
   }
 }
 
@@ -750,6 +752,8 @@ export function encodingOf(value: CacheValue): string {
       return value.set.encoding;
     case 'zset':
       return value.zset.encoding;
+    case 'stream':
+      return value.stream.encoding;
   }
 }
 

@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { type CacheEntry, type CacheKeyspace, cacheDatabaseCount } from './cache-keyspace.js';
 import { formatRespDouble } from './resp-double.js';
+import { streamIdMax, streamIdZero } from './cache-stream-id.js';
 
 const digestBytes = 20;
 
@@ -30,7 +31,7 @@ function mixDigest(digest: Buffer, data: Uint8Array): void {
 const latin1 = (text: string): Buffer => Buffer.from(text, 'latin1');
 
 /** Redis's object type numbers (OBJ_STRING .. OBJ_HASH), mixed in first as a big-endian uint32. */
-const typeNumbers = { string: 0, list: 1, set: 2, zset: 3, hash: 4 } as const;
+const typeNumbers = { string: 0, list: 1, set: 2, zset: 3, hash: 4, stream: 6 } as const;
 
 /** xorObjectDigest: mixes `entry`'s value (and whether it has an expiry) into `digest`. */
 function xorEntryDigest(digest: Buffer, entry: CacheEntry): void {
@@ -54,6 +55,13 @@ function xorEntryDigest(digest: Buffer, entry: CacheEntry): void {
         mixDigest(element, latin1(member));
         mixDigest(element, latin1(formatRespDouble(score)));
         xorDigest(digest, element);
+      }
+      break;
+    case 'stream':
+      // Each entry's `<ms>.<seq>`, then its fields and values, in ID order.
+      for (const entry of value.stream.range(streamIdZero, streamIdMax)) {
+        mixDigest(digest, latin1(`${entry.id.ms}.${entry.id.seq}`));
+        for (const part of entry.fields) mixDigest(digest, part);
       }
       break;
     case 'hash': {

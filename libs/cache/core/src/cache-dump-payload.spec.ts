@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import { crc64Redis } from './cache-crc64.js';
 import { CacheDumpPayloadError, decodeDumpPayload, encodeDumpPayload } from './cache-dump-payload.js';
 import { accessClockSecondsOf, type CacheValue, type KeyText } from './cache-keyspace.js';
+import { formatStreamId, streamIdMax, streamIdZero } from './cache-stream-id.js';
 import { createTestContext, replay, run } from './cache-session.spec-helper.js';
 
 const stringBytesMax = 512 * 1024 * 1024;
@@ -25,6 +26,8 @@ function contentsOf(value: CacheValue): unknown {
       return [...value.hash.entries()].map(([field, fieldValue]) => [field, fieldValue.toString('latin1')]).sort();
     case 'zset':
       return [...value.zset.values()].map(({ member, score }) => [member, score]);
+    case 'stream':
+      return [...value.stream.range(streamIdZero, streamIdMax)].map((entry) => [formatStreamId(entry.id), entry.fields.map((part) => part.toString('latin1'))]);
   }
 }
 
@@ -82,7 +85,7 @@ for (const payload of redisPayloads) {
     assert.equal(value.type, payload.type);
     assert.deepEqual(contentsOf(value), payload.contents);
     if (payload.encoding !== undefined && value.type !== 'string') {
-      const collection = value.type === 'list' ? value.list : value.type === 'hash' ? value.hash : value.type === 'set' ? value.set : value.zset;
+      const collection = value.type === 'list' ? value.list : value.type === 'hash' ? value.hash : value.type === 'set' ? value.set : value.type === 'zset' ? value.zset : value.stream;
       assert.equal(collection.encoding, payload.encoding);
     }
     // And what this cache DUMPs of it decodes to the same value.

@@ -16,6 +16,7 @@
  * most 88× its compressed bytes, and never past proto-max-bulk-len). Duplicate members or fields, NaN scores and empty
  * collections are bad data, as in Redis.
  */
+import { assert } from '@objectbox/util';
 import { crc64Redis } from './cache-crc64.js';
 import { CacheHash } from './cache-hash.js';
 import { keyTextFromBytes, type CacheValue } from './cache-keyspace.js';
@@ -54,6 +55,7 @@ export class CacheDumpPayloadError extends Error {
 
 /** The DUMP payload of `value`. */
 export function encodeDumpPayload(value: CacheValue): Buffer {
+  assert(value.type !== 'stream', 'streams are not serialized (DUMP refuses them)');
   const writer = new RdbWriter();
   switch (value.type) {
     case 'string':

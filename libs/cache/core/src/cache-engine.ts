@@ -399,7 +399,7 @@ export class CacheEngine {
       this.executingClient = null;
       client.currentRequest = null;
     }
-    if (reply.type === 'block') this.park(client, args, reply);
+    if (reply.type === 'block') this.park(client, reply.retryArgs ?? args, reply);
     else this.deliver(client, reply);
     if (this.pushesForExecutingClient.length > 0) for (const push of this.pushesForExecutingClient.splice(0)) client.sink.send(push);
     if (client.closeAfterReply) this.kill(client);

@@ -14,6 +14,7 @@ import { type CacheHash } from './cache-hash.js';
 import { type CacheList } from './cache-list.js';
 import { type CacheSet } from './cache-set.js';
 import { type CacheSortedSet } from './cache-sorted-set.js';
+import { type CacheStream } from './cache-stream.js';
 import { CacheKeyTable, CacheStoredCollection, type CacheCollectionValue, type CacheStoredValue } from './cache-key-table.js';
 import { parseSmallIntegerBytes, writeIntegerDigits } from './cache-number.js';
 import { CacheStringValue, cacheStringInlineBytesMax, latin1TextOf } from './cache-string-value.js';
@@ -53,7 +54,8 @@ export type CacheValue =
   | { readonly type: 'list'; readonly list: CacheList }
   | { readonly type: 'hash'; readonly hash: CacheHash }
   | { readonly type: 'set'; readonly set: CacheSet }
-  | { readonly type: 'zset'; readonly zset: CacheSortedSet };
+  | { readonly type: 'zset'; readonly zset: CacheSortedSet }
+  | { readonly type: 'stream'; readonly stream: CacheStream };
 
 export type CacheValueType = CacheValue['type'];
 
@@ -128,6 +130,8 @@ function valueSizeBytes(value: CacheValue): number {
       return value.set.sizeBytes;
     case 'zset':
       return value.zset.sizeBytes;
+    case 'stream':
+      return value.stream.sizeBytes;
   }
 }
 
@@ -213,7 +217,8 @@ export class CacheDatabase {
 
   /**
    * After a collection was changed in place: updates the memory estimate and signals the change
-   * (WATCH, blocked clients). Deletes the key when the collection became empty, as Redis does.
+   * (WATCH, blocked clients). Deletes the key when the collection became empty, as Redis does (a
+   * stream stays: XDEL and XTRIM leave an empty stream, with its last ID and groups).
    */
   modified(key: KeyText): void {
     const slot = this.slotOfRecent(key);
@@ -221,7 +226,7 @@ export class CacheDatabase {
     const stored = this.table.valueAt(slot);
     if (stored instanceof CacheStoredCollection) {
       const collection = collectionOf(stored.value);
-      if (collection.length === 0) {
+      if (collection.length === 0 && stored.value.type !== 'stream') {
         this.delete(key);
         return;
       }
@@ -230,6 +235,19 @@ export class CacheDatabase {
       stored.countedSizeBytes = sizeBytes;
     }
     this.listener?.keyModified(this.index, key, 'changed');
+  }
+  /**
+   * After a change that Redis does not signal (a consumer group's pending entries, XACK, XCLAIM):
+   * only the memory estimate follows the collection's size.
+   */
+  resized(key: KeyText): void {
+    const slot = this.slotOfRecent(key);
+    assert(slot >= 0, 'resized() on a missing key');
+    const stored = this.table.valueAt(slot);
+    if (!(stored instanceof CacheStoredCollection)) return;
+    const sizeBytes = entrySizeBytes(key, stored.value);
+    this.usedMemoryBytes += sizeBytes - stored.countedSizeBytes;
+    stored.countedSizeBytes = sizeBytes;
   }
 
   /**
@@ -578,6 +596,8 @@ function collectionOf(value: CacheCollectionValue): CacheCollection {
       return value.set;
     case 'zset':
       return value.zset;
+    case 'stream':
+      return value.stream;
   }
 }
 
