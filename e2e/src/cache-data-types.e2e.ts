@@ -112,3 +112,44 @@ describe('HyperLogLog', () => {
     assert.equal(await client.type(`${k}a`), 'string');
   });
 });
+
+describe('geo', () => {
+  test('ioredis: GEOADD, GEOPOS, GEODIST, GEOHASH, GEOSEARCH with options, GEOSEARCHSTORE, GEORADIUS', async () => {
+    const client = await ioredis();
+    const k = uniquePrefix('io-geo');
+    assert.equal(await client.geoadd(`${k}sicily`, 13.361389, 38.115556, 'Palermo', 15.087269, 37.502669, 'Catania'), 2);
+    assert.equal(await client.geoadd(`${k}sicily`, 'CH', 'XX', 13.361389, 38.115556, 'Palermo'), 0, 'same position, nothing changed');
+    assert.deepEqual(await client.geopos(`${k}sicily`, 'Palermo', 'nowhere'), [['13.36138933897018433', '38.11555639549629859'], null]);
+    assert.equal(await client.geodist(`${k}sicily`, 'Palermo', 'Catania'), '166274.1516');
+    assert.equal(await client.geodist(`${k}sicily`, 'Palermo', 'Catania', 'KM'), '166.2742');
+    assert.deepEqual(await client.geohash(`${k}sicily`, 'Palermo', 'Catania'), ['sqc8b49rny0', 'sqdtr74hyu0']);
+    assert.deepEqual(await client.geosearch(`${k}sicily`, 'FROMLONLAT', 15, 37, 'BYRADIUS', 200, 'km', 'ASC', 'WITHDIST', 'WITHCOORD'), [
+      ['Catania', '56.4413', ['15.08726745843887329', '37.50266842333162032']],
+      ['Palermo', '190.4424', ['13.36138933897018433', '38.11555639549629859']],
+    ]);
+    assert.deepEqual(await client.geosearch(`${k}sicily`, 'FROMMEMBER', 'Palermo', 'BYBOX', 400, 400, 'km', 'DESC', 'COUNT', 1), ['Catania']);
+    assert.equal(await client.geosearchstore(`${k}near`, `${k}sicily`, 'FROMLONLAT', 15, 37, 'BYRADIUS', 100, 'km', 'STOREDIST'), 1);
+    // The score is the distance in km, the same double redis-server stores (it prints it as 56.441257870158204).
+    assert.deepEqual(await client.zrange(`${k}near`, 0, -1), ['Catania']);
+    assert.equal(Number(await client.zscore(`${k}near`, 'Catania')), 56.441257870158204);
+    assert.deepEqual(await client.georadius(`${k}sicily`, 15, 37, 200, 'km', 'WITHHASH', 'ASC'), [
+      ['Catania', 3479447370796909],
+      ['Palermo', 3479099956230698],
+    ]);
+    assert.deepEqual(await client.georadiusbymember(`${k}sicily`, 'Palermo', 1, 'km'), ['Palermo']);
+    await rejects(client.geoadd(`${k}sicily`, 200, 100, 'x'), /^ERR invalid longitude,latitude pair 200\.000000,100\.000000$/);
+    await rejects(client.geosearch(`${k}sicily`, 'FROMLONLAT', 15, 37, 'BYRADIUS', 10, 'parsecs'), /^ERR unsupported unit provided\. please use M, KM, FT, MI$/);
+    assert.equal(await client.type(`${k}sicily`), 'zset', 'a geo index is a sorted set');
+  });
+
+  test('node-redis: geoAdd, geoSearch, geoPos, geoDist', async () => {
+    const client = await nodeRedis();
+    const k = uniquePrefix('nr-geo');
+    assert.equal(await client.geoAdd(`${k}g`, [{ longitude: 13.361389, latitude: 38.115556, member: 'Palermo' }, { longitude: 15.087269, latitude: 37.502669, member: 'Catania' }]), 2);
+    assert.deepEqual(await client.geoSearch(`${k}g`, { longitude: 15, latitude: 37 }, { radius: 100, unit: 'km' }), ['Catania']);
+    const positions = await client.geoPos(`${k}g`, ['Catania']);
+    assert.equal(Number(positions[0]?.longitude).toFixed(6), '15.087267');
+    assert.equal(await client.geoDist(`${k}g`, 'Palermo', 'Catania', 'km'), 166.2742);
+  });
+});
+

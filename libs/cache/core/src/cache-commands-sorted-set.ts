@@ -45,7 +45,7 @@ const scanCountDefault = 10;
 // Lookup and parsing helpers.
 
 /** The sorted set at `key`, null when missing; WRONGTYPE for another type. */
-function readSortedSet(database: CacheDatabase, key: KeyText, nowMs: number): CacheSortedSet | null {
+export function readSortedSet(database: CacheDatabase, key: KeyText, nowMs: number): CacheSortedSet | null {
   const value = database.lookupValue(key, nowMs);
   if (value === undefined) return null;
   if (value.type !== 'zset') throw new CacheCommandError('wrong-type');
@@ -82,7 +82,7 @@ const floatRangeErrorPattern = /^[+-]?(?:0*\.?0*(?:e[+-]?[0-9]+)?)$/i;
  * getDoubleFromObject: strtod of the whole argument, no leading space, not empty, not NaN, and not
  * out of range (ERANGE: overflow to infinity or underflow to zero).
  */
-function parseDoubleArgument(bytes: Buffer): number | null {
+export function parseDoubleArgument(bytes: Buffer): number | null {
   const value = parseFloat64(bytes);
   if (value === null) return null;
   if (!Number.isFinite(value) && !/inf/i.test(bytes.toString('latin1'))) return null;
@@ -189,8 +189,8 @@ interface ZaddFlags {
   incr: boolean;
 }
 
-/** zaddGenericCommand (ZINCRBY is ZADD with INCR). */
-function zaddGeneric(context: CacheCommandContext, args: Args, incrCommand: boolean): RespValue {
+/** zaddGenericCommand (ZINCRBY is ZADD with INCR; GEOADD calls it with its scores, as Redis does). */
+export function zaddGeneric(context: CacheCommandContext, args: Args, incrCommand: boolean): RespValue {
   const key = keyAt(args, 1);
   if (!incrCommand && args.length === 4 && !isAsciiLetter((args[2] as Buffer)[0] ?? 0)) return zaddSingle(context, key, args);
   const flags: ZaddFlags = { nx: false, xx: false, gt: false, lt: false, ch: false, incr: incrCommand };

@@ -11,11 +11,13 @@ import { cacheDumpCommands } from './cache-commands-dump.js';
 import { cacheStringCommands } from './cache-commands-string.js';
 import { cacheBitmapCommands } from './cache-commands-bitmap.js';
 import { cacheHyperLogLogCommands } from './cache-commands-hyperloglog.js';
+import { cacheGeoCommands } from './cache-commands-geo.js';
 import { cacheHashCommands } from './cache-commands-hash.js';
 import { cacheListCommands } from './cache-commands-list.js';
 import { cacheSortCommands } from './cache-commands-sort.js';
 import { cacheSetCommands } from './cache-commands-set.js';
 import { cacheSortedSetCommands } from './cache-commands-sorted-set.js';
+import { cacheStreamCommands } from './cache-commands-stream.js';
 import {
   arityAllows,
   selectedDatabase,
@@ -100,7 +102,9 @@ export const cacheCommandTable: ReadonlyMap<string, CacheCommandSpec> = buildCom
   ...cacheHashCommands,
   ...cacheSetCommands,
   ...cacheSortedSetCommands,
+  ...cacheGeoCommands,
   ...cacheSortCommands,
+  ...cacheStreamCommands,
 ]);
 
 const unknownCommandTextBytesMax = 128;

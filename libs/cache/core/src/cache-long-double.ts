@@ -118,3 +118,44 @@ export function formatLongDoubleHuman(value: Extract<LongDouble, { kind: 'finite
   const text = fraction === '' ? whole : `${whole}.${fraction}`;
   return value.negative && text !== '0' ? `-${text}` : text;
 }
+
+/** A finite double's exact value as a {@link LongDouble} (every double is one: a long double has more bits). */
+export function longDoubleOfDouble(value: number): Extract<LongDouble, { kind: 'finite' }> {
+  const negative = value < 0 || Object.is(value, -0);
+  let magnitude = Math.abs(value);
+  if (magnitude === 0) return { kind: 'finite', negative, mantissa: 0n, exponent: 0 };
+  let exponent = 0;
+  // Scale into [2^52, 2^53): multiplying by powers of two is exact.
+  while (magnitude >= 2 ** 53) {
+    magnitude /= 2;
+    exponent++;
+  }
+  while (magnitude < 2 ** 52 && !Number.isInteger(magnitude)) {
+    magnitude *= 2;
+    exponent--;
+  }
+  return { kind: 'finite', negative, mantissa: BigInt(magnitude), exponent };
+}
+
+/**
+ * printf's `%.<digits>f` of a double (glibc: the exact value, rounded half to even): `inf`, `-inf`,
+ * `nan` (`-nan` for a negative one is not distinguished), `-0.000` for negative zero.
+ */
+export function formatDoubleFixed(value: number, fractionDigits: number): string {
+  if (Number.isNaN(value)) return 'nan';
+  if (!Number.isFinite(value)) return value < 0 ? '-inf' : 'inf';
+  const { negative, mantissa, exponent } = longDoubleOfDouble(value);
+  const scale = 10n ** BigInt(fractionDigits);
+  let scaled: bigint;
+  if (exponent >= 0) scaled = (mantissa << BigInt(exponent)) * scale;
+  else {
+    const num = mantissa * scale;
+    const den = 1n << BigInt(-exponent);
+    scaled = num / den;
+    const remainder = (num % den) * 2n;
+    if (remainder > den || (remainder === den && (scaled & 1n) === 1n)) scaled += 1n;
+  }
+  const digits = scaled.toString().padStart(fractionDigits + 1, '0');
+  const text = fractionDigits === 0 ? digits : `${digits.slice(0, -fractionDigits)}.${digits.slice(-fractionDigits)}`;
+  return negative ? `-${text}` : text;
+}

@@ -84,6 +84,7 @@ const simpleEvents: Readonly<Record<string, CacheKeyEvent>> = {
   bzpopmax: ['z', 'zpopmax'], zremrangebyscore: ['z', 'zremrangebyscore'], zremrangebyrank: ['z', 'zremrangebyrank'],
   zremrangebylex: ['z', 'zremrangebylex'], zunionstore: ['z', 'zunionstore'], zinterstore: ['z', 'zinterstore'],
   zdiffstore: ['z', 'zdiffstore'], zrangestore: ['z', 'zrangestore'],
+  geoadd: ['z', 'zadd'], geosearchstore: ['z', 'geosearchstore'],
 };
 
 /** The event for a command whose event depends on its arguments or on which key changed. */
@@ -114,6 +115,10 @@ function argumentEvent(command: string, args: readonly Buffer[], key: string, ch
       const numkeys = Number(keyAt(numkeysIndex));
       return ['l', lowerAt(args, numkeysIndex + 1 + numkeys) === 'left' ? 'lpop' : 'rpop'];
     }
+    case 'georadius':
+    case 'georadiusbymember':
+      // Only their STORE / STOREDIST options change a key; an empty result deletes it.
+      return change === 'deleted' ? ['g', 'del'] : ['z', 'georadiusstore'];
     case 'smove':
       return ['s', key === keyAt(1) ? 'srem' : 'sadd'];
     case 'zadd':

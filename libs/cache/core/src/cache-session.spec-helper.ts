@@ -55,7 +55,7 @@ export function renderReply(value: CacheCommandResult): string {
     case 'block':
       return `(block ${value.keys.join(' ')} until=${value.timeoutAtMs ?? 'forever'})`;
     case 'double':
-      return `(double) ${formatRespDouble(value.value)}`;
+      return `(double) ${value.text ?? formatRespDouble(value.value)}`;
     case 'map':
       return `{${value.entries.map(([key, entry]) => `${renderReply(key)}: ${renderReply(entry)}`).join(', ')}}`;
     case 'simple-string':

@@ -124,8 +124,10 @@ export class RespEncoder {
   ): void {
     const resp3 = protocolVersion === 3;
     switch (value.type) {
-      case 'double':
-        return resp3 ? this.writeLine(',', formatRespDouble(value.value)) : this.writeBulk('$', formatRespDouble(value.value));
+      case 'double': {
+        const text = value.text ?? formatRespDouble(value.value);
+        return resp3 ? this.writeLine(',', text) : this.writeBulk('$', text);
+      }
       case 'boolean':
         if (resp3) return this.writeAscii(value.value ? '#t\r\n' : '#f\r\n');
         return this.writeAscii(value.value ? ':1\r\n' : ':0\r\n');

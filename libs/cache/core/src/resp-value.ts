@@ -16,7 +16,8 @@ export type RespValue =
   | { readonly type: 'array'; readonly items: readonly RespValue[] }
   | { readonly type: 'map'; readonly entries: readonly (readonly [RespValue, RespValue])[] }
   | { readonly type: 'set'; readonly items: readonly RespValue[] }
-  | { readonly type: 'double'; readonly value: number }
+  /** `text`, when given, is sent instead of the shortest digits of `value` (Redis's own `%.17Lf` digits, as GEOPOS sends). */
+  | { readonly type: 'double'; readonly value: number; readonly text?: string }
   | { readonly type: 'boolean'; readonly value: boolean }
   | { readonly type: 'big-number'; readonly value: bigint }
   | { readonly type: 'verbatim-string'; readonly format: string; readonly value: Uint8Array | string }
