@@ -21,6 +21,9 @@ export interface CacheEncodingThresholds {
   listListpackSize: number;
   /** `hll-sparse-max-bytes`: a sparse HyperLogLog that would grow past it turns dense (cache-hyperloglog.ts). */
   hllSparseBytesMax: number;
+  /** `stream-node-max-bytes` / `stream-node-max-entries`: when a stream opens a new node (cache-stream.ts). */
+  streamNodeBytesMax: number;
+  streamNodeEntriesMax: number;
 }
 
 /**
@@ -37,6 +40,8 @@ export const cacheEncodingThresholdsDefault: Readonly<CacheEncodingThresholds> =
   zsetListpackValueBytesMax: 64,
   listListpackSize: -2,
   hllSparseBytesMax: 3000,
+  streamNodeBytesMax: 4096,
+  streamNodeEntriesMax: 100,
 });
 
 /**

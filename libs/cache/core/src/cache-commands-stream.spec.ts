@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { isCacheBlock } from './cache-command-context.js';
 import { type KeyText } from './cache-keyspace.js';
-import { cacheStreamNodeLimits } from './cache-stream.js';
+import { cacheEncodingThresholds } from './cache-collection-size.js';
 import { createTestContext, renderReply, replay, run } from './cache-session.spec-helper.js';
 
 const wrongType = '-WRONGTYPE Operation against a key holding the wrong kind of value';
@@ -193,8 +193,8 @@ test('XADD * takes its ID from the clock, and never goes backwards', () => {
 
 test('approximate trimming removes whole nodes only (stream-node-max-entries)', () => {
   const context = createTestContext();
-  const saved = { ...cacheStreamNodeLimits };
-  cacheStreamNodeLimits.maxEntries = 100;
+  const saved = { ...cacheEncodingThresholds };
+  cacheEncodingThresholds.streamNodeEntriesMax = 100;
   try {
     // stream.tcl "XADD with MAXLEN option and the '~' argument": 1000 adds keeping ~555 leave 600.
     for (let index = 1; index <= 1000; index++) run(context, 'XADD', 's', 'MAXLEN', '~', '555', `${index}`, 'xitem', `${index}`);
@@ -203,7 +203,7 @@ test('approximate trimming removes whole nodes only (stream-node-max-entries)', 
     assert.equal(renderReply(run(context, 'XTRIM', 's', 'MAXLEN', '~', '450', 'LIMIT', '50')), ':0');
     assert.equal(renderReply(run(context, 'XTRIM', 's', 'MAXLEN', '=', '450')), ':50');
   } finally {
-    Object.assign(cacheStreamNodeLimits, saved);
+    Object.assign(cacheEncodingThresholds, saved);
   }
 });
 

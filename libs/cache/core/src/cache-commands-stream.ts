@@ -7,6 +7,7 @@
  * the re-run serves exactly what Redis's serveClientsBlockedOnStreamKey would.
  */
 import { CacheCommandError } from './cache-command-errors.js';
+import { cacheEncodingThresholds } from './cache-collection-size.js';
 import { blockOrTimeoutReply, selectedDatabase, type CacheCommandContext, type CacheCommandResult, type CacheCommandSpec } from './cache-command-context.js';
 import { argumentAt, keyAt, requireInt64 } from './cache-commands-string.js';
 import { type CacheDatabase, type KeyText } from './cache-keyspace.js';
@@ -28,7 +29,6 @@ import {
 } from './cache-stream-id.js';
 import {
   CacheStream,
-  cacheStreamNodeLimits,
   entriesReadInvalid,
   type StreamConsumer,
   type StreamEntry,
@@ -168,7 +168,7 @@ function parseAddOrTrimArguments(args: Args, isAdd: boolean): AddOrTrimArguments
     if (!approximate) throw message('syntax error, LIMIT cannot be used without the special ~ option');
     effectiveLimit = limit > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(limit);
   } else if (approximate) {
-    effectiveLimit = 100 * cacheStreamNodeLimits.maxEntries;
+    effectiveLimit = 100 * cacheEncodingThresholds.streamNodeEntriesMax;
     if (effectiveLimit <= 0) effectiveLimit = 10_000;
     if (effectiveLimit > 1_000_000) effectiveLimit = 1_000_000;
   } else effectiveLimit = 0;

@@ -58,6 +58,8 @@ export interface CacheConfigValues {
   'zset-max-listpack-value': number;
   'list-max-listpack-size': number;
   'hll-sparse-max-bytes': number;
+  'stream-node-max-bytes': number;
+  'stream-node-max-entries': number;
   /** Accepted and shown, no effect: lists are not compressed here. */
   'list-compress-depth': number;
   /** Accepted and shown, no effect: nothing is written to disk. */
@@ -131,6 +133,8 @@ const parameterSpecs: readonly ParameterSpec[] = [
   { name: 'zset-max-listpack-value', alias: 'zset-max-ziplist-value', type: sizeType, mutable: true },
   { name: 'list-max-listpack-size', alias: 'list-max-ziplist-size', type: { kind: 'integer', min: -(2 ** 31), max: 2 ** 31 - 1 }, mutable: true },
   { name: 'hll-sparse-max-bytes', type: { kind: 'memory', min: 0, max: Number.MAX_SAFE_INTEGER }, mutable: true },
+  { name: 'stream-node-max-bytes', type: { kind: 'memory', min: 0, max: Number.MAX_SAFE_INTEGER }, mutable: true },
+  { name: 'stream-node-max-entries', type: { kind: 'integer', min: 0, max: Number.MAX_SAFE_INTEGER }, mutable: true },
   { name: 'list-compress-depth', type: { kind: 'integer', min: 0, max: 2 ** 31 - 1 }, mutable: true },
   { name: 'lazyfree-lazy-eviction', type: { kind: 'boolean' }, mutable: true },
   { name: 'lazyfree-lazy-expire', type: { kind: 'boolean' }, mutable: true },
@@ -152,6 +156,8 @@ export function encodingThresholdsOf(values: CacheConfigValues): CacheEncodingTh
     zsetListpackValueBytesMax: values['zset-max-listpack-value'],
     listListpackSize: values['list-max-listpack-size'],
     hllSparseBytesMax: values['hll-sparse-max-bytes'],
+    streamNodeBytesMax: values['stream-node-max-bytes'],
+    streamNodeEntriesMax: values['stream-node-max-entries'],
   };
 }
 
@@ -190,6 +196,8 @@ export function cacheConfigDefaults(overrides: Partial<CacheConfigValues> = {}):
     'zset-max-listpack-value': cacheEncodingThresholdsDefault.zsetListpackValueBytesMax,
     'list-max-listpack-size': cacheEncodingThresholdsDefault.listListpackSize,
     'hll-sparse-max-bytes': cacheEncodingThresholdsDefault.hllSparseBytesMax,
+    'stream-node-max-bytes': cacheEncodingThresholdsDefault.streamNodeBytesMax,
+    'stream-node-max-entries': cacheEncodingThresholdsDefault.streamNodeEntriesMax,
     'list-compress-depth': 0,
     appendfsync: 'everysec',
     'lazyfree-lazy-eviction': false,

@@ -15,6 +15,7 @@
  * PELs are arrays sorted by ID (deliveries append at the end; acknowledgements binary-search).
  */
 import { assert } from '@objectbox/util';
+import { cacheEncodingThresholds } from './cache-collection-size.js';
 import { type CacheCollection } from './cache-keyspace.js';
 import {
   compareStreamIds,
@@ -25,9 +26,6 @@ import {
   uint64Max,
   type StreamId,
 } from './cache-stream-id.js';
-
-/** CONFIG `stream-node-max-bytes` / `stream-node-max-entries` (process-wide, as the other encoding thresholds). */
-export const cacheStreamNodeLimits = { maxBytes: 4096, maxEntries: 100 };
 
 /** STREAM_LISTPACK_MAX_SIZE: a listpack never grows past 1 GiB. */
 const listpackBytesMax = 1 << 30;
@@ -316,10 +314,11 @@ export class CacheStream implements CacheCollection {
     assert(compareStreamIds(id, this.lastId) > 0, 'a new entry ID is above the last one');
     let tail = this.nodes[this.nodes.length - 1];
     if (tail !== undefined) {
-      const nodeBytesMax = cacheStreamNodeLimits.maxBytes === 0 || cacheStreamNodeLimits.maxBytes > listpackBytesMax ? listpackBytesMax : cacheStreamNodeLimits.maxBytes;
+      const configuredBytesMax = cacheEncodingThresholds.streamNodeBytesMax;
+      const nodeBytesMax = configuredBytesMax === 0 || configuredBytesMax > listpackBytesMax ? listpackBytesMax : configuredBytesMax;
       const newBytes = fields.reduce((sum, field) => sum + field.length, 0);
       if (tail.listpackBytes + newBytes >= nodeBytesMax) tail = undefined;
-      else if (cacheStreamNodeLimits.maxEntries > 0 && tail.live + tail.deleted >= cacheStreamNodeLimits.maxEntries) tail = undefined;
+      else if (cacheEncodingThresholds.streamNodeEntriesMax > 0 && tail.live + tail.deleted >= cacheEncodingThresholds.streamNodeEntriesMax) tail = undefined;
     }
     if (tail === undefined) {
       tail = new StreamNode(id, fields.filter((_field, index) => index % 2 === 0));
