@@ -5,6 +5,8 @@ export * from './s3-absent-features.js';
 export * from './s3-bucket-policy.js';
 export * from './s3-acl.js';
 export * from './s3-public-access-block.js';
+export * from './s3-post-form.js';
+export * from './s3-post-policy.js';
 export * from './s3-encryption-headers.js';
 export * from './object-metadata-commands.js';
 export * from './object-metadata-blob-index.js';

@@ -263,6 +263,9 @@ export function s3PolicyRequirementsOf(endpoint: S3Endpoint): readonly S3PolicyR
       return [onObject(endpoint.versionId === undefined ? 's3:PutObjectTagging' : 's3:PutObjectVersionTagging', endpoint.bucket, endpoint.key)];
     case 'DeleteObjectTagging':
       return [onObject(endpoint.versionId === undefined ? 's3:DeleteObjectTagging' : 's3:DeleteObjectVersionTagging', endpoint.bucket, endpoint.key)];
+    case 'PostObject':
+      // The key is a form field: the handler authorizes s3:PutObject on it once the fields are read.
+      return [onObject('s3:PutObject', endpoint.bucket, '*')];
     case 'PutObject':
     case 'CreateMultipartUpload':
     case 'UploadPart':

@@ -146,7 +146,7 @@ describe('parseS3Request: Amazon S3 API reference examples', () => {
     ['GET', '/quotes/Nelson?torrent', 'NotImplemented:GetObjectTorrent'],
     ['POST', '/object-one.csv?restore', 'NotImplemented:RestoreObject'],
     ['POST', '/{Key+}?select&select-type=2', 'NotImplemented:SelectObjectContent'],
-    ['POST', '/', 'NotImplemented:PostObject'],
+    ['POST', '/', 'PostObject'],
   ];
   for (const [method, uri, expected] of examples) {
     it(`${method} ${uri} → ${expected}`, () => assert.equal(operationName(parseBoth(method, uri)), expected));

@@ -148,6 +148,8 @@ export type S3Endpoint =
     } & OnBucket &
       ListingParameters)
   | ({ readonly operation: 'DeleteObjects' } & OnBucket)
+  /** A browser-based upload: the key, credentials and policy are form fields of the body. */
+  | ({ readonly operation: 'PostObject' } & OnBucket)
   | ({ readonly operation: 'PutObject' } & OnObject)
   | ({ readonly operation: 'CopyObject'; readonly copySource: S3CopySource } & OnObject)
   | ({
@@ -480,7 +482,7 @@ export const s3Routes: readonly Route[] = [
   { method: 'POST', target: 'object', keyword: 'uploads', build: (c) => ({ operation: 'CreateMultipartUpload', bucket: c.bucket, key: c.key }) },
   { method: 'POST', target: 'object', keyword: '', when: has('uploadId'), build: (c) => buildUploadIdOperation(c, 'CompleteMultipartUpload') },
 
-  unimplemented('POST', 'bucket', '', 'PostObject'),
+  { method: 'POST', target: 'bucket', keyword: '', build: (c) => ({ operation: 'PostObject', bucket: c.bucket }) },
   ...unimplementedEach('bucket', [
     ['GET', 'accelerate', 'GetBucketAccelerateConfiguration'],
     ['PUT', 'accelerate', 'PutBucketAccelerateConfiguration'],
@@ -625,6 +627,7 @@ export function authorizationLevelOf(endpoint: S3Endpoint): 'none' | 'read' | 'w
     case 'CompleteMultipartUpload':
     case 'AbortMultipartUpload':
     case 'PutObjectAcl':
+    case 'PostObject':
     case 'NotImplemented':
       return 'write';
   }

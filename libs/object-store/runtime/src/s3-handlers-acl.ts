@@ -28,6 +28,7 @@ import {
   type Bucket,
   type ObjectMetadataMachine,
   type S3Endpoint,
+  type S3RequestHead,
 } from '@objectbox/object-store-core';
 import { ownerOf } from './s3-handlers-bucket.js';
 import { proposeCommand, sendEmpty, sendXml, valueOf } from './s3-handlers-common.js';
@@ -88,8 +89,13 @@ function displayNamesOf(exchange: S3Exchange, machine: ObjectMetadataMachine): (
  * bucket owner alone are the same as no ACL there, as S3 accepts them.
  * @throws S3Error (see `parseAclHeaders`), `AccessDenied`, `AccessControlListNotSupported`.
  */
-export async function aclRequestOfWrite(exchange: S3Exchange, bucketName: string, target: 'bucket' | 'object'): Promise<AclRequest | undefined> {
-  const request = parseAclHeaders(exchange.request.headers, target);
+export async function aclRequestOfWrite(
+  exchange: S3Exchange,
+  bucketName: string,
+  target: 'bucket' | 'object',
+  headers: S3RequestHead['headers'] = exchange.request.headers,
+): Promise<AclRequest | undefined> {
+  const request = parseAclHeaders(headers, target);
   if (request === undefined) return undefined;
   // A write with an ACL is rare: it pays a read barrier, so BlockPublicAcls set just before holds.
   const machine = await exchange.server.metadata.read();

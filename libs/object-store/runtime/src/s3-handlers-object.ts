@@ -19,7 +19,9 @@ import {
   unquoteEtag,
   validateStorageClass,
   validateTag,
+  requestHeaderValue,
   type AclRequest,
+  type S3RequestHead,
   type BlobRef,
   type Checksums,
   type ContentHeaders,
@@ -110,8 +112,12 @@ export async function handlePutObject(exchange: S3Exchange, endpoint: EndpointOf
  * signer is left out when it owns the bucket (so is an anonymous request, which acts as the bucket
  * owner), which keeps the common PutObject entry as small as it was.
  */
-export function writerAndAcl(exchange: S3Exchange, bucketName: string, acl: AclRequest | undefined): { writerAccessKeyId?: string; acl?: AclRequest } {
-  const writer = exchange.auth.accessKeyId;
+export function writerAndAcl(
+  exchange: S3Exchange,
+  bucketName: string,
+  acl: AclRequest | undefined,
+  writer = exchange.auth.accessKeyId,
+): { writerAccessKeyId?: string; acl?: AclRequest } {
   const bucket = exchange.server.metadata.readLocal().headBucket(bucketName);
   const ownsBucket = bucket.ok && bucket.value.ownerAccessKeyId === writer;
   return { ...(ownsBucket ? {} : { writerAccessKeyId: writer }), ...(acl === undefined ? {} : { acl }) };
@@ -134,16 +140,17 @@ function checkPutSize(exchange: S3Exchange): void {
 }
 
 /** Content headers, `x-amz-meta-*` (2 KiB) and `x-amz-tagging` of a write; `x-amz-storage-class` is checked, not kept. */
-export function attributesFromHeaders(exchange: S3Exchange): ObjectAttributes {
-  validateStorageClass(headerOf(exchange, 'x-amz-storage-class'));
+export function attributesFromHeaders(exchange: S3Exchange, headers: S3RequestHead['headers'] = exchange.request.headers): ObjectAttributes {
+  const valueOf = (name: string): string | undefined => requestHeaderValue(headers, name);
+  validateStorageClass(valueOf('x-amz-storage-class'));
   const contentHeaders: Record<string, string> = {};
   for (const [field, header] of contentHeaderFields) {
-    const value = headerOf(exchange, header);
+    const value = valueOf(header);
     if (value !== undefined) contentHeaders[field] = value;
   }
   const userMetadata: Record<string, string> = {};
   let metadataBytes = 0;
-  for (const [name, value] of Object.entries(exchange.request.headers)) {
+  for (const [name, value] of Object.entries(headers)) {
     if (!name.startsWith('x-amz-meta-') || value === undefined) continue;
     const text = Array.isArray(value) ? value.join(',') : (value as string);
     const metadataName = name.slice('x-amz-meta-'.length);
@@ -151,7 +158,7 @@ export function attributesFromHeaders(exchange: S3Exchange): ObjectAttributes {
     metadataBytes += Buffer.byteLength(metadataName) + Buffer.byteLength(text);
   }
   if (metadataBytes > userMetadataBytesMax) throw s3Errors.metadataTooLarge(metadataBytes, userMetadataBytesMax);
-  return { contentHeaders, userMetadata, tags: tagsFromHeader(headerOf(exchange, 'x-amz-tagging')) };
+  return { contentHeaders, userMetadata, tags: tagsFromHeader(valueOf('x-amz-tagging')) };
 }
 
 function tagsFromHeader(value: string | undefined): Tag[] {

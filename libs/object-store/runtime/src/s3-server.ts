@@ -47,6 +47,7 @@ import {
   handlePutBucketOwnershipControls,
   handlePutObjectAcl,
 } from './s3-handlers-acl.js';
+import { handlePostObject } from './s3-handlers-post-object.js';
 import { handleDeletePublicAccessBlock, handleGetBucketPolicyStatus, handleGetPublicAccessBlock, handlePutPublicAccessBlock } from './s3-handlers-public-access.js';
 import { sendEmpty, valueOf } from './s3-handlers-common.js';
 import { handleCreateBucket, handleDeleteBucket, handleGetBucketLocation, handleHeadBucket, handleListBuckets } from './s3-handlers-bucket.js';
@@ -270,7 +271,11 @@ export class S3Server {
       clockSkewMsMax: this.options.clockSkewMsMax ?? clockSkewMsMaxDefault,
     });
     const endpoint = parseS3Request(head, { virtualHostDomains: this.options.virtualHostDomains });
-    const auth = await authorizeByBucketPolicy({ endpoint, auth: authenticated, metadata: this.options.metadata, rootAccessKeyId: this.options.rootAccessKeyId });
+    // A PostObject names its key and signer in its form: its handler authorizes it once they are read.
+    const auth =
+      endpoint.operation === 'PostObject'
+        ? authenticated
+        : await authorizeByBucketPolicy({ endpoint, auth: authenticated, metadata: this.options.metadata, rootAccessKeyId: this.options.rootAccessKeyId });
     if (endpoint.operation !== 'NotImplemented') {
       checkEncryptionHeaders(endpoint.operation, head.headers, md5Base64);
       checkObjectLockHeaders(endpoint.operation, head.headers);
@@ -359,6 +364,8 @@ export class S3Server {
         return handleDeletePublicAccessBlock(exchange, endpoint);
       case 'GetBucketPolicyStatus':
         return handleGetBucketPolicyStatus(exchange, endpoint);
+      case 'PostObject':
+        return handlePostObject(exchange, endpoint);
       case 'ListObjectVersions':
         return handleListObjectVersions(exchange, endpoint);
       case 'DeleteObjects':
