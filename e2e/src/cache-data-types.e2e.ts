@@ -153,3 +153,26 @@ describe('geo', () => {
   });
 });
 
+describe('BITFIELD', () => {
+  test('ioredis: counters packed in one string with SET, INCRBY, OVERFLOW and BITFIELD_RO', async () => {
+    const client = await ioredis();
+    const k = uniquePrefix('io-bitfield');
+    assert.deepEqual(await client.call('BITFIELD', `${k}b`, 'SET', 'u8', '#0', 65, 'SET', 'u8', '#1', 66, 'SET', 'u8', '#2', 67), [0, 0, 0]);
+    assert.equal(await client.get(`${k}b`), 'ABC');
+    assert.deepEqual(await client.call('BITFIELD', `${k}b`, 'INCRBY', 'u2', 100, 1, 'OVERFLOW', 'SAT', 'INCRBY', 'u2', 102, 1), [1, 1]);
+    assert.deepEqual(await client.call('BITFIELD', `${k}b`, 'INCRBY', 'u2', 100, 3, 'OVERFLOW', 'SAT', 'INCRBY', 'u2', 102, 3), [0, 3], 'WRAP wraps, SAT saturates');
+    assert.deepEqual(await client.call('BITFIELD', `${k}b`, 'OVERFLOW', 'FAIL', 'INCRBY', 'i8', '#0', 100), [null]);
+    assert.deepEqual(await client.call('BITFIELD_RO', `${k}b`, 'GET', 'u8', '#1', 'GET', 'i8', '#0'), [66, 65], 'the failed INCRBY wrote nothing');
+    assert.equal(await client.strlen(`${k}b`), 13, 'grown to the farthest bit written');
+    await rejects(client.call('BITFIELD_RO', `${k}b`, 'SET', 'u8', 0, 1), /^ERR BITFIELD_RO only supports the GET subcommand$/);
+    await rejects(client.bitfield(`${k}b`, 'GET', 'u64', 0), /^ERR Invalid bitfield type\. Use something like i16 u8\. Note that u64 is not supported but i64 is\.$/);
+  });
+
+  test('node-redis: bitField and bitFieldRo', async () => {
+    const client = await nodeRedis();
+    const k = uniquePrefix('nr-bitfield');
+    assert.deepEqual(await client.bitField(`${k}b`, [{ operation: 'SET', encoding: 'i16', offset: '#1', value: -300 }, { operation: 'GET', encoding: 'i16', offset: '#1' }]), [0, -300]);
+    assert.deepEqual(await client.bitFieldRo(`${k}b`, [{ encoding: 'u16', offset: 16 }]), [65236]);
+  });
+});
+

@@ -10,6 +10,7 @@ import { cacheKeyspaceCommands } from './cache-commands-keyspace.js';
 import { cacheDumpCommands } from './cache-commands-dump.js';
 import { cacheStringCommands } from './cache-commands-string.js';
 import { cacheBitmapCommands } from './cache-commands-bitmap.js';
+import { cacheBitfieldCommands } from './cache-commands-bitfield.js';
 import { cacheHyperLogLogCommands } from './cache-commands-hyperloglog.js';
 import { cacheGeoCommands } from './cache-commands-geo.js';
 import { cacheHashCommands } from './cache-commands-hash.js';
@@ -97,6 +98,7 @@ export const cacheCommandTable: ReadonlyMap<string, CacheCommandSpec> = buildCom
   ...cacheKeyspaceCommands,
   ...cacheDumpCommands,
   ...cacheBitmapCommands,
+  ...cacheBitfieldCommands,
   ...cacheHyperLogLogCommands,
   ...cacheListCommands,
   ...cacheHashCommands,

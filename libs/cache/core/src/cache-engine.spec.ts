@@ -832,3 +832,24 @@ test('engine: HyperLogLog commands publish pfadd, PFCOUNT refreshing its cache a
   assert.deepEqual(a.send('PFDEBUG', 'ENCODING', 'small2'), ['+sparse']);
   assert.deepEqual(a.send('OBJECT', 'ENCODING', 'small2'), ['"raw"']);
 });
+
+test('engine: geo and BITFIELD publish the events Redis 7.0 publishes', () => {
+  const harness = createHarness({ 'notify-keyspace-events': 'KEA' });
+  const listener = harness.connect();
+  const a = harness.connect();
+  listener.send('PSUBSCRIBE', '__keyevent@0__:*');
+  listener.sink.take();
+  const events = (): string[] => listener.sink.take().map((message) => message.split(', ').slice(2).join(' ').replace(/"|\]/g, '').replace('__keyevent@0__:', ''));
+  a.send('GEOADD', 'g', '13.361389', '38.115556', 'Palermo');
+  a.send('GEORADIUS', 'g', '13', '38', '100', 'km', 'STORE', 'near');
+  a.send('GEOSEARCHSTORE', 'near2', 'g', 'FROMMEMBER', 'Palermo', 'BYRADIUS', '1', 'km');
+  a.send('GEOSEARCHSTORE', 'near2', 'g', 'FROMLONLAT', '0', '0', 'BYRADIUS', '1', 'km');
+  a.send('GEORADIUS', 'g', '13', '38', '100', 'km');
+  assert.deepEqual(events(), ['zadd g', 'georadiusstore near', 'geosearchstore near2', 'del near2']);
+  a.send('BITFIELD', 'b', 'SET', 'u8', '0', '1');
+  a.send('BITFIELD', 'b', 'GET', 'u8', '0');
+  a.send('BITFIELD', 'b', 'OVERFLOW', 'FAIL', 'INCRBY', 'u8', '0', '1000');
+  a.send('BITFIELD', 'b', 'SET', 'u8', '0', '1', 'INCRBY', 'u8', '0', '0');
+  a.send('BITFIELD', 'b', 'SET', 'u8', '16', '0');
+  assert.deepEqual(events(), ['setbit b', 'setbit b'], 'no event for GET, a failed INCRBY or an unchanged field; growing the string is a change');
+});

@@ -71,7 +71,7 @@ const simpleEvents: Readonly<Record<string, CacheKeyEvent>> = {
   set: ['$', 'set'], setnx: ['$', 'set'], setex: ['$', 'set'], psetex: ['$', 'set'], getset: ['$', 'set'], mset: ['$', 'set'],
   msetnx: ['$', 'set'], append: ['$', 'append'], setrange: ['$', 'setrange'], incr: ['$', 'incrby'], incrby: ['$', 'incrby'],
   decr: ['$', 'decrby'], decrby: ['$', 'decrby'], incrbyfloat: ['$', 'incrbyfloat'], setbit: ['$', 'setbit'], bitop: ['$', 'set'],
-  pfadd: ['$', 'pfadd'], pfmerge: ['$', 'pfadd'],
+  pfadd: ['$', 'pfadd'], pfmerge: ['$', 'pfadd'], bitfield: ['$', 'setbit'],
   del: ['g', 'del'], unlink: ['g', 'del'], getdel: ['g', 'del'], persist: ['g', 'persist'], copy: ['g', 'copy_to'],
   expire: ['g', 'expire'], pexpire: ['g', 'expire'], expireat: ['g', 'expire'], pexpireat: ['g', 'expire'],
   sort: ['l', 'sortstore'],
