@@ -6,6 +6,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { isCacheBlock } from './cache-command-context.js';
+import { crc64Redis } from './cache-crc64.js';
+import { CacheDumpPayloadError, decodeDumpPayload, encodeDumpPayload } from './cache-dump-payload.js';
 import { type KeyText } from './cache-keyspace.js';
 import { cacheEncodingThresholds } from './cache-collection-size.js';
 import { createTestContext, renderReply, replay, run } from './cache-session.spec-helper.js';
@@ -241,4 +243,58 @@ test('a cloned stream (COPY) keeps its groups and is independent', () => {
   assert.ok(value?.type === 'stream');
   context.keyspace.database(0).set({ key: 't' as KeyText, value: { type: 'stream', stream: value.stream.clone() }, expireAtMs: null, keepExpiry: false });
   replay(['XACK t g 1-0 -> :1', 'XPENDING s g -> [:1, "1-0", "1-0", [["c", "1"]]]', 'XADD t 2 b 2 -> "2-0"', 'XLEN s -> :1', 'XINFO GROUPS t -> [{"name": "g", "consumers": :1, "pending": :0, "last-delivered-id": "1-0", "entries-read": :1, "lag": :1}]'], context);
+});
+
+/**
+ * `DUMP s` of redis-server 7.0.15 after: XADD s 1-1 a 1 b 2; XADD s 1-2 a 3 b 4; XADD s 5-0 c 5;
+ * XADD s 6-0 a 7 b 8; XDEL s 1-2; XGROUP CREATE s g 0; XREADGROUP GROUP g alice COUNT 2 STREAMS s >;
+ * XGROUP CREATECONSUMER s g bob; XGROUP CREATE s h $ ENTRIESREAD 3. One node with a tombstone, two
+ * groups, a PEL of two entries owned by alice.
+ */
+const redisStreamDump =
+  '13011000000000000000010000000000000001404a4a0000001f00030101010201816102816202000102010001000101010201050103010001010103010401050100010401dfff0201018163020501060102010501dfff02070108010501ff0306000101010204020167050081ffffffffffffffff0200000000000000010000000000000001b84c4931a20100000100000000000000050000000000000000b84c4931a2010000010205616c696365b84c4931a201000002000000000000000100000000000000010000000000000005000000000000000003626f62c14c4931a201000000016806000300000a0078ae6b97a6058aa0';
+
+test("RESTORE of Redis 7.0's stream payload keeps entries, tombstones, groups and PELs; DUMP gives the same bytes back", () => {
+  const context = createTestContext({ nowMs: 1796123217180 });
+  const payload = Buffer.from(redisStreamDump, 'hex');
+  const value = decodeDumpPayload(payload, 512 * 1024 * 1024);
+  assert.ok(value.type === 'stream');
+  assert.ok(encodeDumpPayload(value).equals(payload), 'DUMP of the restored stream is byte-identical');
+  context.keyspace.database(0).set({ key: 's' as KeyText, value, expireAtMs: null, keepExpiry: false });
+  replay(
+    [
+      'XRANGE s - + -> [["1-1", ["a", "1", "b", "2"]], ["5-0", ["c", "5"]], ["6-0", ["a", "7", "b", "8"]]]',
+      'XPENDING s g - + 10 -> [["1-1", "alice", :100, :1], ["5-0", "alice", :100, :1]]',
+      'XINFO GROUPS s -> [{"name": "g", "consumers": :2, "pending": :2, "last-delivered-id": "5-0", "entries-read": (nil), "lag": (nil)}, {"name": "h", "consumers": :0, "pending": :0, "last-delivered-id": "6-0", "entries-read": :3, "lag": :1}]',
+      'XINFO STREAM s -> {"length": :3, "radix-tree-keys": :1, "radix-tree-nodes": :2, "last-generated-id": "6-0", "max-deleted-entry-id": "1-2", "entries-added": :4, "recorded-first-entry-id": "1-1", "groups": :2, "first-entry": ["1-1", ["a", "1", "b", "2"]], "last-entry": ["6-0", ["a", "7", "b", "8"]]}',
+      'XREADGROUP GROUP g bob STREAMS s > -> [["s", [["6-0", ["a", "7", "b", "8"]]]]]',
+    ],
+    context,
+  );
+});
+
+test('RESTORE refuses stream payloads that break the format, and never half-builds a stream', () => {
+  const payload = Buffer.from(redisStreamDump, 'hex');
+  const body = payload.subarray(0, payload.length - 10);
+  const framed = (bytes: Buffer): Buffer => {
+    const footer = Buffer.from(payload.subarray(payload.length - 10, payload.length - 8));
+    const withFooter = Buffer.concat([bytes, footer]);
+    return Buffer.concat([withFooter, crc64Redis(withFooter)]);
+  };
+  assert.ok(decodeDumpPayload(framed(Buffer.from(body)), 512 * 1024 * 1024).type === 'stream');
+  // Every single-byte change after the type byte either decodes to some stream or is refused as bad data.
+  let refused = 0;
+  for (let at = 1; at < body.length; at++) {
+    for (const delta of [1, 0x7f, 0xff]) {
+      const forged = Buffer.from(body);
+      forged[at] = ((forged[at] as number) + delta) & 0xff;
+      try {
+        decodeDumpPayload(framed(forged), 512 * 1024 * 1024);
+      } catch (error) {
+        assert.ok(error instanceof CacheDumpPayloadError, `offset ${at}: ${String(error)}`);
+        refused++;
+      }
+    }
+  }
+  assert.ok(refused > 0);
 });

@@ -16,7 +16,6 @@
  * most 88× its compressed bytes, and never past proto-max-bulk-len). Duplicate members or fields, NaN scores and empty
  * collections are bad data, as in Redis.
  */
-import { assert } from '@objectbox/util';
 import { crc64Redis } from './cache-crc64.js';
 import { CacheHash } from './cache-hash.js';
 import { keyTextFromBytes, type CacheValue } from './cache-keyspace.js';
@@ -24,6 +23,7 @@ import { CacheList } from './cache-list.js';
 import { parseFloat64 } from './cache-number.js';
 import { CacheSet } from './cache-set.js';
 import { CacheSortedSet } from './cache-sorted-set.js';
+import { readStreamPayload, writeStreamPayload } from './cache-dump-stream.js';
 import { CacheStringValue } from './cache-string-value.js';
 
 /** RDB_VERSION of Redis 7.0: payloads of a newer version are refused, as Redis 7.0 refuses them. */
@@ -43,6 +43,8 @@ const rdbType = {
   hashListpack: 16,
   zsetListpack: 17,
   listQuicklist2: 18,
+  streamListpacks: 15,
+  streamListpacks2: 19,
 } as const;
 
 /** Why a payload was refused; the command edge maps each to Redis's error text. */
@@ -55,7 +57,6 @@ export class CacheDumpPayloadError extends Error {
 
 /** The DUMP payload of `value`. */
 export function encodeDumpPayload(value: CacheValue): Buffer {
-  assert(value.type !== 'stream', 'streams are not serialized (DUMP refuses them)');
   const writer = new RdbWriter();
   switch (value.type) {
     case 'string':
@@ -87,6 +88,10 @@ export function encodeDumpPayload(value: CacheValue): Buffer {
         writer.string(Buffer.from(member, 'latin1'));
         writer.doubleBinary(score);
       }
+      break;
+    case 'stream':
+      writer.byte(rdbType.streamListpacks2);
+      writeStreamPayload(writer, value.stream);
       break;
   }
   const footer = Buffer.alloc(2);
@@ -152,6 +157,9 @@ function readValue(reader: RdbReader): CacheValue {
       }
       return sortedSetOf(members, scores);
     }
+    case rdbType.streamListpacks:
+    case rdbType.streamListpacks2:
+      return { type: 'stream', stream: readStreamPayload(reader, type === rdbType.streamListpacks ? 1 : 2) };
     default:
       throw new CacheDumpPayloadError('bad-format');
   }
@@ -353,6 +361,22 @@ class RdbReader {
     }
   }
 
+  /** rdbLoadLen of a full 64-bit length (stream IDs and counters). */
+  bigLength(): bigint {
+    const first = this.byte();
+    if (first === 0x81) return this.take(8).readBigUInt64BE(0);
+    this.at--;
+    return BigInt(this.length());
+  }
+
+  listpackEntries(listpack: Buffer): Buffer[] {
+    return listpackEntries(listpack);
+  }
+
+  fail(): Error {
+    return new CacheDumpPayloadError('bad-format');
+  }
+
   /** RDB_TYPE_ZSET_2's score: an IEEE 754 double, little endian. */
   doubleBinary(): number {
     return this.take(8).readDoubleLE(0);
@@ -388,7 +412,7 @@ class RdbReader {
     }
   }
 
-  private take(length: number): Buffer {
+  take(length: number): Buffer {
     if (length > this.data.length - this.at || length > this.stringBytesMax) throw new CacheDumpPayloadError('bad-format');
     const bytes = this.data.subarray(this.at, this.at + length);
     this.at += length;
@@ -455,6 +479,21 @@ class RdbWriter {
       bytes.writeBigUInt64BE(BigInt(value), 1);
       this.chunks.push(bytes);
     }
+  }
+
+  bigLength(value: bigint): void {
+    if (value <= 0xffffffffn) this.length(Number(value));
+    else {
+      const bytes = Buffer.alloc(9);
+      bytes[0] = 0x81;
+      bytes.writeBigUInt64BE(value, 1);
+      this.chunks.push(bytes);
+    }
+  }
+
+  /** rdbSaveRawString without compression: a string written as it is unless it is a small integer. */
+  rawString(bytes: Buffer): void {
+    this.string(bytes);
   }
 
   /** A string; as an integer encoding when it is the canonical text of an int32 (rdbTryIntegerEncoding). */

@@ -75,8 +75,17 @@ function stringElementBytes(value: Buffer): number {
   return encoded + backlenBytes(encoded);
 }
 
+/** What DUMP writes of a node (cache-dump-stream.ts). */
+export interface StreamNodeView {
+  readonly masterId: StreamId;
+  readonly masterFieldNames: readonly Buffer[];
+  readonly entries: readonly StreamEntry[];
+  readonly live: number;
+  readonly deleted: number;
+}
+
 /** One listpack of entries: its master entry (first ID and field names) and its entries in ID order. */
-class StreamNode {
+class StreamNode implements StreamNodeView {
   readonly entries: StreamEntry[] = [];
   live = 0;
   deleted = 0;
@@ -301,6 +310,11 @@ export class CacheStream implements CacheCollection {
     return this.contentBytes + this.liveCount * entryOverheadBytes + this.groupByName.size * groupOverheadBytes + pendingCount * pendingOverheadBytes;
   }
 
+  /** The nodes in ID order, deleted entries included, for DUMP. */
+  nodesForDump(): readonly StreamNodeView[] {
+    return this.nodes;
+  }
+
   /** Listpacks (XINFO STREAM `radix-tree-keys`). */
   get nodeCount(): number {
     return this.nodes.length;
@@ -330,6 +344,26 @@ export class CacheStream implements CacheCollection {
     this.entriesAdded++;
     this.lastId = id;
     if (this.liveCount === 1) this.firstId = id;
+  }
+
+  /**
+   * RESTORE: a node as a payload holds it (entries in ID order, above every entry so far; deleted ones
+   * kept as tombstones, as in Redis's listpack), so that the stream's nodes are the dumped ones.
+   */
+  loadNode(masterId: StreamId, masterFieldNames: readonly Buffer[], entries: readonly StreamEntry[]): void {
+    const node = new StreamNode(masterId, masterFieldNames);
+    for (const entry of entries) {
+      node.append({ id: entry.id, fields: entry.fields, deleted: false });
+      if (entry.deleted) {
+        (node.entries[node.entries.length - 1] as StreamEntry).deleted = true;
+        node.live--;
+        node.deleted++;
+      } else {
+        this.liveCount++;
+        this.contentBytes += entry.fields.reduce((sum, field) => sum + field.length, 0);
+      }
+    }
+    this.nodes.push(node);
   }
 
   /** Index of the node that would hold `id`: the last whose master ID is ≤ id (0 when none). */
