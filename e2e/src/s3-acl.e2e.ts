@@ -23,6 +23,8 @@ import {
   GetObjectAclCommand,
   GetPublicAccessBlockCommand,
   ListBucketsCommand,
+  ListObjectsV2Command,
+  ListObjectVersionsCommand,
   PutBucketAclCommand,
   type PutBucketAclCommandInput,
   type PutBucketAclCommandOutput,
@@ -238,6 +240,13 @@ describe('ACLs and Object Ownership against objectbox start object-store', () =>
       const owned = await client.send(new GetObjectAclCommand({ Bucket: 'writer', Key: 'by-other' }));
       assert.equal(owned.Owner?.DisplayName, key.accessKeyId);
       assert.notEqual(owned.Owner?.ID, rootId);
+      // Listings name the same owner (the bucket owner for the rest).
+      const listed = await client.send(new ListObjectsV2Command({ Bucket: 'writer', FetchOwner: true }));
+      const ownerByKey = new Map(listed.Contents?.map((object) => [object.Key, object.Owner?.DisplayName]));
+      assert.equal(ownerByKey.get('by-other'), key.accessKeyId);
+      assert.equal(ownerByKey.get('secret.txt'), s3.accessKeyId);
+      const versions = await client.send(new ListObjectVersionsCommand({ Bucket: 'writer', Prefix: 'by-other' }));
+      assert.equal(versions.Versions?.[0]?.Owner?.ID, owned.Owner?.ID);
 
       await client.send(new PutBucketOwnershipControlsCommand({ Bucket: 'writer', OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerPreferred' }] } }));
       await other.send(new PutObjectCommand({ Bucket: 'writer', Key: 'given', Body: 'g', ACL: 'bucket-owner-full-control' }));

@@ -27,6 +27,8 @@ import {
   type AclRequest,
   type Bucket,
   type ObjectMetadataMachine,
+  type ObjectVersion,
+  type S3Owner,
   type S3Endpoint,
   type S3RequestHead,
 } from '@objectbox/object-store-core';
@@ -130,6 +132,24 @@ export function aclRequestOfCreateBucket(exchange: S3Exchange): AclRequest | und
  */
 function checkPublicAclAllowed(bucket: Bucket, request: AclRequest): void {
   if (bucket.publicAccessBlock?.blockPublicAcls === true && isPublicAcl(request)) throw new S3Error('AccessDenied', { message: 'Access Denied' });
+}
+
+/**
+ * The owner listings show for an object version: the bucket owner, or, with ACLs enabled, the key
+ * it was given to when written (ObjectWriter, BucketOwnerPreferred). Owners are made once per key.
+ */
+export function objectOwnersOf(bucket: Bucket): (version: ObjectVersion) => S3Owner {
+  const owners = new Map<string, S3Owner>();
+  const enforced = isEnforced(bucket);
+  return (version) => {
+    const accessKeyId = enforced ? bucket.ownerAccessKeyId : (version.acl?.ownerAccessKeyId ?? bucket.ownerAccessKeyId);
+    let owner = owners.get(accessKeyId);
+    if (owner === undefined) {
+      owner = ownerOf(accessKeyId);
+      owners.set(accessKeyId, owner);
+    }
+    return owner;
+  };
 }
 
 function isEnforced(bucket: Bucket): boolean {

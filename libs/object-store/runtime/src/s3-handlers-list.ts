@@ -7,16 +7,19 @@ import {
   renderListObjectsResult,
   renderListObjectsV2Result,
   type ListedObject,
+  type ObjectVersion,
   type S3Endpoint,
   type S3ObjectEntry,
+  type S3Owner,
 } from '@objectbox/object-store-core';
-import { ownerOf } from './s3-handlers-bucket.js';
+import { objectOwnersOf } from './s3-handlers-acl.js';
 import { sendXml, valueOf } from './s3-handlers-common.js';
 import type { S3Exchange } from './s3-server.js';
 
 type EndpointOf<Operation extends S3Endpoint['operation']> = Extract<S3Endpoint, { operation: Operation }>;
 
-function objectEntry(listed: ListedObject, owner: ReturnType<typeof ownerOf> | undefined): S3ObjectEntry {
+function objectEntry(listed: ListedObject, ownerOfVersion: ((version: ObjectVersion) => S3Owner) | undefined): S3ObjectEntry {
+  const owner = ownerOfVersion?.(listed.version);
   const { version } = listed;
   const checksumAlgorithms = Object.keys(version.checksums ?? {}) as S3ObjectEntry['checksumAlgorithms'];
   return {
@@ -47,7 +50,7 @@ export async function handleListObjects(exchange: S3Exchange, endpoint: Endpoint
     }),
     { bucket: endpoint.bucket },
   );
-  const owner = ownerOf(exchange.auth.accessKeyId);
+  const owner = objectOwnersOf(valueOf(machine.headBucket(endpoint.bucket), { bucket: endpoint.bucket }));
   sendXml(
     exchange,
     renderListObjectsResult({
@@ -78,7 +81,7 @@ export async function handleListObjectsV2(exchange: S3Exchange, endpoint: Endpoi
     }),
     { bucket: endpoint.bucket },
   );
-  const owner = endpoint.fetchOwner ? ownerOf(exchange.auth.accessKeyId) : undefined;
+  const owner = endpoint.fetchOwner ? objectOwnersOf(valueOf(machine.headBucket(endpoint.bucket), { bucket: endpoint.bucket })) : undefined;
   sendXml(
     exchange,
     renderListObjectsV2Result({

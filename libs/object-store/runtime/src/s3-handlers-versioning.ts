@@ -29,6 +29,7 @@ import {
   type DeleteObjectTarget,
   type DeleteObjectsEntry,
   type ListedVersion,
+  type ObjectVersion,
   type S3DeleteErrorEntry,
   type S3DeletedEntry,
   type S3Endpoint,
@@ -36,7 +37,7 @@ import {
   type S3VersionEntry,
 } from '@objectbox/object-store-core';
 import { checksumAlgorithms, checksumOf, digestFromBase64, digestsEqual, checksumDigestSizeBytes, md5DigestSizeBytes, type ChecksumAlgorithm } from './blob-checksums.js';
-import { ownerOf } from './s3-handlers-bucket.js';
+import { objectOwnersOf } from './s3-handlers-acl.js';
 import { headerOf, proposeCommand, s3ErrorFromMetadata, sendEmpty, sendXml, valueOf } from './s3-handlers-common.js';
 import type { S3Exchange } from './s3-server.js';
 
@@ -131,8 +132,9 @@ export async function handlePutBucketVersioning(exchange: S3Exchange, endpoint: 
 // ---------------------------------------------------------------------------------------------
 // ListObjectVersions
 
-function versionEntry(listed: ListedVersion, owner: S3Owner): S3VersionEntry {
+function versionEntry(listed: ListedVersion, ownerOfVersion: (version: ObjectVersion) => S3Owner): S3VersionEntry {
   const { version } = listed;
+  const owner = ownerOfVersion(version);
   if (version.isDeleteMarker) {
     return { kind: 'deleteMarker', key: listed.key, versionId: version.versionId, isLatest: listed.isLatest, lastModifiedMs: version.lastModifiedMs, owner };
   }
@@ -169,7 +171,7 @@ export async function handleListObjectVersions(exchange: S3Exchange, endpoint: E
     }),
     { bucket: endpoint.bucket },
   );
-  const owner = ownerOf(bucket.ownerAccessKeyId);
+  const owner = objectOwnersOf(bucket);
   sendXml(
     exchange,
     renderListVersionsResult({
