@@ -853,3 +853,44 @@ test('engine: geo and BITFIELD publish the events Redis 7.0 publishes', () => {
   a.send('BITFIELD', 'b', 'SET', 'u8', '16', '0');
   assert.deepEqual(events(), ['setbit b', 'setbit b'], 'no event for GET, a failed INCRBY or an unchanged field; growing the string is a change');
 });
+
+test('engine: XREAD BLOCK $ is served by the next XADD, with only what came after the call', () => {
+  const harness = createHarness();
+  const reader = harness.connect();
+  const writer = harness.connect();
+  writer.send('XADD', 's', '1-0', 'a', '1');
+  assert.deepEqual(reader.send('XREAD', 'BLOCK', '0', 'STREAMS', 's', '$'), []);
+  assert.equal(harness.engine.blockedClientCount, 1);
+  writer.send('XDEL', 's', '1-0');
+  assert.deepEqual(reader.sink.take(), [], 'a change that adds nothing keeps it waiting');
+  writer.send('XADD', 's', '2-0', 'b', '2');
+  assert.deepEqual(reader.sink.take(), ['[["s", [["2-0", ["b", "2"]]]]]']);
+  assert.equal(harness.engine.blockedClientCount, 0);
+  // XREADGROUP blocked on a group that is then destroyed is told NOGROUP.
+  writer.send('XGROUP', 'CREATE', 's', 'g', '$');
+  assert.deepEqual(reader.send('XREADGROUP', 'GROUP', 'g', 'c', 'BLOCK', '1000', 'STREAMS', 's', '>'), []);
+  writer.send('XGROUP', 'DESTROY', 's', 'g');
+  assert.match(reader.sink.take()[0] ?? '', /^-NOGROUP /);
+  // Timeout: the null array.
+  assert.deepEqual(reader.send('XREAD', 'BLOCK', '10', 'STREAMS', 's', '$'), []);
+  harness.engine.tick(harness.nowMs + 50);
+  assert.deepEqual(reader.sink.take(), ['(nil)']);
+});
+
+test('engine: stream keyspace notifications', () => {
+  const harness = createHarness({ 'notify-keyspace-events': 'Et' });
+  const listener = harness.connect();
+  const a = harness.connect();
+  listener.send('PSUBSCRIBE', '__keyevent@0__:*');
+  listener.sink.take();
+  a.send('XADD', 's', '1-0', 'f', 'v');
+  a.send('XADD', 's', '2-0', 'f', 'v');
+  a.send('XDEL', 's', '1-0');
+  a.send('XTRIM', 's', 'MAXLEN', '0');
+  a.send('XGROUP', 'CREATE', 't', 'g', '$', 'MKSTREAM');
+  a.send('XGROUP', 'DESTROY', 't', 'g');
+  assert.deepEqual(
+    listener.sink.take().map((message) => JSON.parse(message)[2]),
+    ['__keyevent@0__:xadd', '__keyevent@0__:xadd', '__keyevent@0__:xdel', '__keyevent@0__:xtrim', '__keyevent@0__:xgroup-create', '__keyevent@0__:xgroup-destroy'],
+  );
+});

@@ -85,6 +85,7 @@ const simpleEvents: Readonly<Record<string, CacheKeyEvent>> = {
   zremrangebylex: ['z', 'zremrangebylex'], zunionstore: ['z', 'zunionstore'], zinterstore: ['z', 'zinterstore'],
   zdiffstore: ['z', 'zdiffstore'], zrangestore: ['z', 'zrangestore'],
   geoadd: ['z', 'zadd'], geosearchstore: ['z', 'geosearchstore'],
+  xadd: ['t', 'xadd'], xtrim: ['t', 'xtrim'], xdel: ['t', 'xdel'], xsetid: ['t', 'xsetid'],
 };
 
 /** The event for a command whose event depends on its arguments or on which key changed. */
@@ -119,6 +120,9 @@ function argumentEvent(command: string, args: readonly Buffer[], key: string, ch
     case 'georadiusbymember':
       // Only their STORE / STOREDIST options change a key; an empty result deletes it.
       return change === 'deleted' ? ['g', 'del'] : ['z', 'georadiusstore'];
+    case 'xgroup':
+      // Only the changes that signal the key reach here: CREATE ... MKSTREAM and DESTROY.
+      return ['t', `xgroup-${lowerAt(args, 1)}`];
     case 'smove':
       return ['s', key === keyAt(1) ? 'srem' : 'sadd'];
     case 'zadd':
