@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { geoDistance, geohashScoreOf, geoPointOfScore } from './cache-geohash.js';
+import { formatDoubleFixed, formatDoubleFixedExact } from './cache-long-double.js';
 import { createTestContext, renderReply, replay, run } from './cache-session.spec-helper.js';
 import { encodeReply } from './resp-encoder.js';
 import { type RespValue } from './resp-value.js';
@@ -118,5 +119,18 @@ test('geo: a radius search finds exactly the points within the radius (brute for
       },
     ),
     { seed: 20261201, numRuns: 150 },
+  );
+});
+
+test('geo: %.4f and %f print as glibc (exact value, ties to even), fast path included (property)', () => {
+  assert.equal(formatDoubleFixed(0.03125, 4), '0.0312', 'an exact tie rounds to even');
+  assert.equal(formatDoubleFixed(0.09375, 4), '0.0938');
+  assert.equal(formatDoubleFixed(-0, 4), '-0.0000');
+  assert.equal(formatDoubleFixed(1e300, 0).length, 301);
+  fc.assert(
+    fc.property(fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e7, max: 1e7 }), fc.constantFrom(4, 6), (value, digits) => {
+      assert.equal(formatDoubleFixed(value, digits), formatDoubleFixedExact(value, digits));
+    }),
+    { seed: 20261201, numRuns: 5000 },
   );
 });

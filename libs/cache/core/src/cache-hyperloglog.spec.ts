@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { HllSketch, hllEstimate, hllPatternOf, murmurHash64A } from './cache-hyperloglog.js';
+import { HllSketch, hllEstimate, hllPatternOf, hllPatternOfReference, murmurHash64A } from './cache-hyperloglog.js';
 import { cacheEncodingThresholds } from './cache-collection-size.js';
 import { createTestContext, renderReply, replay, run } from './cache-session.spec-helper.js';
 
@@ -24,6 +24,20 @@ test('hyperloglog: MurmurHash64A and the register pattern match Redis (registers
   // Lengths across the 8-byte blocks and every tail length give distinct, stable values.
   const hashes = new Set(Array.from({ length: 20 }, (_, length) => murmurHash64A(Buffer.alloc(length, 0x61), 0xadc83b19n)));
   assert.equal(hashes.size, 20);
+});
+
+test('hyperloglog: the 32-bit MurmurHash64A gives the BigInt reference\'s register and pattern (property)', () => {
+  fc.assert(
+    fc.property(fc.uint8Array({ maxLength: 40 }), (element) => {
+      assert.deepEqual(hllPatternOf(element), hllPatternOfReference(element));
+    }),
+    { seed: 20261201, numRuns: 2000 },
+  );
+  // Lengths around the 8-byte blocks and a long element.
+  for (const length of [0, 1, 7, 8, 9, 15, 16, 17, 1000]) {
+    const element = Buffer.alloc(length, 0xa5);
+    assert.deepEqual(hllPatternOf(element), hllPatternOfReference(element), `length ${length}`);
+  }
 });
 
 test('hyperloglog: PFADD / PFCOUNT store the bytes redis-server stores, cached cardinality included', () => {
@@ -154,5 +168,38 @@ test('hyperloglog: sparse and dense sketches fed the same elements agree (proper
       assert.deepEqual(sparse.registers(), dense.registers());
     }),
     { seed: 20261201, numRuns: 200 },
+  );
+});
+
+test('hyperloglog: corrupted sketches never throw anything but Redis errors (fuzz, as hyperloglog.tcl)', () => {
+  const allowed = /^(:\d+|\+OK|\+(sparse|dense)|-INVALIDOBJ Corrupted HLL object detected|-WRONGTYPE Key is not a valid HyperLogLog string value\.|-ERR HLL encoding is not sparse|".*"|\[.*\])$/s;
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 0, max: 3000 }),
+      fc.boolean(),
+      fc.array(fc.tuple(fc.nat({ max: 12400 }), fc.uint8Array({ minLength: 1, maxLength: 4 })), { minLength: 1, maxLength: 8 }),
+      (elementCount, dense, corruptions) => {
+        const context = createTestContext();
+        const elements = Array.from({ length: elementCount }, (_, index) => `e${index}`);
+        run(context, 'PFADD', 'hll', ...elements);
+        if (dense) run(context, 'PFDEBUG', 'TODENSE', 'hll');
+        const length = Number(renderReply(run(context, 'STRLEN', 'hll')).slice(1));
+        // Keep the header's magic so that the corruption reaches the register decoding.
+        for (const [offset, bytes] of corruptions) run(context, 'SETRANGE', 'hll', String(Math.max(5, offset % (length + 8))), Buffer.from(bytes));
+        for (const command of [
+          ['PFCOUNT', 'hll'],
+          ['PFADD', 'hll', 'x', 'y', 'z'],
+          ['PFCOUNT', 'hll', 'other'],
+          ['PFMERGE', 'dest', 'hll'],
+          ['PFDEBUG', 'DECODE', 'hll'],
+          ['PFDEBUG', 'GETREG', 'hll'],
+          ['PFDEBUG', 'TODENSE', 'hll'],
+          ['PFCOUNT', 'hll'],
+        ]) {
+          assert.match(renderReply(run(context, ...command)), allowed, command.join(' '));
+        }
+      },
+    ),
+    { seed: 20261201, numRuns: 150 },
   );
 });

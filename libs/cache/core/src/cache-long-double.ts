@@ -144,6 +144,15 @@ export function longDoubleOfDouble(value: number): Extract<LongDouble, { kind: '
 export function formatDoubleFixed(value: number, fractionDigits: number): string {
   if (Number.isNaN(value)) return 'nan';
   if (!Number.isFinite(value)) return value < 0 ? '-inf' : 'inf';
+  // toFixed rounds the exact value too, but ties up: use it when the scaled value is surely no tie
+  // (small enough for the product's error to stay below 2^-12, and not within 1e-3 of a half).
+  const scaled = Math.abs(value) * 10 ** fractionDigits;
+  if (scaled < 2 ** 40 && Math.abs(scaled - Math.floor(scaled) - 0.5) > 1e-3 && !Object.is(value, -0)) return value.toFixed(fractionDigits);
+  return formatDoubleFixedExact(value, fractionDigits);
+}
+
+/** {@link formatDoubleFixed} of a finite double by exact BigInt arithmetic. */
+export function formatDoubleFixedExact(value: number, fractionDigits: number): string {
   const { negative, mantissa, exponent } = longDoubleOfDouble(value);
   const scale = 10n ** BigInt(fractionDigits);
   let scaled: bigint;
