@@ -4,7 +4,9 @@
  * whose scores are 52-bit geohashes (cache-geohash.ts); GEOADD is ZADD with those scores, as in Redis,
  * and every other sorted set command works on the same keys.
  *
- * Replies print as Redis prints them: distances with `%.4f`, coordinates with `%.17Lf` trimmed (RESP3:
+ * Replies print as Redis prints them: distances with `%.4f` (computed with correctly rounded sin, cos
+ * and asin, as glibc's; searches filter with V8's faster Math and recompute close calls and what they
+ * store or print near a rounding edge), coordinates with `%.17Lf` trimmed (RESP3:
  * doubles with those digits), WITHHASH as the score's integer. Results come in Redis's order: unsorted
  * they follow the 9 searched cells (centre, N, S, E, W, NE, NW, SE, SW) and the sorted set's order
  * within each; ASC/DESC sort stably by distance (glibc's qsort is a merge sort at these sizes). With
@@ -287,7 +289,13 @@ function georadiusGeneric(context: CacheCommandContext, args: Args, sourceIndex:
     matches.sort((a, b) => (a.distance > b.distance ? direction : a.distance === b.distance ? 0 : -direction));
   }
   const returned = matches.slice(0, returnedCount);
-  for (const match of returned) match.distance /= metersPerUnit;
+  for (const match of returned) {
+    // Matches carry the fast distance; what is stored or printed near a rounding edge is recomputed.
+    if (storeDistance || (withDistance && nearFourDecimalTie(match.distance / metersPerUnit))) {
+      match.distance = geoDistance(longitude, latitude, match.longitude, match.latitude);
+    }
+    match.distance /= metersPerUnit;
+  }
 
   if (storeKey === null) {
     const optionCount = (withDistance ? 1 : 0) + (withHash ? 1 : 0) + (withCoordinates ? 1 : 0);
@@ -310,6 +318,12 @@ function georadiusGeneric(context: CacheCommandContext, args: Args, sourceIndex:
   for (const match of returned) result.set(match.member, storeDistance ? match.distance : match.score);
   database.set({ key: storeKey, value: { type: 'zset', zset: result }, expireAtMs: null, keepExpiry: false });
   return respInteger(returned.length);
+}
+
+/** Whether a last-bit change of `distance` could change its `%.4f` digits. */
+function nearFourDecimalTie(distance: number): boolean {
+  const scaled = Math.abs(distance) * 1e4;
+  return Math.abs(scaled - Math.floor(scaled) - 0.5) < 1e-6 || scaled >= 2 ** 40;
 }
 
 /** extractDistanceOrReply: the radius and the unit's meters. */
