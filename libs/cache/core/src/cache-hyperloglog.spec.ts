@@ -203,3 +203,9 @@ test('hyperloglog: corrupted sketches never throw anything but Redis errors (fuz
     { seed: 20261201, numRuns: 150 },
   );
 });
+
+test('hyperloglog: PFSELFTEST passes (registers, sparse/dense agreement, error bounds)', () => {
+  const context = createTestContext();
+  assert.equal(renderReply(run(context, 'PFSELFTEST')), '+OK');
+  assert.equal(renderReply(run(context, 'PFSELFTEST', 'x')), "-ERR wrong number of arguments for 'pfselftest' command");
+});

@@ -533,3 +533,56 @@ export function hllEstimate(histogram: Int32Array): bigint {
   // llroundl: half away from zero; the quotient is never negative.
   return BigInt(Math.round((hllAlphaInfinity * m * m) / z));
 }
+
+/** PFSELFTEST's register test repetitions (HLL_TEST_CYCLES). */
+const selfTestCycles = 1000;
+/**
+ * PFSELFTEST's largest checkpoint. Redis goes to 10,000,000 elements (about a second in C); here the
+ * estimate is checked up to 100,000, which keeps the command near a second too.
+ */
+export const hllSelfTestElementsMax = 100_000;
+
+/**
+ * pfselftestCommand: the dense register accessors keep what is stored and leave the neighbours
+ * alone, and a sparse and a dense sketch fed the same elements agree, stay sparse while small and
+ * estimate within 6 standard errors. Returns null on success, else Redis's failure text.
+ */
+export function hllSelfTest(nextIndex: (countExclusive: number) => number, sparseBytesMax: number): string | null {
+  const registers = Buffer.alloc(hllDenseBytes);
+  const expected = new Uint8Array(hllRegisterCount);
+  for (let cycle = 0; cycle < selfTestCycles; cycle++) {
+    for (let index = 0; index < hllRegisterCount; index++) {
+      const value = nextIndex(hllRegisterMax + 1);
+      expected[index] = value;
+      setDenseRegister(registers, index, value);
+    }
+    for (let index = 0; index < hllRegisterCount; index++) {
+      const value = denseRegister(registers, index);
+      if (value !== expected[index]) return `TESTFAILED Register ${index} should be ${expected[index] as number} but is ${value}`;
+    }
+  }
+  const dense = HllSketch.create();
+  dense.toDense();
+  const sparse = HllSketch.create();
+  const relativeError = 1.04 / Math.sqrt(hllRegisterCount);
+  const seedLow = nextIndex(2 ** 32);
+  const seedHigh = nextIndex(2 ** 32);
+  const element = Buffer.alloc(8);
+  let checkpoint = 1;
+  for (let count = 1; count <= hllSelfTestElementsMax; count++) {
+    // ele = j ^ seed as a little-endian uint64 (j < 2^32 here).
+    element.writeUInt32LE((count ^ seedLow) >>> 0, 0);
+    element.writeUInt32LE(seedHigh, 4);
+    dense.add(element, sparseBytesMax);
+    sparse.add(element, sparseBytesMax);
+    if (count !== checkpoint) continue;
+    if (count < sparseBytesMax / 2 && sparse.encoding !== 'sparse') return 'TESTFAILED sparse encoding not used';
+    const denseCount = hllEstimate(dense.histogram().histogram);
+    if (denseCount !== hllEstimate(sparse.histogram().histogram)) return 'TESTFAILED dense/sparse disagree';
+    const absoluteError = Math.abs(checkpoint - Number(denseCount));
+    const maxError = count === 10 ? 1 : Math.ceil(relativeError * 6 * checkpoint);
+    if (absoluteError > maxError) return `TESTFAILED Too big error. card:${checkpoint} abserr:${absoluteError}`;
+    checkpoint *= 10;
+  }
+  return null;
+}
