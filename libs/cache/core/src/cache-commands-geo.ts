@@ -9,9 +9,9 @@
  * store or print near a rounding edge), coordinates with `%.17Lf` trimmed (RESP3:
  * doubles with those digits), WITHHASH as the score's integer. Results come in Redis's order: unsorted
  * they follow the 9 searched cells (centre, N, S, E, W, NE, NW, SE, SW) and the sorted set's order
- * within each; ASC/DESC sort stably by distance (glibc's qsort is a merge sort at these sizes). With
- * COUNT below the number of matches Redis sorts partially (pqsort), which may order equal distances
- * differently; the distances are the same.
+ * within each; ASC/DESC sort stably by distance (glibc's qsort is a merge sort at these sizes), and
+ * with COUNT below the number of matches partially with Redis's own pqsort (cache-pqsort.ts), so
+ * equal distances come in Redis's order too.
  */
 import { CacheCommandError } from './cache-command-errors.js';
 import { selectedDatabase, type CacheCommandContext, type CacheCommandSpec } from './cache-command-context.js';
@@ -34,6 +34,7 @@ import {
 import { type KeyText } from './cache-keyspace.js';
 import { formatDoubleFixed, formatLongDoubleHuman, longDoubleOfDouble } from './cache-long-double.js';
 import { parseInt64 } from './cache-number.js';
+import { partialQuickSort } from './cache-pqsort.js';
 import { CacheSortedSet } from './cache-sorted-set.js';
 import { respBulkString, respInteger, respNullArray, respNullBulk, type RespValue } from './resp-value.js';
 
@@ -286,7 +287,11 @@ function georadiusGeneric(context: CacheCommandContext, args: Args, sourceIndex:
   const returnedCount = count === 0n || BigInt(matches.length) < count ? matches.length : Number(count);
   if (sort !== 'none') {
     const direction = sort === 'asc' ? 1 : -1;
-    matches.sort((a, b) => (a.distance > b.distance ? direction : a.distance === b.distance ? 0 : -direction));
+    const compare = (a: GeoMatch, b: GeoMatch): number => (a.distance > b.distance ? direction : a.distance === b.distance ? 0 : -direction);
+    // A full sort is glibc's qsort, a merge sort at these sizes (stable, as Array.prototype.sort);
+    // a partial one is Redis's pqsort.
+    if (returnedCount === matches.length) matches.sort(compare);
+    else partialQuickSort(matches, compare, 0, returnedCount - 1);
   }
   const returned = matches.slice(0, returnedCount);
   for (const match of returned) {
