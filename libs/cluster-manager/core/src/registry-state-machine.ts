@@ -62,6 +62,11 @@ export class RegistryStateMachine {
     return this.store.snapshotPayloadPieces();
   }
 
+  /** The image of the state now, in pieces taken later while commands go on being applied. */
+  captureSnapshot(): Iterable<Uint8Array> {
+    return this.store.captureImage();
+  }
+
   restore(data: Uint8Array): void {
     this.store = KvStateStore.fromSnapshotPayload(data);
   }

@@ -255,6 +255,60 @@ describe('snapshots of a large image: amortized and taken piece by piece', () =>
   });
 });
 
+/**
+ * A list captured for snapshots (`captureSnapshot`): the image of the items at the capture, given
+ * in 64 pieces later, each taking ~2 ms to produce; records how many items were applied when each
+ * piece was taken.
+ */
+class CapturedImageMachine extends ListMachine {
+  appliedAtPieces: number[] = [];
+  override snapshot(): Uint8Array {
+    throw new Error('the group takes this image through captureSnapshot');
+  }
+  captureSnapshot(): Iterable<Uint8Array> {
+    this.events.push(`capture@${this.items.length}`);
+    this.appliedAtPieces = [];
+    return this.pieces(encode(JSON.stringify(this.items)));
+  }
+  private *pieces(image: Uint8Array): Generator<Uint8Array> {
+    const pieceBytes = Math.ceil(image.byteLength / 64);
+    for (let offset = 0; offset < image.byteLength; offset += pieceBytes) {
+      const busyUntil = performance.now() + 2;
+      while (performance.now() < busyUntil);
+      this.appliedAtPieces.push(this.items.length);
+      yield image.subarray(offset, offset + pieceBytes);
+    }
+  }
+}
+
+describe('a captured snapshot image is built while entries go on being applied', () => {
+  const cluster = new Cluster('cluster-captured', 1_000_000, 4096, 5_000, () => new CapturedImageMachine());
+  after(() => cluster.stop());
+
+  test('entries apply during the build; the image is of the capture point, and a restart restores it and replays the rest', async () => {
+    await cluster.start(1);
+    const leader = await cluster.leader();
+    const machine = leader.machine as CapturedImageMachine;
+    const snapshotFiles = (): string[] => readdirSync(join(root, 'cluster-captured', 'replica-1', 'test', 'snapshots')).filter((name) => !name.startsWith('.'));
+    const filesBefore = snapshotFiles().length;
+    // One at a time: the capture is due after the fourth 1 KiB entry, and the writes after it
+    // commit and apply while its ~130 ms of pieces are produced.
+    for (let index = 0; index < 12; index++) await cluster.group(leader).propose(encode(String(index).padEnd(1024, '.')));
+    await waitFor('the image to be built', () => (machine.appliedAtPieces.length === 64 ? true : undefined));
+    assert.deepEqual(machine.events.slice(0, 2), ['capture@4', 'sync@4']);
+    assert.equal(machine.appliedAtPieces[0], 4);
+    assert.ok(machine.appliedAtPieces.at(-1)! > 4, `entries were applied while the image was built: ${machine.appliedAtPieces.join(',')}`);
+    await waitFor('the snapshot file', () => (snapshotFiles().length > filesBefore ? true : undefined));
+    const items = [...machine.items];
+    await cluster.group(leader).close();
+    await cluster.openGroup(leader);
+    await waitFor('the reopened replica to lead', () => (cluster.group(leader).status().role === 'leader' ? true : undefined));
+    // The restore parses the image of the first four items, the WAL replays the rest once.
+    await waitFor('the log to be applied again', () => (leader.machine.items.length >= items.length ? true : undefined));
+    assert.deepEqual(leader.machine.items, items);
+  });
+});
+
 /** Event-loop turns, counted by a 1 ms interval while a test needs them. */
 let loopTurns = 0;
 

@@ -78,6 +78,17 @@ export interface RaftGroupOptions<Result> {
   readonly inflightMessageCountMax: number;
 }
 
+/** A snapshot image of the state at `index`: captured, then built (`data`) outside the Ready loop. */
+interface ImageBuild {
+  readonly index: LogIndex;
+  readonly configState: ConfigState;
+  /** The machine's `syncAppliedEffects` as called right after the capture. */
+  readonly effectsDurable: Promise<void> | undefined;
+  /** `installCount` at the capture. */
+  readonly installCount: number;
+  data: Uint8Array | undefined;
+}
+
 interface PendingProposal<Result> {
   readonly command: Uint8Array;
   /** The entry's index and term once proposed to the core; 0 while queued. */
@@ -141,6 +152,10 @@ export class RaftGroup<Result> {
   private appliedBytesSinceSnapshot = 0;
   /** A local snapshot whose file is being written; `saved` once it is durable. At most one. */
   private compaction: { readonly pending: PendingCompaction; saved: boolean } | undefined;
+  /** A captured snapshot image being built outside the Ready loop; at most one, never with a compaction. */
+  private imageBuild: ImageBuild | undefined;
+  /** Snapshots installed from the leader: an image captured before one is not used. */
+  private installCount = 0;
   private scheduled = false;
   private processing = false;
   private closed = false;
@@ -363,6 +378,7 @@ export class RaftGroup<Result> {
     try {
       while (!this.closed) {
         await this.finishSavedCompaction();
+        this.startBuiltCompaction();
         this.proposeQueued();
         this.issueReadBatch();
         if (!this.node.hasReady()) break;
@@ -407,6 +423,7 @@ export class RaftGroup<Result> {
       // Nothing is applied meanwhile (this is the Ready loop); reads wait for the applied index.
       await restoreMachine(this.options.stateMachine, ready.snapshot.data);
       this.logStore.releaseSnapshotData();
+      this.installCount++;
       this.appliedIndex = ready.snapshot.metadata.index;
       this.snapshotIndex = ready.snapshot.metadata.index;
       this.lastSnapshotBytes = ready.snapshot.data.byteLength;
@@ -433,13 +450,15 @@ export class RaftGroup<Result> {
   }
 
   /**
-   * Starts a snapshot when enough was applied. The state machine's image is taken here, in the
-   * loop, so it covers exactly what is applied; its file is written in the background
-   * (`startCompaction`) while the loop goes on replicating, and the WAL mark and log compaction
-   * follow in the loop once it is durable (`finishSavedCompaction`).
+   * Starts a snapshot when enough was applied. The state machine's image covers exactly what is
+   * applied: it is captured here, in the loop, and built outside it while the loop goes on
+   * (`captureSnapshot`, `startBuiltCompaction`), or, for a machine that cannot capture, taken
+   * here piece by piece. Its file is written in the background (`startCompaction`) while the loop
+   * goes on replicating, and the WAL mark and log compaction follow in the loop once it is
+   * durable (`finishSavedCompaction`).
    */
   private async maybeSnapshot(): Promise<void> {
-    if (this.compaction !== undefined) return;
+    if (this.compaction !== undefined || this.imageBuild !== undefined) return;
     const entriesDue = this.appliedIndex - this.snapshotIndex >= this.options.snapshotEntryCount;
     const bytesDue = this.appliedIndex > this.snapshotIndex && this.appliedBytesSinceSnapshot >= (this.options.snapshotEntryBytes ?? Infinity);
     if (!entriesDue && !bytesDue) return;
@@ -449,26 +468,71 @@ export class RaftGroup<Result> {
     // whatever the state grows to, and the log (kept in memory until compaction) stays within
     // the state's image.
     if (this.appliedBytesSinceSnapshot < this.lastSnapshotBytes * snapshotLogToImageRatioMin) return;
-    const index = this.appliedIndex;
+    const index = this.appliedIndex as LogIndex;
     this.appliedBytesSinceSnapshot = 0;
-    const data = await this.snapshotImage();
-    this.lastSnapshotBytes = data.byteLength;
+    this.snapshotIndex = index;
+    const machine = this.options.stateMachine;
+    const captured = machine.captureSnapshot?.();
+    if (captured !== undefined) {
+      this.buildImage({ index, configState: this.node.configState(), effectsDurable: machine.syncAppliedEffects?.(), installCount: this.installCount, data: undefined }, captured);
+      return;
+    }
+    const data = await this.snapshotImage(machine.snapshotChunks?.() ?? [machine.snapshot()]);
+    if (data === undefined) return;
     // Still nothing applied since the image, so the sync starting now covers every effect up to
     // `index`. The snapshot file, which lets a restart skip those entries, is written only after
     // it, in the background: a Ready loop that awaited it stalled every write of the group for
     // the whole sync (the object store's syncfs of thousands of small files; 4 KiB PUT c=8 p99 was
     // 249 ms with it, 37-95 ms without, in noisy runs).
-    const effectsDurable = this.options.stateMachine.syncAppliedEffects?.();
+    const effectsDurable = machine.syncAppliedEffects?.();
+    this.startCompaction({ index, configState: this.node.configState(), effectsDurable, installCount: this.installCount, data });
+  }
+
+  /**
+   * Builds a captured image outside the Ready loop, returning to the event loop between pieces;
+   * the loop starts its compaction once it is done (`startBuiltCompaction`). Abandoned when the
+   * group closes.
+   */
+  private buildImage(build: ImageBuild, pieces: Iterable<Uint8Array>): void {
+    this.imageBuild = build;
+    this.snapshotImage(pieces).then(
+      (data) => {
+        build.data = data;
+        if (data !== undefined) this.schedule();
+        // Closed meanwhile: nothing will be saved, so a failed sync no longer matters.
+        else build.effectsDurable?.catch(() => undefined);
+      },
+      (error: unknown) => this.failPersistence(error),
+    );
+  }
+
+  /**
+   * Starts the compaction of a built image, from the Ready loop (no Ready is being persisted).
+   * Dropped when a snapshot from the leader was installed since the capture: the state and the
+   * log moved past it.
+   */
+  private startBuiltCompaction(): void {
+    const build = this.imageBuild;
+    if (build?.data === undefined) return;
+    this.imageBuild = undefined;
+    if (build.installCount !== this.installCount) {
+      build.effectsDurable?.catch((error: unknown) => this.failPersistence(error));
+      return;
+    }
+    this.startCompaction({ ...build, data: build.data });
+  }
+
+  private startCompaction(image: ImageBuild & { readonly data: Uint8Array }): void {
+    this.lastSnapshotBytes = image.data.byteLength;
     const pending = this.logStore.startCompaction({
-      index: index as LogIndex,
-      configState: this.node.configState(),
-      data,
+      index: image.index,
+      configState: image.configState,
+      data: image.data,
       entriesToKeep: this.options.entriesKeptAfterSnapshot,
-      ...(effectsDurable === undefined ? {} : { effectsDurable }),
+      ...(image.effectsDurable === undefined ? {} : { effectsDurable: image.effectsDurable }),
     });
     const compaction = { pending, saved: false };
     this.compaction = compaction;
-    this.snapshotIndex = index;
     pending.saved.then(
       () => {
         compaction.saved = true;
@@ -479,20 +543,18 @@ export class RaftGroup<Result> {
   }
 
   /**
-   * The state machine's image at the applied index. Taken piece by piece when the machine offers
-   * `snapshotChunks`, returning to the event loop between pieces, so ticks, heartbeats and early
-   * appends keep flowing while a large state is serialized (one piece is about a MiB, tens of ms);
-   * nothing is applied meanwhile, as this runs inside the Ready loop.
+   * A state machine's image from its pieces, returning to the event loop between pieces, so
+   * ticks, heartbeats and early appends keep flowing while a large state is serialized (one piece
+   * is about a MiB, tens of ms). Undefined when the group closed meanwhile.
    */
-  private async snapshotImage(): Promise<Uint8Array> {
-    const machine = this.options.stateMachine;
-    if (machine.snapshotChunks === undefined) return machine.snapshot();
+  private async snapshotImage(source: Iterable<Uint8Array>): Promise<Uint8Array | undefined> {
     const pieces: Uint8Array[] = [];
     let sizeBytes = 0;
-    for (const piece of machine.snapshotChunks()) {
+    for (const piece of source) {
       pieces.push(piece);
       sizeBytes += piece.byteLength;
       await new Promise((resolve) => setImmediate(resolve));
+      if (this.closed) return undefined;
     }
     return joinedView(pieces, sizeBytes) ?? Buffer.concat(pieces, sizeBytes);
   }

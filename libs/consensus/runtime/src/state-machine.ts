@@ -15,6 +15,13 @@ export interface StateMachine<Result> {
    * stall heartbeats and elections. No entry is applied while the pieces are taken.
    */
   snapshotChunks?(): Iterable<Uint8Array>;
+  /**
+   * The image of the state at this call, as pieces like `snapshotChunks`'s, which may be taken
+   * later while entries go on being applied: the call itself must be quick (it runs in the Ready
+   * loop, where nothing is applied), and the pieces must not change with later applies. When
+   * present the group takes snapshots through it and builds the image outside its Ready loop.
+   */
+  captureSnapshot?(): Iterable<Uint8Array>;
   /** Replaces the whole state with a snapshot's bytes. */
   restore(data: Uint8Array): void;
   /**
@@ -28,7 +35,7 @@ export interface StateMachine<Result> {
   /**
    * Makes durable whatever `apply` wrote outside the machine's own state without syncing it (the
    * object store writes small objects' files on apply and leaves their durability to the log).
-   * Called right after each snapshot image is taken, before anything else is applied: it must
+   * Called right after each snapshot image is taken or captured, before anything else is applied: it must
    * cover every effect applied until the call (later ones may be included). The snapshot file,
    * which lets a restart skip the entries that could rebuild those writes, is written only after
    * the returned promise resolves; entries go on being applied meanwhile. A rejection stops the

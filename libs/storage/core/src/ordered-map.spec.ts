@@ -120,3 +120,41 @@ test('KvStateStore with ordered reads between random puts and deletes (keys wait
     { seed: 13, numRuns: 300 },
   );
 });
+
+test('KvStateStore.captureImage gives the image of the state at the call, however the store changes before the pieces are taken', () => {
+  const bytes = (key: number) => Buffer.from(`k${String(key).padStart(5, '0')}`);
+  fc.assert(
+    fc.property(fc.array(operationArbitrary, { maxLength: 200 }), fc.array(operationArbitrary, { maxLength: 200 }), (before, after) => {
+      const store = new KvStateStore();
+      const apply = (operation: Operation): void => {
+        if (operation.kind === 'put') store.put(bytes(operation.key), Buffer.from([operation.value & 0xff]));
+        else if (operation.kind === 'delete') store.delete(bytes(operation.key));
+      };
+      before.forEach(apply);
+      const expected = store.toSnapshotPayload();
+      const captured = store.captureImage(16);
+      after.forEach(apply);
+      assert.deepEqual(Buffer.concat([...captured]), expected);
+    }),
+    { seed: 14, numRuns: 200 },
+  );
+});
+
+test('KvStateStore sorts new keys in as they accumulate past the unordered limit, and stays ordered', () => {
+  const store = new KvStateStore();
+  const model = new Map<string, number>();
+  // A fixed permutation of 5,000 keys, with deletes and re-puts among them: several sorts happen
+  // on put, between which the earlier keys are already in the skip list.
+  for (let step = 0; step < 5000; step++) {
+    const key = `k${String((step * 7919) % 5000).padStart(5, '0')}`;
+    store.put(Buffer.from(key), Buffer.from([step & 0xff]));
+    model.set(key, step & 0xff);
+    if (step % 3 === 0) {
+      const gone = `k${String((step * 104_729) % 5000).padStart(5, '0')}`;
+      assert.equal(store.delete(Buffer.from(gone)), model.delete(gone));
+    }
+  }
+  const sorted = [...model.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1));
+  assert.deepEqual([...store.range()].map(([key, value]) => [key.toString(), value[0]]), sorted);
+  assert.deepEqual([...KvStateStore.fromSnapshotPayload(store.toSnapshotPayload()).range()].map(([key, value]) => [key.toString(), value[0]]), sorted);
+});

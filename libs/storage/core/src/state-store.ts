@@ -15,6 +15,13 @@ export function compareBytes(a: Uint8Array, b: Uint8Array): number {
   return Buffer.compare(a, b);
 }
 
+/**
+ * New keys waiting to be sorted into the skip list are sorted in once this many wait: the sort
+ * otherwise came all at once at the next snapshot image, inside the Raft group's Ready loop, and
+ * stalled every write of the group (48k new keys: 50-120 ms), on every replica at once.
+ */
+const unorderedKeyCountMax = 1024;
+
 /** A key's bytes and value, shared by the ordered map and the hash index so either finds it. */
 interface ValueSlot {
   readonly key: Buffer;
@@ -77,6 +84,7 @@ export class KvStateStore {
     this.#index.set(indexKey, { key: Buffer.from(key), value: Buffer.from(value) });
     this.#imageBytes += 8 + key.length + value.length;
     this.#unordered.push(indexKey);
+    if (this.#unordered.length >= unorderedKeyCountMax) this.#settle();
   }
 
   /** Removes `key`; returns whether it was present. */
@@ -132,41 +140,41 @@ export class KvStateStore {
   /**
    * The bytes of {@link toSnapshotPayload} in pieces of about `pieceBytes` (larger by at most one
    * entry), produced lazily, so that a replica can return to its event loop between pieces
-   * instead of building an 18 MB image in one go. The state must not change until the last piece
-   * is taken (the Raft group applies nothing meanwhile).
+   * instead of building an 18 MB image in one go. The image is of the state at this call: the
+   * pieces may be taken later while the store keeps changing (see {@link captureImage}).
+   */
+  snapshotPayloadPieces(pieceBytes = 1024 * 1024): Iterable<Buffer> {
+    return this.captureImage(pieceBytes);
+  }
+
+  /**
+   * The state at this call, as snapshot image pieces (see {@link snapshotPayloadPieces}) to be
+   * produced later, while the store goes on changing: a Raft group that waited for an 18 MB image
+   * applied nothing meanwhile, and every write of the group stalled for its 70-100 ms (more with
+   * new keys to sort in). This call holds references to the current keys and values (8 bytes each
+   * a key: ~1 MB and 1-3 ms for a 64k-key store); the bytes are copied as the pieces are taken.
+   * Correct because the store never changes a key's or a value's bytes in place: a put replaces
+   * the value's buffer, a delete drops the key.
    *
    * The pieces are consecutive views of one buffer of the image's size (kept up to date on every
    * put and delete), which the Raft group takes as the image as it is; pieces in buffers of their
    * own were copied into one afterwards, an extra 18 MB copy and as many page faults per image.
    */
-  *snapshotPayloadPieces(pieceBytes = 1024 * 1024): Generator<Buffer> {
+  captureImage(pieceBytes = 1024 * 1024): Iterable<Buffer> {
     this.#settle();
-    // The slots in key order, collected in one callback walk: a walk through range() resumed a
+    // The pairs in key order, collected in one callback walk: a walk through range() resumed a
     // generator and allocated an entry array per key (~0.4 µs of ~1 µs per entry of a 64k-key
-    // image). The array holds references only (8 bytes a key).
-    const slots = new Array<ValueSlot>(this.#map.size);
-    let slotCount = 0;
+    // image).
+    const count = this.#map.size;
+    const keys = new Array<Buffer>(count);
+    const values = new Array<Buffer>(count);
+    let position = 0;
     this.#map.forEach((_, slot) => {
-      slots[slotCount++] = slot;
+      keys[position] = slot.key;
+      values[position] = slot.value;
+      position++;
     });
-    const image = Buffer.allocUnsafe(this.#imageBytes);
-    let offset = image.writeUInt32LE(slotCount, 0);
-    let pieceStart = 0;
-    for (let position = 0; position < slotCount; position++) {
-      if (offset - pieceStart >= pieceBytes) {
-        yield image.subarray(pieceStart, offset);
-        pieceStart = offset;
-      }
-      const { key, value } = slots[position]!;
-      image.writeUInt32LE(key.length, offset);
-      image.set(key, offset + 4);
-      offset += 4 + key.length;
-      image.writeUInt32LE(value.length, offset);
-      image.set(value, offset + 4);
-      offset += 4 + value.length;
-    }
-    assert(offset === image.length, 'state image size differs from the size kept');
-    yield image.subarray(pieceStart, offset);
+    return imagePieces(keys, values, this.#imageBytes, pieceBytes);
   }
 
   /**
@@ -189,6 +197,29 @@ export class KvStateStore {
     if (read.offset() !== view.length) throw new StateImageInvalidError('trailing bytes after the last entry');
     return store;
   }
+}
+
+/** Writes the image of `keys` and `values` (in key order, `imageBytes` in all) piece by piece. */
+function* imagePieces(keys: readonly Buffer[], values: readonly Buffer[], imageBytes: number, pieceBytes: number): Generator<Buffer> {
+  const image = Buffer.allocUnsafe(imageBytes);
+  let offset = image.writeUInt32LE(keys.length, 0);
+  let pieceStart = 0;
+  for (let position = 0; position < keys.length; position++) {
+    if (offset - pieceStart >= pieceBytes) {
+      yield image.subarray(pieceStart, offset);
+      pieceStart = offset;
+    }
+    const key = keys[position]!;
+    const value = values[position]!;
+    image.writeUInt32LE(key.length, offset);
+    image.set(key, offset + 4);
+    offset += 4 + key.length;
+    image.writeUInt32LE(value.length, offset);
+    image.set(value, offset + 4);
+    offset += 4 + value.length;
+  }
+  assert(offset === image.length, 'state image size differs from the size kept');
+  yield image.subarray(pieceStart, offset);
 }
 
 /** The hash index's key: one latin1 character per byte, so distinct byte strings stay distinct. */
