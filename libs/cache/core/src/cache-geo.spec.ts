@@ -134,3 +134,36 @@ test('geo: %.4f and %f print as glibc (exact value, ties to even), fast path inc
     { seed: 20261201, numRuns: 5000 },
   );
 });
+
+test('geo: arbitrary arguments and scores give replies or Redis errors, never an exception (fuzz)', () => {
+  const number = fc.oneof(
+    fc.double({ noNaN: false }).map(String),
+    fc.constantFrom('0', '-0', '180', '-180', '85.05112878', '-85.05112878', '1e308', '-1e308', 'inf', '-inf', 'nan', '1e-320', 'x', ''),
+  );
+  const unit = fc.constantFrom('m', 'km', 'ft', 'mi', 'KM', 'parsec');
+  const member = fc.constantFrom('a', 'b', 'c', 'nope');
+  const option = fc.constantFrom('WITHDIST', 'WITHHASH', 'WITHCOORD', 'ASC', 'DESC', 'ANY', 'COUNT', '3', '0', 'STORE', 'STOREDIST', 'dst', 'FROMMEMBER', 'a');
+  const command = fc.oneof(
+    fc.tuple(number, member).map(([score, name]) => ['ZADD', 'g', score, name]),
+    fc.tuple(number, number, member).map(([longitude, latitude, name]) => ['GEOADD', 'g', longitude, latitude, name]),
+    fc.tuple(number, number, number, unit, fc.array(option, { maxLength: 5 })).map(([longitude, latitude, radius, u, rest]) => ['GEORADIUS', 'g', longitude, latitude, radius, u, ...rest]),
+    fc.tuple(member, number, unit, fc.array(option, { maxLength: 5 })).map(([name, radius, u, rest]) => ['GEORADIUSBYMEMBER', 'g', name, radius, u, ...rest]),
+    fc.tuple(number, number, number, number, unit, fc.array(option, { maxLength: 4 })).map(([longitude, latitude, width, height, u, rest]) => [
+      'GEOSEARCH', 'g', 'FROMLONLAT', longitude, latitude, 'BYBOX', width, height, u, ...rest,
+    ]),
+    fc.tuple(member, number, unit).map(([name, radius, u]) => ['GEOSEARCHSTORE', 'dst', 'g', 'FROMMEMBER', name, 'BYRADIUS', radius, u, 'STOREDIST']),
+    fc.tuple(member, member).map(([first, second]) => ['GEODIST', 'g', first, second, 'km']),
+    fc.array(member, { maxLength: 3 }).map((names) => ['GEOPOS', 'g', ...names]),
+    fc.array(member, { maxLength: 3 }).map((names) => ['GEOHASH', 'g', ...names]),
+  );
+  fc.assert(
+    fc.property(fc.array(command, { minLength: 1, maxLength: 12 }), (commands) => {
+      const context = createTestContext();
+      for (const words of commands) {
+        const reply = renderReply(run(context, ...words));
+        assert.ok(!reply.startsWith('-ERR internal'), reply);
+      }
+    }),
+    { seed: 20261201, numRuns: 400 },
+  );
+});

@@ -280,7 +280,7 @@ export function geoDistanceFast(longitude1: number, latitude1: number, longitude
 
 /** Whether a fast distance is too close to `limit` for its last bits to be trusted. */
 function closeCall(distance: number, limit: number): boolean {
-  return Math.abs(distance - limit) <= Math.abs(limit) * 1e-12 + 1e-300;
+  return Number.isFinite(limit) && Math.abs(distance - limit) <= Math.abs(limit) * 1e-12 + 1e-300;
 }
 
 /** geohashEstimateStepsByRadius. */
