@@ -128,29 +128,22 @@ function parseAddOrTrimArguments(args: Args, isAdd: boolean): AddOrTrimArguments
     const moreArgs = args.length - index - 1;
     const option = lower(args[index]);
     if (isAdd && option === '*') break;
-    if (option === 'maxlen' && moreArgs > 0) {
-      if (strategy === 'minid') throw message('syntax error, MAXLEN and MINID options at the same time are not compatible');
-      approximate = false;
+    if ((option === 'maxlen' || option === 'minid') && moreArgs > 0) {
+      if (strategy !== null && strategy !== option) throw message('syntax error, MAXLEN and MINID options at the same time are not compatible');
+      // An optional `~` (approximate) or `=` before the threshold.
       const next = args[index + 1] as Buffer;
+      approximate = false;
       if (moreArgs >= 2 && next.length === 1 && (next[0] === 0x7e || next[0] === 0x3d)) {
         approximate = next[0] === 0x7e;
         index++;
       }
-      maxLength = requireInt64(argumentAt(args, index + 1));
-      if (maxLength < 0n) throw message('The MAXLEN argument must be >= 0.');
+      const threshold = argumentAt(args, index + 1);
       index++;
-      strategy = 'maxlen';
-    } else if (option === 'minid' && moreArgs > 0) {
-      if (strategy === 'maxlen') throw message('syntax error, MAXLEN and MINID options at the same time are not compatible');
-      approximate = false;
-      const next = args[index + 1] as Buffer;
-      if (moreArgs >= 2 && next.length === 1 && (next[0] === 0x7e || next[0] === 0x3d)) {
-        approximate = next[0] === 0x7e;
-        index++;
-      }
-      minId = parseStrictStreamId(argumentAt(args, index + 1));
-      index++;
-      strategy = 'minid';
+      if (option === 'maxlen') {
+        maxLength = requireInt64(threshold);
+        if (maxLength < 0n) throw message('The MAXLEN argument must be >= 0.');
+      } else minId = parseStrictStreamId(threshold);
+      strategy = option;
     } else if (option === 'limit' && moreArgs > 0) {
       limit = requireInt64(argumentAt(args, index + 1));
       if (limit < 0n) throw message('The LIMIT argument must be >= 0.');

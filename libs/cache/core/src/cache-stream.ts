@@ -39,6 +39,18 @@ export interface StreamEntry {
   deleted: boolean;
 }
 
+/** Index of the first item with an ID ≥ `id` in `items` sorted by ID (items.length when none). */
+function lowerBoundById(items: readonly { readonly id: StreamId }[], id: StreamId): number {
+  let low = 0;
+  let high = items.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (compareStreamIds((items[middle] as { readonly id: StreamId }).id, id) < 0) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
 /** Bytes of a listpack back-length for an element of `encodedBytes`. */
 function backlenBytes(encodedBytes: number): number {
   if (encodedBytes <= 127) return 1;
@@ -128,14 +140,7 @@ class StreamNode implements StreamNodeView {
 
   /** Index of the first entry with an ID ≥ `id` (entries.length when none). */
   lowerBound(id: StreamId): number {
-    let low = 0;
-    let high = this.entries.length;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if (compareStreamIds((this.entries[middle] as StreamEntry).id, id) < 0) low = middle + 1;
-      else high = middle;
-    }
-    return low;
+    return lowerBoundById(this.entries, id);
   }
 
   get lastId(): StreamId {
@@ -161,14 +166,7 @@ export class StreamPendingList {
   }
 
   lowerBound(id: StreamId): number {
-    let low = 0;
-    let high = this.entries.length;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if (compareStreamIds((this.entries[middle] as StreamPendingEntry).id, id) < 0) low = middle + 1;
-      else high = middle;
-    }
-    return low;
+    return lowerBoundById(this.entries, id);
   }
 
   find(id: StreamId): StreamPendingEntry | undefined {
