@@ -410,7 +410,9 @@ export class RaftGroup<Result> {
     // granted votes) leave only after the state they acknowledge is on disk.
     const addressOf = this.addressOf;
     this.options.transport.send(this.options.groupId, this.commitNotices.takeSendable(ready.messages.filter((message) => !isDurableAcknowledgement(message))), addressOf);
-    const persisted = this.logStore.persist(ready);
+    // A commit-only hard state waits for the next append (persist's deferCommitOnly): one WAL
+    // write and flush per batch on the leader instead of two.
+    const persisted = this.logStore.persist(ready, { deferCommitOnly: true });
     // Entries committed by the previous Ready's fsync are answered now, not after this one's. They
     // are applied before this Ready's write reaches the thread pool (the WAL submits it a few
     // microtasks later; checked with an instrumented writev), so apply and write do not overlap.

@@ -208,21 +208,42 @@ export class RaftLogStore {
   }
 
   /**
+   * A hard state that only advanced the commit index, not written yet: it goes into the next WAL
+   * append (see `persist`'s `deferCommitOnly`), or is written at {@link close}.
+   */
+  private deferredHardState: HardState | undefined;
+
+  /**
    * Makes the Ready's snapshot, entries and hard state durable, then updates the in-memory view.
    * A Ready that only advances the commit index is written without waiting for its fsync: Raft
    * keeps the commit index in volatile state (Raft paper figure 2), and a replica that restarts
    * with an older one learns it again from the leader. The WAL keeps appends in order, and a
    * failed write fails the next awaited append, which stops the replica.
+   *
+   * With `deferCommitOnly`, such a hard state is not written by itself at all but with the next
+   * append (or at close): under load every batch's commit cost the leader a second WAL write
+   * and device flush per batch, on the disk its followers' writes share, for a value no correct
+   * restart depends on. A crash loses it as it could lose the unawaited write.
    */
-  async persist(ready: Pick<Ready, 'snapshot' | 'entries' | 'hardState'>): Promise<void> {
+  async persist(ready: Pick<Ready, 'snapshot' | 'entries' | 'hardState'>, options: { readonly deferCommitOnly?: boolean } = {}): Promise<void> {
     if (ready.snapshot === undefined && ready.entries.length === 0 && ready.hardState !== undefined && this.changesOnlyCommit(ready.hardState)) {
+      if (options.deferCommitOnly === true) {
+        this.deferredHardState = ready.hardState;
+        return;
+      }
+      this.deferredHardState = undefined;
       this.storage.wal.append([{ type: raftWalRecordType.hardState, payload: encodeHardStateRecord(ready.hardState) }]).catch((error: unknown) => this.onBackgroundFailure(error));
       this.memory.setHardState(ready.hardState);
       return;
     }
     if (ready.snapshot !== undefined) await this.saveSnapshot(ready.snapshot, raftWalRecordType.snapshotInstalled);
     const records: WalAppendRecord[] = ready.entries.map((entry) => ({ type: raftWalRecordType.entry, payload: encodeEntryRecord(entry) }));
-    if (ready.hardState !== undefined) records.push({ type: raftWalRecordType.hardState, payload: encodeHardStateRecord(ready.hardState) });
+    // A newer hard state replaces a deferred one (it carries the commit index too).
+    const hardState = ready.hardState ?? (records.length > 0 ? this.deferredHardState : undefined);
+    if (hardState !== undefined) {
+      records.push({ type: raftWalRecordType.hardState, payload: encodeHardStateRecord(hardState) });
+      this.deferredHardState = undefined;
+    }
     if (records.length > 0) {
       const { firstIndex } = await this.storage.wal.append(records);
       ready.entries.forEach((entry, position) => this.walIndexOfEntry.set(entry.index, firstIndex + position));
@@ -232,7 +253,7 @@ export class RaftLogStore {
     }
     if (ready.snapshot !== undefined) this.memory.applySnapshot(ready.snapshot);
     if (ready.entries.length > 0) this.memory.append(ready.entries);
-    if (ready.hardState !== undefined) this.memory.setHardState(ready.hardState);
+    if (hardState !== undefined) this.memory.setHardState(hardState);
   }
 
   private changesOnlyCommit(hardState: HardState): boolean {
@@ -321,6 +342,10 @@ export class RaftLogStore {
   }
 
   async close(): Promise<void> {
+    const deferred = this.deferredHardState;
+    this.deferredHardState = undefined;
+    // Best effort, like the unawaited commit-only write: a restart without it learns the commit again.
+    if (deferred !== undefined) await this.storage.wal.append([{ type: raftWalRecordType.hardState, payload: encodeHardStateRecord(deferred) }]).catch(() => undefined);
     await this.snapshotSaveTail;
     await this.snapshotLoad;
     await this.storage.wal.close();

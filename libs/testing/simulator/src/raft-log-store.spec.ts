@@ -107,6 +107,32 @@ test('a commit-only Ready returns before its fsync, and a crash may lose it', as
   assert.ok(lost > 0, 'no crash lost the un-awaited append');
 });
 
+test('a deferred commit-only hard state is written with the next append or at close, and a crash before either loses only it', async () => {
+  const disk = new SimulatedFileSystem();
+  const { store, storage } = await open(disk);
+  await store.persist(ready({ entries: [entry(1, 1), entry(2, 1)], hardState: hardState(1, 1) }));
+  const walEnd = storage.wal.lastIndex;
+  await store.persist(ready({ hardState: hardState(1, 2) }), { deferCommitOnly: true });
+  assert.equal(storage.wal.lastIndex, walEnd, 'nothing was appended for the deferred hard state');
+  assert.equal(storage.wal.pendingBytes, 0);
+  // The next append carries it: one WAL write for the entries and the newer commit index.
+  await store.persist(ready({ entries: [entry(3, 1)] }), { deferCommitOnly: true });
+  assert.equal(storage.wal.lastIndex, walEnd + 2, 'entry 3 and the deferred hard state, in one append');
+  assert.equal(store.memory.initialState().hardState.commit, 2);
+  await store.persist(ready({ hardState: hardState(1, 3) }), { deferCommitOnly: true });
+  disk.crash(Random.fromSeed(1));
+  const crashed = await reopen(disk);
+  assert.deepEqual(terms(crashed), [1, 1, 1]);
+  assert.equal(crashed.memory.initialState().hardState.commit, 2, 'the crash lost the deferred commit 3 only');
+
+  const cleanDisk = new SimulatedFileSystem();
+  const clean = (await open(cleanDisk)).store;
+  await clean.persist(ready({ entries: [entry(1, 1), entry(2, 1)], hardState: hardState(1, 1) }));
+  await clean.persist(ready({ hardState: hardState(1, 2) }), { deferCommitOnly: true });
+  await clean.close();
+  assert.equal((await reopen(cleanDisk)).memory.initialState().hardState.commit, 2, 'close wrote the deferred hard state');
+});
+
 test('compaction drops covered entries and the state reopens from the snapshot', async () => {
   const disk = new SimulatedFileSystem();
   const { store, storage } = await open(disk);
