@@ -27,6 +27,7 @@ import {
   tagKeyLengthMax,
   tagValueLengthMax,
   userMetadataBytesMax,
+  versionFingerprintBytesMax,
   type AccessKeyStatus,
   type BlobRef,
   type ChecksumAlgorithm,
@@ -91,7 +92,19 @@ export type ObjectMetadataCommand =
   | { readonly op: 'PutBucketAcl'; readonly bucket: string; readonly acl?: AclRequest }
   | { readonly op: 'PutPublicAccessBlock'; readonly bucket: string; readonly configuration: PublicAccessBlock }
   | { readonly op: 'DeletePublicAccessBlock'; readonly bucket: string }
-  | { readonly op: 'PutObjectAcl'; readonly bucket: string; readonly key: string; readonly versionId?: string; readonly acl?: AclRequest }
+  | {
+      readonly op: 'PutObjectAcl';
+      readonly bucket: string;
+      readonly key: string;
+      readonly versionId?: string;
+      readonly acl?: AclRequest;
+      /**
+       * The fingerprint (versionFingerprintOf) of the version the request was authorized against;
+       * when the version found at apply time is another, OperationAborted. Absent in commands logged
+       * before it existed.
+       */
+      readonly authorizedVersion?: string;
+    }
   | { readonly op: 'DeleteBucket'; readonly bucket: string }
   | { readonly op: 'PutBucketVersioning'; readonly bucket: string; readonly status: 'Enabled' | 'Suspended' }
   | { readonly op: 'PutBucketTagging'; readonly bucket: string; readonly tags: readonly Tag[] }
@@ -300,7 +313,7 @@ export function parseObjectMetadataCommand(valueUntrusted: unknown): ObjectMetad
     case 'DeletePublicAccessBlock':
       return { op, bucket: input.bucket() };
     case 'PutObjectAcl':
-      return { op, bucket: input.bucket(), key: input.key(), ...input.optionalId('versionId'), ...input.optionalAcl('acl') };
+      return { op, bucket: input.bucket(), key: input.key(), ...input.optionalId('versionId'), ...input.optionalAcl('acl'), ...input.optionalFingerprint('authorizedVersion') };
     case 'DeleteBucket':
     case 'DeleteBucketTagging':
     case 'DeleteBucketPolicy':
@@ -490,6 +503,10 @@ export class FieldReader {
     const etag = this.string(name, { bytesMax: 128, bytesMin: 1 });
     if (etag.includes('"')) this.fail(name, 'must be stored without quotes');
     return etag;
+  }
+
+  optionalFingerprint<Name extends string>(name: Name): { readonly [K in Name]?: string } {
+    return (this.has(name) ? { [name]: this.string(name, { bytesMax: versionFingerprintBytesMax, bytesMin: 1 }) } : {}) as { [K in Name]?: string };
   }
 
   optionalId<Name extends string>(name: Name): { readonly [K in Name]?: string } {

@@ -62,6 +62,7 @@ import {
   replyOk,
   unquoteEtag,
   uploadCountPerBucketMax,
+  versionFingerprintOf,
   type AccessKey,
   type AccessKeyStatus,
   type BlobRef,
@@ -480,6 +481,10 @@ export class ObjectMetadataMachine {
   #putObjectAcl(state: BucketState, command: Extract<ObjectMetadataCommand, { op: 'PutObjectAcl' }>): ObjectMetadataApplyReply {
     const found = findVersion(state, command.key, command.versionId);
     if (!found.ok) return found;
+    // The edge authorized (and resolved) one version; a write between then and now must not receive the ACL meant for it.
+    if (command.authorizedVersion !== undefined && versionFingerprintOf(found.value) !== command.authorizedVersion) {
+      return replyError({ code: 'OperationAborted', message: 'The object changed while its ACL was being set.' });
+    }
     if (effectiveObjectOwnership(state.bucket.objectOwnership) === 'BucketOwnerEnforced') {
       if (!isOwnerOnlyCannedAcl(command.acl)) return accessControlListNotSupported();
       return replyOk({ versionId: found.value.versionId });

@@ -107,6 +107,21 @@ export interface ObjectVersion {
   readonly acl?: StoredAcl;
 }
 
+/**
+ * What tells one stored version from another under the same id: unversioned and suspended writes
+ * all reuse 'null', so the id alone cannot say whether a key was overwritten between a request's
+ * authorization and its effect. A write always brings a fresh time or fresh blobs; a change of ACL
+ * or tags keeps the fingerprint. Bounded: the first and last blob ids and their count stand for the
+ * location (a multipart object has up to 10,000).
+ */
+export function versionFingerprintOf(version: Pick<ObjectVersion, 'versionId' | 'lastModifiedMs' | 'etag' | 'location'>): string {
+  const { location } = version;
+  return `${version.versionId}/${version.lastModifiedMs}/${version.etag}/${location.length}/${location[0]?.blobId ?? ''}/${location.at(-1)?.blobId ?? ''}`;
+}
+
+/** The most bytes a {@link versionFingerprintOf} takes (ids, time, etag and two blob ids). */
+export const versionFingerprintBytesMax = 1024;
+
 export interface Bucket {
   readonly name: string;
   readonly createdAtMs: number;
@@ -184,7 +199,9 @@ export type ObjectMetadataErrorCode =
   | 'NoSuchAccessKey'
   | 'AccessKeyAlreadyExists'
   | 'AccessControlListNotSupported'
-  | 'InvalidBucketAclWithObjectOwnership';
+  | 'InvalidBucketAclWithObjectOwnership'
+  /** The version a command was authorized against is no longer the one it names (S3's 409). */
+  | 'OperationAborted';
 
 export interface ObjectMetadataError {
   readonly code: ObjectMetadataErrorCode;

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MachineDriver, owner } from './object-metadata-fixtures.spec-helper.js';
 import { ObjectMetadataMachine } from './object-metadata-machine.js';
+import { versionFingerprintOf } from './object-metadata-model.js';
 import {
   aclGrantsAllUsers,
   aclGrantsOf,
@@ -173,6 +174,29 @@ describe('ACLs in the metadata state machine', () => {
     driver.ok({ op: 'PutBucketAcl', bucket: 'b', acl: { canned: 'private' } });
   });
 
+  it('PutObjectAcl changes only the version it was authorized against: an overwrite in between aborts it (409 OperationAborted)', () => {
+    const driver = new MachineDriver();
+    driver.ok({ op: 'CreateBucket', bucket: 'b', ownerAccessKeyId: owner, region: 'us-east-1', createdAtMs: 1, objectOwnership: 'ObjectWriter' });
+    driver.put('b', 'k', { acl: { canned: 'public-read-write' } });
+    const authorized = driver.machine.getObject({ bucket: 'b', key: 'k' });
+    assert.ok(authorized.ok);
+    const fingerprint = versionFingerprintOf(authorized.value);
+    // Unversioned: the overwrite reuses the id 'null', only the fingerprint tells the versions apart.
+    driver.put('b', 'k');
+    const grants: AclGrant[] = [{ grantee: { type: 'Group', uri: s3AclGroups.allUsers }, permission: 'READ' }];
+    const stale = driver.apply({ op: 'PutObjectAcl', bucket: 'b', key: 'k', versionId: 'null', acl: { grants }, authorizedVersion: fingerprint });
+    assert.equal(stale.ok ? 'ok' : stale.error.code, 'OperationAborted');
+    assert.equal(aclOf(driver, 'k'), undefined);
+    const current = driver.machine.getObject({ bucket: 'b', key: 'k' });
+    assert.ok(current.ok);
+    driver.ok({ op: 'PutObjectAcl', bucket: 'b', key: 'k', versionId: 'null', acl: { grants }, authorizedVersion: versionFingerprintOf(current.value) });
+    assert.deepEqual(aclOf(driver, 'k'), { grants });
+    // An ACL change keeps the fingerprint (it is not a new version).
+    const after = driver.machine.getObject({ bucket: 'b', key: 'k' });
+    assert.ok(after.ok);
+    assert.equal(versionFingerprintOf(after.value), versionFingerprintOf(current.value));
+  });
+
   it('with ACLs enabled, stores canned ACLs and grants per version, keeps the owner through PutObjectAcl, and back to private stores nothing', () => {
     const driver = new MachineDriver();
     driver.ok({ op: 'CreateBucket', bucket: 'b', ownerAccessKeyId: owner, region: 'us-east-1', createdAtMs: 1, objectOwnership: 'ObjectWriter', acl: { canned: 'public-read' } });
@@ -191,6 +215,7 @@ describe('ACLs in the metadata state machine', () => {
     assert.equal(aclOf(driver, 'k'), undefined);
 
     // Disabling ACLs needs the bucket's own ACL to be private first.
+    driver.ok({ op: 'PutObjectAcl', bucket: 'b', key: 'k', acl: { canned: 'private' } });
     const refused = driver.apply({ op: 'PutBucketOwnershipControls', bucket: 'b', objectOwnership: 'BucketOwnerEnforced' });
     assert.equal(refused.ok ? 'ok' : refused.error.code, 'InvalidBucketAclWithObjectOwnership');
     driver.ok({ op: 'PutBucketAcl', bucket: 'b' });

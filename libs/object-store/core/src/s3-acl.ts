@@ -122,6 +122,11 @@ function headerText(headers: HeaderValues, name: string): string | undefined {
   return value === undefined ? undefined : typeof value === 'string' ? value : value.join(',');
 }
 
+/** Whether a request carries an ACL (`x-amz-acl` or any `x-amz-grant-*`), valid or not. */
+export function requestSetsAcl(headers: HeaderValues): boolean {
+  return headers['x-amz-acl'] !== undefined || grantHeaderPermissions.some(([header]) => headers[header] !== undefined);
+}
+
 /**
  * Reads `x-amz-acl` and `x-amz-grant-*` of a request on a bucket or an object; undefined when it has
  * none. Canonical ids are checked for their form only; whether a key has the id is the caller's to check.

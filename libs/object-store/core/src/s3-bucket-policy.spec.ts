@@ -5,6 +5,7 @@ import { ObjectMetadataCommandInvalidError } from './object-metadata-commands.js
 import { ObjectMetadataMachine } from './object-metadata-machine.js';
 import { bucketPolicyBytesMax } from './object-metadata-model.js';
 import { evaluateBucketPolicy, parseBucketPolicy, policyPatternMatches, s3PolicyRequirementsOf, s3ResourceArn, type S3PolicyPrincipal } from './s3-bucket-policy.js';
+import { requestSetsAcl } from './s3-acl.js';
 import { parseS3Request } from './s3-endpoint.js';
 import { isS3Error } from './s3-errors.js';
 
@@ -143,6 +144,20 @@ describe('s3PolicyRequirementsOf', () => {
     assert.deepEqual(requirementsOf('GET', '/'), ['s3:ListAllMyBuckets *']);
     assert.deepEqual(requirementsOf('PUT', '/site/b', { 'x-amz-copy-source': '/src/a' }), ['s3:GetObject arn:aws:s3:::src/a', 's3:PutObject arn:aws:s3:::site/b']);
     assert.deepEqual(requirementsOf('GET', '/site?acl'), ['s3:GetBucketAcl arn:aws:s3:::site']);
+  });
+
+  it('asks a write that carries an ACL for s3:PutObjectAcl too (PutObject, CopyObject, CreateMultipartUpload)', () => {
+    const withAcl = (method: string, target: string, headers: Record<string, string>) =>
+      s3PolicyRequirementsOf(parseS3Request({ method, target, headers }, { virtualHostDomains: [] }), { setsAcl: requestSetsAcl(headers) }).map((r) => `${r.action} ${s3ResourceArn(r)}`);
+    assert.deepEqual(withAcl('PUT', '/site/a', { 'x-amz-acl': 'public-read' }), ['s3:PutObject arn:aws:s3:::site/a', 's3:PutObjectAcl arn:aws:s3:::site/a']);
+    assert.deepEqual(withAcl('PUT', '/site/a', { 'x-amz-grant-read': 'uri="http://acs.amazonaws.com/groups/global/AllUsers"' }), ['s3:PutObject arn:aws:s3:::site/a', 's3:PutObjectAcl arn:aws:s3:::site/a']);
+    assert.deepEqual(withAcl('PUT', '/site/b', { 'x-amz-copy-source': '/src/a', 'x-amz-acl': 'public-read' }), [
+      's3:GetObject arn:aws:s3:::src/a',
+      's3:PutObject arn:aws:s3:::site/b',
+      's3:PutObjectAcl arn:aws:s3:::site/b',
+    ]);
+    assert.deepEqual(withAcl('POST', '/site/a?uploads', { 'x-amz-acl': 'public-read' }), ['s3:PutObject arn:aws:s3:::site/a', 's3:PutObjectAcl arn:aws:s3:::site/a']);
+    assert.deepEqual(withAcl('PUT', '/site/a', {}), ['s3:PutObject arn:aws:s3:::site/a']);
   });
 });
 

@@ -179,6 +179,12 @@ export interface S3PolicyRequirement {
   readonly action: string;
   readonly bucket: string | undefined;
   readonly key: string | undefined;
+  /**
+   * Set on the `s3:PutObjectAcl` a write needs for the ACL it carries: for ACL-based access that is
+   * the bucket's WRITE (the writer owns what it creates), not the WRITE_ACP of whatever object the
+   * key names now.
+   */
+  readonly aclOfWrite?: true;
 }
 
 /** The ARN of a requirement's resource: `arn:aws:s3:::bucket[/key]`, or `*` for service-level actions. */
@@ -191,9 +197,13 @@ export function s3ResourceArn(requirement: { bucket: string | undefined; key: st
  * The one table from S3 operation to IAM action (S3 user guide, "Policy actions for Amazon S3").
  * Versioned variants (`s3:GetObjectVersion`, `s3:DeleteObjectVersion`, ...) are chosen when a
  * `versionId` is given. CopyObject and UploadPartCopy also need `s3:GetObject` on the source.
- * DeleteObjects is checked as `s3:DeleteObject` on `bucket/*` (not key by key).
+ * DeleteObjects is checked as `s3:DeleteObject` on `bucket/*` (not key by key). A write that sets
+ * an ACL (`request.setsAcl`: `x-amz-acl` / `x-amz-grant-*`, or a PostObject form's `acl`) also
+ * needs `s3:PutObjectAcl` on its key, as S3 asks (PutObject API reference, "Permissions"): whoever
+ * may only upload must not be able to make what they upload public.
  */
-export function s3PolicyRequirementsOf(endpoint: S3Endpoint): readonly S3PolicyRequirement[] {
+export function s3PolicyRequirementsOf(endpoint: S3Endpoint, request: { readonly setsAcl?: boolean } = {}): readonly S3PolicyRequirement[] {
+  const aclOfWrite = (bucket: string, key: string): S3PolicyRequirement[] => (request.setsAcl === true ? [{ action: 's3:PutObjectAcl', bucket, key, aclOfWrite: true }] : []);
   const onBucket = (action: string, bucket: string): S3PolicyRequirement[] => [{ action, bucket, key: undefined }];
   const onObject = (action: string, bucket: string, key: string): S3PolicyRequirement => ({ action, bucket, key });
   switch (endpoint.operation) {
@@ -268,6 +278,7 @@ export function s3PolicyRequirementsOf(endpoint: S3Endpoint): readonly S3PolicyR
       return [onObject('s3:PutObject', endpoint.bucket, '*')];
     case 'PutObject':
     case 'CreateMultipartUpload':
+      return [onObject('s3:PutObject', endpoint.bucket, endpoint.key), ...aclOfWrite(endpoint.bucket, endpoint.key)];
     case 'UploadPart':
     case 'CompleteMultipartUpload':
       return [onObject('s3:PutObject', endpoint.bucket, endpoint.key)];
@@ -281,6 +292,7 @@ export function s3PolicyRequirementsOf(endpoint: S3Endpoint): readonly S3PolicyR
       return [
         onObject(source.versionId === undefined ? 's3:GetObject' : 's3:GetObjectVersion', source.bucket, source.key),
         onObject('s3:PutObject', endpoint.bucket, endpoint.key),
+        ...(endpoint.operation === 'CopyObject' ? aclOfWrite(endpoint.bucket, endpoint.key) : []),
       ];
     }
     case 'NotImplemented':

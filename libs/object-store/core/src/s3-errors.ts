@@ -115,6 +115,7 @@ export const s3ErrorCodes = {
   NotImplemented: spec(501, 'not-implemented', 'A header you provided implies functionality that is not implemented'),
   NotModified: spec(304, 'failed-precondition', 'Not Modified'),
   ObjectLockConfigurationNotFoundError: spec(404, 'not-found', 'Object Lock configuration does not exist for this bucket'),
+  OperationAborted: spec(409, 'aborted', 'A conflicting conditional operation is currently in progress against this resource. Try again.'),
   OwnershipControlsNotFoundError: spec(404, 'not-found', 'The bucket ownership controls were not found'),
   PreconditionFailed: spec(412, 'failed-precondition', 'At least one of the pre-conditions you specified did not hold'),
   ReplicationConfigurationNotFoundError: spec(404, 'not-found', 'The replication configuration was not found'),

@@ -26,6 +26,7 @@ import {
   type AclGrant,
   type AclRequest,
   type Bucket,
+  versionFingerprintOf,
   type ObjectMetadataMachine,
   type ObjectVersion,
   type S3Owner,
@@ -35,6 +36,7 @@ import {
 import { ownerOf } from './s3-handlers-bucket.js';
 import { proposeCommand, sendEmpty, sendXml, valueOf } from './s3-handlers-common.js';
 import { checkVersionIdSyntax, readRequestDocument } from './s3-handlers-versioning.js';
+import { authorizedObject } from './s3-request-policy.js';
 import type { S3Exchange } from './s3-server.js';
 
 type EndpointOf<Operation extends S3Endpoint['operation']> = Extract<S3Endpoint, { operation: Operation }>;
@@ -170,7 +172,7 @@ export async function handleGetObjectAcl(exchange: S3Exchange, endpoint: Endpoin
   checkVersionIdSyntax(endpoint.versionId);
   const machine = await exchange.server.metadata.read();
   const bucket = valueOf(machine.headBucket(endpoint.bucket), { bucket: endpoint.bucket });
-  const version = valueOf(machine.getObject({ bucket: endpoint.bucket, key: endpoint.key, ...(endpoint.versionId === undefined ? {} : { versionId: endpoint.versionId }) }), {
+  const version = valueOf(authorizedObject(exchange.auth, machine, { bucket: endpoint.bucket, key: endpoint.key, ...(endpoint.versionId === undefined ? {} : { versionId: endpoint.versionId }) }), {
     bucket: endpoint.bucket,
     key: endpoint.key,
     ...(endpoint.versionId === undefined ? {} : { versionId: endpoint.versionId }),
@@ -236,7 +238,7 @@ export async function handlePutObjectAcl(exchange: S3Exchange, endpoint: Endpoin
   const machine = await exchange.server.metadata.read();
   const bucket = valueOf(machine.headBucket(endpoint.bucket), { bucket: endpoint.bucket });
   const context = { bucket: endpoint.bucket, key: endpoint.key, ...(endpoint.versionId === undefined ? {} : { versionId: endpoint.versionId }), method: 'PUT' };
-  const version = valueOf(machine.getObject({ bucket: endpoint.bucket, key: endpoint.key, ...(endpoint.versionId === undefined ? {} : { versionId: endpoint.versionId }) }), context);
+  const version = valueOf(authorizedObject(exchange.auth, machine, { bucket: endpoint.bucket, key: endpoint.key, ...(endpoint.versionId === undefined ? {} : { versionId: endpoint.versionId }) }), context);
   const bucketOwnerId = canonicalIdOf(bucket.ownerAccessKeyId);
   const ownerId = isEnforced(bucket) ? bucketOwnerId : canonicalIdOf(version.acl?.ownerAccessKeyId ?? bucket.ownerAccessKeyId);
   const request = await aclOfPutAcl(exchange, machine, bucket, 'object', { ownerId, bucketOwnerId });
@@ -244,7 +246,9 @@ export async function handlePutObjectAcl(exchange: S3Exchange, endpoint: Endpoin
   const command = objectMetadataCommand('PutObjectAcl', {
     bucket: endpoint.bucket,
     key: endpoint.key,
-    ...(endpoint.versionId === undefined ? {} : { versionId: endpoint.versionId }),
+    // The version found (and authorized) now, not whatever is latest once the body has been read.
+    versionId: version.versionId,
+    authorizedVersion: versionFingerprintOf(version),
     ...(acl === undefined ? {} : { acl }),
   });
   const value = valueOf(await proposeCommand(exchange, command), context);

@@ -90,6 +90,8 @@ export function s3ErrorFromMetadata(
     case 'AccessControlListNotSupported':
     case 'InvalidBucketAclWithObjectOwnership':
       return new S3Error(error.code);
+    case 'OperationAborted':
+      return new S3Error(error.code, { message: error.message });
     case 'TooManyAccessKeys':
     case 'NoSuchAccessKey':
     case 'AccessKeyAlreadyExists':

@@ -65,6 +65,7 @@ import {
 } from './s3-handlers-object.js';
 import { compositeChecksumOf, fullObjectChecksumOf, isCrcAlgorithm, md5OfPartMd5s } from './s3-multipart-checksums.js';
 import { aclRequestOfWrite } from './s3-handlers-acl.js';
+import { authorizedObject } from './s3-request-policy.js';
 import type { S3Exchange } from './s3-server.js';
 
 type EndpointOf<Operation extends S3Endpoint['operation']> = Extract<S3Endpoint, { operation: Operation }>;
@@ -217,7 +218,7 @@ export async function handleUploadPartCopy(exchange: S3Exchange, endpoint: Endpo
   const sourceVersion = copySource.versionId === undefined ? {} : { versionId: copySource.versionId };
   const machine = await exchange.server.metadata.read();
   const { upload } = valueOf(machine.getMultipartUpload(endpoint), { bucket: endpoint.bucket, key: endpoint.key, uploadId: endpoint.uploadId });
-  const source = valueOf(machine.getObject({ bucket: copySource.bucket, key: copySource.key, ...sourceVersion }), {
+  const source = valueOf(authorizedObject(exchange.auth, machine, { bucket: copySource.bucket, key: copySource.key, ...sourceVersion }), {
     bucket: copySource.bucket,
     key: copySource.key,
     ...sourceVersion,

@@ -36,6 +36,7 @@ import { type BlobWriteOptions, type BlobWriteResult, wholeReadSizeBytesMax } fr
 import { headerOf, httpDate, proposeCommand, replicateBlob, sendEmpty, sendXml, valueOf, versionIdHeader } from './s3-handlers-common.js';
 import { aclRequestOfWrite } from './s3-handlers-acl.js';
 import { checkVersionIdSyntax } from './s3-handlers-versioning.js';
+import { authorizedObject } from './s3-request-policy.js';
 import type { S3Exchange } from './s3-server.js';
 
 type EndpointOf<Operation extends S3Endpoint['operation']> = Extract<S3Endpoint, { operation: Operation }>;
@@ -316,7 +317,7 @@ function etagListMatches(list: string, etag: string): boolean {
 export async function handleGetObject(exchange: S3Exchange, endpoint: EndpointOf<'GetObject' | 'HeadObject'>): Promise<void> {
   const machine = await exchange.server.metadata.read();
   const version = valueOf(
-    machine.getObject({ bucket: endpoint.bucket, key: endpoint.key, ...(endpoint.versionId === undefined ? {} : { versionId: endpoint.versionId }) }),
+    authorizedObject(exchange.auth, machine, { bucket: endpoint.bucket, key: endpoint.key, ...(endpoint.versionId === undefined ? {} : { versionId: endpoint.versionId }) }),
     { bucket: endpoint.bucket, key: endpoint.key, ...(endpoint.versionId === undefined ? {} : { versionId: endpoint.versionId }), method: exchange.request.method ?? 'GET' },
   );
   const range = rangeOf(exchange, endpoint, version);
@@ -495,7 +496,7 @@ export async function handleCopyObject(exchange: S3Exchange, endpoint: EndpointO
   valueOf(machine.headBucket(endpoint.bucket), { bucket: endpoint.bucket });
   const acl = await aclRequestOfWrite(exchange, endpoint.bucket, 'object');
   const source = valueOf(
-    machine.getObject({ bucket: copySource.bucket, key: copySource.key, ...(copySource.versionId === undefined ? {} : { versionId: copySource.versionId }) }),
+    authorizedObject(exchange.auth, machine, { bucket: copySource.bucket, key: copySource.key, ...(copySource.versionId === undefined ? {} : { versionId: copySource.versionId }) }),
     { bucket: copySource.bucket, key: copySource.key, ...(copySource.versionId === undefined ? {} : { versionId: copySource.versionId }) },
   );
   checkCopySourceConditions(exchange, source);

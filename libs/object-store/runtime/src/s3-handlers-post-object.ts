@@ -23,6 +23,7 @@ import {
   postFormBoundaryOf,
   quoteEtag,
   renderXmlDocument,
+  requestSetsAcl,
   S3Error,
   s3ObjectTagCountMax,
   validateObjectKey,
@@ -189,14 +190,15 @@ export async function handlePostObject(exchange: S3Exchange, endpoint: EndpointO
   const signer = signerOf(exchange, fields);
   const policyText = fields.get('policy');
   const range = policyText === undefined ? undefined : checkPostPolicy(parsePostPolicy(policyText), { fields, bucket: endpoint.bucket, nowMs: exchange.nowMs }).contentLengthRange;
+  const headers = headersOfFields(fields);
   const asSigner: S3Authentication = signer === undefined ? { ...exchange.auth, accessKeyId: '', anonymous: true } : { ...exchange.auth, accessKeyId: signer, anonymous: false };
   const auth = await authorizeByBucketPolicy({
     endpoint: { operation: 'PutObject', bucket: endpoint.bucket, key },
     auth: asSigner,
     metadata: exchange.server.metadata,
     rootAccessKeyId: exchange.server.rootAccessKeyId,
+    setsAcl: requestSetsAcl(headers),
   });
-  const headers = headersOfFields(fields);
   const attributes = attributesFromHeaders(exchange, headers);
   const tagging = fields.get('tagging');
   const tags = tagging === undefined ? attributes.tags : parseTagging(tagging, { tagCountMax: s3ObjectTagCountMax }).map((tag) => ({ key: tag.key, value: tag.value }));

@@ -66,10 +66,21 @@ export interface S3Authentication {
   readonly accessKeyId: string;
   /** True for an unsigned request. */
   readonly anonymous?: boolean;
+  /**
+   * The object versions whose ACL allowed this (unsigned) request, by `bucket/key`: the handler acts
+   * on that version, not on whatever is latest by then (s3-request-policy.ts authorizedObject).
+   */
+  readonly authorizedVersions?: ReadonlyMap<string, AuthorizedVersion>;
   readonly location: 'header' | 'query' | 'anonymous';
   readonly payload: PayloadMode;
   /** Chunk and trailer signatures of aws-chunked bodies chain from this. */
   readonly streaming: StreamingSigningContext;
+}
+
+/** A version an ACL grant was checked on: its id and fingerprint (versionFingerprintOf). */
+export interface AuthorizedVersion {
+  readonly versionId: string;
+  readonly fingerprint: string;
 }
 
 /** Options of {@link authenticateS3Request}. */

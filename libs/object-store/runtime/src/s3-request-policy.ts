@@ -31,7 +31,10 @@ import {
   s3PolicyRequirementsOf,
   s3ResourceArn,
   S3Error,
+  versionFingerprintOf,
   type ObjectMetadataMachine,
+  type ObjectMetadataReply,
+  type ObjectVersion,
   type Bucket,
   type S3BucketPolicy,
   type S3Endpoint,
@@ -40,7 +43,7 @@ import {
 } from '@objectbox/object-store-core';
 import { proposeCommand, sendEmpty, valueOf } from './s3-handlers-common.js';
 import { readRequestDocument } from './s3-handlers-versioning.js';
-import type { S3Authentication } from './s3-request-auth.js';
+import type { AuthorizedVersion, S3Authentication } from './s3-request-auth.js';
 import type { S3Exchange, S3MetadataStore } from './s3-server.js';
 
 type EndpointOf<Operation extends S3Endpoint['operation']> = Extract<S3Endpoint, { operation: Operation }>;
@@ -78,14 +81,17 @@ export async function authorizeByBucketPolicy(options: {
   readonly metadata: S3MetadataStore;
   /** The root access key id; undefined treats every signed key as root (no policy evaluation). */
   readonly rootAccessKeyId: string | undefined;
+  /** The write carries an ACL (headers, or a PostObject form's fields): it also needs s3:PutObjectAcl. */
+  readonly setsAcl: boolean;
 }): Promise<S3Authentication> {
   const { endpoint, auth } = options;
   const anonymous = auth.anonymous === true;
   if (!anonymous && (options.rootAccessKeyId === undefined || auth.accessKeyId === options.rootAccessKeyId)) return auth;
-  const requirements = s3PolicyRequirementsOf(endpoint);
+  const requirements = s3PolicyRequirementsOf(endpoint, { setsAcl: options.setsAcl });
   const principal: S3PolicyPrincipal = anonymous ? { kind: 'anonymous' } : { kind: 'accessKey', accessKeyId: auth.accessKeyId };
   let machine: ObjectMetadataMachine | undefined;
   let ownerAccessKeyId: string | undefined;
+  const authorizedVersions = new Map<string, AuthorizedVersion>();
   for (const requirement of requirements) {
     if (requirement.bucket === undefined) {
       if (anonymous) throw accessDenied();
@@ -106,11 +112,34 @@ export async function authorizeByBucketPolicy(options: {
     if (decision === 'deny') throw accessDenied();
     // RestrictPublicBuckets: while the policy is public, only the owner's account (signed keys) gets in.
     if (anonymous && bucket.value.publicAccessBlock?.restrictPublicBuckets === true && policy !== null && isPublicPolicy(policy)) throw accessDenied();
-    if (anonymous && decision !== 'allow' && !aclAllowsEveryone(machine, bucket.value, requirement, versionIdOf(endpoint, requirement))) throw accessDenied();
+    if (anonymous && decision !== 'allow') {
+      const granted = aclAllowsEveryone(machine, bucket.value, requirement, versionIdOf(endpoint, requirement));
+      if (granted === false) throw accessDenied();
+      if (granted !== true) authorizedVersions.set(authorizedVersionKey(requirement.bucket, requirement.key!), { versionId: granted.versionId, fingerprint: versionFingerprintOf(granted) });
+    }
   }
   if (!anonymous) return auth;
   if (ownerAccessKeyId === undefined) throw accessDenied();
-  return { ...auth, accessKeyId: ownerAccessKeyId };
+  return { ...auth, accessKeyId: ownerAccessKeyId, ...(authorizedVersions.size === 0 ? {} : { authorizedVersions }) };
+}
+
+function authorizedVersionKey(bucket: string, key: string): string {
+  return `${bucket}/${key}`;
+}
+
+/**
+ * The object version a handler acts on: the one asked for by id; else, when an object ACL allowed
+ * the request at the door, the version it was checked on; else the latest. A request authorized by
+ * one version's ACL never reads or changes another: when that version was replaced in between
+ * (unversioned buckets reuse the id 'null') or removed, AccessDenied: the request is not retried
+ * against a version nobody checked.
+ */
+export function authorizedObject(auth: S3Authentication, machine: ObjectMetadataMachine, request: { bucket: string; key: string; versionId?: string }): ObjectMetadataReply<ObjectVersion> {
+  const authorized = auth.authorizedVersions?.get(authorizedVersionKey(request.bucket, request.key));
+  if (authorized === undefined) return machine.getObject(request);
+  const reply = machine.getObject({ ...request, versionId: request.versionId ?? authorized.versionId });
+  if (reply.ok ? versionFingerprintOf(reply.value) !== authorized.fingerprint : request.versionId === undefined) throw accessDenied();
+  return reply;
 }
 
 /**
@@ -160,15 +189,17 @@ const anyOwners = { ownerId: '', bucketOwnerId: '' };
 
 /**
  * Whether an ACL grants an anonymous request `requirement`: the bucket's (listing, writing objects,
- * its ACL), or the object version's (reading it, its ACL).
+ * its ACL), or the object version's (reading it, its ACL); for the latter, the version it is.
  */
-function aclAllowsEveryone(machine: ObjectMetadataMachine, bucket: Bucket, requirement: S3PolicyRequirement, versionId: string | undefined): boolean {
+function aclAllowsEveryone(machine: ObjectMetadataMachine, bucket: Bucket, requirement: S3PolicyRequirement, versionId: string | undefined): boolean | ObjectVersion {
   if (!aclsApply(bucket)) return false;
+  // A write's own ACL: the writer owns the new object, so the bucket's WRITE is what lets it set one.
+  if (requirement.aclOfWrite === true) return bucketAclAllowsEveryone(bucket, 's3:PutObject');
   if (bucketAclAllowsEveryone(bucket, requirement.action)) return true;
   const permission = objectAclPermissionFor(requirement.action);
   if (permission === undefined || requirement.key === undefined) return false;
   const version = machine.getObject({ bucket: bucket.name, key: requirement.key, ...(versionId === undefined ? {} : { versionId }) });
-  return version.ok && version.value.acl !== undefined && aclGrantsAllUsers(aclGrantsOf(version.value.acl, anyOwners), permission);
+  return version.ok && version.value.acl !== undefined && aclGrantsAllUsers(aclGrantsOf(version.value.acl, anyOwners), permission) ? version.value : false;
 }
 
 /** The version a requirement is about: the copy source's for a copy's read, the endpoint's otherwise. */

@@ -17,6 +17,7 @@ import {
   absentFeatureAnswer,
   checkEncryptionHeaders,
   checkObjectLockHeaders,
+  requestSetsAcl,
   inlineBlobSizeBytesMax,
   isS3Error,
   parseS3Request,
@@ -275,7 +276,13 @@ export class S3Server {
     const auth =
       endpoint.operation === 'PostObject'
         ? authenticated
-        : await authorizeByBucketPolicy({ endpoint, auth: authenticated, metadata: this.options.metadata, rootAccessKeyId: this.options.rootAccessKeyId });
+        : await authorizeByBucketPolicy({
+            endpoint,
+            auth: authenticated,
+            metadata: this.options.metadata,
+            rootAccessKeyId: this.options.rootAccessKeyId,
+            setsAcl: requestSetsAcl(head.headers),
+          });
     if (endpoint.operation !== 'NotImplemented') {
       checkEncryptionHeaders(endpoint.operation, head.headers, md5Base64);
       checkObjectLockHeaders(endpoint.operation, head.headers);
