@@ -27,6 +27,7 @@ const names = `
   pfadd pfcount pfmerge pfdebug pfselftest
   geoadd geopos geodist geohash geosearch geosearchstore georadius georadiusbymember georadius_ro georadiusbymember_ro
   xadd xtrim xlen xdel xrange xrevrange xread xreadgroup xgroup xack xpending xclaim xautoclaim xsetid xinfo
+  monitor slowlog memory latency
 `.trim().split(/\s+/);
 
 const port = Number(process.argv[2] ?? 6379);

@@ -65,6 +65,11 @@ export class CacheClient implements CacheSession {
   readonly patterns = new Set<string>();
   readonly shardChannels = new Set<string>();
   blocked: CacheBlockedState | null = null;
+  /**
+   * MONITOR is on: the client gets every command's line and may not touch keys. Its output is bounded
+   * by the pub/sub output-buffer limits (Redis counts a monitor as a normal client, unlimited by default).
+   */
+  isMonitor = false;
   replyMode: CacheReplyMode = 'on';
   noEvict = false;
   noTouch = false;

@@ -166,6 +166,7 @@ const reset: Handler = (context) => {
   client.user = engine.acl.defaultUser;
   client.userName = 'default';
   client.authenticated = engine.acl.newConnectionAuthenticated();
+  engine.stopMonitoring(client);
   return simple('RESET');
 };
 
@@ -178,6 +179,7 @@ function validateClientName(name: string): void {
 
 function clientFlags(client: CacheClient): string {
   let flags = '';
+  if (client.isMonitor) flags += 'O';
   if (client.isSubscriber) flags += 'P';
   if (client.transaction !== null) flags += 'x';
   if (client.blocked !== null) flags += 'b';

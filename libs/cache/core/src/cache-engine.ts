@@ -21,11 +21,14 @@ import { CacheAclLog, type CacheAclLogReason } from './cache-acl-log.js';
 import { cacheEncodingThresholds } from './cache-collection-size.js';
 import { CacheConfig, encodingThresholdsOf, type CacheConfigValues } from './cache-config.js';
 import { cacheServerCommands, clientInfoLine } from './cache-commands-server.js';
+import { cacheDiagnosticsCommands } from './cache-commands-diagnostics.js';
 import { commandMetadata } from './cache-command-metadata.js';
 import { evictUntilWithinLimit } from './cache-eviction.js';
 import { CacheKeyspace, type CacheKeyChange, type CacheRandom, type KeyText } from './cache-keyspace.js';
 import { keyEventsOf, type CacheKeyEvent } from './cache-notifications.js';
 import { CachePubSub } from './cache-pubsub.js';
+import { commandTraitsOf, monitorShows, type CacheCommandTraits } from './cache-command-traits.js';
+import { monitorLine, redactedArguments } from './cache-monitor.js';
 import { respBulkString, respInteger, respNullArray, respNullBulk, respOk, type RespValue } from './resp-value.js';
 import { validateCacheSettingsCommand, type CacheSettingsCommand } from './cache-settings.js';
 
@@ -51,8 +54,13 @@ export interface CacheEngineOptions {
   readonly secretRandom?: CacheRandom;
   readonly config: CacheConfigValues;
   readonly host: CacheHostInfo;
-  /** A monotonic microsecond clock for command durations (INFO commandstats) only. */
+  /** A monotonic microsecond clock for command durations (INFO commandstats, SLOWLOG) only. */
   readonly monotonicMicros: () => number;
+  /**
+   * Wall-clock microseconds since the Unix epoch, for MONITOR's timestamps (Redis prints them to the
+   * microsecond). Without it (tests) the command's `nowMs` is used.
+   */
+  readonly wallClockMicros?: () => number;
   readonly startedAtMs: number;
   /**
    * A handler threw something other than a {@link CacheCommandError} (a bug). The client already got
@@ -127,6 +135,8 @@ interface CommandEntry {
   /** A container (CLIENT, CONFIG, ...): CLIENT LIST's cmd field names the subcommand. */
   readonly hasSubcommands: boolean;
   readonly denyoom: boolean;
+  /** What MONITOR, SLOWLOG and a monitoring client's keyspace check need (from Redis's flags). */
+  readonly traits: CacheCommandTraits;
   /**
    * The command's entry in `commandStats` while `statGeneration` is the engine's: a request then
    * finds its counters without a Map lookup by name. RESETSTAT moves the engine's generation on.
@@ -206,6 +216,9 @@ export class CacheEngine {
   /** See {@link CacheEngineOptions.secretRandom}. */
   readonly secretRandom: CacheRandom;
   private readonly monotonicMicros: () => number;
+  private readonly wallClockMicros: (() => number) | null;
+  /** MONITOR's clients, in the order they started (Redis's server.monitors). */
+  readonly monitors = new Set<CacheClient>();
   private serverCommands: ReadonlyMap<string, CacheServerCommandSpec> = new Map();
   private commandTable = new CommandTable([]);
   private clientIdNext = 1;
@@ -225,9 +238,10 @@ export class CacheEngine {
     this.keyspace = new CacheKeyspace({ hashSeed: options.random.nextIndex(2 ** 32) });
     this.host = options.host;
     this.monotonicMicros = options.monotonicMicros;
+    this.wallClockMicros = options.wallClockMicros ?? null;
     this.startedAtMs = options.startedAtMs;
     this.onInternalError = options.onInternalError ?? (() => {});
-    this.registerServerCommands([...cacheServerCommands, ...(options.extraCommands ?? [])]);
+    this.registerServerCommands([...cacheServerCommands, ...cacheDiagnosticsCommands, ...(options.extraCommands ?? [])]);
     if (this.config.values.requirepass !== '') this.acl.setRequirePass(this.config.values.requirepass);
     this.keyspace.setListener({
       keyModified: (databaseIndex, key, change) => {
@@ -268,6 +282,7 @@ export class CacheEngine {
           subscriberAllowed: subscriberCommands.has(name),
           hasSubcommands: (commandMetadata(name)?.subcommands.length ?? 0) > 0,
           denyoom: spec.flags.includes('denyoom'),
+          traits: commandTraitsOf(spec),
           stat: null,
           statGeneration: -1,
         };
@@ -314,6 +329,7 @@ export class CacheEngine {
     for (const channel of [...client.channels]) this.unsubscribeChannel(client, channel);
     for (const pattern of [...client.patterns]) this.unsubscribePattern(client, pattern);
     for (const channel of [...client.shardChannels]) this.unsubscribeShardChannel(client, channel);
+    this.stopMonitoring(client);
     this.clients.delete(client.id);
   }
 
@@ -444,6 +460,8 @@ export class CacheEngine {
         return noPermissionError(denial);
       }
     }
+    // Redis flags a monitor as a replica, and replicas may not read or write keys (processCommand).
+    if (client.isMonitor && command.traits.touchesKeyspace(args)) return new CacheCommandError('message', "Replica can't interact with the keyspace");
     return null;
   }
 
@@ -475,7 +493,14 @@ export class CacheEngine {
   }
 
   /** Runs a command's handler; expected failures become error replies, counted per command. */
-  private run(client: CacheClient, command: CommandEntry, args: readonly Buffer[], nowMs: number, blockingAllowed: boolean): CacheCommandResult | CacheMultiReply {
+  private run(
+    client: CacheClient,
+    command: CommandEntry,
+    args: readonly Buffer[],
+    nowMs: number,
+    blockingAllowed: boolean,
+    reprocessing = false,
+  ): CacheCommandResult | CacheMultiReply {
     const spec = command.spec;
     const context: CacheServerCommandContext = {
       keyspace: this.keyspace,
@@ -513,6 +538,9 @@ export class CacheEngine {
     }
     this.counters.commandsProcessed++;
     if (result.type === 'error') stat.failedCalls++;
+    // After the command, as Redis's call(): EXEC's own line follows its commands', SELECT shows the
+    // new database. A woken blocked command was shown when it first ran.
+    if (this.monitors.size > 0 && !reprocessing && monitorShows(command.traits, args)) this.feedMonitors(client, args, nowMs);
     return result;
   }
 
@@ -645,6 +673,33 @@ export class CacheEngine {
     }
   }
 
+  /** MONITOR: from now on the client receives a line per command run (replicationFeedMonitors). */
+  startMonitoring(client: CacheClient): void {
+    client.isMonitor = true;
+    this.monitors.add(client);
+  }
+
+  /** RESET and disconnection end monitoring. */
+  stopMonitoring(client: CacheClient): void {
+    client.isMonitor = false;
+    this.monitors.delete(client);
+  }
+
+  /**
+   * One line to every monitor (the one running the command gets it after its reply). Output goes
+   * through the sinks, so the output-buffer limits bound a monitor that does not read.
+   */
+  private feedMonitors(client: CacheClient, args: readonly Buffer[], nowMs: number): void {
+    const line = monitorLine({
+      unixMicros: this.wallClockMicros === null ? nowMs * 1000 : this.wallClockMicros(),
+      databaseIndex: client.databaseIndex,
+      address: client.address,
+      args: redactedArguments(args),
+    });
+    const reply: RespValue = { type: 'simple-string', value: line };
+    for (const monitor of this.monitors) this.sendPush(monitor, reply);
+  }
+
   /** CLIENT KILL and the output-buffer limit: the connection closes. */
   kill(client: CacheClient): void {
     if (client.closing) return;
@@ -677,7 +732,7 @@ export class CacheEngine {
     const pubsubLimit = this.config.pubsubOutputLimit;
     for (const client of this.clients.values()) {
       if (idleTimeoutMs > 0 && client.blocked === null && !client.isSubscriber && nowMs - client.lastInteractionMs > idleTimeoutMs) this.kill(client);
-      if (client.isSubscriber && pubsubLimit.softBytes > 0) this.checkSoftOutputLimit(client, pubsubLimit, nowMs);
+      if ((client.isSubscriber || client.isMonitor) && pubsubLimit.softBytes > 0) this.checkSoftOutputLimit(client, pubsubLimit, nowMs);
     }
     this.serveReadyKeys(nowMs);
   }
@@ -864,7 +919,7 @@ export class CacheEngine {
           if (blocked === null) continue;
           const entry = this.commandOf(blocked.args[0] as Buffer);
           assert(entry !== undefined, 'a blocked command exists');
-          const result = this.run(client, entry, blocked.args, nowMs, true);
+          const result = this.run(client, entry, blocked.args, nowMs, true, true);
           // A key that became another type does not serve the waiter: it keeps waiting (Redis 7.2).
           if (result.type === 'block' || (result.type === 'error' && result.prefix === 'WRONGTYPE')) continue;
           this.unblock(client);

@@ -5,7 +5,7 @@
  *
  * Limits: the decoder bounds each request (and much more before AUTH); the query buffer is bounded by
  * `client-query-buffer-limit`; a subscriber whose unread output passes the pub/sub hard limit is
- * disconnected (the soft limit is the engine's cron); any other client whose unread output passes
+ * disconnected, and so is a MONITOR client (the soft limit is the engine's cron); any other client whose unread output passes
  * `normalOutputPauseBytes` stops being read until the socket drains, so a client that pipelines
  * without reading cannot make the server buffer without bound.
  */
@@ -68,7 +68,8 @@ export class CacheConnection implements CacheClientSink {
   send(value: RespValue): void {
     if (this.closed) return;
     this.encoder.write(value, this.client.protocolVersion);
-    if (this.client.isSubscriber) this.enforcePubsubHardLimit();
+    // Subscribers and monitors receive what other clients cause: the pub/sub limits bound both.
+    if (this.client.isSubscriber || this.client.isMonitor) this.enforcePubsubHardLimit();
     if (!this.processing) this.scheduleFlush();
   }
 

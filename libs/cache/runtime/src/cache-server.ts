@@ -101,6 +101,7 @@ export class CacheServer {
         },
       },
       monotonicMicros: () => performance.now() * 1000,
+      wallClockMicros: () => Math.round((performance.timeOrigin + performance.now()) * 1000),
       startedAtMs: Date.now(),
       onInternalError: (error, command) => options.logger.error({ err: error, command }, 'cache command failed unexpectedly; the client got an error reply'),
       ...(options.extraCommands === undefined ? {} : { extraCommands: options.extraCommands }),

@@ -1,0 +1,100 @@
+/**
+ * Goal: the operational commands tools rely on work against the cache as against Redis 7:
+ * `redis-cli monitor` and ioredis's `monitor()` stream the commands other clients run (passwords
+ * redacted, admin commands left out). Method: `objectbox start cache` as a real process, the
+ * redis-cli binary as a child process (killed by PID), ioredis over TCP.
+ */
+import { strict as assert } from 'node:assert';
+import { spawn } from 'node:child_process';
+import { after, before, test as nodeTest, type TestContext } from 'node:test';
+import { Redis } from 'ioredis';
+import { type CacheUnderTest, startCache, uniquePrefix } from './cache-e2e-support.js';
+import { cleanUp, waitFor } from './harness.js';
+
+let cache: CacheUnderTest;
+const closers = new Set<() => void>();
+
+before(async () => {
+  cache = await startCache();
+});
+
+after(async () => {
+  const result = await cache?.process.stop('SIGTERM');
+  await cleanUp();
+  if (result !== undefined) assert.deepEqual(result, { code: 0, signal: null }, 'the cache stops cleanly on SIGTERM');
+});
+
+function test(name: string, body: (context: TestContext) => Promise<void>): void {
+  nodeTest(name, { timeout: 60_000 }, async (context) => {
+    try {
+      await body(context);
+    } finally {
+      for (const close of closers) close();
+      closers.clear();
+    }
+  });
+}
+
+function ioredis(): Redis {
+  const client = new Redis({ host: '127.0.0.1', port: cache.port, lazyConnect: false, maxRetriesPerRequest: 1 });
+  closers.add(() => client.disconnect());
+  return client;
+}
+
+test('redis-cli monitor prints what other clients run, with Redis quoting and redaction', async () => {
+  const k = uniquePrefix('monitor-cli');
+  const child = spawn('redis-cli', ['-h', '127.0.0.1', '-p', `${cache.port}`, 'monitor'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  closers.add(() => {
+    if (child.exitCode === null && child.pid !== undefined) process.kill(child.pid, 'SIGKILL');
+  });
+  const shownLine = (line: string) => line.includes(k) || /"auth"|"config"/i.test(line);
+  let stdout = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+  await waitFor('redis-cli monitor to print OK', async () => (stdout.startsWith('OK\n') ? true : undefined), { deadlineMs: 10_000, intervalMs: 20 });
+  const client = ioredis();
+  await client.select(2);
+  await client.set(`${k}a b`, 'x"y\n\u0001');
+  await client.config('GET', 'maxmemory');
+  await client.call('AUTH', 'not-the-password').catch(() => undefined);
+  await client.get(`${k}a b`);
+  const lines = await waitFor(
+    'the monitor lines',
+    async () => {
+      const found = stdout.split('\n').filter(shownLine);
+      return found.length >= 3 ? found : undefined;
+    },
+    { deadlineMs: 10_000, intervalMs: 20 },
+  );
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  const shown = stdout.split('\n').filter(shownLine);
+  assert.equal(shown.length, 3, `no CONFIG line, one AUTH line: ${shown.join(' | ')}`);
+  assert.equal(lines[0], shown[0]);
+  assert.match(shown[0] as string, new RegExp(`^\\d+\\.\\d{6} \\[2 127\\.0\\.0\\.1:\\d+\\] "set" "${k}a b" "x\\\\"y\\\\n\\\\x01"$`));
+  assert.match(shown[1] as string, /^\d+\.\d{6} \[2 127\.0\.0\.1:\d+\] "(auth|AUTH)" "\(redacted\)"$/);
+  assert.match(shown[2] as string, new RegExp(`\\[2 127\\.0\\.0\\.1:\\d+\\] "get" "${k}a b"$`));
+});
+
+test('ioredis monitor() receives parsed events, and the monitoring connection may not touch keys', async () => {
+  const k = uniquePrefix('monitor-ioredis');
+  const watcher = ioredis();
+  const monitor = await watcher.monitor();
+  closers.add(() => monitor.disconnect());
+  const events: { args: string[]; source: string; database: string }[] = [];
+  monitor.on('monitor', (_time: string, args: string[], source: string, database: string) => events.push({ args, source, database }));
+  const client = ioredis();
+  await client.set(`${k}key`, 'value');
+  await client.multi().incr(`${k}n`).incr(`${k}n`).exec();
+  await waitFor('the monitor events', async () => (events.some((event) => event.args[0] === 'exec') ? true : undefined), { deadlineMs: 10_000, intervalMs: 20 });
+  const ours = events.filter((event) => event.args.some((arg) => arg.startsWith(k)) || event.args[0] === 'multi' || event.args[0] === 'exec');
+  assert.deepEqual(
+    ours.map((event) => event.args),
+    [['set', `${k}key`, 'value'], ['multi'], ['incr', `${k}n`], ['incr', `${k}n`], ['exec']],
+  );
+  assert.equal(ours[0]?.database, '0');
+  assert.match(ours[0]?.source as string, /^127\.0\.0\.1:\d+$/);
+  // A raw command on the monitoring connection: Redis treats a monitor as a replica.
+  const raw = new Redis({ host: '127.0.0.1', port: cache.port });
+  closers.add(() => raw.disconnect());
+  await raw.call('MONITOR');
+  await assert.rejects(raw.get(`${k}key`), /Replica can't interact with the keyspace/);
+});
