@@ -10,7 +10,7 @@ import { after, before, describe, type TestContext, test as nodeTest } from 'nod
 import { Redis } from 'ioredis';
 import { createClient } from 'redis';
 import { type CacheUnderTest, startCache, uniquePrefix } from './cache-e2e-support.js';
-import { cleanUp } from './harness.js';
+import { cleanUp, waitFor } from './harness.js';
 
 let cache: CacheUnderTest;
 
@@ -53,6 +53,11 @@ async function nodeRedis() {
   });
   await client.connect();
   return client;
+}
+
+/** Waits until the server reports a blocked client (the reader is parked before the write that serves it). */
+async function untilBlocked(client: Redis): Promise<void> {
+  await waitFor('a client to block', async () => (/blocked_clients:[1-9]/.test(await client.info('clients')) ? true : undefined), { deadlineMs: 10_000, intervalMs: 10 });
 }
 
 describe('streams', () => {
@@ -111,8 +116,7 @@ describe('streams', () => {
     const key = uniquePrefix('io-block');
     await writer.xadd(key, '1-0', 'old', 'x');
     const waiting = reader.xread('BLOCK', 10_000, 'STREAMS', key, '$');
-    // The reader is parked before the write (INFO counts blocked clients).
-    for (let attempt = 0; attempt < 200 && !/blocked_clients:[1-9]/.test(await writer.info('clients')); attempt++) await new Promise((resolve) => setTimeout(resolve, 10));
+    await untilBlocked(writer);
     await writer.xadd(key, '2-0', 'new', 'y');
     assert.deepEqual(await waiting, [[key, [['2-0', ['new', 'y']]]]]);
     assert.equal(await reader.xread('BLOCK', 50, 'STREAMS', key, '$'), null);
@@ -124,7 +128,7 @@ describe('streams', () => {
     const key = uniquePrefix('io-block-group');
     await writer.xgroup('CREATE', key, 'g', '$', 'MKSTREAM');
     const waiting = consumer.xreadgroup('GROUP', 'g', 'c1', 'BLOCK', 10_000, 'STREAMS', key, '>');
-    for (let attempt = 0; attempt < 200 && !/blocked_clients:[1-9]/.test(await writer.info('clients')); attempt++) await new Promise((resolve) => setTimeout(resolve, 10));
+    await untilBlocked(writer);
     await writer.xadd(key, '7-0', 'f', 'v');
     assert.deepEqual(await waiting, [[key, [['7-0', ['f', 'v']]]]]);
     assert.deepEqual(await writer.xpending(key, 'g'), [1, '7-0', '7-0', [['c1', '1']]]);

@@ -10,7 +10,8 @@ import { crc64Redis } from './cache-crc64.js';
 import { CacheDumpPayloadError, decodeDumpPayload, encodeDumpPayload } from './cache-dump-payload.js';
 import { type KeyText } from './cache-keyspace.js';
 import { cacheEncodingThresholds } from './cache-collection-size.js';
-import { createTestContext, renderReply, replay, run } from './cache-session.spec-helper.js';
+import { createTestContext, renderReply, replay, run, seededRandom } from './cache-session.spec-helper.js';
+import { StreamPendingList, type StreamPendingEntry } from './cache-stream.js';
 
 const wrongType = '-WRONGTYPE Operation against a key holding the wrong kind of value';
 
@@ -81,6 +82,10 @@ const sessions: Readonly<Record<string, readonly string[]>> = {
     'XTRIM s MAXLEN 1 LIMIT 10 -> -ERR syntax error, LIMIT cannot be used without the special ~ option',
     'XTRIM s MAXLEN 1 MINID 1 -> -ERR syntax error, MAXLEN and MINID options at the same time are not compatible',
     'XTRIM s FOO 1 -> -ERR syntax error',
+    'XADD s MAXLEN 5 MAXLEN 3 5 a 5 -> -ERR syntax error, MAXLEN and MINID options at the same time are not compatible',
+    'XADD s LIMIT 10 5 a 5 -> -ERR syntax error, LIMIT cannot be used without specifying a trimming strategy',
+    'XTRIM s LIMIT 10 -> -ERR syntax error, LIMIT cannot be used without specifying a trimming strategy',
+    'XTRIM s LIMIT 0 -> -ERR syntax error, XTRIM must be called with a trimming strategy',
     'XTRIM nokey MAXLEN 0 -> :0',
     'XTRIM s MAXLEN 0 -> :1',
     'XLEN s -> :0',
@@ -155,6 +160,13 @@ const sessions: Readonly<Record<string, readonly string[]>> = {
     'XAUTOCLAIM s g carol 0 0 JUSTID -> ["0-0", ["1-0", "3-0"], []]',
     'XPENDING s g - + 10 -> [["1-0", "carol", :0, :3], ["3-0", "carol", :0, :8]]',
     "XAUTOCLAIM nokey g carol 0 0 -> -NOGROUP No such key 'nokey' or consumer group 'g'",
+    'XAUTOCLAIM s g carol 0 0 COUNT 576460752303423488 -> -ERR COUNT must be > 0',
+    'XAUTOCLAIM s g carol 0 0 COUNT 576460752303423487 JUSTID -> ["0-0", ["1-0", "3-0"], []]',
+    'XCLAIM s g carol 0 1-0 RETRYCOUNT 9223372036854775807 JUSTID -> ["1-0"]',
+    'XPENDING s g - 1-0 1 -> [["1-0", "carol", :0, :9223372036854775807]]',
+    'XCLAIM s g carol 0 1-0 JUSTID -> ["1-0"]',
+    'XCLAIM s g carol 0 1-0 -> [["1-0", ["a", "1"]]]',
+    'XPENDING s g - 1-0 1 -> [["1-0", "carol", :0, :-9223372036854775808]]',
   ],
   'XINFO and XSETID': [
     'XINFO STREAM nokey -> -ERR no such key',
@@ -174,6 +186,8 @@ const sessions: Readonly<Record<string, readonly string[]>> = {
     'XADD s 5-0 a 1 -> -ERR The ID specified in XADD is equal or smaller than the target stream top item',
     'XSETID nokey 1 -> -ERR no such key',
     "XINFO FOO s -> -ERR unknown subcommand 'FOO'. Try XINFO HELP.",
+    "XINFO STREAM s FULLX -> -ERR unknown subcommand or wrong number of arguments for 'STREAM'. Try XINFO HELP.",
+    "XINFO STREAM s FULL COUNT -> -ERR unknown subcommand or wrong number of arguments for 'STREAM'. Try XINFO HELP.",
   ],
 };
 
@@ -182,6 +196,54 @@ for (const [name, lines] of Object.entries(sessions)) {
     replay(lines);
   });
 }
+
+test('XREADGROUP with the largest ID given explicitly reads new entries, as `>`', () => {
+  replay([
+    'XADD s 1 a 1 -> "1-0"',
+    'XGROUP CREATE s g 0 -> +OK',
+    'XREADGROUP GROUP g c STREAMS s 18446744073709551615-18446744073709551615 -> [["s", [["1-0", ["a", "1"]]]]]',
+    'XPENDING s g -> [:1, "1-0", "1-0", [["c", "1"]]]',
+  ]);
+});
+
+test('pending lists stay in ID order through random inserts and removals (chunk splits and merges)', () => {
+  const list = new StreamPendingList();
+  const model = new Map<bigint, StreamPendingEntry>();
+  const random = seededRandom(7);
+  for (let step = 0; step < 20_000; step++) {
+    const key = BigInt(random.nextIndex(3000));
+    const id = { ms: key / 10n, seq: key % 10n };
+    if (random.nextIndex(3) < 2) {
+      const entry: StreamPendingEntry = { id, consumer: null, deliveryTimeMs: 0, deliveryCount: 1n };
+      assert.equal(list.insert(entry), !model.has(key));
+      if (!model.has(key)) model.set(key, entry);
+    } else assert.equal(list.remove(id), model.delete(key));
+  }
+  const expected = [...model.keys()].sort((a, b) => (a < b ? -1 : 1));
+  const actual = [...list.values()].map((entry) => entry.id.ms * 10n + entry.id.seq);
+  assert.deepEqual(actual, expected);
+  assert.equal(list.size, expected.length);
+  const from = { ms: 150n, seq: 0n };
+  assert.equal(list.firstFrom(from)?.id.ms, expected.find((key) => key >= 1500n) === undefined ? undefined : (expected.find((key) => key >= 1500n) as bigint) / 10n);
+  assert.deepEqual([...list.from(from)].length, expected.filter((key) => key >= 1500n).length);
+});
+
+test('the memory estimate counts consumers and tombstones until their node goes', () => {
+  const context = createTestContext();
+  const database = context.keyspace.database(0);
+  run(context, 'XADD', 's', '1-0', 'f', 'x'.repeat(1_000));
+  run(context, 'XADD', 's', '2-0', 'f', 'y');
+  const withEntries = database.usedMemoryBytes;
+  run(context, 'XDEL', 's', '1-0');
+  assert.equal(database.usedMemoryBytes, withEntries, 'the deleted entry is still held in its node');
+  run(context, 'XGROUP', 'CREATE', 's', 'g', '0');
+  const withGroup = database.usedMemoryBytes;
+  run(context, 'XGROUP', 'CREATECONSUMER', 's', 'g', 'c'.repeat(5_000));
+  assert.ok(database.usedMemoryBytes >= withGroup + 5_000, 'a consumer counts its name');
+  const beforeTrim = database.usedMemoryBytes;
+  run(context, 'XTRIM', 's', 'MAXLEN', '0');
+  assert.ok(database.usedMemoryBytes <= beforeTrim - 1_000, 'trimming the node frees what it held, the tombstone too');
+});
 
 test('XADD * takes its ID from the clock, and never goes backwards', () => {
   const context = createTestContext({ nowMs: 1000 });

@@ -129,7 +129,7 @@ function parseAddOrTrimArguments(args: Args, isAdd: boolean): AddOrTrimArguments
     const option = lower(args[index]);
     if (isAdd && option === '*') break;
     if ((option === 'maxlen' || option === 'minid') && moreArgs > 0) {
-      if (strategy !== null && strategy !== option) throw message('syntax error, MAXLEN and MINID options at the same time are not compatible');
+      if (strategy !== null) throw message('syntax error, MAXLEN and MINID options at the same time are not compatible');
       // An optional `~` (approximate) or `=` before the threshold.
       const next = args[index + 1] as Buffer;
       approximate = false;
@@ -156,6 +156,8 @@ function parseAddOrTrimArguments(args: Args, isAdd: boolean): AddOrTrimArguments
       throw new CacheCommandError('syntax');
     }
   }
+  if (limit !== null && limit !== 0n && strategy === null) throw message('syntax error, LIMIT cannot be used without specifying a trimming strategy');
+  if (!isAdd && strategy === null) throw message('syntax error, XTRIM must be called with a trimming strategy');
   let effectiveLimit: number;
   if (limit !== null) {
     if (!approximate) throw message('syntax error, LIMIT cannot be used without the special ~ option');
@@ -211,7 +213,7 @@ function xadd(context: CacheCommandContext, args: Args): RespValue {
 /** XTRIM key MAXLEN|MINID [=|~] threshold [LIMIT count] */
 function xtrim(context: CacheCommandContext, args: Args): RespValue {
   const parsed = parseAddOrTrimArguments(args, false);
-  if (parsed.trim === null) throw new CacheCommandError('syntax');
+  if (parsed.trim === null) throw message('syntax error, XTRIM must be called with a trimming strategy');
   const database = selectedDatabase(context);
   const key = keyAt(args, 1);
   const stream = readStream(database, key, context.nowMs);
@@ -308,18 +310,28 @@ function deliverNew(
   return items;
 }
 
+/** A uint64 counter plus one, wrapping as Redis's does. */
+function incrementCount(count: bigint): bigint {
+  return BigInt.asUintN(64, count + 1n);
+}
+
+/** A uint64 counter as Redis replies it (addReplyLongLong: a signed 64-bit integer). */
+function countReply(count: bigint): RespValue {
+  return respInteger(BigInt.asIntN(64, count));
+}
+
 /** A new pending entry for `consumer`, or the existing one reassigned to it (after XGROUP SETID). */
 function recordDelivery(context: CacheCommandContext, group: StreamGroup, consumer: StreamConsumer, id: StreamId): void {
   const existing = group.pending.find(id);
   if (existing === undefined) {
-    const pending: StreamPendingEntry = { id, consumer, deliveryTimeMs: context.nowMs, deliveryCount: 1 };
+    const pending: StreamPendingEntry = { id, consumer, deliveryTimeMs: context.nowMs, deliveryCount: 1n };
     group.pending.insert(pending);
     consumer.pending.insert(pending);
   } else {
     existing.consumer?.pending.remove(id);
     existing.consumer = consumer;
     existing.deliveryTimeMs = context.nowMs;
-    existing.deliveryCount = 1;
+    existing.deliveryCount = 1n;
     consumer.pending.insert(existing);
   }
   consumer.activeTimeMs = context.nowMs;
@@ -328,16 +340,14 @@ function recordDelivery(context: CacheCommandContext, group: StreamGroup, consum
 /** streamReplyWithRangeFromConsumerPEL: the consumer's own pending entries from `start`. */
 function deliverHistory(context: CacheCommandContext, stream: CacheStream, consumer: StreamConsumer, start: StreamId, count: number): RespValue[] {
   const items: RespValue[] = [];
-  const pendingList = consumer.pending.entries;
-  for (let index = consumer.pending.lowerBound(start); index < pendingList.length; index++) {
+  for (const pending of consumer.pending.from(start)) {
     if (count > 0 && items.length >= count) break;
-    const pending = pendingList[index] as StreamPendingEntry;
     const entry = stream.entry(pending.id);
     if (entry === undefined) {
       items.push({ type: 'array', items: [idReply(pending.id), respNullArray] });
     } else {
       pending.deliveryTimeMs = context.nowMs;
-      pending.deliveryCount++;
+      pending.deliveryCount = incrementCount(pending.deliveryCount);
       items.push(entryReply(entry));
     }
   }
@@ -424,8 +434,10 @@ function xreadGeneric(isGroupRead: boolean) {
         afterIds.push(streamIdMax);
         readsNew.push(true);
       } else {
-        afterIds.push(parseStrictStreamId(idArgument));
-        readsNew.push(false);
+        const id = parseStrictStreamId(idArgument);
+        afterIds.push(id);
+        // Redis tells `>` apart only by its value, the largest ID: given explicitly, it reads new entries too.
+        readsNew.push(isGroupRead && compareStreamIds(id, streamIdMax) === 0);
       }
     }
     const replies: (readonly [RespValue, RespValue])[] = [];
@@ -479,7 +491,8 @@ function parseBlockTimeoutMs(context: CacheCommandContext, argument: Buffer): nu
   if (value < 0n) throw message('timeout is negative');
   if (value === 0n) return null;
   if (value > int64Max - BigInt(Math.floor(context.nowMs))) throw message('timeout is out of range');
-  if (value > BigInt(Number.MAX_SAFE_INTEGER) - BigInt(Math.ceil(context.nowMs))) throw message('timeout is out of range');
+  // Past 2^53 ms (285,000 years) a deadline is as good as never, and is kept exact as that.
+  if (value > BigInt(Number.MAX_SAFE_INTEGER) - BigInt(Math.ceil(context.nowMs))) return Number.MAX_SAFE_INTEGER;
   return context.nowMs + Number(value);
 }
 
@@ -658,16 +671,14 @@ function xpending(context: CacheCommandContext, args: Args): RespValue {
   }
   const { group } = lookupGroupOrThrow(context, args);
   if (range === null) {
-    const pending = group.pending.entries;
-    if (pending.length === 0) return { type: 'array', items: [respInteger(0), respNullBulk, respNullBulk, respNullArray] };
+    const first = group.pending.first();
+    const last = group.pending.last();
+    if (first === undefined || last === undefined) return { type: 'array', items: [respInteger(0), respNullBulk, respNullBulk, respNullArray] };
     const owners = group
       .consumers()
       .filter((consumer) => consumer.pending.size > 0)
       .map((consumer): RespValue => ({ type: 'array', items: [respBulkString(consumer.name), respBulkString(String(consumer.pending.size))] }));
-    return {
-      type: 'array',
-      items: [respInteger(pending.length), idReply((pending[0] as StreamPendingEntry).id), idReply((pending[pending.length - 1] as StreamPendingEntry).id), { type: 'array', items: owners }],
-    };
+    return { type: 'array', items: [respInteger(group.pending.size), idReply(first.id), idReply(last.id), { type: 'array', items: owners }] };
   }
   let list = group.pending;
   if (consumerName !== null) {
@@ -676,15 +687,14 @@ function xpending(context: CacheCommandContext, args: Args): RespValue {
     list = consumer.pending;
   }
   const items: RespValue[] = [];
-  for (let index = list.lowerBound(range.start); index < list.entries.length && count > 0n; index++) {
-    const pending = list.entries[index] as StreamPendingEntry;
-    if (compareStreamIds(pending.id, range.end) > 0) break;
+  for (const pending of list.from(range.start)) {
+    if (count === 0n || compareStreamIds(pending.id, range.end) > 0) break;
     const idleMs = context.nowMs - pending.deliveryTimeMs;
     if (minIdleMs !== 0n && BigInt(Math.floor(idleMs)) < minIdleMs) continue;
     count--;
     items.push({
       type: 'array',
-      items: [idReply(pending.id), respBulkString((pending.consumer as StreamConsumer).name), respInteger(Math.max(0, idleMs)), respInteger(pending.deliveryCount)],
+      items: [idReply(pending.id), respBulkString((pending.consumer as StreamConsumer).name), respInteger(Math.max(0, idleMs)), countReply(pending.deliveryCount)],
     });
   }
   return { type: 'array', items };
@@ -752,15 +762,16 @@ function xclaim(context: CacheCommandContext, args: Args): RespValue {
       continue;
     }
     if (force && pending === undefined) {
-      pending = { id, consumer: null, deliveryTimeMs: nowMs, deliveryCount: 1 };
-      group.pending.insert(pending);
+      const forced: StreamPendingEntry = { id, consumer: null, deliveryTimeMs: nowMs, deliveryCount: 1n };
+      group.pending.insert(forced);
+      pending = forced;
     }
     if (pending === undefined) continue;
     if (pending.consumer !== null && minIdleMs > 0n && BigInt(Math.floor(nowMs - pending.deliveryTimeMs)) < minIdleMs) continue;
     claim(pending, consumer);
     pending.deliveryTimeMs = deliveryTime;
-    if (retryCount !== null && retryCount >= 0n) pending.deliveryCount = Number(retryCount);
-    else if (!justId) pending.deliveryCount++;
+    if (retryCount !== null && retryCount >= 0n) pending.deliveryCount = retryCount;
+    else if (!justId) pending.deliveryCount = incrementCount(pending.deliveryCount);
     items.push(justId ? idReply(id) : entryReply(entry));
     consumer.activeTimeMs = nowMs;
   }
@@ -781,13 +792,14 @@ function xautoclaim(context: CacheCommandContext, args: Args): RespValue {
   }
   let count = 100;
   let justId = false;
-  const countMax = Math.floor(Number(int64Max) / autoclaimAttemptsFactor);
+  // LONG_MAX / max(sizeof(streamID), attempts factor), as Redis bounds it.
+  const countMax = int64Max / 16n;
   for (let index = 6; index < args.length; index++) {
     const moreArgs = args.length - 1 - index;
     const option = lower(args[index]);
     if (option === 'count' && moreArgs > 0) {
       const value = int64Argument(args[index + 1] as Buffer, 'COUNT must be > 0');
-      if (value < 1n || value > BigInt(countMax)) throw message('COUNT must be > 0');
+      if (value < 1n || value > countMax) throw message('COUNT must be > 0');
       // Bounded by the PEL below; a huge COUNT costs nothing up front.
       count = Number(value);
       index++;
@@ -801,28 +813,32 @@ function xautoclaim(context: CacheCommandContext, args: Args): RespValue {
   let attempts = count * autoclaimAttemptsFactor;
   const claimed: RespValue[] = [];
   const deletedIds: RespValue[] = [];
-  const pendingList = group.pending.entries;
-  let index = group.pending.lowerBound(start);
-  while (attempts > 0 && count > 0 && index < pendingList.length) {
+  // `cursor`: the next PEL entry to look at (a lookup per step, so removals along the way are safe).
+  let cursor: StreamPendingEntry | undefined = group.pending.firstFrom(start);
+  const advance = (pending: StreamPendingEntry): StreamPendingEntry | undefined => {
+    const after = nextStreamId(pending.id);
+    return after === null ? undefined : group.pending.firstFrom(after);
+  };
+  while (attempts > 0 && count > 0 && cursor !== undefined) {
     attempts--;
-    const pending = pendingList[index] as StreamPendingEntry;
+    const pending: StreamPendingEntry = cursor;
     const entry = stream.entry(pending.id);
+    cursor = advance(pending);
     if (entry === undefined) {
       group.acknowledge(pending.id);
       deletedIds.push(idReply(pending.id));
       count--;
-      continue; // the list shifted: `index` is the next entry now
+      continue;
     }
-    index++;
     if (minIdleMs > 0n && BigInt(Math.floor(nowMs - pending.deliveryTimeMs)) < minIdleMs) continue;
     claim(pending, consumer);
     pending.deliveryTimeMs = nowMs;
-    if (!justId) pending.deliveryCount++;
+    if (!justId) pending.deliveryCount = incrementCount(pending.deliveryCount);
     claimed.push(justId ? idReply(pending.id) : entryReply(entry));
     count--;
     consumer.activeTimeMs = nowMs;
   }
-  const next = pendingList[index];
+  const next = cursor;
   selectedDatabase(context).resized(key);
   return { type: 'array', items: [idReply(next === undefined ? streamIdZero : next.id), { type: 'array', items: claimed }, { type: 'array', items: deletedIds }] };
 }
@@ -916,11 +932,12 @@ function xinfo(context: CacheCommandContext, args: Args): RespValue {
 function streamInfo(stream: CacheStream, args: Args): RespValue {
   let full = false;
   let count = 10n;
+  const optionError = (): CacheCommandError => message(`unknown subcommand or wrong number of arguments for '${cText(argumentAt(args, 1))}'. Try XINFO HELP.`);
   if (args.length > 3) {
-    if (lower(args[3]) !== 'full') throw new CacheCommandError('syntax');
+    if (lower(args[3]) !== 'full') throw optionError();
     full = true;
     if (args.length > 4) {
-      if (args.length !== 6 || lower(args[4]) !== 'count') throw new CacheCommandError('syntax');
+      if (args.length !== 6 || lower(args[4]) !== 'count') throw optionError();
       count = requireInt64(argumentAt(args, 5));
       if (count < 0n) count = 10n;
     }
@@ -932,7 +949,7 @@ function streamInfo(stream: CacheStream, args: Args): RespValue {
     field('radix-tree-nodes', respInteger(stream.nodeCount + 1)),
     field('last-generated-id', idReply(stream.lastId)),
     field('max-deleted-entry-id', idReply(stream.maxDeletedId)),
-    field('entries-added', respInteger(stream.entriesAdded)),
+    field('entries-added', countReply(stream.entriesAdded)),
     field('recorded-first-entry-id', idReply(stream.firstId)),
   ];
   const limit = (seen: number): boolean => count !== 0n && BigInt(seen) >= count;
@@ -957,18 +974,18 @@ function streamInfo(stream: CacheStream, args: Args): RespValue {
   }
   const groups = stream.groups().map((group): RespValue => {
     const groupPending: RespValue[] = [];
-    for (const pending of group.pending.entries) {
+    for (const pending of group.pending.values()) {
       if (limit(groupPending.length)) break;
       groupPending.push({
         type: 'array',
-        items: [idReply(pending.id), respBulkString(pending.consumer?.name ?? ''), respInteger(pending.deliveryTimeMs), respInteger(pending.deliveryCount)],
+        items: [idReply(pending.id), respBulkString(pending.consumer?.name ?? ''), respInteger(pending.deliveryTimeMs), countReply(pending.deliveryCount)],
       });
     }
     const consumers = group.consumers().map((consumer): RespValue => {
       const consumerPending: RespValue[] = [];
-      for (const pending of consumer.pending.entries) {
+      for (const pending of consumer.pending.values()) {
         if (limit(consumerPending.length)) break;
-        consumerPending.push({ type: 'array', items: [idReply(pending.id), respInteger(pending.deliveryTimeMs), respInteger(pending.deliveryCount)] });
+        consumerPending.push({ type: 'array', items: [idReply(pending.id), respInteger(pending.deliveryTimeMs), countReply(pending.deliveryCount)] });
       }
       return {
         type: 'map',

@@ -10,7 +10,7 @@
  * entries owned by exactly one known consumer) and fails with the reader's error, never with a
  * half-built stream; what it builds costs at most what the payload holds.
  */
-import { CacheStream, entriesReadInvalid, type StreamConsumer, type StreamEntry, type StreamGroup, type StreamPendingEntry } from './cache-stream.js';
+import { CacheStream, entriesReadInvalid, type StreamConsumer, type StreamEntry, type StreamGroup } from './cache-stream.js';
 import { compareStreamIds, uint64Max, type StreamId } from './cache-stream-id.js';
 
 /** The RDB primitives the stream codec writes (cache-dump-payload.ts's writer). */
@@ -156,10 +156,10 @@ export function writeStreamPayload(writer: StreamPayloadWriter, stream: CacheStr
     writer.bigLength(group.lastId.seq);
     writer.bigLength(uint64OfEntriesRead(group.entriesRead));
     writer.length(group.pending.size);
-    for (const pending of group.pending.entries) {
+    for (const pending of group.pending.values()) {
       writer.bytes(idKey(pending.id));
       writer.bytes(millisecondTime(pending.deliveryTimeMs));
-      writer.length(pending.deliveryCount);
+      writer.bigLength(pending.deliveryCount);
     }
     const consumers = group.consumers();
     writer.length(consumers.length);
@@ -167,7 +167,7 @@ export function writeStreamPayload(writer: StreamPayloadWriter, stream: CacheStr
       writer.rawString(consumer.name);
       writer.bytes(millisecondTime(consumer.seenTimeMs));
       writer.length(consumer.pending.size);
-      for (const pending of consumer.pending.entries) writer.bytes(idKey(pending.id));
+      for (const pending of consumer.pending.values()) writer.bytes(idKey(pending.id));
     }
   }
 }
@@ -260,11 +260,11 @@ export function readStreamPayload(reader: StreamPayloadReader, version: 1 | 2): 
     for (let index = 0; index < pendingCount; index++) {
       const id = idOf(reader, reader.take(16));
       const deliveryTimeMs = Number(reader.take(8).readBigInt64LE(0));
-      const deliveryCount = reader.length();
+      const deliveryCount = reader.bigLength();
       if (!group.pending.insert({ id, consumer: null, deliveryTimeMs, deliveryCount })) throw reader.fail();
     }
     readConsumers(reader, group);
-    if (group.pending.entries.some((pending: StreamPendingEntry) => pending.consumer === null)) throw reader.fail();
+    for (const pending of group.pending.values()) if (pending.consumer === null) throw reader.fail();
   }
   return stream;
 }

@@ -101,6 +101,8 @@ class StreamNode implements StreamNodeView {
   readonly entries: StreamEntry[] = [];
   live = 0;
   deleted = 0;
+  /** Field and value bytes of every entry held, tombstones included (they stay until the node goes). */
+  storedBytes = 0;
   /** Listpack bytes apart from the live/deleted counters (whose encoding grows with them). */
   private bodyBytes: number;
 
@@ -136,6 +138,7 @@ class StreamNode implements StreamNodeView {
     this.bodyBytes += bytes;
     this.entries.push(entry);
     this.live++;
+    this.storedBytes += entry.fields.reduce((sum, field) => sum + field.length, 0);
   }
 
   /** Index of the first entry with an ID ≥ `id` (entries.length when none). */
@@ -154,44 +157,104 @@ export interface StreamPendingEntry {
   /** Null only for an entry XCLAIM FORCE created, until it is assigned. */
   consumer: StreamConsumer | null;
   deliveryTimeMs: number;
-  deliveryCount: number;
+  /** Redis's uint64 delivery_count (replies show it as a signed 64-bit integer). */
+  deliveryCount: bigint;
 }
 
-/** Pending entries in ID order. */
+/** Entries per chunk of a {@link StreamPendingList}: inserts and removals move at most this many. */
+const pendingChunkEntriesMax = 256;
+
+/**
+ * Pending entries in ID order, as sorted chunks of at most {@link pendingChunkEntriesMax}: finding a
+ * place is a binary search over the chunks' first IDs and then inside one chunk, so XACK, XCLAIM and
+ * re-deliveries cost O(log n + chunk) wherever the ID falls (Redis keeps a radix tree). One flat
+ * sorted array made acknowledging the oldest of 100,000 pending entries copy the whole array.
+ */
 export class StreamPendingList {
-  readonly entries: StreamPendingEntry[] = [];
+  private chunks: StreamPendingEntry[][] = [];
+  private count = 0;
 
   get size(): number {
-    return this.entries.length;
+    return this.count;
   }
 
-  lowerBound(id: StreamId): number {
-    return lowerBoundById(this.entries, id);
+  /** The chunk that holds or would hold `id`: the last whose first ID is ≤ id (0 when none). */
+  private chunkIndexFor(id: StreamId): number {
+    let low = 0;
+    let high = this.chunks.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (compareStreamIds(((this.chunks[middle] as StreamPendingEntry[])[0] as StreamPendingEntry).id, id) <= 0) low = middle + 1;
+      else high = middle;
+    }
+    return Math.max(0, low - 1);
   }
 
   find(id: StreamId): StreamPendingEntry | undefined {
-    const entry = this.entries[this.lowerBound(id)];
+    const chunk = this.chunks[this.chunkIndexFor(id)];
+    if (chunk === undefined) return undefined;
+    const entry = chunk[lowerBoundById(chunk, id)];
     return entry !== undefined && compareStreamIds(entry.id, id) === 0 ? entry : undefined;
   }
 
   /** Adds `entry`; false (and nothing changes) when its ID is already there. */
   insert(entry: StreamPendingEntry): boolean {
-    const last = this.entries[this.entries.length - 1];
-    if (last === undefined || compareStreamIds(last.id, entry.id) < 0) {
-      this.entries.push(entry);
+    const chunkIndex = this.chunkIndexFor(entry.id);
+    const chunk = this.chunks[chunkIndex];
+    if (chunk === undefined) {
+      this.chunks.push([entry]);
+      this.count++;
       return true;
     }
-    const index = this.lowerBound(entry.id);
-    if (index < this.entries.length && compareStreamIds((this.entries[index] as StreamPendingEntry).id, entry.id) === 0) return false;
-    this.entries.splice(index, 0, entry);
+    const index = lowerBoundById(chunk, entry.id);
+    if (index < chunk.length && compareStreamIds((chunk[index] as StreamPendingEntry).id, entry.id) === 0) return false;
+    chunk.splice(index, 0, entry);
+    if (chunk.length > pendingChunkEntriesMax) this.chunks.splice(chunkIndex + 1, 0, chunk.splice(chunk.length >>> 1));
+    this.count++;
     return true;
   }
 
   remove(id: StreamId): boolean {
-    const index = this.lowerBound(id);
-    if (index >= this.entries.length || compareStreamIds((this.entries[index] as StreamPendingEntry).id, id) !== 0) return false;
-    this.entries.splice(index, 1);
+    const chunkIndex = this.chunkIndexFor(id);
+    const chunk = this.chunks[chunkIndex];
+    if (chunk === undefined) return false;
+    const index = lowerBoundById(chunk, id);
+    if (index >= chunk.length || compareStreamIds((chunk[index] as StreamPendingEntry).id, id) !== 0) return false;
+    chunk.splice(index, 1);
+    if (chunk.length === 0) this.chunks.splice(chunkIndex, 1);
+    this.count--;
     return true;
+  }
+
+  /** The first entry with an ID ≥ `id`: a cursor that stays valid while the list changes. */
+  firstFrom(id: StreamId): StreamPendingEntry | undefined {
+    const chunkIndex = this.chunkIndexFor(id);
+    const chunk = this.chunks[chunkIndex];
+    if (chunk === undefined) return undefined;
+    const index = lowerBoundById(chunk, id);
+    return index < chunk.length ? chunk[index] : this.chunks[chunkIndex + 1]?.[0];
+  }
+
+  first(): StreamPendingEntry | undefined {
+    return this.chunks[0]?.[0];
+  }
+
+  last(): StreamPendingEntry | undefined {
+    const chunk = this.chunks[this.chunks.length - 1];
+    return chunk?.[chunk.length - 1];
+  }
+
+  /** Entries with an ID ≥ `start`, in order (the list must not change during the iteration). */
+  *from(start: StreamId): Generator<StreamPendingEntry> {
+    let chunkIndex = this.chunkIndexFor(start);
+    const chunk = this.chunks[chunkIndex];
+    if (chunk === undefined) return;
+    for (let index = lowerBoundById(chunk, start); index < chunk.length; index++) yield chunk[index] as StreamPendingEntry;
+    for (chunkIndex++; chunkIndex < this.chunks.length; chunkIndex++) yield* this.chunks[chunkIndex] as StreamPendingEntry[];
+  }
+
+  *values(): Generator<StreamPendingEntry> {
+    for (const chunk of this.chunks) yield* chunk;
   }
 }
 
@@ -217,6 +280,8 @@ function byNameBytes<T extends { readonly name: Buffer }>(a: T, b: T): number {
 export class StreamGroup {
   readonly pending = new StreamPendingList();
   private readonly consumerByName = new Map<string, StreamConsumer>();
+  /** The consumers' share of the memory estimate (their names and bookkeeping). */
+  consumerBytes = 0;
 
   constructor(
     readonly name: Buffer,
@@ -244,6 +309,7 @@ export class StreamGroup {
     if (this.consumerByName.has(key)) return null;
     const consumer = new StreamConsumer(Buffer.from(name), nowMs);
     this.consumerByName.set(key, consumer);
+    this.consumerBytes += consumerOverheadBytes + name.length;
     return consumer;
   }
 
@@ -254,8 +320,9 @@ export class StreamGroup {
   /** streamDelConsumer: its pending entries leave the group's PEL too. Returns how many it had. */
   deleteConsumer(consumer: StreamConsumer): number {
     const pendingCount = consumer.pending.size;
-    for (const entry of consumer.pending.entries) this.pending.remove(entry.id);
+    for (const entry of consumer.pending.values()) this.pending.remove(entry.id);
     this.consumerByName.delete(consumer.name.toString('latin1'));
+    this.consumerBytes -= consumerOverheadBytes + consumer.name.length;
     return pendingCount;
   }
 
@@ -282,11 +349,14 @@ export interface StreamTrimOptions {
 const entryOverheadBytes = 48;
 const groupOverheadBytes = 128;
 const pendingOverheadBytes = 64;
+const consumerOverheadBytes = 96;
 
 export class CacheStream implements CacheCollection {
   private nodes: StreamNode[] = [];
   private liveCount = 0;
+  /** Field and value bytes of every entry the nodes hold (tombstones included) and how many entries that is. */
   private contentBytes = 0;
+  private heldEntries = 0;
   private readonly groupByName = new Map<string, StreamGroup>();
   lastId: StreamId = streamIdZero;
   /** The first live entry's ID as last recorded (XINFO `recorded-first-entry-id`); 0-0 when empty. */
@@ -303,9 +373,9 @@ export class CacheStream implements CacheCollection {
   }
 
   get sizeBytes(): number {
-    let pendingCount = 0;
-    for (const group of this.groupByName.values()) pendingCount += group.pending.size;
-    return this.contentBytes + this.liveCount * entryOverheadBytes + this.groupByName.size * groupOverheadBytes + pendingCount * pendingOverheadBytes;
+    let groupBytes = 0;
+    for (const group of this.groupByName.values()) groupBytes += groupOverheadBytes + group.name.length + group.consumerBytes + group.pending.size * pendingOverheadBytes;
+    return this.contentBytes + this.heldEntries * entryOverheadBytes + groupBytes;
   }
 
   /** The nodes in ID order, deleted entries included, for DUMP. */
@@ -338,8 +408,9 @@ export class CacheStream implements CacheCollection {
     }
     tail.append({ id, fields, deleted: false });
     this.liveCount++;
+    this.heldEntries++;
     this.contentBytes += fields.reduce((sum, field) => sum + field.length, 0);
-    this.entriesAdded++;
+    this.entriesAdded = BigInt.asUintN(64, this.entriesAdded + 1n);
     this.lastId = id;
     if (this.liveCount === 1) this.firstId = id;
   }
@@ -356,11 +427,10 @@ export class CacheStream implements CacheCollection {
         (node.entries[node.entries.length - 1] as StreamEntry).deleted = true;
         node.live--;
         node.deleted++;
-      } else {
-        this.liveCount++;
-        this.contentBytes += entry.fields.reduce((sum, field) => sum + field.length, 0);
-      }
+      } else this.liveCount++;
     }
+    this.heldEntries += node.entries.length;
+    this.contentBytes += node.storedBytes;
     this.nodes.push(node);
   }
 
@@ -421,16 +491,22 @@ export class CacheStream implements CacheCollection {
     const index = node.lowerBound(id);
     const entry = node.entries[index];
     if (entry === undefined || entry.deleted || compareStreamIds(entry.id, id) !== 0) return false;
-    this.contentBytes -= entry.fields.reduce((sum, field) => sum + field.length, 0);
     this.liveCount--;
     if (node.live === 1) {
-      this.nodes.splice(nodeIndex, 1);
+      this.removeNodeAt(nodeIndex);
       return true;
     }
     entry.deleted = true;
     node.live--;
     node.deleted++;
     return true;
+  }
+
+  /** Drops a node and everything it held (its tombstones' bytes were counted until now). */
+  private removeNodeAt(nodeIndex: number): void {
+    const [node] = this.nodes.splice(nodeIndex, 1) as [StreamNode];
+    this.contentBytes -= node.storedBytes;
+    this.heldEntries -= node.entries.length;
   }
 
   /** XDEL's bookkeeping after deleting `ids`: the first ID and the largest tombstone. */
@@ -455,8 +531,7 @@ export class CacheStream implements CacheCollection {
       const removeNode =
         options.strategy === 'maxlen' ? BigInt(this.liveCount - node.live) >= options.maxLength : compareStreamIds(node.lastId, options.minId) < 0;
       if (removeNode) {
-        for (const entry of node.entries) if (!entry.deleted) this.contentBytes -= entry.fields.reduce((sum, field) => sum + field.length, 0);
-        this.nodes.shift();
+        this.removeNodeAt(0);
         this.liveCount -= node.live;
         removed += node.live;
         continue;
@@ -469,7 +544,6 @@ export class CacheStream implements CacheCollection {
         node.live--;
         node.deleted++;
         this.liveCount--;
-        this.contentBytes -= entry.fields.reduce((sum, field) => sum + field.length, 0);
         removed++;
       }
       break;
@@ -545,19 +619,7 @@ export class CacheStream implements CacheCollection {
   /** A deep copy (COPY): entries are immutable and shared; groups, consumers and PELs are copied. */
   clone(): CacheStream {
     const copy = new CacheStream();
-    for (const node of this.nodes) {
-      const nodeCopy = new StreamNode(node.masterId, node.masterFieldNames);
-      for (const entry of node.entries) nodeCopy.append({ id: entry.id, fields: entry.fields, deleted: false });
-      for (const [index, entry] of node.entries.entries()) {
-        if (!entry.deleted) continue;
-        (nodeCopy.entries[index] as StreamEntry).deleted = true;
-        nodeCopy.live--;
-        nodeCopy.deleted++;
-      }
-      copy.nodes.push(nodeCopy);
-    }
-    copy.liveCount = this.liveCount;
-    copy.contentBytes = this.contentBytes;
+    for (const node of this.nodes) copy.loadNode(node.masterId, node.masterFieldNames, node.entries.map((entry) => ({ ...entry })));
     copy.lastId = this.lastId;
     copy.firstId = this.firstId;
     copy.maxDeletedId = this.maxDeletedId;
@@ -570,7 +632,7 @@ export class CacheStream implements CacheCollection {
         consumerCopy.activeTimeMs = consumer.activeTimeMs;
         consumerCopies.set(consumer, consumerCopy);
       }
-      for (const pending of group.pending.entries) {
+      for (const pending of group.pending.values()) {
         const consumer = pending.consumer === null ? null : (consumerCopies.get(pending.consumer) ?? null);
         const pendingCopy: StreamPendingEntry = { id: pending.id, consumer, deliveryTimeMs: pending.deliveryTimeMs, deliveryCount: pending.deliveryCount };
         groupCopy.pending.insert(pendingCopy);
