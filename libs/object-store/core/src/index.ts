@@ -17,3 +17,4 @@ export * from './object-metadata-model.js';
 export * from './object-metadata-snapshot.js';
 export * from './s3-xml.js';
 export * from './s3-xml-parse.js';
+export * from './s3-header-values.js';

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { S3Error } from './s3-errors.js';
 import { PostFormParser, postFormBoundaryOf, postFormFieldsBytesMax, type PostFormEvent } from './s3-post-form.js';
-import { checkPostPolicy, parsePostPolicy } from './s3-post-policy.js';
+import { checkPostPolicy, parsePostPolicy, utcTimeMsOf } from './s3-post-policy.js';
 
 const boundary = '----objectbox-boundary-7MA4YWxkTrZu0gW';
 
@@ -75,6 +75,18 @@ describe('PostFormParser', () => {
     assert.equal(codeOf(() => parse(form([['key', 'k']], Buffer.from('x')).subarray(0, 150))), 'MalformedPOSTRequest');
   });
 
+  it('reads Content-Disposition parameters in order, never a name= inside a quoted filename', () => {
+    const file = `--${boundary}\r\nContent-Disposition: form-data; name="file"\r\n\r\nfile\r\n`;
+    const part = (disposition: string) => Buffer.from(`--${boundary}\r\nContent-Disposition: ${disposition}\r\n\r\nbytes\r\n${file}--${boundary}--\r\n`);
+    const tricky = parse(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; filename="a; name=key"; name="file"\r\n\r\nbytes\r\n--${boundary}--\r\n`));
+    assert.equal(tricky.filename, 'a; name=key');
+    assert.equal(tricky.file.toString(), 'bytes');
+    assert.deepEqual(parse(part('form-data; name="key";')).fields, [['key', 'bytes']]);
+    assert.deepEqual(parse(part('form-data;name=key')).fields, [['key', 'bytes']]);
+    assert.equal(codeOf(() => parse(part('form-data; filename="a; name=key"'))), 'MalformedPOSTRequest');
+    assert.equal(codeOf(() => parse(part('form-data; name="key" junk'))), 'MalformedPOSTRequest');
+  });
+
   it("refuses malformed parts with MalformedPOSTRequest, and a request that is not a form with S3's PreconditionFailed", () => {
     assert.equal(codeOf(() => parse(Buffer.from(`--${boundary}\r\nX-Other: 1\r\n\r\nvalue\r\n--${boundary}--\r\n`))), 'MalformedPOSTRequest');
     assert.equal(codeOf(() => parse(Buffer.from(`--${boundary}junk\r\n`))), 'MalformedPOSTRequest');
@@ -116,6 +128,21 @@ describe('POST policy', () => {
     assert.match(denied(() => checkPostPolicy(policy, { fields: fields({ key: 'admin/a' }), bucket: 'photos', nowMs })), /Policy Condition failed: \["starts-with","\$key","user\/"\]/);
     assert.match(denied(() => checkPostPolicy(policy, { fields: fields({ 'content-type': 'application/pdf' }), bucket: 'photos', nowMs })), /Policy Condition failed/);
     assert.equal(denied(() => checkPostPolicy(policy, { fields: fields({ 'x-amz-meta-other': 'b' }), bucket: 'photos', nowMs })), 'AccessDenied: Invalid according to Policy: Extra input fields: x-amz-meta-other');
+  });
+
+  it('holds the file to every content-length-range, not the last one', () => {
+    const ranges = parsePostPolicy(encode({ expiration: '2026-01-01T01:00:00Z', conditions: [['content-length-range', 0, 10], ['content-length-range', 0, 1073741824], ['content-length-range', 2, 20]] }));
+    assert.deepEqual(checkPostPolicy(ranges, { fields: new Map(), bucket: 'photos', nowMs }), { contentLengthRange: { min: 2, max: 10 } });
+  });
+
+  it('reads the expiration as ISO 8601 in UTC only, never in the server zone or on a date that does not exist', () => {
+    assert.equal(utcTimeMsOf('2026-01-01T01:00:00.000Z'), Date.UTC(2026, 0, 1, 1));
+    assert.equal(utcTimeMsOf('2026-01-01T01:00Z'), Date.UTC(2026, 0, 1, 1));
+    assert.equal(utcTimeMsOf('2026-01-01T01:00:00.5Z'), Date.UTC(2026, 0, 1, 1, 0, 0, 500));
+    for (const bad of ['2026-01-01T01:00:00', '2026-01-01T01:00:00+02:00', '2026-02-30T00:00:00Z', '2026-01-01T24:00:00Z', '2026-01-01', ' 2026-01-01T01:00:00Z']) {
+      assert.ok(Number.isNaN(utcTimeMsOf(bad)), bad);
+      assert.equal(codeOf(() => parsePostPolicy(encode({ expiration: bad, conditions: [] }))), 'InvalidPolicyDocument', bad);
+    }
   });
 
   it('answers bad documents with InvalidPolicyDocument', () => {

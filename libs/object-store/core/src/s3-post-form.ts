@@ -191,13 +191,28 @@ function partOf(headerText: string): { name: string; filename: string | undefine
     else if (name === 'content-type') contentType = value;
   }
   if (disposition === undefined || !/^form-data\b/i.test(disposition)) throw malformed('A part has no Content-Disposition: form-data.');
-  const name = dispositionParameter(disposition, 'name');
+  const parameters = dispositionParameters(disposition);
+  const name = parameters.get('name');
   if (name === undefined || name === '') throw malformed('A part has no name.');
-  return { name, filename: dispositionParameter(disposition, 'filename'), contentType };
+  return { name, filename: parameters.get('filename'), contentType };
 }
 
-function dispositionParameter(disposition: string, parameter: string): string | undefined {
-  const match = new RegExp(`;\\s*${parameter}=(?:"((?:[^"\\\\]|\\\\.)*)"|([^;\\s]*))`, 'i').exec(disposition);
-  if (match === null) return undefined;
-  return match[1] !== undefined ? match[1].replace(/\\(.)/g, '$1') : match[2];
+/**
+ * The parameters of `form-data; name="a"; filename="b"`, read left to right (RFC 7578, RFC 6266:
+ * `;` token `=` token-or-quoted-string), so text inside a quoted value (`filename="x; name=y"`)
+ * is never taken for a parameter. The first of a repeated name counts.
+ * @throws S3Error `MalformedPOSTRequest` for anything else after `form-data`.
+ */
+function dispositionParameters(disposition: string): Map<string, string> {
+  const parameters = new Map<string, string>();
+  const pattern = /\s*;\s*([!#$%&'*+\-.^_`|~0-9A-Za-z]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;\s"]*))\s*/y;
+  pattern.lastIndex = 'form-data'.length;
+  while (pattern.lastIndex < disposition.length) {
+    if (/^\s*;?\s*$/.test(disposition.slice(pattern.lastIndex))) break; // a trailing `;`
+    const match = pattern.exec(disposition);
+    if (match === null) throw malformed('A part has a malformed Content-Disposition.');
+    const name = match[1]!.toLowerCase();
+    if (!parameters.has(name)) parameters.set(name, match[2] !== undefined ? match[2].replace(/\\(.)/g, '$1') : match[3]!);
+  }
+  return parameters;
 }

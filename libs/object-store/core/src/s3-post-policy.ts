@@ -6,7 +6,11 @@
  * Conditions: `{"field": "value"}` and `["eq", "$field", "value"]` (exact), `["starts-with",
  * "$field", "prefix"]` (for Content-Type, a comma-separated list of prefixes), and
  * `["content-length-range", min, max]` on the file's size. Every field but `policy`, the
- * signature, `AWSAccessKeyId`, `file` and `x-ignore-*` must be named by a condition.
+ * signature, `AWSAccessKeyId`, `file` and `x-ignore-*` must be named by a condition. Several
+ * `content-length-range` conditions must all hold (their intersection is the range).
+ *
+ * A `bucket` condition is not required: S3 documents it as optional ("POST Policy", "Conditions"),
+ * and a form signed without one is still authorized as its signer's PutObject on this bucket.
  */
 import { S3Error } from './s3-errors.js';
 
@@ -46,11 +50,26 @@ export function parsePostPolicy(base64: string): PostPolicy {
   if (typeof document !== 'object' || document === null || Array.isArray(document)) throw invalidPolicy('Invalid JSON.');
   const { expiration, conditions } = document as Record<string, unknown>;
   if (expiration === undefined) throw invalidPolicy('Policy missing expiration.');
-  const expirationMs = typeof expiration === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(expiration) ? Date.parse(expiration) : Number.NaN;
+  const expirationMs = typeof expiration === 'string' ? utcTimeMsOf(expiration) : Number.NaN;
   if (!Number.isFinite(expirationMs)) throw invalidPolicy(`Invalid 'expiration' value: '${String(expiration)}'`);
   if (conditions === undefined) throw invalidPolicy('Policy missing conditions.');
   if (!Array.isArray(conditions)) throw invalidPolicy('Policy conditions must be a list.');
   return { expirationMs, conditions: (conditions as unknown[]).map(parseCondition) };
+}
+
+/**
+ * ISO 8601 in UTC as S3 writes it (`2013-08-01T12:00:00.000Z`; seconds and fraction optional): a
+ * time without `Z` would be read in the server's zone, and a date that does not exist (Feb 30) is
+ * not quietly moved to another. NaN when it is not one.
+ */
+export function utcTimeMsOf(text: string): number {
+  const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?Z$/.exec(text);
+  if (match === null) return Number.NaN;
+  const [year, month, day, hour, minute, second] = match.slice(1, 7).map((part) => Number(part ?? '0')) as [number, number, number, number, number, number];
+  const ms = Date.UTC(year, month - 1, day, hour, minute, second, Math.floor(Number(`0.${match[7] ?? '0'}`) * 1000));
+  const date = new Date(ms);
+  const exists = date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day && hour < 24 && minute < 60 && second < 60;
+  return exists ? ms : Number.NaN;
 }
 
 function parseCondition(value: unknown): PostPolicyCondition {
@@ -89,7 +108,11 @@ export function checkPostPolicy(
   let contentLengthRange: { min: number; max: number } | undefined;
   for (const condition of policy.conditions) {
     if (condition.kind === 'content-length-range') {
-      contentLengthRange = { min: condition.min, max: condition.max };
+      // Every range holds: the file must lie in all of them (an empty intersection admits no file).
+      contentLengthRange =
+        contentLengthRange === undefined
+          ? { min: condition.min, max: condition.max }
+          : { min: Math.max(contentLengthRange.min, condition.min), max: Math.min(contentLengthRange.max, condition.max) };
       continue;
     }
     named.add(condition.field);

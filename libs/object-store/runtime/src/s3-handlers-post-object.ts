@@ -12,7 +12,7 @@
  * PutObject of the form's key by that signer (bucket policy, ACLs), which the server's door cannot
  * do before the key is read.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { TLSSocket } from 'node:tls';
 import {
   checkPostPolicy,
@@ -21,6 +21,9 @@ import {
   parseTagging,
   PostFormParser,
   postFormBoundaryOf,
+  checkEncryptionHeaders,
+  checkHeaderField,
+  checkObjectLockHeaders,
   quoteEtag,
   renderXmlDocument,
   requestSetsAcl,
@@ -34,7 +37,8 @@ import {
 import { parseAmzDateTime, signatureHex, signaturesEqual, signingKeyMemoised, sigv4Algorithm, sigv4ScopeTerminator } from '@objectbox/security-core';
 import { aclRequestOfWrite } from './s3-handlers-acl.js';
 import { deleteGarbage, headerOf, proposeCommand, replicateBlob, sendEmpty, sendXml, valueOf, versionIdHeader } from './s3-handlers-common.js';
-import { attributesFromHeaders, blobRefOf, putObjectSizeBytesMax, storedChecksumsOf, writerAndAcl } from './s3-handlers-object.js';
+import { checksumAlgorithms, type ChecksumAlgorithm } from './blob-checksums.js';
+import { attributesFromHeaders, blobRefOf, checksumHeaderName, checksumHeaders, putObjectSizeBytesMax, storedChecksumsOf, writerAndAcl, type BlobWritePlan } from './s3-handlers-object.js';
 import type { S3Authentication } from './s3-request-auth.js';
 import { authorizeByBucketPolicy } from './s3-request-policy.js';
 import type { S3Exchange } from './s3-server.js';
@@ -165,15 +169,55 @@ function signatureMismatch(): S3Error {
   return new S3Error('SignatureDoesNotMatch', { message: 'The request signature we calculated does not match the signature you provided. Check your key and signing method.' });
 }
 
-/** The form fields an upload takes as request headers (content headers, metadata, ACL, storage class). */
+const storedHeaderFields = ['content-type', 'cache-control', 'content-disposition', 'content-encoding', 'content-language', 'expires', 'x-amz-storage-class'];
+/** Fields PutObject takes as headers and a form may carry: checked the same way (encryption, object lock, checksums). */
+const checkedHeaderPrefixes = ['x-amz-meta-', 'x-amz-grant-', 'x-amz-server-side-encryption', 'x-amz-object-lock-', 'x-amz-checksum-', 'x-amz-sdk-checksum-algorithm'];
+
+/**
+ * The form fields an upload takes as request headers (content headers, metadata, ACL, storage class,
+ * encryption, object lock, checksums). What will be stored and sent back as a header is checked
+ * as one: a token name, no control characters (InvalidArgument), so no form leaves an object that
+ * cannot be read.
+ */
 function headersOfFields(fields: ReadonlyMap<string, string>): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const [name, value] of fields) {
-    if (['content-type', 'cache-control', 'content-disposition', 'content-encoding', 'content-language', 'expires', 'x-amz-storage-class'].includes(name)) headers[name] = value;
-    else if (name.startsWith('x-amz-meta-') || name.startsWith('x-amz-grant-')) headers[name] = value;
-    else if (name === 'acl') headers['x-amz-acl'] = value;
+    if (storedHeaderFields.includes(name) || checkedHeaderPrefixes.some((prefix) => name.startsWith(prefix))) {
+      checkHeaderField(name, value);
+      headers[name] = value;
+    } else if (name === 'acl') headers['x-amz-acl'] = value;
   }
   return headers;
+}
+
+/**
+ * The form's checksum, as PutObject's headers: one `x-amz-checksum-<algorithm>` field is verified
+ * against the file (BadDigest), `x-amz-checksum-algorithm` alone has one computed and stored.
+ */
+function checksumPlanOf(headers: Readonly<Record<string, string>>): Pick<BlobWritePlan, 'checksumAlgorithms' | 'expectedChecksums'> {
+  const named = checksumAlgorithms.filter((algorithm) => headers[checksumHeaderName(algorithm)] !== undefined);
+  if (named.length > 1) throw new S3Error('InvalidRequest', { message: 'Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.' });
+  const declared = (headers['x-amz-checksum-algorithm'] ?? headers['x-amz-sdk-checksum-algorithm'])?.toUpperCase();
+  if (declared !== undefined && !(checksumAlgorithms as readonly string[]).includes(declared)) {
+    throw new S3Error('InvalidRequest', { message: 'Value for x-amz-checksum-algorithm is invalid.' });
+  }
+  const algorithm = named[0] ?? (declared as ChecksumAlgorithm | undefined);
+  if (algorithm === undefined) return { checksumAlgorithms: [] };
+  const expected = headers[checksumHeaderName(algorithm)];
+  return { checksumAlgorithms: [algorithm], ...(expected === undefined ? {} : { expectedChecksums: { [algorithm]: expected } }) };
+}
+
+/**
+ * Where a `success_action_redirect` (or `redirect`) sends the browser, checked before anything is
+ * stored: an http(s) URL that can be a Location header (else the field is ignored, as S3 does for
+ * a value that is not a URL; a control character is InvalidArgument).
+ */
+function redirectOf(fields: ReadonlyMap<string, string>): string | undefined {
+  const redirect = fields.get('success_action_redirect') ?? fields.get('redirect');
+  if (redirect === undefined || !/^https?:\/\//i.test(redirect)) return undefined;
+  checkHeaderField('success_action_redirect', redirect);
+  // Non-ASCII (an IRI) is percent-encoded: a Location header is ASCII.
+  return redirect.replace(/[^\u0020-\u007e]/gu, (character) => encodeURIComponent(character));
 }
 
 /** PostObject: see the module comment. Answers per `success_action_redirect` (303), else `success_action_status` (200, 201 with a PostResponse, 204 by default). */
@@ -191,6 +235,11 @@ export async function handlePostObject(exchange: S3Exchange, endpoint: EndpointO
   const policyText = fields.get('policy');
   const range = policyText === undefined ? undefined : checkPostPolicy(parsePostPolicy(policyText), { fields, bucket: endpoint.bucket, nowMs: exchange.nowMs }).contentLengthRange;
   const headers = headersOfFields(fields);
+  const redirect = redirectOf(fields);
+  // What PutObject's door checks in headers, checked in the form's fields.
+  checkEncryptionHeaders('PutObject', headers, (bytes) => createHash('md5').update(bytes).digest('base64'));
+  checkObjectLockHeaders('PutObject', headers);
+  const checksumPlan = checksumPlanOf(headers);
   const asSigner: S3Authentication = signer === undefined ? { ...exchange.auth, accessKeyId: '', anonymous: true } : { ...exchange.auth, accessKeyId: signer, anonymous: false };
   const auth = await authorizeByBucketPolicy({
     endpoint: { operation: 'PutObject', bucket: endpoint.bucket, key },
@@ -204,7 +253,7 @@ export async function handlePostObject(exchange: S3Exchange, endpoint: EndpointO
   const tags = tagging === undefined ? attributes.tags : parseTagging(tagging, { tagCountMax: s3ObjectTagCountMax }).map((tag) => ({ key: tag.key, value: tag.value }));
   const acl = await aclRequestOfWrite(exchange, endpoint.bucket, 'object', headers);
   const sizeBytesMax = Math.min(putObjectSizeBytesMax, range?.max ?? putObjectSizeBytesMax);
-  const blob = await exchange.server.blobs.write(form.fileBytes, { checksumAlgorithms: [], sizeBytesMax, signal: exchange.signal });
+  const blob = await exchange.server.blobs.write(form.fileBytes, { ...checksumPlan, sizeBytesMax, signal: exchange.signal });
   if (range !== undefined && blob.sizeBytes < range.min) {
     deleteGarbage(exchange, [blobRefOf(blob)]);
     throw new S3Error('EntityTooSmall', { fields: { ProposedSize: blob.sizeBytes, MinSizeAllowed: range.min } });
@@ -224,16 +273,18 @@ export async function handlePostObject(exchange: S3Exchange, endpoint: EndpointO
     ...writerAndAcl(exchange, endpoint.bucket, acl, auth.accessKeyId),
   });
   const value = valueOf(await proposeCommand(exchange, command), { bucket: endpoint.bucket, key });
-  answer(exchange, { bucket: endpoint.bucket, key, etag: quoteEtag(value.etag), versionHeaders: versionIdHeader(value), fields });
+  answer(exchange, { bucket: endpoint.bucket, key, etag: quoteEtag(value.etag), versionHeaders: { ...versionIdHeader(value), ...checksumHeaders(checksums, true) }, fields, redirect });
 }
 
-function answer(exchange: S3Exchange, result: { bucket: string; key: string; etag: string; versionHeaders: Record<string, string>; fields: ReadonlyMap<string, string> }): void {
-  const { bucket, key, etag, fields } = result;
+function answer(
+  exchange: S3Exchange,
+  result: { bucket: string; key: string; etag: string; versionHeaders: Record<string, string>; fields: ReadonlyMap<string, string>; redirect: string | undefined },
+): void {
+  const { bucket, key, etag, fields, redirect } = result;
   const encrypted = (exchange.request.socket as Partial<TLSSocket>).encrypted === true;
   const location = `${encrypted ? 'https' : 'http'}://${headerOf(exchange, 'host') ?? 'localhost'}/${encodeURIComponent(bucket)}/${key.split('/').map(encodeURIComponent).join('/')}`;
   const headers = { etag, location, ...result.versionHeaders };
-  const redirect = fields.get('success_action_redirect') ?? fields.get('redirect');
-  if (redirect !== undefined && /^https?:\/\//i.test(redirect)) {
+  if (redirect !== undefined) {
     const query = `bucket=${encodeURIComponent(bucket)}&key=${encodeURIComponent(key)}&etag=${encodeURIComponent(etag)}`;
     return sendEmpty(exchange, 303, { ...headers, location: `${redirect}${redirect.includes('?') ? '&' : '?'}${query}` });
   }

@@ -1,0 +1,33 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { S3Error } from './s3-errors.js';
+import { checkHeaderField, isHeaderName, mailSafeHeaderValue } from './s3-header-values.js';
+
+function codeOf(action: () => unknown): string {
+  try {
+    action();
+  } catch (error) {
+    assert.ok(error instanceof S3Error, String(error));
+    return error.code;
+  }
+  return 'no error';
+}
+
+describe('header values from forms', () => {
+  it('refuses names that are not tokens and values with control characters', () => {
+    assert.equal(isHeaderName('x-amz-meta-a'), true);
+    assert.equal(codeOf(() => checkHeaderField('x-amz-meta-a b', 'v')), 'InvalidArgument');
+    assert.equal(codeOf(() => checkHeaderField('x-amz-meta-a', 'v\r\nSet-Cookie: a=b')), 'InvalidArgument');
+    assert.equal(codeOf(() => checkHeaderField('content-type', 'text/plain\n')), 'InvalidArgument');
+    assert.equal(codeOf(() => checkHeaderField('x-amz-meta-a', 'nul\u0000')), 'InvalidArgument');
+    assert.equal(codeOf(() => checkHeaderField('x-amz-meta-a', 'tab\tand ☃ are fine')), 'no error');
+  });
+
+  it('writes non-US-ASCII values RFC 2047-encoded, as S3 returns user metadata', () => {
+    assert.equal(mailSafeHeaderValue('plain value'), 'plain value');
+    assert.equal(mailSafeHeaderValue('☃'), '=?UTF-8?B?4piD?=');
+    assert.equal(mailSafeHeaderValue('caf\u00e9'), `=?UTF-8?B?${Buffer.from('café', 'utf8').toString('base64')}?=`);
+    // A stored value with a line break (an older version accepted one) still makes a valid header.
+    assert.match(mailSafeHeaderValue('v\r\nSet-Cookie: a'), /^=\?UTF-8\?B\?[A-Za-z0-9+/=]+\?=$/);
+  });
+});
