@@ -6,10 +6,8 @@
  * redis-server 7.0.15 for the same commands.
  */
 import { strict as assert } from 'node:assert';
-import { after, before, describe, type TestContext, test as nodeTest } from 'node:test';
-import { Redis } from 'ioredis';
-import { createClient } from 'redis';
-import { type CacheUnderTest, startCache, uniquePrefix } from './cache-e2e-support.js';
+import { after, before, describe } from 'node:test';
+import { CacheClientScope, type CacheUnderTest, startCache, uniquePrefix } from './cache-e2e-support.js';
 import { cleanUp } from './harness.js';
 
 let cache: CacheUnderTest;
@@ -24,37 +22,10 @@ after(async () => {
   if (result !== undefined) assert.deepEqual(result, { code: 0, signal: null }, 'the cache stops cleanly on SIGTERM');
 });
 
-/** Every client a test opens; closed when the test ends. */
-const closers = new Set<() => void>();
-
-function test(name: string, body: (context: TestContext) => Promise<void>): void {
-  nodeTest(name, { timeout: 30_000 }, async (context) => {
-    try {
-      await body(context);
-    } finally {
-      for (const close of closers) close();
-      closers.clear();
-    }
-  });
-}
-
-async function ioredis(): Promise<Redis> {
-  const client = new Redis({ host: '127.0.0.1', port: cache.port, maxRetriesPerRequest: 0, retryStrategy: () => null, lazyConnect: true });
-  client.on('error', () => undefined);
-  closers.add(() => client.disconnect());
-  await client.connect();
-  return client;
-}
-
-async function nodeRedis() {
-  const client = createClient({ socket: { host: '127.0.0.1', port: cache.port, reconnectStrategy: false, connectTimeout: 10_000 } });
-  client.on('error', () => undefined);
-  closers.add(() => {
-    if (client.isOpen) client.destroy();
-  });
-  await client.connect();
-  return client;
-}
+const clients = new CacheClientScope(() => cache.port);
+const test = clients.test.bind(clients);
+const ioredis = clients.ioredis.bind(clients);
+const nodeRedis = clients.nodeRedis.bind(clients);
 
 async function rejects(promise: Promise<unknown>, pattern: RegExp): Promise<void> {
   await assert.rejects(promise, (error: Error) => {

@@ -7,6 +7,9 @@
 import { spawn } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
+import { type TestContext, test as nodeTest } from 'node:test';
+import { Redis, type RedisOptions } from 'ioredis';
+import { createClient } from 'redis';
 import { freePort, startCli, tempDir, type TestProcess, waitFor } from './harness.js';
 
 export interface CacheUnderTest {
@@ -318,4 +321,44 @@ export function parseInfo(text: string): Map<string, Map<string, string>> {
 let prefixNext = 0;
 export function uniquePrefix(what: string): string {
   return `${what}:${process.pid}:${prefixNext++}:`;
+}
+
+/**
+ * The client libraries a cache e2e file drives (ioredis, node-redis v5), connected to one cache with
+ * no reconnects or retries (a lost reply fails the test instead of hiding), and a `test` whose
+ * clients are all closed when it ends, pass or fail, with a deadline so nothing hangs the file.
+ */
+export class CacheClientScope {
+  private readonly closers = new Set<() => void>();
+
+  constructor(private readonly portOf: () => number) {}
+
+  test(name: string, body: (context: TestContext) => Promise<void>): void {
+    nodeTest(name, { timeout: 30_000 }, async (context) => {
+      try {
+        await body(context);
+      } finally {
+        for (const close of this.closers) close();
+        this.closers.clear();
+      }
+    });
+  }
+
+  async ioredis(options: RedisOptions = {}): Promise<Redis> {
+    const client = new Redis({ host: '127.0.0.1', port: this.portOf(), maxRetriesPerRequest: 0, retryStrategy: () => null, lazyConnect: true, ...options });
+    client.on('error', () => undefined);
+    this.closers.add(() => client.disconnect());
+    await client.connect();
+    return client;
+  }
+
+  async nodeRedis() {
+    const client = createClient({ socket: { host: '127.0.0.1', port: this.portOf(), reconnectStrategy: false, connectTimeout: 10_000 } });
+    client.on('error', () => undefined);
+    this.closers.add(() => {
+      if (client.isOpen) client.destroy();
+    });
+    await client.connect();
+    return client;
+  }
 }

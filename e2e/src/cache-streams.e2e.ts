@@ -6,10 +6,9 @@
  * (the reply shapes were checked against redis-server 7.0.15 with tools/scripts/cache-diff-cases/streams.txt).
  */
 import { strict as assert } from 'node:assert';
-import { after, before, describe, type TestContext, test as nodeTest } from 'node:test';
-import { Redis } from 'ioredis';
-import { createClient } from 'redis';
-import { type CacheUnderTest, startCache, uniquePrefix } from './cache-e2e-support.js';
+import { after, before, describe } from 'node:test';
+import { type Redis } from 'ioredis';
+import { CacheClientScope, type CacheUnderTest, startCache, uniquePrefix } from './cache-e2e-support.js';
 import { cleanUp, waitFor } from './harness.js';
 
 let cache: CacheUnderTest;
@@ -24,36 +23,10 @@ after(async () => {
   if (result !== undefined) assert.deepEqual(result, { code: 0, signal: null }, 'the cache stops cleanly on SIGTERM');
 });
 
-const closers = new Set<() => void>();
-
-function test(name: string, body: (context: TestContext) => Promise<void>): void {
-  nodeTest(name, { timeout: 30_000 }, async (context) => {
-    try {
-      await body(context);
-    } finally {
-      for (const close of closers) close();
-      closers.clear();
-    }
-  });
-}
-
-async function ioredis(): Promise<Redis> {
-  const client = new Redis({ host: '127.0.0.1', port: cache.port, maxRetriesPerRequest: 0, retryStrategy: () => null, lazyConnect: true });
-  client.on('error', () => undefined);
-  closers.add(() => client.disconnect());
-  await client.connect();
-  return client;
-}
-
-async function nodeRedis() {
-  const client = createClient({ socket: { host: '127.0.0.1', port: cache.port, reconnectStrategy: false, connectTimeout: 10_000 } });
-  client.on('error', () => undefined);
-  closers.add(() => {
-    if (client.isOpen) client.destroy();
-  });
-  await client.connect();
-  return client;
-}
+const clients = new CacheClientScope(() => cache.port);
+const test = clients.test.bind(clients);
+const ioredis = clients.ioredis.bind(clients);
+const nodeRedis = clients.nodeRedis.bind(clients);
 
 /** Waits until the server reports a blocked client (the reader is parked before the write that serves it). */
 async function untilBlocked(client: Redis): Promise<void> {
