@@ -88,3 +88,24 @@ test('bitfield: SET reads back as the two\'s complement of the field and leaves 
     { seed: 20261201, numRuns: 300 },
   );
 });
+
+test('bitfield: a field at bit offset 2^32-1 reads past the 2^32nd bit, never the string start (redis-server 7.0.15)', () => {
+  const context = createTestContext();
+  run(context, 'SET', 'k', Buffer.from([0xff]));
+  // The bits past the string read 0; wrapping positions at 2^32 would read byte 0's ones instead.
+  for (let width = 1; width <= 64; width++) {
+    assert.equal(renderReply(run(context, 'BITFIELD_RO', 'k', 'GET', `i${width}`, '4294967295')), '[:0]', `i${width}`);
+    if (width <= 63) assert.equal(renderReply(run(context, 'BITFIELD_RO', 'k', 'GET', `u${width}`, '4294967295')), '[:0]', `u${width}`);
+  }
+  assert.equal(renderReply(run(context, 'BITFIELD_RO', 'k', 'GET', 'u63', '#68174084')), '[:0]');
+});
+
+test('bitfield: a write at bit offset 2^32-6 grows the string to 2^29 + 8 bytes and leaves byte 0 alone (redis-server 7.0.15)', () => {
+  const context = createTestContext();
+  run(context, 'SET', 'k', Buffer.from([0x00]));
+  assert.equal(renderReply(run(context, 'BITFIELD', 'k', 'INCRBY', 'i64', '4294967290', '-1')), '[:-1]');
+  assert.equal(renderReply(run(context, 'STRLEN', 'k')), ':536870920');
+  assert.equal(renderReply(run(context, 'GETRANGE', 'k', '0', '0')), '"\x00"');
+  assert.equal(renderReply(run(context, 'GETRANGE', 'k', '-9', '-1')), '"\x3f\xff\xff\xff\xff\xff\xff\xff\xc0"');
+  assert.equal(renderReply(run(context, 'BITFIELD_RO', 'k', 'GET', 'i64', '4294967290', 'GET', 'u8', '4294967295')), '[:-1, :255]');
+});

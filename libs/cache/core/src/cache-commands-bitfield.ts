@@ -88,7 +88,7 @@ function parseOperations(context: CacheCommandContext, args: Args): BitfieldOper
 function readUnsigned(bytes: Uint8Array, offset: number, bits: number): bigint {
   let value = 0n;
   for (let position = offset; position < offset + bits; position++) {
-    const byte = bytes[position >>> 3] ?? 0;
+    const byte = bytes[Math.floor(position / 8)] ?? 0;
     value = (value << 1n) | BigInt((byte >> (7 - (position & 7))) & 1);
   }
   return value;
@@ -106,7 +106,7 @@ function writeField(bytes: Uint8Array, offset: number, bits: number, value: bigi
     const position = offset + index;
     const bit = Number((field >> BigInt(bits - 1 - index)) & 1n);
     const mask = 1 << (7 - (position & 7));
-    const byteIndex = position >>> 3;
+    const byteIndex = Math.floor(position / 8);
     bytes[byteIndex] = bit === 1 ? (bytes[byteIndex] as number) | mask : (bytes[byteIndex] as number) & ~mask;
   }
 }
@@ -196,7 +196,7 @@ function bitfieldGeneric(context: CacheCommandContext, args: Args, readOnlyComma
   let highestBit = 0;
   for (const operation of writes) highestBit = Math.max(highestBit, operation.offset + operation.bits - 1);
   const current = readString(database, key, context.nowMs);
-  const bytes = Buffer.alloc(Math.max(current?.length ?? 0, (highestBit >>> 3) + 1));
+  const bytes = Buffer.alloc(Math.max(current?.length ?? 0, Math.floor(highestBit / 8) + 1));
   current?.copy(bytes, 0);
   const grown = current === null || bytes.length > current.length;
   let changes = 0;

@@ -41,8 +41,8 @@ const popcountTable = Uint8Array.from({ length: 256 }, (_, byte) => {
 /** Set bits among bits [startBit, endBit] (inclusive, both within `bytes`). */
 export function countBitsInRange(bytes: Uint8Array, startBit: number, endBit: number): number {
   if (startBit > endBit) return 0;
-  const startByte = startBit >>> 3;
-  const endByte = endBit >>> 3;
+  const startByte = Math.floor(startBit / 8);
+  const endByte = Math.floor(endBit / 8);
   const firstMask = 0xff >>> (startBit & 7);
   const lastMask = (0xff << (7 - (endBit & 7))) & 0xff;
   if (startByte === endByte) return popcountTable[(bytes[startByte] as number) & firstMask & lastMask] as number;
@@ -54,8 +54,8 @@ export function countBitsInRange(bytes: Uint8Array, startBit: number, endBit: nu
 /** The first bit equal to `bit` among bits [startBit, endBit] (inclusive, within `bytes`), or -1. */
 export function firstBitInRange(bytes: Uint8Array, startBit: number, endBit: number, bit: 0 | 1): number {
   if (startBit > endBit) return -1;
-  const startByte = startBit >>> 3;
-  const endByte = endBit >>> 3;
+  const startByte = Math.floor(startBit / 8);
+  const endByte = Math.floor(endBit / 8);
   for (let index = startByte; index <= endByte; index++) {
     let mask = 0xff;
     if (index === startByte) mask &= 0xff >>> (startBit & 7);
