@@ -11,6 +11,8 @@
 // Blank lines separate groups; each group runs on fresh connections after FLUSHALL, once in RESP2
 // and once in RESP3. `#` starts a comment line. Directives: `@read` compares one more reply (a push
 // message), `@sleep MS` waits, `@send CMD` sends without reading a reply.
+// A reply neither server sends within 1.5 s reads `<no reply>` on both (a blocked client); once one
+// has answered, the other gets up to 60 s (a slow command such as PFSELFTEST is late, not missing).
 // Expect legitimate differences (INFO, CLIENT LIST, ids, timing, random picks, documented ones in
 // libs/cache/core/README.md); a case file should avoid them.
 import { spawn } from 'node:child_process';
@@ -100,6 +102,48 @@ function replyEnd(buffer, at) {
   throw new Error(`unexpected reply type ${JSON.stringify(type)}`);
 }
 
+/** How long both servers may stay silent before a command counts as not answered (a blocked client). */
+const quietReplyMs = 1500;
+/**
+ * How long to wait for the other server once one has answered: a slow command (PFSELFTEST, a 512 MB
+ * string) is answered late, not missing, and reading '<no reply>' there would shift every later reply.
+ */
+const slowReplyMs = 60_000;
+
+/**
+ * The next reply of each connection. Gives '<no reply>' for all when none answers within `timeoutMs`;
+ * once one has answered, waits up to {@link slowReplyMs} for the others.
+ */
+function readBoth(connections, timeoutMs) {
+  return new Promise((resolve) => {
+    const replies = connections.map(() => undefined);
+    let answered = 0;
+    const waiters = [];
+    const finish = () => {
+      clearTimeout(quietTimer);
+      clearTimeout(slowTimer);
+      connections.forEach((connection, index) => {
+        const position = connection.waiters.indexOf(waiters[index]);
+        if (position >= 0) connection.waiters.splice(position, 1);
+        if (replies[index] === undefined) replies[index] = '<no reply>';
+      });
+      resolve(replies);
+    };
+    const quietTimer = setTimeout(() => {
+      if (answered === 0) finish();
+    }, timeoutMs);
+    const slowTimer = setTimeout(finish, Math.max(timeoutMs, slowReplyMs));
+    connections.forEach((connection, index) => {
+      waiters[index] = (reply) => {
+        replies[index] = reply;
+        if (++answered === connections.length) finish();
+      };
+      connection.waiters.push(waiters[index]);
+    });
+    connections.forEach((connection) => connection.pump());
+  });
+}
+
 class Connection {
   constructor(port) {
     this.buffer = Buffer.alloc(0);
@@ -131,20 +175,8 @@ class Connection {
     }
   }
 
-  read(timeoutMs = 1500) {
-    return new Promise((resolve) => {
-      const waiter = (reply) => {
-        clearTimeout(timer);
-        resolve(reply);
-      };
-      const timer = setTimeout(() => {
-        const index = this.waiters.indexOf(waiter);
-        if (index >= 0) this.waiters.splice(index, 1);
-        resolve('<no reply>');
-      }, timeoutMs);
-      this.waiters.push(waiter);
-      this.pump();
-    });
+  read(timeoutMs = quietReplyMs) {
+    return readBoth([this], timeoutMs).then((replies) => replies[0]);
   }
 
   send(words) {
@@ -211,7 +243,9 @@ function groupsOf(text) {
 async function runGroup(redisPort, cachePort, protocol, lines, report) {
   const redis = new Connection(redisPort);
   const cache = new Connection(cachePort);
-  await Promise.all([redis.command(['FLUSHALL']), cache.command(['FLUSHALL'])]);
+  redis.send(['FLUSHALL']);
+  cache.send(['FLUSHALL']);
+  await readBoth([redis, cache], slowReplyMs);
   if (protocol === 3) await Promise.all([redis.command(['HELLO', '3']), cache.command(['HELLO', '3'])]);
   for (const [index, line] of lines.entries()) {
     if (line.startsWith('@sleep ')) {
@@ -225,10 +259,12 @@ async function runGroup(redisPort, cachePort, protocol, lines, report) {
       continue;
     }
     let replies;
-    if (line === '@read') replies = await Promise.all([redis.read(500), cache.read(500)]);
+    if (line === '@read') replies = await readBoth([redis, cache], 500);
     else {
       const words = splitArgs(line);
-      replies = await Promise.all([redis.command(words), cache.command(words)]);
+      redis.send(words);
+      cache.send(words);
+      replies = await readBoth([redis, cache], quietReplyMs);
     }
     if (replies[0] !== replies[1]) report(`RESP${protocol} line ${index + 1} of its group: ${line}\n  redis: ${JSON.stringify(replies[0])}\n  cache: ${JSON.stringify(replies[1])}`);
   }
