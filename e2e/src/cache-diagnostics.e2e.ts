@@ -8,7 +8,7 @@ import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
 import { after, before, test as nodeTest, type TestContext } from 'node:test';
 import { Redis } from 'ioredis';
-import { type CacheUnderTest, startCache, uniquePrefix } from './cache-e2e-support.js';
+import { type CacheUnderTest, runTool, startCache, uniquePrefix } from './cache-e2e-support.js';
 import { cleanUp, waitFor } from './harness.js';
 
 let cache: CacheUnderTest;
@@ -97,4 +97,34 @@ test('ioredis monitor() receives parsed events, and the monitoring connection ma
   closers.add(() => raw.disconnect());
   await raw.call('MONITOR');
   await assert.rejects(raw.get(`${k}key`), /Replica can't interact with the keyspace/);
+});
+
+test('SLOWLOG through ioredis and redis-cli: entries with arguments cut as Redis cuts them, LEN, RESET', async () => {
+  const k = uniquePrefix('slowlog');
+  const client = ioredis();
+  await client.client('SETNAME', 'slow-e2e');
+  await client.config('SET', 'slowlog-log-slower-than', '0');
+  try {
+    await client.slowlog('RESET');
+    await client.call('RPUSH', `${k}list`, ...Array.from({ length: 40 }, (_, index) => `v${index}`));
+    await client.set(`${k}long`, 'x'.repeat(300));
+    const entries = (await client.slowlog('GET', '2')) as [number, number, number, string[], string, string][];
+    assert.equal(entries.length, 2);
+    const [setEntry, pushEntry] = entries;
+    assert.deepEqual(setEntry?.[3], ['set', `${k}long`, `${'x'.repeat(128)}... (172 more bytes)`]);
+    assert.equal(pushEntry?.[3].length, 32);
+    assert.equal(pushEntry?.[3][31], '... (11 more arguments)');
+    assert.ok((setEntry?.[0] as number) > (pushEntry?.[0] as number), 'newest first');
+    assert.ok(Math.abs((setEntry?.[1] as number) - Date.now() / 1000) < 60, 'a Unix timestamp in seconds');
+    assert.ok((setEntry?.[2] as number) >= 0);
+    assert.match(setEntry?.[4] as string, /^127\.0\.0\.1:\d+$/);
+    assert.equal(setEntry?.[5], 'slow-e2e');
+    assert.ok((await client.slowlog('LEN')) as number >= 3);
+    const printed = await runTool('redis-cli', ['-h', '127.0.0.1', '-p', `${cache.port}`, '--no-raw', 'SLOWLOG', 'GET', '1']);
+    assert.match(printed.stdout, /^1\) 1\) \(integer\) \d+\n {3}2\) \(integer\) \d+\n {3}3\) \(integer\) \d+\n {3}4\) 1\) "/);
+  } finally {
+    await client.config('SET', 'slowlog-log-slower-than', '10000');
+  }
+  assert.equal(await client.slowlog('RESET'), 'OK');
+  assert.equal(await client.slowlog('LEN'), 0);
 });

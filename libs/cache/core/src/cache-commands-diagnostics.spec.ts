@@ -8,6 +8,7 @@ import { type CacheClient, type CacheClientSink } from './cache-client.js';
 import { cacheConfigDefaults, type CacheConfigValues } from './cache-config.js';
 import { CacheEngine } from './cache-engine.js';
 import { monitorLine, quotedArgument, redactedArguments } from './cache-monitor.js';
+import { CacheSlowlog, slowlogArguments } from './cache-slowlog.js';
 import { renderReply, seededRandom } from './cache-session.spec-helper.js';
 import { type RespValue } from './resp-value.js';
 
@@ -30,11 +31,13 @@ class RecordingSink implements CacheClientSink {
 interface Clocks {
   nowMs: number;
   monotonicMicros: number;
+  /** How far the monotonic clock moves at each read: every command then lasts one step. */
+  stepMicros: number;
   wallMicros: number;
 }
 
 function createHarness(config: Partial<CacheConfigValues> = {}) {
-  const clocks: Clocks = { nowMs: 1_700_000_000_000, monotonicMicros: 0, wallMicros: 1_700_000_000_123_456 };
+  const clocks: Clocks = { nowMs: 1_700_000_000_000, monotonicMicros: 0, stepMicros: 0, wallMicros: 1_700_000_000_123_456 };
   const engine = new CacheEngine({
     random: seededRandom(3),
     config: cacheConfigDefaults(config),
@@ -49,7 +52,7 @@ function createHarness(config: Partial<CacheConfigValues> = {}) {
       residentMemoryBytes: () => 1_000_000,
       cpuSeconds: () => ({ user: 0, system: 0 }),
     },
-    monotonicMicros: () => clocks.monotonicMicros,
+    monotonicMicros: () => (clocks.monotonicMicros += clocks.stepMicros),
     wallClockMicros: () => clocks.wallMicros,
     startedAtMs: clocks.nowMs,
   });
@@ -185,4 +188,107 @@ test('monitor: MONITOR inside MULTI fails at EXEC; a disconnected monitor is for
   engine.disconnect(monitor.client);
   assert.equal(engine.monitors.size, 0);
   client.send('PING');
+});
+
+test('slowlog: arguments are cut as slowlogCreateEntry cuts them, and copied', () => {
+  const many = Array.from({ length: 33 }, (_, index) => Buffer.from(`a${index}`));
+  const kept = slowlogArguments(many).map((argument) => argument.toString());
+  assert.equal(kept.length, 32);
+  assert.equal(kept[30], 'a30');
+  assert.equal(kept[31], '... (2 more arguments)');
+  assert.deepEqual(slowlogArguments(many.slice(0, 32)).map(String), many.slice(0, 32).map(String), 'exactly 32 arguments stay whole');
+  const long = Buffer.alloc(200, 'x');
+  const [cut] = slowlogArguments([long]);
+  assert.equal(cut?.toString(), `${'x'.repeat(128)}... (72 more bytes)`);
+  const exact = Buffer.alloc(128, 'y');
+  const [whole] = slowlogArguments([exact]);
+  assert.equal(whole?.length, 128);
+  exact.fill('z');
+  assert.equal(whole?.toString(), 'y'.repeat(128), 'an entry does not share the request bytes');
+});
+
+test('slowlog: the log keeps the newest slowlog-max-len entries; ids go on across drops and RESET', () => {
+  const log = new CacheSlowlog();
+  const entry = { unixSeconds: 1, durationMicros: 5, args: [], clientAddress: 'a:1', clientName: '' };
+  for (let index = 0; index < 5000; index++) log.push(entry, 3);
+  assert.equal(log.length, 3);
+  assert.deepEqual(log.newest(10).map((kept) => kept.id), [4999, 4998, 4997]);
+  log.push(entry, 0);
+  assert.equal(log.length, 0, 'max-len 0 keeps nothing');
+  log.reset();
+  log.push(entry, 10);
+  assert.deepEqual(log.newest(1).map((kept) => kept.id), [5001]);
+});
+
+test('slowlog: commands at or over slowlog-log-slower-than are logged with time, duration, arguments, address and name', () => {
+  const { connect, clocks } = createHarness();
+  const client = connect();
+  client.send('CLIENT', 'SETNAME', 'app');
+  clocks.stepMicros = 9_999;
+  client.send('SET', 'fast', 'v');
+  assert.deepEqual(client.send('SLOWLOG', 'LEN'), [':0'], '9,999 µs is under the default 10,000');
+  clocks.stepMicros = 10_000;
+  clocks.nowMs += 5_000;
+  client.send('DEL', 'fast');
+  clocks.stepMicros = 0;
+  assert.deepEqual(client.send('SLOWLOG', 'GET'), [`[[:0, :1700000005, :10000, ["DEL", "fast"], "${client.client.address}", "app"]]`]);
+  assert.deepEqual(client.send('SLOWLOG', 'LEN'), [':1']);
+  assert.deepEqual(client.send('SLOWLOG', 'RESET'), ['+OK']);
+  assert.deepEqual(client.send('SLOWLOG', 'GET'), ['[]']);
+});
+
+test('slowlog: 0 logs every command (fast ones too), -1 none; EXEC is skipped, its commands are not; AUTH is redacted', () => {
+  const { connect, clocks, engine } = createHarness({ 'slowlog-log-slower-than': 0 });
+  const client = connect();
+  for (let index = 0; index < 20; index++) client.send('GET', 'k');
+  assert.equal(engine.slowlog.length, 20, 'every GET, not one in eight');
+  client.send('SLOWLOG', 'RESET');
+  clocks.stepMicros = 1;
+  client.send('MULTI');
+  client.send('INCR', 'n');
+  client.send('EXEC');
+  client.send('AUTH', 'secret');
+  client.send('HELLO', '2', 'AUTH', 'default', 'secret');
+  const names = engine.slowlog.newest(-1 >>> 0).map((entry) => entry.args.map(String).join(' '));
+  assert.deepEqual(names, ['HELLO 2 AUTH (redacted) (redacted)', 'AUTH (redacted)', 'INCR n', 'MULTI', 'SLOWLOG RESET']);
+  client.send('CONFIG', 'SET', 'slowlog-log-slower-than', '-1');
+  client.send('SLOWLOG', 'RESET');
+  client.send('GET', 'k');
+  assert.deepEqual(client.send('SLOWLOG', 'LEN'), [':0']);
+});
+
+test('slowlog: a command that blocked is logged when it is served', () => {
+  const { connect, clocks, engine } = createHarness({ 'slowlog-log-slower-than': 0 });
+  const waiter = connect();
+  const pusher = connect();
+  clocks.stepMicros = 3;
+  waiter.send('BLPOP', 'q', '0');
+  assert.equal(engine.slowlog.length, 0);
+  pusher.send('LPUSH', 'q', 'x');
+  assert.deepEqual(engine.slowlog.newest(10).map((entry) => entry.args.map(String).join(' ')), ['BLPOP q 0', 'LPUSH q x']);
+});
+
+test('slowlog: GET count, max-len, HELP and the error texts of redis-server 7.0.15', () => {
+  const { connect } = createHarness({ 'slowlog-log-slower-than': 0 });
+  const client = connect();
+  for (let index = 0; index < 15; index++) client.send('PING');
+  assert.equal(client.send('SLOWLOG', 'GET')[0]?.split('], [').length, 10, 'ten by default');
+  assert.equal(client.send('SLOWLOG', 'GET', '2')[0]?.split('], [').length, 2);
+  assert.equal(client.send('SLOWLOG', 'GET', '-1')[0]?.split('], [').length, 17, 'all: 15 PINGs and the 2 SLOWLOG GETs before');
+  assert.deepEqual(client.send('SLOWLOG', 'GET', '0'), ['[]']);
+  assert.deepEqual(client.send('SLOWLOG', 'GET', '-2'), ['-ERR count should be greater than or equal to -1']);
+  assert.deepEqual(client.send('SLOWLOG', 'GET', 'x'), ['-ERR count should be greater than or equal to -1']);
+  assert.deepEqual(client.send('SLOWLOG', 'GET', '1', '2'), ["-ERR unknown subcommand or wrong number of arguments for 'GET'. Try SLOWLOG HELP."]);
+  assert.deepEqual(client.send('SLOWLOG', 'LEN', 'x'), ["-ERR wrong number of arguments for 'slowlog|len' command"]);
+  assert.deepEqual(client.send('slowlog', 'foo'), ["-ERR unknown subcommand 'foo'. Try SLOWLOG HELP."]);
+  assert.deepEqual(client.send('SLOWLOG'), ["-ERR wrong number of arguments for 'slowlog' command"]);
+  const help = client.send('SLOWLOG', 'HELP')[0] as string;
+  assert.ok(help.startsWith('[+SLOWLOG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:, +GET [<count>], '));
+  assert.ok(help.endsWith('+RESET, +    Reset the slowlog., +HELP, +    Prints this help.]'));
+  client.send('CONFIG', 'SET', 'slowlog-max-len', '3');
+  assert.deepEqual(client.send('SLOWLOG', 'LEN'), [':3'], 'CONFIG SET itself was logged, which trimmed the log');
+  assert.deepEqual(client.send('CONFIG', 'SET', 'slowlog-log-slower-than', '-2'), [
+    "-ERR CONFIG SET failed (possibly related to argument 'slowlog-log-slower-than') - argument must be between -1 and 9223372036854775807 inclusive",
+  ]);
+  assert.deepEqual(client.send('CONFIG', 'GET', 'slowlog-*'), ['{"slowlog-log-slower-than": "0", "slowlog-max-len": "3"}']);
 });

@@ -72,6 +72,12 @@ export interface CacheConfigValues {
   'lazyfree-lazy-user-flush': boolean;
   /** ACL LOG's length. */
   'acllog-max-len': number;
+  /** SLOWLOG: commands taking at least this many µs are logged; 0 logs every command, -1 none. */
+  'slowlog-log-slower-than': number;
+  /** SLOWLOG's length. */
+  'slowlog-max-len': number;
+  /** LATENCY: events of at least this many ms are recorded; 0 (the default) records none. */
+  'latency-monitor-threshold': number;
 }
 
 type ParameterKind =
@@ -142,6 +148,9 @@ const parameterSpecs: readonly ParameterSpec[] = [
   { name: 'lazyfree-lazy-user-del', type: { kind: 'boolean' }, mutable: true },
   { name: 'lazyfree-lazy-user-flush', type: { kind: 'boolean' }, mutable: true },
   { name: 'acllog-max-len', type: { kind: 'integer', min: 0, max: Number.MAX_SAFE_INTEGER, maxText: '9223372036854775807' }, mutable: true },
+  { name: 'slowlog-log-slower-than', type: { kind: 'integer', min: -1, max: Number.MAX_SAFE_INTEGER, maxText: '9223372036854775807' }, mutable: true },
+  { name: 'slowlog-max-len', type: { kind: 'integer', min: 0, max: Number.MAX_SAFE_INTEGER, maxText: '9223372036854775807' }, mutable: true },
+  { name: 'latency-monitor-threshold', type: { kind: 'integer', min: 0, max: Number.MAX_SAFE_INTEGER, maxText: '9223372036854775807' }, mutable: true },
 ];
 
 /** The encoding thresholds in force, from the CONFIG values (the engine applies it at start and on CONFIG SET). */
@@ -206,6 +215,9 @@ export function cacheConfigDefaults(overrides: Partial<CacheConfigValues> = {}):
     'lazyfree-lazy-user-del': false,
     'lazyfree-lazy-user-flush': false,
     'acllog-max-len': 128,
+    'slowlog-log-slower-than': 10_000,
+    'slowlog-max-len': 128,
+    'latency-monitor-threshold': 0,
     ...overrides,
   };
 }

@@ -27,7 +27,8 @@ import { evictUntilWithinLimit } from './cache-eviction.js';
 import { CacheKeyspace, type CacheKeyChange, type CacheRandom, type KeyText } from './cache-keyspace.js';
 import { keyEventsOf, type CacheKeyEvent } from './cache-notifications.js';
 import { CachePubSub } from './cache-pubsub.js';
-import { commandTraitsOf, monitorShows, type CacheCommandTraits } from './cache-command-traits.js';
+import { commandTraitsOf, monitorShows, slowlogMayLog, type CacheCommandTraits } from './cache-command-traits.js';
+import { CacheSlowlog, slowlogArguments } from './cache-slowlog.js';
 import { monitorLine, redactedArguments } from './cache-monitor.js';
 import { respBulkString, respInteger, respNullArray, respNullBulk, respOk, type RespValue } from './resp-value.js';
 import { validateCacheSettingsCommand, type CacheSettingsCommand } from './cache-settings.js';
@@ -219,6 +220,7 @@ export class CacheEngine {
   private readonly wallClockMicros: (() => number) | null;
   /** MONITOR's clients, in the order they started (Redis's server.monitors). */
   readonly monitors = new Set<CacheClient>();
+  readonly slowlog = new CacheSlowlog();
   private serverCommands: ReadonlyMap<string, CacheServerCommandSpec> = new Map();
   private commandTable = new CommandTable([]);
   private clientIdNext = 1;
@@ -514,7 +516,10 @@ export class CacheEngine {
       client,
     };
     const stat = this.statOfEntry(command);
-    const clocked = !stat.clockSampled || stat.calls === 0 || stat.unclockedCalls >= clockSampleInterval - 1;
+    // SLOWLOG reuses this measurement: a sampled-out fast command is not considered for it, unless
+    // the threshold is 0 (log everything), which clocks every call.
+    const slowlogThreshold = this.config.values['slowlog-log-slower-than'];
+    const clocked = !stat.clockSampled || stat.calls === 0 || stat.unclockedCalls >= clockSampleInterval - 1 || slowlogThreshold === 0;
     if (!clocked) stat.unclockedCalls++;
     const startMicros = clocked ? this.monotonicMicros() : 0;
     let result: CacheCommandResult | CacheMultiReply;
@@ -533,8 +538,14 @@ export class CacheEngine {
     if (this.pendingChanges.length > changesBefore) this.publishPendingChanges(spec.name, args, changesBefore);
     stat.calls++;
     if (clocked) {
-      stat.micros += (this.monotonicMicros() - startMicros) * (stat.unclockedCalls + 1);
+      const elapsedMicros = this.monotonicMicros() - startMicros;
+      stat.micros += elapsedMicros * (stat.unclockedCalls + 1);
       stat.unclockedCalls = 0;
+      // A command that blocked is logged when it is served (Redis: updateStatsOnUnblock).
+      const durationMicros = Math.round(elapsedMicros);
+      if (slowlogThreshold >= 0 && durationMicros >= slowlogThreshold && result.type !== 'block' && slowlogMayLog(command.traits, args)) {
+        this.logSlowCommand(client, args, durationMicros, nowMs);
+      }
     }
     this.counters.commandsProcessed++;
     if (result.type === 'error') stat.failedCalls++;
@@ -698,6 +709,17 @@ export class CacheEngine {
     });
     const reply: RespValue = { type: 'simple-string', value: line };
     for (const monitor of this.monitors) this.sendPush(monitor, reply);
+  }
+
+  private logSlowCommand(client: CacheClient, args: readonly Buffer[], durationMicros: number, nowMs: number): void {
+    const entry = {
+      unixSeconds: Math.floor(nowMs / 1000),
+      durationMicros,
+      args: slowlogArguments(redactedArguments(args)),
+      clientAddress: client.address,
+      clientName: client.name,
+    };
+    this.slowlog.push(entry, this.config.values['slowlog-max-len']);
   }
 
   /** CLIENT KILL and the output-buffer limit: the connection closes. */
