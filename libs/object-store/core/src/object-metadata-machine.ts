@@ -79,6 +79,7 @@ import {
   type VersioningStatus,
 } from './object-metadata-model.js';
 import { effectiveObjectOwnership, isOwnerOnlyCannedAcl, objectAclOfWrite, storedAclOf, type AclRequest, type StoredAcl } from './s3-acl.js';
+import { isPublicAcl } from './s3-public-access-block.js';
 import { restoreObjectMetadataInSteps, restoreObjectMetadataState, snapshotObjectMetadataChunks } from './object-metadata-snapshot.js';
 
 /** The value of a successful apply, per command. */
@@ -545,6 +546,10 @@ export class ObjectMetadataMachine {
     if (!listed.ok) return listed;
     const precondition = checkConditions(state, command.key, command.conditions);
     if (precondition !== undefined) return replyError(precondition);
+    // The ACL was checked against BlockPublicAcls when the upload was created; the block may have been set since.
+    if (state.bucket.publicAccessBlock?.blockPublicAcls === true && isPublicAcl(upload.upload.acl)) {
+      return replyError({ code: 'AccessDenied', message: 'Access Denied' });
+    }
     const parts = listed.value;
     const location = parts.flatMap((part) => part.location);
     const sizeBytes = parts.reduce((sum, part) => sum + part.sizeBytes, 0);

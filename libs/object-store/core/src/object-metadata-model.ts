@@ -201,7 +201,9 @@ export type ObjectMetadataErrorCode =
   | 'AccessControlListNotSupported'
   | 'InvalidBucketAclWithObjectOwnership'
   /** The version a command was authorized against is no longer the one it names (S3's 409). */
-  | 'OperationAborted';
+  | 'OperationAborted'
+  /** A public ACL under BlockPublicAcls, found at apply (S3's 403 AccessDenied). */
+  | 'AccessDenied';
 
 export interface ObjectMetadataError {
   readonly code: ObjectMetadataErrorCode;

@@ -64,4 +64,22 @@ describe('Block Public Access in the metadata state machine', () => {
     const missing = driver.apply({ op: 'DeletePublicAccessBlock', bucket: 'nope' });
     assert.equal(missing.ok ? 'ok' : missing.error.code, 'NoSuchBucket');
   });
+
+  it('refuses, at CompleteMultipartUpload, a public ACL given at create when BlockPublicAcls was set in between', () => {
+    const driver = new MachineDriver();
+    const owner = 'AKIAOWNER';
+    driver.ok({ op: 'CreateBucket', bucket: 'b', ownerAccessKeyId: owner, region: 'us-east-1', createdAtMs: 1, objectOwnership: 'ObjectWriter' });
+    const attributes = { contentHeaders: {}, userMetadata: {}, tags: [] };
+    for (const uploadId of ['public', 'private']) {
+      driver.ok({ op: 'CreateMultipartUpload', bucket: 'b', key: 'k', uploadId, initiatedAtMs: 2, ownerAccessKeyId: owner, attributes, ...(uploadId === 'public' ? { acl: { canned: 'public-read' as const } } : {}) });
+      driver.ok({ op: 'UploadPart', bucket: 'b', key: 'k', uploadId, partNumber: 1, sizeBytes: 3, etag: 'e1', lastModifiedMs: 3, location: [driver.blob(3)] });
+    }
+    driver.ok({ op: 'PutPublicAccessBlock', bucket: 'b', configuration: { blockPublicAcls: true, ignorePublicAcls: false, blockPublicPolicy: false, restrictPublicBuckets: false } });
+    const complete = (uploadId: string) =>
+      driver.apply({ op: 'CompleteMultipartUpload', bucket: 'b', key: 'k', uploadId, parts: [{ partNumber: 1, etag: 'e1' }], versionId: 'null', lastModifiedMs: 4, md5OfPartMd5s: 'f'.repeat(32) });
+    const refused = complete('public');
+    assert.equal(refused.ok ? 'ok' : refused.error.code, 'AccessDenied');
+    assert.equal(driver.machine.getObject({ bucket: 'b', key: 'k' }).ok, false);
+    assert.ok(complete('private').ok);
+  });
 });

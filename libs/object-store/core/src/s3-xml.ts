@@ -112,14 +112,14 @@ export function quoteEtag(etag: string): string {
   return etag.startsWith('"') && etag.endsWith('"') && etag.length >= 2 ? etag : `"${etag}"`;
 }
 
-/** The owner of buckets and objects (`ID`, `DisplayName`). */
+/** The owner of buckets and objects (`ID`, and `DisplayName` when it is given). */
 export interface S3Owner {
   readonly id: string;
-  readonly displayName: string;
+  readonly displayName?: string;
 }
 
 function ownerElement(name: string, owner: S3Owner | undefined): XmlElement | undefined {
-  return owner === undefined ? undefined : xmlElement(name, xmlElement('ID', owner.id), xmlElement('DisplayName', owner.displayName));
+  return owner === undefined ? undefined : xmlElement(name, xmlElement('ID', owner.id), optional('DisplayName', owner.displayName));
 }
 
 function checksumElements(checksums: S3Checksums | undefined, checksumType?: S3ChecksumType): XmlElement[] {

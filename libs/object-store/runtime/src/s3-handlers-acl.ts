@@ -36,6 +36,7 @@ import {
 import { ownerOf } from './s3-handlers-bucket.js';
 import { proposeCommand, sendEmpty, sendXml, valueOf } from './s3-handlers-common.js';
 import { checkVersionIdSyntax, readRequestDocument } from './s3-handlers-versioning.js';
+import type { S3Authentication } from './s3-request-auth.js';
 import { authorizedObject } from './s3-request-policy.js';
 import type { S3Exchange } from './s3-server.js';
 
@@ -48,7 +49,7 @@ const canonicalIds = new Map<string, string>();
 export function canonicalIdOf(accessKeyId: string): string {
   let id = canonicalIds.get(accessKeyId);
   if (id === undefined) {
-    id = ownerOf(accessKeyId).id;
+    id = ownerOf(accessKeyId, { anonymous: true }).id;
     canonicalIds.set(accessKeyId, id);
   }
   return id;
@@ -79,8 +80,9 @@ function checkGranteesExist(exchange: S3Exchange, machine: ObjectMetadataMachine
   }
 }
 
-/** The display name of a canonical id this server knows (an access key id), for GetBucketAcl/GetObjectAcl. */
+/** The display name of a canonical id this server knows (an access key id), for GetBucketAcl/GetObjectAcl; none for an unsigned caller (see `ownerOf`). */
 function displayNamesOf(exchange: S3Exchange, machine: ObjectMetadataMachine): (canonicalId: string) => string | undefined {
+  if (exchange.auth.anonymous === true) return () => undefined;
   let byId: Map<string, string> | undefined;
   return (canonicalId) => (byId ??= accessKeysByCanonicalId(exchange, machine)).get(canonicalId);
 }
@@ -140,14 +142,14 @@ function checkPublicAclAllowed(bucket: Bucket, request: AclRequest): void {
  * The owner listings show for an object version: the bucket owner, or, with ACLs enabled, the key
  * it was given to when written (ObjectWriter, BucketOwnerPreferred). Owners are made once per key.
  */
-export function objectOwnersOf(bucket: Bucket): (version: ObjectVersion) => S3Owner {
+export function objectOwnersOf(bucket: Bucket, audience: Pick<S3Authentication, 'anonymous'>): (version: ObjectVersion) => S3Owner {
   const owners = new Map<string, S3Owner>();
   const enforced = isEnforced(bucket);
   return (version) => {
     const accessKeyId = enforced ? bucket.ownerAccessKeyId : (version.acl?.ownerAccessKeyId ?? bucket.ownerAccessKeyId);
     let owner = owners.get(accessKeyId);
     if (owner === undefined) {
-      owner = ownerOf(accessKeyId);
+      owner = ownerOf(accessKeyId, audience);
       owners.set(accessKeyId, owner);
     }
     return owner;
@@ -162,7 +164,7 @@ function isEnforced(bucket: Bucket): boolean {
 export async function handleGetBucketAcl(exchange: S3Exchange, endpoint: EndpointOf<'GetBucketAcl'>): Promise<void> {
   const machine = await exchange.server.metadata.read();
   const bucket = valueOf(machine.headBucket(endpoint.bucket), { bucket: endpoint.bucket });
-  const owner = ownerOf(bucket.ownerAccessKeyId);
+  const owner = ownerOf(bucket.ownerAccessKeyId, exchange.auth);
   const grants = aclGrantsOf(isEnforced(bucket) ? undefined : bucket.acl, { ownerId: owner.id, bucketOwnerId: owner.id });
   sendXml(exchange, renderAccessControlPolicy({ owner, grants, displayNameOf: displayNamesOf(exchange, machine) }));
 }
@@ -179,7 +181,7 @@ export async function handleGetObjectAcl(exchange: S3Exchange, endpoint: Endpoin
     method: 'GET',
   });
   const acl = isEnforced(bucket) ? undefined : version.acl;
-  const owner = ownerOf(acl?.ownerAccessKeyId ?? bucket.ownerAccessKeyId);
+  const owner = ownerOf(acl?.ownerAccessKeyId ?? bucket.ownerAccessKeyId, exchange.auth);
   const grants = aclGrantsOf(acl, { ownerId: owner.id, bucketOwnerId: canonicalIdOf(bucket.ownerAccessKeyId) });
   const versionHeader: Record<string, string> = endpoint.versionId === undefined || bucket.versioning === 'Unversioned' ? {} : { 'x-amz-version-id': version.versionId };
   sendXml(exchange, renderAccessControlPolicy({ owner, grants, displayNameOf: displayNamesOf(exchange, machine) }), { headers: versionHeader });

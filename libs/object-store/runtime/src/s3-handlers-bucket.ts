@@ -16,13 +16,20 @@ import {
 } from '@objectbox/object-store-core';
 import { aclRequestOfCreateBucket } from './s3-handlers-acl.js';
 import { headerOf, proposeCommand, sendEmpty, sendXml, valueOf } from './s3-handlers-common.js';
+import type { S3Authentication } from './s3-request-auth.js';
 import type { S3Exchange } from './s3-server.js';
 
 type EndpointOf<Operation extends S3Endpoint['operation']> = Extract<S3Endpoint, { operation: Operation }>;
 
-/** The owner S3 documents show for an access key: a 64-hex canonical id, the key id as name. */
-export function ownerOf(accessKeyId: string): S3Owner {
-  return { id: createHash('sha256').update(`objectbox-owner:${accessKeyId}`).digest('hex'), displayName: accessKeyId };
+/**
+ * The owner S3 documents show for an access key: a 64-hex canonical id, and the key id as its
+ * DisplayName for the account's own (signed) requests only. An unsigned caller (a public listing or
+ * ACL) is never told key ids: S3 itself stopped returning DisplayName in November 2025 (API
+ * reference, "Owner"); the account's tools still see which key owns what.
+ */
+export function ownerOf(accessKeyId: string, audience: Pick<S3Authentication, 'anonymous'>): S3Owner {
+  const id = createHash('sha256').update(`objectbox-owner:${accessKeyId}`).digest('hex');
+  return audience.anonymous === true ? { id } : { id, displayName: accessKeyId };
 }
 
 /** ListBuckets: by name, with `prefix`, `max-buckets` and `continuation-token` (the last name of the previous page). */
@@ -39,7 +46,7 @@ export async function handleListBuckets(exchange: S3Exchange, endpoint: Endpoint
   sendXml(
     exchange,
     renderListAllMyBucketsResult({
-      owner: ownerOf(exchange.auth.accessKeyId),
+      owner: ownerOf(exchange.auth.accessKeyId, exchange.auth),
       buckets: page.map((bucket) => ({ name: bucket.name, creationDateMs: bucket.createdAtMs, region: bucket.region })),
       ...(truncated ? { continuationToken: Buffer.from(page[page.length - 1]!.name).toString('base64url') } : {}),
       ...(endpoint.prefix === undefined ? {} : { prefix: endpoint.prefix }),

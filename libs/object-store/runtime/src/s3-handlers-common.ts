@@ -91,6 +91,7 @@ export function s3ErrorFromMetadata(
     case 'InvalidBucketAclWithObjectOwnership':
       return new S3Error(error.code);
     case 'OperationAborted':
+    case 'AccessDenied':
       return new S3Error(error.code, { message: error.message });
     case 'TooManyAccessKeys':
     case 'NoSuchAccessKey':

@@ -50,7 +50,7 @@ export async function handleListObjects(exchange: S3Exchange, endpoint: Endpoint
     }),
     { bucket: endpoint.bucket },
   );
-  const owner = objectOwnersOf(valueOf(machine.headBucket(endpoint.bucket), { bucket: endpoint.bucket }));
+  const owner = objectOwnersOf(valueOf(machine.headBucket(endpoint.bucket), { bucket: endpoint.bucket }), exchange.auth);
   sendXml(
     exchange,
     renderListObjectsResult({
@@ -81,7 +81,7 @@ export async function handleListObjectsV2(exchange: S3Exchange, endpoint: Endpoi
     }),
     { bucket: endpoint.bucket },
   );
-  const owner = endpoint.fetchOwner ? objectOwnersOf(valueOf(machine.headBucket(endpoint.bucket), { bucket: endpoint.bucket })) : undefined;
+  const owner = endpoint.fetchOwner ? objectOwnersOf(valueOf(machine.headBucket(endpoint.bucket), { bucket: endpoint.bucket }), exchange.auth) : undefined;
   sendXml(
     exchange,
     renderListObjectsV2Result({

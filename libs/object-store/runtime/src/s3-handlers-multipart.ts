@@ -453,7 +453,7 @@ export async function handleListParts(exchange: S3Exchange, endpoint: EndpointOf
     }),
     { bucket: endpoint.bucket, key: endpoint.key, uploadId: endpoint.uploadId },
   );
-  const owner = ownerOf(page.upload.ownerAccessKeyId);
+  const owner = ownerOf(page.upload.ownerAccessKeyId, exchange.auth);
   sendXml(
     exchange,
     renderListPartsResult({
@@ -507,7 +507,7 @@ export async function handleListMultipartUploads(exchange: S3Exchange, endpoint:
       encodingType: endpoint.encodingType,
       isTruncated: page.isTruncated,
       uploads: page.uploads.map((upload) => {
-        const owner = ownerOf(upload.ownerAccessKeyId);
+        const owner = ownerOf(upload.ownerAccessKeyId, exchange.auth);
         return {
           key: upload.key,
           uploadId: upload.uploadId,

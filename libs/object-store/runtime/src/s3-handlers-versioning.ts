@@ -171,7 +171,7 @@ export async function handleListObjectVersions(exchange: S3Exchange, endpoint: E
     }),
     { bucket: endpoint.bucket },
   );
-  const owner = objectOwnersOf(bucket);
+  const owner = objectOwnersOf(bucket, exchange.auth);
   sendXml(
     exchange,
     renderListVersionsResult({
