@@ -5,7 +5,10 @@
  * is not a valid HyperLogLog string value.`.
  *
  * Stored strings are never changed in place (a reply may still reference them): every change works on
- * a copy and stores it, which makes PFADD O(size) (up to 12 KiB) where Redis is O(1).
+ * a copy and stores it, which makes PFADD O(size) (up to 12 KiB for a sketch Redis made; a forged
+ * string of any size is copied whole) where Redis is O(1). Where Redis changes the object without
+ * signalModifiedKey (PFDEBUG GETREG/TODENSE converting a sparse sketch, the elements a PFADD added
+ * before it met corrupt data), the copy is stored without signalling: WATCH stays clean.
  *
  * PFCOUNT of one key stores the computed cardinality in the sketch's header, as Redis does; like
  * Redis's signalModifiedKey that aborts a transaction WATCHing the key. PFSELFTEST checks the estimate
@@ -40,13 +43,18 @@ function pfadd(context: CacheCommandContext, args: Args): RespValue {
   const key = keyAt(args, 1);
   const stored = readSketchBytes(database, key, context.nowMs);
   const sketch = stored === null ? HllSketch.create() : HllSketch.copyOf(stored);
-  let updated = stored === null;
+  let changed = false;
   for (let index = 2; index < args.length; index++) {
     const result = sketch.add(args[index] as Buffer, cacheEncodingThresholds.hllSparseBytesMax);
-    if (result === -1) throw new CacheCommandError('hll-corrupted');
-    if (result === 1) updated = true;
+    if (result === -1) {
+      // Redis changed the sketch in place for the elements before this one and keeps them, without
+      // signalling the key or marking the cached cardinality stale (only a sparse set marks it).
+      if (changed) database.replaceSilently(key, CacheStringValue.raw(sketch.toBuffer()));
+      throw new CacheCommandError('hll-corrupted');
+    }
+    if (result === 1) changed = true;
   }
-  if (!updated) return respInteger(0);
+  if (!changed && stored !== null) return respInteger(0);
   sketch.invalidateCache();
   storeSketch(database, key, sketch);
   return respInteger(1);
@@ -74,12 +82,14 @@ function pfcount(context: CacheCommandContext, args: Args): RespValue {
   const key = keyAt(args, 1);
   const stored = readSketchBytes(database, key, context.nowMs);
   if (stored === null) return respInteger(0);
-  const cached = HllSketch.reading(stored).cachedCardinality();
+  const reading = HllSketch.reading(stored);
+  const cached = reading.cachedCardinality();
   if (cached !== null) return respInteger(cached);
-  const sketch = HllSketch.copyOf(stored);
-  const { histogram, invalid } = sketch.histogram();
+  // Checked before copying: a valid sparse sketch has at most 16384 opcodes, a forged value any size.
+  const { histogram, invalid } = reading.histogram();
   if (invalid) throw new CacheCommandError('hll-corrupted');
   const cardinality = hllEstimate(histogram);
+  const sketch = HllSketch.copyOf(stored);
   sketch.setCachedCardinality(cardinality);
   storeSketch(database, key, sketch);
   return respInteger(cardinality);
@@ -114,23 +124,29 @@ function pfdebug(context: CacheCommandContext, args: Args): RespValue {
   const key = keyAt(args, 2);
   const stored = readSketchBytes(database, key, context.nowMs);
   if (stored === null) throw new CacheCommandError('message', 'The specified key does not exist');
-  const sketch = HllSketch.copyOf(stored);
+  // toDense builds a new buffer: reading the stored bytes is enough for every subcommand.
+  const sketch = HllSketch.reading(stored);
+  // Redis converts in place without signalModifiedKey (only server.dirty, for propagation).
+  const storeSilently = (): void => database.replaceSilently(key, CacheStringValue.raw(sketch.toBuffer()));
   switch (subcommand.toLowerCase()) {
     case 'getreg':
       if (sketch.encoding === 'sparse') {
         if (!sketch.toDense()) throw new CacheCommandError('hll-corrupted');
-        storeSketch(database, key, sketch);
+        storeSilently();
       }
       return { type: 'array', items: sketch.registers().map((register) => respInteger(register)) };
-    case 'decode':
+    case 'decode': {
       if (sketch.encoding !== 'sparse') throw new CacheCommandError('message', 'HLL encoding is not sparse');
-      return respBulkString(sketch.decodeSparse());
+      const text = sketch.decodeSparse();
+      if (text === null) throw new CacheCommandError('hll-corrupted');
+      return respBulkString(text);
+    }
     case 'encoding':
       return { type: 'simple-string', value: sketch.encoding };
     case 'todense': {
       if (sketch.encoding === 'dense') return respInteger(0);
       if (!sketch.toDense()) throw new CacheCommandError('hll-corrupted');
-      storeSketch(database, key, sketch);
+      storeSilently();
       return respInteger(1);
     }
     default:

@@ -209,3 +209,91 @@ test('hyperloglog: PFSELFTEST passes (registers, sparse/dense agreement, error b
   assert.equal(renderReply(run(context, 'PFSELFTEST')), '+OK');
   assert.equal(renderReply(run(context, 'PFSELFTEST', 'x')), "-ERR wrong number of arguments for 'pfselftest' command");
 });
+
+const staleSparseHeader = 'HYLL\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x80';
+
+test('hyperloglog: a sparse sketch is invalid as soon as an opcode passes register 16384 (redis-server 7.0.15 with the CVE-2025-32023 fix)', () => {
+  const context = createTestContext();
+  // 4097 VAL opcodes of 4 registers: the last one passes 16384 exactly where the count would reach it
+  // again, and 4096 of them then a VAL of 1 does the same.
+  for (const body of ['\xff'.repeat(4097), `${'\xff'.repeat(4096)}\x80`]) {
+    run(context, 'SET', 'v', latin1(staleSparseHeader + body));
+    for (const command of [['PFCOUNT', 'v'], ['PFCOUNT', 'v', 'v'], ['PFMERGE', 'w', 'v'], ['PFDEBUG', 'TODENSE', 'v'], ['PFDEBUG', 'GETREG', 'v']]) {
+      assert.equal(renderReply(run(context, ...command)), '-INVALIDOBJ Corrupted HLL object detected', command.join(' '));
+    }
+  }
+});
+
+test('hyperloglog: a forged sparse value of any size is scanned at most 16384 opcodes (bounded work, no whole-value decode)', () => {
+  const context = createTestContext();
+  // 64 MiB of ZERO opcodes (one register each): a whole scan would take seconds; the first 16385 decide.
+  const forged = Buffer.alloc(64 * 1024 * 1024);
+  forged.write(staleSparseHeader, 'latin1');
+  run(context, 'SET', 'big', forged);
+  const sketch = HllSketch.reading(forged);
+  assert.equal(sketch.histogram().invalid, true);
+  assert.equal(sketch.mergeInto(new Uint8Array(16384)), false);
+  assert.equal(renderReply(run(context, 'PFCOUNT', 'big')), '-INVALIDOBJ Corrupted HLL object detected');
+  assert.equal(renderReply(run(context, 'PFMERGE', 'w', 'big')), '-INVALIDOBJ Corrupted HLL object detected');
+  // DECODE stops once its text passes what a valid sketch gives (16384 opcodes): no 256 MB reply.
+  assert.equal(renderReply(run(context, 'PFDEBUG', 'DECODE', 'big')), '-INVALIDOBJ Corrupted HLL object detected');
+  assert.equal(sketch.decodeSparse(), null);
+});
+
+test('hyperloglog: PFDEBUG DECODE of a valid sketch with 16384 opcodes of the longest text still decodes', () => {
+  const context = createTestContext();
+  // 16384 VALs of value 32 and run 1 alternating with value 31 (no merge): the longest valid text.
+  const body = Array.from({ length: 16384 }, (_, index) => String.fromCharCode(index % 2 === 0 ? 0xfc : 0xf8)).join('');
+  run(context, 'SET', 'v', latin1(staleSparseHeader + body));
+  const reply = run(context, 'PFDEBUG', 'DECODE', 'v');
+  assert.equal(reply.type, 'bulk-string');
+  const text = Buffer.from((reply as { readonly value: Uint8Array }).value).toString('latin1');
+  assert.equal(text.split(' ').length, 16384);
+  assert.equal(text.slice(0, 13), 'v:32,1 v:31,1');
+  assert.equal(renderReply(run(context, 'PFCOUNT', 'v')).startsWith(':'), true);
+});
+
+test('hyperloglog: PFCOUNT of a dense sketch whose registers are all >= 51 replies LLONG_MIN as redis-server (llroundl of infinity)', () => {
+  const context = createTestContext();
+  const dense = Buffer.alloc(16 + 12288, 0xff);
+  dense.write('HYLL\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x80', 'latin1');
+  run(context, 'SET', 'x', dense);
+  assert.equal(renderReply(run(context, 'PFCOUNT', 'x')), ':-9223372036854775808');
+  // Stored as uint64 0x8000000000000000: the top bit leaves the cache stale, so the next call computes again.
+  assert.equal(renderReply(run(context, 'GETRANGE', 'x', '8', '15')), `"${'\x00'.repeat(7)}\x80"`);
+  assert.equal(renderReply(run(context, 'PFCOUNT', 'x')), ':-9223372036854775808');
+  assert.equal(renderReply(run(context, 'PFCOUNT', 'x', 'x')), ':-9223372036854775808');
+  assert.equal(renderReply(run(context, 'PFMERGE', 'y', 'x')), '+OK');
+  assert.equal(renderReply(run(context, 'PFCOUNT', 'y')), ':-9223372036854775808');
+  // Registers of 50 give 1.3e19, past long long's range too.
+  const histogram = new Int32Array(64);
+  histogram[50] = 16384;
+  assert.equal(hllEstimate(histogram), -(2n ** 63n));
+});
+
+test('hyperloglog: PFADD that meets corrupt data keeps the elements before it, unsignalled (redis-server 7.0.15)', () => {
+  const context = createTestContext();
+  const modified: string[] = [];
+  context.keyspace.setListener({ keyModified: (_database, key) => modified.push(key), databaseFlushed: () => undefined });
+  // One XZERO of 10000 registers: f falls in it and splits it, a falls past it (corrupt).
+  run(context, 'SET', 'x', latin1(`${staleSparseHeader}\x67\x0f`));
+  modified.length = 0;
+  assert.equal(renderReply(run(context, 'PFADD', 'x', 'f', 'a')), '-INVALIDOBJ Corrupted HLL object detected');
+  assert.deepEqual(modified, []);
+  assert.equal(renderReply(run(context, 'PFDEBUG', 'DECODE', 'x')), '"Z:1646 v:1,1 Z:8353"');
+  assert.equal(renderReply(run(context, 'PFADD', 'x', 'f')), ':0');
+});
+
+test('hyperloglog: PFDEBUG GETREG and TODENSE convert a sparse sketch without signalling it (Redis 7.0 only bumps dirty)', () => {
+  const context = createTestContext();
+  const modified: string[] = [];
+  context.keyspace.setListener({ keyModified: (_database, key) => modified.push(key), databaseFlushed: () => undefined });
+  run(context, 'PFADD', 'h', 'a', 'b');
+  run(context, 'PFADD', 'h2', 'a');
+  modified.length = 0;
+  assert.equal(renderReply(run(context, 'PFDEBUG', 'GETREG', 'h')).startsWith('['), true);
+  assert.equal(renderReply(run(context, 'PFDEBUG', 'ENCODING', 'h')), '+dense');
+  assert.equal(renderReply(run(context, 'PFDEBUG', 'TODENSE', 'h2')), ':1');
+  assert.equal(renderReply(run(context, 'PFDEBUG', 'ENCODING', 'h2')), '+dense');
+  assert.deepEqual(modified, []);
+});

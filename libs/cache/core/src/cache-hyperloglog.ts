@@ -17,7 +17,9 @@
  * arXiv:1702.01284), which Redis uses since 5.0.
  *
  * Malformed sparse data is reported (-1 / null / `invalid`), never thrown on and never read out of
- * bounds: a byte past the end reads as 0, like the NUL that terminates every sds string in Redis.
+ * bounds: a byte past the end reads as 0, like the NUL that terminates every sds string in Redis. As in
+ * Redis since the CVE-2025-32023 fix, a scan stops at the first opcode that would pass register 16384
+ * (the sketch is then invalid), so no scan reads more than 16384 opcodes whatever the value's size.
  */
 
 export const hllRegisterCount = 16384;
@@ -189,6 +191,30 @@ function sparseOpcodeAt(bytes: Uint8Array, offset: number, end: number): SparseO
   return { kind: 'val', run: (byte & 0x3) + 1, value: ((byte >>> 2) & 0x1f) + 1, bytes: 1 };
 }
 
+/** The registers the opcode at `offset` covers: ZERO 1..64, XZERO 1..16384, VAL 1..4 (no object: the scans' hot path). */
+function sparseRunAt(bytes: Uint8Array, offset: number, end: number): number {
+  const byte = bytes[offset] as number;
+  if ((byte & 0xc0) === 0) return (byte & 0x3f) + 1;
+  if ((byte & 0xc0) === 0x40) return (((byte & 0x3f) << 8) | byteAt(bytes, offset + 1, end)) + 1;
+  return (byte & 0x3) + 1;
+}
+
+/** The size of the opcode starting with `byte`: 2 for XZERO, else 1. */
+function sparseOpcodeBytes(byte: number): number {
+  return (byte & 0xc0) === 0x40 ? 2 : 1;
+}
+
+/** The register value of the opcode starting with `byte`: 1..32 for VAL, 0 for ZERO and XZERO. */
+function sparseValueOf(byte: number): number {
+  return (byte & 0x80) === 0 ? 0 : ((byte >>> 2) & 0x1f) + 1;
+}
+
+/**
+ * PFDEBUG DECODE's longest text for a valid sketch: at most 16384 opcodes (each covers a register at
+ * least), each at most 7 characters (`v:32,4`, `Z:16384`) and a space. A longer text is corrupt data.
+ */
+const hllDecodeTextBytesMax = hllRegisterCount * 8;
+
 function sparseValOpcode(value: number, run: number): number {
   return 0x80 | ((value - 1) << 2) | (run - 1);
 }
@@ -285,15 +311,15 @@ export class HllSketch {
     let offset = sparseStart;
     let first = 0;
     let previous = -1;
-    let opcode: SparseOpcode | null = null;
     while (offset < end) {
-      opcode = sparseOpcodeAt(bytes, offset, end);
-      if (index <= first + opcode.run - 1) break;
+      const run = sparseRunAt(bytes, offset, end);
+      if (index <= first + run - 1) break;
       previous = offset;
-      offset += opcode.bytes;
-      first += opcode.run;
+      offset += sparseOpcodeBytes(bytes[offset] as number);
+      first += run;
     }
-    if (opcode === null || offset >= end) return -1;
+    if (offset >= end) return -1;
+    const opcode = sparseOpcodeAt(bytes, offset, end);
     const next = offset + opcode.bytes < end ? offset + opcode.bytes : -1;
     // Step 2: the cases that change one byte in place (A, B, C in hllSparseSet).
     let updatedInPlace = false;
@@ -386,15 +412,16 @@ export class HllSketch {
     let index = 0;
     let offset = hllHeaderBytes;
     const end = this.length;
+    const bytes = this.bytes;
     while (offset < end) {
-      const opcode = sparseOpcodeAt(this.bytes, offset, end);
-      offset += opcode.bytes;
-      if (opcode.kind !== 'val') {
-        index += opcode.run;
-        continue;
-      }
-      if (index + opcode.run > hllRegisterCount) break;
-      for (let run = 0; run < opcode.run; run++) setDenseRegister(dense, index++, opcode.value);
+      const byte = bytes[offset] as number;
+      const run = sparseRunAt(bytes, offset, end);
+      // Redis (since the CVE-2025-32023 fix) stops at the first opcode past the last register.
+      if (index + run > hllRegisterCount) return false;
+      offset += sparseOpcodeBytes(byte);
+      const value = sparseValueOf(byte);
+      if (value === 0) index += run;
+      else for (let left = run; left > 0; left--) setDenseRegister(dense, index++, value);
     }
     if (index !== hllRegisterCount) return false;
     this.bytes = dense;
@@ -413,8 +440,9 @@ export class HllSketch {
     return this.bytes.readBigUInt64LE(8);
   }
 
+  /** Stores the cardinality as Redis's uint64_t (LLONG_MIN's top bit then marks the cache stale, as there). */
   setCachedCardinality(cardinality: bigint): void {
-    this.bytes.writeBigUInt64LE(cardinality, 8);
+    this.bytes.writeBigUInt64LE(BigInt.asUintN(64, cardinality), 8);
   }
 
   /** The register histogram (reghisto), and whether the sparse data was corrupt. */
@@ -427,11 +455,16 @@ export class HllSketch {
     let index = 0;
     let offset = hllHeaderBytes;
     const end = this.length;
+    const bytes = this.bytes;
     while (offset < end) {
-      const opcode = sparseOpcodeAt(this.bytes, offset, end);
-      offset += opcode.bytes;
-      index += opcode.run;
-      histogram[opcode.value] = (histogram[opcode.value] as number) + opcode.run;
+      const byte = bytes[offset] as number;
+      const run = sparseRunAt(bytes, offset, end);
+      // Invalid as soon as an opcode passes the last register: no scan goes past 16384 opcodes.
+      if (index + run > hllRegisterCount) return { histogram, invalid: true };
+      offset += sparseOpcodeBytes(byte);
+      index += run;
+      const value = sparseValueOf(byte);
+      histogram[value] = (histogram[value] as number) + run;
     }
     return { histogram, invalid: index !== hllRegisterCount };
   }
@@ -448,15 +481,15 @@ export class HllSketch {
     let index = 0;
     let offset = hllHeaderBytes;
     const end = this.length;
+    const bytes = this.bytes;
     while (offset < end) {
-      const opcode = sparseOpcodeAt(this.bytes, offset, end);
-      offset += opcode.bytes;
-      if (opcode.kind !== 'val') {
-        index += opcode.run;
-        continue;
-      }
-      if (index + opcode.run > hllRegisterCount) break;
-      for (let run = 0; run < opcode.run; run++, index++) if (opcode.value > (max[index] as number)) max[index] = opcode.value;
+      const byte = bytes[offset] as number;
+      const run = sparseRunAt(bytes, offset, end);
+      if (index + run > hllRegisterCount) return false;
+      offset += sparseOpcodeBytes(byte);
+      const value = sparseValueOf(byte);
+      if (value === 0) index += run;
+      else for (let left = run; left > 0; left--, index++) if (value > (max[index] as number)) max[index] = value;
     }
     return index === hllRegisterCount;
   }
@@ -468,19 +501,34 @@ export class HllSketch {
     return registers;
   }
 
-  /** PFDEBUG DECODE's text of the sparse opcodes: `z:<run>`, `Z:<run>`, `v:<value>,<run>`. */
-  decodeSparse(): string {
-    const parts: string[] = [];
+  /**
+   * PFDEBUG DECODE's text of the sparse opcodes, `z:<run>`, `Z:<run>`, `v:<value>,<run>` separated by
+   * spaces, written into a Buffer grown as it goes; null once the text passes what a valid sketch can
+   * give ({@link hllDecodeTextBytesMax}). Redis decodes any length (560 MB of text for a 140 MB
+   * value): here such a value is reported corrupt instead of blocking the server and its memory.
+   */
+  decodeSparse(): Buffer | null {
+    let text = Buffer.allocUnsafe(1024);
+    let length = 0;
     let offset = hllHeaderBytes;
+    const bytes = this.bytes;
     const end = this.length;
     while (offset < end) {
-      const opcode = sparseOpcodeAt(this.bytes, offset, end);
-      offset += opcode.bytes;
-      if (opcode.kind === 'zero') parts.push(`z:${opcode.run}`);
-      else if (opcode.kind === 'xzero') parts.push(`Z:${opcode.run}`);
-      else parts.push(`v:${opcode.value},${opcode.run}`);
+      const byte = bytes[offset] as number;
+      const run = sparseRunAt(bytes, offset, end);
+      offset += sparseOpcodeBytes(byte);
+      const part = (byte & 0xc0) === 0 ? `z:${run}` : (byte & 0xc0) === 0x40 ? `Z:${run}` : `v:${sparseValueOf(byte)},${run}`;
+      const needed = length + (length > 0 ? 1 : 0) + part.length;
+      if (needed > hllDecodeTextBytesMax) return null;
+      if (needed > text.length) {
+        const grown = Buffer.allocUnsafe(Math.min(hllDecodeTextBytesMax, Math.max(needed, text.length * 2)));
+        text.copy(grown, 0, 0, length);
+        text = grown;
+      }
+      if (length > 0) text[length++] = 0x20;
+      length += text.write(part, length, 'latin1');
     }
-    return parts.join(' ');
+    return text.subarray(0, length);
   }
 }
 
@@ -530,8 +578,12 @@ export function hllEstimate(histogram: Int32Array): bigint {
     z *= 0.5;
   }
   z += m * hllSigma((histogram[0] as number) / m);
-  // llroundl: half away from zero; the quotient is never negative.
-  return BigInt(Math.round((hllAlphaInfinity * m * m) / z));
+  // llroundl: half away from zero (the quotient is never negative). Out of long long's range (z is 0
+  // when every register is 51 or more, and registers of 50 give 1.3e19) it is x86's "integer
+  // indefinite", LLONG_MIN: redis-server replies -9223372036854775808 there.
+  const estimate = (hllAlphaInfinity * m * m) / z;
+  if (!(estimate < 2 ** 63)) return -(2n ** 63n);
+  return BigInt(Math.round(estimate));
 }
 
 /** PFSELFTEST's register test repetitions (HLL_TEST_CYCLES). */

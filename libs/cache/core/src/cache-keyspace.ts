@@ -418,6 +418,20 @@ export class CacheDatabase {
   }
 
   /**
+   * Replaces an existing key's value, keeping its expiry, without telling the listener: for changes
+   * Redis makes to the object in place without signalModifiedKey (PFDEBUG GETREG/TODENSE's conversion,
+   * the elements a PFADD added before it met corrupt data, a BITFIELD that only grew the string), so
+   * WATCH stays clean and nothing is published, as there.
+   */
+  replaceSilently(key: KeyText, value: CacheValue): void {
+    const slot = this.slotOfRecent(key);
+    assert(slot >= 0, 'replaceSilently() on a missing key');
+    const sizeBytes = entrySizeBytes(key, value);
+    this.usedMemoryBytes += sizeBytes - this.sizeBytesAt(key, slot);
+    this.table.replaceValueAt(slot, storedFormOf(value, sizeBytes));
+  }
+
+  /**
    * SET key value without options, key and value given as bytes, when that needs no key text: the
    * value fits inline, no key of this database has an expiry to clear and the listener wants no
    * keys. Then it does what {@link exists} and {@link set} do for SET (the access recorded, the value
