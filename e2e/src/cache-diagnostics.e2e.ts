@@ -1,13 +1,15 @@
 /**
  * Goal: the operational commands tools rely on work against the cache as against Redis 7:
  * `redis-cli monitor` and ioredis's `monitor()` stream the commands other clients run (passwords
- * redacted, admin commands left out). Method: `objectbox start cache` as a real process, the
+ * redacted, admin commands left out); SLOWLOG through ioredis and redis-cli; MEMORY through node-redis
+ * (RESP2 and RESP3). Method: `objectbox start cache` as a real process, the
  * redis-cli binary as a child process (killed by PID), ioredis over TCP.
  */
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
 import { after, before, test as nodeTest, type TestContext } from 'node:test';
 import { Redis } from 'ioredis';
+import { createClient } from 'redis';
 import { type CacheUnderTest, runTool, startCache, uniquePrefix } from './cache-e2e-support.js';
 import { cleanUp, waitFor } from './harness.js';
 
@@ -38,6 +40,16 @@ function test(name: string, body: (context: TestContext) => Promise<void>): void
 function ioredis(): Redis {
   const client = new Redis({ host: '127.0.0.1', port: cache.port, lazyConnect: false, maxRetriesPerRequest: 1 });
   closers.add(() => client.disconnect());
+  return client;
+}
+
+async function nodeRedis(RESP: 2 | 3) {
+  const client = createClient({ RESP, socket: { host: '127.0.0.1', port: cache.port, reconnectStrategy: false, connectTimeout: 10_000 } });
+  client.on('error', () => undefined);
+  closers.add(() => {
+    if (client.isOpen) client.destroy();
+  });
+  await client.connect();
   return client;
 }
 
@@ -127,4 +139,24 @@ test('SLOWLOG through ioredis and redis-cli: entries with arguments cut as Redis
   }
   assert.equal(await client.slowlog('RESET'), 'OK');
   assert.equal(await client.slowlog('LEN'), 0);
+});
+
+test('MEMORY through node-redis: USAGE, STATS (RESP2 and RESP3), DOCTOR, MALLOC-STATS, PURGE', async () => {
+  const k = uniquePrefix('memory');
+  for (const RESP of [2, 3] as const) {
+    const client = await nodeRedis(RESP);
+    await client.set(`${k}s`, 'x'.repeat(1000));
+    const usage = await client.memoryUsage(`${k}s`);
+    assert.ok(typeof usage === 'number' && usage >= 1000 + `${k}s`.length, `MEMORY USAGE covers key and value: ${usage}`);
+    assert.equal(await client.memoryUsage(`${k}missing`), null);
+    const stats = (await client.memoryStats()) as Record<string, unknown>;
+    assert.ok(Number(stats['keys.count']) >= 1, `keys.count ${String(stats['keys.count'])}`);
+    assert.ok(Number(stats['total.allocated']) >= usage, 'total.allocated covers the key');
+    assert.equal(typeof stats['dataset.percentage'], 'number', 'a double in both protocols');
+    assert.ok(Number(stats['peak.allocated']) >= Number(stats['total.allocated']));
+    assert.match(String(await client.memoryDoctor()), /Sam/);
+    assert.equal(await client.memoryMallocStats(), 'Stats not supported for the current allocator');
+    assert.equal(await client.memoryPurge(), 'OK');
+    await client.del(`${k}s`);
+  }
 });

@@ -9,6 +9,7 @@ import { cacheConfigDefaults, type CacheConfigValues } from './cache-config.js';
 import { CacheEngine } from './cache-engine.js';
 import { monitorLine, quotedArgument, redactedArguments } from './cache-monitor.js';
 import { CacheSlowlog, slowlogArguments } from './cache-slowlog.js';
+import { memoryDoctorReport } from './cache-memory-report.js';
 import { renderReply, seededRandom } from './cache-session.spec-helper.js';
 import { type RespValue } from './resp-value.js';
 
@@ -291,4 +292,67 @@ test('slowlog: GET count, max-len, HELP and the error texts of redis-server 7.0.
     "-ERR CONFIG SET failed (possibly related to argument 'slowlog-log-slower-than') - argument must be between -1 and 9223372036854775807 inclusive",
   ]);
   assert.deepEqual(client.send('CONFIG', 'GET', 'slowlog-*'), ['{"slowlog-log-slower-than": "0", "slowlog-max-len": "3"}']);
+});
+
+test('memory: USAGE is the keyspace estimate (overhead + key + value), nil for a missing key; SAMPLES is checked as Redis', () => {
+  const { connect } = createHarness();
+  const client = connect();
+  client.send('SET', 'key', 'x'.repeat(100));
+  assert.deepEqual(client.send('MEMORY', 'USAGE', 'key'), [`:${96 + 3 + 100}`]);
+  assert.deepEqual(client.send('MEMORY', 'USAGE', 'key', 'SAMPLES', '0'), [`:${96 + 3 + 100}`]);
+  client.send('APPEND', 'key', 'yy');
+  assert.deepEqual(client.send('MEMORY', 'USAGE', 'key'), [`:${96 + 3 + 102}`]);
+  client.send('RPUSH', 'list', 'a', 'b', 'c');
+  const listUsage = Number((client.send('MEMORY', 'USAGE', 'list')[0] as string).slice(1));
+  client.send('RPUSH', 'list', 'd'.repeat(1000));
+  assert.ok(Number((client.send('MEMORY', 'USAGE', 'list')[0] as string).slice(1)) >= listUsage + 1000, 'a collection grows with its members');
+  assert.deepEqual(client.send('MEMORY', 'USAGE', 'missing'), ['(nil)']);
+  assert.deepEqual(client.send('MEMORY', 'USAGE', 'key', 'SAMPLES', '-1'), ['-ERR syntax error']);
+  assert.deepEqual(client.send('MEMORY', 'USAGE', 'key', 'SAMPLES', 'x'), ['-ERR value is not an integer or out of range']);
+  assert.deepEqual(client.send('MEMORY', 'USAGE', 'key', 'SAMPLES'), ['-ERR syntax error']);
+  assert.deepEqual(client.send('MEMORY', 'USAGE', 'key', 'BOGUS', '1'), ['-ERR syntax error']);
+  assert.deepEqual(client.send('MEMORY', 'USAGE'), ["-ERR wrong number of arguments for 'memory|usage' command"]);
+});
+
+test('memory: STATS has Redis 7.0 fields in its order, with a map per non-empty database', () => {
+  const { connect, engine } = createHarness();
+  const client = connect();
+  client.send('SET', 'a', '1');
+  client.send('SELECT', '3');
+  client.send('SET', 'b', '2');
+  client.send('SET', 'c', '3');
+  engine.execute(client.client, [Buffer.from('MEMORY'), Buffer.from('STATS')], 0);
+  const reply = client.sink.sent.pop();
+  assert.equal(reply?.type, 'map');
+  const entries = reply.type === 'map' ? reply.entries : [];
+  const names = entries.map(([name]) => renderReply(name));
+  assert.deepEqual(names.slice(0, 13), [
+    '"peak.allocated"', '"total.allocated"', '"startup.allocated"', '"replication.backlog"', '"clients.slaves"', '"clients.normal"',
+    '"cluster.links"', '"aof.buffer"', '"lua.caches"', '"functions.caches"', '"db.0"', '"db.3"', '"overhead.total"',
+  ]);
+  assert.equal(names.at(-1), '"fragmentation.bytes"');
+  assert.equal(names.length, 29, '27 fields and two databases');
+  const value = (name: string) => renderReply(entries.find(([key]) => renderReply(key) === `"${name}"`)?.[1] as RespValue);
+  assert.equal(value('keys.count'), ':3');
+  assert.equal(value('total.allocated'), `:${engine.keyspace.usedMemoryBytes}`);
+  assert.equal(value('db.3'), '{"overhead.hashtable.main": :192, "overhead.hashtable.expires": :0, "overhead.hashtable.slot-to-keys": :0}');
+  assert.equal(value('peak.percentage'), '(double) 100');
+});
+
+test('memory: DOCTOR reports with Redis texts and thresholds; MALLOC-STATS, PURGE and HELP', () => {
+  const facts = { usedBytes: 1000, peakBytes: 1000, clientsBytes: 0, clientCount: 1, residentBytes: 50_000_000, keysByDatabase: [{ databaseIndex: 0, keyCount: 1 }] };
+  assert.match(memoryDoctorReport(facts), /^Hi Sam, this instance is empty or is using very little memory/);
+  const big = { ...facts, usedBytes: 10 * 1024 * 1024, peakBytes: 10 * 1024 * 1024 };
+  assert.equal(memoryDoctorReport(big), "Hi Sam, I can't find any memory issue in your instance. I can only account for what occurs on this base.\n");
+  const afterPeak = memoryDoctorReport({ ...big, peakBytes: 20 * 1024 * 1024 });
+  assert.match(afterPeak, /^Sam, I detected a few issues in this Redis instance memory implants:\n\n \* Peak memory: /);
+  assert.match(afterPeak, /I'm here to keep you safe, Sam\. I want to help you\.\n$/);
+  assert.match(memoryDoctorReport({ ...big, clientsBytes: 2 * 1024 * 1024, clientCount: 4 }), / \* Big client buffers: /);
+  const { connect } = createHarness();
+  const client = connect();
+  assert.match(client.send('MEMORY', 'DOCTOR')[0] as string, /"verbatim-string".*Hi Sam, this instance is empty/);
+  assert.deepEqual(client.send('MEMORY', 'MALLOC-STATS'), ['"Stats not supported for the current allocator"']);
+  assert.deepEqual(client.send('MEMORY', 'PURGE'), ['+OK']);
+  assert.match(client.send('MEMORY', 'HELP')[0] as string, /^\[\+MEMORY <subcommand> .*\+USAGE <key> \[SAMPLES <count>\], .*\+HELP, \+ {4}Prints this help\.\]$/);
+  assert.deepEqual(client.send('MEMORY', 'FOO'), ["-ERR unknown subcommand 'FOO'. Try MEMORY HELP."]);
 });

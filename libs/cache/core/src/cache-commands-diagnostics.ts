@@ -9,6 +9,9 @@ import { arityAllows, type CacheCommandResult } from './cache-command-context.js
 import { commandMetadata } from './cache-command-metadata.js';
 import { parseInt64 } from './cache-number.js';
 import { type CacheSlowlogEntry } from './cache-slowlog.js';
+import { cacheDatabaseCount, keyTextFromBytes } from './cache-keyspace.js';
+import { memoryDoctorReport, memoryStatsOf, type CacheMemoryFacts } from './cache-memory-report.js';
+import { type CacheEngine } from './cache-engine.js';
 import { respBulkString, respInteger, respOk, type RespValue } from './resp-value.js';
 
 type Handler = (context: CacheServerCommandContext, args: readonly Buffer[]) => CacheCommandResult | CacheMultiReply;
@@ -115,7 +118,91 @@ const slowlog: Handler = (context, args) => {
   }
 };
 
+const memoryHelp = [
+  'DOCTOR',
+  '    Return memory problems reports.',
+  'MALLOC-STATS',
+  '    Return internal statistics report from the memory allocator.',
+  'PURGE',
+  '    Attempt to purge dirty pages for reclamation by the allocator.',
+  'STATS',
+  '    Return information about the memory usage of the server.',
+  'USAGE <key> [SAMPLES <count>]',
+  '    Return memory in bytes used by <key> and its value. Nested values are',
+  '    sampled up to <count> times (default: 5, 0 means sample all).',
+];
+
+function memoryFactsOf(engine: CacheEngine): CacheMemoryFacts {
+  let clientsBytes = 0;
+  for (const client of engine.clients.values()) clientsBytes += client.sink.pendingOutputBytes + (client.transaction?.queuedBytes ?? 0);
+  const keysByDatabase: { databaseIndex: number; keyCount: number }[] = [];
+  for (let databaseIndex = 0; databaseIndex < cacheDatabaseCount; databaseIndex++) {
+    const keyCount = engine.keyspace.database(databaseIndex).size;
+    if (keyCount > 0) keysByDatabase.push({ databaseIndex, keyCount });
+  }
+  return {
+    usedBytes: engine.keyspace.usedMemoryBytes,
+    peakBytes: engine.usedMemoryPeakBytes,
+    clientsBytes,
+    clientCount: engine.clients.size,
+    residentBytes: engine.host.residentMemoryBytes(),
+    keysByDatabase,
+  };
+}
+
+function memoryStatsReply(engine: CacheEngine): RespValue {
+  const entries: [RespValue, RespValue][] = memoryStatsOf(memoryFactsOf(engine)).fields.map(([name, value]) => {
+    let reply: RespValue;
+    if ('integer' in value) reply = respInteger(value.integer);
+    else if ('double' in value) reply = { type: 'double', value: value.double };
+    else reply = { type: 'map', entries: value.map.map(([field, bytes]) => [respBulkString(field), respInteger(bytes)] as [RespValue, RespValue]) };
+    return [respBulkString(name), reply];
+  });
+  return { type: 'map', entries };
+}
+
+/**
+ * MEMORY USAGE key [SAMPLES n]: the keyspace's estimate for the entry (its fixed overhead, key and
+ * value bytes), kept up to date as the value changes, so SAMPLES is checked as Redis checks it and
+ * has nothing to sample.
+ */
+function memoryUsage(context: CacheServerCommandContext, args: readonly Buffer[]): RespValue {
+  for (let index = 3; index < args.length; index++) {
+    const option = (args[index] as Buffer).toString('latin1').toLowerCase();
+    if (option !== 'samples' || index + 1 >= args.length) throw new CacheCommandError('syntax');
+    const samples = parseInt64(args[index + 1] as Buffer);
+    if (samples === null) throw new CacheCommandError('not-integer');
+    if (samples < 0n) throw new CacheCommandError('syntax');
+    index++;
+  }
+  const entry = context.keyspace.database(context.client.databaseIndex).peek(keyTextFromBytes(args[2] as Buffer), context.nowMs);
+  return entry === undefined ? { type: 'null-bulk' } : respInteger(entry.sizeBytes);
+}
+
+/** MEMORY USAGE/STATS/DOCTOR/MALLOC-STATS/PURGE/HELP (object.c memoryCommand). */
+const memory: Handler = (context, args) => {
+  switch (subcommandOf('memory', args)) {
+    case 'help':
+      return helpReply('MEMORY', memoryHelp);
+    case 'usage':
+      return memoryUsage(context, args);
+    case 'stats':
+      return memoryStatsReply(context.engine);
+    case 'doctor':
+      return { type: 'verbatim-string', format: 'txt', value: memoryDoctorReport(memoryFactsOf(context.engine)) };
+    case 'malloc-stats':
+      // What Redis answers when built without jemalloc: V8 owns this process's heap.
+      return respBulkString('Stats not supported for the current allocator');
+    case 'purge':
+      // Redis purges jemalloc's dirty pages, and answers OK without jemalloc; there is none here.
+      return respOk;
+    default:
+      throw subcommandSyntaxError(args);
+  }
+};
+
 export const cacheDiagnosticsCommands: readonly CacheServerCommandSpec[] = [
   { name: 'monitor', arity: 1, flags: ['stale', 'loading'], handler: monitor },
   { name: 'slowlog', arity: -2, flags: ['stale', 'loading'], handler: slowlog },
+  { name: 'memory', arity: -2, flags: [], handler: memory },
 ];

@@ -221,6 +221,13 @@ export class CacheEngine {
   /** MONITOR's clients, in the order they started (Redis's server.monitors). */
   readonly monitors = new Set<CacheClient>();
   readonly slowlog = new CacheSlowlog();
+  private usedMemoryPeak = 0;
+
+  /** The highest used memory (the keyspace estimate) seen by the cron or asked for (MEMORY STATS). */
+  get usedMemoryPeakBytes(): number {
+    this.usedMemoryPeak = Math.max(this.usedMemoryPeak, this.keyspace.usedMemoryBytes);
+    return this.usedMemoryPeak;
+  }
   private serverCommands: ReadonlyMap<string, CacheServerCommandSpec> = new Map();
   private commandTable = new CommandTable([]);
   private clientIdNext = 1;
@@ -748,6 +755,7 @@ export class CacheEngine {
     if (this.pause !== null && nowMs >= this.pause.untilMs) this.unpauseClients();
     if (this.pause === null && this.postponedClients.length > 0) this.releasePostponed(nowMs);
     this.keyspace.setCommandTime(nowMs);
+    this.usedMemoryPeak = Math.max(this.usedMemoryPeak, this.keyspace.usedMemoryBytes);
     // Redis does not expire keys while clients are paused (a replica would see a write).
     if (this.activeExpireEnabled && this.pause === null) this.keyspace.activeExpireCycle({ nowMs, sampleCountMax: 20, sampleCountBudget: 2000, stalePercentMax: 10 });
     const idleTimeoutMs = this.config.values.timeout * 1000;
