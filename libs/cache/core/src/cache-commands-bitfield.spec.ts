@@ -109,3 +109,16 @@ test('bitfield: a write at bit offset 2^32-6 grows the string to 2^29 + 8 bytes 
   assert.equal(renderReply(run(context, 'GETRANGE', 'k', '-9', '-1')), '"\x3f\xff\xff\xff\xff\xff\xff\xff\xc0"');
   assert.equal(renderReply(run(context, 'BITFIELD_RO', 'k', 'GET', 'i64', '4294967290', 'GET', 'u8', '4294967295')), '[:-1, :255]');
 });
+
+test('bitfield: writes that all fail but grow an existing string grow it unsignalled, as Redis grows it in place', () => {
+  const context = createTestContext();
+  const modified: string[] = [];
+  context.keyspace.setListener({ keyModified: (_database, key) => modified.push(key), databaseFlushed: () => undefined });
+  run(context, 'SET', 'k', Buffer.from([0x01]));
+  modified.length = 0;
+  assert.equal(renderReply(run(context, 'BITFIELD', 'k', 'OVERFLOW', 'FAIL', 'SET', 'u8', '8', '256')), '[(nil)]');
+  assert.equal(renderReply(run(context, 'STRLEN', 'k')), ':2');
+  assert.deepEqual(modified, []);
+  assert.equal(renderReply(run(context, 'BITFIELD', 'k', 'SET', 'u8', '0', '2')), '[:1]');
+  assert.deepEqual(modified, ['k']);
+});

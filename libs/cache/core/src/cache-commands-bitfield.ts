@@ -210,9 +210,11 @@ function bitfieldGeneric(context: CacheCommandContext, args: Args, readOnlyComma
     return respInteger(result.reply);
   });
   // Redis signals the key and publishes `setbit` only for writes that grew the string or changed a
-  // field. A string created or grown by writes that all failed (OVERFLOW FAIL) is stored too, which
-  // signals it here where Redis stays silent.
-  if (changes > 0 || grown) database.set({ key, value: CacheStringValue.raw(bytes), expireAtMs: null, keepExpiry: true });
+  // field. An existing string grown by writes that all failed (OVERFLOW FAIL) is grown in place there,
+  // silently: stored without signalling here. One they created is added (dbAdd), which signals it
+  // here where Redis stays silent.
+  if (changes > 0 || current === null) database.set({ key, value: CacheStringValue.raw(bytes), expireAtMs: null, keepExpiry: true });
+  else if (grown) database.replaceSilently(key, CacheStringValue.raw(bytes));
   return { type: 'array', items };
 }
 
