@@ -5,11 +5,15 @@
  * the grants an ACL stands for, and which ACL permission an action needs. Pure: no clock, no I/O,
  * no hashing (canonical user ids are made at the edge).
  *
- * Who is who: every ObjectBox access key is an S3 canonical user of its own, with the id the edge
- * derives from the key id (s3-handlers-bucket.ts `ownerOf`). Signed keys act as IAM users of one
- * account that holds `s3:*`: an ACL never takes access away from them (only a bucket policy's
- * explicit Deny does), so what ACLs decide is what an anonymous (unsigned) request may do, through
- * grants to the AllUsers group.
+ * Who is who: all signed access keys belong to ONE account and act as its IAM users holding
+ * `s3:*`. For permission, a key is never checked against ACL ownership: any signed key may read,
+ * write and delete any bucket's objects and may change any bucket's or object's ACL, ownership
+ * controls and public access block (only a bucket policy's explicit Deny naming the key, or `*`,
+ * restricts it; the root key not even that). What ACLs decide is what an anonymous (unsigned)
+ * request may do, through grants to the AllUsers group. Each key still has a canonical id of its
+ * own (derived at the edge, s3-handlers-bucket.ts `ownerOf`), used to record and show who owns an
+ * object under ObjectWriter and whom a grant names, as S3 clients expect; it is bookkeeping, not
+ * isolation between keys.
  *
  * Storage: the common ACL, `private` (the owner has FULL_CONTROL) owned by the bucket owner, is
  * stored as nothing; a canned ACL as its name; explicit grants as a list; an object owned by
