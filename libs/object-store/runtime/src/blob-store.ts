@@ -78,6 +78,7 @@ import {
   InvalidChecksumError,
   InvalidDigestError,
 } from './blob-errors.js';
+import { nextUnlessAborted } from './next-unless-aborted.js';
 import { randomHex } from './random-hex.js';
 import { SharedDirectorySync } from './shared-directory-sync.js';
 import { readFileInto, unlinkFile, writeFileWhole } from './small-file-io.js';
@@ -874,26 +875,18 @@ async function* abortable(source: AsyncIterable<Uint8Array> | Readable, signal: 
     return;
   }
   const iterator = source[Symbol.asyncIterator]();
-  let onAbort: (() => void) | null = null;
-  const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => {
-      reject(new BlobWriteAbortedError({ cause: signal.reason }));
-      // A pending next() cannot be cancelled through the iterator (return() queues behind it), so
-      // a stream source is destroyed directly; a generator is left to its own end.
-      if (source instanceof Readable) source.destroy();
-    };
-    if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
-  });
-  aborted.catch(() => {});
+  // A pending next() cannot be cancelled through the iterator (return() queues behind it), so a
+  // stream source is destroyed directly; a generator is left to its own end.
+  const stopSource = () => {
+    if (source instanceof Readable) source.destroy();
+  };
   try {
     for (;;) {
-      const next = await Promise.race([iterator.next(), aborted]);
+      const next = await nextUnlessAborted(iterator, signal, () => new BlobWriteAbortedError({ cause: signal.reason }), stopSource);
       if (next.done === true) return;
       yield next.value;
     }
   } finally {
-    if (onAbort !== null) signal.removeEventListener('abort', onAbort);
     // Stop the source (a Readable is destroyed) without waiting for a stalled one; its own error on
     // return is not ours to report.
     void Promise.resolve(iterator.return?.()).catch(() => {});

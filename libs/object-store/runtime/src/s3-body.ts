@@ -38,6 +38,7 @@ import {
   type TrailerField,
 } from '@objectbox/security-core';
 import { assert } from '@objectbox/util';
+import { nextUnlessAborted } from './next-unless-aborted.js';
 
 /** A signed payload digest's check, handed to the consumer (see {@link S3Body.deferSha256Verification}). */
 export interface PayloadSha256Check {
@@ -168,20 +169,10 @@ async function* readSource(
 ): AsyncGenerator<Uint8Array> {
   const pieces: AsyncIterable<Uint8Array> = source instanceof Readable ? source.iterator({ destroyOnReturn: false }) : source;
   const iterator = pieces[Symbol.asyncIterator]();
-  let onCut: (() => void) | undefined;
-  const cutShort =
-    cut === undefined
-      ? undefined
-      : new Promise<never>((_, reject) => {
-          onCut = () => reject(new IncompleteBodyError(expectedBytes, receivedBytes()));
-          if (cut.aborted) onCut();
-          else cut.addEventListener('abort', onCut, { once: true });
-        });
-  cutShort?.catch(() => {});
   try {
     for (;;) {
-      // A pending next() left behind by a cut settles when the connection closes; the race has handled it.
-      const next = cutShort === undefined ? await iterator.next() : await Promise.race([iterator.next(), cutShort]);
+      // A pending next() left behind by a cut settles when the connection closes.
+      const next = cut === undefined ? await iterator.next() : await nextUnlessAborted(iterator, cut, () => new IncompleteBodyError(expectedBytes, receivedBytes()));
       if (next.done === true) return;
       yield next.value;
     }
@@ -190,7 +181,6 @@ async function* readSource(
     if (code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE') throw new IncompleteBodyError(expectedBytes, receivedBytes());
     throw error;
   } finally {
-    if (onCut !== undefined) cut?.removeEventListener('abort', onCut);
     // Not awaited: behind a pending next() (a cut), return() waits for the connection to close.
     void Promise.resolve(iterator.return?.()).catch(() => {});
   }
