@@ -160,3 +160,30 @@ test('MEMORY through node-redis: USAGE, STATS (RESP2 and RESP3), DOCTOR, MALLOC-
     await client.del(`${k}s`);
   }
 });
+
+test('LATENCY through node-redis: a heavy command over latency-monitor-threshold shows in LATEST, HISTORY and DOCTOR; RESET', async () => {
+  const k = uniquePrefix('latency');
+  const client = await nodeRedis(3);
+  assert.match(String(await client.latencyDoctor()), /Latency monitoring is disabled/);
+  await client.configSet('latency-monitor-threshold', '1');
+  try {
+    await client.latencyReset();
+    const members = Array.from({ length: 200_000 }, (_, index) => `${(index * 7919) % 200_000}`);
+    for (let offset = 0; offset < members.length; offset += 20_000) await client.rPush(`${k}list`, members.slice(offset, offset + 20_000));
+    // Sorting 200,000 numbers is milliseconds of work whatever the machine: a spike over 1 ms.
+    await client.sort(`${k}list`, { LIMIT: { offset: 0, count: 1 } });
+    const latest = (await client.latencyLatest()) as unknown as [string, number, number, number][];
+    const command = latest.find(([event]) => event === 'command');
+    assert.ok(command !== undefined, `a command event: ${JSON.stringify(latest)}`);
+    assert.ok(command[2] >= 1 && command[3] >= command[2]);
+    assert.ok(Math.abs(command[1] - Date.now() / 1000) < 60);
+    const history = (await client.latencyHistory('command')) as unknown as [number, number][];
+    assert.ok(history.length >= 1);
+    assert.match(String(await client.latencyDoctor()), /Dave, I have observed latency spikes in this Redis instance[\s\S]*\d\. command: \d+ latency spikes/);
+    assert.ok((await client.latencyReset()) >= 1);
+    assert.deepEqual(await client.latencyLatest(), []);
+  } finally {
+    await client.configSet('latency-monitor-threshold', '0');
+    await client.del(`${k}list`);
+  }
+});

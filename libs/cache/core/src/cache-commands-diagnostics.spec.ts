@@ -10,6 +10,7 @@ import { CacheEngine } from './cache-engine.js';
 import { monitorLine, quotedArgument, redactedArguments } from './cache-monitor.js';
 import { CacheSlowlog, slowlogArguments } from './cache-slowlog.js';
 import { memoryDoctorReport } from './cache-memory-report.js';
+import { CacheLatencyMonitor, latencySamplesPerEvent } from './cache-latency-monitor.js';
 import { renderReply, seededRandom } from './cache-session.spec-helper.js';
 import { type RespValue } from './resp-value.js';
 
@@ -355,4 +356,76 @@ test('memory: DOCTOR reports with Redis texts and thresholds; MALLOC-STATS, PURG
   assert.deepEqual(client.send('MEMORY', 'PURGE'), ['+OK']);
   assert.match(client.send('MEMORY', 'HELP')[0] as string, /^\[\+MEMORY <subcommand> .*\+USAGE <key> \[SAMPLES <count>\], .*\+HELP, \+ {4}Prints this help\.\]$/);
   assert.deepEqual(client.send('MEMORY', 'FOO'), ["-ERR unknown subcommand 'FOO'. Try MEMORY HELP."]);
+});
+
+test('latency: one sample per second per event (the worst), 160 seconds kept, the worst ever apart', () => {
+  const monitor = new CacheLatencyMonitor();
+  monitor.addSampleIfNeeded('command', 50, 0, 100);
+  assert.deepEqual(monitor.latest(), [], 'threshold 0: disabled');
+  monitor.addSampleIfNeeded('command', 4, 5, 100);
+  assert.deepEqual(monitor.latest(), [], 'under the threshold');
+  monitor.addSampleIfNeeded('command', 7, 5, 100);
+  monitor.addSampleIfNeeded('command', 9, 5, 100);
+  monitor.addSampleIfNeeded('command', 6, 5, 100);
+  assert.deepEqual(monitor.history('command'), [{ unixSeconds: 100, latencyMs: 9 }]);
+  for (let second = 101; second < 101 + latencySamplesPerEvent; second++) monitor.addSample('command', 5, second);
+  const history = monitor.history('COMMAND');
+  assert.equal(history.length, latencySamplesPerEvent);
+  assert.deepEqual(history[0], { unixSeconds: 101, latencyMs: 5 }, 'the oldest second fell off');
+  assert.deepEqual(monitor.latest(), [{ event: 'command', unixSeconds: 260, latencyMs: 5, maxMs: 9 }]);
+  monitor.addSample('expire-cycle', 12, 300);
+  assert.equal(monitor.reset(['Expire-Cycle', 'nosuch']), 1);
+  assert.equal(monitor.reset(null), 1);
+  assert.deepEqual(monitor.latest(), []);
+});
+
+test('latency: the doctor report has Redis 7.0 texts for what was seen', () => {
+  const monitor = new CacheLatencyMonitor();
+  const settings = { thresholdMs: 0, slowlogSlowerThanMicros: 10_000, hz: 10, nowSeconds: 1_000 };
+  assert.match(monitor.doctorReport(settings), /^I'm sorry, Dave, I can't do that\. Latency monitoring is disabled/);
+  assert.match(monitor.doctorReport({ ...settings, thresholdMs: 5 }), /^Dave, no latency spike was observed/);
+  monitor.addSample('command', 20, 990);
+  monitor.addSample('command', 10, 995);
+  monitor.addSample('expire-cycle', 7, 999);
+  assert.equal(
+    monitor.doctorReport({ ...settings, thresholdMs: 5 }),
+    "Dave, I have observed latency spikes in this Redis instance. You don't mind talking about it, do you Dave?\n\n" +
+      '1. command: 2 latency spikes (average 15ms, mean deviation 5ms, period 5.00 sec). Worst all time event 20ms.\n' +
+      '2. expire-cycle: 1 latency spikes (average 7ms, mean deviation 0ms, period 1.00 sec). Worst all time event 7ms.\n' +
+      '\nI have a few advices for you:\n\n' +
+      "- Your current Slow Log configuration only logs events that are slower than your configured latency monitor threshold. Please use 'CONFIG SET slowlog-log-slower-than 5000'.\n" +
+      '- Check your Slow Log to understand what are the commands you are running which are too slow to execute. Please check https://redis.io/commands/slowlog for more information.\n' +
+      "- In order to make the Redis keys expiring process more incremental, try to set the 'hz' configuration parameter to 100 using 'CONFIG SET hz 100'.\n" +
+      '- Deleting, expiring or evicting (because of maxmemory policy) large objects is a blocking operation. If you have very large objects that are often deleted, expired, or evicted, try to fragment those objects into multiple smaller objects.\n',
+  );
+});
+
+test('latency: the engine records command, fast-command and expire-cycle spikes over latency-monitor-threshold', () => {
+  const { connect, clocks, engine } = createHarness();
+  const client = connect();
+  clocks.stepMicros = 7_000;
+  client.send('DEL', 'k');
+  assert.deepEqual(client.send('LATENCY', 'LATEST'), ['[]'], 'disabled by default');
+  clocks.stepMicros = 0;
+  client.send('CONFIG', 'SET', 'latency-monitor-threshold', '5');
+  clocks.stepMicros = 7_000;
+  client.send('DEL', 'k');
+  client.send('GET', 'k');
+  clocks.stepMicros = 3_000;
+  client.send('DEL', 'k');
+  clocks.nowMs += 1_000;
+  clocks.stepMicros = 6_000;
+  engine.tick(clocks.nowMs);
+  clocks.stepMicros = 0;
+  assert.deepEqual(client.send('LATENCY', 'LATEST'), [
+    '[["command", :1700000000, :7, :7], ["fast-command", :1700000000, :7, :7], ["expire-cycle", :1700000001, :6, :6]]',
+  ]);
+  assert.deepEqual(client.send('LATENCY', 'HISTORY', 'command'), ['[[:1700000000, :7]]']);
+  assert.deepEqual(client.send('LATENCY', 'HISTORY', 'nosuch'), ['[]']);
+  assert.match(client.send('LATENCY', 'DOCTOR')[0] as string, /1\. command: 1 latency spikes/);
+  assert.deepEqual(client.send('LATENCY', 'GRAPH', 'nosuch'), ["-ERR No samples available for event 'nosuch'"]);
+  assert.deepEqual(client.send('LATENCY', 'RESET', 'command'), [':1']);
+  assert.deepEqual(client.send('LATENCY', 'RESET'), [':2']);
+  assert.deepEqual(client.send('LATENCY', 'LATEST'), ['[]']);
+  assert.match(client.send('LATENCY', 'HELP')[0] as string, /^\[\+LATENCY <subcommand> /);
 });

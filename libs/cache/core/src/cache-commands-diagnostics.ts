@@ -201,8 +201,65 @@ const memory: Handler = (context, args) => {
   }
 };
 
+const latencyHelp = [
+  'DOCTOR',
+  '    Return a human readable latency analysis report.',
+  'GRAPH <event>',
+  '    Return an ASCII latency graph for the <event> class.',
+  'HISTORY <event>',
+  '    Return time-latency samples for the <event> class.',
+  'LATEST',
+  '    Return the latest latency samples for all events.',
+  'RESET [<event> ...]',
+  '    Reset latency data of one or more <event> classes.',
+  '    (default: reset all data for all event classes)',
+  'HISTOGRAM [COMMAND ...]',
+  '    Return a cumulative distribution of latencies in the format of a histogram for the specified command names.',
+  '    If no commands are specified then all histograms are replied.',
+];
+
+/** LATENCY LATEST/HISTORY/RESET/DOCTOR/HELP (latency.c latencyCommand). */
+const latency: Handler = (context, args) => {
+  const { engine } = context;
+  const monitor = engine.latencyMonitor;
+  switch (subcommandOf('latency', args)) {
+    case 'help':
+      return helpReply('LATENCY', latencyHelp);
+    case 'latest':
+      return array(
+        monitor.latest().map((event) =>
+          array([respBulkString(event.event), respInteger(event.unixSeconds), respInteger(event.latencyMs), respInteger(event.maxMs)]),
+        ),
+      );
+    case 'history':
+      return array(monitor.history((args[2] as Buffer).toString('latin1')).map((sample) => array([respInteger(sample.unixSeconds), respInteger(sample.latencyMs)])));
+    case 'reset':
+      return respInteger(monitor.reset(args.length === 2 ? null : args.slice(2).map((argument) => argument.toString('latin1'))));
+    case 'doctor': {
+      const values = engine.config.values;
+      const report = monitor.doctorReport({
+        thresholdMs: values['latency-monitor-threshold'],
+        slowlogSlowerThanMicros: values['slowlog-log-slower-than'],
+        hz: values.hz,
+        nowSeconds: Math.floor(context.nowMs / 1000),
+      });
+      return { type: 'verbatim-string', format: 'txt', value: report };
+    }
+    case 'graph': {
+      const event = (args[2] as Buffer).toString('latin1');
+      if (monitor.history(event).length === 0) throw new CacheCommandError('message', `No samples available for event '${event}'`);
+      throw new CacheCommandError('message', 'LATENCY GRAPH is not supported by this server: use LATENCY HISTORY');
+    }
+    case 'histogram':
+      throw new CacheCommandError('message', 'LATENCY HISTOGRAM is not supported by this server (commands are timed by sampling): use INFO commandstats');
+    default:
+      throw subcommandSyntaxError(args);
+  }
+};
+
 export const cacheDiagnosticsCommands: readonly CacheServerCommandSpec[] = [
   { name: 'monitor', arity: 1, flags: ['stale', 'loading'], handler: monitor },
   { name: 'slowlog', arity: -2, flags: ['stale', 'loading'], handler: slowlog },
   { name: 'memory', arity: -2, flags: [], handler: memory },
+  { name: 'latency', arity: -2, flags: [], handler: latency },
 ];

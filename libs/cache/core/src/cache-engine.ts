@@ -29,6 +29,7 @@ import { keyEventsOf, type CacheKeyEvent } from './cache-notifications.js';
 import { CachePubSub } from './cache-pubsub.js';
 import { commandTraitsOf, monitorShows, slowlogMayLog, type CacheCommandTraits } from './cache-command-traits.js';
 import { CacheSlowlog, slowlogArguments } from './cache-slowlog.js';
+import { CacheLatencyMonitor } from './cache-latency-monitor.js';
 import { monitorLine, redactedArguments } from './cache-monitor.js';
 import { respBulkString, respInteger, respNullArray, respNullBulk, respOk, type RespValue } from './resp-value.js';
 import { validateCacheSettingsCommand, type CacheSettingsCommand } from './cache-settings.js';
@@ -221,6 +222,7 @@ export class CacheEngine {
   /** MONITOR's clients, in the order they started (Redis's server.monitors). */
   readonly monitors = new Set<CacheClient>();
   readonly slowlog = new CacheSlowlog();
+  readonly latencyMonitor = new CacheLatencyMonitor();
   private usedMemoryPeak = 0;
 
   /** The highest used memory (the keyspace estimate) seen by the cron or asked for (MEMORY STATS). */
@@ -553,6 +555,11 @@ export class CacheEngine {
       if (slowlogThreshold >= 0 && durationMicros >= slowlogThreshold && result.type !== 'block' && slowlogMayLog(command.traits, args)) {
         this.logSlowCommand(client, args, durationMicros, nowMs);
       }
+      const latencyThresholdMs = this.config.values['latency-monitor-threshold'];
+      if (latencyThresholdMs > 0) {
+        const event = spec.flags.includes('fast') ? 'fast-command' : 'command';
+        this.latencyMonitor.addSampleIfNeeded(event, Math.floor(durationMicros / 1000), latencyThresholdMs, Math.floor(nowMs / 1000));
+      }
     }
     this.counters.commandsProcessed++;
     if (result.type === 'error') stat.failedCalls++;
@@ -718,6 +725,13 @@ export class CacheEngine {
     for (const monitor of this.monitors) this.sendPush(monitor, reply);
   }
 
+  /** LATENCY: an event that began at `startMicros` on the monotonic clock and ends now. */
+  private addLatencySample(event: string, startMicros: number, nowMs: number): void {
+    const thresholdMs = this.config.values['latency-monitor-threshold'];
+    if (thresholdMs === 0) return;
+    this.latencyMonitor.addSampleIfNeeded(event, Math.floor((this.monotonicMicros() - startMicros) / 1000), thresholdMs, Math.floor(nowMs / 1000));
+  }
+
   private logSlowCommand(client: CacheClient, args: readonly Buffer[], durationMicros: number, nowMs: number): void {
     const entry = {
       unixSeconds: Math.floor(nowMs / 1000),
@@ -757,7 +771,11 @@ export class CacheEngine {
     this.keyspace.setCommandTime(nowMs);
     this.usedMemoryPeak = Math.max(this.usedMemoryPeak, this.keyspace.usedMemoryBytes);
     // Redis does not expire keys while clients are paused (a replica would see a write).
-    if (this.activeExpireEnabled && this.pause === null) this.keyspace.activeExpireCycle({ nowMs, sampleCountMax: 20, sampleCountBudget: 2000, stalePercentMax: 10 });
+    if (this.activeExpireEnabled && this.pause === null) {
+      const startMicros = this.monotonicMicros();
+      this.keyspace.activeExpireCycle({ nowMs, sampleCountMax: 20, sampleCountBudget: 2000, stalePercentMax: 10 });
+      this.addLatencySample('expire-cycle', startMicros, nowMs);
+    }
     const idleTimeoutMs = this.config.values.timeout * 1000;
     const pubsubLimit = this.config.pubsubOutputLimit;
     for (const client of this.clients.values()) {
@@ -964,6 +982,7 @@ export class CacheEngine {
   private makeRoom(nowMs: number): boolean {
     const maxmemory = this.config.values.maxmemory;
     if (maxmemory === 0 || this.keyspace.usedMemoryBytes <= maxmemory) return true;
+    const startMicros = this.monotonicMicros();
     const result = evictUntilWithinLimit({
       keyspace: this.keyspace,
       limitBytes: maxmemory,
@@ -973,6 +992,7 @@ export class CacheEngine {
       nowMs,
     });
     this.counters.evictedKeys += result.evictedCount;
+    this.addLatencySample('eviction-cycle', startMicros, nowMs);
     return result.withinLimit;
   }
 
