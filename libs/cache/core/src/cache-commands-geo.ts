@@ -4,9 +4,9 @@
  * whose scores are 52-bit geohashes (cache-geohash.ts); GEOADD is ZADD with those scores, as in Redis,
  * and every other sorted set command works on the same keys.
  *
- * Replies print as Redis prints them: distances with `%.4f` (computed with correctly rounded sin, cos
- * and asin, as glibc's; searches filter with V8's faster Math and recompute close calls and what they
- * store or print near a rounding edge), coordinates with `%.17Lf` trimmed (RESP3:
+ * Replies print as Redis prints them: distances with `%.4f` (computed with cache-libm.ts's sin, cos
+ * and asin, as glibc's; searches filter with V8's faster Math and recompute close calls, what they
+ * store or print near a rounding edge and distances near another's before sorting), coordinates with `%.17Lf` trimmed (RESP3:
  * doubles with those digits), WITHHASH as the score's integer. Results come in Redis's order: unsorted
  * they follow the 9 searched cells (centre, N, S, E, W, NE, NW, SE, SW) and the sorted set's order
  * within each; ASC/DESC sort stably by distance (glibc's qsort is a merge sort at these sizes), and
@@ -166,12 +166,14 @@ interface SearchVariant {
   readonly searchStore: boolean;
 }
 
-interface GeoMatch {
+export interface GeoMatch {
   readonly member: KeyText;
   readonly score: number;
   readonly longitude: number;
   readonly latitude: number;
   distance: number;
+  /** Whether {@link distance} is the exact one (geoDistance), not the fast one the search computed. */
+  exact: boolean;
 }
 
 /** georadiusGeneric: argument parsing in Redis's order, then the search, then the reply or the store. */
@@ -286,17 +288,12 @@ function georadiusGeneric(context: CacheCommandContext, args: Args, sourceIndex:
 
   const returnedCount = count === 0n || BigInt(matches.length) < count ? matches.length : Number(count);
   if (sort !== 'none') {
-    const direction = sort === 'asc' ? 1 : -1;
-    const compare = (a: GeoMatch, b: GeoMatch): number => (a.distance > b.distance ? direction : a.distance === b.distance ? 0 : -direction);
-    // A full sort is glibc's qsort, a merge sort at these sizes (stable, as Array.prototype.sort);
-    // a partial one is Redis's pqsort.
-    if (returnedCount === matches.length) matches.sort(compare);
-    else partialQuickSort(matches, compare, 0, returnedCount - 1);
+    sortGeoMatches(matches, sort, returnedCount, (match) => geoDistance(longitude, latitude, match.longitude, match.latitude));
   }
   const returned = matches.slice(0, returnedCount);
   for (const match of returned) {
     // Matches carry the fast distance; what is stored or printed near a rounding edge is recomputed.
-    if (storeDistance || (withDistance && nearFourDecimalTie(match.distance / metersPerUnit))) {
+    if (!match.exact && (storeDistance || (withDistance && nearFourDecimalTie(match.distance / metersPerUnit)))) {
       match.distance = geoDistance(longitude, latitude, match.longitude, match.latitude);
     }
     match.distance /= metersPerUnit;
@@ -325,10 +322,61 @@ function georadiusGeneric(context: CacheCommandContext, args: Args, sourceIndex:
   return respInteger(returned.length);
 }
 
-/** Whether a last-bit change of `distance` could change its `%.4f` digits. */
+/**
+ * How far a fast distance may be from the exact one: 2^-44 of it, 256 units in the last place. V8's
+ * and the exact sin/cos/asin differ by a unit or two, and the haversine keeps that within a few
+ * units except within about 8 km of the centre's antipode, where asin's slope amplifies it (Redis's
+ * own distances there hang on glibc's last bit). The window grows with the value: a fixed one was
+ * below one unit of `%.4f` past about 450 km.
+ */
+function fastDistanceError(distance: number): number {
+  return Math.abs(distance) * 2 ** -44;
+}
+
+/** Whether the fast `distance`'s error could change its `%.4f` digits (the window grows with the value). */
 function nearFourDecimalTie(distance: number): boolean {
   const scaled = Math.abs(distance) * 1e4;
-  return Math.abs(scaled - Math.floor(scaled) - 0.5) < 1e-6 || scaled >= 2 ** 40;
+  return Math.abs(scaled - Math.floor(scaled) - 0.5) < 1e-6 + 2 * fastDistanceError(scaled) || scaled >= 2 ** 40;
+}
+
+/**
+ * Before ASC/DESC: the exact distance for every match whose fast distance is within twice the fast
+ * error of another's (equal ones included). Every match left with its fast distance is then further
+ * than that from all others, so each comparison the sort makes comes out as with Redis's exact
+ * distances (equal exact distances stay equal, for pqsort's tie order): the same order, at the cost
+ * of exact trigonometry only for the close pairs.
+ */
+function exactWhereOrderIsClose(matches: GeoMatch[], exactDistanceOf: (match: GeoMatch) => number): void {
+  if (matches.length < 2) return;
+  const sorted = Float64Array.from(matches, (match) => match.distance).sort();
+  const close = new Set<number>();
+  for (let index = 1; index < sorted.length; index++) {
+    const lower = sorted[index - 1] as number;
+    const upper = sorted[index] as number;
+    if (upper - lower <= 2 * fastDistanceError(upper)) {
+      close.add(lower);
+      close.add(upper);
+    }
+  }
+  if (close.size === 0) return;
+  for (const match of matches) {
+    if (match.exact || !close.has(match.distance)) continue;
+    match.distance = exactDistanceOf(match);
+    match.exact = true;
+  }
+}
+
+/**
+ * ASC/DESC: the first `returnedCount` matches in the order Redis's exact distances give (see
+ * {@link exactWhereOrderIsClose}). A full sort is glibc's qsort, a merge sort at these sizes (stable,
+ * as Array.prototype.sort); a partial one is Redis's pqsort.
+ */
+export function sortGeoMatches(matches: GeoMatch[], sort: 'asc' | 'desc', returnedCount: number, exactDistanceOf: (match: GeoMatch) => number): void {
+  exactWhereOrderIsClose(matches, exactDistanceOf);
+  const direction = sort === 'asc' ? 1 : -1;
+  const compare = (a: GeoMatch, b: GeoMatch): number => (a.distance > b.distance ? direction : a.distance === b.distance ? 0 : -direction);
+  if (returnedCount === matches.length) matches.sort(compare);
+  else partialQuickSort(matches, compare, 0, returnedCount - 1);
 }
 
 /** extractDistanceOrReply: the radius and the unit's meters. */
@@ -357,7 +405,7 @@ function findMatches(zset: CacheSortedSet, shape: GeoShape, limit: number): GeoM
     for (const entry of zset.entries(ranks)) {
       const [longitude, latitude] = geoPointOfScore(entry.score);
       const distance = geoDistanceWithinShape(shape, longitude, latitude);
-      if (distance !== null) matches.push({ member: entry.member, score: entry.score, longitude, latitude, distance });
+      if (distance !== null) matches.push({ member: entry.member, score: entry.score, longitude, latitude, distance, exact: false });
       if (matches.length > 0 && limit > 0 && matches.length >= limit) break;
     }
   }

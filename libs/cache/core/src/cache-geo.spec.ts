@@ -6,7 +6,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
+import { sortGeoMatches, type GeoMatch } from './cache-commands-geo.js';
 import { geoDistance, geohashScoreOf, geoPointOfScore } from './cache-geohash.js';
+import { type KeyText } from './cache-keyspace.js';
+import { partialQuickSort } from './cache-pqsort.js';
 import { formatDoubleFixed, formatDoubleFixedExact } from './cache-long-double.js';
 import { createTestContext, renderReply, replay, run } from './cache-session.spec-helper.js';
 import { encodeReply } from './resp-encoder.js';
@@ -165,5 +168,41 @@ test('geo: arbitrary arguments and scores give replies or Redis errors, never an
       }
     }),
     { seed: 20261201, numRuns: 400 },
+  );
+});
+
+test('geo: WITHDIST prints the exact distance where the fast one rounds the other way past 450 km (redis-server 7.0.15)', () => {
+  // m2's fast distance is 12546992.08185000x: a fixed 1e-6 window was below one unit of %.4f there.
+  replay([
+    'ZADD g 3584346793192478 m1 2894813875861213 m2 256350010463575 m3 -> :3',
+    'GEOSEARCH g FROMLONLAT -150.01342490360815 17.45163032904904 BYRADIUS 20000000 m WITHDIST ASC -> [["m3", "9796042.0315"], ["m2", "12546992.0818"], ["m1", "12603169.9543"]]',
+    'GEOSEARCH g FROMLONLAT -80.65782697069218 11.454140930292283 BYRADIUS 20000 km WITHDIST ASC -> [["m3", "8203.0209"], ["m2", "14436.1494"], ["m1", "16797.2810"]]',
+    'GEORADIUS g 146.74889751017815 69.49755732898726 20000 km WITHDIST ASC -> [["m1", "7175.1905"], ["m2", "14956.9204"], ["m3", "16957.2849"]]',
+  ]);
+});
+
+test('geo: ASC/DESC order (COUNT or not) is the exact distances\' order though matches carry fast distances a few ulps off (property)', () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: -3, max: 3 }), fc.integer({ min: -200, max: 200 })), { minLength: 2, maxLength: 40 }),
+      fc.boolean(),
+      fc.integer({ min: 1, max: 40 }),
+      (points, ascending, count) => {
+        // Exact distances in a few clusters a few ulps apart (ties too); fast ones up to 200 ulps off.
+        const exact = points.map(([cluster, ulps]) => 12546992.0818 * (cluster + 1) * (1 + ulps * 2 ** -52));
+        const make = (): GeoMatch[] =>
+          points.map(([, , fastUlps], index) => ({ member: `m${index}` as KeyText, score: index, longitude: 0, latitude: 0, distance: (exact[index] as number) * (1 + fastUlps * 2 ** -52), exact: false }));
+        const returnedCount = Math.min(count, points.length);
+        const sorted = make();
+        sortGeoMatches(sorted, ascending ? 'asc' : 'desc', returnedCount, (match) => exact[match.score] as number);
+        const reference = make().map((match) => ({ ...match, distance: exact[match.score] as number }));
+        const direction = ascending ? 1 : -1;
+        const compare = (a: GeoMatch, b: GeoMatch): number => (a.distance > b.distance ? direction : a.distance === b.distance ? 0 : -direction);
+        if (returnedCount === reference.length) reference.sort(compare);
+        else partialQuickSort(reference, compare, 0, returnedCount - 1);
+        assert.deepEqual(sorted.slice(0, returnedCount).map((match) => match.member), reference.slice(0, returnedCount).map((match) => match.member));
+      },
+    ),
+    { seed: 20261201, numRuns: 500 },
   );
 });

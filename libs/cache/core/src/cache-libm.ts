@@ -1,5 +1,5 @@
 /**
- * sin, cos and asin rounded correctly, for geo distances: glibc's libm (what redis-server calls) is
+ * sin, cos and asin computed to about 100 bits and rounded once, for geo distances: glibc's libm (what redis-server calls) is
  * within about 0.5 unit in the last place, V8's fdlibm ports within 1. On 20,000 random inputs in the
  * geo ranges, V8's results differed from glibc 2.36's for 660 (sin), 649 (cos) and 1,160 (asin) of
  * them; these functions differ for 32, 22 and 28, the inputs where glibc is itself off by a last
@@ -7,10 +7,14 @@
  * redis-server's in all but rare cases.
  *
  * Method: the argument is reduced by π/2 in double-double arithmetic (three-part π/2), the Taylor
- * series is summed in double-double (about 100 bits), and the result rounded once. asin refines
- * Math.asin by two Newton steps on sin in double-double. Arguments beyond |x| = 2^20 · π/2 (never from
- * valid coordinates) fall back to Math. About 3 µs (sin, cos) and 10 µs (asin) per call: searches use
- * Math for the bulk of their candidates (see cache-geohash.ts).
+ * series is summed in double-double (about 100 bits), and the result rounded once (hi + lo). asin
+ * refines Math.asin by two Newton steps on sin in double-double. Limits, despite the functions' names:
+ * this is not a proven correctly rounded libm (no Ziv-style check that the 100-bit value is far enough
+ * from a halfway point between doubles, no worst-case table), so a result can still be the other
+ * neighbour when the true value lies within about 2^-100 (relative) of such a midpoint; and arguments
+ * reduced with |k| > 2^20 (|x| beyond about 1.6 million, never from valid coordinates) fall back to
+ * V8's Math (within 1 unit in the last place). About 3 µs (sin, cos) and 10 µs (asin) per call:
+ * searches use Math for the bulk of their candidates (see cache-geohash.ts).
  */
 
 /** A double-double: hi + lo with |lo| <= ulp(hi) / 2. */
@@ -126,19 +130,21 @@ function rounded(value: DoubleDouble): number {
   return value.hi + value.lo;
 }
 
+/** sin(x) to about 100 bits, rounded once (see the module's limits); Math.sin beyond |k| = 2^20. */
 export function correctlyRoundedSin(x: number): number {
   if (x === 0 || !Number.isFinite(x)) return Math.sin(x);
   const result = sinCosDD(dd(x));
   return result === null ? Math.sin(x) : rounded(result.sin);
 }
 
+/** cos(x) to about 100 bits, rounded once (see the module's limits); Math.cos beyond |k| = 2^20. */
 export function correctlyRoundedCos(x: number): number {
   if (!Number.isFinite(x)) return Math.cos(x);
   const result = sinCosDD(dd(x));
   return result === null ? Math.cos(x) : rounded(result.cos);
 }
 
-/** asin on [-1, 1] (NaN outside, as libm). */
+/** asin on [-1, 1] (NaN outside, as libm), to about 100 bits and rounded once (see the module's limits). */
 export function correctlyRoundedAsin(y: number): number {
   if (!(y > -1 && y < 1) || y === 0) return Math.asin(y);
   const negative = y < 0;
