@@ -18,3 +18,4 @@ export * from './object-metadata-snapshot.js';
 export * from './s3-xml.js';
 export * from './s3-xml-parse.js';
 export * from './s3-header-values.js';
+export * from './s3-cors.js';

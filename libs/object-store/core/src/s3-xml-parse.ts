@@ -15,6 +15,7 @@ import { S3Error, s3Errors } from './s3-errors.js';
 import { readXml, type XmlElement, XmlSyntaxError } from './s3-xml-reader.js';
 import { s3PartNumberMax } from './s3-endpoint.js';
 import { publicAccessBlockElements, type PublicAccessBlock } from './s3-public-access-block.js';
+import { corsConfigurationBytesMax, validateCorsRules, type CorsMethod, type CorsRule } from './s3-cors.js';
 import { aclGrantCountMax, aclPermissions, objectOwnerships, s3AclGroupUris, type AclGrant, type AclPermission, type ObjectOwnership } from './s3-acl.js';
 
 /** Largest request document, bytes (S3 limits DeleteObjects bodies and the like to well under this). */
@@ -396,4 +397,28 @@ export function parsePublicAccessBlockConfiguration(body: S3XmlBody): PublicAcce
   const settings = { blockPublicAcls: false, ignorePublicAcls: false, blockPublicPolicy: false, restrictPublicBuckets: false };
   for (const [element, field] of publicAccessBlockElements) settings[field] = booleanOf(root, element) ?? false;
   return settings;
+}
+
+/**
+ * A `CORSConfiguration` (PutBucketCors): CORSRule elements with ID, AllowedMethod, AllowedOrigin,
+ * AllowedHeader, ExposeHeader and MaxAgeSeconds, checked as S3 checks them (s3-cors.ts).
+ * @throws S3Error `MalformedXML`, `InvalidRequest`, `MaxMessageLengthExceeded` (over 64 KB).
+ */
+export function parseCorsConfiguration(body: S3XmlBody): readonly CorsRule[] {
+  const root = parseDocument(body, 'CORSConfiguration', corsConfigurationBytesMax);
+  const texts = (rule: XmlElement, name: string): string[] => childrenOf(rule, name).map((element) => leafText(element, name));
+  const rules = childrenOf(root, 'CORSRule').map((rule): CorsRule => {
+    const id = textOf(rule, 'ID');
+    const maxAge = textOf(rule, 'MaxAgeSeconds');
+    if (maxAge !== undefined && !/^\d{1,10}$/.test(maxAge.trim())) throw s3Errors.malformedXml('MaxAgeSeconds must be a whole number');
+    return {
+      ...(id === undefined ? {} : { id }),
+      allowedMethods: texts(rule, 'AllowedMethod').map((method) => method.trim() as CorsMethod),
+      allowedOrigins: texts(rule, 'AllowedOrigin').map((origin) => origin.trim()),
+      allowedHeaders: texts(rule, 'AllowedHeader').map((header) => header.trim()),
+      exposeHeaders: texts(rule, 'ExposeHeader').map((header) => header.trim()),
+      ...(maxAge === undefined ? {} : { maxAgeSeconds: Number(maxAge.trim()) }),
+    };
+  });
+  return validateCorsRules(rules);
 }

@@ -10,6 +10,7 @@
 import { compareUtf8 } from './object-metadata-index.js';
 import type { AclGrant, ObjectOwnershipSetting } from './s3-acl.js';
 import { publicAccessBlockElements, type PublicAccessBlock } from './s3-public-access-block.js';
+import type { CorsRule } from './s3-cors.js';
 import { escapeXmlText } from './s3-errors.js';
 import type { S3EncodingType } from './s3-endpoint.js';
 import { s3ChecksumAlgorithms, type S3ChecksumAlgorithm, type S3Checksums, type S3Tag, type S3VersioningStatus } from './s3-xml-parse.js';
@@ -611,3 +612,22 @@ export function renderPublicAccessBlockConfiguration(settings: PublicAccessBlock
 export function renderPolicyStatus(isPublic: boolean): string {
   return s3Document('PolicyStatus', xmlElement('IsPublic', isPublic));
 }
+
+/** GetBucketCors: the rules as stored, elements in S3's order. */
+export function renderCorsConfiguration(rules: readonly CorsRule[]): string {
+  return s3Document(
+    'CORSConfiguration',
+    rules.map((rule) =>
+      xmlElement(
+        'CORSRule',
+        optional('ID', rule.id),
+        rule.allowedHeaders.map((header) => xmlElement('AllowedHeader', header)),
+        rule.allowedMethods.map((method) => xmlElement('AllowedMethod', method)),
+        rule.allowedOrigins.map((origin) => xmlElement('AllowedOrigin', origin)),
+        rule.exposeHeaders.map((header) => xmlElement('ExposeHeader', header)),
+        optional('MaxAgeSeconds', rule.maxAgeSeconds),
+      ),
+    ),
+  );
+}
+
