@@ -367,16 +367,47 @@ function exactWhereOrderIsClose(matches: GeoMatch[], exactDistanceOf: (match: Ge
 }
 
 /**
+ * In `sorted` (ordered by fast distance): the exact distance for each match within twice the fast
+ * error of a neighbour, as {@link exactWhereOrderIsClose} does; false when there was none.
+ */
+function exactWhereSortedAreClose(sorted: GeoMatch[], exactDistanceOf: (match: GeoMatch) => number): boolean {
+  let any = false;
+  // The fast distances, compared as they were sorted (a match made exact below keeps its place here).
+  const fast = Float64Array.from(sorted, (match) => match.distance);
+  for (let index = 1; index < sorted.length; index++) {
+    const previous = fast[index - 1] as number;
+    const current = fast[index] as number;
+    if (Math.abs(current - previous) > 2 * fastDistanceError(Math.max(Math.abs(previous), Math.abs(current)))) continue;
+    for (const match of [sorted[index - 1] as GeoMatch, sorted[index] as GeoMatch]) {
+      if (match.exact) continue;
+      match.distance = exactDistanceOf(match);
+      match.exact = true;
+      any = true;
+    }
+  }
+  return any;
+}
+
+/**
  * ASC/DESC: the first `returnedCount` matches in the order Redis's exact distances give (see
  * {@link exactWhereOrderIsClose}). A full sort is glibc's qsort, a merge sort at these sizes (stable,
- * as Array.prototype.sort); a partial one is Redis's pqsort.
+ * as Array.prototype.sort): it sorts by the fast distances, and only when some are close sorts the
+ * candidates' order again with their exact ones. A partial one is Redis's pqsort, whose comparisons
+ * depend on the input order: the close matches are found first.
  */
 export function sortGeoMatches(matches: GeoMatch[], sort: 'asc' | 'desc', returnedCount: number, exactDistanceOf: (match: GeoMatch) => number): void {
-  exactWhereOrderIsClose(matches, exactDistanceOf);
   const direction = sort === 'asc' ? 1 : -1;
   const compare = (a: GeoMatch, b: GeoMatch): number => (a.distance > b.distance ? direction : a.distance === b.distance ? 0 : -direction);
-  if (returnedCount === matches.length) matches.sort(compare);
-  else partialQuickSort(matches, compare, 0, returnedCount - 1);
+  if (returnedCount === matches.length) {
+    const candidates = matches.slice();
+    matches.sort(compare);
+    if (!exactWhereSortedAreClose(matches, exactDistanceOf)) return;
+    for (let index = 0; index < candidates.length; index++) matches[index] = candidates[index] as GeoMatch;
+    matches.sort(compare);
+    return;
+  }
+  exactWhereOrderIsClose(matches, exactDistanceOf);
+  partialQuickSort(matches, compare, 0, returnedCount - 1);
 }
 
 /** extractDistanceOrReply: the radius and the unit's meters. */
