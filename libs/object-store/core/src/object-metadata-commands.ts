@@ -38,6 +38,7 @@ import {
   type Tag,
 } from './object-metadata-model.js';
 import type { PublicAccessBlock } from './s3-public-access-block.js';
+import { corsRuleCountMax, validateCorsRules, type CorsMethod, type CorsRule } from './s3-cors.js';
 import { aclGrantCountMax, aclPermissions, cannedAcls, objectOwnerships, s3AclGroupUris, type AclGrant, type AclRequest, type ObjectOwnership, type StoredAcl } from './s3-acl.js';
 
 /** A CompleteMultipartUpload of 10,000 parts with checksums is about 1.2 MB. */
@@ -92,6 +93,8 @@ export type ObjectMetadataCommand =
   | { readonly op: 'PutBucketAcl'; readonly bucket: string; readonly acl?: AclRequest }
   | { readonly op: 'PutPublicAccessBlock'; readonly bucket: string; readonly configuration: PublicAccessBlock }
   | { readonly op: 'DeletePublicAccessBlock'; readonly bucket: string }
+  | { readonly op: 'PutBucketCors'; readonly bucket: string; readonly rules: readonly CorsRule[] }
+  | { readonly op: 'DeleteBucketCors'; readonly bucket: string }
   | {
       readonly op: 'PutObjectAcl';
       readonly bucket: string;
@@ -311,7 +314,10 @@ export function parseObjectMetadataCommand(valueUntrusted: unknown): ObjectMetad
     case 'PutPublicAccessBlock':
       return { op, bucket: input.bucket(), configuration: input.publicAccessBlock('configuration') };
     case 'DeletePublicAccessBlock':
+    case 'DeleteBucketCors':
       return { op, bucket: input.bucket() };
+    case 'PutBucketCors':
+      return { op, bucket: input.bucket(), rules: input.corsRules('rules') };
     case 'PutObjectAcl':
       return { op, bucket: input.bucket(), key: input.key(), ...input.optionalId('versionId'), ...input.optionalAcl('acl'), ...input.optionalFingerprint('authorizedVersion') };
     case 'DeleteBucket':
@@ -586,6 +592,30 @@ export class FieldReader {
       blockPublicPolicy: reader.boolean('blockPublicPolicy'),
       restrictPublicBuckets: reader.boolean('restrictPublicBuckets'),
     };
+  }
+
+  strings(name: string, countMax: number, bytesMax: number): string[] {
+    const value = this.raw(name);
+    if (!Array.isArray(value) || value.length > countMax) this.fail(name, `must be an array of at most ${countMax}`);
+    return value.map((item, index) => checkString(item, `${this.#path}.${name}[${index}]`, { bytesMax }));
+  }
+
+  /** A bucket's CORS rules, checked as PutBucketCors checks them. */
+  corsRules(name: string): CorsRule[] {
+    const rules = this.array(name, corsRuleCountMax, (rule) => ({
+      ...(rule.has('id') ? { id: rule.string('id', { bytesMax: 1024 }) } : {}),
+      allowedMethods: rule.strings('allowedMethods', 100, 16) as CorsMethod[],
+      allowedOrigins: rule.strings('allowedOrigins', 100, 4096),
+      allowedHeaders: rule.strings('allowedHeaders', 100, 4096),
+      exposeHeaders: rule.strings('exposeHeaders', 100, 4096),
+      ...(rule.has('maxAgeSeconds') ? { maxAgeSeconds: rule.integer('maxAgeSeconds', { min: 0, max: 2 ** 31 }) } : {}),
+    }));
+    try {
+      validateCorsRules(rules);
+    } catch (error) {
+      this.fail(name, `is not a valid CORS configuration: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    return rules;
   }
 
   optionalAcl<Name extends string>(name: Name): { readonly [K in Name]?: StoredAcl } {

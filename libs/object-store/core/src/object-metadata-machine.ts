@@ -96,6 +96,8 @@ export interface ObjectMetadataValues {
   PutBucketAcl: Record<string, never>;
   PutPublicAccessBlock: Record<string, never>;
   DeletePublicAccessBlock: Record<string, never>;
+  PutBucketCors: Record<string, never>;
+  DeleteBucketCors: Record<string, never>;
   PutObjectAcl: { readonly versionId: string };
   PutObject: ObjectWriteValue;
   DeleteObject: DeleteObjectValue;
@@ -326,6 +328,15 @@ export class ObjectMetadataMachine {
         return this.#withBucket(command.bucket, [], (state) => {
           const { publicAccessBlock: _previous, ...rest } = state.bucket;
           state.bucket = configuration === undefined ? rest : { ...rest, publicAccessBlock: configuration };
+          return replyOk({});
+        });
+      }
+      case 'PutBucketCors':
+      case 'DeleteBucketCors': {
+        const rules = command.op === 'PutBucketCors' ? command.rules : undefined;
+        return this.#withBucket(command.bucket, [], (state) => {
+          const { cors: _previous, ...rest } = state.bucket;
+          state.bucket = rules === undefined ? rest : { ...rest, cors: rules };
           return replyOk({});
         });
       }

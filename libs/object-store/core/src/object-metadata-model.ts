@@ -11,6 +11,7 @@
  */
 import type { ObjectOwnershipSetting, StoredAcl } from './s3-acl.js';
 import type { PublicAccessBlock } from './s3-public-access-block.js';
+import type { CorsRule } from './s3-cors.js';
 
 /** Largest object key, in UTF-8 bytes (S3: 1024). */
 export const objectKeyBytesMax = 1024;
@@ -137,6 +138,8 @@ export interface Bucket {
   readonly acl?: StoredAcl;
   /** Block Public Access; absent: nothing blocked. */
   readonly publicAccessBlock?: PublicAccessBlock;
+  /** CORS rules (PutBucketCors); absent when none. */
+  readonly cors?: readonly CorsRule[];
 }
 
 /** S3's limit on a bucket policy document (20 KB). */

@@ -346,6 +346,7 @@ function parseBucket(payload: unknown): Bucket {
     ...input.optionalOneOf('objectOwnership', objectOwnershipSettings),
     ...input.optionalAcl('acl'),
     ...(input.has('publicAccessBlock') ? { publicAccessBlock: input.publicAccessBlock('publicAccessBlock') } : {}),
+    ...(input.has('cors') ? { cors: input.corsRules('cors') } : {}),
   };
 }
 

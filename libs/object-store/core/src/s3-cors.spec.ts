@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { corsRequestHeadersOf, corsResponseHeaders, corsRuleFor } from './s3-cors.js';
+import { MachineDriver } from './object-metadata-fixtures.spec-helper.js';
+import { ObjectMetadataMachine } from './object-metadata-machine.js';
+import { encodeObjectMetadataCommand } from './object-metadata-commands.js';
 import { S3Error } from './s3-errors.js';
 import { parseCorsConfiguration } from './s3-xml-parse.js';
 import { renderCorsConfiguration } from './s3-xml.js';
@@ -62,5 +65,27 @@ describe('CORS configuration', () => {
     assert.equal(anyGet?.id, undefined);
     assert.equal(corsResponseHeaders(anyGet!, { origin: 'http://elsewhere', method: 'GET' }, { preflight: false })['access-control-allow-origin'], '*');
     assert.equal(corsRuleFor(rules, { origin: 'http://elsewhere', method: 'DELETE' }), undefined);
+  });
+});
+
+describe('CORS in the metadata state machine', () => {
+  it('is put, carried by snapshots, deleted, and refused in a command when invalid', () => {
+    const driver = new MachineDriver();
+    driver.createBucket('b');
+    const rules = parseCorsConfiguration(document);
+    driver.ok({ op: 'PutBucketCors', bucket: 'b', rules });
+    const restored = new ObjectMetadataMachine();
+    restored.restore(driver.machine.snapshot());
+    const bucket = restored.headBucket('b');
+    assert.ok(bucket.ok);
+    assert.deepEqual(bucket.value.cors, rules);
+    driver.ok({ op: 'DeleteBucketCors', bucket: 'b' });
+    const deleted = driver.machine.headBucket('b');
+    assert.ok(deleted.ok);
+    assert.equal(Object.hasOwn(deleted.value, 'cors'), false);
+    const missing = driver.apply({ op: 'PutBucketCors', bucket: 'nope', rules });
+    assert.equal(missing.ok ? 'ok' : missing.error.code, 'NoSuchBucket');
+    const bad = { op: 'PutBucketCors' as const, bucket: 'b', rules: [{ allowedMethods: ['PATCH' as 'GET'], allowedOrigins: ['*'], allowedHeaders: [], exposeHeaders: [] }] };
+    assert.throws(() => driver.machine.apply(encodeObjectMetadataCommand(bad), 1_000), /not a valid CORS configuration/);
   });
 });
