@@ -59,6 +59,11 @@ export interface CacheBlock {
    * ID at the time of the call, as Redis does when it blocks). Absent: the original arguments.
    */
   readonly retryArgs?: readonly Buffer[];
+  /**
+   * The re-run's WRONGTYPE error is the answer (XREADGROUP: Redis 7.2 unblocks it when its key
+   * changes type); otherwise the client keeps waiting for a key of its type (XREAD, BLPOP).
+   */
+  readonly failsOnWrongType?: boolean;
 }
 
 export type CacheCommandResult = RespValue | CacheBlock;
@@ -73,7 +78,7 @@ export function isCacheBlock(result: CacheCommandResult): result is CacheBlock {
  */
 export function blockOrTimeoutReply(
   context: CacheCommandContext,
-  block: { keys: readonly KeyText[]; timeoutAtMs: number | null; timeoutReply: RespValue; retryArgs?: readonly Buffer[] },
+  block: { keys: readonly KeyText[]; timeoutAtMs: number | null; timeoutReply: RespValue; retryArgs?: readonly Buffer[]; failsOnWrongType?: boolean },
 ): CacheCommandResult {
   return context.blockingAllowed ? { type: 'block', ...block } : block.timeoutReply;
 }

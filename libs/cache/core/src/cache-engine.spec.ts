@@ -871,10 +871,51 @@ test('engine: XREAD BLOCK $ is served by the next XADD, with only what came afte
   assert.deepEqual(reader.send('XREADGROUP', 'GROUP', 'g', 'c', 'BLOCK', '1000', 'STREAMS', 's', '>'), []);
   writer.send('XGROUP', 'DESTROY', 's', 'g');
   assert.match(reader.sink.take()[0] ?? '', /^-NOGROUP /);
+  // A key that changes type: XREADGROUP is told WRONGTYPE, XREAD keeps waiting.
+  writer.send('XGROUP', 'CREATE', 's', 'g2', '$');
+  assert.deepEqual(reader.send('XREADGROUP', 'GROUP', 'g2', 'c', 'BLOCK', '0', 'STREAMS', 's', '>'), []);
+  const other = harness.connect();
+  assert.deepEqual(other.send('XREAD', 'BLOCK', '0', 'STREAMS', 's', '$'), []);
+  writer.send('DEL', 's');
+  writer.send('SET', 's', 'x');
+  assert.match(reader.sink.take()[0] ?? '', /^-NOGROUP /, 'the DEL woke it first: no group');
+  assert.deepEqual(other.sink.take(), [], 'XREAD waits for a stream');
+  writer.send('DEL', 's');
+  writer.send('XGROUP', 'CREATE', 's', 'g3', '$', 'MKSTREAM');
+  assert.deepEqual(reader.send('XREADGROUP', 'GROUP', 'g3', 'c', 'BLOCK', '0', 'STREAMS', 's', '>'), []);
+  writer.send('MULTI');
+  writer.send('DEL', 's');
+  writer.send('SADD', 's', 'member');
+  writer.send('EXEC');
+  assert.match(reader.sink.take()[0] ?? '', /^-WRONGTYPE /, 'a stream replaced in one transaction: WRONGTYPE');
+  writer.send('DEL', 's');
+  // FLUSHALL wakes blocked readers: XREADGROUP learns its group is gone.
+  writer.send('XGROUP', 'CREATE', 's', 'g4', '$', 'MKSTREAM');
+  assert.deepEqual(reader.send('XREADGROUP', 'GROUP', 'g4', 'c', 'BLOCK', '0', 'STREAMS', 's', '>'), []);
+  writer.send('FLUSHALL');
+  assert.match(reader.sink.take()[0] ?? '', /^-NOGROUP /);
+  assert.deepEqual(other.sink.take(), [], 'XREAD keeps waiting after FLUSHALL');
+  writer.send('XADD', 's', '9-0', 'f', 'v');
+  assert.deepEqual(other.sink.take(), ['[["s", [["9-0", ["f", "v"]]]]]']);
   // Timeout: the null array.
   assert.deepEqual(reader.send('XREAD', 'BLOCK', '10', 'STREAMS', 's', '$'), []);
   harness.engine.tick(harness.nowMs + 50);
   assert.deepEqual(reader.sink.take(), ['(nil)']);
+});
+
+test('engine: XGROUP CREATE is refused over maxmemory and waits under CLIENT PAUSE WRITE (its subcommand flags)', () => {
+  const harness = createHarness();
+  const a = harness.connect();
+  a.send('SET', 'filler', 'x'.repeat(1000));
+  a.send('CONFIG', 'SET', 'maxmemory', '1');
+  assert.match(a.send('XGROUP', 'CREATE', 's', 'g', '$', 'MKSTREAM')[0] ?? '', /^-OOM /);
+  assert.deepEqual(a.send('XINFO', 'HELP').length, 1, 'a readonly subcommand still runs');
+  const b = harness.connect();
+  a.send('CONFIG', 'SET', 'maxmemory', '0');
+  b.send('CLIENT', 'PAUSE', '100000', 'WRITE');
+  assert.deepEqual(a.send('XGROUP', 'CREATE', 's', 'g', '$', 'MKSTREAM'), [], 'paused');
+  b.send('CLIENT', 'UNPAUSE');
+  assert.deepEqual(a.sink.take(), ['+OK']);
 });
 
 test('engine: stream keyspace notifications', () => {

@@ -22,7 +22,7 @@ import { cacheEncodingThresholds } from './cache-collection-size.js';
 import { CacheConfig, encodingThresholdsOf, type CacheConfigValues } from './cache-config.js';
 import { cacheServerCommands, clientInfoLine } from './cache-commands-server.js';
 import { cacheDiagnosticsCommands } from './cache-commands-diagnostics.js';
-import { commandMetadata } from './cache-command-metadata.js';
+import { commandMetadata, commandMetadataForArgs } from './cache-command-metadata.js';
 import { evictUntilWithinLimit } from './cache-eviction.js';
 import { CacheKeyspace, type CacheKeyChange, type CacheRandom, type KeyText } from './cache-keyspace.js';
 import { keyEventsOf, type CacheKeyEvent } from './cache-notifications.js';
@@ -269,6 +269,9 @@ export class CacheEngine {
         for (const client of this.clients.values()) {
           for (const watched of client.watchedKeys.values()) if (watched.databaseIndex === databaseIndex) client.watchDirty = true;
         }
+        // Blocked clients get their command run again (signalDeletedKeyAsReady): an XREADGROUP whose
+        // stream went is told NOGROUP; the others find nothing and keep waiting.
+        for (const watchKey of this.blockedByKey.keys()) if (watchKey.startsWith(`${databaseIndex}:`)) this.readyKeys.add(watchKey);
       },
     });
   }
@@ -395,13 +398,13 @@ export class CacheEngine {
   }
 
   /** processCommand's pause check: everything under ALL; under WRITE, what writes or may replicate. */
-  private pauseHolds(client: CacheClient, command: CommandEntry): boolean {
+  private pauseHolds(client: CacheClient, command: CommandEntry, args: readonly Buffer[]): boolean {
     if (this.pause === null) return false;
     if (!this.pause.writesOnly) return true;
-    if (command.spec.name !== 'exec') return pausedAsWrite(command);
+    if (command.spec.name !== 'exec') return pausedAsWrite(command, args);
     return client.transaction?.commands.some((queued) => {
       const entry = this.commandOf(queued.args[0] as Buffer);
-      return entry !== undefined && pausedAsWrite(entry);
+      return entry !== undefined && pausedAsWrite(entry, queued.args);
     }) ?? false;
   }
 
@@ -447,8 +450,8 @@ export class CacheEngine {
     }
     assert(command !== undefined, 'rejection() refuses unknown commands');
     if (client.transaction !== null && !command.transactionControl) return this.queue(client, args);
-    if (this.pause !== null && this.pauseHolds(client, command)) return this.postpone(client);
-    if (command.denyoom && !this.makeRoom(nowMs)) {
+    if (this.pause !== null && this.pauseHolds(client, command, args)) return this.postpone(client);
+    if ((command.denyoom || subcommandHasFlag(command, args, 'denyoom')) && !this.makeRoom(nowMs)) {
       this.statOfEntry(command).rejectedCalls++;
       return this.errorReply(new CacheCommandError('out-of-memory'));
     }
@@ -969,7 +972,8 @@ export class CacheEngine {
           assert(entry !== undefined, 'a blocked command exists');
           const result = this.run(client, entry, blocked.args, nowMs, true, true);
           // A key that became another type does not serve the waiter: it keeps waiting (Redis 7.2).
-          if (result.type === 'block' || (result.type === 'error' && result.prefix === 'WRONGTYPE')) continue;
+          // (XREADGROUP is the exception: it is told, as Redis 7.2 unblocks it on a missing or changed key.)
+          if (result.type === 'block' || (result.type === 'error' && result.prefix === 'WRONGTYPE' && blocked.block.failsOnWrongType !== true)) continue;
           this.unblock(client);
           this.deliver(client, result);
           client.sink.resume();
@@ -1058,6 +1062,15 @@ function fullNameOf(command: CommandEntry, args: readonly Buffer[]): string {
 /** Commands that write, or that Redis propagates though they do not write (CMD_MAY_REPLICATE), wait under CLIENT PAUSE WRITE. */
 const mayReplicateCommands = new Set(['publish', 'spublish', 'pfcount', 'eval', 'evalsha', 'fcall']);
 
-function pausedAsWrite(command: CommandEntry): boolean {
-  return command.spec.flags.includes('write') || mayReplicateCommands.has(command.spec.name);
+function pausedAsWrite(command: CommandEntry, args: readonly Buffer[]): boolean {
+  return command.spec.flags.includes('write') || mayReplicateCommands.has(command.spec.name) || subcommandHasFlag(command, args, 'write');
+}
+
+/**
+ * Whether a container's subcommand has `flag` in Redis's command table (XGROUP CREATE is `write
+ * denyoom`, XGROUP itself has no flags), so OOM and CLIENT PAUSE WRITE judge the subcommand.
+ */
+function subcommandHasFlag(command: CommandEntry, args: readonly Buffer[], flag: string): boolean {
+  if (!command.hasSubcommands || args.length < 2) return false;
+  return (commandMetadataForArgs(args)?.flags as readonly string[] | undefined)?.includes(flag) ?? false;
 }
