@@ -2,14 +2,15 @@
  * Goal: the operational commands tools rely on work against the cache as against Redis 7:
  * `redis-cli monitor` and ioredis's `monitor()` stream the commands other clients run (passwords
  * redacted, admin commands left out); SLOWLOG through ioredis and redis-cli; MEMORY through node-redis
- * (RESP2 and RESP3). Method: `objectbox start cache` as a real process, the
+ * (RESP2 and RESP3); LATENCY; CLIENT TRACKING with node-redis v5's client-side cache and a RESP2
+ * REDIRECT subscriber. Method: `objectbox start cache` as a real process, the
  * redis-cli binary as a child process (killed by PID), ioredis over TCP.
  */
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
 import { after, before, test as nodeTest, type TestContext } from 'node:test';
 import { Redis } from 'ioredis';
-import { createClient } from 'redis';
+import { BasicClientSideCache, createClient } from 'redis';
 import { type CacheUnderTest, runTool, startCache, uniquePrefix } from './cache-e2e-support.js';
 import { cleanUp, waitFor } from './harness.js';
 
@@ -186,4 +187,44 @@ test('LATENCY through node-redis: a heavy command over latency-monitor-threshold
     await client.configSet('latency-monitor-threshold', '0');
     await client.del(`${k}list`);
   }
+});
+
+test('CLIENT TRACKING: node-redis v5 client-side cache (RESP3) serves repeated reads locally and drops a key another client changes', async () => {
+  const k = uniquePrefix('tracking');
+  const localCache = new BasicClientSideCache({ ttl: 0, maxEntries: 0 });
+  const cached = createClient({ RESP: 3, clientSideCache: localCache, socket: { host: '127.0.0.1', port: cache.port, reconnectStrategy: false } });
+  cached.on('error', () => undefined);
+  closers.add(() => {
+    if (cached.isOpen) cached.destroy();
+  });
+  await cached.connect();
+  const writer = ioredis();
+  await writer.set(`${k}a`, 'one');
+  assert.equal(await cached.get(`${k}a`), 'one');
+  assert.equal(await cached.get(`${k}a`), 'one');
+  assert.equal(localCache.stats().hitCount, 1, 'the second read came from the local cache');
+  const info = (await cached.sendCommand(['CLIENT', 'TRACKINGINFO'])) as unknown;
+  assert.match(JSON.stringify(info), /"on"/);
+  await writer.set(`${k}a`, 'two');
+  // Without the server's invalidation the local cache would answer 'one' forever.
+  await waitFor('the invalidation to reach the client-side cache', async () => ((await cached.get(`${k}a`)) === 'two' ? true : undefined), { deadlineMs: 10_000, intervalMs: 20 });
+  const hits = localCache.stats().hitCount;
+  assert.equal(await cached.get(`${k}a`), 'two');
+  assert.equal(localCache.stats().hitCount, hits + 1, 'cached again after the re-read');
+});
+
+test('CLIENT TRACKING with REDIRECT: a RESP2 ioredis subscriber of __redis__:invalidate receives the keys', async () => {
+  const k = uniquePrefix('tracking-redirect');
+  const listener = ioredis();
+  const listenerId = (await listener.client('ID')) as number;
+  const messages: string[] = [];
+  listener.on('messageBuffer', (_channel: Buffer, message: unknown) => messages.push(JSON.stringify(message)));
+  await listener.subscribe('__redis__:invalidate');
+  const tracker = ioredis();
+  assert.equal(await tracker.client('TRACKING', 'ON', 'REDIRECT', String(listenerId)), 'OK');
+  await tracker.get(`${k}x`);
+  const writer = ioredis();
+  await writer.set(`${k}x`, '1');
+  await waitFor('the invalidation message', async () => (messages.length > 0 ? true : undefined), { deadlineMs: 10_000, intervalMs: 20 });
+  assert.deepEqual(JSON.parse(messages[0] as string), [{ type: 'Buffer', data: [...Buffer.from(`${k}x`)] }]);
 });

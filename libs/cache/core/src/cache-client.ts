@@ -6,6 +6,7 @@
 import { type CacheBlock, type CacheSession } from './cache-command-context.js';
 import { aclUserHasFullKeyAccess, type CacheAclUser } from './cache-acl.js';
 import { type KeyText } from './cache-keyspace.js';
+import { type CacheClientTracking } from './cache-tracking.js';
 import { type RespProtocolVersion, type RespValue } from './resp-value.js';
 
 /** What the runtime gives the engine for each connection. */
@@ -70,6 +71,8 @@ export class CacheClient implements CacheSession {
    * by the pub/sub output-buffer limits (Redis counts a monitor as a normal client, unlimited by default).
    */
   isMonitor = false;
+  /** CLIENT TRACKING ON's settings; null when off. */
+  tracking: CacheClientTracking | null = null;
   replyMode: CacheReplyMode = 'on';
   noEvict = false;
   noTouch = false;

@@ -15,6 +15,8 @@ interface FlagFacts {
   readonly skipsSlowlog: boolean;
   /** `readonly`, `write` or `may_replicate`: what a replica (and so a monitor) may not run. */
   readonly touchesKeyspace: boolean;
+  /** `readonly`: a tracking client remembers the keys it read (call() in server.c). */
+  readonly readOnly: boolean;
 }
 
 export interface CacheCommandTraits {
@@ -23,6 +25,7 @@ export interface CacheCommandTraits {
   readonly own: FlagFacts;
   readonly hasSubcommands: boolean;
   touchesKeyspace(args: readonly Buffer[]): boolean;
+  readOnly(args: readonly Buffer[]): boolean;
 }
 
 function factsOf(flags: readonly string[]): FlagFacts {
@@ -30,6 +33,7 @@ function factsOf(flags: readonly string[]): FlagFacts {
     skipsMonitor: flags.includes('admin') || flags.includes('skip_monitor'),
     skipsSlowlog: flags.includes('skip_slowlog'),
     touchesKeyspace: flags.includes('readonly') || flags.includes('write') || flags.includes('may_replicate'),
+    readOnly: flags.includes('readonly') && !flags.includes('write'),
   };
 }
 
@@ -62,6 +66,11 @@ export function commandTraitsOf(spec: { readonly name: string; readonly flags: r
       if (!traits.hasSubcommands) return own.touchesKeyspace;
       const subcommand = subcommandOf(traits, args);
       return subcommand === undefined ? own.touchesKeyspace : factsOfMetadata(subcommand).touchesKeyspace;
+    },
+    readOnly(args) {
+      if (!traits.hasSubcommands) return own.readOnly;
+      const subcommand = subcommandOf(traits, args);
+      return subcommand !== undefined && factsOfMetadata(subcommand).readOnly;
     },
   };
   return traits;

@@ -28,6 +28,7 @@ import {
 } from './cache-command-metadata.js';
 import { parseFloat64, parseInt64 } from './cache-number.js';
 import { type CacheStringValue } from './cache-string-value.js';
+import { clientCaching, clientGetRedirect, clientTracking, clientTrackingInfo } from './cache-commands-tracking.js';
 import {
   respBulkString,
   respBulkStringArray,
@@ -167,6 +168,7 @@ const reset: Handler = (context) => {
   client.userName = 'default';
   client.authenticated = engine.acl.newConnectionAuthenticated();
   engine.stopMonitoring(client);
+  engine.tracking.disable(client);
   return simple('RESET');
 };
 
@@ -183,6 +185,9 @@ function clientFlags(client: CacheClient): string {
   if (client.isSubscriber) flags += 'P';
   if (client.transaction !== null) flags += 'x';
   if (client.blocked !== null) flags += 'b';
+  if (client.tracking !== null) flags += 't';
+  if (client.tracking?.brokenRedirect === true) flags += 'R';
+  if (client.tracking?.bcast === true) flags += 'B';
   if (client.watchDirty) flags += 'd';
   if (client.noEvict) flags += 'e';
   if (client.noTouch) flags += 'T';
@@ -235,7 +240,7 @@ export function clientInfoLine(client: CacheClient, nowMs: number): string {
     ['events', outputBytes > 0 ? 'rw' : 'r'],
     ['cmd', client.lastCommandName],
     ['user', client.userName],
-    ['redir', -1],
+    ['redir', client.tracking?.redirectId ?? -1],
     ['resp', client.protocolVersion],
     ['lib-name', client.libraryName],
     ['lib-ver', client.libraryVersion],
@@ -245,6 +250,10 @@ export function clientInfoLine(client: CacheClient, nowMs: number): string {
 
 const clientHelp = [
   'CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+  'CACHING (YES|NO)',
+  '    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.',
+  'GETREDIR',
+  '    Return the client ID we are redirecting to when tracking is enabled.',
   'GETNAME',
   '    Return the name of the current connection.',
   'ID',
@@ -271,6 +280,11 @@ const clientHelp = [
   '    Set client meta attributes.',
   'UNBLOCK <clientid> [TIMEOUT|ERROR]',
   '    Unblock the specified blocked client.',
+  'TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]',
+  '         [OPTIN] [OPTOUT] [NOLOOP]',
+  '    Control server assisted client side caching.',
+  'TRACKINGINFO',
+  '    Report tracking status for the current connection.',
   'HELP',
   '    Print this help.',
 ];
@@ -351,6 +365,18 @@ const client: Handler = (context, args) => {
       );
       return respInteger(1);
     }
+    case 'tracking':
+      if (args.length < 3) throw subcommandArity('client', subcommand);
+      return clientTracking(context, args);
+    case 'caching':
+      if (args.length !== 3) throw subcommandArity('client', subcommand);
+      return clientCaching(context, args);
+    case 'getredir':
+      if (args.length !== 2) throw subcommandArity('client', subcommand);
+      return clientGetRedirect(context);
+    case 'trackinginfo':
+      if (args.length !== 2) throw subcommandArity('client', subcommand);
+      return clientTrackingInfo(context);
     case 'help':
       return { type: 'array', items: clientHelp.map(simple) };
     default:

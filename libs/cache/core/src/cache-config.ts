@@ -78,6 +78,8 @@ export interface CacheConfigValues {
   'slowlog-max-len': number;
   /** LATENCY: events of at least this many ms are recorded; 0 (the default) records none. */
   'latency-monitor-threshold': number;
+  /** CLIENT TRACKING: keys remembered at most (0 = no limit); past it keys are invalidated. */
+  'tracking-table-max-keys': number;
 }
 
 type ParameterKind =
@@ -151,6 +153,7 @@ const parameterSpecs: readonly ParameterSpec[] = [
   { name: 'slowlog-log-slower-than', type: { kind: 'integer', min: -1, max: Number.MAX_SAFE_INTEGER, maxText: '9223372036854775807' }, mutable: true },
   { name: 'slowlog-max-len', type: { kind: 'integer', min: 0, max: Number.MAX_SAFE_INTEGER, maxText: '9223372036854775807' }, mutable: true },
   { name: 'latency-monitor-threshold', type: { kind: 'integer', min: 0, max: Number.MAX_SAFE_INTEGER, maxText: '9223372036854775807' }, mutable: true },
+  { name: 'tracking-table-max-keys', type: { kind: 'integer', min: 0, max: Number.MAX_SAFE_INTEGER, maxText: '9223372036854775807' }, mutable: true },
 ];
 
 /** The encoding thresholds in force, from the CONFIG values (the engine applies it at start and on CONFIG SET). */
@@ -218,6 +221,7 @@ export function cacheConfigDefaults(overrides: Partial<CacheConfigValues> = {}):
     'slowlog-log-slower-than': 10_000,
     'slowlog-max-len': 128,
     'latency-monitor-threshold': 0,
+    'tracking-table-max-keys': 1_000_000,
     ...overrides,
   };
 }

@@ -24,12 +24,14 @@ import { cacheServerCommands, clientInfoLine } from './cache-commands-server.js'
 import { cacheDiagnosticsCommands } from './cache-commands-diagnostics.js';
 import { commandMetadata, commandMetadataForArgs } from './cache-command-metadata.js';
 import { evictUntilWithinLimit } from './cache-eviction.js';
-import { CacheKeyspace, type CacheKeyChange, type CacheRandom, type KeyText } from './cache-keyspace.js';
+import { CacheKeyspace, keyTextFromBytes, type CacheKeyChange, type CacheRandom, type KeyText } from './cache-keyspace.js';
 import { keyEventsOf, type CacheKeyEvent } from './cache-notifications.js';
 import { CachePubSub } from './cache-pubsub.js';
 import { commandTraitsOf, monitorShows, slowlogMayLog, type CacheCommandTraits } from './cache-command-traits.js';
 import { CacheSlowlog, slowlogArguments } from './cache-slowlog.js';
 import { CacheLatencyMonitor } from './cache-latency-monitor.js';
+import { CacheTracking, type CacheTrackingMessage } from './cache-tracking.js';
+import { commandKeyIndexes } from './cache-command-metadata.js';
 import { monitorLine, redactedArguments } from './cache-monitor.js';
 import { respBulkString, respInteger, respNullArray, respNullBulk, respOk, type RespValue } from './resp-value.js';
 import { validateCacheSettingsCommand, type CacheSettingsCommand } from './cache-settings.js';
@@ -223,6 +225,9 @@ export class CacheEngine {
   readonly monitors = new Set<CacheClient>();
   readonly slowlog = new CacheSlowlog();
   readonly latencyMonitor = new CacheLatencyMonitor();
+  readonly tracking = new CacheTracking<CacheClient>((id) => this.clients.get(id));
+  /** FLUSHALL reports each database: tracking clients are told once per command. */
+  private trackingFlushSent = false;
   private usedMemoryPeak = 0;
 
   /** The highest used memory (the keyspace estimate) seen by the cron or asked for (MEMORY STATS). */
@@ -257,6 +262,7 @@ export class CacheEngine {
     this.keyspace.setListener({
       keyModified: (databaseIndex, key, change) => {
         if (this.config.notifyFlags.classes.size > 0) this.recordChange(databaseIndex, key, change);
+        if (this.tracking.active) this.deliverTracking(this.tracking.invalidateKey(key, this.executingClient));
         // Most writes happen with nobody watching or blocked: skip building the lookup key.
         if (this.watchersByKey.size === 0 && this.blockedByKey.size === 0) return;
         const watchKey = watchKeyOf(databaseIndex, key);
@@ -264,8 +270,12 @@ export class CacheEngine {
         if (watchers !== undefined) for (const client of watchers) client.watchDirty = true;
         if (this.blockedByKey.has(watchKey)) this.readyKeys.add(watchKey);
       },
-      keysWanted: () => this.config.notifyFlags.classes.size > 0 || this.watchersByKey.size > 0 || this.blockedByKey.size > 0,
+      keysWanted: () => this.config.notifyFlags.classes.size > 0 || this.watchersByKey.size > 0 || this.blockedByKey.size > 0 || this.tracking.active,
       databaseFlushed: (databaseIndex) => {
+        if (this.tracking.active && !this.trackingFlushSent) {
+          this.trackingFlushSent = true;
+          this.deliverTracking(this.tracking.invalidateAll(this.clients.values()));
+        }
         for (const client of this.clients.values()) {
           for (const watched of client.watchedKeys.values()) if (watched.databaseIndex === databaseIndex) client.watchDirty = true;
         }
@@ -344,6 +354,7 @@ export class CacheEngine {
     for (const pattern of [...client.patterns]) this.unsubscribePattern(client, pattern);
     for (const channel of [...client.shardChannels]) this.unsubscribeShardChannel(client, channel);
     this.stopMonitoring(client);
+    this.tracking.disable(client);
     this.clients.delete(client.id);
   }
 
@@ -429,12 +440,51 @@ export class CacheEngine {
       this.executingClient = null;
       client.currentRequest = null;
     }
+    // CLIENT CACHING applies to the next command only, or to a whole MULTI (resetClient).
+    if (client.tracking !== null && client.transaction === null && client.lastCommandName.split('|')[0] !== 'client') client.tracking.caching = false;
     if (reply.type === 'block') this.park(client, reply.retryArgs ?? args, reply);
     else this.deliver(client, reply);
     if (this.pushesForExecutingClient.length > 0) for (const push of this.pushesForExecutingClient.splice(0)) client.sink.send(push);
     if (client.closeAfterReply) this.kill(client);
     if (this.pause === null && this.postponedClients.length > 0) this.releasePostponed(nowMs);
     this.serveReadyKeys(nowMs);
+    this.afterTrackingWork();
+  }
+
+  /** beforeSleep's tracking work: BCAST announcements and the table's limit. */
+  private afterTrackingWork(): void {
+    this.trackingFlushSent = false;
+    if (!this.tracking.active) return;
+    this.deliverTracking(this.tracking.takeBroadcasts());
+    this.deliverTracking(this.tracking.limit(this.config.values['tracking-table-max-keys']));
+  }
+
+  /**
+   * sendTrackingMessage: an `invalidate` push (RESP3), or through a REDIRECT client: a push if it
+   * speaks RESP3, a `__redis__:invalidate` pub/sub message if it is a RESP2 subscriber, else nothing
+   * (RESP2 has no way to say it). A redirect target that is gone marks the redirect broken and, in
+   * RESP3, tells the tracking client `tracking-redir-broken`.
+   */
+  private deliverTracking(messages: readonly CacheTrackingMessage<CacheClient>[]): void {
+    for (const { client, keys } of messages) {
+      const tracking = client.tracking;
+      if (tracking === null) continue;
+      let target = client;
+      if (tracking.redirectId !== 0) {
+        const redirect = this.clients.get(tracking.redirectId);
+        if (redirect === undefined) {
+          tracking.brokenRedirect = true;
+          if (client.protocolVersion === 3) this.sendPush(client, { type: 'push', items: [respBulkString('tracking-redir-broken'), respInteger(tracking.redirectId)] });
+          continue;
+        }
+        target = redirect;
+      }
+      const payload: RespValue = keys === null ? respNullBulk : { type: 'array', items: keys.map((key) => respBulkString(Buffer.from(key, 'latin1'))) };
+      if (target.protocolVersion === 3) this.sendPush(target, { type: 'push', items: [respBulkString('invalidate'), payload] });
+      else if (target !== client && target.isSubscriber) {
+        this.sendPush(target, { type: 'push', items: [respBulkString('message'), respBulkString('__redis__:invalidate'), payload] });
+      }
+    }
   }
 
   private dispatch(client: CacheClient, command: CommandEntry | undefined, args: readonly Buffer[], nowMs: number): CacheCommandResult | CacheMultiReply {
@@ -548,6 +598,9 @@ export class CacheEngine {
       this.runningDepth--;
     }
     if (this.pendingChanges.length > changesBefore) this.publishPendingChanges(spec.name, args, changesBefore);
+    if (client.tracking !== null && !client.tracking.bcast && command.traits.readOnly(args)) {
+      this.tracking.rememberKeys(client, commandKeyIndexes(spec.name, args).map((index) => keyTextFromBytes(args[index] as Buffer)));
+    }
     stat.calls++;
     if (clocked) {
       const elapsedMicros = this.monotonicMicros() - startMicros;
@@ -779,11 +832,12 @@ export class CacheEngine {
       this.keyspace.activeExpireCycle({ nowMs, sampleCountMax: 20, sampleCountBudget: 2000, stalePercentMax: 10 });
       this.addLatencySample('expire-cycle', startMicros, nowMs);
     }
+    this.afterTrackingWork();
     const idleTimeoutMs = this.config.values.timeout * 1000;
     const pubsubLimit = this.config.pubsubOutputLimit;
     for (const client of this.clients.values()) {
       if (idleTimeoutMs > 0 && client.blocked === null && !client.isSubscriber && nowMs - client.lastInteractionMs > idleTimeoutMs) this.kill(client);
-      if ((client.isSubscriber || client.isMonitor) && pubsubLimit.softBytes > 0) this.checkSoftOutputLimit(client, pubsubLimit, nowMs);
+      if ((client.isSubscriber || client.isMonitor || client.tracking !== null) && pubsubLimit.softBytes > 0) this.checkSoftOutputLimit(client, pubsubLimit, nowMs);
     }
     this.serveReadyKeys(nowMs);
   }

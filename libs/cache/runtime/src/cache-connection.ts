@@ -68,8 +68,9 @@ export class CacheConnection implements CacheClientSink {
   send(value: RespValue): void {
     if (this.closed) return;
     this.encoder.write(value, this.client.protocolVersion);
-    // Subscribers and monitors receive what other clients cause: the pub/sub limits bound both.
-    if (this.client.isSubscriber || this.client.isMonitor) this.enforcePubsubHardLimit();
+    // Subscribers, monitors and tracking clients receive what other clients cause: the pub/sub
+    // limits bound them all.
+    if (this.client.isSubscriber || this.client.isMonitor || this.client.tracking !== null) this.enforcePubsubHardLimit();
     if (!this.processing) this.scheduleFlush();
   }
 

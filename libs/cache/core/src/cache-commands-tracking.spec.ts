@@ -1,0 +1,216 @@
+/**
+ * CLIENT TRACKING through the engine with recording sinks: default mode, REDIRECT (RESP3 pushes and
+ * RESP2 `__redis__:invalidate` messages), BCAST prefixes, OPTIN/OPTOUT with CLIENT CACHING, NOLOOP,
+ * flushes, expiry and the table limit. Cases follow Redis's tests/unit/tracking.tcl.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { type CacheClient, type CacheClientSink } from './cache-client.js';
+import { cacheConfigDefaults, type CacheConfigValues } from './cache-config.js';
+import { CacheEngine } from './cache-engine.js';
+import { renderReply, seededRandom } from './cache-session.spec-helper.js';
+import { type RespValue } from './resp-value.js';
+
+class RecordingSink implements CacheClientSink {
+  readonly sent: RespValue[] = [];
+  closed = false;
+  pendingOutputBytes = 0;
+  send(value: RespValue): void {
+    this.sent.push(value);
+  }
+  close(): void {
+    this.closed = true;
+  }
+  resume(): void {}
+  take(): string[] {
+    return this.sent.splice(0).map(renderReply);
+  }
+}
+
+interface Clocks {
+  nowMs: number;
+  monotonicMicros: number;
+  /** How far the monotonic clock moves at each read: every command then lasts one step. */
+  stepMicros: number;
+  wallMicros: number;
+}
+
+function createHarness(config: Partial<CacheConfigValues> = {}) {
+  const clocks: Clocks = { nowMs: 1_700_000_000_000, monotonicMicros: 0, stepMicros: 0, wallMicros: 1_700_000_000_123_456 };
+  const engine = new CacheEngine({
+    random: seededRandom(3),
+    config: cacheConfigDefaults(config),
+    host: {
+      processId: 1,
+      runId: 'r'.repeat(40),
+      executable: '/bin/objectbox',
+      os: 'Test',
+      architectureBits: 64,
+      serverVersion: '0.0.0',
+      tcpPort: () => 6379,
+      residentMemoryBytes: () => 1_000_000,
+      cpuSeconds: () => ({ user: 0, system: 0 }),
+    },
+    monotonicMicros: () => (clocks.monotonicMicros += clocks.stepMicros),
+    wallClockMicros: () => clocks.wallMicros,
+    startedAtMs: clocks.nowMs,
+  });
+  let port = 5000;
+  function connect() {
+    const sink = new RecordingSink();
+    const client: CacheClient = engine.connect({ sink, address: `127.0.0.1:${port++}`, localAddress: '127.0.0.1:6379', nowMs: clocks.nowMs });
+    return {
+      client,
+      sink,
+      send(...words: (string | Buffer)[]): string[] {
+        engine.execute(client, words.map((word) => (typeof word === 'string' ? Buffer.from(word, 'latin1') : word)), clocks.nowMs);
+        return sink.take();
+      },
+    };
+  }
+  return { engine, clocks, connect };
+}
+
+
+test('tracking: a read key is invalidated once when another client changes it, in any database', () => {
+  const { connect } = createHarness();
+  const reader = connect();
+  const writer = connect();
+  reader.send('HELLO', '3');
+  assert.deepEqual(reader.send('CLIENT', 'TRACKING', 'on'), ['+OK']);
+  reader.send('GET', 'k');
+  reader.send('MGET', 'a', 'b');
+  writer.send('SET', 'k', '1');
+  assert.deepEqual(reader.sink.take(), ['["invalidate", ["k"]]']);
+  writer.send('SET', 'k', '2');
+  assert.deepEqual(reader.sink.take(), [], 'forgotten once invalidated');
+  writer.send('SELECT', '5');
+  writer.send('DEL', 'b');
+  writer.send('SET', 'b', 'x');
+  assert.deepEqual(reader.sink.take(), ['["invalidate", ["b"]]'], 'the table ignores databases, as Redis');
+  writer.send('SET', 'unread', 'x');
+  assert.deepEqual(reader.sink.take(), []);
+});
+
+test("tracking: the client's own change comes after its reply; NOLOOP leaves it out", () => {
+  const { connect } = createHarness();
+  const client = connect();
+  client.send('HELLO', '3');
+  client.send('CLIENT', 'TRACKING', 'on');
+  client.send('GET', 'k');
+  assert.deepEqual(client.send('SET', 'k', 'v'), ['+OK', '["invalidate", ["k"]]']);
+  client.send('CLIENT', 'TRACKING', 'on', 'NOLOOP');
+  client.send('GET', 'k');
+  assert.deepEqual(client.send('SET', 'k', 'w'), ['+OK']);
+  assert.deepEqual(client.send('CLIENT', 'TRACKINGINFO'), ['{"flags": ["on", "noloop"], "redirect": :0, "prefixes": []}']);
+});
+
+test('tracking: REDIRECT to a RESP2 subscriber of __redis__:invalidate; a gone target breaks the redirect', () => {
+  const { connect, engine } = createHarness();
+  const listener = connect();
+  const tracker = connect();
+  const writer = connect();
+  listener.send('SUBSCRIBE', '__redis__:invalidate');
+  assert.deepEqual(tracker.send('CLIENT', 'TRACKING', 'on', 'REDIRECT', String(listener.client.id)), ['+OK']);
+  assert.deepEqual(tracker.send('CLIENT', 'GETREDIR'), [`:${listener.client.id}`]);
+  tracker.send('GET', 'k');
+  writer.send('SET', 'k', '1');
+  assert.deepEqual(listener.sink.take(), ['["message", "__redis__:invalidate", ["k"]]']);
+  assert.deepEqual(tracker.sink.take(), []);
+  writer.send('FLUSHALL');
+  assert.deepEqual(listener.sink.take(), ['["message", "__redis__:invalidate", (nil)]'], 'a flush: once, with null');
+  engine.disconnect(listener.client);
+  tracker.send('HELLO', '3');
+  tracker.send('GET', 'k');
+  writer.send('SET', 'k', '2');
+  assert.deepEqual(tracker.sink.take(), [`["tracking-redir-broken", :${listener.client.id}]`]);
+  assert.match(tracker.send('CLIENT', 'INFO')[0] as string, / flags=tR .* redir=\d+ /);
+  assert.deepEqual(tracker.send('CLIENT', 'TRACKINGINFO'), [`{"flags": ["on", "broken_redirect"], "redirect": :${listener.client.id}, "prefixes": []}`]);
+});
+
+test('tracking: RESP2 without REDIRECT tracks but has no way to be told', () => {
+  const { connect } = createHarness();
+  const tracker = connect();
+  const writer = connect();
+  tracker.send('CLIENT', 'TRACKING', 'on');
+  tracker.send('GET', 'k');
+  writer.send('SET', 'k', '1');
+  assert.deepEqual(tracker.sink.take(), []);
+});
+
+test('tracking: BCAST announces every change under the prefixes, one message per prefix, none remembered', () => {
+  const { connect, engine } = createHarness();
+  const tracker = connect();
+  const writer = connect();
+  tracker.send('HELLO', '3');
+  assert.deepEqual(tracker.send('CLIENT', 'TRACKING', 'on', 'BCAST', 'PREFIX', 'user:', 'PREFIX', 'cart:'), ['+OK']);
+  writer.send('SET', 'user:1', 'a');
+  writer.send('MSET', 'user:2', 'b', 'other', 'c', 'cart:9', 'd');
+  writer.send('SET', 'other', 'e');
+  // One message per prefix and command, as trackingBroadcastInvalidationMessages sends them.
+  assert.deepEqual(tracker.sink.take(), ['["invalidate", ["user:1"]]', '["invalidate", ["user:2"]]', '["invalidate", ["cart:9"]]']);
+  tracker.send('GET', 'user:1');
+  assert.equal(engine.tracking.stats.keys, 0, 'BCAST remembers no keys');
+  assert.deepEqual(tracker.send('CLIENT', 'TRACKINGINFO'), ['{"flags": ["on", "bcast"], "redirect": :0, "prefixes": ["user:", "cart:"]}']);
+  assert.deepEqual(tracker.send('CLIENT', 'TRACKING', 'on', 'BCAST', 'PREFIX', 'user:1'), [
+    "-ERR Prefix 'user:1' overlaps with an existing prefix 'user:'. Prefixes for a single client must not overlap.",
+  ]);
+  assert.deepEqual(tracker.send('CLIENT', 'TRACKING', 'on'), [
+    "-ERR You can't switch BCAST mode on/off before disabling tracking for this client, and then re-enabling it with a different mode.",
+  ]);
+  const all = connect();
+  all.send('HELLO', '3');
+  all.send('CLIENT', 'TRACKING', 'on', 'BCAST');
+  assert.deepEqual(all.send('SET', 'x', '1'), ['+OK', '["invalidate", ["x"]]'], 'no prefix: every key, its own changes too, after the reply');
+});
+
+test('tracking: OPTIN remembers after CLIENT CACHING yes only, for one command; OPTOUT the reverse', () => {
+  const { connect } = createHarness();
+  const tracker = connect();
+  const writer = connect();
+  tracker.send('HELLO', '3');
+  tracker.send('CLIENT', 'TRACKING', 'on', 'OPTIN');
+  tracker.send('GET', 'a');
+  assert.deepEqual(tracker.send('CLIENT', 'CACHING', 'yes'), ['+OK']);
+  assert.deepEqual(tracker.send('CLIENT', 'TRACKINGINFO'), ['{"flags": ["on", "optin", "caching-yes"], "redirect": :0, "prefixes": []}'], 'CLIENT commands keep it');
+  tracker.send('GET', 'b');
+  tracker.send('GET', 'c');
+  writer.send('MSET', 'a', '1', 'b', '2', 'c', '3');
+  assert.deepEqual(tracker.sink.take(), ['["invalidate", ["b"]]']);
+  assert.deepEqual(tracker.send('CLIENT', 'CACHING', 'no'), ['-ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.']);
+  const optout = connect();
+  optout.send('HELLO', '3');
+  optout.send('CLIENT', 'TRACKING', 'on', 'OPTOUT');
+  optout.send('CLIENT', 'CACHING', 'no');
+  optout.send('GET', 'a');
+  optout.send('GET', 'b');
+  writer.send('MSET', 'a', '1', 'b', '2');
+  assert.deepEqual(optout.sink.take(), ['["invalidate", ["b"]]']);
+  assert.deepEqual(optout.send('CLIENT', 'TRACKING', 'on', 'OPTIN'), [
+    "-ERR You can't switch OPTIN/OPTOUT mode before disabling tracking for this client, and then re-enabling it with a different mode.",
+  ]);
+  const off = connect();
+  assert.deepEqual(off.send('CLIENT', 'CACHING', 'yes'), ['-ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled']);
+});
+
+test('tracking: expiry invalidates; the table is bounded by tracking-table-max-keys; RESET and OFF stop it', () => {
+  const { connect, engine, clocks } = createHarness({ 'tracking-table-max-keys': 2 });
+  const tracker = connect();
+  const writer = connect();
+  tracker.send('HELLO', '3');
+  tracker.send('CLIENT', 'TRACKING', 'on');
+  writer.send('SET', 'soon', 'x', 'PX', '10');
+  tracker.send('GET', 'soon');
+  clocks.nowMs += 100;
+  engine.tick(clocks.nowMs);
+  assert.deepEqual(tracker.sink.take(), ['["invalidate", ["soon"]]']);
+  assert.deepEqual(tracker.send('MGET', 'k1', 'k2', 'k3'), ['[(nil), (nil), (nil)]', '["invalidate", ["k1"]]'], 'past 2 keys the oldest goes');
+  assert.equal(engine.tracking.stats.keys, 2);
+  assert.match(tracker.send('CLIENT', 'INFO')[0] as string, / flags=t .* redir=0 /);
+  assert.deepEqual(tracker.send('RESET'), ['+RESET']);
+  assert.deepEqual(tracker.send('CLIENT', 'GETREDIR'), [':-1']);
+  assert.deepEqual(tracker.send('CLIENT', 'TRACKINGINFO'), ['{"flags": ["off"], "redirect": :-1, "prefixes": []}']);
+  writer.send('SET', 'k2', 'x');
+  assert.deepEqual(tracker.sink.take(), [], 'a client that stopped tracking is skipped');
+  assert.equal(engine.tracking.stats.clients, 0);
+});
