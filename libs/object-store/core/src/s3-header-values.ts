@@ -2,12 +2,14 @@
  * Stored text that goes back out as HTTP headers (user metadata, content headers): what may be
  * stored, and how a value is written so that it is always a valid header.
  *
- * Values arrive as request headers (node has already refused control characters there) or as
- * PostObject form fields (any Unicode, any bytes before the parser's limits). A value with a line
- * break could split the response, and one node cannot write (outside Latin-1) made every later GET
- * fail; so fields are checked on the way in, and every value is made mail-safe on the way out as S3
- * does for user metadata (user guide, "Working with object metadata": non-US-ASCII values are
- * returned RFC 2047-encoded, `=?UTF-8?B?...?=`).
+ * Values arrive as request headers (node has already refused control characters there, and reads
+ * other bytes as Latin-1, so they go back out as the same bytes, as ceph/s3-tests'
+ * test_object_set_get_unicode_metadata expects) or as PostObject form fields (Unicode text). A value
+ * with a line break could split the response, and one node cannot write (outside Latin-1) made
+ * every later GET fail; so form fields are checked on the way in and their non-ASCII values stored
+ * RFC 2047-encoded, `=?UTF-8?B?...?=`, the form S3 returns non-US-ASCII metadata in (user guide,
+ * "Working with object metadata"); and on the way out, a stored value node could not write (one
+ * kept by an older version) is encoded the same way instead of failing the GET.
  */
 import { s3Errors } from './s3-errors.js';
 
@@ -23,6 +25,8 @@ function hasControlCharacter(text: string): boolean {
 }
 /** Printable US-ASCII and tab: sent as is. */
 const plainPattern = /^[\u0020-\u007e\t]*$/;
+/** What node writes as a header value: tab, printable ASCII and the Latin-1 bytes 0x80-0xFF. */
+const writablePattern = /^[\u0020-\u007e\u0080-\u00ff\t]*$/;
 
 /** Whether `name` may be a header name (and so a user-metadata name after `x-amz-meta-`). */
 export function isHeaderName(name: string): boolean {
@@ -39,11 +43,12 @@ export function checkHeaderField(name: string, value: string): void {
   if (hasControlCharacter(value)) throw s3Errors.invalidArgument(name, '', 'The field value contains control characters.');
 }
 
-/**
- * A stored value as a header value that is always valid: as is when printable US-ASCII, else RFC
- * 2047's `=?UTF-8?B?<base64 of the UTF-8>?=` (control characters included, so a value stored by an
- * older version can never break a GET).
- */
+/** A stored value as a header: as is when node can write it, else {@link mailSafeHeaderValue}. */
+export function writableHeaderValue(value: string): string {
+  return writablePattern.test(value) ? value : mailSafeHeaderValue(value);
+}
+
+/** A value as is when printable US-ASCII, else RFC 2047's `=?UTF-8?B?<base64 of the UTF-8>?=`. */
 export function mailSafeHeaderValue(value: string): string {
   if (plainPattern.test(value)) return value;
   const bytes = new TextEncoder().encode(value);

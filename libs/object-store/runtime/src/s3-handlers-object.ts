@@ -11,7 +11,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
   isHeaderName,
-  mailSafeHeaderValue,
+  writableHeaderValue,
   nullVersionId,
   objectMetadataCommand,
   quoteEtag,
@@ -144,7 +144,6 @@ function checkPutSize(exchange: S3Exchange): void {
 
 /** Content headers, `x-amz-meta-*` (2 KiB) and `x-amz-tagging` of a write; `x-amz-storage-class` is checked, not kept. */
 export function attributesFromHeaders(exchange: S3Exchange, headers: S3RequestHead['headers'] = exchange.request.headers): ObjectAttributes {
-  const fromRequest = headers === exchange.request.headers;
   const valueOf = (name: string): string | undefined => requestHeaderValue(headers, name);
   validateStorageClass(valueOf('x-amz-storage-class'));
   const contentHeaders: Record<string, string> = {};
@@ -156,27 +155,13 @@ export function attributesFromHeaders(exchange: S3Exchange, headers: S3RequestHe
   let metadataBytes = 0;
   for (const [name, value] of Object.entries(headers)) {
     if (!name.startsWith('x-amz-meta-') || value === undefined) continue;
-    const sent = Array.isArray(value) ? value.join(',') : (value as string);
-    // Node reads header bytes as Latin-1; UTF-8 sent raw is stored as the text it is, and goes back RFC 2047-encoded.
-    const text = fromRequest ? utf8TextOf(sent) : sent;
+    const text = Array.isArray(value) ? value.join(',') : (value as string);
     const metadataName = name.slice('x-amz-meta-'.length);
     userMetadata[metadataName] = text;
     metadataBytes += Buffer.byteLength(metadataName) + Buffer.byteLength(text);
   }
   if (metadataBytes > userMetadataBytesMax) throw s3Errors.metadataTooLarge(metadataBytes, userMetadataBytesMax);
   return { contentHeaders, userMetadata, tags: tagsFromHeader(valueOf('x-amz-tagging')) };
-}
-
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
-
-/** A header value's bytes read as UTF-8 when they are valid UTF-8 beyond ASCII; else the Latin-1 text node gave. */
-function utf8TextOf(latin1: string): string {
-  if (!/[\u0080-\u00ff]/.test(latin1)) return latin1;
-  try {
-    return strictUtf8.decode(Buffer.from(latin1, 'latin1'));
-  } catch {
-    return latin1;
-  }
 }
 
 function tagsFromHeader(value: string | undefined): Tag[] {
@@ -435,15 +420,15 @@ function objectHeaders(exchange: S3Exchange, version: ObjectVersion, options: { 
     etag: quoteEtag(version.etag),
     'last-modified': httpDate(version.lastModifiedMs),
     'accept-ranges': 'bytes',
-    'content-type': mailSafeHeaderValue(version.contentHeaders.contentType ?? 'binary/octet-stream'),
+    'content-type': writableHeaderValue(version.contentHeaders.contentType ?? 'binary/octet-stream'),
   };
-  // Stored values are written mail-safe, and a name that cannot be a header is left out: whatever a
-  // version holds (forms bring any Unicode), reading it never fails.
+  // A stored value node cannot write goes out RFC 2047-encoded, and a name that cannot be a header is
+  // left out: whatever a version holds, reading it never fails.
   for (const [field, header] of contentHeaderFields) {
     const value = version.contentHeaders[field];
-    if (value !== undefined) headers[header] = mailSafeHeaderValue(value);
+    if (value !== undefined) headers[header] = writableHeaderValue(value);
   }
-  for (const [name, value] of Object.entries(version.userMetadata)) if (isHeaderName(name)) headers[`x-amz-meta-${name}`] = mailSafeHeaderValue(value);
+  for (const [name, value] of Object.entries(version.userMetadata)) if (isHeaderName(name)) headers[`x-amz-meta-${name}`] = writableHeaderValue(value);
   if (version.versionId !== nullVersionId) headers['x-amz-version-id'] = version.versionId;
   if (version.tags.length > 0) headers['x-amz-tagging-count'] = String(version.tags.length);
   const checksumMode = options.withChecksums && headerOf(exchange, 'x-amz-checksum-mode')?.toUpperCase() === 'ENABLED';

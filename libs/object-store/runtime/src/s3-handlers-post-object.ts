@@ -24,6 +24,7 @@ import {
   checkEncryptionHeaders,
   checkHeaderField,
   checkObjectLockHeaders,
+  mailSafeHeaderValue,
   quoteEtag,
   renderXmlDocument,
   requestSetsAcl,
@@ -177,14 +178,15 @@ const checkedHeaderPrefixes = ['x-amz-meta-', 'x-amz-grant-', 'x-amz-server-side
  * The form fields an upload takes as request headers (content headers, metadata, ACL, storage class,
  * encryption, object lock, checksums). What will be stored and sent back as a header is checked
  * as one: a token name, no control characters (InvalidArgument), so no form leaves an object that
- * cannot be read.
+ * cannot be read; a non-ASCII value is kept RFC 2047-encoded (s3-header-values.ts).
  */
 function headersOfFields(fields: ReadonlyMap<string, string>): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const [name, value] of fields) {
     if (storedHeaderFields.includes(name) || checkedHeaderPrefixes.some((prefix) => name.startsWith(prefix))) {
       checkHeaderField(name, value);
-      headers[name] = value;
+      // Form fields are Unicode text, not header bytes: non-ASCII is stored the way S3 returns it.
+      headers[name] = mailSafeHeaderValue(value);
     } else if (name === 'acl') headers['x-amz-acl'] = value;
   }
   return headers;
