@@ -206,6 +206,10 @@ test('tracking: expiry invalidates; the table is bounded by tracking-table-max-k
   assert.deepEqual(tracker.sink.take(), ['["invalidate", ["soon"]]']);
   assert.deepEqual(tracker.send('MGET', 'k1', 'k2', 'k3'), ['[(nil), (nil), (nil)]', '["invalidate", ["k1"]]'], 'past 2 keys the oldest goes');
   assert.equal(engine.tracking.stats.keys, 2);
+  const info = tracker.send('INFO')[0] as string;
+  assert.match(info, /tracking_clients:1\b/);
+  assert.match(info, /tracking_total_keys:2\b/);
+  assert.match(info, /tracking_total_items:2\b/);
   assert.match(tracker.send('CLIENT', 'INFO')[0] as string, / flags=t .* redir=0 /);
   assert.deepEqual(tracker.send('RESET'), ['+RESET']);
   assert.deepEqual(tracker.send('CLIENT', 'GETREDIR'), [':-1']);

@@ -54,6 +54,7 @@ function sectionLines(engine: CacheEngine, section: string, nowMs: number): [str
         ['connected_clients', engine.clients.size],
         ['maxclients', values.maxclients],
         ['blocked_clients', engine.blockedClientCount],
+        ['tracking_clients', engine.tracking.stats.clients],
         ['pubsub_clients', pubsubClients],
         ['watching_clients', watchingClients],
       ];
@@ -89,6 +90,9 @@ function sectionLines(engine: CacheEngine, section: string, nowMs: number): [str
         ['evicted_keys', counters.evictedKeys],
         ['pubsub_channels', engine.pubsub.channelCount],
         ['pubsub_patterns', engine.pubsub.patternCount],
+        ['tracking_total_keys', engine.tracking.stats.keys],
+        ['tracking_total_items', engine.tracking.stats.items],
+        ['tracking_total_prefixes', engine.tracking.stats.prefixes],
         ['total_error_replies', counters.totalErrorReplies],
       ];
     }
