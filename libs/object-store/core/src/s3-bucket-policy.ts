@@ -254,6 +254,11 @@ export function s3PolicyRequirementsOf(endpoint: S3Endpoint, request: { readonly
       return onBucket('s3:PutBucketPublicAccessBlock', endpoint.bucket);
     case 'GetBucketPolicyStatus':
       return onBucket('s3:GetBucketPolicyStatus', endpoint.bucket);
+    case 'GetBucketCors':
+      return onBucket('s3:GetBucketCORS', endpoint.bucket);
+    case 'PutBucketCors':
+    case 'DeleteBucketCors':
+      return onBucket('s3:PutBucketCORS', endpoint.bucket);
     case 'GetObjectAcl':
       return [onObject(endpoint.versionId === undefined ? 's3:GetObjectAcl' : 's3:GetObjectVersionAcl', endpoint.bucket, endpoint.key)];
     case 'PutObjectAcl':
@@ -297,6 +302,9 @@ export function s3PolicyRequirementsOf(endpoint: S3Endpoint, request: { readonly
     }
     case 'NotImplemented':
       return [{ action: `s3:${endpoint.operationName}`, bucket: endpoint.bucket, key: endpoint.key }];
+    case 'CorsPreflight':
+      // Unauthenticated by design (browsers never sign a preflight); the bucket's CORS rules decide.
+      return [];
   }
 }
 

@@ -128,7 +128,7 @@ describe('parseS3Request: Amazon S3 API reference examples', () => {
     // Not implemented, named.
     ['PUT', '/?lifecycle', 'NotImplemented:PutBucketLifecycleConfiguration'],
     ['DELETE', '/?lifecycle', 'NotImplemented:DeleteBucketLifecycle'],
-    ['GET', '/?cors', 'NotImplemented:GetBucketCors'],
+    ['GET', '/?cors', 'GetBucketCors'],
     ['GET', '/?website', 'NotImplemented:GetBucketWebsite'],
     ['PUT', '/?object-lock', 'NotImplemented:PutObjectLockConfiguration'],
     ['GET', '/?notification', 'NotImplemented:GetBucketNotificationConfiguration'],
@@ -292,7 +292,10 @@ describe('parseS3Request: parameters', () => {
     assertS3Error(() => parse('POST', '/b/k'), 'MethodNotAllowed', { ResourceType: 'OBJECT' });
     assertS3Error(() => parse('DELETE', '/b?versioning'), 'MethodNotAllowed', { ResourceType: 'BUCKET' });
     assertS3Error(() => parse('PUT', '/'), 'MethodNotAllowed', { ResourceType: 'SERVICE' });
-    assert.equal(operationName(parse('OPTIONS', '/b/k')), 'NotImplemented:OPTIONS');
+    assert.deepEqual(parse('OPTIONS', '/b/k'), { operation: 'CorsPreflight', bucket: 'b', key: 'k' });
+    assert.deepEqual(parse('OPTIONS', '/b'), { operation: 'CorsPreflight', bucket: 'b', key: undefined });
+    assert.equal(operationName(parse('GET', '/b?cors')), 'GetBucketCors');
+    assert.equal(operationName(parse('DELETE', '/b?cors')), 'DeleteBucketCors');
   });
 });
 

@@ -121,6 +121,11 @@ export type S3Endpoint =
   | ({ readonly operation: 'GetPublicAccessBlock' } & OnBucket)
   | ({ readonly operation: 'PutPublicAccessBlock' } & OnBucket)
   | ({ readonly operation: 'DeletePublicAccessBlock' } & OnBucket)
+  | ({ readonly operation: 'GetBucketCors' } & OnBucket)
+  | ({ readonly operation: 'PutBucketCors' } & OnBucket)
+  | ({ readonly operation: 'DeleteBucketCors' } & OnBucket)
+  /** An `OPTIONS` request: a browser's CORS preflight, answered without authentication. */
+  | { readonly operation: 'CorsPreflight'; readonly bucket: string | undefined; readonly key: string | undefined }
   | ({ readonly operation: 'GetBucketPolicyStatus' } & OnBucket)
   | ({ readonly operation: 'GetObjectAcl'; readonly versionId: string | undefined } & OnObject)
   | ({ readonly operation: 'PutObjectAcl'; readonly versionId: string | undefined } & OnObject)
@@ -457,6 +462,9 @@ export const s3Routes: readonly Route[] = [
   { method: 'GET', target: 'bucket', keyword: 'publicAccessBlock', build: (c) => ({ operation: 'GetPublicAccessBlock', bucket: c.bucket }) },
   { method: 'PUT', target: 'bucket', keyword: 'publicAccessBlock', build: (c) => ({ operation: 'PutPublicAccessBlock', bucket: c.bucket }) },
   { method: 'DELETE', target: 'bucket', keyword: 'publicAccessBlock', build: (c) => ({ operation: 'DeletePublicAccessBlock', bucket: c.bucket }) },
+  { method: 'GET', target: 'bucket', keyword: 'cors', build: (c) => ({ operation: 'GetBucketCors', bucket: c.bucket }) },
+  { method: 'PUT', target: 'bucket', keyword: 'cors', build: (c) => ({ operation: 'PutBucketCors', bucket: c.bucket }) },
+  { method: 'DELETE', target: 'bucket', keyword: 'cors', build: (c) => ({ operation: 'DeleteBucketCors', bucket: c.bucket }) },
   { method: 'GET', target: 'bucket', keyword: 'policyStatus', build: (c) => ({ operation: 'GetBucketPolicyStatus', bucket: c.bucket }) },
   { method: 'GET', target: 'bucket', keyword: '', when: has('list-type'), build: buildListObjectsV2 },
   { method: 'GET', target: 'bucket', keyword: '', build: buildListObjects },
@@ -489,9 +497,6 @@ export const s3Routes: readonly Route[] = [
     ['GET', 'analytics', 'GetBucketAnalyticsConfiguration'],
     ['PUT', 'analytics', 'PutBucketAnalyticsConfiguration'],
     ['DELETE', 'analytics', 'DeleteBucketAnalyticsConfiguration'],
-    ['GET', 'cors', 'GetBucketCors'],
-    ['PUT', 'cors', 'PutBucketCors'],
-    ['DELETE', 'cors', 'DeleteBucketCors'],
     ['GET', 'encryption', 'GetBucketEncryption'],
     ['PUT', 'encryption', 'PutBucketEncryption'],
     ['DELETE', 'encryption', 'DeleteBucketEncryption'],
@@ -562,7 +567,7 @@ export function parseS3Request(head: S3RequestHead, config: S3EndpointConfig): S
   const parameters = parseQuery(query);
   const method = head.method.toUpperCase();
   const target: RouteTarget = bucket === undefined ? 'service' : key === '' ? 'bucket' : 'object';
-  if (method === 'OPTIONS') return { operation: 'NotImplemented', operationName: 'OPTIONS', bucket, key: key || undefined };
+  if (method === 'OPTIONS') return { operation: 'CorsPreflight', bucket, key: key || undefined };
   if (bucket !== undefined) validateBucketName(bucket, method === 'PUT' && target === 'bucket' && keywordOf(parameters) === '' ? 'create' : 'access');
   if (target === 'object') validateObjectKey(key);
   const context: RouteContext = { bucket: bucket ?? '', key, query: parameters, headers: head.headers };
@@ -581,6 +586,7 @@ export function parseS3Request(head: S3RequestHead, config: S3EndpointConfig): S
 export function authorizationLevelOf(endpoint: S3Endpoint): 'none' | 'read' | 'write' | 'owner' {
   switch (endpoint.operation) {
     case 'ListBuckets':
+    case 'CorsPreflight':
       return 'none';
     case 'HeadBucket':
     case 'GetBucketLocation':
@@ -612,6 +618,9 @@ export function authorizationLevelOf(endpoint: S3Endpoint): 'none' | 'read' | 'w
     case 'PutPublicAccessBlock':
     case 'DeletePublicAccessBlock':
     case 'GetBucketPolicyStatus':
+    case 'GetBucketCors':
+    case 'PutBucketCors':
+    case 'DeleteBucketCors':
       return 'owner';
     case 'PutBucketTagging':
     case 'DeleteBucketTagging':

@@ -34,9 +34,11 @@ const spec = (httpStatusCode: number, kind: ErrorKind, message: string): S3Error
 export const s3ErrorCodes = {
   AccessControlListNotSupported: spec(400, 'failed-precondition', 'The bucket does not allow ACLs'),
   AccessDenied: spec(403, 'permission-denied', 'Access Denied'),
+  AccessForbidden: spec(403, 'permission-denied', 'CORSResponse: This CORS request is not allowed.'),
   AuthorizationHeaderMalformed: spec(400, 'invalid-argument', 'The authorization header is malformed.'),
   AuthorizationQueryParametersError: spec(400, 'invalid-argument', 'Error parsing the query-string authentication parameters.'),
   BadDigest: spec(400, 'invalid-argument', 'The Content-MD5 you specified did not match what we received.'),
+  BadRequest: spec(400, 'invalid-argument', 'Bad Request'),
   BucketAlreadyExists: spec(
     409,
     'already-exists',

@@ -49,6 +49,7 @@ import {
   handlePutObjectAcl,
 } from './s3-handlers-acl.js';
 import { handlePostObject } from './s3-handlers-post-object.js';
+import { corsHeadersOfRequest, handleCorsPreflight, handleDeleteBucketCors, handleGetBucketCors, handlePutBucketCors } from './s3-handlers-cors.js';
 import { handleDeletePublicAccessBlock, handleGetBucketPolicyStatus, handleGetPublicAccessBlock, handlePutPublicAccessBlock } from './s3-handlers-public-access.js';
 import { sendEmpty, valueOf } from './s3-handlers-common.js';
 import { handleCreateBucket, handleDeleteBucket, handleGetBucketLocation, handleHeadBucket, handleListBuckets } from './s3-handlers-bucket.js';
@@ -272,9 +273,14 @@ export class S3Server {
       clockSkewMsMax: this.options.clockSkewMsMax ?? clockSkewMsMaxDefault,
     });
     const endpoint = parseS3Request(head, { virtualHostDomains: this.options.virtualHostDomains });
+    // A request from a page of another origin gets the bucket's Access-Control-* headers, errors included.
+    if (endpoint.operation !== 'CorsPreflight' && 'bucket' in endpoint) {
+      for (const [name, value] of Object.entries(corsHeadersOfRequest({ request, server: this }, endpoint.bucket))) response.setHeader(name, value);
+    }
     // A PostObject names its key and signer in its form: its handler authorizes it once they are read.
+    // A preflight is unauthenticated by design: the bucket's CORS rules answer it.
     const auth =
-      endpoint.operation === 'PostObject'
+      endpoint.operation === 'PostObject' || endpoint.operation === 'CorsPreflight'
         ? authenticated
         : await authorizeByBucketPolicy({
             endpoint,
@@ -365,6 +371,14 @@ export class S3Server {
         return handleDeleteBucketOwnershipControls(exchange, endpoint);
       case 'GetPublicAccessBlock':
         return handleGetPublicAccessBlock(exchange, endpoint);
+      case 'GetBucketCors':
+        return handleGetBucketCors(exchange, endpoint);
+      case 'PutBucketCors':
+        return handlePutBucketCors(exchange, endpoint);
+      case 'DeleteBucketCors':
+        return handleDeleteBucketCors(exchange, endpoint);
+      case 'CorsPreflight':
+        return handleCorsPreflight(exchange, endpoint);
       case 'PutPublicAccessBlock':
         return handlePutPublicAccessBlock(exchange, endpoint);
       case 'DeletePublicAccessBlock':
