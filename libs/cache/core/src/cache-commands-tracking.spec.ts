@@ -73,7 +73,7 @@ function createHarness(config: Partial<CacheConfigValues> = {}) {
 
 
 test('tracking: a read key is invalidated once when another client changes it, in any database', () => {
-  const { connect } = createHarness();
+  const { connect, engine } = createHarness();
   const reader = connect();
   const writer = connect();
   reader.send('HELLO', '3');
@@ -90,6 +90,16 @@ test('tracking: a read key is invalidated once when another client changes it, i
   assert.deepEqual(reader.sink.take(), ['["invalidate", ["b"]]'], 'the table ignores databases, as Redis');
   writer.send('SET', 'unread', 'x');
   assert.deepEqual(reader.sink.take(), []);
+  const second = connect();
+  second.send('HELLO', '3');
+  second.send('CLIENT', 'TRACKING', 'on');
+  reader.send('GET', 'shared');
+  second.send('GET', 'shared');
+  second.send('GET', 'shared');
+  assert.deepEqual(engine.tracking.stats, { clients: 2, keys: 2, items: 3, prefixes: 0 }, "'a' (never changed) and 'shared' twice");
+  writer.send('DEL', 'shared');
+  assert.deepEqual([...reader.sink.take(), ...second.sink.take()], ['["invalidate", ["shared"]]', '["invalidate", ["shared"]]']);
+  assert.deepEqual(engine.tracking.stats, { clients: 2, keys: 1, items: 1, prefixes: 0 });
 });
 
 test("tracking: the client's own change comes after its reply; NOLOOP leaves it out", () => {

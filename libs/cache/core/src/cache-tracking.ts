@@ -44,8 +44,11 @@ interface BroadcastPrefix<C> {
 }
 
 export class CacheTracking<C extends CacheTrackingClient> {
-  /** Key → ids of the clients that read it. Map order is the order keys were first remembered. */
-  private readonly table = new Map<KeyText, Set<number>>();
+  /**
+   * Key → the id of the client that read it, or the ids when several did (most keys have one reader:
+   * no Set to allocate per read). Map order is the order keys were first remembered.
+   */
+  private readonly table = new Map<KeyText, number | Set<number>>();
   private items = 0;
   private readonly prefixes = new Map<string, BroadcastPrefix<C>>();
   private trackingClients = 0;
@@ -123,15 +126,17 @@ export class CacheTracking<C extends CacheTrackingClient> {
     if (tracking === null || tracking.bcast) return;
     if ((tracking.optin && !tracking.caching) || (tracking.optout && tracking.caching)) return;
     for (const key of keys) {
-      let ids = this.table.get(key);
+      const ids = this.table.get(key);
       if (ids === undefined) {
-        ids = new Set();
-        this.table.set(key, ids);
-      }
-      if (!ids.has(client.id)) {
+        this.table.set(key, client.id);
+      } else if (typeof ids === 'number') {
+        if (ids === client.id) continue;
+        this.table.set(key, new Set([ids, client.id]));
+      } else {
+        if (ids.has(client.id)) continue;
         ids.add(client.id);
-        this.items++;
       }
+      this.items++;
     }
   }
 
@@ -141,16 +146,16 @@ export class CacheTracking<C extends CacheTrackingClient> {
    * matches are held until {@link takeBroadcasts}.
    */
   invalidateKey(key: KeyText, changedBy: C | null, broadcast = true): CacheTrackingMessage<C>[] {
-    if (broadcast) for (const [prefix, entry] of this.prefixes) {
+    if (broadcast && this.prefixes.size > 0) for (const [prefix, entry] of this.prefixes) {
       if (!key.startsWith(prefix)) continue;
       entry.keys.set(key, entry.keys.has(key) && entry.keys.get(key) !== changedBy ? null : changedBy);
     }
     const ids = this.table.get(key);
     if (ids === undefined) return [];
     this.table.delete(key);
-    this.items -= ids.size;
+    this.items -= typeof ids === 'number' ? 1 : ids.size;
     const messages: CacheTrackingMessage<C>[] = [];
-    for (const id of ids) {
+    for (const id of typeof ids === 'number' ? [ids] : ids) {
       const target = this.clientById(id);
       // Gone, no longer tracking, or switched to BCAST since it read the key: nothing to send.
       if (target === undefined || target.tracking === null || target.tracking.bcast) continue;
@@ -190,7 +195,9 @@ export class CacheTracking<C extends CacheTrackingClient> {
    */
   limit(keysMax: number): CacheTrackingMessage<C>[] {
     const messages: CacheTrackingMessage<C>[] = [];
-    if (keysMax === 0) return messages;
+    // Checked before iterating: starting an iterator walks past the slots of deleted keys, which a
+    // table that invalidates all the time has many of (this ran after every command).
+    if (keysMax === 0 || this.table.size <= keysMax) return messages;
     for (const key of this.table.keys()) {
       if (this.table.size <= keysMax) break;
       messages.push(...this.invalidateKey(key, null, false));
