@@ -97,7 +97,7 @@ test('tracking: a read key is invalidated once when another client changes it, i
   second.send('GET', 'shared');
   second.send('GET', 'shared');
   assert.deepEqual(engine.tracking.stats, { clients: 2, keys: 2, items: 3, prefixes: 0 }, "'a' (never changed) and 'shared' twice");
-  writer.send('DEL', 'shared');
+  writer.send('SET', 'shared', 'x');
   assert.deepEqual([...reader.sink.take(), ...second.sink.take()], ['["invalidate", ["shared"]]', '["invalidate", ["shared"]]']);
   assert.deepEqual(engine.tracking.stats, { clients: 2, keys: 1, items: 1, prefixes: 0 });
 });
