@@ -45,6 +45,7 @@ export function redactedArguments(args: readonly Buffer[]): readonly Buffer[] {
 
 /** sdscatrepr: `"`-quoted, `\\` `\"` `\n` `\r` `\t` `\a` `\b` escaped, other non-printables as `\xhh`. */
 export function quotedArgument(argument: Uint8Array): string {
+  if (isPlainText(argument)) return `"${Buffer.from(argument.buffer, argument.byteOffset, argument.byteLength).toString('latin1')}"`;
   let text = '"';
   for (const byte of argument) {
     switch (byte) {
@@ -75,6 +76,12 @@ export function quotedArgument(argument: Uint8Array): string {
     }
   }
   return `${text}"`;
+}
+
+/** Printable ASCII without `"` or `\\`: quoted as it is (most keys and values), one string conversion. */
+function isPlainText(argument: Uint8Array): boolean {
+  for (const byte of argument) if (byte < 0x20 || byte > 0x7e || byte === 0x22 || byte === 0x5c) return false;
+  return true;
 }
 
 export interface MonitorLineInput {
