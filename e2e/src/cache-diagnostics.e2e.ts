@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process';
 import { after, before, test as nodeTest, type TestContext } from 'node:test';
 import { Redis } from 'ioredis';
 import { BasicClientSideCache, createClient } from 'redis';
-import { type CacheUnderTest, runTool, startCache, uniquePrefix } from './cache-e2e-support.js';
+import { type CacheUnderTest, closeRawConnections, RawConnection, runTool, startCache, uniquePrefix } from './cache-e2e-support.js';
 import { cleanUp, waitFor } from './harness.js';
 
 let cache: CacheUnderTest;
@@ -34,6 +34,7 @@ function test(name: string, body: (context: TestContext) => Promise<void>): void
     } finally {
       for (const close of closers) close();
       closers.clear();
+      closeRawConnections();
     }
   });
 }
@@ -227,4 +228,33 @@ test('CLIENT TRACKING with REDIRECT: a RESP2 ioredis subscriber of __redis__:inv
   await writer.set(`${k}x`, '1');
   await waitFor('the invalidation message', async () => (messages.length > 0 ? true : undefined), { deadlineMs: 10_000, intervalMs: 20 });
   assert.deepEqual(JSON.parse(messages[0] as string), [{ type: 'Buffer', data: [...Buffer.from(`${k}x`)] }]);
+});
+
+test('a MONITOR client that never reads is disconnected at the pub/sub output limit; others are served', async () => {
+  const k = uniquePrefix('monitor-limit');
+  const admin = await RawConnection.open(cache.port);
+  const monitor = await RawConnection.open(cache.port);
+  const writer = await RawConnection.open(cache.port);
+  assert.equal(await admin.command('CONFIG', 'SET', 'client-output-buffer-limit', 'pubsub 1mb 512kb 60'), 'OK');
+  try {
+    assert.equal(await monitor.command('MONITOR'), 'OK');
+    monitor.socket.pause();
+    const value = Buffer.alloc(64 * 1024, 'v');
+    let sent = 0;
+    let monitoring = true;
+    while (monitoring && sent < 256 * 1024 * 1024) {
+      for (let index = 0; index < 8; index++) writer.sendCommand('SET', `${k}key`, value);
+      for (let index = 0; index < 8; index++) assert.equal(await writer.reply(30_000), 'OK');
+      sent += 8 * value.length;
+      monitoring = String(await admin.command('CLIENT', 'LIST')).includes('flags=O');
+    }
+    assert.equal(monitoring, false, `the monitor was still connected after ${sent} bytes of commands`);
+    assert.equal(await writer.command('PING'), 'PONG');
+    monitor.discardIncoming();
+    monitor.socket.resume();
+    await monitor.waitClosed(30_000);
+  } finally {
+    assert.equal(await admin.command('CONFIG', 'SET', 'client-output-buffer-limit', 'normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60'), 'OK');
+    await admin.command('DEL', `${k}key`);
+  }
 });
