@@ -99,6 +99,10 @@ test('monitor: AUTH and HELLO AUTH are redacted as Redis redacts them', () => {
   assert.deepEqual(shown('HELLO', '3', 'BOGUS', 'AUTH', 'u', 'p'), ['HELLO', '3', 'BOGUS', 'AUTH', 'u', 'p']);
   assert.deepEqual(shown('HELLO', '3', 'AUTH', 'u'), ['HELLO', '3', 'AUTH', 'u']);
   assert.deepEqual(shown('GET', 'auth'), ['GET', 'auth']);
+  assert.deepEqual(shown('ACL', 'SETUSER', 'bob', 'on', '>pw'), ['ACL', 'SETUSER', '(redacted)', '(redacted)', '(redacted)']);
+  assert.deepEqual(shown('acl', 'getuser', 'bob'), ['acl', 'getuser', 'bob']);
+  assert.deepEqual(shown('CONFIG', 'SET', 'hz', '10', 'RequirePass', 'pw'), ['CONFIG', 'SET', 'hz', '10', 'RequirePass', '(redacted)']);
+  assert.deepEqual(shown('CONFIG', 'GET', 'requirepass'), ['CONFIG', 'GET', 'requirepass']);
 });
 
 test('monitor: lines for what ran, in Redis 7 order, without admin commands or refused requests', () => {

@@ -1,11 +1,14 @@
 /**
  * What MONITOR and SLOWLOG show of a command: Redis's argument redaction (AUTH and HELLO AUTH
- * passwords become `(redacted)`, as acl.c's redactClientCommandArgument), and MONITOR's line
+ * passwords, ACL SETUSER's arguments and the values of sensitive CONFIG SET parameters become
+ * `(redacted)`, as redactClientCommandArgument), and MONITOR's line
  * (replicationFeedMonitors: `<seconds>.<micros> [<db> <addr>] "arg" ...`, each argument quoted by
  * sdscatrepr). Pure: the time comes in as an argument.
  */
 
 const redacted = Buffer.from('(redacted)', 'latin1');
+/** Redis's SENSITIVE_CONFIG parameters: CONFIG SET hides their values. */
+const sensitiveParameters = new Set(['requirepass', 'masterauth', 'tls-key-file-pass', 'tls-client-key-file-pass']);
 
 function lowerText(argument: Buffer | undefined): string {
   return argument === undefined ? '' : argument.toString('latin1').toLowerCase();
@@ -22,6 +25,11 @@ export function redactedArguments(args: readonly Buffer[]): readonly Buffer[] {
   if (name === 'auth') {
     if (args.length > 3) return args;
     return args.map((argument, index) => (index === 0 ? argument : redacted));
+  }
+  // ACL SETUSER hides everything after the subcommand, the user name too (aclCommand).
+  if (name === 'acl' && lowerText(args[1]) === 'setuser') return args.map((argument, index) => (index < 2 ? argument : redacted));
+  if (name === 'config' && lowerText(args[1]) === 'set') {
+    return args.map((argument, index) => (index >= 3 && index % 2 === 1 && sensitiveParameters.has(lowerText(args[index - 1])) ? redacted : argument));
   }
   if (name !== 'hello' || args.length < 2) return args;
   const version = (args[1] as Buffer).toString('latin1');
