@@ -8,14 +8,15 @@
  */
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
-import { after, before, test as nodeTest, type TestContext } from 'node:test';
-import { Redis } from 'ioredis';
-import { BasicClientSideCache, createClient } from 'redis';
-import { type CacheUnderTest, closeRawConnections, RawConnection, runTool, startCache, uniquePrefix } from './cache-e2e-support.js';
+import { after, before, type TestContext } from 'node:test';
+import { BasicClientSideCache } from 'redis';
+import { CacheClientScope, type CacheUnderTest, closeRawConnections, RawConnection, runTool, startCache, uniquePrefix } from './cache-e2e-support.js';
 import { cleanUp, waitFor } from './harness.js';
 
 let cache: CacheUnderTest;
-const closers = new Set<() => void>();
+const clients = new CacheClientScope(() => cache.port);
+const ioredis = clients.ioredis.bind(clients);
+const nodeRedis = clients.nodeRedis.bind(clients);
 
 before(async () => {
   cache = await startCache();
@@ -27,45 +28,32 @@ after(async () => {
   if (result !== undefined) assert.deepEqual(result, { code: 0, signal: null }, 'the cache stops cleanly on SIGTERM');
 });
 
+/** The scope's test with a longer deadline (output-limit and latency cases move megabytes). */
 function test(name: string, body: (context: TestContext) => Promise<void>): void {
-  nodeTest(name, { timeout: 60_000 }, async (context) => {
-    try {
-      await body(context);
-    } finally {
-      for (const close of closers) close();
-      closers.clear();
-      closeRawConnections();
-    }
-  });
-}
-
-function ioredis(): Redis {
-  const client = new Redis({ host: '127.0.0.1', port: cache.port, lazyConnect: false, maxRetriesPerRequest: 1 });
-  closers.add(() => client.disconnect());
-  return client;
-}
-
-async function nodeRedis(RESP: 2 | 3) {
-  const client = createClient({ RESP, socket: { host: '127.0.0.1', port: cache.port, reconnectStrategy: false, connectTimeout: 10_000 } });
-  client.on('error', () => undefined);
-  closers.add(() => {
-    if (client.isOpen) client.destroy();
-  });
-  await client.connect();
-  return client;
+  clients.test(
+    name,
+    async (context) => {
+      try {
+        await body(context);
+      } finally {
+        closeRawConnections();
+      }
+    },
+    60_000,
+  );
 }
 
 test('redis-cli monitor prints what other clients run, with Redis quoting and redaction', async () => {
   const k = uniquePrefix('monitor-cli');
   const child = spawn('redis-cli', ['-h', '127.0.0.1', '-p', `${cache.port}`, 'monitor'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  closers.add(() => {
+  clients.onEnd(() => {
     if (child.exitCode === null && child.pid !== undefined) process.kill(child.pid, 'SIGKILL');
   });
   const shownLine = (line: string) => line.includes(k) || /"auth"|"config"/i.test(line);
   let stdout = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
   await waitFor('redis-cli monitor to print OK', async () => (stdout.startsWith('OK\n') ? true : undefined), { deadlineMs: 10_000, intervalMs: 20 });
-  const client = ioredis();
+  const client = await ioredis();
   await client.select(2);
   await client.set(`${k}a b`, 'x"y\n\u0001');
   await client.config('GET', 'maxmemory');
@@ -90,12 +78,12 @@ test('redis-cli monitor prints what other clients run, with Redis quoting and re
 
 test('ioredis monitor() receives parsed events, and the monitoring connection may not touch keys', async () => {
   const k = uniquePrefix('monitor-ioredis');
-  const watcher = ioredis();
+  const watcher = await ioredis();
   const monitor = await watcher.monitor();
-  closers.add(() => monitor.disconnect());
+  clients.onEnd(() => monitor.disconnect());
   const events: { args: string[]; source: string; database: string }[] = [];
   monitor.on('monitor', (_time: string, args: string[], source: string, database: string) => events.push({ args, source, database }));
-  const client = ioredis();
+  const client = await ioredis();
   await client.set(`${k}key`, 'value');
   await client.multi().incr(`${k}n`).incr(`${k}n`).exec();
   await waitFor('the monitor events', async () => (events.some((event) => event.args[0] === 'exec') ? true : undefined), { deadlineMs: 10_000, intervalMs: 20 });
@@ -107,15 +95,14 @@ test('ioredis monitor() receives parsed events, and the monitoring connection ma
   assert.equal(ours[0]?.database, '0');
   assert.match(ours[0]?.source as string, /^127\.0\.0\.1:\d+$/);
   // A raw command on the monitoring connection: Redis treats a monitor as a replica.
-  const raw = new Redis({ host: '127.0.0.1', port: cache.port });
-  closers.add(() => raw.disconnect());
+  const raw = await ioredis();
   await raw.call('MONITOR');
   await assert.rejects(raw.get(`${k}key`), /Replica can't interact with the keyspace/);
 });
 
 test('SLOWLOG through ioredis and redis-cli: entries with arguments cut as Redis cuts them, LEN, RESET', async () => {
   const k = uniquePrefix('slowlog');
-  const client = ioredis();
+  const client = await ioredis();
   await client.client('SETNAME', 'slow-e2e');
   await client.config('SET', 'slowlog-log-slower-than', '0');
   try {
@@ -146,7 +133,7 @@ test('SLOWLOG through ioredis and redis-cli: entries with arguments cut as Redis
 test('MEMORY through node-redis: USAGE, STATS (RESP2 and RESP3), DOCTOR, MALLOC-STATS, PURGE', async () => {
   const k = uniquePrefix('memory');
   for (const RESP of [2, 3] as const) {
-    const client = await nodeRedis(RESP);
+    const client = await nodeRedis({ RESP });
     await client.set(`${k}s`, 'x'.repeat(1000));
     const usage = await client.memoryUsage(`${k}s`);
     assert.ok(typeof usage === 'number' && usage >= 1000 + `${k}s`.length, `MEMORY USAGE covers key and value: ${usage}`);
@@ -165,7 +152,7 @@ test('MEMORY through node-redis: USAGE, STATS (RESP2 and RESP3), DOCTOR, MALLOC-
 
 test('LATENCY through node-redis: a heavy command over latency-monitor-threshold shows in LATEST, HISTORY and DOCTOR; RESET', async () => {
   const k = uniquePrefix('latency');
-  const client = await nodeRedis(3);
+  const client = await nodeRedis({ RESP: 3 });
   assert.match(String(await client.latencyDoctor()), /Latency monitoring is disabled/);
   await client.configSet('latency-monitor-threshold', '1');
   try {
@@ -193,13 +180,8 @@ test('LATENCY through node-redis: a heavy command over latency-monitor-threshold
 test('CLIENT TRACKING: node-redis v5 client-side cache (RESP3) serves repeated reads locally and drops a key another client changes', async () => {
   const k = uniquePrefix('tracking');
   const localCache = new BasicClientSideCache({ ttl: 0, maxEntries: 0 });
-  const cached = createClient({ RESP: 3, clientSideCache: localCache, socket: { host: '127.0.0.1', port: cache.port, reconnectStrategy: false } });
-  cached.on('error', () => undefined);
-  closers.add(() => {
-    if (cached.isOpen) cached.destroy();
-  });
-  await cached.connect();
-  const writer = ioredis();
+  const cached = await nodeRedis({ RESP: 3, clientSideCache: localCache });
+  const writer = await ioredis();
   await writer.set(`${k}a`, 'one');
   assert.equal(await cached.get(`${k}a`), 'one');
   assert.equal(await cached.get(`${k}a`), 'one');
@@ -216,15 +198,15 @@ test('CLIENT TRACKING: node-redis v5 client-side cache (RESP3) serves repeated r
 
 test('CLIENT TRACKING with REDIRECT: a RESP2 ioredis subscriber of __redis__:invalidate receives the keys', async () => {
   const k = uniquePrefix('tracking-redirect');
-  const listener = ioredis();
+  const listener = await ioredis();
   const listenerId = (await listener.client('ID')) as number;
   const messages: string[] = [];
   listener.on('messageBuffer', (_channel: Buffer, message: unknown) => messages.push(JSON.stringify(message)));
   await listener.subscribe('__redis__:invalidate');
-  const tracker = ioredis();
+  const tracker = await ioredis();
   assert.equal(await tracker.client('TRACKING', 'ON', 'REDIRECT', String(listenerId)), 'OK');
   await tracker.get(`${k}x`);
-  const writer = ioredis();
+  const writer = await ioredis();
   await writer.set(`${k}x`, '1');
   await waitFor('the invalidation message', async () => (messages.length > 0 ? true : undefined), { deadlineMs: 10_000, intervalMs: 20 });
   assert.deepEqual(JSON.parse(messages[0] as string), [{ type: 'Buffer', data: [...Buffer.from(`${k}x`)] }]);

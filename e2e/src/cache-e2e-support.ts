@@ -333,8 +333,8 @@ export class CacheClientScope {
 
   constructor(private readonly portOf: () => number) {}
 
-  test(name: string, body: (context: TestContext) => Promise<void>): void {
-    nodeTest(name, { timeout: 30_000 }, async (context) => {
+  test(name: string, body: (context: TestContext) => Promise<void>, timeoutMs = 30_000): void {
+    nodeTest(name, { timeout: timeoutMs }, async (context) => {
       try {
         await body(context);
       } finally {
@@ -352,8 +352,14 @@ export class CacheClientScope {
     return client;
   }
 
-  async nodeRedis() {
-    const client = createClient({ socket: { host: '127.0.0.1', port: this.portOf(), reconnectStrategy: false, connectTimeout: 10_000 } });
+  /** Anything else the test opened (a child process, a raw socket) is closed with the clients. */
+  onEnd(close: () => void): void {
+    this.closers.add(close);
+  }
+
+  /** node-redis v5; `options` adds RESP 3, a client-side cache, ... (the socket is the scope's). */
+  async nodeRedis<const O extends Omit<NonNullable<Parameters<typeof createClient>[0]>, 'socket'>>(options?: O) {
+    const client = createClient({ ...(options as O), socket: { host: '127.0.0.1', port: this.portOf(), reconnectStrategy: false, connectTimeout: 10_000 } });
     client.on('error', () => undefined);
     this.closers.add(() => {
       if (client.isOpen) client.destroy();
