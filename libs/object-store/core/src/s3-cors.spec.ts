@@ -45,6 +45,18 @@ describe('CORS configuration', () => {
     assert.match(codeOf(() => parseCorsConfiguration(`<CORSConfiguration>${' '.repeat(64 * 1024)}</CORSConfiguration>`)), /^MaxMessageLengthExceeded/);
   });
 
+  it('has no limit of its own on what a rule lists: only the 64 KB document and 100 rules bound it, as in S3', () => {
+    const origins = Array.from({ length: 150 }, (_, index) => `<AllowedOrigin>https://app${index}.example.com</AllowedOrigin>`).join('');
+    const longHeader = `x-amz-meta-${'h'.repeat(2000)}`;
+    const wide = `<CORSConfiguration><CORSRule>${origins}<AllowedMethod>GET</AllowedMethod><AllowedHeader>${longHeader}</AllowedHeader></CORSRule></CORSConfiguration>`;
+    assert.ok(Buffer.byteLength(wide) < 64 * 1024);
+    const [rule] = parseCorsConfiguration(wide);
+    assert.equal(rule?.allowedOrigins.length, 150);
+    assert.equal(corsRuleFor([rule!], { origin: 'https://app149.example.com', method: 'GET', requestHeaders: [longHeader.toUpperCase()] }), rule);
+    const hundred = `<CORSConfiguration>${'<CORSRule><AllowedOrigin>*</AllowedOrigin><AllowedMethod>GET</AllowedMethod></CORSRule>'.repeat(100)}</CORSConfiguration>`;
+    assert.equal(parseCorsConfiguration(hundred).length, 100);
+  });
+
   it('answers with the first rule matching origin, method and every requested header', () => {
     const rules = parseCorsConfiguration(document);
     const preflight = { origin: 'https://app.example.com', method: 'PUT', requestHeaders: corsRequestHeadersOf('X-Amz-Date, content-type') };

@@ -25,13 +25,14 @@ export interface CorsRule {
 
 /** S3's limit: at most 100 rules in a configuration. */
 export const corsRuleCountMax = 100;
-/** S3's limit on a configuration document: 64 KB. */
+/**
+ * S3's limit on a configuration document: 64 KB. It bounds everything a rule lists too: S3 sets no
+ * limit of its own on the number or length of origins, methods or headers in a rule (150 origins
+ * within 64 KB are accepted), so neither does this.
+ */
 export const corsConfigurationBytesMax = 64 * 1024;
 /** An ID is at most 255 characters. */
 export const corsRuleIdLengthMax = 255;
-/** Values a rule lists (origins, headers, ...): bounded so a stored rule stays small. */
-const corsValuesPerRuleMax = 100;
-const corsValueBytesMax = 1024;
 
 function invalidRequest(message: string): S3Error {
   return new S3Error('InvalidRequest', { message });
@@ -55,9 +56,6 @@ export function validateCorsRules(rules: readonly CorsRule[]): readonly CorsRule
     for (const origin of rule.allowedOrigins) if (wildcardCount(origin) > 1) throw invalidRequest(`AllowedOrigin "${origin}" can not have more than one wildcard.`);
     for (const header of rule.allowedHeaders) if (wildcardCount(header) > 1) throw invalidRequest(`AllowedHeader "${header}" can not have more than one wildcard.`);
     if (rule.maxAgeSeconds !== undefined && (!Number.isSafeInteger(rule.maxAgeSeconds) || rule.maxAgeSeconds < 0)) throw new S3Error('MalformedXML', { message: 'MaxAgeSeconds must be a whole number of seconds.' });
-    for (const values of [rule.allowedMethods, rule.allowedOrigins, rule.allowedHeaders, rule.exposeHeaders]) {
-      if (values.length > corsValuesPerRuleMax || values.some((value) => value.length > corsValueBytesMax)) throw new S3Error('MalformedXML', { message: 'A CORSRule lists too many or too long values.' });
-    }
   }
   return rules;
 }
@@ -84,12 +82,15 @@ export interface CorsRequest {
 
 /** The first rule that allows `request`, or undefined. */
 export function corsRuleFor(rules: readonly CorsRule[], request: CorsRequest): CorsRule | undefined {
-  return rules.find(
-    (rule) =>
-      rule.allowedOrigins.some((pattern) => wildcardMatches(pattern, request.origin)) &&
-      (rule.allowedMethods as readonly string[]).includes(request.method) &&
-      (request.requestHeaders ?? []).every((header) => rule.allowedHeaders.some((pattern) => wildcardMatches(pattern.toLowerCase(), header.toLowerCase()))),
-  );
+  // Header names compare case-insensitively: each side is lower-cased once, not once per pair.
+  const requestHeaders = (request.requestHeaders ?? []).map((header) => header.toLowerCase());
+  return rules.find((rule) => {
+    if (!rule.allowedOrigins.some((pattern) => wildcardMatches(pattern, request.origin))) return false;
+    if (!(rule.allowedMethods as readonly string[]).includes(request.method)) return false;
+    if (requestHeaders.length === 0) return true;
+    const allowedHeaders = rule.allowedHeaders.map((pattern) => pattern.toLowerCase());
+    return requestHeaders.every((header) => allowedHeaders.some((pattern) => wildcardMatches(pattern, header)));
+  });
 }
 
 /** The names in an Access-Control-Request-Headers value (comma-separated, blanks dropped). */
