@@ -85,6 +85,41 @@ test('monitor: sdscatrepr quoting and the line layout', () => {
   );
 });
 
+test('monitor: a binary argument is escaped byte for byte, and a line longer than allowed is not built', () => {
+  const zeros = Buffer.alloc(300_000);
+  const quoted = quotedArgument(zeros);
+  assert.equal(quoted.length, 2 + 4 * zeros.length);
+  assert.equal(quoted.slice(0, 9), '"\\x00\\x00');
+  const input = { unixMicros: 1_000_000, databaseIndex: 0, address: '127.0.0.1:1', args: [Buffer.from('set'), zeros] };
+  const head = '1.000000 [0 127.0.0.1:1] "set" ';
+  assert.equal(monitorLine(input)?.length, head.length + quoted.length);
+  assert.equal(monitorLine(input, head.length + quoted.length), `${head}${quoted}`);
+  assert.equal(monitorLine(input, head.length + quoted.length - 1), null);
+});
+
+test('monitor: a line past the pub/sub hard limit disconnects the monitors it cannot fit, never the writer', () => {
+  const { connect } = createHarness({ 'client-output-buffer-limit': 'normal 0 0 0 slave 0 0 0 pubsub 1000000 0 0' });
+  const idle = connect();
+  const busy = connect();
+  const writer = connect();
+  assert.deepEqual(idle.send('MONITOR'), ['+OK']);
+  assert.deepEqual(busy.send('MONITOR'), ['+OK']);
+  // 300 KB of NUL bytes quote to 1.2 MB: neither monitor can take the line, and the write is served.
+  assert.deepEqual(writer.send('SET', 'k', Buffer.alloc(300_000)), ['+OK']);
+  assert.deepEqual([idle.sink.closed, busy.sink.closed, writer.sink.closed], [true, true, false]);
+  assert.deepEqual([idle.sink.take(), busy.sink.take()], [[], []]);
+
+  // A small line goes to the monitor with room, and disconnects the one whose queue is full.
+  const open = connect();
+  const full = connect();
+  open.send('MONITOR');
+  full.send('MONITOR');
+  full.sink.pendingOutputBytes = 999_990;
+  assert.deepEqual(writer.send('SET', 'k', 'v'), ['+OK']);
+  assert.deepEqual(open.sink.take(), ['+1700000000.123456 [0 127.0.0.1:5002] "SET" "k" "v"']);
+  assert.deepEqual([open.sink.closed, full.sink.closed], [false, true]);
+});
+
 test('monitor: AUTH and HELLO AUTH are redacted as Redis redacts them', () => {
   const words = (...items: string[]) => items.map((item) => Buffer.from(item));
   const shown = (...items: string[]) => redactedArguments(words(...items)).map((argument) => argument.toString());

@@ -32,7 +32,7 @@ import { CacheSlowlog, slowlogArguments } from './cache-slowlog.js';
 import { CacheLatencyMonitor } from './cache-latency-monitor.js';
 import { CacheTracking, type CacheTrackingMessage } from './cache-tracking.js';
 import { commandKeyIndexes } from './cache-command-metadata.js';
-import { monitorLine, redactedArguments } from './cache-monitor.js';
+import { maxMonitorLineBytes, monitorLine, redactedArguments } from './cache-monitor.js';
 import { respBulkString, respInteger, respNullArray, respNullBulk, respOk, type RespValue } from './resp-value.js';
 import { validateCacheSettingsCommand, type CacheSettingsCommand } from './cache-settings.js';
 
@@ -107,6 +107,8 @@ interface CommandStat {
  * since: two clock reads cost as much as such a command itself (a quarter of a pipelined GET's time).
  */
 const clockSampleInterval = 8;
+/** `+` and CRLF around a monitor line. */
+const monitorLineFramingBytes = 3;
 
 /** Redis's fast commands and SET (constant-time, but not @fast because of its GET option). */
 function isClockSampled(spec: { readonly name: string; readonly flags: readonly string[] }): boolean {
@@ -768,17 +770,30 @@ export class CacheEngine {
 
   /**
    * One line to every monitor (the one running the command gets it after its reply). Output goes
-   * through the sinks, so the output-buffer limits bound a monitor that does not read.
+   * through the sinks, so the output-buffer limits bound a monitor that does not read. The line is
+   * built once for all monitors, and only when one can take it: a monitor the line would push past
+   * the pub/sub hard limit is disconnected first, as Redis would disconnect it once the line was
+   * queued, without encoding it (a large value made one copy per monitor, and a line past a JS
+   * string's length threw in the writer's command).
    */
   private feedMonitors(client: CacheClient, args: readonly Buffer[], nowMs: number): void {
-    const line = monitorLine({
-      unixMicros: this.wallClockMicros === null ? nowMs * 1000 : this.wallClockMicros(),
-      databaseIndex: client.databaseIndex,
-      address: client.address,
-      args: redactedArguments(args),
-    });
-    const reply: RespValue = { type: 'simple-string', value: line };
-    for (const monitor of this.monitors) this.sendPush(monitor, reply);
+    const hardBytes = this.config.pubsubOutputLimit.hardBytes;
+    const room = (monitor: CacheClient): number => (hardBytes > 0 ? hardBytes - monitor.sink.pendingOutputBytes - monitorLineFramingBytes : maxMonitorLineBytes);
+    let maxBytes = 0;
+    for (const monitor of this.monitors) maxBytes = Math.max(maxBytes, room(monitor));
+    const line = monitorLine(
+      {
+        unixMicros: this.wallClockMicros === null ? nowMs * 1000 : this.wallClockMicros(),
+        databaseIndex: client.databaseIndex,
+        address: client.address,
+        args: redactedArguments(args),
+      },
+      maxBytes,
+    );
+    for (const monitor of [...this.monitors]) {
+      if (line === null || line.length > room(monitor)) this.kill(monitor);
+      else this.sendPush(monitor, { type: 'simple-string', value: line });
+    }
   }
 
   /** LATENCY: an event that began at `startMicros` on the monotonic clock and ends now. */

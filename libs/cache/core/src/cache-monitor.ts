@@ -6,6 +6,8 @@
  * sdscatrepr). Pure: the time comes in as an argument.
  */
 
+import { constants as bufferConstants } from 'node:buffer';
+
 const redacted = Buffer.from('(redacted)', 'latin1');
 /** Redis's SENSITIVE_CONFIG parameters: CONFIG SET hides their values. */
 const sensitiveParameters = new Set(['requirepass', 'masterauth', 'tls-key-file-pass', 'tls-client-key-file-pass']);
@@ -51,46 +53,69 @@ export function redactedArguments(args: readonly Buffer[]): readonly Buffer[] {
   return shown;
 }
 
-/** sdscatrepr: `"`-quoted, `\\` `\"` `\n` `\r` `\t` `\a` `\b` escaped, other non-printables as `\xhh`. */
-export function quotedArgument(argument: Uint8Array): string {
-  if (isPlainText(argument)) return `"${Buffer.from(argument.buffer, argument.byteOffset, argument.byteLength).toString('latin1')}"`;
-  let text = '"';
-  for (const byte of argument) {
-    switch (byte) {
-      case 0x5c:
-        text += '\\\\';
-        break;
-      case 0x22:
-        text += '\\"';
-        break;
-      case 0x0a:
-        text += '\\n';
-        break;
-      case 0x0d:
-        text += '\\r';
-        break;
-      case 0x09:
-        text += '\\t';
-        break;
-      case 0x07:
-        text += '\\a';
-        break;
-      case 0x08:
-        text += '\\b';
-        break;
-      default:
-        // isprint in the C locale: 0x20..0x7e.
-        text += byte >= 0x20 && byte <= 0x7e ? String.fromCharCode(byte) : `\\x${byte.toString(16).padStart(2, '0')}`;
-    }
-  }
-  return `${text}"`;
+/**
+ * sdscatrepr's escape of one byte, by byte value: `\\` `\"` `\n` `\r` `\t` `\a` `\b`, printable
+ * ASCII (isprint in the C locale, 0x20..0x7e) as it is, anything else `\xhh`. Built once; escaping is
+ * then a table copy per byte into one preallocated buffer (a string append per byte made a 20 MB
+ * binary value an 80 MB string built in seconds while the server waited).
+ */
+const escapes: readonly Buffer[] = Array.from({ length: 256 }, (_, byte) => {
+  const named: Record<number, string> = { 0x5c: '\\\\', 0x22: '\\"', 0x0a: '\\n', 0x0d: '\\r', 0x09: '\\t', 0x07: '\\a', 0x08: '\\b' };
+  const text = named[byte] ?? (byte >= 0x20 && byte <= 0x7e ? String.fromCharCode(byte) : `\\x${byte.toString(16).padStart(2, '0')}`);
+  return Buffer.from(text, 'latin1');
+});
+const escapeLengths = Uint8Array.from(escapes, (escape) => escape.length);
+/** The escapes as rows of 4 bytes, for a per-byte copy without a call. */
+const escapeTable = new Uint8Array(256 * 4);
+escapes.forEach((escape, byte) => escapeTable.set(escape, byte * 4));
+
+/** Bytes of the quoted form of an argument, quotes included. */
+function quotedLength(argument: Uint8Array): number {
+  let length = 2;
+  for (let index = 0; index < argument.length; index++) length += escapeLengths[argument[index] as number] as number;
+  return length;
 }
 
-/** Printable ASCII without `"` or `\\`: quoted as it is (most keys and values), one string conversion. */
-function isPlainText(argument: Uint8Array): boolean {
-  for (const byte of argument) if (byte < 0x20 || byte > 0x7e || byte === 0x22 || byte === 0x5c) return false;
-  return true;
+/** Writes the quoted form (of `length` bytes, from {@link quotedLength}) at `offset`; returns the end. */
+function writeQuoted(argument: Uint8Array, length: number, target: Buffer, offset: number): number {
+  target[offset++] = 0x22;
+  if (length === argument.length + 2) {
+    // Nothing to escape (most keys and values): one copy.
+    target.set(argument, offset);
+    offset += argument.length;
+  } else {
+    for (let index = 0; index < argument.length; index++) {
+      const byte = argument[index] as number;
+      const length = escapeLengths[byte] as number;
+      if (length === 1) {
+        target[offset++] = byte;
+      } else {
+        // An escape is 2 (`\n`) or 4 (`\x00`) bytes, all in one table row.
+        const row = byte * 4;
+        target[offset] = escapeTable[row] as number;
+        target[offset + 1] = escapeTable[row + 1] as number;
+        if (length === 4) {
+          target[offset + 2] = escapeTable[row + 2] as number;
+          target[offset + 3] = escapeTable[row + 3] as number;
+        }
+        offset += length;
+      }
+    }
+  }
+  target[offset++] = 0x22;
+  return offset;
 }
+
+/** sdscatrepr: `"`-quoted, `\\` `\"` `\n` `\r` `\t` `\a` `\b` escaped, other non-printables as `\xhh`. */
+export function quotedArgument(argument: Uint8Array): string {
+  const length = quotedLength(argument);
+  const target = Buffer.allocUnsafe(length);
+  writeQuoted(argument, length, target, 0);
+  return target.toString('latin1');
+}
+
+/** The longest line that can be a JS string (V8's limit, about 2^29 characters), with room for `+` and CRLF. */
+export const maxMonitorLineBytes = bufferConstants.MAX_STRING_LENGTH - 16;
 
 export interface MonitorLineInput {
   /** Wall-clock time of the command, microseconds since the Unix epoch. */
@@ -103,10 +128,26 @@ export interface MonitorLineInput {
   readonly args: readonly Buffer[];
 }
 
-/** The status line a monitoring client receives for one command (without `+` and CRLF). */
-export function monitorLine(input: MonitorLineInput): string {
+/**
+ * The status line a monitoring client receives for one command (without `+` and CRLF), or null
+ * when it would be longer than `maxBytes`: its length is known before anything is encoded, so a line
+ * no monitor can take (the pub/sub hard limit, or a JS string's maximum length) costs one counting
+ * pass, not an allocation. The line is ASCII, so its bytes are its characters.
+ */
+export function monitorLine(input: MonitorLineInput, maxBytes = maxMonitorLineBytes): string | null {
   const micros = Math.max(0, Math.floor(input.unixMicros));
   const seconds = Math.floor(micros / 1_000_000);
   const fraction = String(micros % 1_000_000).padStart(6, '0');
-  return `${seconds}.${fraction} [${input.databaseIndex} ${input.address}] ${input.args.map(quotedArgument).join(' ')}`;
+  const head = Buffer.from(`${seconds}.${fraction} [${input.databaseIndex} ${input.address}]`, 'latin1');
+  const lengths = input.args.map(quotedLength);
+  let total = head.length;
+  for (const length of lengths) total += 1 + length;
+  if (total > Math.min(maxBytes, maxMonitorLineBytes)) return null;
+  const line = Buffer.allocUnsafe(total);
+  let offset = head.copy(line, 0);
+  input.args.forEach((argument, index) => {
+    line[offset++] = 0x20;
+    offset = writeQuoted(argument, lengths[index] as number, line, offset);
+  });
+  return line.toString('latin1');
 }
