@@ -202,6 +202,31 @@ test('with CONFIG SET client-output-buffer-limit "pubsub 1mb 512kb 60" the slow 
   }
 });
 
+test('a CLIENT TRACKING client that reads slowly is a normal client: a large reply past the pub/sub limits is served', async () => {
+  const tracker = await open();
+  const admin = await open();
+  const key = uniquePrefix('tracked-big');
+  const value = Buffer.alloc(16 * 1024 * 1024, 0x61);
+  assert.equal(await admin.command('CONFIG', 'SET', 'client-output-buffer-limit', 'pubsub 1mb 512kb 60'), 'OK');
+  try {
+    assert.equal(await admin.command('SET', key, value), 'OK');
+    await tracker.command('HELLO', '3');
+    assert.equal(await tracker.command('CLIENT', 'TRACKING', 'on'), 'OK');
+    // Not reading while 16 MiB wait in the server's queue: the PING's reply finds them there.
+    tracker.socket.pause();
+    tracker.sendCommand('GET', key);
+    tracker.sendCommand('PING');
+    await sleep(300);
+    tracker.socket.resume();
+    const reply = await tracker.reply(30_000);
+    assert.ok(reply === value.toString('latin1'), 'the whole value arrives');
+    assert.equal(await tracker.reply(), 'PONG');
+  } finally {
+    assert.equal(await admin.command('CONFIG', 'SET', 'client-output-buffer-limit', 'normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60'), 'OK');
+    await admin.command('DEL', key);
+  }
+});
+
 // This needs a listen queue longer than the burst: with Redis's 511, Linux answers the overflow with
 // SYN cookies and loses some handshakes silently (the client thinks it is connected). tcp-backlog
 // defaults to 4096 for that reason.

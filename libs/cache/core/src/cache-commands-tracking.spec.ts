@@ -228,3 +228,19 @@ test('tracking: expiry invalidates; the table is bounded by tracking-table-max-k
   assert.deepEqual(tracker.sink.take(), [], 'a client that stopped tracking is skipped');
   assert.equal(engine.tracking.stats.clients, 0);
 });
+
+test('tracking: a tracking client is a normal client, not held to the pub/sub output limits', () => {
+  const { connect, engine, clocks } = createHarness({ 'client-output-buffer-limit': 'normal 0 0 0 slave 0 0 0 pubsub 0 1000 1' });
+  const tracker = connect();
+  const subscriber = connect();
+  tracker.send('HELLO', '3');
+  tracker.send('CLIENT', 'TRACKING', 'on');
+  subscriber.send('SUBSCRIBE', 'c');
+  // Both have more unsent than the soft limit for longer than its 1 s: only the subscriber goes.
+  tracker.sink.pendingOutputBytes = 5000;
+  subscriber.sink.pendingOutputBytes = 5000;
+  engine.tick(clocks.nowMs);
+  clocks.nowMs += 2000;
+  engine.tick(clocks.nowMs);
+  assert.deepEqual([tracker.sink.closed, subscriber.sink.closed], [false, true]);
+});

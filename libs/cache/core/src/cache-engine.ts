@@ -852,7 +852,7 @@ export class CacheEngine {
     const pubsubLimit = this.config.pubsubOutputLimit;
     for (const client of this.clients.values()) {
       if (idleTimeoutMs > 0 && client.blocked === null && !client.isSubscriber && nowMs - client.lastInteractionMs > idleTimeoutMs) this.kill(client);
-      if ((client.isSubscriber || client.isMonitor || client.tracking !== null) && pubsubLimit.softBytes > 0) this.checkSoftOutputLimit(client, pubsubLimit, nowMs);
+      if ((client.isSubscriber || client.isMonitor) && pubsubLimit.softBytes > 0) this.checkSoftOutputLimit(client, pubsubLimit, nowMs);
     }
     this.serveReadyKeys(nowMs);
   }

@@ -68,9 +68,10 @@ export class CacheConnection implements CacheClientSink {
   send(value: RespValue): void {
     if (this.closed) return;
     this.encoder.write(value, this.client.protocolVersion);
-    // Subscribers, monitors and tracking clients receive what other clients cause: the pub/sub
-    // limits bound them all.
-    if (this.client.isSubscriber || this.client.isMonitor || this.client.tracking !== null) this.enforcePubsubHardLimit();
+    // Subscribers and monitors receive what other clients cause: the pub/sub limits bound them. A
+    // tracking client is a normal client to Redis (its invalidations are small, and its replies are
+    // what it asked for), so it has no limit, like any other.
+    if (this.client.isSubscriber || this.client.isMonitor) this.enforcePubsubHardLimit();
     if (!this.processing) this.scheduleFlush();
   }
 
