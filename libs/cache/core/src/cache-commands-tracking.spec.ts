@@ -244,3 +244,34 @@ test('tracking: a tracking client is a normal client, not held to the pub/sub ou
   engine.tick(clocks.nowMs);
   assert.deepEqual([tracker.sink.closed, subscriber.sink.closed], [false, true]);
 });
+
+test('tracking: BCAST prefix overlaps are reported as Redis reports them, for 20,000 prefixes too', () => {
+  const { connect } = createHarness();
+  const tracker = connect();
+  tracker.send('HELLO', '3');
+  // The first given prefix with an overlap, and its first later partner.
+  assert.deepEqual(tracker.send('CLIENT', 'TRACKING', 'on', 'BCAST', 'PREFIX', 'ac', 'PREFIX', 'b', 'PREFIX', 'a', 'PREFIX', 'ab'), [
+    "-ERR Prefix 'ac' overlaps with another provided prefix 'a'. Prefixes for a single client must not overlap.",
+  ]);
+  assert.deepEqual(tracker.send('CLIENT', 'TRACKING', 'on', 'BCAST', 'PREFIX', 'x', 'PREFIX', 'x'), [
+    "-ERR Prefix 'x' overlaps with another provided prefix 'x'. Prefixes for a single client must not overlap.",
+  ]);
+  assert.deepEqual(tracker.send('CLIENT', 'TRACKING', 'on', 'BCAST', 'PREFIX', 'b', 'PREFIX', 'a'), ['+OK']);
+  // Existing prefixes are searched in byte order (Redis's rax), not in the order they were given.
+  assert.deepEqual(tracker.send('CLIENT', 'TRACKING', 'on', 'BCAST', 'PREFIX', 'c', 'PREFIX', ''), [
+    "-ERR Prefix 'c' overlaps with another provided prefix ''. Prefixes for a single client must not overlap.",
+  ]);
+  assert.deepEqual(tracker.send('CLIENT', 'TRACKING', 'on', 'BCAST', 'PREFIX', ''), [
+    "-ERR Prefix '' overlaps with an existing prefix 'a'. Prefixes for a single client must not overlap.",
+  ]);
+  const many = connect();
+  many.send('HELLO', '3');
+  const prefixes = Array.from({ length: 20_000 }, (_, index) => `p${String(index).padStart(5, '0')}:`);
+  assert.deepEqual(many.send('CLIENT', 'TRACKING', 'on', 'BCAST', ...prefixes.flatMap((prefix) => ['PREFIX', prefix])), ['+OK']);
+  assert.deepEqual(many.send('CLIENT', 'TRACKING', 'on', 'BCAST', ...prefixes.flatMap((prefix) => ['PREFIX', `${prefix}x`])), [
+    "-ERR Prefix 'p00000:x' overlaps with an existing prefix 'p00000:'. Prefixes for a single client must not overlap.",
+  ]);
+  assert.deepEqual(many.send('CLIENT', 'TRACKING', 'on', 'BCAST', 'PREFIX', 'q', ...prefixes.flatMap((prefix) => ['PREFIX', `q${prefix}`])), [
+    "-ERR Prefix 'q' overlaps with another provided prefix 'qp00000:'. Prefixes for a single client must not overlap.",
+  ]);
+});

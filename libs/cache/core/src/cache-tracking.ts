@@ -71,8 +71,11 @@ export class CacheTracking<C extends CacheTrackingClient> {
     const kept = previous?.bcast === true ? previous.prefixes : [];
     client.tracking = { ...options, prefixes: [...kept], caching: false, brokenRedirect: false };
     if (options.bcast) {
+      // A Set, not includes(): 20,000 prefixes at once were 200 million comparisons.
+      const known = new Set(kept);
       for (const prefix of prefixes.length === 0 ? [''] : prefixes) {
-        if (client.tracking.prefixes.includes(prefix)) continue;
+        if (known.has(prefix)) continue;
+        known.add(prefix);
         client.tracking.prefixes.push(prefix);
         let entry = this.prefixes.get(prefix);
         if (entry === undefined) {
@@ -97,20 +100,35 @@ export class CacheTracking<C extends CacheTrackingClient> {
     this.trackingClients--;
   }
 
-  /** checkPrefixCollisionsOrReply: the error text, or null when the prefixes do not overlap. */
+  /**
+   * checkPrefixCollisionsOrReply: the error text, or null when the prefixes do not overlap. Redis
+   * takes the new prefixes in order and, for each, reports the first existing prefix (in byte order)
+   * it overlaps, else the first later new one; it compares every pair. Here sorting finds the same
+   * answer in O(n log n): 20,000 prefixes took 9.8 s pairwise.
+   */
   prefixCollision(client: C, prefixes: readonly string[]): string | null {
-    const existing = client.tracking?.prefixes ?? [];
+    // The existing prefixes never overlap one another, so in byte order the only one that can be a
+    // prefix of p is p's predecessor, and those p is a prefix of start at p's position.
+    const existing = [...(client.tracking?.prefixes ?? [])].sort(compareText);
+    const existingOverlap = (prefix: string): string | undefined => {
+      const at = lowerBound(existing, prefix);
+      const before = existing[at - 1];
+      if (before !== undefined && prefix.startsWith(before)) return before;
+      const after = existing[at];
+      return after !== undefined && after.startsWith(prefix) ? after : undefined;
+    };
+    const overlapping = newPrefixesWithOverlap(prefixes);
     for (let index = 0; index < prefixes.length; index++) {
       const prefix = prefixes[index] as string;
-      for (const other of existing) {
-        if (other.startsWith(prefix) || prefix.startsWith(other)) {
-          return `Prefix '${prefix}' overlaps with an existing prefix '${other}'. Prefixes for a single client must not overlap.`;
-        }
-      }
-      for (let otherIndex = 0; otherIndex < prefixes.length; otherIndex++) {
-        const other = prefixes[otherIndex] as string;
-        if (otherIndex !== index && (other.startsWith(prefix) || prefix.startsWith(other))) {
-          return `Prefix '${prefix}' overlaps with another provided prefix '${other}'. Prefixes for a single client must not overlap.`;
+      const other = existingOverlap(prefix);
+      if (other !== undefined) return `Prefix '${prefix}' overlaps with an existing prefix '${other}'. Prefixes for a single client must not overlap.`;
+      if (!overlapping[index]) continue;
+      // The first new prefix with an overlap: its partners all come later (an earlier one would have
+      // been first). Once per error, so a linear scan.
+      for (let later = index + 1; later < prefixes.length; later++) {
+        const candidate = prefixes[later] as string;
+        if (candidate.startsWith(prefix) || prefix.startsWith(candidate)) {
+          return `Prefix '${prefix}' overlaps with another provided prefix '${candidate}'. Prefixes for a single client must not overlap.`;
         }
       }
     }
@@ -204,4 +222,42 @@ export class CacheTracking<C extends CacheTrackingClient> {
     }
     return messages;
   }
+}
+
+/** Byte order of key text (latin1: one code unit per byte), as Redis's rax and memcmp. */
+function compareText(left: string, right: string): number {
+  return left < right ? -1 : left > right ? 1 : 0;
+}
+
+/** The first index of `sorted` whose value is not below `value`. */
+function lowerBound(sorted: readonly string[], value: string): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((sorted[middle] as string) < value) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/**
+ * For each prefix, whether another of them is its prefix or has it as a prefix. In byte order the
+ * prefixes of the current one form a chain on a stack (popped once it no longer is one); a prefix
+ * pushed onto a non-empty stack marked everything below it then, so marking the top suffices.
+ */
+function newPrefixesWithOverlap(prefixes: readonly string[]): boolean[] {
+  const order = prefixes.map((_, index) => index).sort((left, right) => compareText(prefixes[left] as string, prefixes[right] as string));
+  const overlapping = prefixes.map(() => false);
+  const stack: number[] = [];
+  for (const index of order) {
+    const prefix = prefixes[index] as string;
+    while (stack.length > 0 && !prefix.startsWith(prefixes[stack[stack.length - 1] as number] as string)) stack.pop();
+    if (stack.length > 0) {
+      overlapping[index] = true;
+      overlapping[stack[stack.length - 1] as number] = true;
+    }
+    stack.push(index);
+  }
+  return overlapping;
 }
