@@ -5,11 +5,14 @@
  * unauthenticated OPTIONS preflight answers 200 with the first matching rule's Access-Control-*
  * headers, 403 AccessForbidden when no rule matches or the bucket has no rules, 400 BadRequest
  * without Origin or with a bad Access-Control-Request-Method; an ordinary request with an Origin a
- * rule allows gets Access-Control-Allow-Origin (and one no rule allows gets none).
+ * rule allows gets Access-Control-Allow-Origin (and one no rule allows gets none), on an error answer
+ * too. A browser upload to a presigned PUT URL works: its preflight (sent to the URL, query
+ * parameters included) is answered from the rules, and the PUT with the Origin gets its headers.
  * Method: `objectbox start object-store`; @aws-sdk/client-s3 signed with the root key; raw
  * `node:http` requests for OPTIONS and Origin (a browser's view).
  */
 import { strict as assert } from 'node:assert';
+import { createHash, createHmac } from 'node:crypto';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import {
@@ -36,11 +39,30 @@ async function errorCodeOf(promise: Promise<unknown>): Promise<{ code: string; s
   assert.fail('the request succeeded');
 }
 
+const hmac = (key: Buffer | string, text: string): Buffer => createHmac('sha256', key).update(text).digest();
+
+/** A presigned PUT target (query authentication, only `host` signed, SigV4 as S3 documents it); `path` needs no percent-encoding. */
+function presignedPutTarget(s3: S3UnderTest, path: string): string {
+  const amzDate = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  const scope = `${amzDate.slice(0, 8)}/${s3.region}/s3/aws4_request`;
+  const query = [
+    `X-Amz-Algorithm=AWS4-HMAC-SHA256`,
+    `X-Amz-Credential=${encodeURIComponent(`${s3.accessKeyId}/${scope}`)}`,
+    `X-Amz-Date=${amzDate}`,
+    `X-Amz-Expires=300`,
+    `X-Amz-SignedHeaders=host`,
+  ].join('&');
+  const canonicalRequest = ['PUT', path, query, `host:${new URL(s3.endpoint).host}\n`, 'host', 'UNSIGNED-PAYLOAD'].join('\n');
+  const stringToSign = ['AWS4-HMAC-SHA256', amzDate, scope, createHash('sha256').update(canonicalRequest).digest('hex')].join('\n');
+  const key = hmac(hmac(hmac(hmac(`AWS4${s3.secretAccessKey}`, amzDate.slice(0, 8)), s3.region), 's3'), 'aws4_request');
+  return `${path}?${query}&X-Amz-Signature=${hmac(key, stringToSign).toString('hex')}`;
+}
+
 describe('CORS against objectbox start object-store', () => {
   let s3: S3UnderTest;
   let client: S3Client;
 
-  function raw(method: string, path: string, headers: Record<string, string>): Promise<{ status: number; headers: IncomingHttpHeaders; text: string }> {
+  function raw(method: string, path: string, headers: Record<string, string>, body?: string): Promise<{ status: number; headers: IncomingHttpHeaders; text: string }> {
     const { hostname, port } = new URL(s3.endpoint);
     return new Promise((resolve, reject) => {
       const outgoing = httpRequest({ host: hostname, port: Number(port), method, path, headers }, (response) => {
@@ -50,7 +72,7 @@ describe('CORS against objectbox start object-store', () => {
         response.on('error', reject);
       });
       outgoing.on('error', reject);
-      outgoing.end();
+      outgoing.end(body);
     });
   }
 
@@ -126,6 +148,41 @@ describe('CORS against objectbox start object-store', () => {
     const notEnabled = await raw('OPTIONS', '/plain/x', { Origin: 'http://elsewhere.test', 'Access-Control-Request-Method': 'GET' });
     assert.equal(notEnabled.status, 403);
     assert.match(notEnabled.text, /CORS is not enabled for this bucket/);
+  });
+
+  test('a browser upload to a presigned PUT URL: the preflight to the URL is answered from the rules, the PUT carries the headers', async () => {
+    const target = presignedPutTarget(s3, '/site/upload.bin');
+    const origin = 'https://app.example.com';
+    const preflight = await raw('OPTIONS', target, { Origin: origin, 'Access-Control-Request-Method': 'PUT', 'Access-Control-Request-Headers': 'content-type' });
+    assert.equal(preflight.status, 200, preflight.text);
+    assert.equal(preflight.headers['access-control-allow-origin'], origin);
+    assert.equal(preflight.headers['access-control-allow-methods'], 'PUT, GET');
+    const unknownKey = await raw('OPTIONS', target.replace(encodeURIComponent(s3.accessKeyId), 'AKIDNOSUCHKEY'), { Origin: origin, 'Access-Control-Request-Method': 'PUT' });
+    assert.equal(unknownKey.status, 200, unknownKey.text);
+
+    const put = await raw('PUT', target, { Origin: origin, 'Content-Type': 'application/octet-stream' }, 'uploaded from a page');
+    assert.equal(put.status, 200, put.text);
+    assert.equal(put.headers['access-control-allow-origin'], origin);
+    assert.equal(put.headers['access-control-expose-headers'], 'ETag');
+    const got = await raw('GET', '/site/upload.bin', {});
+    assert.equal(got.text, 'uploaded from a page');
+  });
+
+  test('an error answer to a request with an allowed Origin keeps Access-Control-* and Vary', async () => {
+    const origin = 'https://app.example.com';
+    const badSignature = await raw('PUT', presignedPutTarget(s3, '/site/upload.bin').replace(/X-Amz-Signature=[0-9a-f]+/, `X-Amz-Signature=${'0'.repeat(64)}`), { Origin: origin }, 'x');
+    assert.equal(badSignature.status, 403);
+    assert.match(badSignature.text, /<Code>SignatureDoesNotMatch<\/Code>/);
+    const noSuchKey = await raw('GET', '/site/missing.html', { Origin: 'http://elsewhere.test' });
+    assert.equal(noSuchKey.status, 404);
+    assert.match(noSuchKey.text, /<Code>NoSuchKey<\/Code>/);
+    for (const [answer, allowOrigin] of [[badSignature, origin], [noSuchKey, '*']] as const) {
+      assert.equal(answer.headers['access-control-allow-origin'], allowOrigin);
+      assert.match(String(answer.headers.vary), /^Origin\b/);
+    }
+    const refusedOrigin = await raw('PUT', '/site/upload.bin', { Origin: 'http://elsewhere.test' }, 'x');
+    assert.equal(refusedOrigin.status, 403);
+    assert.equal(refusedOrigin.headers['access-control-allow-origin'], undefined);
   });
 
   test('an ordinary request with an allowed Origin carries Access-Control-Allow-Origin; others do not', async () => {

@@ -76,7 +76,7 @@ export async function handleCorsPreflight(exchange: S3Exchange, endpoint: Endpoi
 /**
  * The Access-Control-* headers for a request with an Origin on a bucket whose rules allow its
  * origin and method (none otherwise: the browser then keeps the answer from the page). Set before
- * the handler answers, so errors carry them too.
+ * authentication and the handler, and kept by the error answer, so errors carry them too.
  */
 export function corsHeadersOfRequest(exchange: Pick<S3Exchange, 'request' | 'server'>, bucketName: string | undefined): Record<string, string> {
   const origin = exchange.request.headers.origin;

@@ -129,6 +129,15 @@ export function authenticateS3Request(options: AuthenticateS3RequestOptions): S3
 }
 
 /**
+ * The authentication of a request S3 answers without looking at its signature: a CORS preflight
+ * (OPTIONS), which a browser sends to a presigned URL with the URL's query parameters but signed
+ * for another method, so checking them would refuse every preflight of a presigned upload.
+ */
+export function unauthenticatedRequest(): S3Authentication {
+  return { accessKeyId: '', anonymous: true, location: 'anonymous', payload: { payload: 'unsigned' }, streaming: anonymousStreamingContext };
+}
+
+/**
  * Header values as clients sign them. Node reads header bytes as latin1, but SDKs (botocore, Go,
  * Java) send non-ASCII values as UTF-8 bytes and sign the UTF-8 text, as S3 verifies it: a value
  * whose bytes are valid UTF-8 is read as UTF-8, any other keeps its latin1 reading (Node's own

@@ -1,9 +1,11 @@
 /**
  * The S3 edge over `node:http`: one request in, one response out, in one shape for every request
- * (Garage's api_server.rs `handle`): give it a request id, authenticate it (SigV4, s3-request-auth.ts),
- * route it once into an `S3Endpoint` (object-store core), dispatch with one exhaustive switch, and
- * map whatever is thrown once into S3's error document. Bodies stream (s3-body.ts): nothing here
- * parses or buffers a request body except the small XML documents of bucket operations.
+ * (Garage's api_server.rs `handle`): give it a request id, route it once into an `S3Endpoint`
+ * (object-store core), authenticate it (SigV4, s3-request-auth.ts; not a CORS preflight, which only
+ * the bucket's rules answer), dispatch with one exhaustive switch, and map whatever is thrown once
+ * into S3's error document (keeping the request's Access-Control-* headers). Bodies stream
+ * (s3-body.ts): nothing here parses or buffers a request body except the small XML documents of
+ * bucket operations.
  *
  * Metadata lives behind {@link S3MetadataStore} (the object-store Raft group: writes are proposals
  * that resolve after commit and apply, reads follow a ReadIndex barrier) and bytes in the
@@ -66,7 +68,7 @@ import {
 import { handleCopyObject, handleDeleteObject, handleGetObject, handlePutObject } from './s3-handlers-object.js';
 import { handleDeleteBucketTagging, handleDeleteObjectTagging, handleGetBucketTagging, handleGetObjectTagging, handlePutBucketTagging, handlePutObjectTagging } from './s3-handlers-tagging.js';
 import { handleDeleteObjects, handleGetBucketVersioning, handleListObjectVersions, handlePutBucketVersioning } from './s3-handlers-versioning.js';
-import { authenticateS3Request, type S3Authentication, type S3CredentialStore } from './s3-request-auth.js';
+import { authenticateS3Request, unauthenticatedRequest, type S3Authentication, type S3CredentialStore } from './s3-request-auth.js';
 import { authorizeByBucketPolicy, handleDeleteBucketPolicy, handleGetBucketPolicy, handlePutBucketPolicy } from './s3-request-policy.js';
 
 /** The object-store metadata, as the edge needs it. */
@@ -265,18 +267,27 @@ export class S3Server {
   async #serve(request: IncomingMessage, response: ServerResponse, requestId: string, signal: AbortSignal, bodyCut: AbortSignal): Promise<void> {
     const head: S3RequestHead = { method: request.method ?? 'GET', target: request.url ?? '/', headers: request.headers };
     const nowMs = this.nowMs();
-    const authenticated = authenticateS3Request({
-      head,
-      credentials: this.options.credentials,
-      region: this.options.region,
-      nowMs,
-      clockSkewMsMax: this.options.clockSkewMsMax ?? clockSkewMsMaxDefault,
-    });
-    const endpoint = parseS3Request(head, { virtualHostDomains: this.options.virtualHostDomains });
-    // A request from a page of another origin gets the bucket's Access-Control-* headers, errors included.
-    if (endpoint.operation !== 'CorsPreflight' && 'bucket' in endpoint) {
-      for (const [name, value] of Object.entries(corsHeadersOfRequest({ request, server: this }, endpoint.bucket))) response.setHeader(name, value);
+    // Routed before authentication, because two answers do not depend on it: a preflight is answered
+    // from the bucket's CORS rules alone (a presigned URL's query parameters are signed for the PUT
+    // or GET that follows, never for the OPTIONS), and a request from a page of another origin gets
+    // the bucket's Access-Control-* headers on every answer, a refused signature's included (else
+    // the page cannot read why it failed). A routing error still comes after an authentication error.
+    const routed = routeOf(head, this.options.virtualHostDomains);
+    const preflight = routed.endpoint?.operation === 'CorsPreflight';
+    if (routed.endpoint !== undefined && !preflight && 'bucket' in routed.endpoint) {
+      for (const [name, value] of Object.entries(corsHeadersOfRequest({ request, server: this }, routed.endpoint.bucket))) response.setHeader(name, value);
     }
+    const authenticated = preflight
+      ? unauthenticatedRequest()
+      : authenticateS3Request({
+          head,
+          credentials: this.options.credentials,
+          region: this.options.region,
+          nowMs,
+          clockSkewMsMax: this.options.clockSkewMsMax ?? clockSkewMsMaxDefault,
+        });
+    if (routed.endpoint === undefined) throw routed.error;
+    const endpoint = routed.endpoint;
     // A PostObject names its key and signer in its form: its handler authorizes it once they are read.
     // A preflight is unauthenticated by design: the bucket's CORS rules answer it.
     const auth =
@@ -434,7 +445,9 @@ export class S3Server {
     }
     const resource = (request.url ?? '/').split('?')[0];
     const xml = request.method === 'HEAD' || error.httpStatusCode === 304 ? '' : renderS3ErrorXml(error, { requestId, hostId: this.hostId, resource });
-    for (const name of response.getHeaderNames()) if (!['x-amz-request-id', 'x-amz-id-2', 'server'].includes(name)) response.removeHeader(name);
+    // The request's identity and its CORS headers stay (S3 sends Access-Control-* and Vary on an
+    // error too, when a rule allows the Origin); whatever the handler had set for a success goes.
+    for (const name of response.getHeaderNames()) if (!keptOnError(name)) response.removeHeader(name);
     for (const [name, value] of Object.entries(error.headers)) response.setHeader(name, value);
     response.statusCode = error.httpStatusCode;
     response.setHeader('content-type', 'application/xml');
@@ -483,6 +496,20 @@ function bareErrorResponseOf(code: string | undefined): string {
     ERR_HTTP_REQUEST_TIMEOUT: '408 Request Timeout',
   };
   return `HTTP/1.1 ${(code === undefined ? undefined : statuses[code]) ?? '400 Bad Request'}\r\nConnection: close\r\n\r\n`;
+}
+
+/** Response headers an error answer keeps: see `#fail`. */
+function keptOnError(name: string): boolean {
+  return name === 'x-amz-request-id' || name === 'x-amz-id-2' || name === 'server' || name === 'vary' || name.startsWith('access-control-');
+}
+
+/** The request's endpoint, or the routing error to raise once authentication has had its say. */
+function routeOf(head: S3RequestHead, virtualHostDomains: readonly string[]): { endpoint: S3Endpoint; error?: undefined } | { endpoint?: undefined; error: unknown } {
+  try {
+    return { endpoint: parseS3Request(head, { virtualHostDomains }) };
+  } catch (error) {
+    return { error };
+  }
 }
 
 /** `Content-Length` as a number, or undefined when absent (chunked transfer encoding). */
