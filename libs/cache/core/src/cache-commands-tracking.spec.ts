@@ -275,3 +275,22 @@ test('tracking: BCAST prefix overlaps are reported as Redis reports them, for 20
     "-ERR Prefix 'q' overlaps with another provided prefix 'qp00000:'. Prefixes for a single client must not overlap.",
   ]);
 });
+
+test('tracking: OPTIN: an unknown command after CLIENT CACHING yes uses it up, as in Redis', () => {
+  const { connect } = createHarness();
+  const tracker = connect();
+  const writer = connect();
+  tracker.send('HELLO', '3');
+  tracker.send('CLIENT', 'TRACKING', 'on', 'OPTIN');
+  assert.deepEqual(tracker.send('CLIENT', 'CACHING', 'yes'), ['+OK']);
+  assert.match(tracker.send('NOSUCHCMD')[0] as string, /^-ERR unknown command/);
+  tracker.send('GET', 'o');
+  writer.send('SET', 'o', '1');
+  assert.deepEqual(tracker.sink.take(), [], 'the GET after the unknown command was not remembered');
+  // A CLIENT command in between keeps it (prevcmd == clientCommand).
+  tracker.send('CLIENT', 'CACHING', 'yes');
+  tracker.send('CLIENT', 'ID');
+  tracker.send('GET', 'o');
+  writer.send('SET', 'o', '2');
+  assert.deepEqual(tracker.sink.take(), ['["invalidate", ["o"]]']);
+});

@@ -436,14 +436,17 @@ export class CacheEngine {
     this.executingClient = client;
     client.currentRequest = args;
     let reply: CacheCommandResult | CacheMultiReply;
+    const command = this.commandOf(args[0] as Buffer);
     try {
-      reply = this.dispatch(client, this.commandOf(args[0] as Buffer), args, nowMs);
+      reply = this.dispatch(client, command, args, nowMs);
     } finally {
       this.executingClient = null;
       client.currentRequest = null;
     }
-    // CLIENT CACHING applies to the next command only, or to a whole MULTI (resetClient).
-    if (client.tracking !== null && client.transaction === null && client.lastCommandName.split('|')[0] !== 'client') client.tracking.caching = false;
+    // CLIENT CACHING applies to the next command only, or to a whole MULTI (resetClient). An unknown
+    // command counts as that next command (Redis's c->cmd is then NULL); lastCommandName would still
+    // name the CLIENT CACHING before it.
+    if (client.tracking !== null && client.transaction === null && command?.spec.name !== 'client') client.tracking.caching = false;
     if (reply.type === 'block') this.park(client, reply.retryArgs ?? args, reply);
     else this.deliver(client, reply);
     if (this.pushesForExecutingClient.length > 0) for (const push of this.pushesForExecutingClient.splice(0)) client.sink.send(push);
