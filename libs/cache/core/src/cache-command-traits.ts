@@ -15,9 +15,15 @@ interface FlagFacts {
   readonly skipsSlowlog: boolean;
   /** `readonly`, `write` or `may_replicate`: what a replica (and so a monitor) may not run. */
   readonly touchesKeyspace: boolean;
-  /** `readonly`: a tracking client remembers the keys it read (call() in server.c). */
+  /**
+   * `readonly`: a tracking client remembers the keys it read (call() in server.c), except for the
+   * read-only script commands, whose keys are only declared: the commands the script runs count.
+   */
   readonly readOnly: boolean;
 }
+
+/** call() leaves these out of trackingRememberKeys (evalRoCommand, evalShaRoCommand, fcallroCommand). */
+const scriptCommands = new Set(['eval_ro', 'evalsha_ro', 'fcall_ro']);
 
 export interface CacheCommandTraits {
   readonly name: string;
@@ -28,12 +34,12 @@ export interface CacheCommandTraits {
   readOnly(args: readonly Buffer[]): boolean;
 }
 
-function factsOf(flags: readonly string[]): FlagFacts {
+function factsOf(name: string, flags: readonly string[]): FlagFacts {
   return {
     skipsMonitor: flags.includes('admin') || flags.includes('skip_monitor'),
     skipsSlowlog: flags.includes('skip_slowlog'),
     touchesKeyspace: flags.includes('readonly') || flags.includes('write') || flags.includes('may_replicate'),
-    readOnly: flags.includes('readonly') && !flags.includes('write'),
+    readOnly: flags.includes('readonly') && !flags.includes('write') && !scriptCommands.has(name),
   };
 }
 
@@ -42,7 +48,7 @@ const factsByName = new Map<string, FlagFacts>();
 function factsOfMetadata(metadata: CacheCommandMetadata): FlagFacts {
   let facts = factsByName.get(metadata.name);
   if (facts === undefined) {
-    facts = factsOf(metadata.flags);
+    facts = factsOf(metadata.name, metadata.flags);
     factsByName.set(metadata.name, facts);
   }
   return facts;
@@ -57,7 +63,7 @@ function subcommandOf(traits: CacheCommandTraits, args: readonly Buffer[]): Cach
 
 export function commandTraitsOf(spec: { readonly name: string; readonly flags: readonly string[] }): CacheCommandTraits {
   const metadata = commandMetadata(spec.name);
-  const own = factsOf([...(metadata?.flags ?? []), ...spec.flags]);
+  const own = factsOf(spec.name, [...(metadata?.flags ?? []), ...spec.flags]);
   const traits: CacheCommandTraits = {
     name: spec.name,
     own,

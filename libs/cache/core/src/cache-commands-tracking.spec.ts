@@ -294,3 +294,17 @@ test('tracking: OPTIN: an unknown command after CLIENT CACHING yes uses it up, a
   writer.send('SET', 'o', '2');
   assert.deepEqual(tracker.sink.take(), ['["invalidate", ["o"]]']);
 });
+
+test('tracking: EVAL_RO, EVALSHA_RO and FCALL_RO do not remember their declared keys, as call() leaves scripts out', () => {
+  const { connect } = createHarness();
+  const tracker = connect();
+  const writer = connect();
+  tracker.send('HELLO', '3');
+  tracker.send('CLIENT', 'TRACKING', 'on');
+  tracker.send('EVAL_RO', 'return 1', '1', 's1');
+  tracker.send('EVALSHA_RO', 'a'.repeat(40), '1', 's2');
+  tracker.send('FCALL_RO', 'f', '1', 's3');
+  tracker.send('GET', 'g');
+  writer.send('MSET', 's1', '1', 's2', '2', 's3', '3', 'g', '4');
+  assert.deepEqual(tracker.sink.take(), ['["invalidate", ["g"]]']);
+});
