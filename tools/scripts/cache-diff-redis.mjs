@@ -213,9 +213,17 @@ async function waitForPing(port, deadlineMs) {
   throw new Error(`nothing answers PING on port ${port}`);
 }
 
+/** Started process groups, stopped when this script exits for any reason (a signal or a throw included). */
+const startedGroups = new Set();
+process.on('exit', () => {
+  for (const child of startedGroups) stopGroup(child);
+});
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => process.exit(130));
+
 /** Starts a process in its own process group, so stopping it also stops what it re-executes. */
 function startGroup(command, commandArgs, options) {
   const child = spawn(command, commandArgs, { ...options, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+  startedGroups.add(child);
   let stderr = '';
   child.stderr.on('data', (data) => (stderr += data));
   child.on('exit', (code) => {
@@ -225,6 +233,7 @@ function startGroup(command, commandArgs, options) {
 }
 
 function stopGroup(child) {
+  startedGroups.delete(child);
   child.stopping = true;
   try {
     process.kill(-child.pid, 'SIGTERM');
