@@ -13,22 +13,12 @@ import {
   s3AclGroups,
   type AclGrant,
 } from './s3-acl.js';
-import { S3Error } from './s3-errors.js';
 import { parseAccessControlPolicy, parseOwnershipControls } from './s3-xml-parse.js';
 import { renderAccessControlPolicy, renderOwnershipControls } from './s3-xml.js';
+import { codeOf } from './s3-errors.spec-helper.js';
 
 const ownerId = 'a'.repeat(64);
 const otherId = 'b'.repeat(64);
-
-function codeOf(action: () => unknown): string {
-  try {
-    action();
-  } catch (error) {
-    assert.ok(error instanceof S3Error, String(error));
-    return error.code;
-  }
-  return 'no error';
-}
 
 describe('parseAclHeaders', () => {
   it('reads a canned ACL, and refuses one S3 does not define for the target', () => {

@@ -1,17 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { S3Error } from './s3-errors.js';
 import { checkHeaderField, isHeaderName, mailSafeHeaderValue, writableHeaderValue } from './s3-header-values.js';
-
-function codeOf(action: () => unknown): string {
-  try {
-    action();
-  } catch (error) {
-    assert.ok(error instanceof S3Error, String(error));
-    return error.code;
-  }
-  return 'no error';
-}
+import { codeOf } from './s3-errors.spec-helper.js';
 
 describe('header values from forms', () => {
   it('refuses names that are not tokens and values with control characters', () => {

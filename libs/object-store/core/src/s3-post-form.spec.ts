@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { S3Error } from './s3-errors.js';
 import { PostFormParser, postFormBoundaryOf, postFormFieldsBytesMax, type PostFormEvent } from './s3-post-form.js';
 import { checkPostPolicy, parsePostPolicy, utcTimeMsOf } from './s3-post-policy.js';
+import { codeOf } from './s3-errors.spec-helper.js';
 
 const boundary = '----objectbox-boundary-7MA4YWxkTrZu0gW';
 
@@ -30,16 +31,6 @@ function parse(bytes: Buffer, cuts: readonly number[] = []): { fields: [string, 
   const file = Buffer.concat(events.flatMap((event) => (event.kind === 'fileData' ? [event.bytes] : [])));
   const start_ = events.find((event) => event.kind === 'fileStart');
   return { fields, file, filename: start_?.kind === 'fileStart' ? start_.filename : undefined, ended: events.some((event) => event.kind === 'fileEnd') };
-}
-
-function codeOf(action: () => unknown): string {
-  try {
-    action();
-  } catch (error) {
-    assert.ok(error instanceof S3Error, String(error));
-    return error.code;
-  }
-  return 'no error';
 }
 
 describe('PostFormParser', () => {
