@@ -243,6 +243,25 @@ export function hllCreate(): Buffer {
  * A sketch being changed: a private copy of the stored bytes (stored values are never changed in
  * place: an earlier reply may still reference them), grown as a sparse sketch needs.
  */
+
+/**
+ * Walks a sparse sketch's opcodes from the header to `end`, calling `visit` with each run's first
+ * register, length and value. False when the runs pass or fall short of the 16384 registers; it stops
+ * at the first opcode past the last one (Redis since the CVE-2025-32023 fix), so no walk reads more
+ * than 16384 opcodes.
+ */
+function walkSparse(bytes: Buffer, end: number, visit: (first: number, run: number, value: number) => void): boolean {
+  let index = 0;
+  for (let offset = hllHeaderBytes; offset < end; ) {
+    const byte = bytes[offset] as number;
+    const run = sparseRunAt(bytes, offset, end);
+    if (index + run > hllRegisterCount) return false;
+    offset += sparseOpcodeBytes(byte);
+    visit(index, run, sparseValueOf(byte));
+    index += run;
+  }
+  return index === hllRegisterCount;
+}
 export class HllSketch {
   private bytes: Buffer;
   private length: number;
@@ -409,21 +428,10 @@ export class HllSketch {
     const dense = Buffer.alloc(hllDenseBytes);
     this.bytes.copy(dense, 0, 0, hllHeaderBytes);
     dense[4] = hllEncodingDense;
-    let index = 0;
-    let offset = hllHeaderBytes;
-    const end = this.length;
-    const bytes = this.bytes;
-    while (offset < end) {
-      const byte = bytes[offset] as number;
-      const run = sparseRunAt(bytes, offset, end);
-      // Redis (since the CVE-2025-32023 fix) stops at the first opcode past the last register.
-      if (index + run > hllRegisterCount) return false;
-      offset += sparseOpcodeBytes(byte);
-      const value = sparseValueOf(byte);
-      if (value === 0) index += run;
-      else for (let left = run; left > 0; left--) setDenseRegister(dense, index++, value);
-    }
-    if (index !== hllRegisterCount) return false;
+    const valid = walkSparse(this.bytes, this.length, (first, run, value) => {
+      if (value !== 0) for (let index = first; index < first + run; index++) setDenseRegister(dense, index, value);
+    });
+    if (!valid) return false;
     this.bytes = dense;
     this.length = hllDenseBytes;
     return true;
@@ -452,21 +460,10 @@ export class HllSketch {
       for (let index = 0; index < hllRegisterCount; index++) (histogram[denseRegister(this.bytes, index)] as number)++;
       return { histogram, invalid: false };
     }
-    let index = 0;
-    let offset = hllHeaderBytes;
-    const end = this.length;
-    const bytes = this.bytes;
-    while (offset < end) {
-      const byte = bytes[offset] as number;
-      const run = sparseRunAt(bytes, offset, end);
-      // Invalid as soon as an opcode passes the last register: no scan goes past 16384 opcodes.
-      if (index + run > hllRegisterCount) return { histogram, invalid: true };
-      offset += sparseOpcodeBytes(byte);
-      index += run;
-      const value = sparseValueOf(byte);
+    const valid = walkSparse(this.bytes, this.length, (_first, run, value) => {
       histogram[value] = (histogram[value] as number) + run;
-    }
-    return { histogram, invalid: index !== hllRegisterCount };
+    });
+    return { histogram, invalid: !valid };
   }
 
   /** hllMerge: raises each of `max` (one byte per register) to this sketch's; false when corrupt. */
@@ -478,20 +475,9 @@ export class HllSketch {
       }
       return true;
     }
-    let index = 0;
-    let offset = hllHeaderBytes;
-    const end = this.length;
-    const bytes = this.bytes;
-    while (offset < end) {
-      const byte = bytes[offset] as number;
-      const run = sparseRunAt(bytes, offset, end);
-      if (index + run > hllRegisterCount) return false;
-      offset += sparseOpcodeBytes(byte);
-      const value = sparseValueOf(byte);
-      if (value === 0) index += run;
-      else for (let left = run; left > 0; left--, index++) if (value > (max[index] as number)) max[index] = value;
-    }
-    return index === hllRegisterCount;
+    return walkSparse(this.bytes, this.length, (first, run, value) => {
+      if (value !== 0) for (let index = first; index < first + run; index++) if (value > (max[index] as number)) max[index] = value;
+    });
   }
 
   /** Every register (PFDEBUG GETREG), for a dense sketch. */
