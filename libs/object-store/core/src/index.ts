@@ -19,3 +19,5 @@ export * from './s3-xml.js';
 export * from './s3-xml-parse.js';
 export * from './s3-header-values.js';
 export * from './s3-cors.js';
+export * from './s3-lifecycle.js';
+export * from './object-metadata-lifecycle.js';

@@ -39,6 +39,8 @@ import {
 } from './object-metadata-model.js';
 import type { PublicAccessBlock } from './s3-public-access-block.js';
 import { corsRuleCountMax, validateCorsRules, type CorsMethod, type CorsRule } from './s3-cors.js';
+import type { LifecycleRule } from './s3-lifecycle.js';
+import { readLifecycleRules, readLifecycleTargets, type ExpireLifecycleCommand } from './object-metadata-lifecycle.js';
 import { aclGrantCountMax, aclPermissions, cannedAcls, objectOwnerships, s3AclGroupUris, type AclGrant, type AclRequest, type ObjectOwnership, type StoredAcl } from './s3-acl.js';
 
 /** A CompleteMultipartUpload of 10,000 parts with checksums is about 1.2 MB. */
@@ -95,6 +97,9 @@ export type ObjectMetadataCommand =
   | { readonly op: 'DeletePublicAccessBlock'; readonly bucket: string }
   | { readonly op: 'PutBucketCors'; readonly bucket: string; readonly rules: readonly CorsRule[] }
   | { readonly op: 'DeleteBucketCors'; readonly bucket: string }
+  | { readonly op: 'PutBucketLifecycle'; readonly bucket: string; readonly rules: readonly LifecycleRule[] }
+  | { readonly op: 'DeleteBucketLifecycle'; readonly bucket: string }
+  | ExpireLifecycleCommand
   | {
       readonly op: 'PutObjectAcl';
       readonly bucket: string;
@@ -318,6 +323,12 @@ export function parseObjectMetadataCommand(valueUntrusted: unknown): ObjectMetad
       return { op, bucket: input.bucket() };
     case 'PutBucketCors':
       return { op, bucket: input.bucket(), rules: input.corsRules('rules') };
+    case 'PutBucketLifecycle':
+      return { op, bucket: input.bucket(), rules: readLifecycleRules(input, 'rules') };
+    case 'DeleteBucketLifecycle':
+      return { op, bucket: input.bucket() };
+    case 'ExpireLifecycle':
+      return { op, bucket: input.bucket(), lastModifiedMs: input.timeMs('lastModifiedMs'), targets: readLifecycleTargets(input, 'targets') };
     case 'PutObjectAcl':
       return { op, bucket: input.bucket(), key: input.key(), ...input.optionalId('versionId'), ...input.optionalAcl('acl'), ...input.optionalFingerprint('authorizedVersion') };
     case 'DeleteBucket':

@@ -80,6 +80,8 @@ import {
 } from './object-metadata-model.js';
 import { effectiveObjectOwnership, isOwnerOnlyCannedAcl, objectAclOfWrite, storedAclOf, type AclRequest, type StoredAcl } from './s3-acl.js';
 import { isPublicAcl } from './s3-public-access-block.js';
+import { lifecycleRuleAllows, planLifecyclePage, type ExpireLifecycleCommand, type LifecycleCursor, type LifecyclePage, type LifecyclePageLimits } from './object-metadata-lifecycle.js';
+import type { LifecycleClock } from './s3-lifecycle.js';
 import { restoreObjectMetadataInSteps, restoreObjectMetadataState, snapshotObjectMetadataChunks } from './object-metadata-snapshot.js';
 
 /** The value of a successful apply, per command. */
@@ -98,6 +100,10 @@ export interface ObjectMetadataValues {
   DeletePublicAccessBlock: Record<string, never>;
   PutBucketCors: Record<string, never>;
   DeleteBucketCors: Record<string, never>;
+  PutBucketLifecycle: Record<string, never>;
+  DeleteBucketLifecycle: Record<string, never>;
+  /** Targets applied and skipped (no longer as planned). */
+  ExpireLifecycle: { readonly appliedCount: number; readonly skippedCount: number };
   PutObjectAcl: { readonly versionId: string };
   PutObject: ObjectWriteValue;
   DeleteObject: DeleteObjectValue;
@@ -340,6 +346,17 @@ export class ObjectMetadataMachine {
           return replyOk({});
         });
       }
+      case 'PutBucketLifecycle':
+      case 'DeleteBucketLifecycle': {
+        const rules = command.op === 'PutBucketLifecycle' ? command.rules : undefined;
+        return this.#withBucket(command.bucket, [], (state) => {
+          const { lifecycle: _previous, ...rest } = state.bucket;
+          state.bucket = rules === undefined ? rest : { ...rest, lifecycle: rules };
+          return replyOk({});
+        });
+      }
+      case 'ExpireLifecycle':
+        return this.#withBucket(command.bucket, [], (state) => this.#expireLifecycle(state, command));
       case 'PutObject':
         return this.#putObject(command);
       case 'DeleteObject':
@@ -467,6 +484,34 @@ export class ObjectMetadataMachine {
     }
     setVersions(state, target.key, [deleteMarker(nullVersionId, lastModifiedMs), ...others], { removed: nullVersion });
     return replyOk({ versionId: nullVersionId, deleteMarker: true, removed: nullVersion !== undefined }, garbage);
+  }
+
+  /** ExpireLifecycle: each target whose version, position and rule are still as planned (object-metadata-lifecycle.ts). */
+  #expireLifecycle(state: BucketState, command: ExpireLifecycleCommand): ObjectMetadataApplyReply {
+    const garbage: BlobRef[] = [];
+    let appliedCount = 0;
+    for (const target of command.targets) {
+      if (!lifecycleRuleAllows(state.bucket.lifecycle, target)) continue;
+      if (target.kind === 'AbortUpload') {
+        const upload = findUpload(state, target.key, target.uploadId);
+        if (upload === undefined) continue;
+        garbage.push(...removeUpload(state, upload));
+        appliedCount++;
+        continue;
+      }
+      const versions = versionsOf(state.objects.get(target.key));
+      const at = versions.findIndex((version) => versionFingerprintOf(version) === target.fingerprint);
+      const version = versions[at];
+      const asPlanned =
+        version !== undefined &&
+        (target.kind === 'ExpireCurrent' ? at === 0 && !version.isDeleteMarker : target.kind === 'ExpireNoncurrent' ? at > 0 : versions.length === 1 && version.isDeleteMarker);
+      if (!asPlanned) continue;
+      const deleteTarget = target.kind === 'ExpireCurrent' ? { key: target.key, markerVersionId: target.markerVersionId } : { key: target.key, versionId: version.versionId, markerVersionId: version.versionId };
+      const reply = this.#deleteObject(state, deleteTarget, command.lastModifiedMs);
+      garbage.push(...reply.garbage);
+      if (reply.ok) appliedCount++;
+    }
+    return replyOk({ appliedCount, skippedCount: command.targets.length - appliedCount }, garbage);
   }
 
   #deleteObjects(state: BucketState, targets: readonly DeleteObjectTarget[], lastModifiedMs: number): ObjectMetadataApplyReply {
@@ -691,6 +736,14 @@ export class ObjectMetadataMachine {
     const found = this.getMultipartUpload(request);
     if (!found.ok) return found;
     return replyOk({ ...listParts(found.value.parts, request), upload: found.value.upload });
+  }
+
+  /**
+   * The lifecycle expiry loop's next bounded page from `cursor` (object-metadata-lifecycle.ts): the
+   * ExpireLifecycle command to propose, if any, and the cursor to continue from.
+   */
+  planLifecycle(cursor: LifecycleCursor | undefined, options: { readonly clock: LifecycleClock; readonly limits: LifecyclePageLimits; readonly newVersionId: () => string }): LifecyclePage {
+    return planLifecyclePage(this.#state, cursor, options);
   }
 
   /** True while any version or in-progress upload part references the blob (blob GC), O(1). */

@@ -12,6 +12,7 @@
 import type { ObjectOwnershipSetting, StoredAcl } from './s3-acl.js';
 import type { PublicAccessBlock } from './s3-public-access-block.js';
 import type { CorsRule } from './s3-cors.js';
+import type { LifecycleRule } from './s3-lifecycle.js';
 
 /** Largest object key, in UTF-8 bytes (S3: 1024). */
 export const objectKeyBytesMax = 1024;
@@ -140,6 +141,8 @@ export interface Bucket {
   readonly publicAccessBlock?: PublicAccessBlock;
   /** CORS rules (PutBucketCors); absent when none. */
   readonly cors?: readonly CorsRule[];
+  /** Lifecycle rules (PutBucketLifecycleConfiguration); absent when none. */
+  readonly lifecycle?: readonly LifecycleRule[];
 }
 
 /** S3's limit on a bucket policy document (20 KB). */

@@ -28,6 +28,7 @@ import { compareUtf8 } from './object-metadata-index.js';
 import type { BucketState, ObjectMetadataState, UploadState } from './object-metadata-machine.js';
 import { addUploadState, createBucketState, createObjectMetadataState, createObjectVersion } from './object-metadata-machine.js';
 import { versionsOf } from './object-metadata-listing.js';
+import { readLifecycleRules } from './object-metadata-lifecycle.js';
 import {
   bucketPolicyBytesMax,
   bucketTagCountMax,
@@ -347,6 +348,7 @@ function parseBucket(payload: unknown): Bucket {
     ...input.optionalAcl('acl'),
     ...(input.has('publicAccessBlock') ? { publicAccessBlock: input.publicAccessBlock('publicAccessBlock') } : {}),
     ...(input.has('cors') ? { cors: input.corsRules('cors') } : {}),
+    ...(input.has('lifecycle') ? { lifecycle: readLifecycleRules(input, 'lifecycle') } : {}),
   };
 }
 

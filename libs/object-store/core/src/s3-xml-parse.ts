@@ -16,6 +16,7 @@ import { readXml, type XmlElement, XmlSyntaxError } from './s3-xml-reader.js';
 import { s3PartNumberMax } from './s3-endpoint.js';
 import { publicAccessBlockElements, type PublicAccessBlock } from './s3-public-access-block.js';
 import { corsConfigurationBytesMax, validateCorsRules, type CorsMethod, type CorsRule } from './s3-cors.js';
+import { lifecycleConfigurationBytesMax, lifecycleRuleCountMax, validateLifecycleRules, type LifecycleRule } from './s3-lifecycle.js';
 import { aclGrantCountMax, aclPermissions, objectOwnerships, s3AclGroupUris, type AclGrant, type AclPermission, type ObjectOwnership } from './s3-acl.js';
 
 /** Largest request document, bytes (S3 limits DeleteObjects bodies and the like to well under this). */
@@ -421,4 +422,113 @@ export function parseCorsConfiguration(body: S3XmlBody): readonly CorsRule[] {
     };
   });
   return validateCorsRules(rules);
+}
+
+/**
+ * A `LifecycleConfiguration` (PutBucketLifecycleConfiguration, also the older PutBucketLifecycle's
+ * body): Rule elements with ID, Status, the rule-level Prefix or a Filter (Prefix, Tag,
+ * ObjectSizeGreaterThan, ObjectSizeLessThan or And), Expiration, NoncurrentVersionExpiration and
+ * AbortIncompleteMultipartUpload, checked as S3 checks them (s3-lifecycle.ts). A rule without an ID
+ * gets `assignId(position)`, as S3 assigns one. Transition and NoncurrentVersionTransition are
+ * refused (see s3-lifecycle.ts).
+ * @throws S3Error `MalformedXML`, `InvalidArgument`, `InvalidRequest`, `InvalidTag`,
+ *   `NotImplemented` (a transition), `MaxMessageLengthExceeded`.
+ */
+export function parseLifecycleConfiguration(body: S3XmlBody, options: { readonly assignId: (position: number) => string }): readonly LifecycleRule[] {
+  const root = parseDocument(body, 'LifecycleConfiguration', lifecycleConfigurationBytesMax);
+  const ruleNodes = childrenOf(root, 'Rule');
+  if (ruleNodes.length > lifecycleRuleCountMax) throw s3Errors.malformedXml(`a LifecycleConfiguration has at most ${lifecycleRuleCountMax} rules`);
+  const rules = ruleNodes.map((node, position): LifecycleRule => {
+    for (const name of ['Transition', 'NoncurrentVersionTransition']) {
+      if (childrenOf(node, name).length > 0) throw new S3Error('NotImplemented', { message: `${name} is not supported: this store has a single storage class, so objects never transition.` });
+    }
+    const status = textOf(node, 'Status');
+    if (status !== 'Enabled' && status !== 'Disabled') throw s3Errors.malformedXml('Status must be Enabled or Disabled');
+    const noncurrent = childOf(node, 'NoncurrentVersionExpiration');
+    const abort = childOf(node, 'AbortIncompleteMultipartUpload');
+    const noncurrentNewer = noncurrent === undefined ? undefined : lifecycleIntegerOf(noncurrent, 'NewerNoncurrentVersions');
+    const abortDays = abort === undefined ? undefined : lifecycleIntegerOf(abort, 'DaysAfterInitiation');
+    if (abort !== undefined && abortDays === undefined) throw s3Errors.malformedXml('DaysAfterInitiation is required');
+    return {
+      id: textOf(node, 'ID') ?? options.assignId(position),
+      status,
+      ...lifecycleFilterOf(node),
+      ...lifecycleExpirationOf(node),
+      ...(noncurrent === undefined
+        ? {}
+        : {
+            noncurrentVersionExpiration: {
+              noncurrentDays: lifecycleIntegerOf(noncurrent, 'NoncurrentDays') ?? throwMalformed('NoncurrentDays is required'),
+              ...(noncurrentNewer === undefined ? {} : { newerNoncurrentVersions: noncurrentNewer }),
+            },
+          }),
+      ...(abortDays === undefined ? {} : { abortIncompleteMultipartUploadDays: abortDays }),
+    };
+  });
+  return validateLifecycleRules(rules);
+}
+
+function throwMalformed(reason: string): never {
+  throw s3Errors.malformedXml(reason);
+}
+
+/** An integer element (Days, NoncurrentDays, ...); its range is checked by validateLifecycleRules. */
+function lifecycleIntegerOf(node: XmlElement, name: string): number | undefined {
+  const text = textOf(node, name)?.trim();
+  if (text === undefined) return undefined;
+  if (!/^-?\d{1,15}$/.test(text)) throw s3Errors.malformedXml(`${name} must be an integer`);
+  return Number(text);
+}
+
+function lifecycleFilterOf(rule: XmlElement): Pick<LifecycleRule, 'filterForm' | 'filter'> {
+  const legacyPrefix = textOf(rule, 'Prefix');
+  const filter = childOf(rule, 'Filter');
+  if (legacyPrefix !== undefined && filter !== undefined) throw s3Errors.malformedXml('a rule has a Prefix or a Filter, not both');
+  if (filter === undefined) {
+    if (legacyPrefix === undefined) throw s3Errors.malformedXml('a rule needs a Filter or a Prefix');
+    return { filterForm: 'Prefix', filter: { prefix: legacyPrefix, tags: [] } };
+  }
+  const conditions = ['Prefix', 'Tag', 'ObjectSizeGreaterThan', 'ObjectSizeLessThan', 'And'].filter((name) => childrenOf(filter, name).length > 0);
+  if (conditions.length > 1) throw s3Errors.malformedXml('a Filter takes one condition; use And to combine them');
+  const and = childOf(filter, 'And');
+  const source = and ?? filter;
+  if (and !== undefined && childrenOf(and, 'And').length > 0) throw s3Errors.malformedXml('And does not nest');
+  const tagNodes = childrenOf(source, 'Tag');
+  if (and === undefined && tagNodes.length > 1) throw s3Errors.malformedXml('a Filter takes one Tag; use And for more');
+  const prefix = textOf(source, 'Prefix');
+  const above = lifecycleIntegerOf(source, 'ObjectSizeGreaterThan');
+  const below = lifecycleIntegerOf(source, 'ObjectSizeLessThan');
+  return {
+    filterForm: and === undefined ? 'Filter' : 'And',
+    filter: {
+      ...(prefix === undefined ? {} : { prefix }),
+      tags: tagNodes.map((tag) => ({ key: requiredTextOf(tag, 'Key'), value: requiredTextOf(tag, 'Value') })),
+      ...(above === undefined ? {} : { objectSizeGreaterThanBytes: above }),
+      ...(below === undefined ? {} : { objectSizeLessThanBytes: below }),
+    },
+  };
+}
+
+/** `YYYY-MM-DD`, or an ISO 8601 time (a zone is UTC when absent), to ms; anything else is malformed. */
+function lifecycleDateOf(text: string): number {
+  const trimmed = text.trim();
+  const match = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})?)?$/.exec(trimmed);
+  const timeMs = match === null ? Number.NaN : Date.parse(match[1] === undefined ? `${trimmed}T00:00:00Z` : match[3] === undefined ? `${trimmed}Z` : trimmed);
+  if (!Number.isFinite(timeMs)) throw s3Errors.malformedXml('Date must be an ISO 8601 date');
+  return timeMs;
+}
+
+function lifecycleExpirationOf(rule: XmlElement): Pick<LifecycleRule, 'expiration'> {
+  const expiration = childOf(rule, 'Expiration');
+  if (expiration === undefined) return {};
+  const days = lifecycleIntegerOf(expiration, 'Days');
+  const date = textOf(expiration, 'Date');
+  const marker = booleanOf(expiration, 'ExpiredObjectDeleteMarker');
+  return {
+    expiration: {
+      ...(days === undefined ? {} : { days }),
+      ...(date === undefined ? {} : { dateMs: lifecycleDateOf(date) }),
+      ...(marker === undefined ? {} : { expiredObjectDeleteMarker: marker }),
+    },
+  };
 }

@@ -11,6 +11,7 @@ import { compareUtf8 } from './object-metadata-index.js';
 import type { AclGrant, ObjectOwnershipSetting } from './s3-acl.js';
 import { publicAccessBlockElements, type PublicAccessBlock } from './s3-public-access-block.js';
 import type { CorsRule } from './s3-cors.js';
+import type { LifecycleRule } from './s3-lifecycle.js';
 import { escapeXmlText } from './s3-errors.js';
 import type { S3EncodingType } from './s3-endpoint.js';
 import { s3ChecksumAlgorithms, type S3ChecksumAlgorithm, type S3Checksums, type S3Tag, type S3VersioningStatus } from './s3-xml-parse.js';
@@ -631,3 +632,48 @@ export function renderCorsConfiguration(rules: readonly CorsRule[]): string {
   );
 }
 
+
+/** GetBucketLifecycleConfiguration: the rules as put (the filter in the form it was written), elements in S3's order. */
+export function renderLifecycleConfiguration(rules: readonly LifecycleRule[]): string {
+  return s3Document(
+    'LifecycleConfiguration',
+    rules.map((rule) =>
+      xmlElement(
+        'Rule',
+        xmlElement('ID', rule.id),
+        renderLifecycleFilter(rule),
+        xmlElement('Status', rule.status),
+        rule.expiration === undefined
+          ? undefined
+          : xmlElement(
+              'Expiration',
+              optional('Date', rule.expiration.dateMs === undefined ? undefined : new Date(rule.expiration.dateMs).toISOString()),
+              optional('Days', rule.expiration.days),
+              optional('ExpiredObjectDeleteMarker', rule.expiration.expiredObjectDeleteMarker),
+            ),
+        rule.noncurrentVersionExpiration === undefined
+          ? undefined
+          : xmlElement(
+              'NoncurrentVersionExpiration',
+              xmlElement('NoncurrentDays', rule.noncurrentVersionExpiration.noncurrentDays),
+              optional('NewerNoncurrentVersions', rule.noncurrentVersionExpiration.newerNoncurrentVersions),
+            ),
+        rule.abortIncompleteMultipartUploadDays === undefined
+          ? undefined
+          : xmlElement('AbortIncompleteMultipartUpload', xmlElement('DaysAfterInitiation', rule.abortIncompleteMultipartUploadDays)),
+      ),
+    ),
+  );
+}
+
+function renderLifecycleFilter(rule: LifecycleRule): XmlElement {
+  const { filter } = rule;
+  if (rule.filterForm === 'Prefix') return textElement('Prefix', filter.prefix ?? '');
+  const conditions = [
+    filter.prefix === undefined ? undefined : textElement('Prefix', filter.prefix),
+    filter.tags.map((tag) => xmlElement('Tag', xmlElement('Key', tag.key), textElement('Value', tag.value))),
+    optional('ObjectSizeGreaterThan', filter.objectSizeGreaterThanBytes),
+    optional('ObjectSizeLessThan', filter.objectSizeLessThanBytes),
+  ];
+  return rule.filterForm === 'And' ? xmlElement('Filter', xmlElement('And', ...conditions)) : xmlElement('Filter', ...conditions);
+}

@@ -1,0 +1,274 @@
+/**
+ * Lifecycle in the metadata state machine: a bucket's rules as commands and snapshots carry them,
+ * the ExpireLifecycle command the expiry loop proposes, and the planner that builds one such
+ * command from a bounded page of a bucket's keys or uploads.
+ *
+ * The planner runs on the leader against its applied state, then the command goes through Raft.
+ * Between the two, a client may overwrite or delete what was planned, or the rules may change, so
+ * every target names what it was decided on and apply skips it unless that still holds: the
+ * version's fingerprint (versionFingerprintOf: an overwrite of a 'null' version changes it), its
+ * position (still current, still noncurrent, still the lone delete marker), and an enabled rule of
+ * that ID with that kind of action. A skipped target is planned again on the next pass if it
+ * still applies. Uploads are named by their id, which is never reused.
+ */
+import { assert } from '@objectbox/util';
+import type { FieldReader } from './object-metadata-commands.js';
+import { compareUtf8, type OrderedIndex } from './object-metadata-index.js';
+import { versionsOf, type VersionStack } from './object-metadata-listing.js';
+import { versionFingerprintOf, type MultipartUpload, type ObjectVersion } from './object-metadata-model.js';
+import type { ObjectMetadataState } from './object-metadata-machine.js';
+import {
+  abortingRuleOf,
+  lifecycleDaysMax,
+  lifecycleDecisionsForKey,
+  lifecycleNewerNoncurrentVersionsMax,
+  lifecyclePrefixesOf,
+  lifecycleRuleCountMax,
+  lifecycleRuleIdLengthMax,
+  lifecycleTagKeyLengthMax,
+  lifecycleTagValueLengthMax,
+  validateLifecycleRules,
+  type LifecycleClock,
+  type LifecycleRule,
+} from './s3-lifecycle.js';
+
+/** Most targets in one ExpireLifecycle command (as many as one DeleteObjects). */
+export const lifecycleTargetCountMax = 1000;
+
+/** One thing an ExpireLifecycle command removes, with what it was decided on (see the module comment). */
+export type LifecycleTarget =
+  | { readonly kind: 'ExpireCurrent'; readonly key: string; readonly ruleId: string; readonly fingerprint: string; readonly markerVersionId: string }
+  | { readonly kind: 'ExpireNoncurrent'; readonly key: string; readonly ruleId: string; readonly fingerprint: string }
+  | { readonly kind: 'RemoveExpiredDeleteMarker'; readonly key: string; readonly ruleId: string; readonly fingerprint: string }
+  | { readonly kind: 'AbortUpload'; readonly key: string; readonly ruleId: string; readonly uploadId: string };
+
+export interface ExpireLifecycleCommand {
+  readonly op: 'ExpireLifecycle';
+  readonly bucket: string;
+  /** The time of delete markers it adds (stamped by the proposer, like DeleteObject's). */
+  readonly lastModifiedMs: number;
+  readonly targets: readonly LifecycleTarget[];
+}
+
+/** The rule kind a target needs, for apply's "is the rule still there" check. */
+export function lifecycleRuleAllows(rules: readonly LifecycleRule[] | undefined, target: LifecycleTarget): boolean {
+  const rule = rules?.find((candidate) => candidate.id === target.ruleId);
+  if (rule === undefined || rule.status !== 'Enabled') return false;
+  switch (target.kind) {
+    case 'ExpireCurrent':
+    case 'RemoveExpiredDeleteMarker':
+      return rule.expiration !== undefined;
+    case 'ExpireNoncurrent':
+      return rule.noncurrentVersionExpiration !== undefined;
+    case 'AbortUpload':
+      return rule.abortIncompleteMultipartUploadDays !== undefined;
+  }
+}
+
+const ruleIdBytesMax = lifecycleRuleIdLengthMax * 4;
+
+/** A bucket's lifecycle rules from a command or a snapshot, checked as PutBucketLifecycleConfiguration checks them. */
+export function readLifecycleRules(input: FieldReader, name: string): LifecycleRule[] {
+  const rules = input.array(name, lifecycleRuleCountMax, (rule): LifecycleRule => {
+    const filter = rule.object('filter');
+    const expiration = rule.has('expiration') ? rule.object('expiration') : undefined;
+    const noncurrent = rule.has('noncurrentVersionExpiration') ? rule.object('noncurrentVersionExpiration') : undefined;
+    const days = { min: 1, max: lifecycleDaysMax };
+    const sizeBound = { min: 0, max: Number.MAX_SAFE_INTEGER };
+    return {
+      id: rule.string('id', { bytesMax: ruleIdBytesMax }),
+      status: rule.oneOf('status', ['Enabled', 'Disabled'] as const),
+      filterForm: rule.oneOf('filterForm', ['Prefix', 'Filter', 'And'] as const),
+      filter: {
+        ...(filter.has('prefix') ? { prefix: filter.string('prefix', { bytesMax: 1024 }) } : {}),
+        tags: filter.array('tags', 50, (tag) => ({
+          key: tag.string('key', { bytesMax: lifecycleTagKeyLengthMax * 4, bytesMin: 1 }),
+          value: tag.string('value', { bytesMax: lifecycleTagValueLengthMax * 4 }),
+        })),
+        ...(filter.has('objectSizeGreaterThanBytes') ? { objectSizeGreaterThanBytes: filter.integer('objectSizeGreaterThanBytes', sizeBound) } : {}),
+        ...(filter.has('objectSizeLessThanBytes') ? { objectSizeLessThanBytes: filter.integer('objectSizeLessThanBytes', sizeBound) } : {}),
+      },
+      ...(expiration === undefined
+        ? {}
+        : {
+            expiration: {
+              ...(expiration.has('days') ? { days: expiration.integer('days', days) } : {}),
+              ...(expiration.has('dateMs') ? { dateMs: expiration.timeMs('dateMs') } : {}),
+              ...(expiration.has('expiredObjectDeleteMarker') ? { expiredObjectDeleteMarker: expiration.boolean('expiredObjectDeleteMarker') } : {}),
+            },
+          }),
+      ...(noncurrent === undefined
+        ? {}
+        : {
+            noncurrentVersionExpiration: {
+              noncurrentDays: noncurrent.integer('noncurrentDays', days),
+              ...(noncurrent.has('newerNoncurrentVersions') ? { newerNoncurrentVersions: noncurrent.integer('newerNoncurrentVersions', { min: 1, max: lifecycleNewerNoncurrentVersionsMax }) } : {}),
+            },
+          }),
+      ...(rule.has('abortIncompleteMultipartUploadDays') ? { abortIncompleteMultipartUploadDays: rule.integer('abortIncompleteMultipartUploadDays', days) } : {}),
+    };
+  });
+  try {
+    validateLifecycleRules(rules);
+  } catch (error) {
+    input.fail(name, `is not a valid lifecycle configuration: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return rules;
+}
+
+/** The targets of an ExpireLifecycle command, checked field by field. */
+export function readLifecycleTargets(input: FieldReader, name: string): LifecycleTarget[] {
+  return input.array(name, lifecycleTargetCountMax, (target): LifecycleTarget => {
+    const kind = target.oneOf('kind', ['ExpireCurrent', 'ExpireNoncurrent', 'RemoveExpiredDeleteMarker', 'AbortUpload'] as const);
+    const common = { key: target.key(), ruleId: target.string('ruleId', { bytesMax: ruleIdBytesMax }) };
+    switch (kind) {
+      case 'ExpireCurrent':
+        return { kind, ...common, fingerprint: target.string('fingerprint', { bytesMax: 1024, bytesMin: 1 }), markerVersionId: target.id('markerVersionId') };
+      case 'ExpireNoncurrent':
+      case 'RemoveExpiredDeleteMarker':
+        return { kind, ...common, fingerprint: target.string('fingerprint', { bytesMax: 1024, bytesMin: 1 }) };
+      case 'AbortUpload':
+        return { kind, ...common, uploadId: target.id('uploadId') };
+    }
+  });
+}
+
+/**
+ * Where the expiry loop is in its pass over all buckets: the bucket, whether it walks the bucket's
+ * keys or its uploads, and the last key done (for uploads, every upload of that key). Undefined: at
+ * the start of a pass.
+ */
+export interface LifecycleCursor {
+  readonly bucket: string;
+  readonly phase: 'objects' | 'uploads';
+  /** The last key walked (exclusive start of the next page); '' at the start of a phase. */
+  readonly afterKey: string;
+}
+
+/** Work bounds of one planned page. */
+export interface LifecyclePageLimits {
+  /** Keys (or upload keys) looked at, including ones no rule selects. */
+  readonly keyCountMax: number;
+  /** Buckets without rules skipped while looking for one with rules. */
+  readonly bucketCountMax: number;
+  /** Targets in the command (at most {@link lifecycleTargetCountMax}). */
+  readonly targetCountMax: number;
+}
+
+/** One planned page: a command to propose (when there is something to expire) and where to go on. */
+export interface LifecyclePage {
+  readonly command: ExpireLifecycleCommand | undefined;
+  /** Undefined: the pass is complete. */
+  readonly next: LifecycleCursor | undefined;
+  readonly keyCount: number;
+}
+
+/**
+ * Plans one bounded page from `cursor`: at most `limits.keyCountMax` keys of one bucket, jumping
+ * over keys no rule's prefix selects (the ordered index seeks to the next prefix). Pure over the
+ * state it is given; `newVersionId` stamps the delete markers an ExpireCurrent in a bucket with
+ * versioning Enabled will add.
+ */
+export function planLifecyclePage(
+  state: ObjectMetadataState,
+  cursor: LifecycleCursor | undefined,
+  options: { readonly clock: LifecycleClock; readonly limits: LifecyclePageLimits; readonly newVersionId: () => string },
+): LifecyclePage {
+  const { limits } = options;
+  assert(limits.targetCountMax >= 1 && limits.targetCountMax <= lifecycleTargetCountMax, 'targetCountMax is 1..lifecycleTargetCountMax');
+  let position = cursor ?? { bucket: '', phase: 'objects', afterKey: '' };
+  let bucketIndex = state.buckets.seek(position.bucket, { exclusive: false });
+  for (let skipped = 0; skipped < limits.bucketCountMax && !state.buckets.isEnd(bucketIndex); skipped++) {
+    const name = state.buckets.keyAt(bucketIndex);
+    const bucketState = state.buckets.valueAt(bucketIndex);
+    const rules = bucketState.bucket.lifecycle;
+    if (name !== position.bucket) position = { bucket: name, phase: 'objects', afterKey: '' };
+    if (rules !== undefined && rules.some((rule) => rule.status === 'Enabled')) {
+      const walk = position.phase === 'objects' ? walkObjects(bucketState.objects, rules, position.afterKey, options) : walkUploads(bucketState.uploads, rules, position.afterKey, options);
+      const command = walk.targets.length === 0 ? undefined : { op: 'ExpireLifecycle' as const, bucket: name, lastModifiedMs: options.clock.nowMs, targets: walk.targets };
+      if (walk.lastKey !== undefined) return { command, next: { bucket: name, phase: position.phase, afterKey: walk.lastKey }, keyCount: walk.keyCount };
+      if (position.phase === 'objects') return { command, next: { bucket: name, phase: 'uploads', afterKey: '' }, keyCount: walk.keyCount };
+    }
+    bucketIndex = state.buckets.next(bucketIndex);
+    if (state.buckets.isEnd(bucketIndex)) return { command: undefined, next: undefined, keyCount: 0 };
+    position = { bucket: state.buckets.keyAt(bucketIndex), phase: 'objects', afterKey: '' };
+    // A bucket with rules was finished: end the page here, so one page stays one bucket's command.
+    if (rules !== undefined) return { command: undefined, next: position, keyCount: 0 };
+  }
+  return { command: undefined, next: state.buckets.isEnd(bucketIndex) ? undefined : position, keyCount: 0 };
+}
+
+interface Walk {
+  readonly targets: LifecycleTarget[];
+  /** The last key looked at when the page filled up; undefined when the phase reached its end. */
+  readonly lastKey: string | undefined;
+  readonly keyCount: number;
+}
+
+/**
+ * Visits the keys after `afterKey` under the rules' prefixes, in index order, calling `visit` until
+ * it returns false (full) or `keyCountMax` keys were seen.
+ */
+function walkPrefixed<V>(index: OrderedIndex<V>, prefixes: readonly string[], afterKey: string, keyCountMax: number, visit: (key: string, value: V) => boolean): Omit<Walk, 'targets'> {
+  let cursor = afterKey === '' ? index.first() : index.seek(afterKey, { exclusive: true });
+  let keyCount = 0;
+  while (!index.isEnd(cursor)) {
+    const key = index.keyAt(cursor);
+    if (!prefixes.some((prefix) => key.startsWith(prefix))) {
+      // The next prefix after this key, if any: no key in between is selected.
+      const nextPrefix = prefixes.find((prefix) => compareUtf8(prefix, key) > 0);
+      if (nextPrefix === undefined) return { lastKey: undefined, keyCount };
+      cursor = index.seek(nextPrefix, { exclusive: false });
+      continue;
+    }
+    keyCount++;
+    if (!visit(key, index.valueAt(cursor)) || keyCount >= keyCountMax) return { lastKey: key, keyCount };
+    cursor = index.next(cursor);
+  }
+  return { lastKey: undefined, keyCount };
+}
+
+function fingerprintOf(version: ObjectVersion): string {
+  return versionFingerprintOf(version);
+}
+
+function walkObjects(
+  objects: OrderedIndex<VersionStack>,
+  rules: readonly LifecycleRule[],
+  afterKey: string,
+  options: { readonly clock: LifecycleClock; readonly limits: LifecyclePageLimits; readonly newVersionId: () => string },
+): Walk {
+  const targets: LifecycleTarget[] = [];
+  const prefixes = lifecyclePrefixesOf(rules, { uploads: false });
+  const walked = walkPrefixed(objects, prefixes, afterKey, options.limits.keyCountMax, (key, stack) => {
+    const versions = versionsOf(stack);
+    const room = options.limits.targetCountMax - targets.length;
+    for (const decision of lifecycleDecisionsForKey(rules, key, versions, options.clock, room)) {
+      const version = decision.version as ObjectVersion;
+      const common = { key, ruleId: decision.ruleId, fingerprint: fingerprintOf(version) };
+      targets.push(decision.kind === 'ExpireCurrent' ? { kind: decision.kind, ...common, markerVersionId: options.newVersionId() } : { kind: decision.kind, ...common });
+    }
+    return targets.length < options.limits.targetCountMax;
+  });
+  return { targets, ...walked };
+}
+
+function walkUploads(
+  uploads: OrderedIndex<readonly MultipartUpload[]>,
+  rules: readonly LifecycleRule[],
+  afterKey: string,
+  options: { readonly clock: LifecycleClock; readonly limits: LifecyclePageLimits },
+): Walk {
+  const targets: LifecycleTarget[] = [];
+  const prefixes = lifecyclePrefixesOf(rules, { uploads: true });
+  if (prefixes.length === 0) return { targets, lastKey: undefined, keyCount: 0 };
+  const walked = walkPrefixed(uploads, prefixes, afterKey, options.limits.keyCountMax, (key, ofKey) => {
+    for (const upload of ofKey) {
+      if (targets.length >= options.limits.targetCountMax) return false;
+      const ruleId = abortingRuleOf(rules, key, upload.initiatedAtMs, options.clock);
+      if (ruleId !== undefined) targets.push({ kind: 'AbortUpload', key, ruleId, uploadId: upload.uploadId });
+    }
+    return targets.length < options.limits.targetCountMax;
+  });
+  return { targets, ...walked };
+}
