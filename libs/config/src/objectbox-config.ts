@@ -92,6 +92,13 @@ export const objectboxConfigSchema = {
       }),
       blobGcGracePeriodMs: integerField({ default: 3_600_000, min: 1_800_000, max: 30 * 24 * 3_600_000, description: 'Orphan blobs and temp files younger than this are never collected (at least 30 min: above the S3 idle timeout, the replication deadline of a 5 GiB blob (~9 min) and the proposal timeout)' }),
       blobGcIntervalMs: integerField({ default: 60_000, min: 100, max: 24 * 3_600_000, description: 'Time between bounded blob garbage-collection passes' }),
+      lifecycleIntervalMs: integerField({ default: 60_000, min: 100, max: 24 * 3_600_000, description: 'Pause between lifecycle passes over all buckets (the leader expires objects, noncurrent versions, delete markers and stale uploads one page of keys at a time)' }),
+      lifecycleDebugDayLengthMs: integerField({
+        default: 0,
+        min: 0,
+        max: 86_400_000,
+        description: 'TEST ONLY: the length of a lifecycle "day" in ms (like Ceph rgw_lc_debug_interval), so rules of N days act in N times this; 0: a real day (86,400,000 ms)',
+      }),
       inlineObjectSizeBytesMax: integerField({ default: 16 * 1024, min: 0, max: 64 * 1024, description: 'PutObject bodies up to this size travel in the Raft log entry (one group-committed fsync) instead of a separately fsynced and replicated file; 0 disables' }),
     },
     cache: {

@@ -22,7 +22,6 @@ function codeOf(operation: string, headers: Record<string, string>): string | un
 describe('absentFeatureAnswer', () => {
   it("answers reads of a configuration no bucket has with S3's not-found errors, naming the bucket", () => {
     assert.equal(describeAnswer('GetObjectLockConfiguration'), '404 ObjectLockConfigurationNotFoundError'); // test_object_lock_get_obj_lock_invalid_bucket
-    assert.equal(describeAnswer('GetBucketLifecycleConfiguration'), '404 NoSuchLifecycleConfiguration');
     assert.equal(describeAnswer('GetBucketWebsite'), '404 NoSuchWebsiteConfiguration');
     assert.equal(describeAnswer('GetBucketReplication'), '404 ReplicationConfigurationNotFoundError');
     const answer = absentFeatureAnswer('GetBucketWebsite', 'my-bucket', 'Enabled');
@@ -33,14 +32,14 @@ describe('absentFeatureAnswer', () => {
     for (const operation of ['GetObjectRetention', 'PutObjectRetention', 'GetObjectLegalHold', 'PutObjectLegalHold']) {
       assert.equal(describeAnswer(operation), '400 InvalidRequest', operation); // test_object_lock_*_invalid_bucket
     }
-    assert.equal(describeAnswer('DeleteBucketLifecycle'), '204');
+    assert.equal(describeAnswer('DeleteBucketWebsite'), '204');
   });
 
   it('Object Lock configuration: 409 InvalidBucketState unless versioning is enabled, then NotImplemented', () => {
     assert.equal(describeAnswer('PutObjectLockConfiguration', 'Unversioned'), '409 InvalidBucketState'); // test_object_lock_put_obj_lock_invalid_bucket
     assert.equal(describeAnswer('PutObjectLockConfiguration', 'Suspended'), '409 InvalidBucketState');
     assert.equal(describeAnswer('PutObjectLockConfiguration', 'Enabled'), undefined);
-    for (const operation of ['PutBucketLifecycleConfiguration', 'GetBucketOwnershipControls', 'GetBucketEncryption', 'PostObject']) assert.equal(describeAnswer(operation), undefined, operation);
+    for (const operation of ['PutBucketWebsite', 'GetBucketOwnershipControls', 'GetBucketEncryption', 'PostObject']) assert.equal(describeAnswer(operation), undefined, operation);
   });
 });
 

@@ -1,5 +1,5 @@
 /**
- * Object Lock, lifecycle, website and replication
+ * Object Lock, website and replication
  * are not implemented, so no bucket here ever has them configured. Where S3 has a definite answer
  * for a bucket without the configuration, that answer is given instead of `NotImplemented`: reading
  * it is the "not found" error S3 sends (ceph/s3-tests test_object_lock_get_obj_lock_invalid_bucket,
@@ -23,13 +23,11 @@ const notFound: Readonly<Record<string, (bucket: string) => S3Error>> = {
   PutObjectRetention: missingObjectLock,
   GetObjectLegalHold: missingObjectLock,
   PutObjectLegalHold: missingObjectLock,
-  GetBucketLifecycleConfiguration: (bucket) => new S3Error('NoSuchLifecycleConfiguration', { fields: { BucketName: bucket } }),
   GetBucketWebsite: (bucket) => new S3Error('NoSuchWebsiteConfiguration', { fields: { BucketName: bucket } }),
   GetBucketReplication: (bucket) => new S3Error('ReplicationConfigurationNotFoundError', { fields: { BucketName: bucket } }),
 };
 
 const deletesOfAbsent: ReadonlySet<string> = new Set([
-  'DeleteBucketLifecycle',
   'DeleteBucketWebsite',
   'DeleteBucketReplication',
 ]);

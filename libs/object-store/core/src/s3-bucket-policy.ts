@@ -259,6 +259,11 @@ export function s3PolicyRequirementsOf(endpoint: S3Endpoint, request: { readonly
     case 'PutBucketCors':
     case 'DeleteBucketCors':
       return onBucket('s3:PutBucketCORS', endpoint.bucket);
+    case 'GetBucketLifecycleConfiguration':
+      return onBucket('s3:GetLifecycleConfiguration', endpoint.bucket);
+    case 'PutBucketLifecycleConfiguration':
+    case 'DeleteBucketLifecycle':
+      return onBucket('s3:PutLifecycleConfiguration', endpoint.bucket);
     case 'GetObjectAcl':
       return [onObject(endpoint.versionId === undefined ? 's3:GetObjectAcl' : 's3:GetObjectVersionAcl', endpoint.bucket, endpoint.key)];
     case 'PutObjectAcl':

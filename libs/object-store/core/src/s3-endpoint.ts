@@ -124,6 +124,9 @@ export type S3Endpoint =
   | ({ readonly operation: 'GetBucketCors' } & OnBucket)
   | ({ readonly operation: 'PutBucketCors' } & OnBucket)
   | ({ readonly operation: 'DeleteBucketCors' } & OnBucket)
+  | ({ readonly operation: 'GetBucketLifecycleConfiguration' } & OnBucket)
+  | ({ readonly operation: 'PutBucketLifecycleConfiguration' } & OnBucket)
+  | ({ readonly operation: 'DeleteBucketLifecycle' } & OnBucket)
   /** An `OPTIONS` request: a browser's CORS preflight, answered without authentication. */
   | { readonly operation: 'CorsPreflight'; readonly bucket: string | undefined; readonly key: string | undefined }
   | ({ readonly operation: 'GetBucketPolicyStatus' } & OnBucket)
@@ -465,6 +468,9 @@ export const s3Routes: readonly Route[] = [
   { method: 'GET', target: 'bucket', keyword: 'cors', build: (c) => ({ operation: 'GetBucketCors', bucket: c.bucket }) },
   { method: 'PUT', target: 'bucket', keyword: 'cors', build: (c) => ({ operation: 'PutBucketCors', bucket: c.bucket }) },
   { method: 'DELETE', target: 'bucket', keyword: 'cors', build: (c) => ({ operation: 'DeleteBucketCors', bucket: c.bucket }) },
+  { method: 'GET', target: 'bucket', keyword: 'lifecycle', build: (c) => ({ operation: 'GetBucketLifecycleConfiguration', bucket: c.bucket }) },
+  { method: 'PUT', target: 'bucket', keyword: 'lifecycle', build: (c) => ({ operation: 'PutBucketLifecycleConfiguration', bucket: c.bucket }) },
+  { method: 'DELETE', target: 'bucket', keyword: 'lifecycle', build: (c) => ({ operation: 'DeleteBucketLifecycle', bucket: c.bucket }) },
   { method: 'GET', target: 'bucket', keyword: 'policyStatus', build: (c) => ({ operation: 'GetBucketPolicyStatus', bucket: c.bucket }) },
   { method: 'GET', target: 'bucket', keyword: '', when: has('list-type'), build: buildListObjectsV2 },
   { method: 'GET', target: 'bucket', keyword: '', build: buildListObjects },
@@ -506,9 +512,6 @@ export const s3Routes: readonly Route[] = [
     ['GET', 'inventory', 'GetBucketInventoryConfiguration'],
     ['PUT', 'inventory', 'PutBucketInventoryConfiguration'],
     ['DELETE', 'inventory', 'DeleteBucketInventoryConfiguration'],
-    ['GET', 'lifecycle', 'GetBucketLifecycleConfiguration'],
-    ['PUT', 'lifecycle', 'PutBucketLifecycleConfiguration'],
-    ['DELETE', 'lifecycle', 'DeleteBucketLifecycle'],
     ['GET', 'logging', 'GetBucketLogging'],
     ['PUT', 'logging', 'PutBucketLogging'],
     ['GET', 'metadataConfiguration', 'GetBucketMetadataConfiguration'],
@@ -621,6 +624,9 @@ export function authorizationLevelOf(endpoint: S3Endpoint): 'none' | 'read' | 'w
     case 'GetBucketCors':
     case 'PutBucketCors':
     case 'DeleteBucketCors':
+    case 'GetBucketLifecycleConfiguration':
+    case 'PutBucketLifecycleConfiguration':
+    case 'DeleteBucketLifecycle':
       return 'owner';
     case 'PutBucketTagging':
     case 'DeleteBucketTagging':

@@ -7,7 +7,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import { HttpAdapterHost } from '@nestjs/core';
 import type { RaftGroup, RaftTransport } from '@objectbox/consensus-runtime';
 import type { GrpcServer } from '@objectbox/networking';
-import { ObjectMetadataMachine, type ObjectMetadataApplyReply } from '@objectbox/object-store-core';
+import { dayLengthMsDefault, ObjectMetadataMachine, type ObjectMetadataApplyReply } from '@objectbox/object-store-core';
 import {
   AccessKeySecretCipher,
   BlobGarbageCollector,
@@ -17,6 +17,7 @@ import {
   BlobReplicator,
   blobServiceImplementation,
   BlobStore,
+  LifecycleExpiryLoop,
   machineCredentialStore,
   ObjectMetadataReplica,
   S3Server,
@@ -44,6 +45,9 @@ export const s3SocketIdleTimeoutMs = 120_000;
 /** Work bounds of one blob GC pass (every `services.objectStore.blobGcIntervalMs`). */
 export const blobGcEntriesScannedMaxPerPass = 10_000;
 export const blobGcDeletionsMaxPerPass = 1_000;
+
+/** Work bounds of one lifecycle page (pages follow each other until a pass over all buckets ends). */
+export const lifecyclePageLimits = { keyCountMax: 1_000, bucketCountMax: 1_000, targetCountMax: 1_000 } as const;
 
 /** Paths the service shell (Nest) answers on the S3 port; see {@link isAdminRequest}. */
 const adminPaths = new Set(['/health/live', '/health/ready', '/metrics']);
@@ -80,6 +84,7 @@ export class ObjectStoreServerService extends GrpcServiceRegistrations implement
   private hashPool: BlobHashWorkerPool | undefined;
   private s3: S3Server | undefined;
   private blobGc: BlobGcLoop | undefined;
+  private lifecycle: LifecycleExpiryLoop | undefined;
   private metadata: RaftS3MetadataStore | undefined;
   private cipher: AccessKeySecretCipher | undefined;
   private root: RootCredentials | undefined;
@@ -162,6 +167,9 @@ export class ObjectStoreServerService extends GrpcServiceRegistrations implement
       onError: (error) => logger.warn({ err: error }, 'blob GC: pass skipped'),
     });
     this.blobGc.start();
+    // 0 is a real day; anything shorter is the test-only debug day (config description).
+    const lifecycleDayLengthMs = section.lifecycleDebugDayLengthMs === 0 ? dayLengthMsDefault : section.lifecycleDebugDayLengthMs;
+    if (lifecycleDayLengthMs !== dayLengthMsDefault) logger.warn({ day_length_ms: lifecycleDayLengthMs }, 'lifecycle: a debug day length is set (tests only): rules expire objects after days of this length');
     const masterKey = await loadMasterKey({ configured: section.masterKey, objectStoreDir: join(config.dataDir, 'object-store') });
     if (masterKey.generatedNow) logger.warn({ master_key_file: masterKey.source }, 'generated the master key for access-key secrets; every replica needs the same one (OBJECTBOX_MASTER_KEY)');
     const cipher = new AccessKeySecretCipher(masterKey.key);
@@ -193,8 +201,27 @@ export class ObjectStoreServerService extends GrpcServiceRegistrations implement
       ...(this.replicator === undefined ? {} : { replication: this.replicator }),
       inlineObjectSizeBytesMax: section.inlineObjectSizeBytesMax,
       logger,
+      lifecycleDayLengthMs,
     });
     this.attach(this.s3);
+    const s3 = this.s3;
+    this.lifecycle = new LifecycleExpiryLoop({
+      metadata,
+      isLeader: () => group.status().role === 'leader',
+      nowMs: () => Date.now(),
+      dayLengthMs: lifecycleDayLengthMs,
+      passIntervalMs: section.lifecycleIntervalMs,
+      limits: lifecyclePageLimits,
+      newVersionId: () => s3.newId(),
+      deleteGarbage: async (garbage) => {
+        await Promise.all(garbage.map((blob) => blobs.delete(blob.blobId)));
+      },
+      onPage: (result) => {
+        if (result.appliedCount > 0) logger.info({ expired_count: result.appliedCount, skipped_count: result.skippedCount, key_count: result.keyCount }, 'lifecycle: expired');
+      },
+      onError: (error) => logger.warn({ err: error }, 'lifecycle: page skipped'),
+    });
+    this.lifecycle.start();
   }
 
   /**
@@ -280,6 +307,7 @@ export class ObjectStoreServerService extends GrpcServiceRegistrations implement
 
   async onApplicationShutdown(): Promise<void> {
     await this.blobGc?.stop();
+    await this.lifecycle?.stop();
     const https = this.https;
     if (https !== undefined) {
       await new Promise<void>((resolve) => {

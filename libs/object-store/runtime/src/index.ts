@@ -10,3 +10,4 @@ export * from './s3-body.js';
 export * from './s3-request-auth.js';
 export * from './s3-server.js';
 export * from './object-metadata-replica.js';
+export * from './lifecycle-expiry-loop.js';

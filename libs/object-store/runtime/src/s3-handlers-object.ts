@@ -36,6 +36,7 @@ import {
 import { checksumAlgorithms, type ChecksumAlgorithm } from './blob-checksums.js';
 import { type BlobWriteOptions, type BlobWriteResult, wholeReadSizeBytesMax } from './blob-store.js';
 import { headerOf, httpDate, proposeCommand, replicateBlob, sendEmpty, sendXml, valueOf, versionIdHeader } from './s3-handlers-common.js';
+import { expirationHeaderOfRead } from './s3-handlers-lifecycle.js';
 import { aclRequestOfWrite } from './s3-handlers-acl.js';
 import { checkVersionIdSyntax } from './s3-handlers-versioning.js';
 import { authorizedObject } from './s3-request-policy.js';
@@ -327,6 +328,7 @@ export async function handleGetObject(exchange: S3Exchange, endpoint: EndpointOf
   // against the bytes they received, which a range is not.
   const headers = objectHeaders(exchange, version, { withChecksums: range === undefined });
   Object.assign(headers, partChecksumHeaders(exchange, endpoint, version));
+  Object.assign(headers, expirationHeaderOfRead(exchange, machine, endpoint, version));
   const condition = evaluateReadConditions(
     {
       ...optionalHeader(exchange, 'if-match', 'ifMatch'),

@@ -52,6 +52,7 @@ import {
 } from './s3-handlers-acl.js';
 import { handlePostObject } from './s3-handlers-post-object.js';
 import { corsHeadersOfRequest, handleCorsPreflight, handleDeleteBucketCors, handleGetBucketCors, handlePutBucketCors } from './s3-handlers-cors.js';
+import { handleDeleteBucketLifecycle, handleGetBucketLifecycle, handlePutBucketLifecycle } from './s3-handlers-lifecycle.js';
 import { handleDeletePublicAccessBlock, handleGetBucketPolicyStatus, handleGetPublicAccessBlock, handlePutPublicAccessBlock } from './s3-handlers-public-access.js';
 import { sendEmpty, valueOf } from './s3-handlers-common.js';
 import { handleCreateBucket, handleDeleteBucket, handleGetBucketLocation, handleHeadBucket, handleListBuckets } from './s3-handlers-bucket.js';
@@ -136,6 +137,8 @@ export interface S3ServerOptions {
   readonly lingerMsMax?: number;
   /** Server clock, Unix ms; injectable for tests. */
   readonly nowMs?: () => number;
+  /** The lifecycle day, ms, for x-amz-expiration (default a real day; shorter only in tests, as the expiry loop's). */
+  readonly lifecycleDayLengthMs?: number;
 }
 
 /** Everything a handler needs about one request. */
@@ -390,6 +393,12 @@ export class S3Server {
         return handleDeleteBucketCors(exchange, endpoint);
       case 'CorsPreflight':
         return handleCorsPreflight(exchange, endpoint);
+      case 'GetBucketLifecycleConfiguration':
+        return handleGetBucketLifecycle(exchange, endpoint);
+      case 'PutBucketLifecycleConfiguration':
+        return handlePutBucketLifecycle(exchange, endpoint);
+      case 'DeleteBucketLifecycle':
+        return handleDeleteBucketLifecycle(exchange, endpoint);
       case 'PutPublicAccessBlock':
         return handlePutPublicAccessBlock(exchange, endpoint);
       case 'DeletePublicAccessBlock':
