@@ -188,14 +188,20 @@ export function planLifecyclePage(
       const command = walk.targets.length === 0 ? undefined : { op: 'ExpireLifecycle' as const, bucket: name, lastModifiedMs: options.clock.nowMs, targets: walk.targets };
       if (walk.lastKey !== undefined) return { command, next: { bucket: name, phase: position.phase, afterKey: walk.lastKey }, keyCount: walk.keyCount };
       if (position.phase === 'objects') return { command, next: { bucket: name, phase: 'uploads', afterKey: '' }, keyCount: walk.keyCount };
+      // The bucket is done: the page ends here, so one page stays one bucket's command.
+      return { command, next: nextBucketCursor(state, bucketIndex), keyCount: walk.keyCount };
     }
     bucketIndex = state.buckets.next(bucketIndex);
     if (state.buckets.isEnd(bucketIndex)) return { command: undefined, next: undefined, keyCount: 0 };
     position = { bucket: state.buckets.keyAt(bucketIndex), phase: 'objects', afterKey: '' };
-    // A bucket with rules was finished: end the page here, so one page stays one bucket's command.
-    if (rules !== undefined) return { command: undefined, next: position, keyCount: 0 };
   }
   return { command: undefined, next: state.buckets.isEnd(bucketIndex) ? undefined : position, keyCount: 0 };
+}
+
+/** The start of the bucket after the one at `bucketIndex`, or undefined (the pass is complete). */
+function nextBucketCursor(state: ObjectMetadataState, bucketIndex: ReturnType<ObjectMetadataState['buckets']['first']>): LifecycleCursor | undefined {
+  const next = state.buckets.next(bucketIndex);
+  return state.buckets.isEnd(next) ? undefined : { bucket: state.buckets.keyAt(next), phase: 'objects', afterKey: '' };
 }
 
 interface Walk {

@@ -186,4 +186,25 @@ describe('lifecycle in the metadata state machine', () => {
     assert.equal(third.command, undefined);
     assert.equal(third.next, undefined, 'the pass ends after the uploads phase');
   });
+
+  it('aborts stale uploads in the last phase of a bucket, then moves to the next bucket', () => {
+    const driver = new MachineDriver();
+    for (const name of ['a', 'b']) driver.createBucket(name);
+    const abortRule = '<Rule><ID>abort</ID><Filter><Prefix>big/</Prefix></Filter><Status>Enabled</Status><AbortIncompleteMultipartUpload><DaysAfterInitiation>1</DaysAfterInitiation></AbortIncompleteMultipartUpload></Rule>';
+    driver.ok({ op: 'PutBucketLifecycle', bucket: 'a', rules: parse(abortRule) });
+    const attributes = { contentHeaders: {}, userMetadata: {}, tags: [] };
+    for (const [key, uploadId] of [['big/1', 'u1'], ['small/2', 'u2']] as const) {
+      driver.ok({ op: 'CreateMultipartUpload', bucket: 'a', key, uploadId, initiatedAtMs: driver.nextTimeMs(), ownerAccessKeyId: 'AKIAOWNER', attributes });
+    }
+    const options = { clock: { nowMs: driver.nextTimeMs() + 2 * day, dayLengthMs: day }, limits: { keyCountMax: 10, bucketCountMax: 10, targetCountMax: 10 }, newVersionId: () => driver.nextId('m') };
+    const objects = driver.machine.planLifecycle(undefined, options);
+    assert.deepEqual([objects.command, objects.next], [undefined, { bucket: 'a', phase: 'uploads', afterKey: '' }]);
+    const uploads = driver.machine.planLifecycle(objects.next, options);
+    assert.deepEqual(uploads.command?.targets, [{ kind: 'AbortUpload', key: 'big/1', ruleId: 'abort', uploadId: 'u1' }]);
+    assert.deepEqual(uploads.next, { bucket: 'b', phase: 'objects', afterKey: '' });
+    assert.deepEqual(driver.ok(uploads.command!), { appliedCount: 1, skippedCount: 0 });
+    const listed = driver.machine.listMultipartUploads('a', { maxUploads: 10 });
+    assert.deepEqual(listed.ok ? listed.value.uploads.map((upload) => upload.uploadId) : listed, ['u2']);
+    assert.equal(driver.machine.planLifecycle(uploads.next, options).next, undefined, 'b has no rules: the pass ends');
+  });
 });

@@ -1,0 +1,192 @@
+/**
+ * Goal: bucket lifecycle as S3 has it, with expiry that really happens. Put/Get/DeleteBucketLifecycle
+ * with @aws-sdk/client-s3 (and the aws CLI) store, return and remove the rules (kept across a
+ * restart); S3's errors come back for bad ones (MalformedXML, InvalidArgument, NotImplemented for a
+ * transition) and for a bucket without any (404 NoSuchLifecycleConfiguration). Then the leader's
+ * lifecycle loop acts: a current object under a rule's prefix disappears while one outside stays,
+ * HeadObject reports x-amz-expiration for it first; noncurrent versions beyond
+ * NewerNoncurrentVersions are removed; a lone delete marker is removed; a stale multipart upload is
+ * aborted (its UploadPart then answers NoSuchUpload).
+ * Method: `objectbox start object-store` with the test-only debug day length of 1 s
+ * (OBJECTBOX_SERVICES_OBJECT_STORE_LIFECYCLE_DEBUG_DAY_LENGTH_MS) and a pass every 200 ms, so "1 day"
+ * is at most 2 s; the test polls the listing with a deadline until the expected state (no sleeps, no
+ * timing assertions).
+ */
+import { strict as assert } from 'node:assert';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import {
+  CreateBucketCommand,
+  CreateMultipartUploadCommand,
+  DeleteBucketLifecycleCommand,
+  DeleteObjectCommand,
+  GetBucketLifecycleConfigurationCommand,
+  HeadObjectCommand,
+  ListMultipartUploadsCommand,
+  ListObjectsV2Command,
+  ListObjectVersionsCommand,
+  PutBucketLifecycleConfigurationCommand,
+  PutBucketVersioningCommand,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+  UploadPartCommand,
+  type LifecycleRule,
+} from '@aws-sdk/client-s3';
+import { cleanUp, tempDir, waitFor } from './harness.js';
+import { aws, type S3UnderTest, startObjectStore } from './s3-e2e-support.js';
+
+async function errorCodeOf(promise: Promise<unknown>): Promise<{ code: string; status: number | undefined }> {
+  try {
+    await promise;
+  } catch (error) {
+    assert.ok(error instanceof S3ServiceException, String(error));
+    return { code: error.name, status: error.$metadata.httpStatusCode };
+  }
+  assert.fail('the request succeeded');
+}
+
+const debugDayLengthMs = 1000;
+const expiryDeadlineMs = 30_000;
+const lifecycleEnv = {
+  OBJECTBOX_SERVICES_OBJECT_STORE_LIFECYCLE_DEBUG_DAY_LENGTH_MS: `${debugDayLengthMs}`,
+  OBJECTBOX_SERVICES_OBJECT_STORE_LIFECYCLE_INTERVAL_MS: '200',
+};
+
+describe('lifecycle against objectbox start object-store', () => {
+  let s3: S3UnderTest;
+  let client: S3Client;
+  const connect = () => new S3Client({ endpoint: s3.endpoint, region: s3.region, forcePathStyle: true, credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } });
+
+  before(async () => {
+    s3 = await startObjectStore({ env: lifecycleEnv });
+    client = connect();
+  });
+  after(async () => {
+    client?.destroy();
+    await cleanUp();
+  });
+
+  test('Put/Get/DeleteBucketLifecycleConfiguration store, return and remove the rules; bad ones get S3 errors; they survive a restart', async () => {
+    await client.send(new CreateBucketCommand({ Bucket: 'rules' }));
+    assert.deepEqual(await errorCodeOf(client.send(new GetBucketLifecycleConfigurationCommand({ Bucket: 'rules' }))), { code: 'NoSuchLifecycleConfiguration', status: 404 });
+    const rules: LifecycleRule[] = [
+      { ID: 'logs', Filter: { Prefix: 'logs/' }, Status: 'Enabled', Expiration: { Days: 30 } },
+      {
+        ID: 'big-and-tagged',
+        Filter: { And: { Prefix: 'data/', Tags: [{ Key: 'class', Value: 'scratch' }], ObjectSizeGreaterThan: 1024 } },
+        Status: 'Disabled',
+        NoncurrentVersionExpiration: { NoncurrentDays: 7, NewerNoncurrentVersions: 3 },
+      },
+      { ID: 'uploads', Filter: {}, Status: 'Enabled', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 2 } },
+    ];
+    await client.send(new PutBucketLifecycleConfigurationCommand({ Bucket: 'rules', LifecycleConfiguration: { Rules: rules } }));
+    const got = await client.send(new GetBucketLifecycleConfigurationCommand({ Bucket: 'rules' }));
+    assert.deepEqual(got.Rules, rules);
+
+    const bad = (Rules: LifecycleRule[]) => errorCodeOf(client.send(new PutBucketLifecycleConfigurationCommand({ Bucket: 'rules', LifecycleConfiguration: { Rules } })));
+    assert.deepEqual(await bad([{ ID: 'a'.repeat(256), Filter: { Prefix: '' }, Status: 'Enabled', Expiration: { Days: 1 } }]), { code: 'InvalidArgument', status: 400 });
+    assert.deepEqual(
+      await bad([
+        { ID: 'same', Filter: { Prefix: 'a' }, Status: 'Enabled', Expiration: { Days: 1 } },
+        { ID: 'same', Filter: { Prefix: 'b' }, Status: 'Enabled', Expiration: { Days: 2 } },
+      ]),
+      { code: 'InvalidArgument', status: 400 },
+    );
+    assert.deepEqual(await bad([{ ID: 'zero', Filter: { Prefix: '' }, Status: 'Enabled', Expiration: { Days: 0 } }]), { code: 'InvalidArgument', status: 400 });
+    assert.deepEqual(await bad([{ ID: 'status', Filter: { Prefix: '' }, Status: 'enabled' as 'Enabled', Expiration: { Days: 1 } }]), { code: 'MalformedXML', status: 400 });
+    assert.deepEqual(await bad([]), { code: 'MalformedXML', status: 400 });
+    assert.deepEqual(await bad([{ ID: 'archive', Filter: { Prefix: '' }, Status: 'Enabled', Transitions: [{ Days: 30, StorageClass: 'GLACIER' }] }]), { code: 'NotImplemented', status: 501 });
+    assert.deepEqual((await client.send(new GetBucketLifecycleConfigurationCommand({ Bucket: 'rules' }))).Rules, rules, 'a refused configuration changes nothing');
+
+    client.destroy();
+    await s3.process.stop('SIGKILL');
+    s3 = await startObjectStore({ restartOf: s3, env: lifecycleEnv });
+    client = connect();
+    assert.deepEqual((await client.send(new GetBucketLifecycleConfigurationCommand({ Bucket: 'rules' }))).Rules, rules);
+    await client.send(new DeleteBucketLifecycleCommand({ Bucket: 'rules' }));
+    assert.deepEqual(await errorCodeOf(client.send(new GetBucketLifecycleConfigurationCommand({ Bucket: 'rules' }))), { code: 'NoSuchLifecycleConfiguration', status: 404 });
+  });
+
+  test('the aws CLI puts and reads a lifecycle configuration (the legacy rule-level Prefix too)', async () => {
+    await client.send(new CreateBucketCommand({ Bucket: 'cli-rules' }));
+    const file = join(tempDir('lifecycle'), 'lifecycle.json');
+    const configuration = { Rules: [{ ID: 'legacy', Prefix: 'old/', Status: 'Enabled', Expiration: { Date: '2030-01-01T00:00:00.000Z' } }] };
+    writeFileSync(file, JSON.stringify(configuration));
+    await aws(s3, ['s3api', 'put-bucket-lifecycle-configuration', '--bucket', 'cli-rules', '--lifecycle-configuration', `file://${file}`]);
+    const got = JSON.parse(await aws(s3, ['s3api', 'get-bucket-lifecycle-configuration', '--bucket', 'cli-rules'])) as { Rules: { ID: string; Prefix: string; Expiration: { Date: string } }[] };
+    assert.equal(got.Rules[0]?.ID, 'legacy');
+    assert.equal(got.Rules[0]?.Prefix, 'old/');
+    assert.equal(Date.parse(got.Rules[0]!.Expiration.Date), Date.UTC(2030, 0, 1));
+  });
+
+  test('current objects under the prefix expire (x-amz-expiration first), others stay', async () => {
+    await client.send(new CreateBucketCommand({ Bucket: 'expiring' }));
+    await client.send(new PutBucketLifecycleConfigurationCommand({ Bucket: 'expiring', LifecycleConfiguration: { Rules: [{ ID: 'tmp-1-day', Filter: { Prefix: 'tmp/' }, Status: 'Enabled', Expiration: { Days: 1 } }] } }));
+    const putAtMs = Date.now();
+    for (const key of ['tmp/a', 'tmp/b', 'keep/c']) await client.send(new PutObjectCommand({ Bucket: 'expiring', Key: key, Body: key }));
+    const head = await client.send(new HeadObjectCommand({ Bucket: 'expiring', Key: 'keep/c' }));
+    assert.equal(head.Expiration, undefined, 'no rule selects keep/');
+    // The header is checked while the object may still be there; it may already have gone.
+    const headTmp = await client.send(new HeadObjectCommand({ Bucket: 'expiring', Key: 'tmp/a' })).catch(() => undefined);
+    if (headTmp !== undefined) {
+      const match = /^expiry-date="([^"]+)", rule-id="tmp-1-day"$/.exec(headTmp.Expiration ?? '');
+      assert.ok(match, headTmp.Expiration);
+      const expiryMs = Date.parse(match[1]!);
+      assert.ok(expiryMs > putAtMs - debugDayLengthMs && expiryMs % debugDayLengthMs === 0, `${match[1]} is a debug-day midnight after the put`);
+    }
+    const keys = await waitFor(
+      'tmp/ to expire',
+      async () => {
+        const listed = await client.send(new ListObjectsV2Command({ Bucket: 'expiring' }));
+        const names = (listed.Contents ?? []).map((entry) => entry.Key);
+        return names.some((name) => name?.startsWith('tmp/')) ? undefined : names;
+      },
+      { deadlineMs: expiryDeadlineMs, intervalMs: 100 },
+    );
+    assert.deepEqual(keys, ['keep/c']);
+  });
+
+  test('in a versioned bucket: noncurrent versions beyond NewerNoncurrentVersions go, a lone delete marker goes', async () => {
+    await client.send(new CreateBucketCommand({ Bucket: 'versions' }));
+    await client.send(new PutBucketVersioningCommand({ Bucket: 'versions', VersioningConfiguration: { Status: 'Enabled' } }));
+    const written: string[] = [];
+    for (let round = 0; round < 4; round++) written.push((await client.send(new PutObjectCommand({ Bucket: 'versions', Key: 'doc', Body: `round ${round}` }))).VersionId!);
+    await client.send(new DeleteObjectCommand({ Bucket: 'versions', Key: 'gone' })); // a lone delete marker
+    await client.send(
+      new PutBucketLifecycleConfigurationCommand({
+        Bucket: 'versions',
+        LifecycleConfiguration: {
+          Rules: [
+            { ID: 'noncurrent', Filter: {}, Status: 'Enabled', NoncurrentVersionExpiration: { NoncurrentDays: 1, NewerNoncurrentVersions: 1 } },
+            { ID: 'markers', Filter: { Prefix: 'gone' }, Status: 'Enabled', Expiration: { ExpiredObjectDeleteMarker: true } },
+          ],
+        },
+      }),
+    );
+    const state = await waitFor(
+      'old versions and the lone marker to go',
+      async () => {
+        const listed = await client.send(new ListObjectVersionsCommand({ Bucket: 'versions' }));
+        const versions = (listed.Versions ?? []).map((version) => version.VersionId);
+        return versions.length === 2 && (listed.DeleteMarkers ?? []).length === 0 ? versions : undefined;
+      },
+      { deadlineMs: expiryDeadlineMs, intervalMs: 100 },
+    );
+    assert.deepEqual(state, [written[3], written[2]], 'the current version and the newest noncurrent one stay');
+  });
+
+  test('a stale multipart upload is aborted', async () => {
+    await client.send(new CreateBucketCommand({ Bucket: 'uploads' }));
+    await client.send(new PutBucketLifecycleConfigurationCommand({ Bucket: 'uploads', LifecycleConfiguration: { Rules: [{ ID: 'abort', Filter: { Prefix: '' }, Status: 'Enabled', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }] } }));
+    const { UploadId } = await client.send(new CreateMultipartUploadCommand({ Bucket: 'uploads', Key: 'big.bin' }));
+    await client.send(new UploadPartCommand({ Bucket: 'uploads', Key: 'big.bin', UploadId, PartNumber: 1, Body: Buffer.alloc(1024, 1) }));
+    await waitFor(
+      'the upload to be aborted',
+      async () => ((await client.send(new ListMultipartUploadsCommand({ Bucket: 'uploads' }))).Uploads ?? []).length === 0 || undefined,
+      { deadlineMs: expiryDeadlineMs, intervalMs: 100 },
+    );
+    assert.deepEqual(await errorCodeOf(client.send(new UploadPartCommand({ Bucket: 'uploads', Key: 'big.bin', UploadId, PartNumber: 2, Body: 'x' }))), { code: 'NoSuchUpload', status: 404 });
+  });
+});
