@@ -321,7 +321,7 @@ test('new blob ids share their shard directories in runs', async () => {
   });
 });
 
-test('readWhole returns a small blob verified, and refuses a flipped bit, a wrong size and a wrong root', async () => {
+test('readWhole from disk (no small-blob cache) returns a small blob verified, and refuses a flipped bit, a wrong size and a wrong root', async () => {
   await withStore(async (store) => {
     for (const sizeBytes of [1, 1024, 2500]) {
       const data = new Uint8Array(randomBytes(sizeBytes));
@@ -336,6 +336,30 @@ test('readWhole returns a small blob verified, and refuses a flipped bit, a wron
       await assert.rejects(store.readWhole(written.blobId, { expectedBlake3: written.blake3, sizeBytes }), { code: 'BlobCorruption', reason: 'chunk-mismatch' });
     }
     await assert.rejects(store.readWhole('0'.repeat(32), { expectedBlake3: '0'.repeat(64), sizeBytes: 1 }), { code: 'BlobNotFound' });
+  }, { smallBlobCacheBytesMax: 0 });
+});
+
+test('readWhole serves a small blob from memory once stored from the log or read, verified every time, and forgets it on delete', async () => {
+  await withStore(async (store) => {
+    const data = new Uint8Array(randomBytes(2500));
+    const { result, bytes } = await store.readSmall(chunksOf(data, 500), writeOptions());
+    await store.storeApplied(result, bytes);
+    const path = store.pathOf(result.blobId);
+    const file = readFileSync(path);
+    // Gone from disk behind the store's back: only the cached image can answer now.
+    await rm(path);
+    const read = { expectedBlake3: result.blake3, sizeBytes: 2500 };
+    assert.deepEqual(await store.readWhole(result.blobId, read), Buffer.from(data));
+    // A hit is checked as a disk read is: against the metadata's root and size.
+    await assert.rejects(store.readWhole(result.blobId, { ...read, expectedBlake3: '0'.repeat(64) }), { code: 'BlobCorruption', reason: 'expected-blake3-mismatch' });
+    await assert.rejects(store.readWhole(result.blobId, { ...read, sizeBytes: 2501 }), { code: 'BlobCorruption', reason: 'size-mismatch' });
+    assert.equal(await store.delete(result.blobId), false, 'the file was already gone');
+    await assert.rejects(store.readWhole(result.blobId, read), { code: 'BlobNotFound' }, 'delete dropped the cached image');
+    // A blob read whole from disk is kept after its read, so it too is served without the file.
+    writeFileSync(path, file);
+    assert.deepEqual(await store.readWhole(result.blobId, read), Buffer.from(data));
+    await rm(path);
+    assert.deepEqual(await store.readWhole(result.blobId, read), Buffer.from(data));
   });
 });
 

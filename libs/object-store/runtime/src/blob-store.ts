@@ -81,6 +81,7 @@ import {
 import { nextUnlessAborted } from './next-unless-aborted.js';
 import { randomHex } from './random-hex.js';
 import { SharedDirectorySync } from './shared-directory-sync.js';
+import { SmallBlobCache, smallBlobCacheBytesMaxDefault, smallBlobCacheImageBytesMaxDefault } from './small-blob-cache.js';
 import { readFileInto, unlinkFile, writeFileWhole } from './small-file-io.js';
 
 /** S3's single-PUT limit, the default {@link BlobStoreOptions.blobSizeBytesMax}. */
@@ -114,6 +115,11 @@ export interface BlobStoreOptions {
   readonly chunkSizeBytes?: number;
   /** Bytes gathered before one writev (default 1 MiB); bounds write memory per blob. */
   readonly writeBatchBytes?: number;
+  /**
+   * Memory for the file images of small blobs, so that `readWhole` of a recent small blob makes no
+   * file system call (small-blob-cache.ts; default 64 MiB; 0 turns it off).
+   */
+  readonly smallBlobCacheBytesMax?: number;
 }
 
 /** What the client announced about the body; values are untrusted header text. */
@@ -207,6 +213,8 @@ export class BlobStore {
   private appliedWriteFailure: unknown = undefined;
   private shardPrefix = '';
   private shardVisitRemaining = 0;
+  /** File images of small blobs (stored by storeApplied, or read whole), verified again on every read. */
+  private readonly smallBlobs: SmallBlobCache;
 
   private constructor(options: BlobStoreOptions) {
     this.directory = options.directory;
@@ -214,6 +222,7 @@ export class BlobStore {
     this.blobSizeBytesMax = options.blobSizeBytesMax ?? singlePutSizeBytesMax;
     this.chunkSizeBytes = options.chunkSizeBytes ?? blobChunkSizeBytesDefault;
     this.writeBatchBytes = options.writeBatchBytes ?? 1024 * 1024;
+    this.smallBlobs = new SmallBlobCache({ bytesMax: options.smallBlobCacheBytesMax ?? smallBlobCacheBytesMaxDefault, imageBytesMax: smallBlobCacheImageBytesMaxDefault });
     assert(Number.isSafeInteger(this.blobSizeBytesMax) && this.blobSizeBytesMax >= 0, 'blobSizeBytesMax must be a non-negative integer');
     assert(Number.isSafeInteger(this.chunkSizeBytes) && this.chunkSizeBytes >= 1 && this.chunkSizeBytes <= 0xffffffff, 'chunkSizeBytes must fit in 32 bits');
     assert(Math.ceil(this.blobSizeBytesMax / this.chunkSizeBytes) <= 0xffffffff, 'the chunk count of the largest blob fits in 32 bits');
@@ -345,6 +354,8 @@ export class BlobStore {
     const trailer = encodeTrailer({ chunkSizeBytes: this.chunkSizeBytes, dataSizeBytes: bytes.byteLength, chunkHashes });
     if (digestToHex(trailer.root) !== ref.blake3) throw new BlobCorruptionError(ref.blobId, 'expected-blake3-mismatch');
     const file = Buffer.concat([bytes, chunkHashes, trailer.bytes]);
+    // Never modified from here on: the cache and the background write share it.
+    this.smallBlobs.set(ref.blobId, file);
     const previous = this.appliedWrites.get(ref.blobId) ?? Promise.resolve();
     const write = previous
       .catch(() => {})
@@ -503,6 +514,10 @@ export class BlobStore {
     assert(Number.isSafeInteger(options.sizeBytes) && options.sizeBytes >= 0 && options.sizeBytes <= wholeReadSizeBytesMax, `readWhole reads at most ${wholeReadSizeBytesMax} bytes`);
     const tableSizeBytes = Math.ceil(options.sizeBytes / this.chunkSizeBytes) * blake3DigestSizeBytes;
     const fileSizeBytes = options.sizeBytes + tableSizeBytes + trailerSizeBytes;
+    // A cached image is verified below exactly as one read from disk; it needs no wait for a
+    // background write either (its bytes are the ones being written).
+    const cached = this.smallBlobs.get(blobId);
+    if (cached !== undefined) return verifiedWholeData(blobId, Buffer.from(cached.buffer, cached.byteOffset, cached.byteLength), fileSizeBytes, options.expectedBlake3);
     await this.appliedWriteOf(blobId);
     const file = Buffer.allocUnsafe(fileSizeBytes + 1); // one byte more: a longer file shows
     let filled: number;
@@ -512,17 +527,10 @@ export class BlobStore {
       if (isErrorCode(error, 'ENOENT')) throw new BlobNotFoundError(blobId);
       throw error;
     }
-    if (filled !== fileSizeBytes) throw new BlobCorruptionError(blobId, 'size-mismatch');
-    const trailer = parseTrailer(file.subarray(fileSizeBytes - trailerSizeBytes, fileSizeBytes), fileSizeBytes, blobId);
-    const chunkHashes = file.subarray(trailer.dataSizeBytes, trailer.dataSizeBytes + trailer.chunkCount * blake3DigestSizeBytes);
-    const root = blake3OfParts([trailer.bytes.subarray(0, 32), chunkHashes]);
-    if (!digestsEqual(root, trailer.root)) throw new BlobCorruptionError(blobId, 'root-mismatch');
-    if (digestToHex(root) !== options.expectedBlake3) throw new BlobCorruptionError(blobId, 'expected-blake3-mismatch');
-    for (let index = 0; index < trailer.chunkCount; index++) {
-      const chunk = file.subarray(index * trailer.chunkSizeBytes, Math.min((index + 1) * trailer.chunkSizeBytes, trailer.dataSizeBytes));
-      if (!digestsEqual(blake3Of(chunk), chunkHashes.subarray(index * blake3DigestSizeBytes, (index + 1) * blake3DigestSizeBytes))) throw new BlobCorruptionError(blobId, 'chunk-mismatch', index);
-    }
-    return file.subarray(0, trailer.dataSizeBytes);
+    const data = verifiedWholeData(blobId, file.subarray(0, filled), fileSizeBytes, options.expectedBlake3);
+    // Kept only once verified, as a copy of its own size (the read buffer has a spare byte).
+    if (fileSizeBytes <= this.smallBlobs.imageBytesMax) this.smallBlobs.set(blobId, new Uint8Array(file.subarray(0, fileSizeBytes)));
+    return data;
   }
 
   /**
@@ -574,6 +582,7 @@ export class BlobStore {
   /** Removes a blob; resolves false when it did not exist. Not fsynced: a resurrected blob is an orphan for GC. */
   async delete(blobId: string): Promise<boolean> {
     const path = this.pathOf(blobId);
+    this.smallBlobs.delete(blobId);
     await this.appliedWriteOf(blobId); // else the write would bring it back
     try {
       await unlinkFile(path); // not rm: that is an lstat and rimraf's machinery for one file
@@ -725,6 +734,27 @@ async function readTrailer(handle: FileHandle, blobId: string): Promise<Trailer>
   const bytes = new Uint8Array(trailerSizeBytes);
   await readExactly(handle, bytes, fileSizeBytes - trailerSizeBytes, blobId);
   return parseTrailer(bytes, fileSizeBytes, blobId);
+}
+
+/**
+ * The data of a whole blob file image (read from disk or cached), once verified as `read` verifies
+ * a blob: the image is `fileSizeBytes` long (the layout of the size metadata records), its trailer
+ * is valid, the chunk table hashes to the trailer's root, which is `expectedBlake3`, and every
+ * chunk hashes to its table entry. Throws BlobCorruption ('size-mismatch', 'trailer-invalid',
+ * 'root-mismatch', 'expected-blake3-mismatch', 'chunk-mismatch').
+ */
+function verifiedWholeData(blobId: string, file: Buffer, fileSizeBytes: number, expectedBlake3: string): Buffer {
+  if (file.byteLength !== fileSizeBytes) throw new BlobCorruptionError(blobId, 'size-mismatch');
+  const trailer = parseTrailer(file.subarray(fileSizeBytes - trailerSizeBytes, fileSizeBytes), fileSizeBytes, blobId);
+  const chunkHashes = file.subarray(trailer.dataSizeBytes, trailer.dataSizeBytes + trailer.chunkCount * blake3DigestSizeBytes);
+  const root = blake3OfParts([trailer.bytes.subarray(0, 32), chunkHashes]);
+  if (!digestsEqual(root, trailer.root)) throw new BlobCorruptionError(blobId, 'root-mismatch');
+  if (digestToHex(root) !== expectedBlake3) throw new BlobCorruptionError(blobId, 'expected-blake3-mismatch');
+  for (let index = 0; index < trailer.chunkCount; index++) {
+    const chunk = file.subarray(index * trailer.chunkSizeBytes, Math.min((index + 1) * trailer.chunkSizeBytes, trailer.dataSizeBytes));
+    if (!digestsEqual(blake3Of(chunk), chunkHashes.subarray(index * blake3DigestSizeBytes, (index + 1) * blake3DigestSizeBytes))) throw new BlobCorruptionError(blobId, 'chunk-mismatch', index);
+  }
+  return file.subarray(0, trailer.dataSizeBytes);
 }
 
 /** Validates a trailer's structure against the size of the file it ends. */
