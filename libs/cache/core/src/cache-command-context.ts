@@ -3,7 +3,7 @@
  * of a command table entry.
  */
 import { CacheCommandError } from './cache-command-errors.js';
-import { type CacheDatabase, type CacheKeyspace, type CacheRandom, type KeyText } from './cache-keyspace.js';
+import { type CacheDatabase, type CacheKeyspace, type CacheRandom, type CacheValue, type KeyText } from './cache-keyspace.js';
 import { parseFloat64 } from './cache-number.js';
 import { type RespProtocolVersion, type RespValue } from './resp-value.js';
 
@@ -64,6 +64,12 @@ export interface CacheBlock {
    * changes type); otherwise the client keeps waiting for a key of its type (XREAD, BLPOP).
    */
   readonly failsOnWrongType?: boolean;
+  /**
+   * The type the changed key must hold for the client to be served (Redis 7.2's blocking type): while
+   * it holds another or none, the client keeps waiting; when it holds this one the command runs again
+   * and its answer, a WRONGTYPE about another key included (BLMOVE's destination), ends the wait.
+   */
+  readonly waitsForType?: CacheValue['type'];
 }
 
 export type CacheCommandResult = RespValue | CacheBlock;
@@ -78,7 +84,7 @@ export function isCacheBlock(result: CacheCommandResult): result is CacheBlock {
  */
 export function blockOrTimeoutReply(
   context: CacheCommandContext,
-  block: { keys: readonly KeyText[]; timeoutAtMs: number | null; timeoutReply: RespValue; retryArgs?: readonly Buffer[]; failsOnWrongType?: boolean },
+  block: Omit<CacheBlock, 'type'>,
 ): CacheCommandResult {
   return context.blockingAllowed ? { type: 'block', ...block } : block.timeoutReply;
 }

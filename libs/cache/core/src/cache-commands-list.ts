@@ -325,7 +325,7 @@ function brpoplpush(context: CacheCommandContext, args: Args): CacheCommandResul
  */
 function blockingMoveEmpty(context: CacheCommandContext, source: KeyText, timeoutAtMs: number | null): CacheCommandResult {
   if (!context.blockingAllowed) return respNullBulk;
-  return blockOrTimeoutReply(context, { keys: [source], timeoutAtMs, timeoutReply: respNullArray });
+  return blockOrTimeoutReply(context, { keys: [source], timeoutAtMs, timeoutReply: respNullArray, waitsForType: 'list' });
 }
 
 /**
@@ -356,7 +356,7 @@ function blockingPopCommand(end: ListEnd) {
     for (let index = 1; index < args.length - 1; index++) keys.push(keyAt(args, index));
     const popped = popFirstNonEmpty(context, keys, end, 1);
     if (popped !== null) return respBulkStringArray([popped.key, popped.elements[0] as Buffer].map(bulkBytesOf));
-    return blockOrTimeoutReply(context, { keys: uniqueKeys(keys), timeoutAtMs, timeoutReply: respNullArray });
+    return blockOrTimeoutReply(context, { keys: uniqueKeys(keys), timeoutAtMs, timeoutReply: respNullArray, waitsForType: 'list' });
   };
 }
 
@@ -403,7 +403,7 @@ function blmpop(context: CacheCommandContext, args: Args): CacheCommandResult {
   const timeoutAtMs = parseBlockTimeout(context, argumentAt(args, 1));
   const popped = popFirstNonEmpty(context, parsed.keys, parsed.end, parsed.countMax);
   if (popped !== null) return multiPopReply(popped);
-  return blockOrTimeoutReply(context, { keys: uniqueKeys(parsed.keys), timeoutAtMs, timeoutReply: respNullArray });
+  return blockOrTimeoutReply(context, { keys: uniqueKeys(parsed.keys), timeoutAtMs, timeoutReply: respNullArray, waitsForType: 'list' });
 }
 
 /** Flags as Redis 7's command table (`blocking`, `noscript` and `movablekeys` are not modelled yet). */

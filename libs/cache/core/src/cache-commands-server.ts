@@ -859,6 +859,9 @@ const debug: Handler = (context, args): CacheCommandResult => {
     }
     case 'change-repl-id':
       return respOk;
+    case 'protocol':
+      if (args.length !== 3) throw subcommandArity('debug', subcommand);
+      return debugProtocolReply(lower(args[2]));
     case 'digest':
       if (args.length !== 2) throw unknownSubcommand('debug', args);
       return simple(datasetDigest(context.keyspace));
@@ -876,6 +879,9 @@ const debug: Handler = (context, args): CacheCommandResult => {
           'DIGEST',
           'DIGEST-VALUE <key> [<key> ...]',
           'OBJECT <key>',
+          'PROTOCOL <type>',
+          '    Reply with a test value of the specified type. <type> can be: string,',
+          '    integer, double, bignum, null, array, set, map, attrib, verbatim, true, false.',
           'QUICKLIST-PACKED-THRESHOLD <size>',
           'RELOAD [MERGE] [NOFLUSH] [NOSAVE]',
           'SET-ACTIVE-EXPIRE <0|1>',
@@ -889,6 +895,46 @@ const debug: Handler = (context, args): CacheCommandResult => {
       throw unknownSubcommand('debug', args);
   }
 };
+
+/**
+ * DEBUG PROTOCOL <type> (debug.c): one reply of each RESP3 type, for clients to test their parsers
+ * (Redis's protocol tests use it). `push` is not offered: a push message here travels only as
+ * pub/sub or tracking traffic, never in front of a command's own reply.
+ */
+function debugProtocolReply(name: string): RespValue {
+  const integers = [0, 1, 2].map((value): RespValue => respInteger(value));
+  switch (name) {
+    case 'string':
+      return respBulkString('Hello World');
+    case 'integer':
+      return respInteger(12345);
+    case 'double':
+      return { type: 'double', value: 3.141 };
+    case 'bignum':
+      return { type: 'big-number', value: 1234567999999999999999999999999999999n };
+    case 'null':
+      return respNullBulk;
+    case 'array':
+      return { type: 'array', items: integers };
+    case 'set':
+      return { type: 'set', items: integers };
+    case 'map':
+      return { type: 'map', entries: integers.map((key, index) => [key, { type: 'boolean', value: index === 1 }] as const) };
+    case 'attrib':
+      return {
+        type: 'attributed',
+        attributes: [[respBulkString('key-popularity'), { type: 'array', items: [respBulkString('key:123'), respInteger(90)] }]],
+        value: respBulkString('Some real reply following the attribute'),
+      };
+    case 'true':
+    case 'false':
+      return { type: 'boolean', value: name === 'true' };
+    case 'verbatim':
+      return { type: 'verbatim-string', format: 'txt', value: 'This is a verbatim\nstring' };
+    default:
+      throw new CacheCommandError('message', 'Wrong protocol type name. Please use one of the following: string|integer|double|bignum|null|array|set|map|attrib|verbatim|true|false');
+  }
+}
 
 // ---------------------------------------------------------------------------------------------
 // Scripting: no Lua VM yet (a later issue). Management commands answer as Redis does with nothing

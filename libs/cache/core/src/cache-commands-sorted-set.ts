@@ -526,7 +526,7 @@ function bzpopMinMax(where: PopWhere) {
     for (let index = 1; index < args.length - 1; index++) keys.push(keyAt(args, index));
     const database = selectedDatabase(context);
     const found = firstNonEmpty(database, keys, context.nowMs);
-    if (found === null) return blockOrTimeoutReply(context, { keys, timeoutAtMs, timeoutReply: respNullArray });
+    if (found === null) return blockOrTimeoutReply(context, { keys, timeoutAtMs, timeoutReply: respNullArray, waitsForType: 'zset' });
     const [entry] = popEntries(database, found.key, found.zset, where, 1) as [CacheSortedSetEntry];
     return { type: 'array', items: [memberReply(found.key), memberReply(entry.member), scoreReply(entry.score)] };
   };
@@ -557,7 +557,7 @@ function zmpopGeneric(context: CacheCommandContext, args: Args, numkeysIndex: nu
   const found = firstNonEmpty(database, keys, context.nowMs);
   if (found === null) {
     if (timeoutAtMs === undefined) return respNullArray;
-    return blockOrTimeoutReply(context, { keys, timeoutAtMs, timeoutReply: respNullArray });
+    return blockOrTimeoutReply(context, { keys, timeoutAtMs, timeoutReply: respNullArray, waitsForType: 'zset' });
   }
   const entries = popEntries(database, found.key, found.zset, whereName, count);
   return { type: 'array', items: [memberReply(found.key), { type: 'array', items: entries.map(pairReply) }] };

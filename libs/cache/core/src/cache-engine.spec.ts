@@ -179,6 +179,33 @@ test('engine: BLPOP parks the client until a push from another client, then answ
   assert.deepEqual(b.send('LLEN', 'q'), [':0']);
 });
 
+test('engine: a blocked BRPOPLPUSH whose destination holds another type is answered WRONGTYPE once its source gets an element, which stays (list.tcl)', () => {
+  const harness = createHarness();
+  const a = harness.connect();
+  const b = harness.connect();
+  assert.deepEqual(b.send('SET', 'target', 'nolist'), ['+OK']);
+  assert.deepEqual(a.send('BRPOPLPUSH', 'blist', 'target', '0'), []);
+  // A source that becomes another type does not serve the waiter (Redis 7.2's blocking type).
+  assert.deepEqual(b.send('SET', 'blist', 'x'), ['+OK']);
+  assert.deepEqual(b.send('DEL', 'blist'), [':1']);
+  assert.deepEqual(a.sink.take(), []);
+  assert.deepEqual(b.send('RPUSH', 'blist', 'foo'), [':1']);
+  assert.deepEqual(a.sink.take(), ['-WRONGTYPE Operation against a key holding the wrong kind of value']);
+  assert.equal(a.client.blocked, null);
+  assert.deepEqual(b.send('LRANGE', 'blist', '0', '-1'), ['["foo"]']);
+});
+
+test('engine: a blocked BLMPOP is answered WRONGTYPE when a later key gets an element while an earlier one holds another type', () => {
+  const harness = createHarness();
+  const a = harness.connect();
+  const b = harness.connect();
+  assert.deepEqual(a.send('BLMPOP', '0', '2', 'first', 'second', 'LEFT'), []);
+  assert.deepEqual(b.send('SET', 'first', 'x'), ['+OK']);
+  assert.deepEqual(a.sink.take(), []);
+  assert.deepEqual(b.send('RPUSH', 'second', 'e'), [':1']);
+  assert.deepEqual(a.sink.take(), ['-WRONGTYPE Operation against a key holding the wrong kind of value']);
+});
+
 test('engine: a blocked client times out at its deadline (tick) with the null reply', () => {
   const harness = createHarness();
   const a = harness.connect();
@@ -591,6 +618,29 @@ test('engine: DEBUG DIGEST-VALUE and DIGEST depend on content only (keyspace.tcl
   assert.deepEqual(a.send('DEBUG', 'DIGEST'), before);
   assert.deepEqual(a.send('DEBUG', 'QUICKLIST-PACKED-THRESHOLD', '1b'), ['+OK']);
   assert.deepEqual(a.send('DEBUG', 'QUICKLIST-PACKED-THRESHOLD', 'x'), ['-ERR argument must be a memory value bigger than 1 and smaller than 4gb']);
+});
+
+test('engine: DEBUG PROTOCOL answers one value of each RESP3 type, as debug.c (protocol.tcl)', () => {
+  const harness = createHarness();
+  const a = harness.connect();
+  assert.deepEqual(a.send('DEBUG', 'PROTOCOL', 'string'), ['"Hello World"']);
+  assert.deepEqual(a.send('DEBUG', 'PROTOCOL', 'integer'), [':12345']);
+  assert.deepEqual(a.send('DEBUG', 'PROTOCOL', 'double'), ['(double) 3.141']);
+  assert.deepEqual(a.send('DEBUG', 'PROTOCOL', 'bignum'), ['(big number) 1234567999999999999999999999999999999']);
+  assert.deepEqual(a.send('DEBUG', 'PROTOCOL', 'null'), ['(nil)']);
+  assert.deepEqual(a.send('DEBUG', 'PROTOCOL', 'ARRAY'), ['[:0, :1, :2]']);
+  assert.deepEqual(a.send('DEBUG', 'PROTOCOL', 'map'), ['{:0: {"type":"boolean","value":false}, :1: {"type":"boolean","value":true}, :2: {"type":"boolean","value":false}}']);
+  assert.deepEqual(a.send('DEBUG', 'PROTOCOL', 'attrib'), ['|{"key-popularity": ["key:123", :90]}| "Some real reply following the attribute"']);
+  assert.deepEqual(a.send('DEBUG', 'PROTOCOL', 'push'), ['-ERR Wrong protocol type name. Please use one of the following: string|integer|double|bignum|null|array|set|map|attrib|verbatim|true|false']);
+  assert.deepEqual(a.send('DEBUG', 'PROTOCOL'), ["-ERR wrong number of arguments for 'debug|protocol' command"]);
+});
+
+test('engine: INFO replication has the fields of a master that never had a replica (info-command.tcl reads master_repl_offset)', () => {
+  const harness = createHarness();
+  const a = harness.connect();
+  const infoText = (section: string) => (JSON.parse(a.send('INFO', section)[0] ?? '') as { value: string }).value;
+  assert.match(infoText('replication'), /role:master\r\nconnected_slaves:0\r\n.*master_repl_offset:0\r\n/s);
+  assert.match(infoText('server'), /redis_git_sha1:00000000\r\nredis_git_dirty:0\r\n/);
 });
 
 test('engine: OBJECT, CONFIG, COMMAND and ACL HELP are redis-server 7.0.15\'s texts', () => {

@@ -24,7 +24,7 @@ import { cacheServerCommands, clientInfoLine } from './cache-commands-server.js'
 import { cacheDiagnosticsCommands } from './cache-commands-diagnostics.js';
 import { commandMetadata, commandMetadataForArgs } from './cache-command-metadata.js';
 import { evictUntilWithinLimit } from './cache-eviction.js';
-import { CacheKeyspace, keyTextFromBytes, type CacheKeyChange, type CacheRandom, type KeyText } from './cache-keyspace.js';
+import { CacheKeyspace, keyTextFromBytes, type CacheKeyChange, type CacheRandom, type CacheValue, type KeyText } from './cache-keyspace.js';
 import { keyEventsOf, type CacheKeyEvent } from './cache-notifications.js';
 import { CachePubSub } from './cache-pubsub.js';
 import { commandTraitsOf, monitorShows, slowlogMayLog, type CacheCommandTraits } from './cache-command-traits.js';
@@ -1040,18 +1040,28 @@ export class CacheEngine {
         for (const client of [...(this.blockedByKey.get(watchKey) ?? [])]) {
           const blocked = client.blocked;
           if (blocked === null) continue;
+          const waitsForType = blocked.block.waitsForType;
+          if (waitsForType !== undefined && this.typeOfWatched(watchKey, nowMs) !== waitsForType) continue;
           const entry = this.commandOf(blocked.args[0] as Buffer);
           assert(entry !== undefined, 'a blocked command exists');
           const result = this.run(client, entry, blocked.args, nowMs, true, true);
-          // A key that became another type does not serve the waiter: it keeps waiting (Redis 7.2).
-          // (XREADGROUP is the exception: it is told, as Redis 7.2 unblocks it on a missing or changed key.)
-          if (result.type === 'block' || (result.type === 'error' && result.prefix === 'WRONGTYPE' && blocked.block.failsOnWrongType !== true)) continue;
+          // Without a waitsForType, a key that became another type does not serve the waiter: it keeps
+          // waiting (Redis 7.2). XREADGROUP is the exception: Redis 7.2 unblocks it on a missing or changed key.
+          const keepsWaitingOnWrongType = waitsForType === undefined && blocked.block.failsOnWrongType !== true;
+          if (result.type === 'block' || (result.type === 'error' && result.prefix === 'WRONGTYPE' && keepsWaitingOnWrongType)) continue;
           this.unblock(client);
           this.deliver(client, result);
           client.sink.resume();
         }
       }
     }
+  }
+
+  /** The type of the value at a `watchKeyOf` key now, undefined when there is none. */
+  private typeOfWatched(watchKey: string, nowMs: number): CacheValue['type'] | undefined {
+    const separator = watchKey.indexOf(':');
+    const database = this.keyspace.database(Number(watchKey.slice(0, separator)));
+    return database.peek(watchKey.slice(separator + 1) as KeyText, nowMs)?.value.type;
   }
 
   /** maxmemory: evicts per the policy until used memory fits; false when it cannot (OOM). */

@@ -28,6 +28,9 @@ function sectionLines(engine: CacheEngine, section: string, nowMs: number): [str
       const uptimeSeconds = Math.floor((nowMs - engine.startedAtMs) / 1000);
       return [
         ['redis_version', cacheServerVersion],
+        // What Redis reports when not built from a git checkout; clients and test suites read the fields.
+        ['redis_git_sha1', '00000000'],
+        ['redis_git_dirty', 0],
         ['redis_mode', 'standalone'],
         ['os', engine.host.os],
         ['arch_bits', engine.host.architectureBits],
@@ -100,6 +103,16 @@ function sectionLines(engine: CacheEngine, section: string, nowMs: number): [str
       return [
         ['role', 'master'],
         ['connected_slaves', 0],
+        // No replication: offsets stay 0 and there is no backlog, as on a Redis master that never had a replica.
+        ['master_failover_state', 'no-failover'],
+        ['master_replid', engine.host.runId],
+        ['master_replid2', '0000000000000000000000000000000000000000'],
+        ['master_repl_offset', 0],
+        ['second_repl_offset', -1],
+        ['repl_backlog_active', 0],
+        ['repl_backlog_size', 1048576],
+        ['repl_backlog_first_byte_offset', 0],
+        ['repl_backlog_histlen', 0],
       ];
     case 'cpu': {
       const cpu = engine.host.cpuSeconds();

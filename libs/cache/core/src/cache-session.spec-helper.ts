@@ -73,6 +73,10 @@ export function renderReply(value: CacheCommandResult): string {
     case 'set':
     case 'push':
       return `[${value.items.map(renderReply).join(', ')}]`;
+    case 'attributed':
+      return `|${renderReply({ type: 'map', entries: value.attributes })}| ${renderReply(value.value)}`;
+    case 'big-number':
+      return `(big number) ${value.value}`;
     default:
       return JSON.stringify(value);
   }

@@ -90,6 +90,12 @@ const cases: readonly { name: string; value: RespValue; resp2: string; resp3: st
     resp3: '=15\r\ntxt:Some string\r\n',
   },
   {
+    name: 'attributed (RESP3 attributes before the reply; RESP2 gets the reply alone)',
+    value: { type: 'attributed', attributes: [[respBulkString('key-popularity'), { type: 'array', items: [respBulkString('a'), respInteger(90)] }]], value: respBulkString('x') },
+    resp2: '$1\r\nx\r\n',
+    resp3: '|1\r\n$14\r\nkey-popularity\r\n*2\r\n$1\r\na\r\n:90\r\n$1\r\nx\r\n',
+  },
+  {
     name: 'push',
     value: { type: 'push', items: ['message', 'channel', 'hi'].map(respBulkString) },
     resp2: '*3\r\n$7\r\nmessage\r\n$7\r\nchannel\r\n$2\r\nhi\r\n',

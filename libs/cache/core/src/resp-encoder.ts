@@ -94,6 +94,9 @@ export class RespEncoder {
         return this.writeAggregate(protocolVersion === 3 ? '>' : '*', value.items, protocolVersion);
       case 'map':
         return this.writeMap(value.entries, protocolVersion);
+      case 'attributed':
+        if (protocolVersion === 3) this.writeMap(value.attributes, protocolVersion, '|');
+        return this.writeValue(value.value, protocolVersion);
       default:
         return this.writeScalar3(value, protocolVersion);
     }
@@ -146,8 +149,8 @@ export class RespEncoder {
     for (const item of items) this.writeValue(item, protocolVersion);
   }
 
-  private writeMap(entries: readonly (readonly [RespValue, RespValue])[], protocolVersion: RespProtocolVersion): void {
-    if (protocolVersion === 3) this.writeLine('%', String(entries.length));
+  private writeMap(entries: readonly (readonly [RespValue, RespValue])[], protocolVersion: RespProtocolVersion, prefix3 = '%'): void {
+    if (protocolVersion === 3) this.writeLine(prefix3, String(entries.length));
     else this.writeLine('*', String(entries.length * 2));
     for (const [key, value] of entries) {
       this.writeValue(key, protocolVersion);

@@ -21,7 +21,9 @@ export type RespValue =
   | { readonly type: 'boolean'; readonly value: boolean }
   | { readonly type: 'big-number'; readonly value: bigint }
   | { readonly type: 'verbatim-string'; readonly format: string; readonly value: Uint8Array | string }
-  | { readonly type: 'push'; readonly items: readonly RespValue[] };
+  | { readonly type: 'push'; readonly items: readonly RespValue[] }
+  /** A reply preceded by RESP3 attributes (`|`, out-of-band metadata about it); RESP2 gets the reply alone. */
+  | { readonly type: 'attributed'; readonly attributes: readonly (readonly [RespValue, RespValue])[]; readonly value: RespValue };
 
 /** The protocol a connection speaks: 2 until `HELLO 3`. */
 export type RespProtocolVersion = 2 | 3;
