@@ -39,7 +39,7 @@ import {
 } from './object-metadata-model.js';
 import type { PublicAccessBlock } from './s3-public-access-block.js';
 import { corsRuleCountMax, validateCorsRules, type CorsMethod, type CorsRule } from './s3-cors.js';
-import type { LifecycleRule } from './s3-lifecycle.js';
+import { dayLengthMsDefault, type LifecycleRule } from './s3-lifecycle.js';
 import { readLifecycleRules, readLifecycleTargets, type ExpireLifecycleCommand } from './object-metadata-lifecycle.js';
 import { aclGrantCountMax, aclPermissions, cannedAcls, objectOwnerships, s3AclGroupUris, type AclGrant, type AclRequest, type ObjectOwnership, type StoredAcl } from './s3-acl.js';
 
@@ -328,7 +328,13 @@ export function parseObjectMetadataCommand(valueUntrusted: unknown): ObjectMetad
     case 'DeleteBucketLifecycle':
       return { op, bucket: input.bucket() };
     case 'ExpireLifecycle':
-      return { op, bucket: input.bucket(), lastModifiedMs: input.timeMs('lastModifiedMs'), targets: readLifecycleTargets(input, 'targets') };
+      return {
+        op,
+        bucket: input.bucket(),
+        lastModifiedMs: input.timeMs('lastModifiedMs'),
+        dayLengthMs: input.integer('dayLengthMs', { min: 1, max: dayLengthMsDefault }),
+        targets: readLifecycleTargets(input, 'targets'),
+      };
     case 'PutObjectAcl':
       return { op, bucket: input.bucket(), key: input.key(), ...input.optionalId('versionId'), ...input.optionalAcl('acl'), ...input.optionalFingerprint('authorizedVersion') };
     case 'DeleteBucket':

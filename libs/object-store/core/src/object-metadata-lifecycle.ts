@@ -5,11 +5,11 @@
  *
  * The planner runs on the leader against its applied state, then the command goes through Raft.
  * Between the two, a client may overwrite or delete what was planned, or the rules may change, so
- * every target names what it was decided on and apply skips it unless that still holds: the
- * version's fingerprint (versionFingerprintOf: an overwrite of a 'null' version changes it), its
- * position (still current, still noncurrent, still the lone delete marker), and an enabled rule of
- * that ID with that kind of action. A skipped target is planned again on the next pass if it
- * still applies. Uploads are named by their id, which is never reused.
+ * every target names the version it was decided on (versionFingerprintOf: an overwrite of a 'null'
+ * version changes it; an upload by its id, never reused) and apply decides again for that version,
+ * where it now is in its key's stack, under the bucket's rules now, at the command's time and day
+ * length (stamped by the proposer, so every replica decides alike): a target no longer due is
+ * skipped, and planned again on a later pass if it becomes due.
  */
 import { assert } from '@objectbox/util';
 import type { FieldReader } from './object-metadata-commands.js';
@@ -19,6 +19,9 @@ import { versionFingerprintOf, type MultipartUpload, type ObjectVersion } from '
 import type { ObjectMetadataState } from './object-metadata-machine.js';
 import {
   abortingRuleOf,
+  currentVersionExpiryOf,
+  expiredDeleteMarkerRuleOf,
+  noncurrentExpiringRuleOf,
   lifecycleDaysMax,
   lifecycleDecisionsForKey,
   lifecycleNewerNoncurrentVersionsMax,
@@ -45,23 +48,36 @@ export type LifecycleTarget =
 export interface ExpireLifecycleCommand {
   readonly op: 'ExpireLifecycle';
   readonly bucket: string;
-  /** The time of delete markers it adds (stamped by the proposer, like DeleteObject's). */
+  /** The time it was planned at: apply decides at this time, and it dates the delete markers it adds. */
   readonly lastModifiedMs: number;
+  /** The lifecycle day length it was planned with, ms (a real day but in tests). */
+  readonly dayLengthMs: number;
   readonly targets: readonly LifecycleTarget[];
 }
 
-/** The rule kind a target needs, for apply's "is the rule still there" check. */
-export function lifecycleRuleAllows(rules: readonly LifecycleRule[] | undefined, target: LifecycleTarget): boolean {
-  const rule = rules?.find((candidate) => candidate.id === target.ruleId);
-  if (rule === undefined || rule.status !== 'Enabled') return false;
+/**
+ * Apply's decision for an object target: whether the version at `position` of `versions` is still
+ * due for what `target` says, under `rules` at `clock` (see the module comment).
+ */
+export function lifecycleTargetIsDue(
+  rules: readonly LifecycleRule[] | undefined,
+  target: Exclude<LifecycleTarget, { kind: 'AbortUpload' }>,
+  versions: readonly ObjectVersion[],
+  position: number,
+  clock: LifecycleClock,
+): boolean {
+  const version = versions[position];
+  if (rules === undefined || version === undefined) return false;
   switch (target.kind) {
-    case 'ExpireCurrent':
-    case 'RemoveExpiredDeleteMarker':
-      return rule.expiration !== undefined;
+    case 'ExpireCurrent': {
+      if (position !== 0 || version.isDeleteMarker) return false;
+      const expiry = currentVersionExpiryOf(rules, { key: target.key, tags: version.tags, sizeBytes: version.sizeBytes, lastModifiedMs: version.lastModifiedMs }, clock.dayLengthMs);
+      return expiry !== undefined && expiry.expiryMs <= clock.nowMs;
+    }
     case 'ExpireNoncurrent':
-      return rule.noncurrentVersionExpiration !== undefined;
-    case 'AbortUpload':
-      return rule.abortIncompleteMultipartUploadDays !== undefined;
+      return noncurrentExpiringRuleOf(rules, target.key, versions, position, clock) !== undefined;
+    case 'RemoveExpiredDeleteMarker':
+      return versions.length === 1 && version.isDeleteMarker && expiredDeleteMarkerRuleOf(rules, target.key, version, clock) !== undefined;
   }
 }
 
@@ -149,6 +165,11 @@ export interface LifecycleCursor {
 export interface LifecyclePageLimits {
   /** Keys (or upload keys) looked at, including ones no rule selects. */
   readonly keyCountMax: number;
+  /**
+   * Versions looked at: the page ends after the key that reaches it (a key with many versions is
+   * still looked at whole, at O(versions × rules)).
+   */
+  readonly versionCountMax: number;
   /** Buckets without rules skipped while looking for one with rules. */
   readonly bucketCountMax: number;
   /** Targets in the command (at most {@link lifecycleTargetCountMax}). */
@@ -185,7 +206,8 @@ export function planLifecyclePage(
     if (name !== position.bucket) position = { bucket: name, phase: 'objects', afterKey: '' };
     if (rules !== undefined && rules.some((rule) => rule.status === 'Enabled')) {
       const walk = position.phase === 'objects' ? walkObjects(bucketState.objects, rules, position.afterKey, options) : walkUploads(bucketState.uploads, rules, position.afterKey, options);
-      const command = walk.targets.length === 0 ? undefined : { op: 'ExpireLifecycle' as const, bucket: name, lastModifiedMs: options.clock.nowMs, targets: walk.targets };
+      const command =
+        walk.targets.length === 0 ? undefined : { op: 'ExpireLifecycle' as const, bucket: name, lastModifiedMs: options.clock.nowMs, dayLengthMs: options.clock.dayLengthMs, targets: walk.targets };
       if (walk.lastKey !== undefined) return { command, next: { bucket: name, phase: position.phase, afterKey: walk.lastKey }, keyCount: walk.keyCount };
       if (position.phase === 'objects') return { command, next: { bucket: name, phase: 'uploads', afterKey: '' }, keyCount: walk.keyCount };
       // The bucket is done: the page ends here, so one page stays one bucket's command.
@@ -246,15 +268,17 @@ function walkObjects(
 ): Walk {
   const targets: LifecycleTarget[] = [];
   const prefixes = lifecyclePrefixesOf(rules, { uploads: false });
+  let versionCount = 0;
   const walked = walkPrefixed(objects, prefixes, afterKey, options.limits.keyCountMax, (key, stack) => {
     const versions = versionsOf(stack);
+    versionCount += versions.length;
     const room = options.limits.targetCountMax - targets.length;
     for (const decision of lifecycleDecisionsForKey(rules, key, versions, options.clock, room)) {
       const version = decision.version as ObjectVersion;
       const common = { key, ruleId: decision.ruleId, fingerprint: fingerprintOf(version) };
       targets.push(decision.kind === 'ExpireCurrent' ? { kind: decision.kind, ...common, markerVersionId: options.newVersionId() } : { kind: decision.kind, ...common });
     }
-    return targets.length < options.limits.targetCountMax;
+    return targets.length < options.limits.targetCountMax && versionCount < options.limits.versionCountMax;
   });
   return { targets, ...walked };
 }

@@ -80,8 +80,8 @@ import {
 } from './object-metadata-model.js';
 import { effectiveObjectOwnership, isOwnerOnlyCannedAcl, objectAclOfWrite, storedAclOf, type AclRequest, type StoredAcl } from './s3-acl.js';
 import { isPublicAcl } from './s3-public-access-block.js';
-import { lifecycleRuleAllows, planLifecyclePage, type ExpireLifecycleCommand, type LifecycleCursor, type LifecyclePage, type LifecyclePageLimits } from './object-metadata-lifecycle.js';
-import type { LifecycleClock } from './s3-lifecycle.js';
+import { lifecycleTargetIsDue, planLifecyclePage, type ExpireLifecycleCommand, type LifecycleCursor, type LifecyclePage, type LifecyclePageLimits } from './object-metadata-lifecycle.js';
+import { abortingRuleOf, type LifecycleClock } from './s3-lifecycle.js';
 import { restoreObjectMetadataInSteps, restoreObjectMetadataState, snapshotObjectMetadataChunks } from './object-metadata-snapshot.js';
 
 /** The value of a successful apply, per command. */
@@ -486,26 +486,25 @@ export class ObjectMetadataMachine {
     return replyOk({ versionId: nullVersionId, deleteMarker: true, removed: nullVersion !== undefined }, garbage);
   }
 
-  /** ExpireLifecycle: each target whose version, position and rule are still as planned (object-metadata-lifecycle.ts). */
+  /** ExpireLifecycle: each target still due for the version it names, decided again now (object-metadata-lifecycle.ts). */
   #expireLifecycle(state: BucketState, command: ExpireLifecycleCommand): ObjectMetadataApplyReply {
     const garbage: BlobRef[] = [];
     let appliedCount = 0;
+    const rules = state.bucket.lifecycle;
+    const clock = { nowMs: command.lastModifiedMs, dayLengthMs: command.dayLengthMs };
     for (const target of command.targets) {
-      if (!lifecycleRuleAllows(state.bucket.lifecycle, target)) continue;
       if (target.kind === 'AbortUpload') {
         const upload = findUpload(state, target.key, target.uploadId);
-        if (upload === undefined) continue;
+        if (upload === undefined || rules === undefined || abortingRuleOf(rules, target.key, upload.upload.initiatedAtMs, clock) === undefined) continue;
         garbage.push(...removeUpload(state, upload));
         appliedCount++;
         continue;
       }
       const versions = versionsOf(state.objects.get(target.key));
-      const at = versions.findIndex((version) => versionFingerprintOf(version) === target.fingerprint);
+      // The current version is the one an expiry names; only a noncurrent target needs a search.
+      const at = target.kind === 'ExpireNoncurrent' ? versions.findIndex((version) => versionFingerprintOf(version) === target.fingerprint) : 0;
       const version = versions[at];
-      const asPlanned =
-        version !== undefined &&
-        (target.kind === 'ExpireCurrent' ? at === 0 && !version.isDeleteMarker : target.kind === 'ExpireNoncurrent' ? at > 0 : versions.length === 1 && version.isDeleteMarker);
-      if (!asPlanned) continue;
+      if (version === undefined || versionFingerprintOf(version) !== target.fingerprint || !lifecycleTargetIsDue(rules, target, versions, at, clock)) continue;
       const deleteTarget = target.kind === 'ExpireCurrent' ? { key: target.key, markerVersionId: target.markerVersionId } : { key: target.key, versionId: version.versionId, markerVersionId: version.versionId };
       const reply = this.#deleteObject(state, deleteTarget, command.lastModifiedMs);
       garbage.push(...reply.garbage);

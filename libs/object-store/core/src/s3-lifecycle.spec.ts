@@ -169,7 +169,7 @@ describe('lifecycle in the metadata state machine', () => {
     driver.ok({ op: 'PutBucketLifecycle', bucket: 'b', rules: parse(rulesXml) });
     for (const key of ['keep', 'tmp/1', 'tmp/2', 'tmp/3', 'zzz']) driver.put('b', key);
     const clock = { nowMs: driver.nextTimeMs() + 3 * day, dayLengthMs: day };
-    const limits = { keyCountMax: 2, bucketCountMax: 100, targetCountMax: 1000 };
+    const limits = { keyCountMax: 2, versionCountMax: 1000, bucketCountMax: 100, targetCountMax: 1000 };
     const newVersionId = () => driver.nextId('m');
     const first = driver.machine.planLifecycle(undefined, { clock, limits, newVersionId });
     assert.deepEqual(first.command?.targets.map((target) => target.key), ['tmp/1', 'tmp/2'], 'two keys per page, from the prefix on');
@@ -187,6 +187,26 @@ describe('lifecycle in the metadata state machine', () => {
     assert.equal(third.next, undefined, 'the pass ends after the uploads phase');
   });
 
+  it('skips a target whose rule no longer makes it due, or whose version became current again', () => {
+    const driver = new MachineDriver();
+    driver.createBucket('v', 'Enabled');
+    const noncurrentRule = (days: number) => parse(`<Rule><ID>n</ID><Prefix></Prefix><Status>Enabled</Status><NoncurrentVersionExpiration><NoncurrentDays>${days}</NoncurrentDays></NoncurrentVersionExpiration></Rule>`);
+    driver.ok({ op: 'PutBucketLifecycle', bucket: 'v', rules: noncurrentRule(1) });
+    const first = driver.put('v', 'k');
+    const second = driver.put('v', 'k');
+    const options = { clock: { nowMs: driver.nextTimeMs() + 3 * day, dayLengthMs: day }, limits: { keyCountMax: 10, versionCountMax: 100, bucketCountMax: 10, targetCountMax: 10 }, newVersionId: () => driver.nextId('m') };
+    const planned = driver.machine.planLifecycle(undefined, options).command!;
+    assert.deepEqual(planned.targets.map((target) => target.kind), ['ExpireNoncurrent']);
+    driver.ok({ op: 'PutBucketLifecycle', bucket: 'v', rules: noncurrentRule(30) });
+    assert.deepEqual(driver.ok(planned), { appliedCount: 0, skippedCount: 1 }, 'NoncurrentDays became 30: not due');
+    driver.ok({ op: 'PutBucketLifecycle', bucket: 'v', rules: noncurrentRule(1) });
+    const again = driver.machine.planLifecycle(undefined, options).command!;
+    assert.ok(second.ok && first.ok);
+    driver.delete('v', 'k', second.value.versionId); // the noncurrent version is current again
+    assert.deepEqual(driver.ok(again), { appliedCount: 0, skippedCount: 1 });
+    assert.deepEqual(driver.stack('v', 'k'), [first.value.versionId]);
+  });
+
   it('aborts stale uploads in the last phase of a bucket, then moves to the next bucket', () => {
     const driver = new MachineDriver();
     for (const name of ['a', 'b']) driver.createBucket(name);
@@ -196,7 +216,7 @@ describe('lifecycle in the metadata state machine', () => {
     for (const [key, uploadId] of [['big/1', 'u1'], ['small/2', 'u2']] as const) {
       driver.ok({ op: 'CreateMultipartUpload', bucket: 'a', key, uploadId, initiatedAtMs: driver.nextTimeMs(), ownerAccessKeyId: 'AKIAOWNER', attributes });
     }
-    const options = { clock: { nowMs: driver.nextTimeMs() + 2 * day, dayLengthMs: day }, limits: { keyCountMax: 10, bucketCountMax: 10, targetCountMax: 10 }, newVersionId: () => driver.nextId('m') };
+    const options = { clock: { nowMs: driver.nextTimeMs() + 2 * day, dayLengthMs: day }, limits: { keyCountMax: 10, versionCountMax: 100, bucketCountMax: 10, targetCountMax: 10 }, newVersionId: () => driver.nextId('m') };
     const objects = driver.machine.planLifecycle(undefined, options);
     assert.deepEqual([objects.command, objects.next], [undefined, { bucket: 'a', phase: 'uploads', afterKey: '' }]);
     const uploads = driver.machine.planLifecycle(objects.next, options);

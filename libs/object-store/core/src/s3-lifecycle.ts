@@ -265,26 +265,36 @@ export function lifecycleDecisionsForKey(
     if (ruleId !== undefined) decisions.push({ kind: 'RemoveExpiredDeleteMarker', ruleId, version: latest });
   }
   for (let position = 1; position < versions.length && decisions.length < decisionCountMax; position++) {
-    const version = versions[position]!;
-    const noncurrentSinceMs = versions[position - 1]!.lastModifiedMs;
-    const subject = { key, tags: version.tags, sizeBytes: version.isDeleteMarker ? undefined : version.sizeBytes };
-    const rule = rules.find((candidate) => {
-      const action = candidate.noncurrentVersionExpiration;
-      if (candidate.status !== 'Enabled' || action === undefined || !lifecycleFilterMatches(candidate.filter, subject)) return false;
-      // `position - 1` noncurrent versions are newer than this one; the newest N are kept.
-      if (position - 1 < (action.newerNoncurrentVersions ?? 0)) return false;
-      return lifecycleExpiryMs(noncurrentSinceMs, action.noncurrentDays, clock.dayLengthMs) <= clock.nowMs;
-    });
-    if (rule !== undefined) decisions.push({ kind: 'ExpireNoncurrent', ruleId: rule.id, version });
+    const ruleId = noncurrentExpiringRuleOf(rules, key, versions, position, clock);
+    if (ruleId !== undefined) decisions.push({ kind: 'ExpireNoncurrent', ruleId, version: versions[position]! });
   }
   return decisions.slice(0, decisionCountMax);
+}
+
+/**
+ * The enabled rule that expires the noncurrent version at `position` (≥ 1) of `versions` now, if
+ * any: it became noncurrent when the version above it was written, and `position - 1` noncurrent
+ * versions are newer than it (the newest NewerNoncurrentVersions are kept).
+ */
+export function noncurrentExpiringRuleOf(rules: readonly LifecycleRule[], key: string, versions: readonly LifecycleVersion[], position: number, clock: LifecycleClock): string | undefined {
+  const version = versions[position];
+  const successor = versions[position - 1];
+  if (position < 1 || version === undefined || successor === undefined) return undefined;
+  const subject = { key, tags: version.tags, sizeBytes: version.isDeleteMarker ? undefined : version.sizeBytes };
+  const rule = rules.find((candidate) => {
+    const action = candidate.noncurrentVersionExpiration;
+    if (candidate.status !== 'Enabled' || action === undefined || !lifecycleFilterMatches(candidate.filter, subject)) return false;
+    if (position - 1 < (action.newerNoncurrentVersions ?? 0)) return false;
+    return lifecycleExpiryMs(successor.lastModifiedMs, action.noncurrentDays, clock.dayLengthMs) <= clock.nowMs;
+  });
+  return rule?.id;
 }
 
 /**
  * The rule that removes a lone delete marker: one with ExpiredObjectDeleteMarker, or (S3 user
  * guide, "Managing delete markers") one whose Expiration Days or Date the marker has outlived.
  */
-function expiredDeleteMarkerRuleOf(rules: readonly LifecycleRule[], key: string, marker: LifecycleVersion, clock: LifecycleClock): string | undefined {
+export function expiredDeleteMarkerRuleOf(rules: readonly LifecycleRule[], key: string, marker: LifecycleVersion, clock: LifecycleClock): string | undefined {
   const subject = { key, tags: [], sizeBytes: undefined };
   for (const rule of rules) {
     const expiration = rule.expiration;

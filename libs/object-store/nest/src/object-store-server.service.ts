@@ -47,7 +47,7 @@ export const blobGcEntriesScannedMaxPerPass = 10_000;
 export const blobGcDeletionsMaxPerPass = 1_000;
 
 /** Work bounds of one lifecycle page (pages follow each other until a pass over all buckets ends). */
-export const lifecyclePageLimits = { keyCountMax: 1_000, bucketCountMax: 1_000, targetCountMax: 1_000 } as const;
+export const lifecyclePageLimits = { keyCountMax: 1_000, versionCountMax: 10_000, bucketCountMax: 1_000, targetCountMax: 1_000 } as const;
 
 /** Paths the service shell (Nest) answers on the S3 port; see {@link isAdminRequest}. */
 const adminPaths = new Set(['/health/live', '/health/ready', '/metrics']);
