@@ -13,6 +13,7 @@
  * timing assertions).
  */
 import { strict as assert } from 'node:assert';
+import { createHash, createHmac } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -45,6 +46,32 @@ async function errorCodeOf(promise: Promise<unknown>): Promise<{ code: string; s
     return { code: error.name, status: error.$metadata.httpStatusCode };
   }
   assert.fail('the request succeeded');
+}
+
+const hmac = (key: Buffer | string, text: string): Buffer => createHmac('sha256', key).update(text).digest();
+
+/**
+ * A presigned PUT of `/<bucket>?lifecycle` (query authentication, only `host` signed, the payload
+ * unsigned), so the request carries exactly the headers the test gives it: the SDKs always add a
+ * checksum to this request.
+ */
+async function presignedLifecyclePut(s3: S3UnderTest, bucket: string, body: string, headers: Record<string, string>): Promise<{ status: number; text: string }> {
+  const amzDate = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  const scope = `${amzDate.slice(0, 8)}/${s3.region}/s3/aws4_request`;
+  const host = new URL(s3.endpoint).host;
+  const query = [
+    'X-Amz-Algorithm=AWS4-HMAC-SHA256',
+    `X-Amz-Credential=${encodeURIComponent(`${s3.accessKeyId}/${scope}`)}`,
+    `X-Amz-Date=${amzDate}`,
+    'X-Amz-Expires=300',
+    'X-Amz-SignedHeaders=host',
+    'lifecycle=',
+  ].join('&');
+  const canonicalRequest = ['PUT', `/${bucket}`, query, `host:${host}\n`, 'host', 'UNSIGNED-PAYLOAD'].join('\n');
+  const stringToSign = ['AWS4-HMAC-SHA256', amzDate, scope, createHash('sha256').update(canonicalRequest).digest('hex')].join('\n');
+  const key = hmac(hmac(hmac(hmac(`AWS4${s3.secretAccessKey}`, amzDate.slice(0, 8)), s3.region), 's3'), 'aws4_request');
+  const response = await fetch(`${s3.endpoint}/${bucket}?${query}&X-Amz-Signature=${hmac(key, stringToSign).toString('hex')}`, { method: 'PUT', headers, body });
+  return { status: response.status, text: await response.text() };
 }
 
 const debugDayLengthMs = 1000;
@@ -107,6 +134,20 @@ describe('lifecycle against objectbox start object-store', () => {
     assert.deepEqual((await client.send(new GetBucketLifecycleConfigurationCommand({ Bucket: 'rules' }))).Rules, rules);
     await client.send(new DeleteBucketLifecycleCommand({ Bucket: 'rules' }));
     assert.deepEqual(await errorCodeOf(client.send(new GetBucketLifecycleConfigurationCommand({ Bucket: 'rules' }))), { code: 'NoSuchLifecycleConfiguration', status: 404 });
+  });
+
+  test('PutBucketLifecycleConfiguration needs Content-MD5 (or a checksum) and checks it, as S3', async () => {
+    await client.send(new CreateBucketCommand({ Bucket: 'digest' }));
+    const document = '<LifecycleConfiguration><Rule><ID>r</ID><Filter><Prefix>a/</Prefix></Filter><Status>Enabled</Status><Expiration><Days>5</Days></Expiration></Rule></LifecycleConfiguration>';
+    const missing = await presignedLifecyclePut(s3, 'digest', document, {});
+    assert.equal(missing.status, 400, missing.text);
+    assert.match(missing.text, /<Code>InvalidRequest<\/Code>.*Content-MD5/s);
+    const wrong = await presignedLifecyclePut(s3, 'digest', document, { 'content-md5': createHash('md5').update('other').digest('base64') });
+    assert.equal(wrong.status, 400, wrong.text);
+    assert.match(wrong.text, /<Code>BadDigest<\/Code>/);
+    const right = await presignedLifecyclePut(s3, 'digest', document, { 'content-md5': createHash('md5').update(document).digest('base64') });
+    assert.equal(right.status, 200, right.text);
+    assert.deepEqual((await client.send(new GetBucketLifecycleConfigurationCommand({ Bucket: 'digest' }))).Rules, [{ ID: 'r', Filter: { Prefix: 'a/' }, Status: 'Enabled', Expiration: { Days: 5 } }]);
   });
 
   test('the aws CLI puts and reads a lifecycle configuration (the legacy rule-level Prefix too)', async () => {
