@@ -57,7 +57,7 @@ export class RegistryStateMachine {
     return this.store.toSnapshotPayload();
   }
 
-  /** The same bytes in pieces of about a MiB, for the Raft group to take between event-loop turns. */
+  /** The same bytes in pieces of about 256 KiB, for the Raft group to take between event-loop turns. */
   snapshotChunks(): Iterable<Uint8Array> {
     return this.store.snapshotPayloadPieces();
   }

@@ -130,7 +130,7 @@ class Cluster {
     return RaftGroup.open({
       groupId, nodeId: replica.id, members: this.members, storage, stateMachine: machine, transport: replica.transport, logger,
       tickIntervalMs: 10, electionTimeoutTicks: 10, heartbeatIntervalTicks: 2, proposalTimeoutMs: this.proposalTimeoutMs, pendingProposalCountMax: 10_000, pendingReadCountMax: 1_000,
-      snapshotEntryCount: this.snapshotEntryCount, ...(this.snapshotEntryBytes === undefined ? {} : { snapshotEntryBytes: this.snapshotEntryBytes }), entriesKeptAfterSnapshot: 5, messageSizeBytesMax: 1024 * 1024, inflightMessageCountMax: 64,
+      snapshotEntryCount: this.snapshotEntryCount, ...(this.snapshotEntryBytes === undefined ? {} : { snapshotEntryBytes: this.snapshotEntryBytes }), entriesKeptAfterSnapshot: 5, snapshotSpread: 0, messageSizeBytesMax: 1024 * 1024, inflightMessageCountMax: 64,
     });
   }
 

@@ -74,6 +74,12 @@ export interface RaftGroupOptions<Result> {
   readonly snapshotEntryBytes?: number;
   /** Entries kept in the log behind a snapshot, so slow followers catch up without a snapshot. */
   readonly entriesKeptAfterSnapshot: number;
+  /**
+   * Each snapshot's thresholds (entries, bytes, the image ratio) are raised by a random factor in
+   * [1, 1 + this), drawn anew per snapshot, so that replicas do not take their snapshots at the
+   * same log index (default {@link snapshotSpreadDefault}; 0 makes them exact, as tests want).
+   */
+  readonly snapshotSpread?: number;
   readonly messageSizeBytesMax: number;
   readonly inflightMessageCountMax: number;
 }
@@ -125,6 +131,16 @@ export interface RaftGroupStatus {
 const snapshotLogToImageRatioMin = 1;
 
 /**
+ * See `snapshotSpread`. Every replica applies the same entries, so thresholds without a spread
+ * have all of them capture, build and write an image at the same index: in raft-kv at c=64 the
+ * three replicas built their 11-18 MB images at once (pieces of 30-330 ms each on the shared
+ * cores), and a put's quorum (the leader and one follower) waited for two of them (puts of
+ * 0.2-0.6 s). Spread over half an interval, a follower's snapshot rarely overlaps the leader's or
+ * the other follower's, and the log's bound grows from 1 to at most 1.5 times the thresholds.
+ */
+export const snapshotSpreadDefault = 0.5;
+
+/**
  * How long a leader holds a commit notice (an append without entries) for an append with entries
  * to carry instead: longer than a client's round trip under load, short enough that followers'
  * applied state (what their reads wait for) lags by little when writes stop.
@@ -156,6 +172,8 @@ export class RaftGroup<Result> {
   private imageBuild: ImageBuild | undefined;
   /** Snapshots installed from the leader: an image captured before one is not used. */
   private installCount = 0;
+  /** This interval's factor on the snapshot thresholds (`snapshotSpread`): 1 up to 1 + spread. */
+  private snapshotStretch: number;
   private scheduled = false;
   private processing = false;
   private closed = false;
@@ -181,6 +199,7 @@ export class RaftGroup<Result> {
     // The machine was restored from it (open): the bytes stay in the file only.
     logStore.releaseSnapshotData();
     this.appliedIndex = this.snapshotIndex;
+    this.snapshotStretch = this.drawSnapshotStretch();
     this.node = new RawNode({
       id: options.nodeId as NodeId,
       storage: logStore.memory,
@@ -465,18 +484,20 @@ export class RaftGroup<Result> {
    */
   private async maybeSnapshot(): Promise<void> {
     if (this.compaction !== undefined || this.imageBuild !== undefined) return;
-    const entriesDue = this.appliedIndex - this.snapshotIndex >= this.options.snapshotEntryCount;
-    const bytesDue = this.appliedIndex > this.snapshotIndex && this.appliedBytesSinceSnapshot >= (this.options.snapshotEntryBytes ?? Infinity);
+    const stretch = this.snapshotStretch;
+    const entriesDue = this.appliedIndex - this.snapshotIndex >= this.options.snapshotEntryCount * stretch;
+    const bytesDue = this.appliedIndex > this.snapshotIndex && this.appliedBytesSinceSnapshot >= (this.options.snapshotEntryBytes ?? Infinity) * stretch;
     if (!entriesDue && !bytesDue) return;
     // A snapshot costs time in proportion to the state (the object store: seconds per million
     // objects), so it waits until the entries applied since the last one add up to its size
     // (snapshotLogToImageRatioMin): that cost is then amortized over at least as many log bytes,
     // whatever the state grows to, and the log (kept in memory until compaction) stays within
     // the state's image.
-    if (this.appliedBytesSinceSnapshot < this.lastSnapshotBytes * snapshotLogToImageRatioMin) return;
+    if (this.appliedBytesSinceSnapshot < this.lastSnapshotBytes * snapshotLogToImageRatioMin * stretch) return;
     const index = this.appliedIndex as LogIndex;
     this.appliedBytesSinceSnapshot = 0;
     this.snapshotIndex = index;
+    this.snapshotStretch = this.drawSnapshotStretch();
     const machine = this.options.stateMachine;
     const captured = machine.captureSnapshot?.();
     if (captured !== undefined) {
@@ -492,6 +513,11 @@ export class RaftGroup<Result> {
     // 249 ms with it, 37-95 ms without, in noisy runs).
     const effectsDurable = machine.syncAppliedEffects?.();
     this.startCompaction({ index, configState: this.node.configState(), effectsDurable, installCount: this.installCount, data });
+  }
+
+  private drawSnapshotStretch(): number {
+    const spread = this.options.snapshotSpread ?? snapshotSpreadDefault;
+    return spread > 0 ? 1 + (randomInt(1_000_000) / 1_000_000) * spread : 1;
   }
 
   /**
@@ -551,7 +577,7 @@ export class RaftGroup<Result> {
   /**
    * A state machine's image from its pieces, returning to the event loop between pieces, so
    * ticks, heartbeats and early appends keep flowing while a large state is serialized (one piece
-   * is about a MiB, tens of ms). Undefined when the group closed meanwhile.
+   * is a few hundred KiB to a MiB, milliseconds, more when cores are shared). Undefined when the group closed meanwhile.
    */
   private async snapshotImage(source: Iterable<Uint8Array>): Promise<Uint8Array | undefined> {
     const pieces: Uint8Array[] = [];
