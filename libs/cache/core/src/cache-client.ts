@@ -58,8 +58,11 @@ export class CacheClient implements CacheSession {
   }
   authenticated: boolean;
   transaction: CacheTransaction | null = null;
-  /** WATCHed keys, as `<db>:<key>`, with whether the key existed when watched (expiry check at EXEC). */
-  readonly watchedKeys = new Map<string, { databaseIndex: number; key: KeyText; existed: boolean }>();
+  /**
+   * WATCHed keys, as `<db>:<key>`. `expiredAtWatch` (Redis's watchedKey.expired): the key was stored but
+   * logically expired when watched, so its later removal is no change; cleared once it is removed.
+   */
+  readonly watchedKeys = new Map<string, { databaseIndex: number; key: KeyText; expiredAtWatch: boolean }>();
   /** A WATCHed key changed since WATCH: EXEC answers the null array. */
   watchDirty = false;
   readonly channels = new Set<string>();

@@ -113,7 +113,7 @@ test('bitfield: a write at bit offset 2^32-6 grows the string to 2^29 + 8 bytes 
 test('bitfield: writes that all fail but grow an existing string grow it unsignalled, as Redis grows it in place', () => {
   const context = createTestContext();
   const modified: string[] = [];
-  context.keyspace.setListener({ keyModified: (_database, key) => modified.push(key), databaseFlushed: () => undefined });
+  context.keyspace.setListener({ keyModified: (_database, key) => modified.push(key), databaseReplaced: () => undefined });
   run(context, 'SET', 'k', Buffer.from([0x01]));
   modified.length = 0;
   assert.equal(renderReply(run(context, 'BITFIELD', 'k', 'OVERFLOW', 'FAIL', 'SET', 'u8', '8', '256')), '[(nil)]');

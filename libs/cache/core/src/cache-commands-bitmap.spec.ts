@@ -240,7 +240,7 @@ test('SETBIT stores a copy: a reply that references the old bytes does not chang
 test('SETBIT that changes nothing does not signal the key (WATCH stays valid)', () => {
   const context = createTestContext();
   const modified: string[] = [];
-  context.keyspace.setListener({ keyModified: (_database, key) => modified.push(key), databaseFlushed: () => undefined });
+  context.keyspace.setListener({ keyModified: (_database, key) => modified.push(key), databaseReplaced: () => undefined });
   run(context, 'SETBIT', 'k', '3', '1');
   run(context, 'SETBIT', 'k', '3', '1');
   run(context, 'SETBIT', 'k', '5', '0');

@@ -490,7 +490,7 @@ test('modification signals: once per changed key, none when nothing changed (LTR
   const signals: string[] = [];
   context.keyspace.setListener({
     keyModified: (_databaseIndex: number, key: KeyText) => signals.push(key),
-    databaseFlushed: () => signals.push('(flush)'),
+    databaseReplaced: () => signals.push('(flush)'),
   });
   const expectSignals = (line: string, expected: readonly string[]): void => {
     signals.length = 0;

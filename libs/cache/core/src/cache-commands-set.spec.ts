@@ -454,7 +454,7 @@ test('set commands: modified() once per changed key, never when nothing changed'
   const signals: string[] = [];
   context.keyspace.setListener({
     keyModified: (_database, key) => signals.push(key),
-    databaseFlushed: () => undefined,
+    databaseReplaced: () => undefined,
   });
   const expectSignals = (words: string[], expected: string[]): void => {
     signals.length = 0;

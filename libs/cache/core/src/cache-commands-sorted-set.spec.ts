@@ -663,7 +663,7 @@ test('keyspace: modified() once per changed key, not at all when nothing changed
   const modified: string[] = [];
   context.keyspace.setListener({
     keyModified: (_database, key) => modified.push(key),
-    databaseFlushed: () => undefined,
+    databaseReplaced: () => undefined,
   });
   const expectModified = (line: string, keys: string[]): void => {
     modified.length = 0;

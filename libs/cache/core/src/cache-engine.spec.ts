@@ -165,6 +165,81 @@ test('engine: WATCH aborts EXEC when another client modifies, flushes, or the ke
   assert.deepEqual(a.send('EXEC'), ['[+PONG]']);
 });
 
+test('engine: WATCH of a key already expired when watched: its removal, or a flush or swap that leaves it absent or expired, is no change (multi.tcl, Redis 7)', () => {
+  const harness = createHarness();
+  const a = harness.connect();
+  const b = harness.connect();
+  const execAfterPing = () => {
+    a.send('MULTI');
+    a.send('PING');
+    return a.send('EXEC');
+  };
+  a.send('DEBUG', 'SET-ACTIVE-EXPIRE', '0');
+  a.send('SET', 'x', 'foo', 'PX', '1');
+  harness.nowMs += 2;
+  a.send('WATCH', 'x');
+  assert.deepEqual(b.send('EXISTS', 'x'), [':0'], 'lazy expiry removes it');
+  assert.deepEqual(execAfterPing(), ['[+PONG]']);
+
+  a.send('SET', 'x', 'foo', 'PX', '1');
+  harness.nowMs += 2;
+  a.send('WATCH', 'x');
+  b.send('SET', 'x', 'new');
+  assert.deepEqual(execAfterPing(), ['(nil)'], 'written again: a change');
+
+  a.send('SET', 'x', 'foo', 'PX', '1');
+  harness.nowMs += 2;
+  a.send('WATCH', 'x');
+  b.send('FLUSHDB');
+  assert.deepEqual(execAfterPing(), ['[+PONG]'], 'FLUSHDB of an expired key');
+
+  a.send('WATCH', 'absent');
+  b.send('SET', 'other', 'v');
+  b.send('FLUSHALL');
+  assert.deepEqual(execAfterPing(), ['[+PONG]'], 'FLUSHALL does not touch a key that was not there');
+
+  // SWAPDB: an absent key replaced by an expired one, then that database swapped back.
+  b.send('SELECT', '1');
+  b.send('SET', 'y', 'foo', 'PX', '1');
+  harness.nowMs += 2;
+  a.send('WATCH', 'y');
+  b.send('SWAPDB', '0', '1');
+  assert.deepEqual(execAfterPing(), ['[+PONG]'], 'replaced by an expired key');
+  a.send('WATCH', 'y');
+  b.send('SWAPDB', '0', '1');
+  assert.deepEqual(execAfterPing(), ['[+PONG]'], 'an expired key replaced by an absent one');
+  b.send('SET', 'y', 'live');
+  a.send('WATCH', 'y');
+  b.send('SWAPDB', '0', '1');
+  assert.deepEqual(execAfterPing(), ['(nil)'], 'an absent key replaced by a live one');
+  a.send('DEBUG', 'SET-ACTIVE-EXPIRE', '1');
+});
+
+test('engine: over maxmemory, MULTI refuses whatever is queued (and EXEC then aborts); EXEC of queued writes is refused, DISCARD is not (multi.tcl)', () => {
+  const harness = createHarness();
+  const a = harness.connect();
+  const admin = harness.connect();
+  admin.send('SET', 'filler', 'x'.repeat(100));
+  a.send('MULTI');
+  assert.deepEqual(a.send('SET', 'foo1', 'bar1'), ['+QUEUED']);
+  admin.send('CONFIG', 'SET', 'maxmemory', '1');
+  assert.deepEqual(a.send('GET', 'foo1'), ["-OOM command not allowed when used memory > 'maxmemory'."]);
+  admin.send('CONFIG', 'SET', 'maxmemory', '0');
+  assert.deepEqual(a.send('SET', 'foo2', 'bar2'), ['+QUEUED']);
+  assert.deepEqual(a.send('EXEC'), ['-EXECABORT Transaction discarded because of previous errors.']);
+  assert.deepEqual(a.send('EXISTS', 'foo1', 'foo2'), [':0']);
+
+  a.send('MULTI');
+  a.send('SET', 'x', '1');
+  admin.send('CONFIG', 'SET', 'maxmemory', '1');
+  assert.deepEqual(a.send('EXEC'), ["-EXECABORT Transaction discarded because of: OOM command not allowed when used memory > 'maxmemory'."]);
+  a.send('MULTI');
+  assert.match(a.send('SET', 'x', '1')[0] ?? '', /^-OOM/);
+  assert.deepEqual(a.send('DISCARD'), ['+OK']);
+  admin.send('CONFIG', 'SET', 'maxmemory', '0');
+  assert.deepEqual(a.send('PING'), ['+PONG']);
+});
+
 test('engine: BLPOP parks the client until a push from another client, then answers it', () => {
   const harness = createHarness();
   const a = harness.connect();
@@ -204,6 +279,22 @@ test('engine: a blocked BLMPOP is answered WRONGTYPE when a later key gets an el
   assert.deepEqual(a.sink.take(), []);
   assert.deepEqual(b.send('RPUSH', 'second', 'e'), [':1']);
   assert.deepEqual(a.sink.take(), ['-WRONGTYPE Operation against a key holding the wrong kind of value']);
+});
+
+test('engine: a call that blocks counts once in commandstats, when served or timed out (stream-cgroups.tcl cmdrstat)', () => {
+  const harness = createHarness();
+  const a = harness.connect();
+  const b = harness.connect();
+  const blpopStat = () => /cmdstat_blpop:calls=(\d+),.*failed_calls=(\d+)/.exec((JSON.parse(b.send('INFO', 'commandstats')[0] ?? '') as { value: string }).value)?.slice(1);
+  a.send('BLPOP', 'q', '0');
+  assert.equal(blpopStat(), undefined, 'not counted while waiting');
+  b.send('RPUSH', 'q', 'job');
+  assert.deepEqual(blpopStat(), ['1', '0']);
+  a.send('BLPOP', 'q', '1');
+  harness.nowMs += 1500;
+  harness.engine.tick(harness.nowMs);
+  assert.deepEqual(a.sink.take(), ['(nil)']);
+  assert.deepEqual(blpopStat(), ['2', '0']);
 });
 
 test('engine: a blocked client times out at its deadline (tick) with the null reply', () => {

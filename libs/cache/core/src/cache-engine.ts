@@ -24,7 +24,7 @@ import { cacheServerCommands, clientInfoLine } from './cache-commands-server.js'
 import { cacheDiagnosticsCommands } from './cache-commands-diagnostics.js';
 import { commandMetadata, commandMetadataForArgs } from './cache-command-metadata.js';
 import { evictUntilWithinLimit } from './cache-eviction.js';
-import { CacheKeyspace, keyTextFromBytes, type CacheKeyChange, type CacheRandom, type CacheValue, type KeyText } from './cache-keyspace.js';
+import { CacheKeyspace, keyTextFromBytes, type CacheDatabase, type CacheKeyChange, type CacheRandom, type CacheValue, type KeyText } from './cache-keyspace.js';
 import { keyEventsOf, type CacheKeyEvent } from './cache-notifications.js';
 import { CachePubSub } from './cache-pubsub.js';
 import { commandTraitsOf, monitorShows, slowlogMayLog, type CacheCommandTraits } from './cache-command-traits.js';
@@ -193,6 +193,11 @@ function nameMatches(lowerName: Buffer, name: Uint8Array): boolean {
   return true;
 }
 
+/** Stored but past its expiry time, not yet removed by lazy or active expiry (keyIsExpired). */
+function isStoredButExpired(database: CacheDatabase, key: KeyText, nowMs: number): boolean {
+  return database.has(key) && database.peek(key, nowMs) === undefined;
+}
+
 function watchKeyOf(databaseIndex: number, key: KeyText): string {
   return `${databaseIndex}:${key}`;
 }
@@ -269,18 +274,16 @@ export class CacheEngine {
         if (this.watchersByKey.size === 0 && this.blockedByKey.size === 0) return;
         const watchKey = watchKeyOf(databaseIndex, key);
         const watchers = this.watchersByKey.get(watchKey);
-        if (watchers !== undefined) for (const client of watchers) client.watchDirty = true;
+        if (watchers !== undefined) this.touchWatchedKey(watchers, watchKey, this.keyspace.database(databaseIndex));
         if (this.blockedByKey.has(watchKey)) this.readyKeys.add(watchKey);
       },
       keysWanted: () => this.config.notifyFlags.classes.size > 0 || this.watchersByKey.size > 0 || this.blockedByKey.size > 0 || this.tracking.active,
-      databaseFlushed: (databaseIndex) => {
+      databaseReplaced: (databaseIndex, emptied, replacedWith) => {
         if (this.tracking.active && !this.trackingFlushSent) {
           this.trackingFlushSent = true;
           this.deliverTracking(this.tracking.invalidateAll(this.clients.values()));
         }
-        for (const client of this.clients.values()) {
-          for (const watched of client.watchedKeys.values()) if (watched.databaseIndex === databaseIndex) client.watchDirty = true;
-        }
+        if (this.watchersByKey.size > 0) this.touchWatchedKeysOfReplaced(databaseIndex, emptied, replacedWith);
         // Blocked clients get their command run again (signalDeletedKeyAsReady): an XREADGROUP whose
         // stream went is told NOGROUP; the others find nothing and keep waiting.
         for (const watchKey of this.blockedByKey.keys()) if (watchKey.startsWith(`${databaseIndex}:`)) this.readyKeys.add(watchKey);
@@ -504,11 +507,23 @@ export class CacheEngine {
       return this.errorReply(rejection);
     }
     assert(command !== undefined, 'rejection() refuses unknown commands');
-    if (client.transaction !== null && !command.transactionControl) return this.queue(client, args);
+    if (client.transaction !== null && !command.transactionControl) {
+      // processCommand: inside MULTI any command is refused when over maxmemory (queuing takes memory
+      // too), and the refusal aborts the transaction.
+      if (!this.makeRoom(nowMs)) {
+        client.transaction.hasError = true;
+        this.statOfEntry(command).rejectedCalls++;
+        return this.errorReply(new CacheCommandError('out-of-memory'));
+      }
+      return this.queue(client, args);
+    }
     if (this.pause !== null && this.pauseHolds(client, command, args)) return this.postpone(client);
-    if ((command.denyoom || subcommandHasFlag(command, args, 'denyoom')) && !this.makeRoom(nowMs)) {
+    const isExec = command.spec.name === 'exec';
+    const deniedOnOom = command.denyoom || subcommandHasFlag(command, args, 'denyoom') || (isExec && this.queuedCommandDeniedOnOom(client));
+    if (deniedOnOom && !this.makeRoom(nowMs)) {
       this.statOfEntry(command).rejectedCalls++;
-      return this.errorReply(new CacheCommandError('out-of-memory'));
+      const outOfMemory = new CacheCommandError('out-of-memory');
+      return this.errorReply(isExec ? this.execRejected(client, outOfMemory) : outOfMemory);
     }
     return this.run(client, command, args, nowMs, true);
   }
@@ -539,6 +554,16 @@ export class CacheEngine {
    * the refusal comes back as EXECABORT, with or without MULTI. Redis's texts built by format carry no
    * `ERR` prefix there; its fixed ones (NOAUTH, NOPERM) keep theirs.
    */
+  /** EXEC counts as denyoom when a queued command is (Redis's mstate.cmd_flags). */
+  private queuedCommandDeniedOnOom(client: CacheClient): boolean {
+    return (
+      client.transaction?.commands.some((queued) => {
+        const entry = this.commandOf(queued.args[0] as Buffer);
+        return entry !== undefined && (entry.denyoom || subcommandHasFlag(entry, queued.args, 'denyoom'));
+      }) ?? false
+    );
+  }
+
   private execRejected(client: CacheClient, rejection: CacheCommandError): CacheCommandError {
     client.transaction = null;
     this.unwatchAll(client);
@@ -606,7 +631,9 @@ export class CacheEngine {
     if (client.tracking !== null && !client.tracking.bcast && command.traits.readOnly(args)) {
       this.tracking.rememberKeys(client, commandKeyIndexes(spec.name, args).map((index) => keyTextFromBytes(args[index] as Buffer)));
     }
-    stat.calls++;
+    // A call that blocks is counted once, when its wait ends (Redis 7.2: call() skips blocked clients,
+    // updateStatsOnUnblock or the re-run counts them).
+    if (result.type !== 'block') stat.calls++;
     if (clocked) {
       const elapsedMicros = this.monotonicMicros() - startMicros;
       stat.micros += elapsedMicros * (stat.unclockedCalls + 1);
@@ -654,21 +681,64 @@ export class CacheEngine {
     return { type: 'array', items: replies };
   }
 
-  /** Redis 7 aborts EXEC when a WATCHed key that existed has expired since (isWatchedKeyExpired). */
+  /**
+   * Redis 7 aborts EXEC when a WATCHed key has expired since WATCH but is still stored
+   * (isWatchedKeyExpired); one already expired when watched does not count.
+   */
   private watchedKeyExpired(client: CacheClient, nowMs: number): boolean {
     for (const watched of client.watchedKeys.values()) {
-      if (!watched.existed) continue;
-      const database = this.keyspace.database(watched.databaseIndex);
-      if (database.has(watched.key) && database.peek(watched.key, nowMs) === undefined) return true;
+      if (watched.expiredAtWatch) continue;
+      if (isStoredButExpired(this.keyspace.database(watched.databaseIndex), watched.key, nowMs)) return true;
     }
     return false;
+  }
+
+  /**
+   * A watched key was written or removed (touchWatchedKey): its watchers' EXEC will fail, except
+   * where the key was already expired when watched and is now gone, which is no logical change.
+   */
+  private touchWatchedKey(watchers: ReadonlySet<CacheClient>, watchKey: string, database: CacheDatabase): void {
+    for (const client of watchers) {
+      const watched = client.watchedKeys.get(watchKey);
+      if (watched?.expiredAtWatch === true && !database.has(watched.key)) watched.expiredAtWatch = false;
+      else client.watchDirty = true;
+    }
+  }
+
+  /**
+   * FLUSHDB/FLUSHALL (replacedWith null) or SWAPDB emptied database `databaseIndex` of `emptied`
+   * (touchAllWatchedKeysInDb): a watcher's EXEC fails only where its key's content changed. A key absent
+   * before and after, one expired when watched and now gone or still expired, or an absent key replaced
+   * by an expired one (which then counts as expired when watched) is no change.
+   */
+  private touchWatchedKeysOfReplaced(databaseIndex: number, emptied: CacheDatabase, replacedWith: CacheDatabase | null): void {
+    const nowMs = this.keyspace.database(databaseIndex).commandTimeMs;
+    for (const client of this.clients.values()) {
+      for (const watched of client.watchedKeys.values()) {
+        if (watched.databaseIndex !== databaseIndex) continue;
+        const existedInEmptied = emptied.has(watched.key);
+        const existsInReplacement = replacedWith?.has(watched.key) ?? false;
+        if (!existedInEmptied && !existsInReplacement) continue;
+        if (watched.expiredAtWatch) {
+          if (!existsInReplacement) {
+            watched.expiredAtWatch = false;
+            continue;
+          }
+          if (isStoredButExpired(replacedWith as CacheDatabase, watched.key, nowMs)) continue;
+        } else if (!existedInEmptied && isStoredButExpired(replacedWith as CacheDatabase, watched.key, nowMs)) {
+          watched.expiredAtWatch = true;
+          continue;
+        }
+        client.watchDirty = true;
+      }
+    }
   }
 
   watch(client: CacheClient, key: KeyText, nowMs: number): void {
     const watchKey = watchKeyOf(client.databaseIndex, key);
     if (client.watchedKeys.has(watchKey)) return;
-    const existed = this.keyspace.database(client.databaseIndex).peek(key, nowMs) !== undefined;
-    client.watchedKeys.set(watchKey, { databaseIndex: client.databaseIndex, key, existed });
+    const expiredAtWatch = isStoredButExpired(this.keyspace.database(client.databaseIndex), key, nowMs);
+    client.watchedKeys.set(watchKey, { databaseIndex: client.databaseIndex, key, expiredAtWatch });
     let watchers = this.watchersByKey.get(watchKey);
     if (watchers === undefined) {
       watchers = new Set();
@@ -837,6 +907,7 @@ export class CacheEngine {
       const blocked = client.blocked;
       if (blocked === null || blocked.block.timeoutAtMs === null || blocked.block.timeoutAtMs > nowMs) continue;
       this.unblock(client);
+      this.countEndOfWait(blocked.args, blocked.block.timeoutReply);
       this.deliver(client, blocked.block.timeoutReply);
       client.sink.resume();
     }
@@ -900,10 +971,21 @@ export class CacheEngine {
 
   /** CLIENT UNBLOCK: ends a client's wait with `reply` (its timeout reply, or an UNBLOCKED error). */
   unblockWith(client: CacheClient, reply: RespValue): void {
-    if (client.blocked === null) return;
+    const blocked = client.blocked;
+    if (blocked === null) return;
     this.unblock(client);
+    if (!this.postponedClients.includes(client)) this.countEndOfWait(blocked.args, reply);
     this.deliver(client, reply);
     client.sink.resume();
+  }
+
+  /** A blocked call ended without running again (timeout, CLIENT UNBLOCK, a commit): its one count. */
+  private countEndOfWait(args: readonly Buffer[], reply: RespValue): void {
+    const entry = this.commandOf(args[0] as Buffer);
+    if (entry === undefined) return;
+    const stat = this.statOfEntry(entry);
+    stat.calls++;
+    if (reply.type === 'error') stat.failedCalls++;
   }
 
   /** ACL LOG's entries. */

@@ -274,7 +274,7 @@ test('hyperloglog: PFCOUNT of a dense sketch whose registers are all >= 51 repli
 test('hyperloglog: PFADD that meets corrupt data keeps the elements before it, unsignalled (redis-server 7.0.15)', () => {
   const context = createTestContext();
   const modified: string[] = [];
-  context.keyspace.setListener({ keyModified: (_database, key) => modified.push(key), databaseFlushed: () => undefined });
+  context.keyspace.setListener({ keyModified: (_database, key) => modified.push(key), databaseReplaced: () => undefined });
   // One XZERO of 10000 registers: f falls in it and splits it, a falls past it (corrupt).
   run(context, 'SET', 'x', latin1(`${staleSparseHeader}\x67\x0f`));
   modified.length = 0;
@@ -287,7 +287,7 @@ test('hyperloglog: PFADD that meets corrupt data keeps the elements before it, u
 test('hyperloglog: PFDEBUG GETREG and TODENSE convert a sparse sketch without signalling it (Redis 7.0 only bumps dirty)', () => {
   const context = createTestContext();
   const modified: string[] = [];
-  context.keyspace.setListener({ keyModified: (_database, key) => modified.push(key), databaseFlushed: () => undefined });
+  context.keyspace.setListener({ keyModified: (_database, key) => modified.push(key), databaseReplaced: () => undefined });
   run(context, 'PFADD', 'h', 'a', 'b');
   run(context, 'PFADD', 'h2', 'a');
   modified.length = 0;

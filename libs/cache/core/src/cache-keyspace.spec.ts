@@ -203,9 +203,9 @@ test('SET by bytes stores what the general path stores, and declines where it ne
   byBytes.set({ key: key('t'), value: stringValue('1'), expireAtMs: nowMs + 1000, keepExpiry: false });
   assert.equal(byBytes.setInlineStringBytes(Buffer.from('c'), Buffer.from('v'), nowMs), false);
   const listened = new CacheKeyspace();
-  listened.setListener({ keyModified: () => undefined, databaseFlushed: () => undefined });
+  listened.setListener({ keyModified: () => undefined, databaseReplaced: () => undefined });
   assert.equal(listened.database(0).setInlineStringBytes(Buffer.from('c'), Buffer.from('v'), nowMs), false);
-  listened.setListener({ keyModified: () => undefined, keysWanted: () => false, databaseFlushed: () => undefined });
+  listened.setListener({ keyModified: () => undefined, keysWanted: () => false, databaseReplaced: () => undefined });
   assert.equal(listened.database(0).setInlineStringBytes(Buffer.from('c'), Buffer.from('v'), nowMs), true);
   assert.equal(listened.database(0).lookupStored(key('c'), nowMs), 'v');
 });

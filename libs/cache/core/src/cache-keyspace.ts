@@ -149,7 +149,11 @@ export interface CacheKeyspaceListener {
    * a plain SET may then skip making its key's text just to signal it. Absent means always true.
    */
   keysWanted?(): boolean;
-  databaseFlushed(databaseIndex: number): void;
+  /**
+   * Database `databaseIndex` is about to lose the content `emptied` (FLUSHDB/FLUSHALL: replacedWith is
+   * null) or has just had it replaced by `replacedWith` (SWAPDB); both are still readable.
+   */
+  databaseReplaced(databaseIndex: number, emptied: CacheDatabase, replacedWith: CacheDatabase | null): void;
 }
 
 function entrySizeBytes(key: KeyText, value: CacheValue): number {
@@ -505,11 +509,12 @@ export class CacheDatabase {
   }
 
   flush(): void {
+    // Listeners see the content being dropped first (WATCH tells changed keys from absent ones).
+    this.listener?.databaseReplaced(this.index, this, null);
     this.table.clear();
     this.expires.clear();
     this.usedMemoryBytes = 0;
     this.expiresIterator = null;
-    this.listener?.databaseFlushed(this.index);
   }
 
   /** Every live entry's key in insertion order (SWAPDB, DEBUG, tests); expired ones are skipped, not deleted. */
@@ -663,8 +668,8 @@ export class CacheKeyspace {
     this.databases[second] = a;
     b.index = first;
     a.index = second;
-    this.listener?.databaseFlushed(first);
-    this.listener?.databaseFlushed(second);
+    this.listener?.databaseReplaced(first, a, b);
+    this.listener?.databaseReplaced(second, b, a);
   }
 
   database(index: number): CacheDatabase {
