@@ -90,6 +90,8 @@ const encode = (text: string) => new TextEncoder().encode(text);
 class Cluster {
   replicas: Replica[] = [];
   members: RaftMember[] = [];
+  /** RaftGroupOptions.snapshotSpread: 0 (exact snapshot points) unless a test sets it before start. */
+  snapshotSpread = 0;
 
   constructor(
     private readonly clusterId: string,
@@ -130,7 +132,7 @@ class Cluster {
     return RaftGroup.open({
       groupId, nodeId: replica.id, members: this.members, storage, stateMachine: machine, transport: replica.transport, logger,
       tickIntervalMs: 10, electionTimeoutTicks: 10, heartbeatIntervalTicks: 2, proposalTimeoutMs: this.proposalTimeoutMs, pendingProposalCountMax: 10_000, pendingReadCountMax: 1_000,
-      snapshotEntryCount: this.snapshotEntryCount, ...(this.snapshotEntryBytes === undefined ? {} : { snapshotEntryBytes: this.snapshotEntryBytes }), entriesKeptAfterSnapshot: 5, snapshotSpread: 0, messageSizeBytesMax: 1024 * 1024, inflightMessageCountMax: 64,
+      snapshotEntryCount: this.snapshotEntryCount, ...(this.snapshotEntryBytes === undefined ? {} : { snapshotEntryBytes: this.snapshotEntryBytes }), entriesKeptAfterSnapshot: 5, snapshotSpread: this.snapshotSpread, messageSizeBytesMax: 1024 * 1024, inflightMessageCountMax: 64,
     });
   }
 
@@ -169,6 +171,22 @@ describe('snapshots by applied bytes, after the machine synced its applied effec
     assert.equal(events.length, 4, events.join(' '));
     const second = Number(events[2]!.slice('snapshot@'.length));
     assert.ok(second >= 8 && events[2] === `snapshot@${second}` && events[3] === `sync@${second}`, events.join(' '));
+  });
+});
+
+describe('snapshot thresholds spread per replica', () => {
+  const cluster = new Cluster('cluster-spread', 1_000_000, 4096);
+  after(() => cluster.stop());
+
+  test('with a spread of 0.5, the 4 KiB threshold is raised by a factor in [1, 1.5): the first image after 5 or 6 KiB, not 4', async () => {
+    cluster.snapshotSpread = 0.5;
+    await cluster.start(1);
+    const leader = await cluster.leader();
+    const events = leader.machine.events;
+    for (let index = 0; index < 12 && events.length === 0; index++) await cluster.group(leader).propose(new TextEncoder().encode(String(index).padEnd(1024, '.')));
+    // 4096 x [1, 1.5) applied bytes: due at the 5th entry (factor up to 1.25) or the 6th; the 4th
+    // only for a factor of exactly 1 (one draw in a million).
+    assert.ok(events[0] === 'snapshot@5' || events[0] === 'snapshot@6', events.join(' '));
   });
 });
 
