@@ -538,6 +538,19 @@ test('engine: CLIENT REPLY OFF and SKIP suppress replies; QUIT closes after its 
   assert.equal(a.sink.closed, true);
 });
 
+test('engine: under CLIENT REPLY OFF, pub/sub confirmations and messages still arrive, they are pushes (pubsub.tcl)', () => {
+  const { connect } = createHarness();
+  const a = connect();
+  const b = connect();
+  a.send('CLIENT', 'REPLY', 'OFF');
+  assert.deepEqual(a.send('SUBSCRIBE', 'channel'), ['["subscribe", "channel", :1]']);
+  assert.deepEqual(a.send('PSUBSCRIBE', 'ch*'), ['["psubscribe", "ch*", :2]']);
+  assert.deepEqual(b.send('PUBLISH', 'channel', 'hello'), [':2']);
+  assert.deepEqual(a.sink.take(), ['["message", "channel", "hello"]', '["pmessage", "ch*", "channel", "hello"]']);
+  assert.deepEqual(a.send('UNSUBSCRIBE', 'channel'), ['["unsubscribe", "channel", :1]']);
+  assert.deepEqual(a.send('PING'), [], 'a reply is still held back');
+});
+
 test('engine: maxmemory with noeviction refuses writes with OOM; allkeys-lru evicts the idlest keys', () => {
   const harness = createHarness({ maxmemory: 2000 });
   const a = harness.connect();
