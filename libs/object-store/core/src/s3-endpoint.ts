@@ -306,6 +306,9 @@ function utf8SizeBytes(text: string): number {
 
 /** Percent-decodes URI text as UTF-8; `+` stays `+` unless `plusIsSpace` (query strings). */
 function percentDecode(text: string, plusIsSpace: boolean): string {
+  // Most names and values have nothing to decode; decodeURIComponent and replaceAll on each of a
+  // presigned URL's parameters were ~10 % of routing and authenticating a request.
+  if (!text.includes('%') && !(plusIsSpace && text.includes('+'))) return text;
   try {
     return decodeURIComponent(plusIsSpace ? text.replaceAll('+', ' ') : text);
   } catch {

@@ -1,7 +1,8 @@
-/** Goal: the memoised signing key is the AWS-derived one for every scope and secret, and callers cannot corrupt the memo. */
+/** Goal: the memoised signing key is the AWS-derived one for every scope and secret, and callers cannot corrupt the memo; request times parse as the calendar allows. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { signingKey, signingKeyCacheEntriesMax, signingKeyMemoised } from './sigv4-signing.js';
+import fc from 'fast-check';
+import { parseAmzDateTime, signingKey, signingKeyCacheEntriesMax, signingKeyMemoised } from './sigv4-signing.js';
 
 // The AWS SigV4 documentation's example: secret wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY, 20150830/us-east-1/iam.
 const awsExampleSecret = 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY';
@@ -22,4 +23,35 @@ test('every scope and secret gets its own key, past the memo bound', () => {
     const secret = `secret-${index}`;
     assert.deepEqual(signingKeyMemoised(secret, scope), signingKey(secret, scope));
   }
+});
+
+/** The previous parseAmzDateTime: a round trip through a Date decides whether the calendar value exists. */
+function parseAmzDateTimeByRoundTrip(value: string): number | undefined {
+  const match = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
+  if (match === null) return undefined;
+  const [year, month, day, hour, minute, second] = match.slice(1).map(Number) as [number, number, number, number, number, number];
+  const timeMs = Date.UTC(year, month - 1, day, hour, minute, second);
+  const roundTrip = new Date(timeMs);
+  const valid = roundTrip.getUTCFullYear() === year && roundTrip.getUTCMonth() === month - 1 && roundTrip.getUTCDate() === day && hour < 24 && minute < 60 && second < 60;
+  return valid ? timeMs : undefined;
+}
+
+test('parseAmzDateTime accepts exactly the calendar values a Date round trip accepts', () => {
+  const fixed = ['20240229T235959Z', '20230229T000000Z', '19000229T000000Z', '20000229T000000Z', '00990101T000000Z', '01000101T000000Z', '20241301T000000Z', '20240001T000000Z', '20240100T000000Z', '20240431T000000Z', '20240430T240000Z', '20240430T236000Z', '20240430T235960Z', '2024043T000000Z', '20240430T000000', 'x20240430T000000Z'];
+  for (const value of fixed) assert.equal(parseAmzDateTime(value), parseAmzDateTimeByRoundTrip(value), value);
+  const digits = (count: number, max: number) => fc.integer({ min: 0, max }).map((value) => String(value).padStart(count, '0'));
+  fc.assert(
+    fc.property(digits(4, 9999), digits(2, 99), digits(2, 99), digits(2, 99), digits(2, 99), digits(2, 99), (year, month, day, hour, minute, second) => {
+      const value = `${year}${month}${day}T${hour}${minute}${second}Z`;
+      assert.equal(parseAmzDateTime(value), parseAmzDateTimeByRoundTrip(value), value);
+    }),
+    { numRuns: 20_000 },
+  );
+  // Calendar-valid values, which the generator above rarely hits.
+  fc.assert(
+    fc.property(fc.date({ min: new Date(Date.UTC(100, 0, 1)), max: new Date(Date.UTC(9999, 11, 31, 23, 59, 59)), noInvalidDate: true }), (date) => {
+      const value = date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
+      assert.equal(parseAmzDateTime(value), Math.floor(date.getTime() / 1000) * 1000, value);
+    }),
+  );
 });
