@@ -15,12 +15,21 @@ let offset = poolSizeBytes;
 
 /** `sizeBytes` random bytes as lowercase hex (2 × sizeBytes digits). */
 export function randomHex(sizeBytes: number): string {
-  assert(Number.isSafeInteger(sizeBytes) && sizeBytes > 0 && sizeBytes <= 256, 'randomHex takes 1..256 bytes');
+  return randomText(sizeBytes, 'hex');
+}
+
+/** `sizeBytes` random bytes as base64url, without padding (version and upload ids). */
+export function randomBase64url(sizeBytes: number): string {
+  return randomText(sizeBytes, 'base64url');
+}
+
+function randomText(sizeBytes: number, encoding: 'hex' | 'base64url'): string {
+  assert(Number.isSafeInteger(sizeBytes) && sizeBytes > 0 && sizeBytes <= 256, 'random ids take 1..256 bytes');
   if (offset + sizeBytes > poolSizeBytes) {
     randomFillSync(pool);
     offset = 0;
   }
-  const hex = pool.toString('hex', offset, offset + sizeBytes);
+  const text = pool.toString(encoding, offset, offset + sizeBytes);
   offset += sizeBytes;
-  return hex;
+  return text;
 }

@@ -37,7 +37,7 @@ import {
 import type { Logger } from '@objectbox/observability';
 import { assert } from '@objectbox/util';
 import { isBlobStoreError } from './blob-errors.js';
-import { randomHex } from './random-hex.js';
+import { randomBase64url, randomHex } from './random-hex.js';
 import type { BlobStore } from './blob-store.js';
 import { S3Body } from './s3-body.js';
 import { handleGetObjectAttributes } from './s3-handlers-attributes.js';
@@ -206,7 +206,7 @@ export class S3Server {
    * Never a leading `-`: command-line parsers (the aws CLI's `--version-id -x…`) would take it for an option.
    */
   newId(): string {
-    const id = randomBytes(24).toString('base64url');
+    const id = randomBase64url(24);
     return id.startsWith('-') ? `A${id.slice(1)}` : id;
   }
 
