@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { parseAmzDateTime, signingKey, signingKeyCacheEntriesMax, signingKeyMemoised } from './sigv4-signing.js';
+import { parseAmzDateTime, signatureHex, signatureMatches, signingKey, signingKeyCacheEntriesMax, signingKeyMemoised } from './sigv4-signing.js';
 
 // The AWS SigV4 documentation's example: secret wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY, 20150830/us-east-1/iam.
 const awsExampleSecret = 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY';
@@ -54,4 +54,14 @@ test('parseAmzDateTime accepts exactly the calendar values a Date round trip acc
       assert.equal(parseAmzDateTime(value), Math.floor(date.getTime() / 1000) * 1000, value);
     }),
   );
+});
+
+test('signatureMatches agrees with comparing hex signatures, and refuses malformed ones', () => {
+  const key = signingKey(awsExampleSecret, awsExampleScope);
+  const expected = signatureHex(key, 'string to sign');
+  assert.equal(signatureMatches(key, 'string to sign', expected), true);
+  assert.equal(signatureMatches(key, 'string to sign', expected.toUpperCase()), false, 'parsing lower-cases; the raw upper-case form is not a signature');
+  assert.equal(signatureMatches(key, 'another string', expected), false);
+  assert.equal(signatureMatches(key, 'string to sign', `${expected.slice(0, 63)}${expected[63] === '0' ? '1' : '0'}`), false);
+  for (const malformed of ['', expected.slice(0, 62), `${expected}00`, `${expected.slice(0, 63)}g`]) assert.equal(signatureMatches(key, 'string to sign', malformed), false);
 });

@@ -143,6 +143,16 @@ export function isSignatureHex(value: string): boolean {
   return signatureHexPattern.test(value);
 }
 
+/**
+ * True when `signatureHexUntrusted` is the signature of `stringToSignValue` under `key`, compared in
+ * constant time on the HMAC's bytes (as {@link signaturesEqual} of {@link signatureHex} would, without
+ * encoding the computed signature to hex, checking it and decoding it again on every request).
+ */
+export function signatureMatches(key: SigningKey, stringToSignValue: string, signatureHexUntrusted: string): boolean {
+  const computed = hmacSha256(key, stringToSignValue);
+  return isSignatureHex(signatureHexUntrusted) && timingSafeEqual(computed, Buffer.from(signatureHexUntrusted, 'hex'));
+}
+
 /** Constant-time equality of two signatures; false if either is not well formed. */
 export function signaturesEqual(signatureHexA: string, signatureHexB: string): boolean {
   if (!isSignatureHex(signatureHexA) || !isSignatureHex(signatureHexB)) return false;

@@ -11,8 +11,7 @@ import { parsePayloadMode, verifyPayloadSha256, type PayloadMode } from './sigv4
 import {
   canonicalRequest,
   credentialScopeString,
-  signatureHex,
-  signaturesEqual,
+  signatureMatches,
   signingKeyObjectMemoised,
   type SigningKey,
   stringToSign,
@@ -138,7 +137,7 @@ export function verifyRequestSignature(options: VerifyRequestSignatureOptions): 
   });
   const toSign = stringToSign({ requestDateTime: auth.requestDateTime, scope: auth.scope, canonicalRequest: canonical });
   const key = signingKeyObjectMemoised(options.secretAccessKey, auth.scope);
-  if (!signaturesEqual(signatureHex(key, toSign), auth.signatureHex)) {
+  if (!signatureMatches(key, toSign, auth.signatureHex)) {
     throw new SignatureDoesNotMatchError('request', toSign, canonical);
   }
   if (options.payloadSha256Hex !== undefined && payload.payload === 'sha256') verifyPayloadSha256(payload, options.payloadSha256Hex);
