@@ -161,6 +161,8 @@ describe('lifecycle in the metadata state machine', () => {
     assert.equal(Object.hasOwn(deleted.value, 'lifecycle'), false);
     const bad = { op: 'PutBucketLifecycle' as const, bucket: 'b', rules: [rules[0]!, rules[0]!] };
     assert.throws(() => driver.machine.apply(encodeObjectMetadataCommand(bad), 1_000), /not a valid lifecycle configuration/);
+    const twoConditions = { ...rules[0]!, filter: { prefix: 'a', tags: [{ key: 'k', value: 'v' }] } };
+    assert.throws(() => encodeObjectMetadataCommand({ op: 'PutBucketLifecycle', bucket: 'b', rules: [twoConditions] }), /not a valid lifecycle configuration/, 'a Filter without And has one condition');
   });
 
   it('plans pages and expires only what is still as planned: an object overwritten in between stays', () => {

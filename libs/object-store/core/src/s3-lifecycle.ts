@@ -130,7 +130,9 @@ function validateFilter(rule: LifecycleRule): void {
     if (bound !== undefined && (!Number.isSafeInteger(bound) || bound < 0)) throw invalidArgument('ObjectSizeGreaterThan and ObjectSizeLessThan must be non-negative integers');
   }
   if (above !== undefined && below !== undefined && above >= below) throw invalidRequest('ObjectSizeGreaterThan must be less than ObjectSizeLessThan');
-  if (rule.filterForm === 'Prefix' && (filter.tags.length > 0 || above !== undefined || below !== undefined)) throw s3Errors.malformedXml('a rule-level Prefix takes no other condition');
+  const conditionCount = (filter.prefix === undefined ? 0 : 1) + filter.tags.length + (above === undefined ? 0 : 1) + (below === undefined ? 0 : 1);
+  if (rule.filterForm === 'Prefix' && (filter.prefix === undefined || conditionCount > 1)) throw s3Errors.malformedXml('a rule-level Prefix takes no other condition');
+  if (rule.filterForm === 'Filter' && conditionCount > 1) throw s3Errors.malformedXml('a Filter takes one condition; use And to combine them');
 }
 
 function validateActions(rule: LifecycleRule): void {
