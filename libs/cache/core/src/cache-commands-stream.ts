@@ -448,7 +448,7 @@ function xreadGeneric(isGroupRead: boolean) {
       const group = groups[index] as StreamGroup | null;
       const keyReply = respBulkString(args[streamsIndex + index] as Buffer);
       if (group !== null) {
-        const consumer = group.consumerOrCreate(consumerName as Buffer, context.nowMs);
+        const consumer = consumerOrCreate(database, keys[index] as KeyText, group, consumerName as Buffer, context.nowMs);
         consumer.seenTimeMs = context.nowMs;
         if (!readsNew[index]) {
           const start = nextStreamId(afterIds[index] as StreamId) ?? streamIdMax;
@@ -591,7 +591,10 @@ function xgroup(context: CacheCommandContext, args: Args): RespValue {
       stream ??= new CacheStream();
       if (stream.createGroup(groupName, id, entriesRead) === null) throw new CacheCommandError('stream-busy-group');
       if (isNew) database.set({ key, value: { type: 'stream', stream }, expireAtMs: null, keepExpiry: false });
-      else database.resized(key);
+      else {
+        database.resized(key);
+        database.notifyKeyEvent(key, 't', 'xgroup-create');
+      }
       return respOk;
     }
     case 'setid': {
@@ -604,6 +607,7 @@ function xgroup(context: CacheCommandContext, args: Args): RespValue {
       }
       (group as StreamGroup).lastId = id;
       (group as StreamGroup).entriesRead = entriesRead;
+      database.notifyKeyEvent(key, 't', 'xgroup-setid');
       return respOk;
     }
     case 'destroy':
@@ -615,12 +619,14 @@ function xgroup(context: CacheCommandContext, args: Args): RespValue {
     case 'createconsumer':
       if ((group as StreamGroup).createConsumer(argumentAt(args, 4), context.nowMs) === null) return respInteger(0);
       database.resized(key);
+      database.notifyKeyEvent(key, 't', 'xgroup-createconsumer');
       return respInteger(1);
     default: {
       const consumer = (group as StreamGroup).consumer(argumentAt(args, 4));
       if (consumer === undefined) return respInteger(0);
       const pendingCount = (group as StreamGroup).deleteConsumer(consumer);
       database.resized(key);
+      database.notifyKeyEvent(key, 't', 'xgroup-delconsumer');
       return respInteger(pendingCount);
     }
   }
@@ -638,6 +644,14 @@ function xack(context: CacheCommandContext, args: Args): RespValue {
   for (const id of ids) if (group.acknowledge(id)) acknowledged++;
   if (acknowledged > 0) database.resized(key);
   return respInteger(acknowledged);
+}
+
+/** The named consumer, created (and reported as `xgroup-createconsumer`, as streamCreateConsumer does) if new. */
+function consumerOrCreate(database: CacheDatabase, key: KeyText, group: StreamGroup, name: Buffer, nowMs: number): StreamConsumer {
+  const existing = group.consumer(name);
+  if (existing !== undefined) return existing;
+  database.notifyKeyEvent(key, 't', 'xgroup-createconsumer');
+  return group.createConsumer(name, nowMs) as StreamConsumer;
 }
 
 function lookupGroupOrThrow(context: CacheCommandContext, args: Args): { stream: CacheStream; group: StreamGroup; key: KeyText } {
@@ -750,7 +764,7 @@ function xclaim(context: CacheCommandContext, args: Args): RespValue {
   if (compareStreamIds(lastId, group.lastId) > 0) group.lastId = lastId;
   const deliveryTime =
     deliveryTimeMs === null || deliveryTimeMs < 0n || deliveryTimeMs > BigInt(Math.floor(nowMs)) ? nowMs : Number(deliveryTimeMs);
-  const consumer = group.consumerOrCreate(argumentAt(args, 3), nowMs);
+  const consumer = consumerOrCreate(selectedDatabase(context), key, group, argumentAt(args, 3), nowMs);
   consumer.seenTimeMs = nowMs;
   const items: RespValue[] = [];
   for (const id of ids) {
@@ -808,7 +822,7 @@ function xautoclaim(context: CacheCommandContext, args: Args): RespValue {
   }
   const { stream, group, key } = lookupGroupOrThrow(context, args);
   const nowMs = context.nowMs;
-  const consumer = group.consumerOrCreate(argumentAt(args, 3), nowMs);
+  const consumer = consumerOrCreate(selectedDatabase(context), key, group, argumentAt(args, 3), nowMs);
   consumer.seenTimeMs = nowMs;
   let attempts = count * autoclaimAttemptsFactor;
   const claimed: RespValue[] = [];

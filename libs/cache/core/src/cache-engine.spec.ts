@@ -1088,4 +1088,19 @@ test('engine: stream keyspace notifications', () => {
     listener.sink.take().map((message) => JSON.parse(message)[2]),
     ['__keyevent@0__:xadd', '__keyevent@0__:xadd', '__keyevent@0__:xdel', '__keyevent@0__:xtrim', '__keyevent@0__:xgroup-create', '__keyevent@0__:xgroup-destroy'],
   );
+  // Consumers and group positions (pubsub.tcl "stream events test"): created by XGROUP, XREADGROUP,
+  // XCLAIM or XAUTOCLAIM; a DELCONSUMER of a consumer that is not there and a known one's reads report nothing.
+  a.send('XGROUP', 'CREATE', 's', 'g', '$');
+  a.send('XGROUP', 'CREATECONSUMER', 's', 'g', 'Bob');
+  a.send('XADD', 's', '3-0', 'f', 'v');
+  a.send('XREADGROUP', 'GROUP', 'g', 'Alice', 'STREAMS', 's', '>');
+  a.send('XCLAIM', 's', 'g', 'Mike', '0', '3-0', 'FORCE');
+  a.send('XGROUP', 'DELCONSUMER', 's', 'g', 'Lee');
+  a.send('XAUTOCLAIM', 's', 'g', 'Bob', '0', '3-0');
+  a.send('XGROUP', 'DELCONSUMER', 's', 'g', 'Bob');
+  a.send('XGROUP', 'SETID', 's', 'g', '0');
+  assert.deepEqual(
+    listener.sink.take().map((message) => JSON.parse(message)[2]),
+    ['create', 'createconsumer', 'xadd', 'createconsumer', 'createconsumer', 'delconsumer', 'setid'].map((event) => `__keyevent@0__:${event === 'xadd' ? event : `xgroup-${event}`}`),
+  );
 });

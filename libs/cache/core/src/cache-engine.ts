@@ -251,7 +251,8 @@ export class CacheEngine {
   private readonly readyKeys = new Set<string>();
   /** How many commands are running (EXEC nests them), and the key changes they made (only while notifications are on). */
   private runningDepth = 0;
-  private readonly pendingChanges: { databaseIndex: number; key: KeyText; change: CacheKeyChange }[] = [];
+  /** Changes (or, with `event`, explicit events) of the running command, published after it. */
+  private readonly pendingChanges: { databaseIndex: number; key: KeyText; change: CacheKeyChange; event?: CacheKeyEvent }[] = [];
 
   constructor(options: CacheEngineOptions) {
     this.config = new CacheConfig(options.config);
@@ -276,6 +277,11 @@ export class CacheEngine {
         const watchers = this.watchersByKey.get(watchKey);
         if (watchers !== undefined) this.touchWatchedKey(watchers, watchKey, this.keyspace.database(databaseIndex));
         if (this.blockedByKey.has(watchKey)) this.readyKeys.add(watchKey);
+      },
+      keyEvent: (databaseIndex, key, eventClass, event) => {
+        if (this.config.notifyFlags.classes.size > 0 && this.runningDepth > 0) {
+          this.pendingChanges.push({ databaseIndex, key, change: 'changed', event: [eventClass, event] });
+        }
       },
       keysWanted: () => this.config.notifyFlags.classes.size > 0 || this.watchersByKey.size > 0 || this.blockedByKey.size > 0 || this.tracking.active,
       databaseReplaced: (databaseIndex, emptied, replacedWith) => {
@@ -816,7 +822,9 @@ export class CacheEngine {
   /** Publishes the changes the command made (those recorded since `fromIndex`; EXEC's inner commands publish their own). */
   private publishPendingChanges(command: string, args: readonly Buffer[], fromIndex: number): void {
     const changes = this.pendingChanges.splice(fromIndex);
-    for (const { databaseIndex, key, change } of changes) this.publishKeyEvents(databaseIndex, key, keyEventsOf(command, args, key, change));
+    for (const { databaseIndex, key, change, event } of changes) {
+      this.publishKeyEvents(databaseIndex, key, event === undefined ? keyEventsOf(command, args, key, change) : [event]);
+    }
   }
 
   /** Publishes to `__keyspace@<db>__:<key>` (K) and `__keyevent@<db>__:<event>` (E), per class asked for. */

@@ -9,6 +9,7 @@
  * `keyTextFromBytes` / `keyBytesFromText` convert. The databases store the bytes themselves, outside
  * the V8 heap (see cache-key-table.ts).
  */
+import { type CacheEventClass } from './cache-notifications.js';
 import { assert } from '@objectbox/util';
 import { type CacheHash } from './cache-hash.js';
 import { type CacheList } from './cache-list.js';
@@ -154,6 +155,8 @@ export interface CacheKeyspaceListener {
    * null) or has just had it replaced by `replacedWith` (SWAPDB); both are still readable.
    */
   databaseReplaced(databaseIndex: number, emptied: CacheDatabase, replacedWith: CacheDatabase | null): void;
+  /** An event a command reports without changing the key's value (XGROUP CREATECONSUMER): notifications only. */
+  keyEvent?(databaseIndex: number, key: KeyText, eventClass: CacheEventClass, event: string): void;
 }
 
 function entrySizeBytes(key: KeyText, value: CacheValue): number {
@@ -495,6 +498,11 @@ export class CacheDatabase {
     // Most databases have no volatile key: no need to hash the key to delete nothing.
     if (expireAtMs !== null) this.expires.set(key, expireAtMs);
     else if (this.expires.size > 0) this.expires.delete(key);
+  }
+
+  /** Reports a keyspace notification a command makes without a change listeners see (notifyKeyspaceEvent). */
+  notifyKeyEvent(key: KeyText, eventClass: CacheEventClass, event: string): void {
+    this.listener?.keyEvent?.(this.index, key, eventClass, event);
   }
 
   /** Deletes `key`; `reason` tells listeners why (a command, expiry, eviction). */

@@ -313,10 +313,6 @@ export class StreamGroup {
     return consumer;
   }
 
-  consumerOrCreate(name: Buffer, nowMs: number): StreamConsumer {
-    return this.consumer(name) ?? (this.createConsumer(name, nowMs) as StreamConsumer);
-  }
-
   /** streamDelConsumer: its pending entries leave the group's PEL too. Returns how many it had. */
   deleteConsumer(consumer: StreamConsumer): number {
     const pendingCount = consumer.pending.size;
