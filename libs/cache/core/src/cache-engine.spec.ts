@@ -569,6 +569,17 @@ test('engine: maxmemory with noeviction refuses writes with OOM; allkeys-lru evi
   assert.ok(harness.engine.counters.evictedKeys >= 1);
 });
 
+test('engine: CONFIG SET maxmemory below the used memory evicts at once (pubsub.tcl "evicted events")', () => {
+  const harness = createHarness({ 'notify-keyspace-events': 'Ee', 'maxmemory-policy': 'allkeys-lru' });
+  const listener = harness.connect();
+  const a = harness.connect();
+  listener.send('PSUBSCRIBE', '*');
+  a.send('SET', 'foo', 'bar');
+  assert.deepEqual(a.send('CONFIG', 'SET', 'maxmemory', '1'), ['+OK']);
+  assert.deepEqual(listener.sink.take(), ['["pmessage", "*", "__keyevent@0__:evicted", "foo"]']);
+  assert.deepEqual(a.send('DBSIZE'), [':0']);
+});
+
 test('engine: CONFIG GET patterns and CONFIG SET validation texts', () => {
   const { connect } = createHarness();
   const a = connect();

@@ -1081,6 +1081,9 @@ export class CacheEngine {
     const changed = this.config.set(pairs.map(([name, value]) => [name, value]));
     if (changed.includes('requirepass')) this.acl.setRequirePass(this.config.values.requirepass);
     Object.assign(cacheEncodingThresholds, encodingThresholdsOf(this.config.values));
+    // A lower maxmemory (or a policy that may now evict) starts evicting at once, as Redis's
+    // updateMaxmemory does (startEvictionTimeProc), not only at the next write.
+    if (changed.includes('maxmemory') || changed.includes('maxmemory-policy')) this.makeRoom(this.keyspace.database(0).commandTimeMs);
     for (const listener of this.configListeners) listener(changed);
   }
 
