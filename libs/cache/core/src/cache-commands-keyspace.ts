@@ -22,18 +22,20 @@ function del(context: CacheCommandContext, args: Args): RespValue {
   return respInteger(deletedCount);
 }
 
-/** EXISTS and TOUCH: keys counted once per mention. */
-function exists(context: CacheCommandContext, args: Args): RespValue {
-  const database = selectedDatabase(context);
-  let count = 0;
-  for (let index = 1; index < args.length; index++) {
-    if (database.lookup(keyAt(args, index), context.nowMs) !== undefined) count++;
-  }
-  return respInteger(count);
+/** EXISTS and TOUCH: keys counted once per mention; only TOUCH counts as an access (LRU/LFU). */
+function existsOrTouch(touch: boolean) {
+  return (context: CacheCommandContext, args: Args): RespValue => {
+    const database = selectedDatabase(context);
+    let count = 0;
+    for (let index = 1; index < args.length; index++) {
+      if (database.lookup(keyAt(args, index), context.nowMs, touch) !== undefined) count++;
+    }
+    return respInteger(count);
+  };
 }
 
 function type(context: CacheCommandContext, args: Args): RespValue {
-  const entry = selectedDatabase(context).lookup(keyAt(args, 1), context.nowMs);
+  const entry = selectedDatabase(context).lookup(keyAt(args, 1), context.nowMs, false);
   return { type: 'simple-string', value: entry === undefined ? 'none' : entry.value.type };
 }
 
@@ -88,7 +90,7 @@ function expireGeneric(options: { unit: 'seconds' | 'milliseconds'; relative: bo
 /** ttlGenericCommand: -2 missing, -1 no expiry, else remaining (or absolute) time, seconds rounded. */
 function ttlGeneric(options: { outputMs: boolean; outputAbsolute: boolean }) {
   return (context: CacheCommandContext, args: Args): RespValue => {
-    const entry = selectedDatabase(context).lookup(keyAt(args, 1), context.nowMs);
+    const entry = selectedDatabase(context).lookup(keyAt(args, 1), context.nowMs, false);
     if (entry === undefined) return respInteger(-2);
     if (entry.expireAtMs === null) return respInteger(-1);
     const ttl = Math.max(0, options.outputAbsolute ? entry.expireAtMs : entry.expireAtMs - context.nowMs);
@@ -196,8 +198,8 @@ function randomkey(context: CacheCommandContext): RespValue {
 export const cacheKeyspaceCommands: readonly CacheCommandSpec[] = [
   { name: 'del', arity: -2, flags: ['write'], handler: del },
   { name: 'unlink', arity: -2, flags: ['write', 'fast'], handler: del },
-  { name: 'exists', arity: -2, flags: ['readonly', 'fast'], handler: exists },
-  { name: 'touch', arity: -2, flags: ['readonly', 'fast'], handler: exists },
+  { name: 'exists', arity: -2, flags: ['readonly', 'fast'], handler: existsOrTouch(false) },
+  { name: 'touch', arity: -2, flags: ['readonly', 'fast'], handler: existsOrTouch(true) },
   { name: 'type', arity: 2, flags: ['readonly', 'fast'], handler: type },
   { name: 'expire', arity: -3, flags: ['write', 'fast'], handler: expireGeneric({ unit: 'seconds', relative: true, commandName: 'expire' }) },
   { name: 'pexpire', arity: -3, flags: ['write', 'fast'], handler: expireGeneric({ unit: 'milliseconds', relative: true, commandName: 'pexpire' }) },

@@ -1066,9 +1066,11 @@ const command: Handler = (context, args) => {
       const target = args.slice(2);
       const name = lower(target[0]);
       const spec = context.engine.lookup(name);
-      const metadata = commandMetadata(name);
+      // lookupCommand(argv+2): a container command's keys are its subcommand's (MEMORY USAGE key).
+      const base = commandMetadata(name);
+      const metadata = base !== undefined && base.subcommands.length > 0 && target.length >= 2 ? commandMetadata(`${name}|${lower(target[1])}`) : base;
       if (spec === undefined || metadata === undefined) throw new CacheCommandError('message', 'Invalid command specified');
-      if (!arityAllows(spec.arity, target)) throw new CacheCommandError('message', 'Invalid number of arguments specified for command');
+      if (!arityAllows(metadata === base ? spec.arity : metadata.arity, target)) throw new CacheCommandError('message', 'Invalid number of arguments specified for command');
       if (!commandHasKeys(metadata)) throw new CacheCommandError('message', 'The command has no key arguments');
       const indexes = commandKeyIndexes(name, target);
       if (indexes.length === 0) {

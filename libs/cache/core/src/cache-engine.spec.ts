@@ -689,6 +689,10 @@ test('engine: COMMAND GETKEYS arity and keyless calls, as redis-server 7.0.15', 
   assert.deepEqual(a.send('COMMAND', 'GETKEYSANDFLAGS', 'mset', 'k1', 'v1', 'k2', 'v2'), ['[["k1", [+OW, +update]], ["k2", [+OW, +update]]]']);
   assert.deepEqual(a.send('COMMAND', 'GETKEYSANDFLAGS', 'lmove', 'k1', 'k2', 'left', 'right'), ['[["k1", [+RW, +access, +delete]], ["k2", [+RW, +insert]]]']);
   assert.deepEqual(a.send('COMMAND', 'GETKEYSANDFLAGS', 'sort', 'k1', 'STORE', 'k2'), ['[["k1", [+RO, +access]], ["k2", [+OW, +update]]]']);
+  // A container command's keys are its subcommand's (introspection-2.tcl "COMMAND GETKEYS MEMORY USAGE").
+  assert.deepEqual(a.send('COMMAND', 'GETKEYS', 'memory', 'USAGE', 'key'), ['["key"]']);
+  assert.deepEqual(a.send('COMMAND', 'GETKEYS', 'memory', 'nosuch', 'key'), ['-ERR Invalid command specified']);
+  assert.deepEqual(a.send('COMMAND', 'GETKEYS', 'memory', 'stats', 'x'), ['-ERR Invalid number of arguments specified for command']);
 });
 
 test('engine: DEBUG DIGEST-VALUE and DIGEST depend on content only (keyspace.tcl compares them after COPY)', () => {
@@ -882,6 +886,20 @@ test('engine: keyspace notifications publish the events notify-keyspace-events a
   a.send('EXEC');
   harness.engine.tick(harness.nowMs + 50);
   assert.deepEqual(listener.sink.take(), ['["pmessage", "__key*__:*", "__keyevent@0__:expired", "temp"]'], 'active expiry reports too');
+});
+
+test('engine: TTL, TYPE and EXISTS do not count as an access, TOUCH and GET do (introspection-2.tcl)', () => {
+  const harness = createHarness();
+  const a = harness.connect();
+  a.send('SET', 'foo', 'bar');
+  harness.nowMs += 3000;
+  for (const command of [['TTL', 'foo'], ['PTTL', 'foo'], ['TYPE', 'foo'], ['EXISTS', 'foo'], ['EXPIRETIME', 'foo']]) a.send(...command);
+  assert.deepEqual(a.send('OBJECT', 'IDLETIME', 'foo'), [':3']);
+  a.send('TOUCH', 'foo');
+  assert.deepEqual(a.send('OBJECT', 'IDLETIME', 'foo'), [':0']);
+  harness.nowMs += 2000;
+  a.send('GET', 'foo');
+  assert.deepEqual(a.send('OBJECT', 'IDLETIME', 'foo'), [':0']);
 });
 
 test('engine: OBJECT FREQ reports the LFU counter decayed to now, as Redis (LFUDecrAndReturn)', () => {

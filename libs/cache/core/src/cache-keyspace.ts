@@ -259,9 +259,10 @@ export class CacheDatabase {
 
   /**
    * The entry if it exists and is not expired at `nowMs`; an expired one is deleted (lazy expiry). A
-   * found entry counts as accessed (LRU/LFU), as Redis's lookupKey.
+   * found entry counts as accessed (LRU/LFU), as Redis's lookupKey, unless `touch` is false
+   * (LOOKUP_NOTOUCH: EXISTS, TYPE, TTL and the like only look).
    */
-  lookup(key: KeyText, nowMs: number): CacheEntry | undefined {
+  lookup(key: KeyText, nowMs: number, touch = true): CacheEntry | undefined {
     const slot = this.table.slotOf(key);
     if (slot < 0) return undefined;
     const expireAtMs = this.expireAtMsOf(key);
@@ -270,7 +271,7 @@ export class CacheDatabase {
       this.expiredCount++;
       return undefined;
     }
-    this.table.recordAccess(slot, accessClockSecondsOf(nowMs));
+    if (touch) this.table.recordAccess(slot, accessClockSecondsOf(nowMs));
     return this.snapshot(key, slot, expireAtMs);
   }
 
