@@ -51,7 +51,7 @@ test("tracking: the client's own change comes after its reply; NOLOOP leaves it 
 });
 
 test('tracking: REDIRECT to a RESP2 subscriber of __redis__:invalidate; a gone target breaks the redirect', () => {
-  const { connect, engine } = createHarness();
+  const { connect } = createHarness();
   const listener = connect();
   const tracker = connect();
   const writer = connect();
@@ -64,7 +64,9 @@ test('tracking: REDIRECT to a RESP2 subscriber of __redis__:invalidate; a gone t
   assert.deepEqual(tracker.sink.take(), []);
   writer.send('FLUSHALL');
   assert.deepEqual(listener.sink.take(), ['["message", "__redis__:invalidate", (nil)]'], 'a flush: once, with null');
-  engine.disconnect(listener.client);
+  // QUIT: the redirect is gone as soon as its reply is out, before its socket has closed (tracking.tcl).
+  listener.send('QUIT');
+  assert.equal(listener.sink.closed, true);
   tracker.send('HELLO', '3');
   tracker.send('GET', 'k');
   writer.send('SET', 'k', '2');

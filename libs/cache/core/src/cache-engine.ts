@@ -485,8 +485,10 @@ export class CacheEngine {
       if (tracking === null) continue;
       let target = client;
       if (tracking.redirectId !== 0) {
+        // A redirect client that is closing (QUIT, CLIENT KILL) counts as gone: Redis frees it right
+        // after its last reply, before any later command could be served to it.
         const redirect = this.clients.get(tracking.redirectId);
-        if (redirect === undefined) {
+        if (redirect === undefined || redirect.closing) {
           tracking.brokenRedirect = true;
           if (client.protocolVersion === 3) this.sendPush(client, { type: 'push', items: [respBulkString('tracking-redir-broken'), respInteger(tracking.redirectId)] });
           continue;
