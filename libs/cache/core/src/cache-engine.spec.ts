@@ -472,6 +472,22 @@ test('engine: ACL LOG records denied commands, keys, channels and failed logins,
   assert.match(admin.send('ACL', 'SAVE')[0] ?? '', /^-ERR This Redis instance is not configured to use an ACL file/);
 });
 
+test('engine: during CLIENT PAUSE an expired key reads as missing but is not deleted; after UNPAUSE a read expires it (pause.tcl)', () => {
+  const harness = createHarness();
+  const a = harness.connect();
+  const expiredKeys = () => /expired_keys:(\d+)/.exec((JSON.parse(a.send('INFO', 'stats')[0] ?? '') as { value: string }).value)?.[1];
+  a.send('SET', 'foo', 'bar', 'PX', '10');
+  a.send('CLIENT', 'PAUSE', '50000', 'WRITE');
+  harness.nowMs += 100;
+  harness.engine.tick(harness.nowMs);
+  assert.deepEqual(a.send('GET', 'foo'), ['(nil)']);
+  assert.deepEqual(a.send('EXISTS', 'foo'), [':0']);
+  assert.equal(expiredKeys(), '0');
+  a.send('CLIENT', 'UNPAUSE');
+  assert.deepEqual(a.send('GET', 'foo'), ['(nil)']);
+  assert.equal(expiredKeys(), '1');
+});
+
 test('engine: CLIENT PAUSE holds writes (or everything) until UNPAUSE or the deadline, in arrival order (pause.tcl)', () => {
   const harness = createHarness();
   const admin = harness.connect();

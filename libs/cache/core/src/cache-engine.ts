@@ -397,11 +397,13 @@ export class CacheEngine {
       writesOnly: this.pause === null ? writesOnly : this.pause.writesOnly && writesOnly,
       untilMs: Math.max(untilMs, this.pause?.untilMs ?? 0),
     };
+    this.keyspace.holdLazyExpiry(true);
   }
 
   /** CLIENT UNPAUSE: the waiting commands run once the current command is done. */
   unpauseClients(): void {
     this.pause = null;
+    this.keyspace.holdLazyExpiry(false);
   }
 
   /** After an unpause or the pause's end: the waiting commands run, oldest first. */

@@ -267,8 +267,7 @@ export class CacheDatabase {
     if (slot < 0) return undefined;
     const expireAtMs = this.expireAtMsOf(key);
     if (expireAtMs !== null && expireAtMs <= nowMs) {
-      this.delete(key, 'expired');
-      this.expiredCount++;
+      this.expireOnLookup(key);
       return undefined;
     }
     if (touch) this.table.recordAccess(slot, accessClockSecondsOf(nowMs));
@@ -299,8 +298,7 @@ export class CacheDatabase {
     if (this.expires.size > 0) {
       const expireAtMs = this.expires.get(key);
       if (expireAtMs !== undefined && expireAtMs <= nowMs) {
-        this.delete(key, 'expired');
-        this.expiredCount++;
+        this.expireOnLookup(key);
         return undefined;
       }
     }
@@ -333,8 +331,7 @@ export class CacheDatabase {
     if (this.expires.size > 0) {
       const expireAtMs = this.expires.get(key);
       if (expireAtMs !== undefined && expireAtMs <= nowMs) {
-        this.delete(key, 'expired');
-        this.expiredCount++;
+        this.expireOnLookup(key);
         return false;
       }
     }
@@ -367,6 +364,18 @@ export class CacheDatabase {
 
   /** Keys deleted by lazy or active expiry since the start (INFO expired_keys). */
   expiredCount = 0;
+  /**
+   * While true (CLIENT PAUSE), a lookup treats an expired key as missing but leaves it stored, as
+   * Redis's expireIfNeeded does while clients are paused: no expiry is a write a replica would see.
+   */
+  lazyExpiryHeld = false;
+
+  /** Lazy expiry of a key a lookup found past its time (deleted unless {@link lazyExpiryHeld}). */
+  private expireOnLookup(key: KeyText): void {
+    if (this.lazyExpiryHeld) return;
+    this.delete(key, 'expired');
+    this.expiredCount++;
+  }
   /** The time of the command being run (Redis's commandTimeSnapshot): access time of new keys. */
   commandTimeMs = 0;
 
@@ -696,6 +705,11 @@ export class CacheKeyspace {
   }
 
   private commandTimeMs = -1;
+
+  /** CLIENT PAUSE holds lazy expiry in every database (see {@link CacheDatabase.lazyExpiryHeld}). */
+  holdLazyExpiry(held: boolean): void {
+    for (const database of this.databases) database.lazyExpiryHeld = held;
+  }
 
   get expiredCount(): number {
     let total = 0;
