@@ -11,7 +11,7 @@
 #
 # usage: tools/scripts/redis-test-suite.sh [unit ...]   (default: every unit of test_helper.tcl)
 set -euo pipefail
-repo=$(cd "$(dirname "$0")/../.." && pwd)
+repo=${REPO:-$(cd "$(dirname "$0")/../.." && pwd)}
 work=${REDIS_SUITE_DIR:-/tmp/redis-suite-src}
 out=${OUT:-/tmp/redis-suite-logs}
 port=${PORT:-7611}
