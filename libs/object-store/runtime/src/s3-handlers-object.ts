@@ -34,6 +34,7 @@ import {
   type WriteConditions,
 } from '@objectbox/object-store-core';
 import { checksumAlgorithms, type ChecksumAlgorithm } from './blob-checksums.js';
+import { isBlobStoreError } from './blob-errors.js';
 import { type BlobWriteOptions, type BlobWriteResult, wholeReadSizeBytesMax } from './blob-store.js';
 import { headerOf, httpDate, proposeCommand, replicateBlob, sendEmpty, sendXml, valueOf, versionIdHeader } from './s3-handlers-common.js';
 import { expirationHeaderOfRead } from './s3-handlers-lifecycle.js';
@@ -359,12 +360,29 @@ export async function handleGetObject(exchange: S3Exchange, endpoint: EndpointOf
   const blob = version.location.length === 1 ? version.location[0]! : undefined;
   if (blob !== undefined && blob.sizeBytes <= wholeReadSizeBytesMax) {
     // A small object is read and verified whole, and sent in one write: no stream machinery.
-    await exchange.server.options.replication?.fetch(blob.blobId, blob.blake3, blob.sizeBytes);
-    const bytes = await exchange.server.blobs.readWhole(blob.blobId, { expectedBlake3: blob.blake3, sizeBytes: blob.sizeBytes });
+    const bytes = await readSmallBlob(exchange, blob);
     exchange.response.end(range === undefined ? bytes : bytes.subarray(range.start, range.endInclusive + 1));
     return;
   }
   await pipeline(await readObjectBytes(exchange, version.location, range), exchange.response);
+}
+
+/**
+ * A small blob whole and verified (`BlobStore.readWhole`, usually from memory), fetched from another
+ * replica first only when this one lacks it. Read first, fetch on BlobNotFound: asking `fetch`
+ * first cost every GET a stat of the file through the libuv pool, also for blobs held in memory.
+ */
+async function readSmallBlob(exchange: S3Exchange, blob: BlobRef): Promise<Buffer> {
+  const read = () => exchange.server.blobs.readWhole(blob.blobId, { expectedBlake3: blob.blake3, sizeBytes: blob.sizeBytes });
+  const replication = exchange.server.options.replication;
+  if (replication === undefined) return read();
+  try {
+    return await read();
+  } catch (error) {
+    if (!(isBlobStoreError(error) && error.code === 'BlobNotFound')) throw error;
+    await replication.fetch(blob.blobId, blob.blake3, blob.sizeBytes);
+    return read();
+  }
 }
 
 function optionalHeader<Name extends string>(exchange: S3Exchange, header: string, name: Name): { [K in Name]?: string } {
