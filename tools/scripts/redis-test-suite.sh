@@ -10,11 +10,17 @@
 # apt-get source from deb-src when absent; run as root). Dev tool, not part of `npm test`.
 #
 # usage: tools/scripts/redis-test-suite.sh [unit ...]   (default: every unit of test_helper.tcl)
+#        tools/scripts/redis-test-suite.sh --fetch-only  (only fetch and prepare the source; .ci/run)
+# env:   REDIS_SUITE_DIR (source, default /tmp/redis-suite-src), OUT (logs), PORT, HTTP_PORT, GRPC_PORT, REPO
+# Failed tests are also listed in $OUT/failures.txt as `<unit><TAB><test name>`, exceptions as
+# `<unit><TAB>exception: <message>`.
 set -euo pipefail
 repo=${REPO:-$(cd "$(dirname "$0")/../.." && pwd)}
 work=${REDIS_SUITE_DIR:-/tmp/redis-suite-src}
 out=${OUT:-/tmp/redis-suite-logs}
 port=${PORT:-7611}
+http_port=${HTTP_PORT:-$((port + 1))}
+grpc_port=${GRPC_PORT:-$((port + 2))}
 src="$work/redis-7.0.15"
 
 fetch_source() {
@@ -70,7 +76,7 @@ PY
 start_cache() {
   rm -rf "$out/data" && mkdir -p "$out/data"
   OBJECTBOX_SERVICES_CACHE_RESP_PORT=$port setsid "$repo/node_modules/.bin/node" "$repo/tools/cli/bin/objectbox.js" start cache \
-    --data-dir "$out/data" --host 127.0.0.1 --http-port $((port + 1)) --grpc-port $((port + 2)) --log-level warn > "$out/cache.log" 2>&1 &
+    --data-dir "$out/data" --host 127.0.0.1 --http-port "$http_port" --grpc-port "$grpc_port" --log-level warn > "$out/cache.log" 2>&1 &
   cache_pid=$!
   for _ in $(seq 1 100); do redis-cli -p "$port" ping >/dev/null 2>&1 && return 0; sleep 0.2; done
   echo "the cache did not start: $(tail -5 "$out/cache.log")" >&2
@@ -84,7 +90,9 @@ stop_cache() {
 
 fetch_source
 patch_source
+if [ "${1:-}" = "--fetch-only" ]; then exit 0; fi
 mkdir -p "$out"
+: > "$out/failures.txt"
 write_skipfile
 units=("$@")
 if [ ${#units[@]} -eq 0 ]; then
@@ -100,6 +108,8 @@ for unit in "${units[@]}"; do
   stop_cache
   ok=$(grep -c '\[.*ok.*\]:' "$log" || true); err=$(grep -c '^\[.*err.*\]:' "$log" || true); exc=$(grep -c '^\[.*exception.*\]:' "$log" || true)
   total_ok=$((total_ok + ok)); total_err=$((total_err + err)); total_exc=$((total_exc + exc))
+  sed -n 's/^\[.*err.*\]: \(.*\) in tests\/unit\/.*$/\1/p' "$log" | sort -u | sed "s|^|$unit\t|" >> "$out/failures.txt"
+  sed -n 's/^\[.*exception.*\]: \(.*\)$/exception: \1/p' "$log" | sed "s|^|$unit\t|" >> "$out/failures.txt"
   printf '%-28s ok %4d  err %3d  exception %d\n' "$unit" "$ok" "$err" "$exc"
 done
 printf 'total: ok %d, err %d, units ended by an exception %d (logs in %s)\n' "$total_ok" "$total_err" "$total_exc" "$out"

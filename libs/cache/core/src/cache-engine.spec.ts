@@ -775,7 +775,7 @@ test('engine: INFO replication has the fields of a master that never had a repli
   const a = harness.connect();
   const infoText = (section: string) => (JSON.parse(a.send('INFO', section)[0] ?? '') as { value: string }).value;
   assert.match(infoText('replication'), /role:master\r\nconnected_slaves:0\r\n.*master_repl_offset:0\r\n/s);
-  assert.match(infoText('memory'), /lazyfree_pending_objects:0\r\n/);
+  assert.match(infoText('memory'), /mem_not_counted_for_evict:0\r\nlazyfree_pending_objects:0\r\n/);
   assert.match(infoText('server'), /redis_git_sha1:00000000\r\nredis_git_dirty:0\r\n/);
 });
 

@@ -74,6 +74,8 @@ function sectionLines(engine: CacheEngine, section: string, nowMs: number): [str
         ['maxmemory_human', bytesToHuman(values.maxmemory)],
         ['maxmemory_policy', values['maxmemory-policy']],
         ['mem_allocator', 'v8'],
+        // No replication or AOF buffers exist here, so maxmemory counts all of used_memory.
+        ['mem_not_counted_for_evict', 0],
         // UNLINK and FLUSH ASYNC free at once here: nothing is ever left for a background free.
         ['lazyfree_pending_objects', 0],
         ['used_memory_note', 'used_memory is the per-key estimate maxmemory is checked against; used_memory_rss is the whole process'],
