@@ -33,7 +33,16 @@ const raiseHeap = serviceCommands.has(process.argv[2]) && !heapLimitSet && heapL
 const semiSpaceFlag = '--max-semi-space-size';
 const startedService = process.argv[2] === 'start' ? serviceArgumentOf(process.argv.slice(3)) : undefined;
 const tuneForCache = startedService === 'cache' && !flagSet(semiSpaceFlag);
-const extraFlags = [...(raiseHeap ? [`${heapFlag}=${heapLimitMiB}`] : []), ...(tuneForCache ? [`${semiSpaceFlag}=8`] : [])];
+// The cluster manager's Raft group keeps every put alive for seconds (the log until the next
+// snapshot, the registry's value), so each scavenge of V8's default 32 MiB semi-spaces copied
+// 10-14 MB (raft-kv c=64: pauses of 20-90 ms on the shared cores), and full GCs' pauses were
+// mostly evacuating that young generation: the puts' p99. 16 MiB semi-spaces were ahead in 6 of 9
+// alternating pairs (2026-12-01), clearly only on a saturated machine (load 9-11: puts/s 2,863 ->
+// 4,083, 2,643 -> 5,485, 1,747 -> 4,512; p99 153 -> 107, 160 -> 84, 205 -> 99 ms); at load 5-6 the
+// pairs were within the noise (5,894 -> 5,402, 5,658 -> 6,394, 5,363 -> 5,568). 8 MiB: no difference seen.
+const tuneForRaft = startedService === 'cluster-manager' && !flagSet(semiSpaceFlag);
+const semiSpaceMiB = tuneForCache ? 8 : tuneForRaft ? 16 : undefined;
+const extraFlags = [...(raiseHeap ? [`${heapFlag}=${heapLimitMiB}`] : []), ...(semiSpaceMiB === undefined ? [] : [`${semiSpaceFlag}=${semiSpaceMiB}`])];
 const extraEnv = tuneForCache && process.env.MALLOC_MMAP_THRESHOLD_ === undefined ? { MALLOC_MMAP_THRESHOLD_: String(128 * 1024) } : {};
 
 /** Whether `flag` was given to this Node.js, on its command line or in NODE_OPTIONS. */
