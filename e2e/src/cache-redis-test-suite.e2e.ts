@@ -10,6 +10,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
+import { randomInt } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -61,7 +62,8 @@ test('Redis 7.0.15 tests/unit against the cache: no unit ends early, only known 
   const out = tempDir('redis-suite-');
   const [port, httpPort, grpcPort] = [await freePort(), await freePort(), await freePort()];
   const result = spawnSync('bash', [join(repositoryRoot, 'tools', 'scripts', 'redis-test-suite.sh'), ...units], {
-    env: { ...process.env, REDIS_SUITE_DIR: sourceDirectory, OUT: out, PORT: String(port), HTTP_PORT: String(httpPort), GRPC_PORT: String(grpcPort) },
+    // BASEPORT: the Tcl test server's port range, away from another run's (20,000-29,999, below the ephemeral ports).
+    env: { ...process.env, REDIS_SUITE_DIR: sourceDirectory, OUT: out, PORT: String(port), HTTP_PORT: String(httpPort), GRPC_PORT: String(grpcPort), BASEPORT: String(20_000 + randomInt(100) * 100) },
     encoding: 'utf8',
     timeout: 15 * 60 * 1000,
     maxBuffer: 16 * 1024 * 1024,

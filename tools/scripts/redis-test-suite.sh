@@ -11,7 +11,7 @@
 #
 # usage: tools/scripts/redis-test-suite.sh [unit ...]   (default: every unit of test_helper.tcl)
 #        tools/scripts/redis-test-suite.sh --fetch-only  (only fetch and prepare the source; .ci/run)
-# env:   REDIS_SUITE_DIR (source, default /tmp/redis-suite-src), OUT (logs), PORT, HTTP_PORT, GRPC_PORT, REPO
+# env:   REDIS_SUITE_DIR (source, default /tmp/redis-suite-src), OUT (logs), PORT, HTTP_PORT, GRPC_PORT, BASEPORT, REPO
 # Failed tests are also listed in $OUT/failures.txt as `<unit><TAB><test name>`, exceptions as
 # `<unit><TAB>exception: <message>`.
 set -euo pipefail
@@ -21,6 +21,8 @@ out=${OUT:-/tmp/redis-suite-logs}
 port=${PORT:-7611}
 http_port=${HTTP_PORT:-$((port + 1))}
 grpc_port=${GRPC_PORT:-$((port + 2))}
+# The Tcl test server listens just below --baseport; two runs at once need different ones.
+baseport=${BASEPORT:-21111}
 src="$work/redis-7.0.15"
 
 fetch_source() {
@@ -103,7 +105,7 @@ total_ok=0; total_err=0; total_exc=0
 for unit in "${units[@]}"; do
   log="$out/$(echo "$unit" | tr / _).log"
   start_cache
-  (cd "$src" && timeout 600 tclsh tests/test_helper.tcl --host 127.0.0.1 --port "$port" --tags -needs:repl \
+  (cd "$src" && timeout 600 tclsh tests/test_helper.tcl --host 127.0.0.1 --port "$port" --baseport "$baseport" --tags -needs:repl \
     --ignore-encoding --skipfile "$out/skip.txt" --single "$unit" > "$log" 2>&1) || true
   stop_cache
   ok=$(grep -c '\[.*ok.*\]:' "$log" || true); err=$(grep -c '^\[.*err.*\]:' "$log" || true); exc=$(grep -c '^\[.*exception.*\]:' "$log" || true)

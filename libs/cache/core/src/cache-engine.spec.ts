@@ -417,6 +417,20 @@ test('engine: CLIENT LIST and CLIENT INFO lines have every field of Redis 7, in 
   assert.match(a.send('CLIENT', 'LIST')[0] ?? '', pattern('list'));
 });
 
+test('engine: a killed client leaves CLIENT LIST and connected_clients at once, before its socket closes (introspection.tcl SKIPME)', () => {
+  const harness = createHarness();
+  const me = harness.connect();
+  harness.connect();
+  harness.connect();
+  const connected = () => /connected_clients:(\d+)/.exec((JSON.parse(me.send('INFO', 'clients')[0] ?? '') as { value: string }).value)?.[1];
+  assert.equal(connected(), '3');
+  assert.deepEqual(me.send('CLIENT', 'KILL', 'SKIPME', 'yes'), [':2']);
+  assert.equal(connected(), '1');
+  assert.equal(harness.engine.clients.size, 1);
+  assert.deepEqual(me.send('CLIENT', 'KILL', 'SKIPME', 'no'), [':1']);
+  assert.equal(me.sink.closed, true);
+});
+
 test('engine: CLIENT KILL validates its filters as Redis 7.0 (arity, client type, user)', () => {
   const { connect } = createHarness();
   const a = connect();

@@ -487,10 +487,9 @@ export class CacheEngine {
       if (tracking === null) continue;
       let target = client;
       if (tracking.redirectId !== 0) {
-        // A redirect client that is closing (QUIT, CLIENT KILL) counts as gone: Redis frees it right
-        // after its last reply, before any later command could be served to it.
+        // A redirect client that was killed or quit is gone at once (see kill), as Redis frees it.
         const redirect = this.clients.get(tracking.redirectId);
-        if (redirect === undefined || redirect.closing) {
+        if (redirect === undefined) {
           tracking.brokenRedirect = true;
           if (client.protocolVersion === 3) this.sendPush(client, { type: 'push', items: [respBulkString('tracking-redir-broken'), respInteger(tracking.redirectId)] });
           continue;
@@ -899,11 +898,16 @@ export class CacheEngine {
     this.slowlog.push(entry, this.config.values['slowlog-max-len']);
   }
 
-  /** CLIENT KILL and the output-buffer limit: the connection closes. */
+  /**
+   * CLIENT KILL, QUIT, the output-buffer limits: the connection closes, and the client leaves the
+   * server at once (CLIENT LIST, connected_clients, tracking redirects, pub/sub), as Redis frees it,
+   * though its socket may take a while to close. The runtime's later {@link disconnect} is then a no-op.
+   */
   kill(client: CacheClient): void {
     if (client.closing) return;
     client.closing = true;
     client.sink.close();
+    this.disconnect(client);
   }
 
   get blockedClientCount(): number {
