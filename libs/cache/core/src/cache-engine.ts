@@ -961,16 +961,16 @@ export class CacheEngine {
 
   /** Sends a result honouring CLIENT REPLY. */
   private deliver(client: CacheClient, result: RespValue | CacheMultiReply): void {
-    const replies = result.type === 'multi-reply' ? result.replies : [result];
     if (client.replyMode === 'on') {
-      for (const reply of replies) client.sink.send(reply);
+      if (result.type === 'multi-reply') for (const reply of result.replies) client.sink.send(reply);
+      else client.sink.send(result);
       return;
     }
     if (client.replyMode === 'skip-next') client.replyMode = 'skip';
     else if (client.replyMode === 'skip') client.replyMode = 'on';
     // Pub/sub (un)subscribe confirmations are pushes, not replies: CLIENT REPLY OFF or SKIP does not
     // hold them back, in either protocol (Redis sets CLIENT_PUSHING around them).
-    for (const reply of replies) if (reply.type === 'push') client.sink.send(reply);
+    for (const reply of result.type === 'multi-reply' ? result.replies : [result]) if (reply.type === 'push') client.sink.send(reply);
   }
 
   private park(client: CacheClient, args: readonly Buffer[], block: Extract<CacheCommandResult, { type: 'block' }>): void {
