@@ -12,7 +12,7 @@
  * skipped, and planned again on a later pass if it becomes due.
  */
 import { assert } from '@objectbox/util';
-import type { FieldReader } from './object-metadata-commands.js';
+import { objectMetadataCommandBytesMax, type FieldReader } from './object-metadata-commands.js';
 import { compareUtf8, type OrderedIndex } from './object-metadata-index.js';
 import { versionsOf, type VersionStack } from './object-metadata-listing.js';
 import { versionFingerprintOf, type MultipartUpload, type ObjectVersion } from './object-metadata-model.js';
@@ -28,6 +28,8 @@ import {
   lifecyclePrefixesOf,
   lifecycleRuleCountMax,
   lifecycleRuleIdLengthMax,
+  lifecyclePrefixBytesMax,
+  lifecycleTagCountMax,
   lifecycleTagKeyLengthMax,
   lifecycleTagValueLengthMax,
   validateLifecycleRules,
@@ -96,8 +98,8 @@ export function readLifecycleRules(input: FieldReader, name: string): LifecycleR
       status: rule.oneOf('status', ['Enabled', 'Disabled'] as const),
       filterForm: rule.oneOf('filterForm', ['Prefix', 'Filter', 'And'] as const),
       filter: {
-        ...(filter.has('prefix') ? { prefix: filter.string('prefix', { bytesMax: 1024 }) } : {}),
-        tags: filter.array('tags', 50, (tag) => ({
+        ...(filter.has('prefix') ? { prefix: filter.string('prefix', { bytesMax: lifecyclePrefixBytesMax }) } : {}),
+        tags: filter.array('tags', lifecycleTagCountMax, (tag) => ({
           key: tag.string('key', { bytesMax: lifecycleTagKeyLengthMax * 4, bytesMin: 1 }),
           value: tag.string('value', { bytesMax: lifecycleTagValueLengthMax * 4 }),
         })),
@@ -260,6 +262,22 @@ function fingerprintOf(version: ObjectVersion): string {
   return versionFingerprintOf(version);
 }
 
+/**
+ * A page's targets stop at half a command's size limit: keys may hold control characters, which JSON
+ * writes as 6 bytes each, so 1,000 targets of 1,024-byte keys could exceed the limit, fail to encode
+ * every time and hold the pass on that page for good.
+ */
+function pageTargetBytesMax(): number {
+  // A function, not a constant: object-metadata-commands.js imports this module (an import cycle).
+  return objectMetadataCommandBytesMax / 2;
+}
+
+/** An upper bound of a target's bytes in the encoded command (JSON, every string at 6 bytes a character). */
+function targetBytesBound(target: LifecycleTarget): number {
+  const text = target.key.length + target.ruleId.length + ('fingerprint' in target ? target.fingerprint.length : 0) + ('uploadId' in target ? target.uploadId.length : 0);
+  return 6 * text + 256; // field names, kind, marker version id
+}
+
 function walkObjects(
   objects: OrderedIndex<VersionStack>,
   rules: readonly LifecycleRule[],
@@ -269,6 +287,7 @@ function walkObjects(
   const targets: LifecycleTarget[] = [];
   const prefixes = lifecyclePrefixesOf(rules, { uploads: false });
   let versionCount = 0;
+  let targetBytes = 0;
   const walked = walkPrefixed(objects, prefixes, afterKey, options.limits.keyCountMax, (key, stack) => {
     const versions = versionsOf(stack);
     versionCount += versions.length;
@@ -276,7 +295,10 @@ function walkObjects(
     for (const decision of lifecycleDecisionsForKey(rules, key, versions, options.clock, room)) {
       const version = decision.version as ObjectVersion;
       const common = { key, ruleId: decision.ruleId, fingerprint: fingerprintOf(version) };
-      targets.push(decision.kind === 'ExpireCurrent' ? { kind: decision.kind, ...common, markerVersionId: options.newVersionId() } : { kind: decision.kind, ...common });
+      const target: LifecycleTarget = decision.kind === 'ExpireCurrent' ? { kind: decision.kind, ...common, markerVersionId: options.newVersionId() } : { kind: decision.kind, ...common };
+      targets.push(target);
+      targetBytes += targetBytesBound(target);
+      if (targetBytes >= pageTargetBytesMax()) return false;
     }
     return targets.length < options.limits.targetCountMax && versionCount < options.limits.versionCountMax;
   });
@@ -292,11 +314,15 @@ function walkUploads(
   const targets: LifecycleTarget[] = [];
   const prefixes = lifecyclePrefixesOf(rules, { uploads: true });
   if (prefixes.length === 0) return { targets, lastKey: undefined, keyCount: 0 };
+  let targetBytes = 0;
   const walked = walkPrefixed(uploads, prefixes, afterKey, options.limits.keyCountMax, (key, ofKey) => {
     for (const upload of ofKey) {
-      if (targets.length >= options.limits.targetCountMax) return false;
+      if (targets.length >= options.limits.targetCountMax || targetBytes >= pageTargetBytesMax()) return false;
       const ruleId = abortingRuleOf(rules, key, upload.initiatedAtMs, options.clock);
-      if (ruleId !== undefined) targets.push({ kind: 'AbortUpload', key, ruleId, uploadId: upload.uploadId });
+      if (ruleId === undefined) continue;
+      const target: LifecycleTarget = { kind: 'AbortUpload', key, ruleId, uploadId: upload.uploadId };
+      targets.push(target);
+      targetBytes += targetBytesBound(target);
     }
     return targets.length < options.limits.targetCountMax;
   });

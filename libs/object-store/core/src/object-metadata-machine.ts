@@ -80,8 +80,10 @@ import {
 } from './object-metadata-model.js';
 import { effectiveObjectOwnership, isOwnerOnlyCannedAcl, objectAclOfWrite, storedAclOf, type AclRequest, type StoredAcl } from './s3-acl.js';
 import { isPublicAcl } from './s3-public-access-block.js';
-import { lifecycleTargetIsDue, planLifecyclePage, type ExpireLifecycleCommand, type LifecycleCursor, type LifecyclePage, type LifecyclePageLimits } from './object-metadata-lifecycle.js';
-import { abortingRuleOf, type LifecycleClock } from './s3-lifecycle.js';
+import { lifecycleTargetIsDue, planLifecyclePage, type ExpireLifecycleCommand, type LifecycleCursor, type LifecyclePage, type LifecyclePageLimits, type LifecycleTarget } from './object-metadata-lifecycle.js';
+import { abortingRuleOf, type LifecycleClock, type LifecycleRule } from './s3-lifecycle.js';
+
+type NoncurrentTarget = Extract<LifecycleTarget, { kind: 'ExpireNoncurrent' }>;
 import { restoreObjectMetadataInSteps, restoreObjectMetadataState, snapshotObjectMetadataChunks } from './object-metadata-snapshot.js';
 
 /** The value of a successful apply, per command. */
@@ -492,7 +494,16 @@ export class ObjectMetadataMachine {
     let appliedCount = 0;
     const rules = state.bucket.lifecycle;
     const clock = { nowMs: command.lastModifiedMs, dayLengthMs: command.dayLengthMs };
-    for (const target of command.targets) {
+    const targets = command.targets;
+    for (let index = 0; index < targets.length; index++) {
+      const target = targets[index]!;
+      if (target.kind === 'ExpireNoncurrent') {
+        let end = index + 1;
+        while (end < targets.length && targets[end]!.kind === 'ExpireNoncurrent' && targets[end]!.key === target.key) end++;
+        appliedCount += this.#expireNoncurrentRun(state, target.key, targets.slice(index, end) as NoncurrentTarget[], rules, clock, garbage);
+        index = end - 1;
+        continue;
+      }
       if (target.kind === 'AbortUpload') {
         const upload = findUpload(state, target.key, target.uploadId);
         if (upload === undefined || rules === undefined || abortingRuleOf(rules, target.key, upload.upload.initiatedAtMs, clock) === undefined) continue;
@@ -500,17 +511,45 @@ export class ObjectMetadataMachine {
         appliedCount++;
         continue;
       }
+      // ExpireCurrent names the current version; a lone delete marker is the only version.
       const versions = versionsOf(state.objects.get(target.key));
-      // The current version is the one an expiry names; only a noncurrent target needs a search.
-      const at = target.kind === 'ExpireNoncurrent' ? versions.findIndex((version) => versionFingerprintOf(version) === target.fingerprint) : 0;
-      const version = versions[at];
-      if (version === undefined || versionFingerprintOf(version) !== target.fingerprint || !lifecycleTargetIsDue(rules, target, versions, at, clock)) continue;
+      const version = versions[0];
+      if (version === undefined || versionFingerprintOf(version) !== target.fingerprint || !lifecycleTargetIsDue(rules, target, versions, 0, clock)) continue;
       const deleteTarget = target.kind === 'ExpireCurrent' ? { key: target.key, markerVersionId: target.markerVersionId } : { key: target.key, versionId: version.versionId, markerVersionId: version.versionId };
       const reply = this.#deleteObject(state, deleteTarget, command.lastModifiedMs);
       garbage.push(...reply.garbage);
       if (reply.ok) appliedCount++;
     }
     return replyOk({ appliedCount, skippedCount: command.targets.length - appliedCount }, garbage);
+  }
+
+  /**
+   * Consecutive ExpireNoncurrent targets of one key, each decided against the versions left by the
+   * ones before it (as one at a time would), with one fingerprint map and one rewrite of the list: a
+   * page may name 1,000 noncurrent versions of one key, and a fingerprint search plus a copy of the
+   * whole list per target made one apply take 4.5 s at 10,000 versions and 75 s at 100,000, on every
+   * replica (review). Returns how many were removed.
+   */
+  #expireNoncurrentRun(state: BucketState, key: string, run: readonly NoncurrentTarget[], rules: readonly LifecycleRule[] | undefined, clock: LifecycleClock, garbage: BlobRef[]): number {
+    const remaining = [...versionsOf(state.objects.get(key))];
+    const byFingerprint = new Map(remaining.map((version) => [versionFingerprintOf(version), version] as const));
+    const removed: ObjectVersion[] = [];
+    for (const target of run) {
+      const version = byFingerprint.get(target.fingerprint);
+      if (version === undefined) continue;
+      const at = remaining.indexOf(version);
+      if (!lifecycleTargetIsDue(rules, target, remaining, at, clock)) continue;
+      remaining.splice(at, 1);
+      byFingerprint.delete(target.fingerprint);
+      removed.push(version);
+    }
+    if (removed.length === 0) return 0;
+    for (const version of removed) {
+      state.blobRefs.replaceVersion(version, undefined);
+      garbage.push(...version.location);
+    }
+    setVersions(state, key, remaining, {});
+    return removed.length;
   }
 
   #deleteObjects(state: BucketState, targets: readonly DeleteObjectTarget[], lastModifiedMs: number): ObjectMetadataApplyReply {

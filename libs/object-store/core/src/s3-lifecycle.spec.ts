@@ -85,6 +85,18 @@ describe('LifecycleConfiguration documents', () => {
     assert.equal(codeOfRules(rule(`<Prefix></Prefix><Status>Enabled</Status><Transition><Days>30</Days><StorageClass>GLACIER</StorageClass></Transition>`)), 'NotImplemented');
     assert.equal(codeOfRules(rule(`<Prefix></Prefix><Status>Enabled</Status>${expire}`).repeat(1001)), 'MalformedXML', 'more than 1,000 rules');
     assert.equal(codeOf(() => parseLifecycleConfiguration('<LifecycleConfiguration><Rule>', { assignId })), 'MalformedXML');
+    // Review fixes: size conditions with actions on things that have no size; what the Raft command
+    // cannot hold is refused here (it used to pass and answer InternalError); days the calendar lacks.
+    const size = '<Filter><ObjectSizeGreaterThan>1073741824</ObjectSizeGreaterThan></Filter>';
+    assert.equal(codeOfRules(rule(`${size}<Status>Enabled</Status><AbortIncompleteMultipartUpload><DaysAfterInitiation>1</DaysAfterInitiation></AbortIncompleteMultipartUpload>`)), 'InvalidRequest');
+    assert.equal(codeOfRules(rule(`${size}<Status>Enabled</Status><Expiration><ExpiredObjectDeleteMarker>true</ExpiredObjectDeleteMarker></Expiration>`)), 'MalformedXML');
+    assert.equal(codeOfRules(rule(`<Filter><Prefix>${'p'.repeat(1025)}</Prefix></Filter><Status>Enabled</Status>${expire}`)), 'InvalidArgument');
+    assert.equal(codeOfRules(rule(`<Filter><Prefix>${'p'.repeat(1024)}</Prefix></Filter><Status>Enabled</Status>${expire}`)), 'no error');
+    const fiftyOneTags = Array.from({ length: 51 }, (_, index) => `<Tag><Key>k${index}</Key><Value>v</Value></Tag>`).join('');
+    assert.equal(codeOfRules(rule(`<Filter><And>${fiftyOneTags}</And></Filter><Status>Enabled</Status>${expire}`)), 'InvalidRequest');
+    assert.equal(codeOfRules(rule(`<Prefix></Prefix><Status>Enabled</Status><Expiration><Date>1969-01-01</Date></Expiration>`)), 'InvalidArgument');
+    assert.equal(codeOfRules(rule(`<Prefix></Prefix><Status>Enabled</Status><Expiration><Date>2026-02-30</Date></Expiration>`)), 'MalformedXML');
+    assert.equal(codeOfRules(rule(`<Prefix></Prefix><Status>Enabled</Status><Expiration><Date>2028-02-29</Date></Expiration>`)), 'no error', 'a leap day');
   });
 });
 
@@ -207,6 +219,38 @@ describe('lifecycle in the metadata state machine', () => {
     driver.delete('v', 'k', second.value.versionId); // the noncurrent version is current again
     assert.deepEqual(driver.ok(again), { appliedCount: 0, skippedCount: 1 });
     assert.deepEqual(driver.stack('v', 'k'), [first.value.versionId]);
+  });
+
+  it('applies a run of noncurrent targets of one key one after another: NewerNoncurrentVersions counts what the earlier ones left', () => {
+    const driver = new MachineDriver();
+    driver.createBucket('v', 'Enabled');
+    driver.ok({ op: 'PutBucketLifecycle', bucket: 'v', rules: parse('<Rule><ID>n</ID><Prefix></Prefix><Status>Enabled</Status><NoncurrentVersionExpiration><NoncurrentDays>1</NoncurrentDays><NewerNoncurrentVersions>2</NewerNoncurrentVersions></NoncurrentVersionExpiration></Rule>') });
+    const ids: string[] = [];
+    for (let index = 0; index < 8; index++) {
+      const put = driver.put('v', 'k');
+      assert.ok(put.ok);
+      ids.push(put.value.versionId);
+    }
+    const options = { clock: { nowMs: driver.nextTimeMs() + 3 * day, dayLengthMs: day }, limits: { keyCountMax: 10, versionCountMax: 100, bucketCountMax: 10, targetCountMax: 100 }, newVersionId: () => driver.nextId('m') };
+    const planned = driver.machine.planLifecycle(undefined, options).command!;
+    assert.equal(planned.targets.length, 5, 'seven noncurrent versions, the two newest kept');
+    // The same targets twice in one command: the second of each finds its version gone and is skipped.
+    assert.deepEqual(driver.ok({ ...planned, targets: [...planned.targets, ...planned.targets] }), { appliedCount: 5, skippedCount: 5 });
+    assert.deepEqual(driver.stack('v', 'k'), [...ids].reverse().slice(0, 3));
+  });
+
+  it('ends a page before its command could pass the command size limit (keys of control characters are 6 JSON bytes each)', () => {
+    const driver = new MachineDriver();
+    driver.createBucket('b');
+    driver.ok({ op: 'PutBucketLifecycle', bucket: 'b', rules: parse('<Rule><ID>all</ID><Prefix></Prefix><Status>Enabled</Status><Expiration><Days>1</Days></Expiration></Rule>') });
+    for (let index = 0; index < 400; index++) driver.put('b', `${'\x01'.repeat(1000)}${String(index).padStart(4, '0')}`);
+    const options = { clock: { nowMs: driver.nextTimeMs() + 3 * day, dayLengthMs: day }, limits: { keyCountMax: 1000, versionCountMax: 10_000, bucketCountMax: 10, targetCountMax: 1000 }, newVersionId: () => driver.nextId('m') };
+    const first = driver.machine.planLifecycle(undefined, options);
+    assert.ok(first.command !== undefined && first.command.targets.length < 400, `${first.command?.targets.length} targets`);
+    assert.ok(encodeObjectMetadataCommand(first.command).byteLength <= 4 * 1024 * 1024, 'the page encodes');
+    assert.equal(driver.ok(first.command).appliedCount, first.command.targets.length);
+    const second = driver.machine.planLifecycle(first.next, options);
+    assert.equal(second.command?.targets.length, 400 - first.command.targets.length, 'the next page takes the rest');
   });
 
   it('aborts stale uploads in the last phase of a bucket, then moves to the next bucket', () => {

@@ -31,6 +31,12 @@ export const lifecycleDaysMax = 2 ** 31 - 1;
 export const lifecycleConfigurationBytesMax = 1024 * 1024;
 /** Tag limits of S3 (keys 128, values 256 characters). */
 export const lifecycleTagKeyLengthMax = 128;
+/** A rule's Prefix: an object key's limit. */
+export const lifecyclePrefixBytesMax = 1024;
+/** Tags in one rule's filter. */
+export const lifecycleTagCountMax = 50;
+/** The last Date a rule may name, 9999-12-31 (the Raft command's field limit too). */
+export const lifecycleDateMsMax = Date.UTC(9999, 11, 31);
 export const lifecycleTagValueLengthMax = 256;
 /** The length of a real day, ms: the default of every day-length argument. */
 export const dayLengthMsDefault = 86_400_000;
@@ -117,6 +123,11 @@ export function validateLifecycleRules(rules: readonly LifecycleRule[]): readonl
 
 function validateFilter(rule: LifecycleRule): void {
   const { filter } = rule;
+  // S3's key limits; the Raft command's decoder holds rules to the same ones.
+  if (filter.prefix !== undefined && Buffer.byteLength(filter.prefix, 'utf8') > lifecyclePrefixBytesMax) {
+    throw invalidArgument(`The Prefix is longer than ${lifecyclePrefixBytesMax} bytes`);
+  }
+  if (filter.tags.length > lifecycleTagCountMax) throw invalidRequest(`A filter has at most ${lifecycleTagCountMax} tags`);
   const keys = new Set<string>();
   for (const tag of filter.tags) {
     if (tag.key.length === 0 || tag.key.length > lifecycleTagKeyLengthMax) throw new S3Error('InvalidTag', { message: 'The TagKey you have provided is invalid' });
@@ -145,8 +156,13 @@ function validateActions(rule: LifecycleRule): void {
     if (given !== 1) throw s3Errors.malformedXml('Expiration takes exactly one of Days, Date and ExpiredObjectDeleteMarker');
     checkDays(expiration.days, 'Days');
     if (expiration.dateMs !== undefined && (!Number.isSafeInteger(expiration.dateMs) || expiration.dateMs % dayLengthMsDefault !== 0)) throw invalidArgument("'Date' must be at midnight GMT");
+    if (expiration.dateMs !== undefined && (expiration.dateMs < 0 || expiration.dateMs > lifecycleDateMsMax)) throw invalidArgument("'Date' must be between 1970 and 9999");
     if (expiration.expiredObjectDeleteMarker !== undefined && rule.filter.tags.length > 0) {
       throw invalidRequest('ExpiredObjectDeleteMarker cannot be specified with a tag-based filter');
+    }
+    // S3 refuses it (aws-cli#8239): a delete marker has no size.
+    if (expiration.expiredObjectDeleteMarker !== undefined && hasSizeCondition(rule)) {
+      throw s3Errors.malformedXml('ExpiredObjectDeleteMarker cannot be specified with an object size filter');
     }
   }
   if (noncurrent !== undefined) {
@@ -159,7 +175,13 @@ function validateActions(rule: LifecycleRule): void {
   if (rule.abortIncompleteMultipartUploadDays !== undefined) {
     checkDays(rule.abortIncompleteMultipartUploadDays, 'DaysAfterInitiation');
     if (rule.filter.tags.length > 0) throw invalidRequest('AbortIncompleteMultipartUpload cannot be specified with Tags.');
+    // An upload has no size yet: S3 refuses the combination rather than ignore the condition.
+    if (hasSizeCondition(rule)) throw invalidRequest('AbortIncompleteMultipartUpload cannot be specified with Object Size.');
   }
+}
+
+function hasSizeCondition(rule: LifecycleRule): boolean {
+  return rule.filter.objectSizeGreaterThanBytes !== undefined || rule.filter.objectSizeLessThanBytes !== undefined;
 }
 
 /**
@@ -210,10 +232,15 @@ export function currentVersionExpiryOf(
     const expiration = rule.expiration;
     if (rule.status !== 'Enabled' || expiration === undefined || !lifecycleFilterMatches(rule.filter, object)) continue;
     const expiryMs = expiration.days !== undefined ? lifecycleExpiryMs(object.lastModifiedMs, expiration.days, dayLengthMs) : expiration.dateMs;
-    if (expiryMs !== undefined && (earliest === undefined || expiryMs < earliest.expiryMs)) earliest = { expiryMs, ruleId: rule.id };
+    // Days up to 2^31 - 1 are accepted; past JS's last date (year 275760) an expiry never comes.
+    if (expiryMs === undefined || expiryMs > jsDateMsMax) continue;
+    if (earliest === undefined || expiryMs < earliest.expiryMs) earliest = { expiryMs, ruleId: rule.id };
   }
   return earliest;
 }
+
+/** The largest time a JS Date holds (ECMAScript's time value range). */
+const jsDateMsMax = 8.64e15;
 
 /** The `x-amz-expiration` value S3 sends: `expiry-date="Fri, 23 Dec 2012 00:00:00 GMT", rule-id="..."`. */
 export function expirationHeaderValue(expiry: LifecycleExpiry): string {

@@ -515,6 +515,10 @@ function lifecycleDateOf(text: string): number {
   const match = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})?)?$/.exec(trimmed);
   const timeMs = match === null ? Number.NaN : Date.parse(match[1] === undefined ? `${trimmed}T00:00:00Z` : match[3] === undefined ? `${trimmed}Z` : trimmed);
   if (!Number.isFinite(timeMs)) throw s3Errors.malformedXml('Date must be an ISO 8601 date');
+  // Date.parse rolls 2026-02-30 over to March 2: a day the calendar does not have is malformed.
+  const [year, month, day] = trimmed.slice(0, 10).split('-').map(Number) as [number, number, number];
+  const calendarDay = new Date(Date.UTC(year, month - 1, day));
+  if (calendarDay.getUTCFullYear() !== year || calendarDay.getUTCMonth() !== month - 1 || calendarDay.getUTCDate() !== day) throw s3Errors.malformedXml('Date must be an ISO 8601 date');
   return timeMs;
 }
 
