@@ -28,20 +28,10 @@ import {
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { cleanUp, cliScript, nodeBinary } from './harness.js';
-import { runClient, type S3UnderTest, startObjectStore } from './s3-e2e-support.js';
+import { errorCodeOf, runClient, type S3UnderTest, startObjectStore } from './s3-e2e-support.js';
 
 const allUsers = 'http://acs.amazonaws.com/groups/global/AllUsers';
 const boundary = '----objectbox-hardening-5f2c';
-
-async function errorCodeOf(promise: Promise<unknown>): Promise<{ code: string; status: number | undefined }> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof S3ServiceException, String(error));
-    return { code: error.name, status: error.$metadata.httpStatusCode };
-  }
-  assert.fail('the request succeeded');
-}
 
 /** A multipart/form-data body built by hand, so values keep their CR/LF and names their spaces. */
 function formBody(fields: readonly (readonly [string, string])[], file = 'file bytes'): Buffer {

@@ -35,23 +35,12 @@ import {
   PutObjectCommand,
   PutPublicAccessBlockCommand,
   S3Client,
-  S3ServiceException,
 } from '@aws-sdk/client-s3';
 import type { SerializeMiddleware } from '@smithy/types';
 import { cleanUp, cliScript, nodeBinary } from './harness.js';
-import { aws, runClient, type S3UnderTest, startObjectStore } from './s3-e2e-support.js';
+import { aws, errorCodeOf, runClient, type S3UnderTest, startObjectStore } from './s3-e2e-support.js';
 
 const allUsers = 'http://acs.amazonaws.com/groups/global/AllUsers';
-
-async function errorCodeOf(promise: Promise<unknown>): Promise<{ code: string; status: number | undefined }> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof S3ServiceException, String(error));
-    return { code: error.name, status: error.$metadata.httpStatusCode };
-  }
-  assert.fail('the request succeeded');
-}
 
 describe('ACLs and Object Ownership against objectbox start object-store', () => {
   let s3: S3UnderTest;

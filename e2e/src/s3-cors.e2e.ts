@@ -24,20 +24,9 @@ import {
   PutObjectCommand,
   type CORSRule,
   S3Client,
-  S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { cleanUp } from './harness.js';
-import { type S3UnderTest, startObjectStore } from './s3-e2e-support.js';
-
-async function errorCodeOf(promise: Promise<unknown>): Promise<{ code: string; status: number | undefined }> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof S3ServiceException, String(error));
-    return { code: error.name, status: error.$metadata.httpStatusCode };
-  }
-  assert.fail('the request succeeded');
-}
+import { errorCodeOf, type S3UnderTest, startObjectStore } from './s3-e2e-support.js';
 
 const hmac = (key: Buffer | string, text: string): Buffer => createHmac('sha256', key).update(text).digest();
 

@@ -4,9 +4,11 @@
  * for `/health/ready`, and runs external clients (the aws CLI, python3 with boto3) with a deadline,
  * the standard AWS_* variables pointing at the process.
  */
+import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { S3ServiceException } from '@aws-sdk/client-s3';
 import { freePort, startCli, tempDir, type TestProcess, waitFor } from './harness.js';
 
 export interface S3UnderTest {
@@ -109,3 +111,14 @@ export function sha256Hex(bytes: Uint8Array): string {
 
 /** The sizes every client roundtrips: empty, one byte, and 5 MiB ± 1 (around SDK thresholds). */
 export const roundtripSizesBytes = [0, 1, 5 * 1024 * 1024 - 1, 5 * 1024 * 1024, 5 * 1024 * 1024 + 1] as const;
+
+/** The S3 error code and HTTP status an SDK call failed with; fails the test if it succeeded. */
+export async function errorCodeOf(promise: Promise<unknown>): Promise<{ code: string; status: number | undefined }> {
+  try {
+    await promise;
+  } catch (error) {
+    assert.ok(error instanceof S3ServiceException, String(error));
+    return { code: error.name, status: error.$metadata.httpStatusCode };
+  }
+  assert.fail('the request succeeded');
+}

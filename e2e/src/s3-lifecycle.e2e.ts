@@ -31,22 +31,11 @@ import {
   PutBucketVersioningCommand,
   PutObjectCommand,
   S3Client,
-  S3ServiceException,
   UploadPartCommand,
   type LifecycleRule,
 } from '@aws-sdk/client-s3';
 import { cleanUp, tempDir, waitFor } from './harness.js';
-import { aws, type S3UnderTest, startObjectStore } from './s3-e2e-support.js';
-
-async function errorCodeOf(promise: Promise<unknown>): Promise<{ code: string; status: number | undefined }> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof S3ServiceException, String(error));
-    return { code: error.name, status: error.$metadata.httpStatusCode };
-  }
-  assert.fail('the request succeeded');
-}
+import { aws, errorCodeOf, type S3UnderTest, startObjectStore } from './s3-e2e-support.js';
 
 const hmac = (key: Buffer | string, text: string): Buffer => createHmac('sha256', key).update(text).digest();
 

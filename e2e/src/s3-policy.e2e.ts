@@ -17,10 +17,9 @@ import {
   PutBucketPolicyCommand,
   PutObjectCommand,
   S3Client,
-  S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { cleanUp, cliScript, nodeBinary } from './harness.js';
-import { aws, runClient, type S3UnderTest, startObjectStore } from './s3-e2e-support.js';
+import { aws, errorCodeOf, runClient, type S3UnderTest, startObjectStore } from './s3-e2e-support.js';
 
 const bucket = 'policy-bucket';
 
@@ -29,16 +28,6 @@ function publicRead(extra: readonly object[] = []): string {
     Version: '2012-10-17',
     Statement: [{ Sid: 'PublicRead', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `arn:aws:s3:::${bucket}/*` }, ...extra],
   });
-}
-
-async function errorCodeOf(promise: Promise<unknown>): Promise<{ code: string; status: number | undefined }> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof S3ServiceException, String(error));
-    return { code: error.name, status: error.$metadata.httpStatusCode };
-  }
-  assert.fail('the request succeeded');
 }
 
 describe('bucket policies against objectbox start object-store', () => {
