@@ -215,6 +215,8 @@ export class BlobStore {
   private shardVisitRemaining = 0;
   /** File images of small blobs (stored by storeApplied, or read whole), verified again on every read. */
   private readonly smallBlobs: SmallBlobCache;
+  /** Deletes so far: a whole read caches its image only if none happened while it read. */
+  private deleteCount = 0;
 
   private constructor(options: BlobStoreOptions) {
     this.directory = options.directory;
@@ -353,7 +355,12 @@ export class BlobStore {
     }
     const trailer = encodeTrailer({ chunkSizeBytes: this.chunkSizeBytes, dataSizeBytes: bytes.byteLength, chunkHashes });
     if (digestToHex(trailer.root) !== ref.blake3) throw new BlobCorruptionError(ref.blobId, 'expected-blake3-mismatch');
-    const file = Buffer.concat([bytes, chunkHashes, trailer.bytes]);
+    // A buffer of its own (Buffer.concat would cut an image under 32 KiB from a shared 64 KiB pool
+    // slab, which the cache would then keep alive whole while counting only the image: review).
+    const file = Buffer.allocUnsafeSlow(bytes.byteLength + chunkHashes.byteLength + trailer.bytes.byteLength);
+    file.set(bytes, 0);
+    file.set(chunkHashes, bytes.byteLength);
+    file.set(trailer.bytes, bytes.byteLength + chunkHashes.byteLength);
     // Never modified from here on: the cache and the background write share it.
     this.smallBlobs.set(ref.blobId, file);
     const previous = this.appliedWrites.get(ref.blobId) ?? Promise.resolve();
@@ -517,7 +524,17 @@ export class BlobStore {
     // A cached image is verified below exactly as one read from disk; it needs no wait for a
     // background write either (its bytes are the ones being written).
     const cached = this.smallBlobs.get(blobId);
-    if (cached !== undefined) return verifiedWholeData(blobId, Buffer.from(cached.buffer, cached.byteOffset, cached.byteLength), fileSizeBytes, options.expectedBlake3);
+    if (cached !== undefined) {
+      try {
+        return verifiedWholeData(blobId, Buffer.from(cached.buffer, cached.byteOffset, cached.byteLength), fileSizeBytes, options.expectedBlake3);
+      } catch (error) {
+        // An image that disagrees with itself was damaged in memory: drop it and read the file rather
+        // than fail every later GET. One that disagrees with the caller's metadata would on disk too.
+        if (!(error instanceof BlobCorruptionError) || error.reason === 'expected-blake3-mismatch' || error.reason === 'size-mismatch') throw error;
+        this.smallBlobs.delete(blobId);
+      }
+    }
+    const deletesBefore = this.deleteCount;
     await this.appliedWriteOf(blobId);
     const file = Buffer.allocUnsafe(fileSizeBytes + 1); // one byte more: a longer file shows
     let filled: number;
@@ -528,8 +545,10 @@ export class BlobStore {
       throw error;
     }
     const data = verifiedWholeData(blobId, file.subarray(0, filled), fileSizeBytes, options.expectedBlake3);
-    // Kept only once verified, as a copy of its own size (the read buffer has a spare byte).
-    if (fileSizeBytes <= this.smallBlobs.imageBytesMax) this.smallBlobs.set(blobId, new Uint8Array(file.subarray(0, fileSizeBytes)));
+    // Kept only once verified, as a copy of its own size (the read buffer has a spare byte), and only
+    // if no blob was deleted meanwhile: a read that started before this blob's delete() would put
+    // back the image delete() just dropped.
+    if (fileSizeBytes <= this.smallBlobs.imageBytesMax && this.deleteCount === deletesBefore) this.smallBlobs.set(blobId, new Uint8Array(file.subarray(0, fileSizeBytes)));
     return data;
   }
 
@@ -582,6 +601,7 @@ export class BlobStore {
   /** Removes a blob; resolves false when it did not exist. Not fsynced: a resurrected blob is an orphan for GC. */
   async delete(blobId: string): Promise<boolean> {
     const path = this.pathOf(blobId);
+    this.deleteCount++;
     this.smallBlobs.delete(blobId);
     await this.appliedWriteOf(blobId); // else the write would bring it back
     try {
