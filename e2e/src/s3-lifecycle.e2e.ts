@@ -158,9 +158,13 @@ describe('lifecycle against objectbox start object-store', () => {
       { ID: 'keep-an-hour', Filter: { Prefix: 'keep/' }, Status: 'Enabled', Expiration: { Days: 3600 } },
     ];
     await client.send(new PutBucketLifecycleConfigurationCommand({ Bucket: 'expiring', LifecycleConfiguration: { Rules: rules } }));
-    for (const key of ['tmp/a', 'tmp/b', 'keep/c', 'other/d']) await client.send(new PutObjectCommand({ Bucket: 'expiring', Key: key, Body: key }));
+    const putExpirations = new Map<string, string | undefined>();
+    for (const key of ['tmp/a', 'tmp/b', 'keep/c', 'other/d']) putExpirations.set(key, (await client.send(new PutObjectCommand({ Bucket: 'expiring', Key: key, Body: key }))).Expiration);
     assert.equal((await client.send(new HeadObjectCommand({ Bucket: 'expiring', Key: 'other/d' }))).Expiration, undefined, 'no rule selects other/');
     const head = await client.send(new HeadObjectCommand({ Bucket: 'expiring', Key: 'keep/c' }));
+    // PutObject answers the same x-amz-expiration as HeadObject (S3 sends it on writes too); none where no rule applies.
+    assert.equal(putExpirations.get('keep/c'), head.Expiration);
+    assert.equal(putExpirations.get('other/d'), undefined);
     const match = /^expiry-date="([^"]+)", rule-id="keep-an-hour"$/.exec(head.Expiration ?? '');
     assert.ok(match, head.Expiration);
     // S3's rule with a debug day: the first "midnight" (a multiple of the day) after creation + 3600 days.

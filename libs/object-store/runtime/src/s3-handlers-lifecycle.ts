@@ -62,6 +62,22 @@ export function expirationHeaderOf(
   return expiry === undefined ? {} : { 'x-amz-expiration': expirationHeaderValue(expiry) };
 }
 
+/**
+ * {@link expirationHeaderOf} for the version a write just made current (PutObject and CopyObject
+ * answer it too), from this replica's rules without a read barrier: the header only informs, and a
+ * rule changed elsewhere a moment ago is at most one answer late.
+ */
+export function expirationHeaderOfWrite(
+  exchange: S3Exchange,
+  bucket: string,
+  key: string,
+  version: Pick<ObjectVersion, 'lastModifiedMs' | 'sizeBytes' | 'tags'>,
+): Record<string, string> {
+  const found = exchange.server.metadata.readLocal().headBucket(bucket);
+  if (!found.ok) return {};
+  return expirationHeaderOf(found.value, key, version, { current: true, dayLengthMs: exchange.server.options.lifecycleDayLengthMs ?? dayLengthMsDefault });
+}
+
 /** {@link expirationHeaderOf} for a GetObject or HeadObject of `version`, read from `machine`. */
 export function expirationHeaderOfRead(
   exchange: S3Exchange,

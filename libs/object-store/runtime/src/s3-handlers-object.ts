@@ -37,7 +37,7 @@ import { checksumAlgorithms, type ChecksumAlgorithm } from './blob-checksums.js'
 import { isBlobStoreError } from './blob-errors.js';
 import { type BlobWriteOptions, type BlobWriteResult, wholeReadSizeBytesMax } from './blob-store.js';
 import { headerOf, httpDate, proposeCommand, replicateBlob, sendEmpty, sendXml, valueOf, versionIdHeader } from './s3-handlers-common.js';
-import { expirationHeaderOfRead } from './s3-handlers-lifecycle.js';
+import { expirationHeaderOfRead, expirationHeaderOfWrite } from './s3-handlers-lifecycle.js';
 import { aclRequestOfWrite } from './s3-handlers-acl.js';
 import { checkVersionIdSyntax } from './s3-handlers-versioning.js';
 import { authorizedObject } from './s3-request-policy.js';
@@ -108,6 +108,7 @@ export async function handlePutObject(exchange: S3Exchange, endpoint: EndpointOf
     etag: quoteEtag(value.etag),
     ...versionIdHeader(value),
     ...checksumHeaders(checksums, true),
+    ...expirationHeaderOfWrite(exchange, endpoint.bucket, endpoint.key, { lastModifiedMs: command.lastModifiedMs, sizeBytes: blob.sizeBytes, tags: attributes.tags }),
   });
 }
 
@@ -555,6 +556,7 @@ export async function handleCopyObject(exchange: S3Exchange, endpoint: EndpointO
     headers: {
       ...(source.versionId === nullVersionId ? {} : { 'x-amz-copy-source-version-id': source.versionId }),
       ...versionIdHeader(value),
+      ...expirationHeaderOfWrite(exchange, endpoint.bucket, endpoint.key, { lastModifiedMs, sizeBytes: blob.sizeBytes, tags }),
     },
   });
 }
