@@ -27,8 +27,8 @@ import {
   S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
-import { cleanUp, cliScript, nodeBinary } from './harness.js';
-import { errorCodeOf, runClient, type S3UnderTest, startObjectStore } from './s3-e2e-support.js';
+import { cleanUp } from './harness.js';
+import { createAccessKey, errorCodeOf, type S3UnderTest, startObjectStore } from './s3-e2e-support.js';
 
 const allUsers = 'http://acs.amazonaws.com/groups/global/AllUsers';
 const boundary = '----objectbox-hardening-5f2c';
@@ -101,12 +101,7 @@ describe('ACL, Block Public Access and PostObject hardening against objectbox st
     assert.equal((await unsigned('GET', '/open/shared')).status, 200);
 
     // A signed key: a Deny on s3:PutObjectAcl stops its write with an ACL, not without one.
-    const created = await runClient(nodeBinary, [cliScript, 'keys', 'create', '--json', '--grpc-address', `127.0.0.1:${s3.grpcPort}`], {
-      env: { OBJECTBOX_ACCESS_KEY_ID: s3.accessKeyId, OBJECTBOX_SECRET_ACCESS_KEY: s3.secretAccessKey },
-      deadlineMs: 30_000,
-    });
-    assert.equal(created.code, 0, created.stderr);
-    const key = JSON.parse(created.stdout) as { accessKeyId: string; secretAccessKey: string };
+    const key = await createAccessKey(s3);
     const other = new S3Client({ endpoint: s3.endpoint, region: s3.region, forcePathStyle: true, credentials: key });
     try {
       await other.send(new PutObjectCommand({ Bucket: 'drop', Key: 'locked/a', Body: 'a' }));

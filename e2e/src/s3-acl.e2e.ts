@@ -37,8 +37,8 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import type { SerializeMiddleware } from '@smithy/types';
-import { cleanUp, cliScript, nodeBinary } from './harness.js';
-import { aws, errorCodeOf, runClient, type S3UnderTest, startObjectStore } from './s3-e2e-support.js';
+import { cleanUp } from './harness.js';
+import { aws, createAccessKey, errorCodeOf, runClient, type S3UnderTest, startObjectStore } from './s3-e2e-support.js';
 
 const allUsers = 'http://acs.amazonaws.com/groups/global/AllUsers';
 
@@ -217,12 +217,7 @@ describe('ACLs and Object Ownership against objectbox start object-store', () =>
   });
 
   test('ownership: with ObjectWriter another key owns what it writes; BucketOwnerPreferred gives bucket-owner-full-control writes to the bucket owner; both survive a restart', async () => {
-    const created = await runClient(nodeBinary, [cliScript, 'keys', 'create', '--json', '--grpc-address', `127.0.0.1:${s3.grpcPort}`], {
-      env: { OBJECTBOX_ACCESS_KEY_ID: s3.accessKeyId, OBJECTBOX_SECRET_ACCESS_KEY: s3.secretAccessKey },
-      deadlineMs: 30_000,
-    });
-    assert.equal(created.code, 0, created.stderr);
-    const key = JSON.parse(created.stdout) as { accessKeyId: string; secretAccessKey: string };
+    const key = await createAccessKey(s3);
     const other = clientOf(key);
     try {
       await other.send(new PutObjectCommand({ Bucket: 'writer', Key: 'by-other', Body: 'o' }));

@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { S3ServiceException } from '@aws-sdk/client-s3';
-import { freePort, startCli, tempDir, type TestProcess, waitFor } from './harness.js';
+import { cliScript, freePort, nodeBinary, startCli, tempDir, type TestProcess, waitFor } from './harness.js';
 
 export interface S3UnderTest {
   readonly process: TestProcess;
@@ -121,4 +121,14 @@ export async function errorCodeOf(promise: Promise<unknown>): Promise<{ code: st
     return { code: error.name, status: error.$metadata.httpStatusCode };
   }
   assert.fail('the request succeeded');
+}
+
+/** A new access key made with `objectbox keys create --json` through the store's gRPC admin API (as the root key). */
+export async function createAccessKey(s3: S3UnderTest): Promise<{ accessKeyId: string; secretAccessKey: string }> {
+  const created = await runClient(nodeBinary, [cliScript, 'keys', 'create', '--json', '--grpc-address', `127.0.0.1:${s3.grpcPort}`], {
+    env: { OBJECTBOX_ACCESS_KEY_ID: s3.accessKeyId, OBJECTBOX_SECRET_ACCESS_KEY: s3.secretAccessKey },
+    deadlineMs: 30_000,
+  });
+  assert.equal(created.code, 0, created.stderr);
+  return JSON.parse(created.stdout) as { accessKeyId: string; secretAccessKey: string };
 }

@@ -18,8 +18,8 @@ import {
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
-import { cleanUp, cliScript, nodeBinary } from './harness.js';
-import { aws, errorCodeOf, runClient, type S3UnderTest, startObjectStore } from './s3-e2e-support.js';
+import { cleanUp } from './harness.js';
+import { aws, createAccessKey, errorCodeOf, runClient, type S3UnderTest, startObjectStore } from './s3-e2e-support.js';
 
 const bucket = 'policy-bucket';
 
@@ -127,12 +127,7 @@ describe('bucket policies against objectbox start object-store', () => {
   });
 
   test('an explicit Deny naming a non-root key refuses it; without one the key keeps its access', async () => {
-    const created = await runClient(nodeBinary, [cliScript, 'keys', 'create', '--json', '--grpc-address', `127.0.0.1:${s3.grpcPort}`], {
-      env: { OBJECTBOX_ACCESS_KEY_ID: s3.accessKeyId, OBJECTBOX_SECRET_ACCESS_KEY: s3.secretAccessKey },
-      deadlineMs: 30_000,
-    });
-    assert.equal(created.code, 0, created.stderr);
-    const key = JSON.parse(created.stdout) as { accessKeyId: string; secretAccessKey: string };
+    const key = await createAccessKey(s3);
     const other = new S3Client({ endpoint: s3.endpoint, region: s3.region, forcePathStyle: true, credentials: key });
     try {
       await other.send(new PutObjectCommand({ Bucket: bucket, Key: 'by-key.txt', Body: 'x' }));
