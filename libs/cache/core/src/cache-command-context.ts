@@ -60,16 +60,16 @@ export interface CacheBlock {
    */
   readonly retryArgs?: readonly Buffer[];
   /**
-   * The re-run's WRONGTYPE error is the answer (XREADGROUP: Redis 7.2 unblocks it when its key
-   * changes type); otherwise the client keeps waiting for a key of its type (XREAD, BLPOP).
-   */
-  readonly failsOnWrongType?: boolean;
-  /**
-   * The type the changed key must hold for the client to be served (Redis 7.2's blocking type): while
-   * it holds another or none, the client keeps waiting; when it holds this one the command runs again
-   * and its answer, a WRONGTYPE about another key included (BLMOVE's destination), ends the wait.
+   * The type a changed key must hold for the command to run again (Redis 7.2's blocking type): while
+   * it holds another or none, the client keeps waiting; once it holds this one, whatever the re-run
+   * answers (a WRONGTYPE about another key included, BLMOVE's destination) ends the wait.
    */
   readonly waitsForType?: CacheValue['type'];
+  /**
+   * Run again on any change to its keys, whatever they hold (Redis 7.2's unblock_on_nokey): XREADGROUP
+   * is told NOGROUP or WRONGTYPE when its stream goes or changes type.
+   */
+  readonly servedOnAnyChange?: boolean;
 }
 
 export type CacheCommandResult = RespValue | CacheBlock;

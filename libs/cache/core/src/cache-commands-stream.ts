@@ -481,7 +481,7 @@ function xreadGeneric(isGroupRead: boolean) {
     for (let index = 0; index < streamCount; index++) {
       retryArgs.push(readsNew[index] === true ? Buffer.from('>') : Buffer.from(formatStreamId(afterIds[index] as StreamId)));
     }
-    return blockOrTimeoutReply(context, { keys: [...new Set(keys)], timeoutAtMs, timeoutReply: respNullArray, retryArgs, failsOnWrongType: isGroupRead });
+    return blockOrTimeoutReply(context, { keys: [...new Set(keys)], timeoutAtMs, timeoutReply: respNullArray, retryArgs, waitsForType: 'stream', servedOnAnyChange: isGroupRead });
   };
 }
 

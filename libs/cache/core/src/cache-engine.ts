@@ -1141,14 +1141,11 @@ export class CacheEngine {
           const blocked = client.blocked;
           if (blocked === null) continue;
           const waitsForType = blocked.block.waitsForType;
-          if (waitsForType !== undefined && this.typeOfWatched(watchKey, nowMs) !== waitsForType) continue;
+          if (waitsForType !== undefined && blocked.block.servedOnAnyChange !== true && this.typeOfWatched(watchKey, nowMs) !== waitsForType) continue;
           const entry = this.commandOf(blocked.args[0] as Buffer);
           assert(entry !== undefined, 'a blocked command exists');
           const result = this.run(client, entry, blocked.args, nowMs, true, true);
-          // Without a waitsForType, a key that became another type does not serve the waiter: it keeps
-          // waiting (Redis 7.2). XREADGROUP is the exception: Redis 7.2 unblocks it on a missing or changed key.
-          const keepsWaitingOnWrongType = waitsForType === undefined && blocked.block.failsOnWrongType !== true;
-          if (result.type === 'block' || (result.type === 'error' && result.prefix === 'WRONGTYPE' && keepsWaitingOnWrongType)) continue;
+          if (result.type === 'block') continue;
           this.unblock(client);
           this.deliver(client, result);
           client.sink.resume();
