@@ -4,7 +4,7 @@
  * restart); S3's errors come back for bad ones (MalformedXML, InvalidArgument, NotImplemented for a
  * transition) and for a bucket without any (404 NoSuchLifecycleConfiguration). Then the leader's
  * lifecycle loop acts: a current object under a rule's prefix disappears while one outside stays,
- * HeadObject reports x-amz-expiration for an object a rule will expire; noncurrent versions beyond
+ * HeadObject, PutObject and CompleteMultipartUpload report x-amz-expiration for an object a rule will expire; noncurrent versions beyond
  * NewerNoncurrentVersions are removed; a lone delete marker is removed; a stale multipart upload is
  * aborted (its UploadPart then answers NoSuchUpload).
  * Method: `objectbox start object-store` with the test-only debug day length of 1 s
@@ -18,6 +18,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
+  CompleteMultipartUploadCommand,
   CreateBucketCommand,
   CreateMultipartUploadCommand,
   DeleteBucketLifecycleCommand,
@@ -181,6 +182,25 @@ describe('lifecycle against objectbox start object-store', () => {
       { deadlineMs: expiryDeadlineMs, intervalMs: 100 },
     );
     assert.deepEqual(keys, ['keep/c', 'other/d']);
+  });
+
+  test('CompleteMultipartUpload answers x-amz-expiration as HeadObject does, by the tags the upload was created with', async () => {
+    await client.send(new CreateBucketCommand({ Bucket: 'expiring-uploads' }));
+    const rules: LifecycleRule[] = [{ ID: 'tagged-an-hour', Filter: { Tag: { Key: 'expire', Value: 'yes' } }, Status: 'Enabled', Expiration: { Days: 3600 } }];
+    await client.send(new PutBucketLifecycleConfigurationCommand({ Bucket: 'expiring-uploads', LifecycleConfiguration: { Rules: rules } }));
+    const complete = async (key: string, tagging: string | undefined): Promise<string | undefined> => {
+      const { UploadId } = await client.send(new CreateMultipartUploadCommand({ Bucket: 'expiring-uploads', Key: key, ...(tagging === undefined ? {} : { Tagging: tagging }) }));
+      const { ETag } = await client.send(new UploadPartCommand({ Bucket: 'expiring-uploads', Key: key, UploadId, PartNumber: 1, Body: key }));
+      const done = await client.send(new CompleteMultipartUploadCommand({ Bucket: 'expiring-uploads', Key: key, UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag }] } }));
+      return done.Expiration;
+    };
+    const tagged = await complete('tagged', 'expire=yes');
+    const head = await client.send(new HeadObjectCommand({ Bucket: 'expiring-uploads', Key: 'tagged' }));
+    assert.match(tagged ?? '', /^expiry-date="[^"]+", rule-id="tagged-an-hour"$/);
+    assert.equal(tagged, head.Expiration);
+    // The rule selects by tag, so an upload created without the tag completes into an object no rule expires.
+    assert.equal(await complete('untagged', undefined), undefined);
+    assert.equal((await client.send(new HeadObjectCommand({ Bucket: 'expiring-uploads', Key: 'untagged' }))).Expiration, undefined);
   });
 
   test('in a versioned bucket: noncurrent versions beyond NewerNoncurrentVersions go, a lone delete marker goes', async () => {

@@ -65,6 +65,7 @@ import {
 } from './s3-handlers-object.js';
 import { compositeChecksumOf, fullObjectChecksumOf, isCrcAlgorithm, md5OfPartMd5s } from './s3-multipart-checksums.js';
 import { aclRequestOfWrite } from './s3-handlers-acl.js';
+import { expirationHeaderOfWrite } from './s3-handlers-lifecycle.js';
 import { authorizedObject } from './s3-request-policy.js';
 import type { S3Exchange } from './s3-server.js';
 
@@ -299,6 +300,7 @@ export async function handleCompleteMultipartUpload(exchange: S3Exchange, endpoi
     ...(conditions === undefined ? {} : { conditions }),
   });
   const value = valueOf(await proposeCommand(exchange, command), context);
+  const expiration = expirationHeaderOfWrite(exchange, endpoint.bucket, endpoint.key, { lastModifiedMs: command.lastModifiedMs, sizeBytes: plan.sizeBytes, tags: upload.attributes.tags });
   const xml = renderCompleteMultipartUploadResult({
     location: objectUrlOf(exchange),
     bucket: endpoint.bucket,
@@ -307,7 +309,7 @@ export async function handleCompleteMultipartUpload(exchange: S3Exchange, endpoi
     ...(plan.checksums === undefined ? {} : { checksums: plan.checksums }),
     ...(plan.checksumType === undefined ? {} : { checksumType: plan.checksumType }),
   });
-  sendXml(exchange, xml, { headers: versionIdHeader(value) });
+  sendXml(exchange, xml, { headers: { ...versionIdHeader(value), ...expiration } });
 }
 
 /** The whole-object checksum and checksum type a Complete request may carry in its headers. */
