@@ -167,6 +167,14 @@ export class RaftLog {
     return this.slice(lo, (this.committed + 1) as LogIndex, this.readyCommittedSizeBytesMax);
   }
 
+  /** Like {@link nextCommittedEntries}, but none past `indexMax`. */
+  nextCommittedEntriesThrough(indexMax: LogIndex): Entry[] {
+    const lo = (Math.max(this.applying, this.firstIndex() - 1) + 1) as LogIndex;
+    const hi = Math.min(this.committed, indexMax) + 1;
+    if (hi <= lo) return [];
+    return this.slice(lo, hi as LogIndex, this.readyCommittedSizeBytesMax);
+  }
+
   /** The snapshot to send a lagging follower: the unstable one or the storage one. */
   snapshot(): Snapshot {
     return this.unstable.snapshot ?? this.storage.snapshot();

@@ -391,3 +391,38 @@ test('committedBeforePersist: entries an earlier fsync committed may be applied 
   const snapshot = { data: new Uint8Array(), metadata: { index: 2 as LogIndex, term: 1 as Term, configState: { voters: ids(1), learners: [] } } };
   assert.equal(committedBeforePersist({ ...follower, snapshot, entries: [], committedEntries: [entry(1, 3)] }), 0);
 });
+
+test('takeDurableCommitted: while the leader writes batch b, batch a (durable, acknowledged meanwhile) is handed out once, before b', () => {
+  const network = electedNetwork(3);
+  const leader = network.node(1);
+  assert.deepEqual(leader.takeDurableCommitted(), [], 'no Ready outstanding');
+  leader.propose(text('a'));
+  network.processReadyAfter(1, leader.ready()); // a is durable on the leader; its appends are in flight
+  leader.propose(text('b'));
+  const writingB = leader.ready();
+  assert.deepEqual(writingB.committedEntries, [], 'a is not acknowledged yet');
+  assert.deepEqual(leader.takeDurableCommitted(), []);
+  network.stabilize(); // the followers persist a and acknowledge it while the leader still writes b
+  const early = leader.takeDurableCommitted();
+  assert.deepEqual(early.map((e) => new TextDecoder().decode(e.data)), ['a']);
+  assert.deepEqual(leader.takeDurableCommitted(), [], 'handed out once');
+  network.member(1).applied.push(...early);
+  network.processReadyAfter(1, writingB);
+  assert.equal(leader.status().applied, early[0]!.index, 'the advance of b\'s Ready confirms a applied');
+  network.stabilize();
+  network.tickAll(1);
+  for (const id of [1, 2, 3]) assert.deepEqual(network.appliedTexts(id), ['a', 'b'], `node ${id}`);
+});
+
+test('takeDurableCommitted never hands out an entry of the outstanding Ready', () => {
+  const network = electedNetwork(3);
+  const follower = network.node(2);
+  network.node(1).propose(text('a'));
+  // Deliver the leader's append to the follower without letting the follower process it.
+  network.processReady(n(1));
+  for (const message of network.queue.splice(0)) if (message.to === 2) follower.step(message);
+  const writingA = follower.ready();
+  assert.deepEqual(writingA.entries.map((e) => new TextDecoder().decode(e.data)), ['a']);
+  assert.deepEqual(follower.takeDurableCommitted(), []);
+  network.processReadyAfter(2, writingA);
+});

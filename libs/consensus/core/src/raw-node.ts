@@ -113,6 +113,8 @@ export class RawNode {
   private stepsOnAdvance: Message[] = [];
   /** Invariant: at most one Ready is outstanding between `ready()` and `advance()`. */
   private outstandingReady: Ready | undefined;
+  /** Entries handed out by {@link takeDurableCommitted} during the outstanding Ready, confirmed on its `advance`. */
+  private committedTakenEarly: Entry[] = [];
 
   /**
    * Creates or restarts a member from `config.storage`. A new cluster's storage carries the initial
@@ -180,6 +182,38 @@ export class RawNode {
     const messages = this.raft.messages;
     this.raft.messages = [];
     return messages;
+  }
+
+  /**
+   * Takes the entries that became committed while a Ready is outstanding and are already in this
+   * node's durable log (before the outstanding Ready's entries), for the driver to apply during
+   * that Ready's fsync instead of after it. Empty when no Ready is outstanding, when it installs a
+   * snapshot, or while its own committed entries that need its fsync are unapplied (they come
+   * first). Stops before a config change (applied at an `advance` only). What is taken here is
+   * left out of the next Ready and confirmed applied by the outstanding Ready's `advance`.
+   *
+   * Why: a leader whose Ready loop waits on its own fsync of batch n+1 learns meanwhile that batch
+   * n is committed (a follower acknowledged it); without this, batch n's answers waited for batch
+   * n+1's fsync, so every batch's latency included the next one's write and concurrent clients'
+   * batches fused into one. Safe for the same reason as `committedBeforePersist`: the entries are
+   * committed (the leader counts itself only after its own fsync, `stepsOnAdvance`) and durable
+   * here, so none of them can be overwritten.
+   */
+  takeDurableCommitted(): Entry[] {
+    const ready = this.outstandingReady;
+    const log = this.raft.log;
+    if (ready === undefined || ready.snapshot !== undefined || log.unstable.snapshot !== undefined) return [];
+    const durableLast = log.unstable.offset - 1;
+    const lastHandedOut = ready.committedEntries.at(-1)?.index;
+    if (lastHandedOut !== undefined && lastHandedOut > durableLast) return [];
+    const entries = log.nextCommittedEntriesThrough(durableLast as LogIndex);
+    const configChange = entries.findIndex((entry) => entry.type === 'config-change');
+    if (configChange >= 0) entries.length = configChange;
+    const last = entries.at(-1);
+    if (last === undefined) return [];
+    log.acceptApplying(last.index);
+    this.committedTakenEarly.push(...entries);
+    return entries;
   }
 
   /**
@@ -298,6 +332,10 @@ export class RawNode {
     const lastEntry = ready.entries.at(-1);
     if (lastEntry !== undefined) raft.log.stableTo({ index: lastEntry.index, term: lastEntry.term });
     this.applyCommittedEntries(ready.committedEntries);
+    if (this.committedTakenEarly.length > 0) {
+      this.applyCommittedEntries(this.committedTakenEarly);
+      this.committedTakenEarly = [];
+    }
     const steps = this.stepsOnAdvance;
     this.stepsOnAdvance = [];
     for (const message of steps) raft.step(message);

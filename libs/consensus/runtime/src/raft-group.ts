@@ -176,6 +176,8 @@ export class RaftGroup<Result> {
   private snapshotStretch: number;
   private scheduled = false;
   private processing = false;
+  /** True while the Ready loop awaits a write with every committed entry of its Ready applied. */
+  private applyingDuringPersist = false;
   private closed = false;
 
   private constructor(
@@ -377,6 +379,7 @@ export class RaftGroup<Result> {
     try {
       this.proposeQueued();
       this.sendEarlyMessages();
+      this.applyDurableCommitted();
     } catch (error) {
       this.failPersistence(error);
       return;
@@ -442,7 +445,15 @@ export class RaftGroup<Result> {
       for (let i = 0; i < appliedEarly; i++) this.applyEntry(ready.committedEntries[i]!);
       this.reads.resolveApplied(this.appliedIndex);
     }
-    await persisted;
+    // Entries that commit while this Ready's write is in flight are applied as they commit
+    // (`turn`), not after this write: see RawNode.takeDurableCommitted.
+    this.applyingDuringPersist = appliedEarly === ready.committedEntries.length;
+    this.applyDurableCommitted();
+    try {
+      await persisted;
+    } finally {
+      this.applyingDuringPersist = false;
+    }
     this.options.transport.send(this.options.groupId, ready.messages.filter(isDurableAcknowledgement), addressOf);
     if (ready.snapshot !== undefined) {
       // Nothing is applied meanwhile (this is the Ready loop); reads wait for the applied index.
@@ -460,6 +471,15 @@ export class RaftGroup<Result> {
     this.node.advance(ready);
     this.reads.resolveApplied(this.appliedIndex);
     await this.maybeSnapshot();
+  }
+
+  /** Applies what committed during the outstanding Ready's write and is durable here already. */
+  private applyDurableCommitted(): void {
+    if (!this.applyingDuringPersist) return;
+    const entries = this.node.takeDurableCommitted();
+    if (entries.length === 0) return;
+    for (const entry of entries) this.applyEntry(entry);
+    this.reads.resolveApplied(this.appliedIndex);
   }
 
   private applyEntry(entry: Entry): void {
