@@ -35,7 +35,9 @@ import type { StateMachine } from './state-machine.js';
  * WAL append. Appends to followers leave at once, also during that fsync, so followers write a
  * batch while the leader is still writing the previous one. Entries that a finished fsync let
  * commit are applied while the next Ready's write is in flight rather than after its fsync
- * (`committedBeforePersist`): they are already in this replica's durable log. A
+ * (`committedBeforePersist`): they are already in this replica's durable log; so are entries
+ * that commit during that write (a follower acknowledged the previous batch), which are applied
+ * as the acknowledgement arrives (`RawNode.takeDurableCommitted`) instead of after the write. A
  * leader holds its commit notices back briefly (commit-notice-delay.ts), so under load followers
  * learn the commit with the next append and apply it during that append's write. Reads requested meanwhile share one
  * ReadIndex request, issued just before that Ready (read-batches.ts).

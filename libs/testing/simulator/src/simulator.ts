@@ -442,7 +442,9 @@ class Simulation {
    * `persist` (entries committed before it applied first), then durable acknowledgements, apply, advance; then compacts when due and checks the
    * safety invariants. A crash point firing inside I/O kills the process here, also when it fired
    * in a WAL append `persist` did not await. With the planted bug `reply-before-fsync`, durable
-   * acknowledgements also leave before persisting.
+   * acknowledgements also leave before persisting. Not modelled: production also applies entries
+   * that commit while a write is in flight (`RawNode.takeDurableCommitted`); here a write completes
+   * inside the step that started it, so nothing commits meanwhile (raft.spec.ts covers that path).
    */
   async #drain(slot: ReplicaSlot): Promise<void> {
     const process = slot.process;
