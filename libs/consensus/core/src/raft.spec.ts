@@ -7,6 +7,7 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { isConsensusError, NotLeaderError, ProposalDroppedError } from './errors.js';
+import type { Message } from './messages.js';
 import { ids, newTestRaft, takeMessages, testConfig, TestNetwork } from './test-network.js';
 import { committedBeforePersist } from './raw-node.js';
 import { RaftCore } from './raft-core.js';
@@ -414,15 +415,142 @@ test('takeDurableCommitted: while the leader writes batch b, batch a (durable, a
   for (const id of [1, 2, 3]) assert.deepEqual(network.appliedTexts(id), ['a', 'b'], `node ${id}`);
 });
 
-test('takeDurableCommitted never hands out an entry of the outstanding Ready', () => {
+test('takeDurableCommitted: a follower that learns, during its write, that the entry it is writing is committed does not get it early', () => {
   const network = electedNetwork(3);
+  const leader = network.node(1);
   const follower = network.node(2);
-  network.node(1).propose(text('a'));
-  // Deliver the leader's append to the follower without letting the follower process it.
+  const decode = (e: Entry) => new TextDecoder().decode(e.data);
+  leader.propose(text('x'));
+  network.processReady(n(1)); // the leader persists x; its appends are in flight
+  const toFollower = network.queue.filter((m) => m.to === 2);
+  const toOther = network.queue.filter((m) => m.to === 3);
+  network.queue.length = 0;
+  for (const message of toOther) network.node(3).step(message);
+  network.processReady(n(3));
+  for (const message of network.queue.splice(0)) if (message.to === 1) leader.step(message); // x commits
   network.processReady(n(1));
-  for (const message of network.queue.splice(0)) if (message.to === 2) follower.step(message);
-  const writingA = follower.ready();
-  assert.deepEqual(writingA.entries.map((e) => new TextDecoder().decode(e.data)), ['a']);
+  network.queue.length = 0;
+  const xIndex = leader.status().commit;
+  for (const message of toFollower) follower.step(message);
+  const writingX = follower.ready();
+  assert.deepEqual(writingX.entries.map(decode), ['x']);
+  leader.propose(text('y'));
+  network.processReady(n(1));
+  for (const message of network.queue.splice(0)) if (message.to === 2) follower.step(message); // y's append says x is committed
+  assert.equal(follower.status().commit, xIndex, 'the follower learnt that x is committed while writing it');
+  assert.deepEqual(follower.takeDurableCommitted(), [], 'x is not durable here yet');
+  network.processReadyAfter(2, writingX);
+  network.stabilize();
+  assert.deepEqual(network.appliedTexts(2), ['x', 'y']);
+});
+
+test('takeDurableCommitted: a new leader truncates a follower below its outstanding Ready; only the durable committed prefix is handed out', () => {
+  const network = new TestNetwork(3);
+  network.campaign(1);
+  network.propose(1, 'a');
+  const oldLeader = () => network.node(1);
+  const follower = network.node(2);
+  const other = network.node(3);
+  const decode = (e: Entry) => new TextDecoder().decode(e.data);
+  const deliver = (messages: readonly Message[]) => {
+    for (const message of messages) network.node(message.to).step(message);
+  };
+  // p is sent; then b and c (never persisted by node 1) are sent. p commits through node 3's
+  // acknowledgement (node 2's is lost), and only node 3 learns it.
+  oldLeader().propose(text('p'));
+  network.processReady(n(1));
+  const appendP = network.queue.splice(0);
+  oldLeader().propose(text('b'));
+  const appendB = oldLeader().takeEarlyMessages().filter((m) => m.to === 2 && m.type === 'MsgApp');
+  oldLeader().propose(text('c'));
+  const appendC = oldLeader().takeEarlyMessages().filter((m) => m.to === 2 && m.type === 'MsgApp');
+  deliver(appendP);
+  network.processReady(n(2));
+  network.processReady(n(3));
+  for (const message of network.queue.splice(0)) if (message.from === 3) oldLeader().step(message);
+  oldLeader().takeEarlyMessages();
+  oldLeader().tick();
+  for (const message of oldLeader().takeEarlyMessages()) if (message.to === 3 && message.type === 'MsgHeartbeat') other.step(message);
+  network.processReady(n(3));
+  network.queue.length = 0;
+  const pIndex = other.status().commit;
+  assert.ok(follower.status().commit < pIndex);
+  network.restart(1); // node 1 crashes with b and c unpersisted
+  deliver(appendB);
+  network.processReady(n(2)); // b is durable on node 2 (its acknowledgement is lost)
+  network.queue.length = 0;
+  deliver(appendC);
+  const writingC = follower.ready();
+  assert.deepEqual(writingC.entries.map(decode), ['c']);
+  // Node 3 wins the next term with node 1's vote; its append truncates node 2's log at b, below the outstanding Ready.
+  other.campaign();
+  network.processReady(n(3));
+  for (const message of network.queue.splice(0)) if (message.to === 1) oldLeader().step(message);
+  network.processReady(n(1));
+  for (const message of network.queue.splice(0)) if (message.to === 3) other.step(message);
+  network.processReady(n(3));
+  assert.equal(other.status().role, 'leader');
+  deliver(network.queue.splice(0)); // to node 2: its vote request (refused) and an append replacing b, with commit p
+  assert.equal(follower.status().commit, pIndex);
+  network.processReady(n(1));
+  for (const message of network.queue.splice(0)) if (message.to === 3) other.step(message); // node 1 acknowledges: the new entry commits
+  network.processReady(n(3));
+  network.queue.length = 0;
+  other.tick();
+  for (let round = 0; round < 4; round++) {
+    for (const message of other.takeEarlyMessages()) if (message.to === 2) follower.step(message);
+    for (const message of follower.takeEarlyMessages()) other.step(message);
+  }
+  assert.ok(follower.status().commit > pIndex, 'node 2 learnt that the new leader\'s entry (not durable here) is committed');
+  const early = follower.takeDurableCommitted();
+  assert.deepEqual(early.map(decode), ['p']);
   assert.deepEqual(follower.takeDurableCommitted(), []);
-  network.processReadyAfter(2, writingA);
+  network.member(2).applied.push(...early);
+  network.queue.length = 0;
+  network.processReadyAfter(2, writingC);
+  network.stabilize();
+  network.tickAll(3);
+  assert.deepEqual(network.appliedTexts(2), ['a', 'p']);
+  const appliedIds = (id: number) => network.member(id).applied.map((e) => `${e.index}/${e.term}`);
+  assert.deepEqual(appliedIds(2), appliedIds(3));
+});
+
+test('a snapshot stepped in while a Ready is out keeps its membership: the Ready\'s older config change does not undo it at advance', () => {
+  const network = electedNetwork(3);
+  const leader = network.node(1);
+  const follower = network.node(3);
+  leader.proposeConfigChange({ type: 'add-learner', nodeId: n(9) });
+  network.processReady(n(1));
+  const toFollower = network.queue.filter((m) => m.to === 3);
+  for (const message of network.queue.splice(0)) if (message.to === 2) network.node(2).step(message);
+  network.processReady(n(2));
+  for (const message of network.queue.splice(0)) if (message.to === 1) leader.step(message);
+  network.processReady(n(1)); // the change commits and applies on the leader; its commit notice goes out
+  assert.deepEqual(leader.configState().learners, [9]);
+  for (const message of [...toFollower, ...network.queue.splice(0).filter((m) => m.to === 3)]) follower.step(message);
+  const writing = follower.ready();
+  assert.ok(writing.committedEntries.some((e) => e.type === 'config-change'), 'the follower learns the change is committed in the Ready that brings it');
+  // Meanwhile the others remove the learner again, and the leader compacts its log past that.
+  network.isolate(3);
+  leader.proposeConfigChange({ type: 'remove-node', nodeId: n(9) });
+  network.stabilize();
+  network.propose(1, 'after');
+  const applied = leader.status().applied;
+  network.member(1).storage.createSnapshot({ index: applied, configState: leader.configState(), data: text('image') });
+  network.member(1).storage.compact(applied);
+  network.heal();
+  leader.reportUnreachable(n(3)); // probe from the follower's match: below the compacted log, so a snapshot
+  // The follower's Ready is still out: what it sends now leaves early (heartbeat responses), and
+  // it steps the leader's snapshot.
+  for (let round = 0; round < 4 && follower.status().commit < applied; round++) {
+    network.tick(1, 1);
+    for (const message of follower.takeEarlyMessages()) network.send(message);
+    network.stabilize();
+  }
+  assert.equal(follower.status().commit, applied, 'restored from the snapshot');
+  network.processReadyAfter(3, writing);
+  assert.deepEqual(follower.configState(), { voters: ids(3), learners: [] });
+  network.stabilize();
+  network.tickAll(1);
+  assert.deepEqual(follower.configState(), leader.configState());
 });

@@ -344,8 +344,12 @@ export class RawNode {
   private applyCommittedEntries(entries: readonly Entry[]): void {
     const last = entries.at(-1);
     if (last === undefined) return;
+    // A snapshot stepped in while these entries were out (the driver steps messages during a
+    // write) set the membership as of its index; an older config change must not undo it. Only
+    // such a snapshot puts handed-out entries below the first index: compaction stops at `applied`.
+    const supersededThrough = this.raft.log.firstIndex() - 1;
     for (const entry of entries) {
-      if (entry.type === 'config-change') this.raft.applyConfigChange(decodeConfigChange(entry.data));
+      if (entry.type === 'config-change' && entry.index > supersededThrough) this.raft.applyConfigChange(decodeConfigChange(entry.data));
     }
     if (last.index > this.raft.log.applied) this.raft.log.appliedTo(last.index);
     this.raft.reduceUncommittedSize(entries);
