@@ -101,13 +101,6 @@ export const blobIdPattern = /^[0-9a-f]{32}$/;
 
 const execFileAsync = promisify(execFile);
 const trailerSizeBytes = 64;
-/** The root is the trailer's last 32 bytes. */
-const trailerRootSizeBytes = 32;
-/**
- * Prepared images of small bodies kept for this replica's apply (see `PreparedImages`): at most
- * 16 MiB with 16 KiB inline objects; a PUT in flight holds one from its read to its apply.
- */
-const preparedImageCountMax = 1024;
 const trailerMagic = 'OBXBLOB1';
 const formatVersion = 1;
 
@@ -224,8 +217,6 @@ export class BlobStore {
   private readonly smallBlobs: SmallBlobCache;
   /** Deletes so far: a whole read caches its image only if none happened while it read. */
   private deleteCount = 0;
-  /** File images of bodies `readSmall` read, until this replica's apply stores them. */
-  private readonly preparedImages = new PreparedImages();
 
   private constructor(options: BlobStoreOptions) {
     this.directory = options.directory;
@@ -334,11 +325,7 @@ export class BlobStore {
         const hashes = await hasher.finish();
         const trailer = this.verifyAndSeal(hashes, sizeBytes, plan, options);
         const blobId = options.blobId ?? this.newBlobId();
-        // The bytes are gathered straight into the blob's file image, which this replica's apply
-        // then stores without hashing them again (see `storeApplied`).
-        const image = fileImageOf(chunks, sizeBytes, hashes.chunkHashes, trailer.bytes);
-        this.preparedImages.add(blobId, image);
-        return { result: writeResultOf(blobId, sizeBytes, trailer, hashes, plan.algorithms), bytes: image.subarray(0, sizeBytes) };
+        return { result: writeResultOf(blobId, sizeBytes, trailer, hashes, plan.algorithms), bytes: Buffer.concat(chunks, sizeBytes) };
       } catch (error) {
         hasher.abort();
         throw error;
@@ -352,10 +339,9 @@ export class BlobStore {
   /**
    * Stores an applied Raft entry's object bytes as the blob `ref` (see {@link readSmall}): checked
    * against `ref.blake3` now (bytes that do not hash to it, with this store's chunk size, are
-   * refused with BlobCorruption and not stored; bytes this store read itself are compared with the
-   * image `readSmall` hashed and built for them instead of being hashed again), written in the
-   * background (in place, no fsync), because apply runs on the event loop and creating a file can
-   * wait on the file system's journal for milliseconds. Until the write is done, every read, stat and delete of this blob id
+   * refused with BlobCorruption and not stored), written in the background (in place, no fsync),
+   * because apply runs on the event loop and creating a file can wait on the file system's
+   * journal for milliseconds. Until the write is done, every read, stat and delete of this blob id
    * waits for it; {@link syncApplied} waits for it and then makes it durable, before a snapshot lets
    * the log (which still holds the bytes, and is re-applied after a crash) drop them. The returned
    * promise rejects when the write fails; the replica must then restart and re-apply.
@@ -363,8 +349,18 @@ export class BlobStore {
   storeApplied(ref: { readonly blobId: string; readonly sizeBytes: number; readonly blake3: string }, bytes: Uint8Array): Promise<void> {
     assert(bytes.byteLength === ref.sizeBytes, 'applied bytes are the blob\'s size');
     assert(blobIdPattern.test(ref.blobId), 'a blob id is 32 lowercase hex digits');
-    const imageSizeBytes = bytes.byteLength + Math.ceil(bytes.byteLength / this.chunkSizeBytes) * blake3DigestSizeBytes + trailerSizeBytes;
-    const file = this.preparedImages.take(ref, bytes, imageSizeBytes) ?? this.fileImageOfApplied(ref, bytes);
+    const chunkHashes = new Uint8Array(Math.ceil(bytes.byteLength / this.chunkSizeBytes) * blake3DigestSizeBytes);
+    for (let index = 0; index * this.chunkSizeBytes < bytes.byteLength; index++) {
+      chunkHashes.set(blake3Of(bytes.subarray(index * this.chunkSizeBytes, (index + 1) * this.chunkSizeBytes)), index * blake3DigestSizeBytes);
+    }
+    const trailer = encodeTrailer({ chunkSizeBytes: this.chunkSizeBytes, dataSizeBytes: bytes.byteLength, chunkHashes });
+    if (digestToHex(trailer.root) !== ref.blake3) throw new BlobCorruptionError(ref.blobId, 'expected-blake3-mismatch');
+    // A buffer of its own (Buffer.concat would cut an image under 32 KiB from a shared 64 KiB pool
+    // slab, which the cache would then keep alive whole while counting only the image: review).
+    const file = Buffer.allocUnsafeSlow(bytes.byteLength + chunkHashes.byteLength + trailer.bytes.byteLength);
+    file.set(bytes, 0);
+    file.set(chunkHashes, bytes.byteLength);
+    file.set(trailer.bytes, bytes.byteLength + chunkHashes.byteLength);
     // Never modified from here on: the cache and the background write share it.
     this.smallBlobs.set(ref.blobId, file);
     const previous = this.appliedWrites.get(ref.blobId) ?? Promise.resolve();
@@ -381,21 +377,6 @@ export class BlobStore {
     write.catch(() => {}); // reported through the returned promise and syncApplied
     this.appliedWrites.set(ref.blobId, write);
     return write;
-  }
-
-  /**
-   * The file image of applied bytes that were not read here (a follower, a restart re-applying the
-   * log): hashed now, and refused with BlobCorruption unless they hash to `ref.blake3` with this
-   * store's chunk size.
-   */
-  private fileImageOfApplied(ref: { readonly blobId: string; readonly blake3: string }, bytes: Uint8Array): Buffer {
-    const chunkHashes = new Uint8Array(Math.ceil(bytes.byteLength / this.chunkSizeBytes) * blake3DigestSizeBytes);
-    for (let index = 0; index * this.chunkSizeBytes < bytes.byteLength; index++) {
-      chunkHashes.set(blake3Of(bytes.subarray(index * this.chunkSizeBytes, (index + 1) * this.chunkSizeBytes)), index * blake3DigestSizeBytes);
-    }
-    const trailer = encodeTrailer({ chunkSizeBytes: this.chunkSizeBytes, dataSizeBytes: bytes.byteLength, chunkHashes });
-    if (digestToHex(trailer.root) !== ref.blake3) throw new BlobCorruptionError(ref.blobId, 'expected-blake3-mismatch');
-    return fileImageOf([bytes], bytes.byteLength, chunkHashes, trailer.bytes);
   }
 
   /**
@@ -748,54 +729,6 @@ interface Trailer {
   readonly dataSizeBytes: number;
   readonly chunkCount: number;
   readonly root: Uint8Array;
-}
-
-/**
- * A blob's whole file image (data, chunk table, trailer) in a buffer of its own: Buffer.concat
- * would cut an image under 32 KiB from a shared 64 KiB pool slab, which the small-blob cache would
- * then keep alive whole while counting only the image (review).
- */
-function fileImageOf(data: readonly Uint8Array[], dataSizeBytes: number, chunkHashes: Uint8Array, trailer: Uint8Array): Buffer {
-  const image = Buffer.allocUnsafeSlow(dataSizeBytes + chunkHashes.byteLength + trailer.byteLength);
-  let offset = 0;
-  for (const part of data) {
-    image.set(part, offset);
-    offset += part.byteLength;
-  }
-  assert(offset === dataSizeBytes, 'the parts are the data');
-  image.set(chunkHashes, dataSizeBytes);
-  image.set(trailer, dataSizeBytes + chunkHashes.byteLength);
-  return image;
-}
-
-/**
- * File images `readSmall` built for bodies it read and hashed, until this replica's apply stores
- * them (`take`): the proposer's own apply then writes the image it already has instead of hashing
- * the bytes from its log entry again and building a second one (blake3, the trailer's root and a
- * copy were ~4 % of a 4 KiB PUT's event-loop time). An image is used only for the same blob id,
- * root and bytes (compared whole: cheap next to hashing them). A body whose proposal fails is
- * never taken; the oldest images go first beyond {@link preparedImageCountMax}.
- */
-class PreparedImages {
-  private readonly images = new Map<string, Buffer>();
-
-  add(blobId: string, image: Buffer): void {
-    this.images.delete(blobId);
-    this.images.set(blobId, image);
-    if (this.images.size > preparedImageCountMax) this.images.delete(this.images.keys().next().value!);
-  }
-
-  /** The image prepared for `ref` if it holds exactly `bytes` in an image of `imageSizeBytes` with root `ref.blake3`. */
-  take(ref: { readonly blobId: string; readonly blake3: string }, bytes: Uint8Array, imageSizeBytes: number): Buffer | undefined {
-    const image = this.images.get(ref.blobId);
-    if (image === undefined) return undefined;
-    this.images.delete(ref.blobId);
-    const same =
-      image.byteLength === imageSizeBytes &&
-      image.subarray(image.byteLength - trailerRootSizeBytes).toString('hex') === ref.blake3 &&
-      image.subarray(0, bytes.byteLength).equals(bytes);
-    return same ? image : undefined;
-  }
 }
 
 function encodeTrailer(options: { chunkSizeBytes: number; dataSizeBytes: number; chunkHashes: Uint8Array }): { bytes: Uint8Array; root: Uint8Array } {
