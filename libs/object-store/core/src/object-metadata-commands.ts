@@ -212,43 +212,16 @@ export class ObjectMetadataCommandInvalidError extends InvalidArgumentError {}
 const textEncoder = new TextEncoder();
 const textDecoder = new TextDecoder('utf-8', { fatal: true });
 
-/**
- * Validates (the same checks as decoding) and encodes; throws for an invalid command.
- *
- * The checks run on the command object itself, not on its JSON parsed back (which cost a PUT
- * ~3 % of the event loop in a 4 KiB profile): for the values a command holds (strings, safe
- * integers, booleans, arrays and plain objects) the JSON text means the same thing, and what
- * JSON would change fails both ways or neither (`undefined` and `null` fields are absent to the
- * checks, a NaN or non-integer number fails them, and JSON keeps only own enumerable fields, the
- * only ones the checks read). The spec holds the two paths to the same answer on fixtures and on
- * arbitrary input.
- */
+/** Validates (the same checks as decoding) and encodes; throws for an invalid command. */
 export function encodeObjectMetadataCommand(command: ObjectMetadataCommand): Uint8Array {
-  return encodeChecked(command).bytes;
-}
-
-/** {@link encodeObjectMetadataCommand}, with the command as decoding its bytes returns it. */
-function encodeChecked(command: ObjectMetadataCommand): { bytes: Uint8Array; checked: ObjectMetadataCommand } {
-  const checked = parseObjectMetadataCommand(command);
-  const bytes = textEncoder.encode(JSON.stringify(command));
+  const text = JSON.stringify(command);
+  const bytes = textEncoder.encode(text);
   if (bytes.byteLength > objectMetadataCommandBytesMax) {
     throw new ObjectMetadataCommandInvalidError(`command is ${bytes.byteLength} bytes, above ${objectMetadataCommandBytesMax}`);
   }
-  return { bytes, checked };
+  parseObjectMetadataCommand(JSON.parse(text) as unknown);
+  return bytes;
 }
-
-/**
- * PutObject entries encoded in this process and not decoded yet, by the identity of their bytes,
- * with what decoding them returns: the proposer's own replica applies the very bytes it proposed,
- * and decoding them again (UTF-8, JSON.parse and every check, ~9 µs) was ~2 % of a 4 KiB PUT's
- * event-loop time. The first decode takes the entry out (so it lives from propose to apply, and
- * bytes never applied here take it with them when collected); bytes from anywhere else (the
- * log read back, a follower's copy) are decoded as always. Only PutObject, whose fields are
- * strings, integers (`-0` read as `0`) and plain objects and arrays of them, so that the checked
- * command equals the decoded one exactly (the spec compares them); entry bytes are never modified
- * after encoding.
- */
-const undecodedPutEntries = new WeakMap<Uint8Array, ObjectMetadataEntry>();
 
 /** Decodes untrusted bytes; throws {@link ObjectMetadataCommandInvalidError} for anything else. */
 export function decodeObjectMetadataCommand(bytesUntrusted: Uint8Array): ObjectMetadataCommand {
@@ -290,28 +263,19 @@ export interface ObjectMetadataEntry {
  * {@link inlineBlobSizeBytesMax}.
  */
 export function encodeObjectMetadataEntry(entry: ObjectMetadataEntry): Uint8Array {
-  const { bytes: json, checked } = encodeChecked(entry.command);
-  if (entry.inlineBlob === undefined) {
-    if (checked.op === 'PutObject') undecodedPutEntries.set(json, { command: checked });
-    return json;
-  }
+  const json = encodeObjectMetadataCommand(entry.command);
+  if (entry.inlineBlob === undefined) return json;
   checkInlineBlob(entry.command, entry.inlineBlob.byteLength);
   const bytes = new Uint8Array(inlineBlobEntryHeaderBytes + json.byteLength + entry.inlineBlob.byteLength);
   bytes[0] = inlineBlobEntryTag;
   new DataView(bytes.buffer).setUint32(1, json.byteLength);
   bytes.set(json, inlineBlobEntryHeaderBytes);
   bytes.set(entry.inlineBlob, inlineBlobEntryHeaderBytes + json.byteLength);
-  undecodedPutEntries.set(bytes, { command: checked, inlineBlob: bytes.subarray(inlineBlobEntryHeaderBytes + json.byteLength) });
   return bytes;
 }
 
 /** Decodes untrusted entry bytes; throws {@link ObjectMetadataCommandInvalidError} for anything else. */
 export function decodeObjectMetadataEntry(bytesUntrusted: Uint8Array): ObjectMetadataEntry {
-  const encodedHere = undecodedPutEntries.get(bytesUntrusted);
-  if (encodedHere !== undefined) {
-    undecodedPutEntries.delete(bytesUntrusted);
-    return encodedHere;
-  }
   if (bytesUntrusted[0] !== inlineBlobEntryTag) return { command: decodeObjectMetadataCommand(bytesUntrusted) };
   if (bytesUntrusted.byteLength < inlineBlobEntryHeaderBytes) throw new ObjectMetadataCommandInvalidError('entry header is truncated');
   const jsonBytes = new DataView(bytesUntrusted.buffer, bytesUntrusted.byteOffset, bytesUntrusted.byteLength).getUint32(1);
@@ -508,10 +472,6 @@ export class FieldReader {
     if (typeof valueUntrusted !== 'object' || valueUntrusted === null || Array.isArray(valueUntrusted)) {
       throw new ObjectMetadataCommandInvalidError(`${path} must be an object`);
     }
-    // Plain data only: encoding checks the command object itself, and a Date, Map or boxed string
-    // would pass as an object here while its JSON is something else (JSON.parse makes only plain ones).
-    const prototype: unknown = Object.getPrototypeOf(valueUntrusted);
-    if (prototype !== Object.prototype && prototype !== null) throw new ObjectMetadataCommandInvalidError(`${path} must be a plain object`);
     this.#fields = valueUntrusted as Record<string, unknown>;
     this.#path = path;
   }
@@ -537,7 +497,7 @@ export class FieldReader {
     if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < range.min || value > range.max) {
       this.fail(name, `must be an integer in ${range.min}..${range.max}`);
     }
-    return value === 0 ? 0 : value; // -0 (JSON writes it as 0) reads as 0 whether checked as an object or decoded
+    return value;
   }
 
   boolean(name: string): boolean {
