@@ -444,7 +444,8 @@ class Simulation {
    * in a WAL append `persist` did not await. With the planted bug `reply-before-fsync`, durable
    * acknowledgements also leave before persisting. Not modelled: production also applies entries
    * that commit while a write is in flight (`RawNode.takeDurableCommitted`); here a write completes
-   * inside the step that started it, so nothing commits meanwhile (raft.spec.ts covers that path).
+   * inside the step that started it, so nothing commits meanwhile (consensus-core's
+   * raw-node-outstanding-ready.spec.ts drives those interleavings with seeded schedules).
    */
   async #drain(slot: ReplicaSlot): Promise<void> {
     const process = slot.process;
