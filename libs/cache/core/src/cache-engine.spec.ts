@@ -1164,3 +1164,31 @@ test('engine: stream keyspace notifications', () => {
     ['create', 'createconsumer', 'xadd', 'createconsumer', 'createconsumer', 'delconsumer', 'setid'].map((event) => `__keyevent@0__:${event === 'xadd' ? event : `xgroup-${event}`}`),
   );
 });
+
+test('engine: a paused or blocked request keeps its own arguments, whatever happens to the memory they were read from', () => {
+  const harness = createHarness();
+  const admin = harness.connect();
+  const writer = harness.connect();
+  const popper = harness.connect();
+  // The decoder's arguments are views into the connection's chunk: model that chunk being reused.
+  const chunk = Buffer.alloc(64);
+  const viewsOf = (...words: string[]) => {
+    let offset = 0;
+    return words.map((word) => {
+      const view = chunk.subarray(offset, offset + word.length);
+      view.write(word, 'latin1');
+      offset += word.length;
+      return view;
+    });
+  };
+  assert.deepEqual(admin.send('CLIENT', 'PAUSE', '100000', 'WRITE'), ['+OK']);
+  harness.engine.execute(writer.client, viewsOf('SET', 'key1', 'value1'), harness.nowMs);
+  chunk.fill(0x21);
+  assert.deepEqual(admin.send('CLIENT', 'UNPAUSE'), ['+OK']);
+  assert.deepEqual(writer.sink.take(), ['+OK']);
+  assert.deepEqual(admin.send('GET', 'key1'), ['"value1"']);
+  harness.engine.execute(popper.client, viewsOf('BLPOP', 'list1', '0'), harness.nowMs);
+  chunk.fill(0x21);
+  assert.deepEqual(admin.send('RPUSH', 'list1', 'a'), [':1']);
+  assert.deepEqual(popper.sink.take(), ['["list1", "a"]']);
+});

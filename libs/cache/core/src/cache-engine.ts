@@ -974,7 +974,9 @@ export class CacheEngine {
   }
 
   private park(client: CacheClient, args: readonly Buffer[], block: Extract<CacheCommandResult, { type: 'block' }>): void {
-    client.blocked = { args, block, databaseIndex: client.databaseIndex };
+    // Copied, as queue() copies MULTI's: the request's arguments are views into the connection's
+    // chunk, which must be free to change (and be collected) while the client waits.
+    client.blocked = { args: args.map((argument) => Buffer.from(argument)), block, databaseIndex: client.databaseIndex };
     this.blockedClients.add(client);
     for (const key of block.keys) {
       const watchKey = watchKeyOf(client.databaseIndex, key);
