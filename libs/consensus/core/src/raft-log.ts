@@ -162,9 +162,7 @@ export class RaftLog {
 
   /** The next committed entries to apply, bounded by `readyCommittedSizeBytesMax` (at least one). */
   nextCommittedEntries(): Entry[] {
-    if (!this.hasNextCommittedEntries()) return [];
-    const lo = (Math.max(this.applying, this.firstIndex() - 1) + 1) as LogIndex;
-    return this.slice(lo, (this.committed + 1) as LogIndex, this.readyCommittedSizeBytesMax);
+    return this.nextCommittedEntriesThrough(this.committed);
   }
 
   /** Like {@link nextCommittedEntries}, but none past `indexMax`. */

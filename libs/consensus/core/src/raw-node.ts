@@ -187,9 +187,9 @@ export class RawNode {
   /**
    * Takes the entries that became committed while a Ready is outstanding and are already in this
    * node's durable log (before the outstanding Ready's entries), for the driver to apply during
-   * that Ready's fsync instead of after it. Empty when no Ready is outstanding, when it installs a
-   * snapshot, or while its own committed entries that need its fsync are unapplied (they come
-   * first). Stops before a config change (applied at an `advance` only). What is taken here is
+   * that Ready's fsync instead of after it. Empty when no Ready is outstanding, when a snapshot is
+   * being installed, or while its own committed entries that need its fsync are unapplied (they
+   * come first). Stops before a config change (applied at an `advance` only). What is taken here is
    * left out of the next Ready and confirmed applied by the outstanding Ready's `advance`.
    *
    * Why: a leader whose Ready loop waits on its own fsync of batch n+1 learns meanwhile that batch
@@ -200,13 +200,13 @@ export class RawNode {
    * here, so none of them can be overwritten.
    */
   takeDurableCommitted(): Entry[] {
-    const ready = this.outstandingReady;
+    if (this.outstandingReady === undefined) return [];
     const log = this.raft.log;
-    if (ready === undefined || ready.snapshot !== undefined || log.unstable.snapshot !== undefined) return [];
-    const durableLast = log.unstable.offset - 1;
-    const lastHandedOut = ready.committedEntries.at(-1)?.index;
-    if (lastHandedOut !== undefined && lastHandedOut > durableLast) return [];
-    const entries = log.nextCommittedEntriesThrough(durableLast as LogIndex);
+    // One bound covers every case: entries before the first unstable one were written by Readies
+    // already advanced. A Ready whose own committed entries reach past it has moved `applying`
+    // past it too, and a snapshot (outstanding or stepped in since) sets both the first index and
+    // the unstable offset to its index + 1, so nothing is left between them.
+    const entries = log.nextCommittedEntriesThrough((log.unstable.offset - 1) as LogIndex);
     const configChange = entries.findIndex((entry) => entry.type === 'config-change');
     if (configChange >= 0) entries.length = configChange;
     const last = entries.at(-1);
