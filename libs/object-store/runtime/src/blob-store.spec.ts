@@ -50,6 +50,15 @@ async function readAll(stream: Readable): Promise<Buffer> {
 
 const writeOptions = (overrides: Partial<BlobWriteOptions> = {}): BlobWriteOptions => ({ sizeBytesMax: 64 * 1024 * 1024, checksumAlgorithms: [], ...overrides });
 
+/** Random bytes stored as the log stores a small object (readSmall, then storeApplied), with the file's path and contents. */
+async function storeSmallFromLog(store: BlobStore, sizeBytes: number, chunkSizeBytes: number) {
+  const data = new Uint8Array(randomBytes(sizeBytes));
+  const { result, bytes } = await store.readSmall(chunksOf(data, chunkSizeBytes), writeOptions());
+  await store.storeApplied(result, bytes);
+  const path = store.pathOf(result.blobId);
+  return { data, result, path, file: readFileSync(path) };
+}
+
 async function roundTrips(hasherFactory: BlobHasherFactory): Promise<void> {
   await withStore(
     async (store, directory) => {
@@ -341,11 +350,7 @@ test('readWhole from disk (no small-blob cache) returns a small blob verified, a
 
 test('readWhole serves a small blob from memory once stored from the log or read, verified every time, and forgets it on delete', async () => {
   await withStore(async (store) => {
-    const data = new Uint8Array(randomBytes(2500));
-    const { result, bytes } = await store.readSmall(chunksOf(data, 500), writeOptions());
-    await store.storeApplied(result, bytes);
-    const path = store.pathOf(result.blobId);
-    const file = readFileSync(path);
+    const { data, result, path, file } = await storeSmallFromLog(store, 2500, 500);
     // Gone from disk behind the store's back: only the cached image can answer now.
     await rm(path);
     const read = { expectedBlake3: result.blake3, sizeBytes: 2500 };
@@ -365,11 +370,7 @@ test('readWhole serves a small blob from memory once stored from the log or read
 
 test('a whole read under way when its blob is deleted does not put the image back in memory (review: 500 of 500 runs did)', async () => {
   await withStore(async (store) => {
-    const data = new Uint8Array(randomBytes(3000));
-    const { result, bytes } = await store.readSmall(chunksOf(data, 1000), writeOptions());
-    await store.storeApplied(result, bytes);
-    const path = store.pathOf(result.blobId);
-    const file = readFileSync(path);
+    const { result, path, file } = await storeSmallFromLog(store, 3000, 1000);
     await store.delete(result.blobId); // the image leaves memory; the file is put back, uncached
     writeFileSync(path, file);
     const read = { expectedBlake3: result.blake3, sizeBytes: 3000 };
