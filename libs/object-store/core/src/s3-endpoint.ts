@@ -12,6 +12,7 @@
  *
  * Pure: no clock, no I/O. Every failure is an {@link S3Error} with Amazon's code.
  */
+import { splitQuery, type RawQueryParameter } from '@objectbox/security-core';
 import { assert } from '@objectbox/util';
 import { S3Error, s3Errors } from './s3-errors.js';
 
@@ -23,7 +24,7 @@ export const s3ListMaxKeysDefault = 1000;
 export const s3PartNumberMax = 10000;
 /** Largest `max-buckets` of ListBuckets. */
 export const s3ListBucketsMaxBucketsMax = 10000;
-/** Most query parameters one request may carry; more is refused before any is decoded. */
+/** Most query parameters one request may carry (empty pieces not counted); more is refused before any is decoded. */
 export const s3QueryParameterCountMax = 128;
 
 /** The parts of an HTTP request head that routing reads. */
@@ -34,6 +35,34 @@ export interface S3RequestHead {
   readonly target: string;
   /** Header values by lower-case name, as node's `IncomingMessage.headers`. */
   readonly headers: Readonly<Record<string, string | readonly string[] | undefined>>;
+}
+
+/**
+ * A request-target split once per request: the raw path and the query's parameters, still
+ * percent-encoded. Routing ({@link parseS3Request}) and SigV4 verification (s3-request-auth.ts)
+ * both read it, each decoding what it needs by its own rules, so neither splits the query again.
+ */
+export interface S3RequestTarget {
+  /** Percent-encoded, without the query; `/`-rooted unless the target was malformed (routing refuses it). */
+  readonly path: string;
+  readonly query: readonly RawQueryParameter[];
+}
+
+/**
+ * Splits a request-target (origin or absolute form) into its path and query parameters. A fragment
+ * (`#...`, which clients never send) is dropped, for routing and signature alike. Never throws: a
+ * malformed target is refused by routing, after authentication has had its say.
+ */
+export function splitS3RequestTarget(target: string): S3RequestTarget {
+  let origin = target;
+  if (!origin.startsWith('/')) {
+    const absolute = /^https?:\/\/[^/?#]*/i.exec(origin);
+    if (absolute !== null) origin = origin.slice(absolute[0].length) || '/';
+  }
+  const hash = origin.indexOf('#');
+  if (hash >= 0) origin = origin.slice(0, hash);
+  const question = origin.indexOf('?');
+  return question < 0 ? { path: origin, query: [] } : { path: origin.slice(0, question), query: splitQuery(origin.slice(question + 1)) };
 }
 
 /** Routing configuration. */
@@ -319,16 +348,12 @@ function percentDecode(text: string, plusIsSpace: boolean): string {
 /** Decoded query parameters: first value of each name; a name without `=` has the value `''`. */
 type QueryParameters = ReadonlyMap<string, string>;
 
-function parseQuery(query: string): QueryParameters {
+function parseQuery(query: readonly RawQueryParameter[]): QueryParameters {
   const parameters = new Map<string, string>();
-  if (query === '') return parameters;
-  const pairs = query.split('&');
-  if (pairs.length > s3QueryParameterCountMax) throw new S3Error('InvalidURI', { message: 'Too many query parameters.' });
-  for (const pair of pairs) {
-    if (pair === '') continue;
-    const equals = pair.indexOf('=');
-    const name = percentDecode(equals < 0 ? pair : pair.slice(0, equals), true);
-    const value = equals < 0 ? '' : percentDecode(pair.slice(equals + 1), true);
+  if (query.length > s3QueryParameterCountMax) throw new S3Error('InvalidURI', { message: 'Too many query parameters.' });
+  for (const { nameRaw, valueRaw } of query) {
+    const name = percentDecode(nameRaw, true);
+    const value = valueRaw === '' ? '' : percentDecode(valueRaw, true);
     if (parameters.has(name) && relevantParameterNames.has(name)) {
       throw s3Errors.invalidArgument(name, value, `Query parameter ${name} must not be repeated.`);
     }
@@ -560,14 +585,16 @@ for (const route of s3Routes) {
 }
 
 /**
- * Parses one request head into its endpoint.
+ * Parses one request head into its endpoint; `split` is `head.target` split once by the caller
+ * ({@link splitS3RequestTarget}), which shares it with authentication.
  * @throws S3Error `InvalidURI` (undecodable path or query), `InvalidBucketName`, `KeyTooLongError`,
  *   `InvalidArgument` (a parameter out of range, with `ArgumentName`/`ArgumentValue`),
  *   `MethodNotAllowed` (a method or sub-resource S3 does not define on this target, with `Method`
  *   and `ResourceType`).
  */
-export function parseS3Request(head: S3RequestHead, config: S3EndpointConfig): S3Endpoint {
-  const { path, query } = splitTarget(head.target);
+export function parseS3Request(head: S3RequestHead, config: S3EndpointConfig, split: S3RequestTarget = splitS3RequestTarget(head.target)): S3Endpoint {
+  const { path, query } = split;
+  if (!path.startsWith('/')) throw new S3Error('InvalidURI');
   const hostBucket = virtualHostBucket(requestHeaderValue(head.headers, 'host'), config.virtualHostDomains);
   const { bucket, key } = bucketAndKey(path, hostBucket);
   const parameters = parseQuery(query);
@@ -649,19 +676,6 @@ export function authorizationLevelOf(endpoint: S3Endpoint): 'none' | 'read' | 'w
     case 'NotImplemented':
       return 'write';
   }
-}
-
-function splitTarget(target: string): { path: string; query: string } {
-  let origin = target;
-  const absolute = /^https?:\/\/[^/?#]*/i.exec(origin);
-  if (absolute !== null) origin = origin.slice(absolute[0].length) || '/';
-  const hash = origin.indexOf('#');
-  if (hash >= 0) origin = origin.slice(0, hash);
-  const question = origin.indexOf('?');
-  const path = question < 0 ? origin : origin.slice(0, question);
-  const query = question < 0 ? '' : origin.slice(question + 1);
-  if (!path.startsWith('/')) throw new S3Error('InvalidURI');
-  return { path, query };
 }
 
 /** The bucket named by `Host` under one of `domains`, or undefined for path style. */

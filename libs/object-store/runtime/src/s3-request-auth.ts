@@ -15,7 +15,7 @@ import {
   type PayloadMode,
   type StreamingSigningContext,
 } from '@objectbox/security-core';
-import { type AccessKey, type S3RequestHead } from '@objectbox/object-store-core';
+import { splitS3RequestTarget, type AccessKey, type S3RequestHead, type S3RequestTarget } from '@objectbox/object-store-core';
 import { AccessKeySecretUndecryptableError, type AccessKeySecretCipher } from './access-key-secrets.js';
 
 /** Where secrets come from: the root key from config today, the Raft group's keys later. */
@@ -86,6 +86,8 @@ export interface AuthorizedVersion {
 /** Options of {@link authenticateS3Request}. */
 export interface AuthenticateS3RequestOptions {
   readonly head: S3RequestHead;
+  /** `head.target` split once (`splitS3RequestTarget`), shared with routing; split here when absent. */
+  readonly target?: S3RequestTarget;
   readonly credentials: S3CredentialStore;
   /** This endpoint's region; a request signed for another is refused naming this one. */
   readonly region: string;
@@ -103,7 +105,7 @@ export interface AuthenticateS3RequestOptions {
  */
 export function authenticateS3Request(options: AuthenticateS3RequestOptions): S3Authentication {
   const { head } = options;
-  const { path, query } = splitRequestTarget(head.target);
+  const { path, query } = options.target ?? splitS3RequestTarget(head.target);
   const input = { method: head.method, path, query, headers: head.headers };
   const auth = parseSignedRequestAuth(input);
   if (auth === undefined) {
@@ -167,15 +169,3 @@ function utf8Reading(latin1: string): string {
 
 /** Never used: signed aws-chunked bodies are refused on anonymous requests (parsePayloadMode). */
 const anonymousStreamingContext: StreamingSigningContext = { signingKey: new Uint8Array(0), requestDateTime: '', credentialScope: '', seedSignatureHex: '' };
-
-/**
- * The raw (still percent-encoded) path and query of a request-target; absolute-form targets
- * (`http://host/path`) are reduced to their path.
- */
-export function splitRequestTarget(target: string): { path: string; query: string } {
-  let origin = target;
-  const absolute = /^https?:\/\/[^/?#]*/i.exec(origin);
-  if (absolute !== null) origin = origin.slice(absolute[0].length) || '/';
-  const question = origin.indexOf('?');
-  return question < 0 ? { path: origin, query: '' } : { path: origin.slice(0, question), query: origin.slice(question + 1) };
-}

@@ -19,7 +19,7 @@ import { connect } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { after, before, test } from 'node:test';
 import { createLogger } from '@objectbox/observability';
-import { canonicalRequest, credentialScopeString, normalizeHeaders, signatureHex, signingKey, sigv4Algorithm, stringToSign } from '@objectbox/security-core';
+import { canonicalRequest, credentialScopeString, normalizeHeaders, signatureHex, signingKey, sigv4Algorithm, splitQuery, stringToSign } from '@objectbox/security-core';
 import { BlobWriteAbortedError } from './blob-errors.js';
 import type { BlobStore } from './blob-store.js';
 import { rootCredentialStore } from './s3-request-auth.js';
@@ -54,7 +54,7 @@ function signedHead(method: string, path: string, query: string, headers: Record
   const all = { host: `127.0.0.1:${port}`, 'x-amz-date': requestDateTime, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD', ...headers };
   const normalized = normalizeHeaders(all);
   const signedHeaderNames = [...normalized.keys()].sort();
-  const canonical = canonicalRequest({ method, path, query, headers: normalized, signedHeaderNames, payloadHash: 'UNSIGNED-PAYLOAD' });
+  const canonical = canonicalRequest({ method, path, query: splitQuery(query), headers: normalized, signedHeaderNames, payloadHash: 'UNSIGNED-PAYLOAD' });
   const signature = signatureHex(signingKey(root.secretAccessKey, scope), stringToSign({ requestDateTime, scope, canonicalRequest: canonical }));
   const authorization = `${sigv4Algorithm} Credential=${root.accessKeyId}/${credentialScopeString(scope)}, SignedHeaders=${signedHeaderNames.join(';')}, Signature=${signature}`;
   return `${[`${method} ${path}?${query} HTTP/1.1`, ...Object.entries(all).map(([name, value]) => `${name}: ${value}`), `authorization: ${authorization}`].join('\r\n')}\r\n\r\n`;

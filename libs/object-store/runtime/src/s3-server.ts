@@ -25,6 +25,7 @@ import {
   parseS3Request,
   renderS3ErrorXml,
   S3Error,
+  splitS3RequestTarget,
   s3Errors,
   toS3Error,
   type ObjectMetadataCommand,
@@ -33,6 +34,7 @@ import {
   type ObjectMetadataValues,
   type S3Endpoint,
   type S3RequestHead,
+  type S3RequestTarget,
 } from '@objectbox/object-store-core';
 import type { Logger } from '@objectbox/observability';
 import { assert } from '@objectbox/util';
@@ -275,7 +277,8 @@ export class S3Server {
     // or GET that follows, never for the OPTIONS), and a request from a page of another origin gets
     // the bucket's Access-Control-* headers on every answer, a refused signature's included (else
     // the page cannot read why it failed). A routing error still comes after an authentication error.
-    const routed = routeOf(head, this.options.virtualHostDomains);
+    const target = splitS3RequestTarget(head.target);
+    const routed = routeOf(head, target, this.options.virtualHostDomains);
     const preflight = routed.endpoint?.operation === 'CorsPreflight';
     if (routed.endpoint !== undefined && !preflight && 'bucket' in routed.endpoint) {
       for (const [name, value] of Object.entries(corsHeadersOfRequest({ request, server: this }, routed.endpoint.bucket))) response.setHeader(name, value);
@@ -284,6 +287,7 @@ export class S3Server {
       ? unauthenticatedRequest()
       : authenticateS3Request({
           head,
+          target,
           credentials: this.options.credentials,
           region: this.options.region,
           nowMs,
@@ -513,9 +517,9 @@ function keptOnError(name: string): boolean {
 }
 
 /** The request's endpoint, or the routing error to raise once authentication has had its say. */
-function routeOf(head: S3RequestHead, virtualHostDomains: readonly string[]): { endpoint: S3Endpoint; error?: undefined } | { endpoint?: undefined; error: unknown } {
+function routeOf(head: S3RequestHead, target: S3RequestTarget, virtualHostDomains: readonly string[]): { endpoint: S3Endpoint; error?: undefined } | { endpoint?: undefined; error: unknown } {
   try {
-    return { endpoint: parseS3Request(head, { virtualHostDomains }) };
+    return { endpoint: parseS3Request(head, { virtualHostDomains }, target) };
   } catch (error) {
     return { error };
   }

@@ -13,7 +13,7 @@ import {
   type AuthorizationLocation,
   type SecurityError,
 } from './errors.js';
-import { normalizeHeaders, parseQuery, type HttpHeaders, type QueryParameter } from './sigv4-encoding.js';
+import { normalizeHeaders, percentDecodeText, type HttpHeaders, type RawQueryParameter } from './sigv4-encoding.js';
 import { parseAmzDateTime, sigv4Algorithm, sigv4ScopeTerminator, isSignatureHex, type CredentialScope } from './sigv4-signing.js';
 
 /** The longest lifetime of a presigned URL S3 accepts: 7 days. */
@@ -27,8 +27,8 @@ export interface SignedRequestInput {
   readonly method: string;
   /** Path as received on the wire: percent-encoded, without the query. */
   readonly path: string;
-  /** Raw query string as received, with or without `?` (`''` when absent). */
-  readonly query: string;
+  /** The query's parameters as received, still percent-encoded (`splitQuery` of the raw query; `[]` when absent). */
+  readonly query: readonly RawQueryParameter[];
   /** Headers as received (names in any case). */
   readonly headers: HttpHeaders;
 }
@@ -80,9 +80,9 @@ export function authorizationMalformed(location: AuthorizationLocation, reason: 
  */
 export function parseSignedRequestAuth(request: SignedRequestInput): SignedRequestAuth | undefined {
   const headers = normalizeHeaders(request.headers);
-  const query = parseQuery(request.query);
+  const query = request.query;
   const authorization = headers.get('authorization');
-  const presigned = query.some((parameter) => parameter.name === 'X-Amz-Algorithm');
+  const presigned = query.some((parameter) => queryNameOf(parameter) === 'X-Amz-Algorithm');
   if (authorization !== undefined && presigned) {
     throw new AuthenticationInvalidArgumentError(
       'Authorization',
@@ -224,14 +224,22 @@ const presignParameterNames = [
 
 type PresignParameterName = (typeof presignParameterNames)[number];
 
+const queryDecoding = { plusIsSpace: true } as const;
+
+/** A query parameter's decoded name (`+` a space); most names have nothing to decode and are returned as they are. */
+function queryNameOf(parameter: RawQueryParameter): string {
+  return percentDecodeText(parameter.nameRaw, queryDecoding);
+}
+
 /**
  * The presign parameters of `query`, each at most once (X-Amz-Content-Sha256 included). One pass
  * with a switch: it runs on every presigned request, and a Map plus `includes` per parameter and
- * `Object.fromEntries` were ~4 % of verifying one.
+ * `Object.fromEntries` were ~4 % of verifying one. Only these parameters' values are decoded.
  */
-function presignParameters(query: readonly QueryParameter[]): Record<PresignParameterName, string> {
+function presignParameters(query: readonly RawQueryParameter[]): Partial<Record<PresignParameterName | 'X-Amz-Content-Sha256', string>> & Record<PresignParameterName, string> {
   const found: Partial<Record<PresignParameterName | 'X-Amz-Content-Sha256', string>> = {};
-  for (const { name, value } of query) {
+  for (const parameter of query) {
+    const name = queryNameOf(parameter);
     switch (name) {
       case 'X-Amz-Algorithm':
       case 'X-Amz-Credential':
@@ -241,7 +249,7 @@ function presignParameters(query: readonly QueryParameter[]): Record<PresignPara
       case 'X-Amz-Signature':
       case 'X-Amz-Content-Sha256':
         if (found[name] !== undefined) throw new AuthorizationQueryParametersError(`The query parameter ${name} is given more than once`);
-        found[name] = value;
+        found[name] = percentDecodeText(parameter.valueRaw, queryDecoding);
     }
   }
   if (presignParameterNames.some((name) => found[name] === undefined)) {
@@ -249,7 +257,7 @@ function presignParameters(query: readonly QueryParameter[]): Record<PresignPara
       'Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.',
     );
   }
-  return found as Record<PresignParameterName, string>;
+  return found as Partial<Record<PresignParameterName | 'X-Amz-Content-Sha256', string>> & Record<PresignParameterName, string>;
 }
 
 function parsePresignExpires(expires: string): number {
@@ -264,7 +272,7 @@ function parsePresignExpires(expires: string): number {
   return presignExpiresSeconds;
 }
 
-function parsePresignedQuery(query: readonly QueryParameter[], headers: ReadonlyMap<string, string>): QuerySignedRequestAuth {
+function parsePresignedQuery(query: readonly RawQueryParameter[], headers: ReadonlyMap<string, string>): QuerySignedRequestAuth {
   const parameters = presignParameters(query);
   if (parameters['X-Amz-Algorithm'] !== sigv4Algorithm) {
     throw new AuthorizationQueryParametersError('X-Amz-Algorithm only supports "AWS4-HMAC-SHA256"');
@@ -274,7 +282,7 @@ function parsePresignedQuery(query: readonly QueryParameter[], headers: Readonly
   if (requestTimeMs === undefined) {
     throw new AuthorizationQueryParametersError('X-Amz-Date must be in the ISO8601 Long Format "yyyyMMdd\'T\'HHmmss\'Z\'"');
   }
-  const contentSha256 = headers.get('x-amz-content-sha256') ?? query.find((parameter) => parameter.name === 'X-Amz-Content-Sha256')?.value;
+  const contentSha256 = headers.get('x-amz-content-sha256') ?? parameters['X-Amz-Content-Sha256'];
   return {
     location: 'query',
     ...parseCredential('query', parameters['X-Amz-Credential']),

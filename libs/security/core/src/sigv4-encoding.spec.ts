@@ -1,7 +1,7 @@
 /** SigV4 URI encoding rules as S3 applies them (AWS "Create a canonical request"). */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { canonicalHeaderValue, canonicalQueryString, canonicalUri, normalizeHeaders, percentDecode, percentDecodeText, uriEncode, uriEncodeBytes } from './sigv4-encoding.js';
+import { canonicalHeaderValue, canonicalQueryString, canonicalUri, normalizeHeaders, percentDecode, percentDecodeText, splitQuery, uriEncode, uriEncodeBytes } from './sigv4-encoding.js';
 
 test('uriEncode keeps the unreserved set, upper-cases hex and encodes UTF-8 bytes', () => {
   assert.equal(uriEncode('AZaz09-._~', { encodeSlash: true }), 'AZaz09-._~');
@@ -18,10 +18,28 @@ test('the path is re-encoded once per segment, never twice, and %2F stays inside
 });
 
 test('the query is decoded, re-encoded, sorted by name then value; bare names get =', () => {
-  assert.equal(canonicalQueryString('?prefix=J&max-keys=2'), 'max-keys=2&prefix=J');
-  assert.equal(canonicalQueryString('lifecycle'), 'lifecycle=');
-  assert.equal(canonicalQueryString('b=2&a=2&a=1&c=x+y&d=%7e'), 'a=1&a=2&b=2&c=x%20y&d=~');
-  assert.equal(canonicalQueryString('X-Amz-Signature=abc&z=1', ['X-Amz-Signature']), 'z=1');
+  assert.equal(canonicalQueryString(splitQuery('?prefix=J&max-keys=2')), 'max-keys=2&prefix=J');
+  assert.equal(canonicalQueryString(splitQuery('lifecycle')), 'lifecycle=');
+  assert.equal(canonicalQueryString(splitQuery('b=2&a=2&a=1&c=x+y&d=%7e')), 'a=1&a=2&b=2&c=x%20y&d=~');
+  assert.equal(canonicalQueryString(splitQuery('X-Amz-Signature=abc&z=1'), ['X-Amz-Signature']), 'z=1');
+});
+
+test('a query is split once into raw parameters in wire order: empty pieces dropped, a bare name has value empty, = inside a value kept', () => {
+  assert.deepEqual(splitQuery(''), []);
+  assert.deepEqual(splitQuery('?'), []);
+  assert.deepEqual(splitQuery('&&a=1&&b&c=x=y&=v&d=&'), [
+    { nameRaw: 'a', valueRaw: '1' },
+    { nameRaw: 'b', valueRaw: '' },
+    { nameRaw: 'c', valueRaw: 'x=y' },
+    { nameRaw: '', valueRaw: 'v' },
+    { nameRaw: 'd', valueRaw: '' },
+  ]);
+  assert.deepEqual(splitQuery('?a=%2B+b&a=%20'), [
+    { nameRaw: 'a', valueRaw: '%2B+b' },
+    { nameRaw: 'a', valueRaw: '%20' },
+  ]);
+  // Repeated names, empty values, `+` and `%20` (both a space), `%2B` (a plus) and `=` in a value.
+  assert.equal(canonicalQueryString(splitQuery('k=b&k=a&k=&e&p=1+2&q=1%202&r=1%2B2&s=a=b')), 'e=&k=&k=a&k=b&p=1%202&q=1%202&r=1%2B2&s=a%3Db');
 });
 
 test('headers are keyed by lower-case name, repeated ones joined, values trimmed and collapsed', () => {
@@ -48,8 +66,8 @@ test('the already-canonical fast paths agree with decoding and encoding again, o
     let raw = '';
     for (let length = nextRandom(8); length > 0; length--) raw += alphabet[nextRandom(alphabet.length)];
     const query = raw.replace(/[=&]/g, '');
-    assert.equal(canonicalQueryString(`a=${query}`), `a=${referenceComponent(query)}`, `query value ${JSON.stringify(query)}`);
-    assert.equal(canonicalQueryString(`${query}=v`), `${referenceComponent(query)}=v`, `query name ${JSON.stringify(query)}`);
+    assert.equal(canonicalQueryString(splitQuery(`a=${query}`)), `a=${referenceComponent(query)}`, `query value ${JSON.stringify(query)}`);
+    assert.equal(canonicalQueryString(splitQuery(`${query}=v`)), `${referenceComponent(query)}=v`, `query name ${JSON.stringify(query)}`);
     assert.equal(canonicalUri(`/${raw}`), referenceUri(`/${raw}`), `path ${JSON.stringify(raw)}`);
     for (const plusIsSpace of [true, false]) {
       assert.equal(percentDecodeText(raw, { plusIsSpace }), percentDecode(raw, { plusIsSpace }).toString('utf8'), `decode ${JSON.stringify(raw)}`);

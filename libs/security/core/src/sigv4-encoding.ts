@@ -129,35 +129,59 @@ export function canonicalUri(pathRaw: string): string {
     .join('/');
 }
 
-function splitQuery(queryRaw: string): { nameRaw: string; valueRaw: string }[] {
-  const query = queryRaw.startsWith('?') ? queryRaw.slice(1) : queryRaw;
-  return query
-    .split('&')
-    .filter((piece) => piece !== '')
-    .map((piece) => {
-      const equals = piece.indexOf('=');
-      return equals < 0
-        ? { nameRaw: piece, valueRaw: '' }
-        : { nameRaw: piece.slice(0, equals), valueRaw: piece.slice(equals + 1) };
-    });
+/**
+ * One query parameter as received: still percent-encoded, `+` not yet read. A name without `=` has
+ * the value `''`. The edge splits a request's query once ({@link splitQuery}) and hands these to
+ * routing and to SigV4 (parsing the presign parameters, the canonical query string), each of which
+ * decodes what it reads by its own rules.
+ */
+export interface RawQueryParameter {
+  readonly nameRaw: string;
+  readonly valueRaw: string;
 }
 
-/** Parses a raw query string (with or without `?`) into decoded parameters, in wire order. */
-export function parseQuery(queryRaw: string): QueryParameter[] {
-  return splitQuery(queryRaw).map(({ nameRaw, valueRaw }) => ({
+/** Splits a raw query string (with or without `?`) into its parameters, in wire order; empty pieces (`a&&b`) are dropped. */
+export function splitQuery(queryRaw: string): RawQueryParameter[] {
+  const parameters: RawQueryParameter[] = [];
+  let start = queryRaw.startsWith('?') ? 1 : 0;
+  while (start <= queryRaw.length) {
+    let end = queryRaw.indexOf('&', start);
+    if (end < 0) end = queryRaw.length;
+    if (end > start) {
+      const equals = queryRaw.indexOf('=', start);
+      parameters.push(
+        equals < 0 || equals > end
+          ? { nameRaw: queryRaw.slice(start, end), valueRaw: '' }
+          : { nameRaw: queryRaw.slice(start, equals), valueRaw: queryRaw.slice(equals + 1, end) },
+      );
+    }
+    start = end + 1;
+  }
+  return parameters;
+}
+
+/** Decodes split parameters (`+` read as a space), in wire order. */
+export function decodeQuery(parameters: readonly RawQueryParameter[]): QueryParameter[] {
+  return parameters.map(({ nameRaw, valueRaw }) => ({
     name: percentDecodeText(nameRaw, { plusIsSpace: true }),
     value: percentDecodeText(valueRaw, { plusIsSpace: true }),
   }));
 }
 
+/** Parses a raw query string (with or without `?`) into decoded parameters, in wire order. */
+export function parseQuery(queryRaw: string): QueryParameter[] {
+  return decodeQuery(splitQuery(queryRaw));
+}
+
 /**
- * The canonical query string: every parameter decoded, encoded again with `/` encoded, `name=value`
- * (a bare `?lifecycle` gives `lifecycle=`), sorted by encoded name then value, joined with `&`.
- * Parameters named in `namesExcluded` (exact case) are left out: `X-Amz-Signature` for presigned URLs.
+ * The canonical query string of split parameters ({@link splitQuery}): every parameter decoded,
+ * encoded again with `/` encoded, `name=value` (a bare `?lifecycle` gives `lifecycle=`), sorted by
+ * encoded name then value, joined with `&`. Parameters named in `namesExcluded` (exact case, as
+ * decoded) are left out: `X-Amz-Signature` for presigned URLs.
  */
-export function canonicalQueryString(queryRaw: string, namesExcluded: readonly string[] = []): string {
+export function canonicalQueryString(parameters: readonly RawQueryParameter[], namesExcluded: readonly string[] = []): string {
   const pairs: [string, string][] = [];
-  for (const { nameRaw, valueRaw } of splitQuery(queryRaw)) {
+  for (const { nameRaw, valueRaw } of parameters) {
     if (namesExcluded.length > 0 && namesExcluded.includes(percentDecodeText(nameRaw, { plusIsSpace: true }))) continue;
     pairs.push([canonicalQueryComponent(nameRaw), canonicalQueryComponent(valueRaw)]);
   }

@@ -5,7 +5,7 @@
  * arguments; `node:crypto` hashing is a pure computation.
  */
 import { createHmac, createSecretKey, hash, type KeyObject, timingSafeEqual } from 'node:crypto';
-import { canonicalHeaderValue, canonicalQueryString, canonicalUri } from './sigv4-encoding.js';
+import { canonicalHeaderValue, canonicalQueryString, canonicalUri, type RawQueryParameter } from './sigv4-encoding.js';
 
 /** The only signing algorithm accepted (`AWS4-HMAC-SHA256`); SigV2 and SigV4a are refused. */
 export const sigv4Algorithm = 'AWS4-HMAC-SHA256';
@@ -52,8 +52,8 @@ export interface CanonicalRequestInput {
   readonly method: string;
   /** Path as received, percent-encoded, without the query. */
   readonly path: string;
-  /** Raw query string as received, with or without `?`. */
-  readonly query: string;
+  /** The query's parameters as received, still percent-encoded (`splitQuery` of the raw query). */
+  readonly query: readonly RawQueryParameter[];
   /** Headers by lower-case name (see `normalizeHeaders`). */
   readonly headers: ReadonlyMap<string, string>;
   /** Lower-case, sorted signed header names. */

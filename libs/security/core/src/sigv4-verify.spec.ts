@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { isSecurityError } from './errors.js';
 import { parseHttpDateTime, parseSignedRequestAuth, type SignedRequestInput } from './sigv4-authorization.js';
-import { normalizeHeaders } from './sigv4-encoding.js';
+import { normalizeHeaders, splitQuery } from './sigv4-encoding.js';
 import { parsePayloadMode } from './sigv4-payload.js';
 import { canonicalRequest, sha256Hex, signatureHex, signingKey, stringToSign } from './sigv4-signing.js';
 import { verifyRequestSignature, type VerifiedRequest } from './sigv4-verify.js';
@@ -30,7 +30,7 @@ function authorization(signedHeaders: string, signature: string): string {
 const getObject: SignedRequestInput = {
   method: 'GET',
   path: '/test.txt',
-  query: '',
+  query: [],
   headers: {
     Host: 'examplebucket.s3.amazonaws.com',
     Range: 'bytes=0-9',
@@ -46,7 +46,7 @@ const getObject: SignedRequestInput = {
 const putObject: SignedRequestInput = {
   method: 'PUT',
   path: '/test$file.text',
-  query: '',
+  query: [],
   headers: {
     Host: 'examplebucket.s3.amazonaws.com',
     Date: 'Fri, 24 May 2013 00:00:00 GMT',
@@ -64,7 +64,7 @@ function getBucket(query: string, signature: string): SignedRequestInput {
   return {
     method: 'GET',
     path: '/',
-    query,
+    query: splitQuery(query),
     headers: {
       Host: 'examplebucket.s3.amazonaws.com',
       'x-amz-content-sha256': emptySha256Hex,
@@ -77,20 +77,22 @@ function getBucket(query: string, signature: string): SignedRequestInput {
 const getBucketLifecycle = getBucket('lifecycle', 'fea454ca298b7da1c68078a5d1bdbfbbe0d65c699e0f91ac7a200a0136783543');
 const listObjects = getBucket('max-keys=2&prefix=J', '34b48302e7b5fa45bde8084f4b7868a86f0a534bc59db6670ed5711ef69dc6f7');
 
+const presignedGetObjectQuery =
+  'X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2Fus-east-1%2Fs3%2Faws4_request' +
+  '&X-Amz-Date=20130524T000000Z&X-Amz-Expires=86400&X-Amz-SignedHeaders=host' +
+  '&X-Amz-Signature=aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404';
+
 const presignedGetObject: SignedRequestInput = {
   method: 'GET',
   path: '/test.txt',
-  query:
-    'X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2Fus-east-1%2Fs3%2Faws4_request' +
-    '&X-Amz-Date=20130524T000000Z&X-Amz-Expires=86400&X-Amz-SignedHeaders=host' +
-    '&X-Amz-Signature=aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404',
+  query: splitQuery(presignedGetObjectQuery),
   headers: { host: 'examplebucket.s3.amazonaws.com' },
 };
 
 const chunkedPutObject: SignedRequestInput = {
   method: 'PUT',
   path: '/examplebucket/chunkObject.txt',
-  query: '',
+  query: [],
   headers: {
     host: 's3.amazonaws.com',
     'x-amz-date': '20130524T000000Z',
@@ -196,9 +198,9 @@ test('the AWS chunked upload example: the seed signature verifies and the stream
 test('a tampered signed header, path, query or method does not match', () => {
   rejectsWith(() => verify(withHeaders(getObject, { Range: 'bytes=0-10' })), 'SignatureDoesNotMatch');
   rejectsWith(() => verify({ ...getObject, path: '/test2.txt' }), 'SignatureDoesNotMatch');
-  rejectsWith(() => verify({ ...listObjects, query: 'max-keys=3&prefix=J' }), 'SignatureDoesNotMatch');
+  rejectsWith(() => verify({ ...listObjects, query: splitQuery('max-keys=3&prefix=J') }), 'SignatureDoesNotMatch');
   rejectsWith(() => verify({ ...getObject, method: 'DELETE' }), 'SignatureDoesNotMatch');
-  rejectsWith(() => verify({ ...presignedGetObject, query: presignedGetObject.query.replace('86400', '86401') }), 'SignatureDoesNotMatch');
+  rejectsWith(() => verify({ ...presignedGetObject, query: splitQuery(presignedGetObjectQuery.replace('86400', '86401')) }), 'SignatureDoesNotMatch');
 });
 
 test('a wrong secret does not match, and the error carries the canonical request and string to sign', () => {
@@ -233,16 +235,16 @@ test('a request signed for another region names the expected region, as S3 does'
 });
 
 test('presigned URLs live at most 7 days', () => {
-  const week = presignedGetObject.query.replace('X-Amz-Expires=86400', 'X-Amz-Expires=604800');
-  rejectsWith(() => verify({ ...presignedGetObject, query: week }), 'SignatureDoesNotMatch');
-  const longer = presignedGetObject.query.replace('X-Amz-Expires=86400', 'X-Amz-Expires=604801');
+  const week = presignedGetObjectQuery.replace('X-Amz-Expires=86400', 'X-Amz-Expires=604800');
+  rejectsWith(() => verify({ ...presignedGetObject, query: splitQuery(week) }), 'SignatureDoesNotMatch');
+  const longer = presignedGetObjectQuery.replace('X-Amz-Expires=86400', 'X-Amz-Expires=604801');
   rejectsWith(
-    () => parseSignedRequestAuth({ ...presignedGetObject, query: longer }),
+    () => parseSignedRequestAuth({ ...presignedGetObject, query: splitQuery(longer) }),
     'AuthorizationQueryParametersError',
     'X-Amz-Expires must be less than a week (in seconds) that is 604800',
   );
-  const negative = presignedGetObject.query.replace('X-Amz-Expires=86400', 'X-Amz-Expires=-1');
-  rejectsWith(() => parseSignedRequestAuth({ ...presignedGetObject, query: negative }), 'AuthorizationQueryParametersError');
+  const negative = presignedGetObjectQuery.replace('X-Amz-Expires=86400', 'X-Amz-Expires=-1');
+  rejectsWith(() => parseSignedRequestAuth({ ...presignedGetObject, query: splitQuery(negative) }), 'AuthorizationQueryParametersError');
 });
 
 test('host must be signed and every x-amz-* header present must be signed', () => {
@@ -250,8 +252,8 @@ test('host must be signed and every x-amz-* header present must be signed', () =
     Authorization: authorization('range;x-amz-content-sha256;x-amz-date', 'f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41'),
   });
   rejectsWith(() => parseSignedRequestAuth(unhosted), 'AuthorizationHeaderMalformed');
-  const presignedUnhosted = presignedGetObject.query.replace('X-Amz-SignedHeaders=host', 'X-Amz-SignedHeaders=range');
-  rejectsWith(() => parseSignedRequestAuth({ ...presignedGetObject, query: presignedUnhosted }), 'AuthorizationQueryParametersError');
+  const presignedUnhosted = presignedGetObjectQuery.replace('X-Amz-SignedHeaders=host', 'X-Amz-SignedHeaders=range');
+  rejectsWith(() => parseSignedRequestAuth({ ...presignedGetObject, query: splitQuery(presignedUnhosted) }), 'AuthorizationQueryParametersError');
   rejectsWith(() => verify(withHeaders(getObject, { 'x-amz-meta-late': 'added' })), 'AccessDenied');
   verify(withHeaders(getObject, { 'user-agent': 'not signed and harmless' }));
 });
@@ -274,15 +276,15 @@ test('malformed authorization headers and query parameters are typed errors', ()
   rejectsWith(() => verify(dated), 'AuthorizationHeaderMalformed');
   const both = { ...presignedGetObject, headers: { ...presignedGetObject.headers, authorization: getObject.headers['Authorization'] } };
   rejectsWith(() => parseSignedRequestAuth(both), 'InvalidArgument');
-  rejectsWith(() => parseSignedRequestAuth({ ...presignedGetObject, query: 'X-Amz-Algorithm=AWS4-HMAC-SHA256' }), 'AuthorizationQueryParametersError');
+  rejectsWith(() => parseSignedRequestAuth({ ...presignedGetObject, query: splitQuery('X-Amz-Algorithm=AWS4-HMAC-SHA256') }), 'AuthorizationQueryParametersError');
   rejectsWith(
-    () => parseSignedRequestAuth({ ...presignedGetObject, query: `${presignedGetObject.query}&X-Amz-Date=20130524T000000Z` }),
+    () => parseSignedRequestAuth({ ...presignedGetObject, query: splitQuery(`${presignedGetObjectQuery}&X-Amz-Date=20130524T000000Z`) }),
     'AuthorizationQueryParametersError',
   );
 });
 
 test('anonymous requests parse to undefined', () => {
-  assert.equal(parseSignedRequestAuth({ method: 'GET', path: '/b/k', query: 'versionId=1', headers: { host: 'x' } }), undefined);
+  assert.equal(parseSignedRequestAuth({ method: 'GET', path: '/b/k', query: splitQuery('versionId=1'), headers: { host: 'x' } }), undefined);
 });
 
 test('a signed body whose computed SHA-256 differs is XAmzContentSHA256Mismatch', () => {
@@ -324,9 +326,9 @@ test('without x-amz-date the Date header dates the request, in any zone an HTTP 
   const signedWithDate = (date: string): SignedRequestInput => {
     const headers = { Host: 'examplebucket.s3.amazonaws.com', Range: 'bytes=0-9', 'x-amz-content-sha256': emptySha256Hex, Date: date };
     const signedHeaderNames = ['date', 'host', 'range', 'x-amz-content-sha256'];
-    const canonical = canonicalRequest({ method: 'GET', path: '/test.txt', query: '', headers: normalizeHeaders(headers), signedHeaderNames, payloadHash: emptySha256Hex });
+    const canonical = canonicalRequest({ method: 'GET', path: '/test.txt', query: [], headers: normalizeHeaders(headers), signedHeaderNames, payloadHash: emptySha256Hex });
     const signature = signatureHex(signingKey(secretAccessKey, scope), stringToSign({ requestDateTime: '20130524T000000Z', scope, canonicalRequest: canonical }));
-    return { method: 'GET', path: '/test.txt', query: '', headers: { ...headers, Authorization: authorization(signedHeaderNames.join(';'), signature) } };
+    return { method: 'GET', path: '/test.txt', query: [], headers: { ...headers, Authorization: authorization(signedHeaderNames.join(';'), signature) } };
   };
   for (const date of ['Fri, 24 May 2013 00:00:00 GMT', 'Fri, 24 May 2013 00:00:00 -0000', 'Fri, 24 May 2013 02:00:00 +0200', '24 May 2013 00:00:00 UTC']) {
     assert.equal(verify(signedWithDate(date)).accessKeyId, accessKeyId, date);
