@@ -84,34 +84,42 @@ export function decodeRegistryCommand(bytes: Uint8Array): RegistryCommand {
 
 /** Decodes `bytes` into views of it; throws {@link RegistryCommandInvalidError} like {@link decodeRegistryCommand}. */
 export function decodeRegistryCommandBytes(bytes: Uint8Array): RegistryCommandBytes {
+  // Straight-line reads, no helper closures: every replica decodes every command it applies, and
+  // three closures per command were a good part of a registry apply's allocations.
   const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let offset = 0;
-  const need = (count: number): void => {
-    if (offset + count > view.length) throw new RegistryCommandInvalidError(`registry command truncated at byte ${offset}`);
-  };
-  const take = (count: number): Buffer => {
-    need(count);
-    offset += count;
-    return view.subarray(offset - count, offset);
-  };
-  const readU32 = (): number => {
-    need(4);
-    offset += 4;
-    return view.readUInt32LE(offset - 4);
-  };
-  need(3);
+  const length = view.length;
+  if (length < 3) throw truncatedAt(0);
   const op = view[0];
-  const keyLength = view.readUInt16LE(1);
-  offset = 3;
-  const key = take(keyLength);
+  const keyEnd = 3 + view.readUInt16LE(1);
+  if (keyEnd > length) throw truncatedAt(3);
+  const key = view.subarray(3, keyEnd);
   let command: RegistryCommandBytes;
-  if (op === opCodes.put) command = { op: 'put', key, value: take(readU32()) };
-  else if (op === opCodes.delete) command = { op: 'delete', key };
-  else if (op === opCodes['compare-and-set']) {
-    const expectedAbsent = take(1)[0] === 1;
-    const expected = take(readU32());
-    command = { op: 'compare-and-set', key, expected: expectedAbsent ? undefined : expected, value: take(readU32()) };
+  let offset: number;
+  if (op === opCodes.put) {
+    offset = lengthPrefixedEnd(view, keyEnd);
+    command = { op: 'put', key, value: view.subarray(keyEnd + 4, offset) };
+  } else if (op === opCodes.delete) {
+    offset = keyEnd;
+    command = { op: 'delete', key };
+  } else if (op === opCodes['compare-and-set']) {
+    if (keyEnd + 1 > length) throw truncatedAt(keyEnd);
+    const expectedAbsent = view[keyEnd] === 1;
+    const expectedEnd = lengthPrefixedEnd(view, keyEnd + 1);
+    offset = lengthPrefixedEnd(view, expectedEnd);
+    command = { op: 'compare-and-set', key, expected: expectedAbsent ? undefined : view.subarray(keyEnd + 5, expectedEnd), value: view.subarray(expectedEnd + 4, offset) };
   } else throw new RegistryCommandInvalidError(`unknown registry op ${op}`);
-  if (offset !== view.length) throw new RegistryCommandInvalidError('trailing bytes after a registry command');
+  if (offset !== length) throw new RegistryCommandInvalidError('trailing bytes after a registry command');
   return command;
+}
+
+/** Where the u32-length-prefixed field at `start` ends; throws when the field is truncated. */
+function lengthPrefixedEnd(view: Buffer, start: number): number {
+  if (start + 4 > view.length) throw truncatedAt(start);
+  const end = start + 4 + view.readUInt32LE(start);
+  if (end > view.length) throw truncatedAt(start + 4);
+  return end;
+}
+
+function truncatedAt(offset: number): RegistryCommandInvalidError {
+  return new RegistryCommandInvalidError(`registry command truncated at byte ${offset}`);
 }

@@ -5,6 +5,14 @@ import { decodeRegistryCommandBytes } from './registry-commands.js';
 export type RegistryResult = { readonly op: 'put' } | { readonly op: 'delete'; readonly existed: boolean } | { readonly op: 'compare-and-set'; readonly succeeded: boolean };
 
 /**
+ * Results without a payload beyond their outcome, shared: one of them is returned for every
+ * command every replica applies, so they are not allocated per command. Frozen, as callers share them.
+ */
+const putResult: RegistryResult = Object.freeze({ op: 'put' });
+const deleteResults = { existed: Object.freeze({ op: 'delete', existed: true }), absent: Object.freeze({ op: 'delete', existed: false }) } as const;
+const compareAndSetResults = { succeeded: Object.freeze({ op: 'compare-and-set', succeeded: true }), failed: Object.freeze({ op: 'compare-and-set', succeeded: false }) } as const;
+
+/**
  * The registry's deterministic state machine: an ordered key-value map (KvStateStore) changed only
  * by committed commands, snapshotted as the store's own image. Shaped to be a consensus-runtime
  * `StateMachine<RegistryResult>`.
@@ -19,14 +27,14 @@ export class RegistryStateMachine {
     switch (decoded.op) {
       case 'put':
         this.store.put(key, decoded.value);
-        return { op: 'put' };
+        return putResult;
       case 'delete':
-        return { op: 'delete', existed: this.store.delete(key) };
+        return this.store.delete(key) ? deleteResults.existed : deleteResults.absent;
       case 'compare-and-set': {
         const current = this.store.get(key);
         const matches = decoded.expected === undefined ? current === undefined : current !== undefined && Buffer.compare(current, decoded.expected) === 0;
         if (matches) this.store.put(key, decoded.value);
-        return { op: 'compare-and-set', succeeded: matches };
+        return matches ? compareAndSetResults.succeeded : compareAndSetResults.failed;
       }
     }
   }

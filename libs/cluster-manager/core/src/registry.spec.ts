@@ -22,6 +22,15 @@ test('commands round-trip through their encoding', () => {
 test('malformed and oversized commands are refused', () => {
   const valid = encodeRegistryCommand({ op: 'put', key: 'k', value: bytes('value') });
   for (let length = 0; length < valid.length; length++) assert.throws(() => decodeRegistryCommand(valid.subarray(0, length)), RegistryCommandInvalidError);
+  // Every prefix of every op's encoding is refused as truncated, never read past its end.
+  const others = [
+    encodeRegistryCommand({ op: 'delete', key: 'k' }),
+    encodeRegistryCommand({ op: 'compare-and-set', key: 'k', expected: bytes('old'), value: bytes('new') }),
+    encodeRegistryCommand({ op: 'compare-and-set', key: 'k', expected: undefined, value: bytes('new') }),
+  ];
+  for (const command of others) {
+    for (let length = 0; length < command.length; length++) assert.throws(() => decodeRegistryCommand(command.subarray(0, length)), /truncated/);
+  }
   assert.throws(() => decodeRegistryCommand(Uint8Array.from([9, 1, 0, 65])), /unknown registry op 9/);
   assert.throws(() => decodeRegistryCommand(Uint8Array.from([...valid, 0])), /trailing bytes/);
   assert.throws(() => encodeRegistryCommand({ op: 'put', key: '', value: bytes('v') }), /key must be 1 to 1024 bytes/);

@@ -85,10 +85,10 @@ export class KvStateStore {
     const slot = this.#index.get(indexKey);
     if (slot !== undefined) {
       this.#imageBytes += value.length - slot.value.length;
-      slot.value = Buffer.from(value);
+      slot.value = copyOf(value);
       return;
     }
-    this.#index.set(indexKey, { key: Buffer.from(key), value: Buffer.from(value) });
+    this.#index.set(indexKey, { key: copyOf(key), value: copyOf(value) });
     this.#imageBytes += 8 + key.length + value.length;
     this.#unordered.push(indexKey);
     if (this.#unordered.length >= unorderedKeyCountMax) this.#settle();
@@ -231,7 +231,18 @@ function* imagePieces(keys: readonly Buffer[], values: readonly Buffer[], imageB
 
 /** The hash index's key: one latin1 character per byte, so distinct byte strings stay distinct. */
 function indexKeyOf(key: Uint8Array): string {
-  return Buffer.from(key.buffer, key.byteOffset, key.length).toString('latin1');
+  // A Buffer (what the registry applies) is read in place: a view made for it cost as much again.
+  return (Buffer.isBuffer(key) ? key : Buffer.from(key.buffer, key.byteOffset, key.length)).toString('latin1');
+}
+
+/**
+ * A copy of `bytes` in a pooled buffer. Buffer.from(view) takes the generic array-like path (166
+ * against 90 ns for 256 bytes in a loop); every replica copies the value of every put it applies.
+ */
+function copyOf(bytes: Uint8Array): Buffer {
+  const copy = Buffer.allocUnsafe(bytes.length);
+  copy.set(bytes);
+  return copy;
 }
 
 function readerOf(view: Buffer): { u32(): number; bytes(length: number): Buffer; offset(): number } {
