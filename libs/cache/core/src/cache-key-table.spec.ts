@@ -103,6 +103,57 @@ test('access time and LFU state move with their key when slots are compacted', (
   assert.equal(table.lfuCounterAt(table.slotOf(key('k290'))), lfuInitialCounter);
 });
 
+
+test('LFU counters follow Redis’s logarithmic increment and decay up to 255, each key on its own (a model of the rule)', () => {
+  // The counter and its hits share one row field; a model keeps them apart, so a packing that let
+  // hits spill into the counter, or one key's facts into another's, shows up as a difference.
+  const table = new CacheKeyTable(0);
+  const random = seededRandom(11);
+  const keyCount = 40;
+  const model = Array.from({ length: keyCount }, () => ({ counter: lfuInitialCounter, hits: 0, decayedAtMinutes: 0, accessedAtSeconds: 0 }));
+  for (let index = 0; index < keyCount; index++) {
+    const slot = table.insert(key(`k${index}`), 'v', 0);
+    // Two keys start near the ceiling (as RESTORE ... FREQ 252 sets them), so the run reaches it.
+    if (index < 2) {
+      table.setAccessFacts(slot, 0, 252, 0);
+      (model[index] as (typeof model)[number]).counter = 252;
+    }
+  }
+  let seconds = 0;
+  let counterMaxSeen = 0;
+  for (let step = 0; step < 100_000; step++) {
+    // Mostly the same few keys within a minute (counters climb to 255), sometimes minutes pass (decay).
+    seconds += random.nextIndex(20_000) === 0 ? 60 * (1 + random.nextIndex(3)) : 0;
+    const index = random.nextIndex(8) === 0 ? random.nextIndex(keyCount) : random.nextIndex(3);
+    const entry = model[index] as (typeof model)[number];
+    const periods = Math.floor(seconds / 60) - entry.decayedAtMinutes;
+    if (periods > 0) {
+      entry.counter = Math.max(0, entry.counter - periods);
+      entry.decayedAtMinutes += periods;
+    }
+    if (entry.counter < 255) {
+      entry.hits++;
+      if (entry.hits >= Math.max(0, entry.counter - lfuInitialCounter) * 10 + 1) {
+        entry.counter++;
+        entry.hits = 0;
+      }
+    }
+    entry.accessedAtSeconds = seconds;
+    const slot = table.slotOf(key(`k${index}`));
+    table.recordAccess(slot, seconds);
+    assert.equal(table.lfuCounterAt(slot), entry.counter, `step ${step}, key k${index}`);
+    counterMaxSeen = Math.max(counterMaxSeen, entry.counter);
+  }
+  assert.equal(counterMaxSeen, 255, 'the run reached the counter’s ceiling');
+  assert.ok(Math.floor(seconds / 60) >= 2, 'minutes passed: counters decayed');
+  for (let index = 0; index < keyCount; index++) {
+    const slot = table.slotOf(key(`k${index}`));
+    const entry = model[index] as (typeof model)[number];
+    assert.equal(table.lfuCounterAt(slot), entry.counter);
+    assert.equal(table.lfuDecayedAtMinutesAt(slot), entry.decayedAtMinutes);
+    assert.equal(table.accessedAtSecondsAt(slot), entry.accessedAtSeconds);
+  }
+});
 test('a SCAN cursor taken before compaction resumes at the same key', () => {
   const table = new CacheKeyTable(0);
   for (let index = 0; index < 400; index++) table.insert(key(`k${index}`), 'v', 0);

@@ -1,7 +1,7 @@
 /**
  * The keys of one database, stored outside the V8 heap: key bytes and small string values in one
- * byte arena, per-slot facts in typed array columns, and an open-addressing hash index of slot
- * numbers. Only what is an object anyway (a collection, a string value too large to inline) is kept
+ * byte arena, each slot's hot facts in one 32-byte row of a typed array, and an open-addressing hash
+ * index of (slot, hash) pairs. Only what is an object anyway (a collection, a string value too large to inline) is kept
  * on the heap, in a map by slot.
  *
  * Why: issue 4 (1,000,000 small string keys at 4× Redis's memory). A `Map` with a key string, an
@@ -14,6 +14,14 @@
  * Keys are looked up by their latin1 text ({@link KeyText}): a seeded hash over the chars, then the
  * chars compared with the stored bytes (one char per byte, so this is a byte comparison). Keys and
  * values handed out are fresh strings made from the arena.
+ *
+ * Layout, for memory locality: a lookup touches one bucket pair (its hash is compared there, so
+ * other keys' rows stay untouched), one row (where the record is, its lengths, the access facts
+ * LRU/LFU update) and the record in the arena. With a column per fact instead, a GET touched
+ * about ten arrays at random places, and with 100,000 keys each was a cache and TLB miss: the
+ * table's lookups cost more than the rest of the request (measured in process: see
+ * docs/benchmarks.md, cache). The hash and the scan sequence stay in columns of their own: only
+ * re-indexing, removal and SCAN read them.
  *
  * Scan order (see {@link CacheKeyTable.page}): slots are appended in insertion order and each gets the
  * next sequence (1, 2, ...); a removed key leaves a stale slot until stale slots outnumber live ones,
@@ -55,7 +63,21 @@ const slotCapacityMin = 16;
 /** Buckets per live key at most 4/3: linear probing stays short below a 0.75 load factor. */
 const bucketLoadPercentMax = 75;
 const bucketCountMin = 32;
+/** `buckets` holds a (slot, hash) pair per bucket: the slot at even indexes, -1 when empty. */
 const emptyBucket = -1;
+/** A slot's row: 4 float64s (32 bytes), seen also as 8 int32s over the same memory. */
+const rowFloat64Count = 4;
+const rowInt32Count = 8;
+/** Float64 fields of a row. */
+const rowRecordOffset = 0;
+const rowAccessedAtSeconds = 1;
+/** Int32 fields of a row (after the two float64s, which take int32 indexes 0-3). */
+const rowKeyLength = 4;
+const rowValueLength = 5;
+const rowLfuDecayedAtMinutes = 6;
+/** The LFU counter (low 8 bits) and the hits since it last grew (the next 16 bits). */
+const rowLfu = 7;
+const lfuHitsShift = 8;
 /** `recordOffsets` value of a stale slot. */
 const staleSlot = -1;
 /** `valueLengths` value of a slot whose value is an object in `objectBySlot`. */
@@ -100,28 +122,30 @@ export function keyHashOfBytes(key: Uint8Array, seed: number): number {
 }
 
 export class CacheKeyTable {
-  /** Slot numbers by hash, linear probing. Invariant: holds exactly the live slots; a power-of-two length. */
-  private buckets = new Int32Array(bucketCountMin).fill(emptyBucket);
+  /**
+   * (slot, hash) pairs by hash, linear probing. Invariant: holds exactly the live slots, each with its
+   * hash as an int32; the bucket count (half the length) is a power of two.
+   */
+  private buckets = emptyBuckets(bucketCountMin);
   private liveCount = 0;
-  /** Slots in use, live and stale. Invariant: `slotCount <= capacity of the columns`. */
+  /** Slots in use, live and stale. Invariant: `slotCount <= slotCapacity`. */
   private slotCount = 0;
-  /** Per slot: the key's hash. */
+  private slotCapacity = slotCapacityMin;
+  /**
+   * Per slot, one row (see the layout constants): where its record (key bytes, then inline value
+   * bytes) starts in the arena, or `staleSlot` when removed; its last access in whole seconds since
+   * the access clock epoch (see `accessClockSecondsOf`; a double, so no year-2088 wrap); the key's
+   * byte count; the inline value's byte count, or `valueIsObject`; minutes since the access clock
+   * epoch of the last LFU decay; Redis's logarithmic LFU counter (0-255, new keys start at 5) and the
+   * accesses since it last grew (below `(255 - 5) * 10 + 1`, so 16 bits suffice).
+   */
+  private rowFloats = new Float64Array(slotCapacityMin * rowFloat64Count);
+  /** The same memory as {@link rowFloats}, as int32s. */
+  private rowInts = new Int32Array(this.rowFloats.buffer);
+  /** Per slot: the key's hash (re-indexing and removal; lookups compare the bucket's copy). */
   private hashes = new Uint32Array(slotCapacityMin);
-  /** Per slot: where its record (key bytes, then inline value bytes) starts in the arena; `staleSlot` when removed. */
-  private recordOffsets = new Float64Array(slotCapacityMin);
-  private keyLengths = new Uint32Array(slotCapacityMin);
-  /** Per slot: the inline value's byte count, or `valueIsObject`. */
-  private valueLengths = new Int32Array(slotCapacityMin);
-  /** Invariant: strictly ascending over the slots in use. */
+  /** Per slot: its scan sequence. Invariant: strictly ascending over the slots in use. */
   private sequences = new Float64Array(slotCapacityMin);
-  /** Whole seconds since the access clock epoch (see `accessClockSecondsOf`); doubles, so no year-2088 wrap. */
-  private accessedAtSeconds = new Float64Array(slotCapacityMin);
-  /** Redis's logarithmic LFU counter (0-255, new keys start at 5). */
-  private lfuCounters = new Uint8Array(slotCapacityMin);
-  /** Accesses since the counter last grew (below `(255 - 5) * 10 + 1`, so 16 bits suffice). */
-  private lfuHits = new Uint16Array(slotCapacityMin);
-  /** Minutes since the access clock epoch of the last LFU decay. */
-  private lfuDecayedAtMinutes = new Int32Array(slotCapacityMin);
   /** Values that are objects: collections and string values larger than the inline bound. */
   private objectBySlot = new Map<number, Buffer | CacheStoredCollection>();
   private arena = Buffer.alloc(arenaCapacityBytesMin);
@@ -148,12 +172,13 @@ export class CacheKeyTable {
 
   /** The key's slot, or -1 when it is not in the table. */
   slotOf(key: KeyText): number {
-    const hash = keyHashOf(key, this.hashSeed);
-    const mask = this.buckets.length - 1;
+    const hash = keyHashOf(key, this.hashSeed) | 0;
+    const buckets = this.buckets;
+    const mask = (buckets.length >> 1) - 1;
     for (let bucket = hash & mask; ; bucket = (bucket + 1) & mask) {
-      const slot = this.buckets[bucket] as number;
+      const slot = buckets[2 * bucket] as number;
       if (slot === emptyBucket) return -1;
-      if (this.hashes[slot] === hash && this.keyEquals(slot, key)) return slot;
+      if (buckets[2 * bucket + 1] === hash && this.keyEquals(slot, key)) return slot;
     }
   }
 
@@ -162,12 +187,13 @@ export class CacheKeyTable {
    * more than the lookup itself for a short key.
    */
   slotOfBytes(key: Uint8Array): number {
-    const hash = keyHashOfBytes(key, this.hashSeed);
-    const mask = this.buckets.length - 1;
+    const hash = keyHashOfBytes(key, this.hashSeed) | 0;
+    const buckets = this.buckets;
+    const mask = (buckets.length >> 1) - 1;
     for (let bucket = hash & mask; ; bucket = (bucket + 1) & mask) {
-      const slot = this.buckets[bucket] as number;
+      const slot = buckets[2 * bucket] as number;
       if (slot === emptyBucket) return -1;
-      if (this.hashes[slot] === hash && this.keyEqualsBytes(slot, key)) return slot;
+      if (buckets[2 * bucket + 1] === hash && this.keyEqualsBytes(slot, key)) return slot;
     }
   }
 
@@ -177,21 +203,21 @@ export class CacheKeyTable {
 
   /** Live keys in insertion order (fresh strings). Do not insert or remove while iterating. */
   *liveKeys(): IterableIterator<KeyText> {
-    for (let slot = 0; slot < this.slotCount; slot++) if (this.recordOffsets[slot] !== staleSlot) yield this.keyAt(slot);
+    for (let slot = 0; slot < this.slotCount; slot++) if (this.isLive(slot)) yield this.keyAt(slot);
   }
 
   valueAt(slot: number): CacheStoredValue {
     this.assertLive(slot);
-    const valueLength = this.valueLengths[slot] as number;
+    const valueLength = this.valueLengthOf(slot);
     if (valueLength === valueIsObject) return this.objectBySlot.get(slot) as Buffer | CacheStoredCollection;
-    const start = (this.recordOffsets[slot] as number) + (this.keyLengths[slot] as number);
+    const start = this.recordOffsetOf(slot) + this.keyLengthOf(slot);
     return this.arena.toString('latin1', start, start + valueLength);
   }
 
   /** The stored value's byte count if it is a string, else -1 (no string is made for it). */
   stringByteLengthAt(slot: number): number {
     this.assertLive(slot);
-    const valueLength = this.valueLengths[slot] as number;
+    const valueLength = this.valueLengthOf(slot);
     if (valueLength !== valueIsObject) return valueLength;
     const object = this.objectBySlot.get(slot);
     return object instanceof CacheStoredCollection ? -1 : (object as Buffer).byteLength;
@@ -200,13 +226,13 @@ export class CacheKeyTable {
   replaceValueAt(slot: number, value: CacheStoredValue): void {
     this.assertLive(slot);
     this.releaseValue(slot);
-    const offset = this.recordOffsets[slot] as number;
-    const keyLength = this.keyLengths[slot] as number;
-    const oldLength = Math.max(0, this.valueLengths[slot] as number);
+    const offset = this.recordOffsetOf(slot);
+    const keyLength = this.keyLengthOf(slot);
+    const oldLength = Math.max(0, this.valueLengthOf(slot));
     if (typeof value !== 'string') {
       // An object takes no arena bytes: the key stays where it is (rewriting it would cost a copy of
       // the key, up to 512 MB, per write of a large value), the old inline bytes become dead.
-      this.valueLengths[slot] = valueIsObject;
+      this.rowInts[slot * rowInt32Count + rowValueLength] = valueIsObject;
       this.objectBySlot.set(slot, value);
       this.arenaDeadBytes += oldLength;
       this.compactArenaIfSparse();
@@ -215,7 +241,7 @@ export class CacheKeyTable {
     if (value.length <= oldLength) {
       // Fits where the old value was: write in place, the tail becomes dead bytes.
       writeLatin1(this.arena, value, offset + keyLength);
-      this.valueLengths[slot] = value.length;
+      this.rowInts[slot * rowInt32Count + rowValueLength] = value.length;
       this.arenaDeadBytes += oldLength - value.length;
       return;
     }
@@ -233,12 +259,12 @@ export class CacheKeyTable {
     assert(length <= cacheStringInlineBytesMax && length <= value.length, 'inline string values are small');
     this.assertLive(slot);
     this.releaseValue(slot);
-    const offset = this.recordOffsets[slot] as number;
-    const keyLength = this.keyLengths[slot] as number;
-    const oldLength = Math.max(0, this.valueLengths[slot] as number);
+    const offset = this.recordOffsetOf(slot);
+    const keyLength = this.keyLengthOf(slot);
+    const oldLength = Math.max(0, this.valueLengthOf(slot));
     if (length <= oldLength) {
       copyBytes(this.arena, offset + keyLength, value, length);
-      this.valueLengths[slot] = length;
+      this.rowInts[slot * rowInt32Count + rowValueLength] = length;
       this.arenaDeadBytes += oldLength - length;
       return;
     }
@@ -249,8 +275,8 @@ export class CacheKeyTable {
     this.arena.copyWithin(offsetNew, offset, offset + keyLength);
     copyBytes(this.arena, offsetNew + keyLength, value, length);
     this.arenaUsedBytes += keyLength + length;
-    this.recordOffsets[slot] = offsetNew;
-    this.valueLengths[slot] = length;
+    this.rowFloats[slot * rowFloat64Count + rowRecordOffset] = offsetNew;
+    this.rowInts[slot * rowInt32Count + rowValueLength] = length;
     this.compactArenaIfSparse();
   }
 
@@ -260,22 +286,22 @@ export class CacheKeyTable {
    */
   parseInlineValue<T>(slot: number, parse: (bytes: Uint8Array, from: number, to: number) => T | null): T | null {
     this.assertLive(slot);
-    const valueLength = this.valueLengths[slot] as number;
+    const valueLength = this.valueLengthOf(slot);
     if (valueLength === valueIsObject) return null;
-    const start = (this.recordOffsets[slot] as number) + (this.keyLengths[slot] as number);
+    const start = this.recordOffsetOf(slot) + this.keyLengthOf(slot);
     return parse(this.arena, start, start + valueLength);
   }
 
   accessedAtSecondsAt(slot: number): number {
-    return this.accessedAtSeconds[slot] as number;
+    return this.rowFloats[slot * rowFloat64Count + rowAccessedAtSeconds] as number;
   }
 
   lfuCounterAt(slot: number): number {
-    return this.lfuCounters[slot] as number;
+    return (this.rowInts[slot * rowInt32Count + rowLfu] as number) & lfuCounterMax;
   }
 
   lfuDecayedAtMinutesAt(slot: number): number {
-    return this.lfuDecayedAtMinutes[slot] as number;
+    return this.rowInts[slot * rowInt32Count + rowLfuDecayedAtMinutes] as number;
   }
 
   /**
@@ -301,10 +327,10 @@ export class CacheKeyTable {
     return slot;
   }
 
-  /** A new slot at the end of the columns, with its hash; its record and facts are written next. */
+  /** A new slot at the end of the rows, with its hash; its record and facts are written next. */
   private appendSlot(hash: number): number {
     const slot = this.slotCount;
-    if (slot === this.sequences.length) this.resizeColumns(Math.max(slotCapacityMin, slot * capacityGrowthFactor));
+    if (slot === this.slotCapacity) this.resizeSlots(Math.max(slotCapacityMin, slot * capacityGrowthFactor));
     this.slotCount++;
     this.hashes[slot] = hash;
     return slot;
@@ -313,12 +339,11 @@ export class CacheKeyTable {
   /** The rest of an insert once the record is written: scan sequence, access facts, the index. */
   private initializeSlot(slot: number, accessedAtSeconds: number): void {
     this.sequences[slot] = this.sequenceNext++;
-    this.accessedAtSeconds[slot] = accessedAtSeconds;
-    this.lfuCounters[slot] = lfuInitialCounter;
-    this.lfuHits[slot] = 0;
-    this.lfuDecayedAtMinutes[slot] = Math.floor(accessedAtSeconds / 60);
+    this.rowFloats[slot * rowFloat64Count + rowAccessedAtSeconds] = accessedAtSeconds;
+    this.rowInts[slot * rowInt32Count + rowLfu] = lfuInitialCounter;
+    this.rowInts[slot * rowInt32Count + rowLfuDecayedAtMinutes] = Math.floor(accessedAtSeconds / 60);
     this.liveCount++;
-    if (this.liveCount * 100 > this.buckets.length * bucketLoadPercentMax) this.rebuildIndex(this.buckets.length * 2);
+    if (this.liveCount * 100 > this.bucketCount * bucketLoadPercentMax) this.rebuildIndex(this.bucketCount * 2);
     else this.indexSlot(slot);
   }
 
@@ -328,8 +353,8 @@ export class CacheKeyTable {
     if (slot < 0) return false;
     this.unindexSlot(slot);
     this.releaseValue(slot);
-    this.arenaDeadBytes += (this.keyLengths[slot] as number) + Math.max(0, this.valueLengths[slot] as number);
-    this.recordOffsets[slot] = staleSlot;
+    this.arenaDeadBytes += this.keyLengthOf(slot) + Math.max(0, this.valueLengthOf(slot));
+    this.rowFloats[slot * rowFloat64Count + rowRecordOffset] = staleSlot;
     this.liveCount--;
     this.slotLayoutVersion++;
     this.compactSlotsIfSparse();
@@ -345,8 +370,8 @@ export class CacheKeyTable {
     this.arena = Buffer.alloc(arenaCapacityBytesMin);
     this.arenaUsedBytes = 0;
     this.arenaDeadBytes = 0;
-    this.resizeColumns(slotCapacityMin);
-    this.buckets = new Int32Array(bucketCountMin).fill(emptyBucket);
+    this.resizeSlots(slotCapacityMin);
+    this.buckets = emptyBuckets(bucketCountMin);
   }
 
   /**
@@ -355,22 +380,26 @@ export class CacheKeyTable {
    * replays stay deterministic. Then LFUDecrAndReturn: minus one per elapsed decay period.
    */
   recordAccess(slot: number, accessedAtSeconds: number): void {
-    let counter = this.lfuCounters[slot] as number;
-    const periods = Math.floor(accessedAtSeconds / 60) - (this.lfuDecayedAtMinutes[slot] as number);
+    const ints = this.rowInts;
+    const row = slot * rowInt32Count;
+    const lfu = ints[row + rowLfu] as number;
+    let counter = lfu & lfuCounterMax;
+    let hits = lfu >>> lfuHitsShift;
+    const decayedAtMinutes = ints[row + rowLfuDecayedAtMinutes] as number;
+    const periods = Math.floor(accessedAtSeconds / 60) - decayedAtMinutes;
     if (periods > 0) {
       counter = Math.max(0, counter - periods);
-      this.lfuDecayedAtMinutes[slot] = (this.lfuDecayedAtMinutes[slot] as number) + periods;
+      ints[row + rowLfuDecayedAtMinutes] = decayedAtMinutes + periods;
     }
-    this.accessedAtSeconds[slot] = accessedAtSeconds;
-    this.lfuCounters[slot] = counter;
-    if (counter >= lfuCounterMax) return;
-    const hits = (this.lfuHits[slot] as number) + 1;
-    if (hits >= Math.max(0, counter - lfuInitialCounter) * lfuLogFactor + 1) {
-      this.lfuCounters[slot] = counter + 1;
-      this.lfuHits[slot] = 0;
-    } else {
-      this.lfuHits[slot] = hits;
+    this.rowFloats[slot * rowFloat64Count + rowAccessedAtSeconds] = accessedAtSeconds;
+    if (counter < lfuCounterMax) {
+      hits++;
+      if (hits >= Math.max(0, counter - lfuInitialCounter) * lfuLogFactor + 1) {
+        counter++;
+        hits = 0;
+      }
     }
+    ints[row + rowLfu] = counter | (hits << lfuHitsShift);
   }
 
   /**
@@ -379,10 +408,9 @@ export class CacheKeyTable {
    */
   setAccessFacts(slot: number, accessedAtSeconds: number, lfuCounter: number, decayedAtSeconds: number): void {
     this.assertLive(slot);
-    this.accessedAtSeconds[slot] = accessedAtSeconds;
-    this.lfuCounters[slot] = lfuCounter;
-    this.lfuHits[slot] = 0;
-    this.lfuDecayedAtMinutes[slot] = Math.floor(decayedAtSeconds / 60);
+    this.rowFloats[slot * rowFloat64Count + rowAccessedAtSeconds] = accessedAtSeconds;
+    this.rowInts[slot * rowInt32Count + rowLfu] = lfuCounter & lfuCounterMax;
+    this.rowInts[slot * rowInt32Count + rowLfuDecayedAtMinutes] = Math.floor(decayedAtSeconds / 60);
   }
 
   /**
@@ -394,7 +422,7 @@ export class CacheKeyTable {
     const keys: KeyText[] = [];
     let slot = lowerBound(this.sequences, this.slotCount, sequenceStart);
     for (let visitedCount = 0; slot < this.slotCount && visitedCount < countHint; visitedCount++, slot++) {
-      if (this.recordOffsets[slot] !== staleSlot) keys.push(this.keyAt(slot));
+      if (this.isLive(slot)) keys.push(this.keyAt(slot));
     }
     const cursorNext = slot < this.slotCount ? BigInt(this.sequences[slot] as number) : 0n;
     return { keys, cursorNext };
@@ -404,7 +432,7 @@ export class CacheKeyTable {
   drawLive(random: CacheRandom): KeyText | null {
     if (this.slotCount === 0) return null;
     const slot = random.nextIndex(this.slotCount);
-    return this.recordOffsets[slot] === staleSlot ? null : this.keyAt(slot);
+    return this.isLive(slot) ? this.keyAt(slot) : null;
   }
 
   /**
@@ -416,31 +444,51 @@ export class CacheKeyTable {
   liveKeyFrom(random: CacheRandom): KeyText | null {
     if (this.liveCount === 0) return null;
     let slot = random.nextIndex(this.slotCount);
-    while (this.recordOffsets[slot] === staleSlot) slot = slot + 1 === this.slotCount ? 0 : slot + 1;
+    while (!this.isLive(slot)) slot = slot + 1 === this.slotCount ? 0 : slot + 1;
     return this.keyAt(slot);
+  }
+
+  private get bucketCount(): number {
+    return this.buckets.length >> 1;
+  }
+
+  private recordOffsetOf(slot: number): number {
+    return this.rowFloats[slot * rowFloat64Count + rowRecordOffset] as number;
+  }
+
+  private keyLengthOf(slot: number): number {
+    return this.rowInts[slot * rowInt32Count + rowKeyLength] as number;
+  }
+
+  private valueLengthOf(slot: number): number {
+    return this.rowInts[slot * rowInt32Count + rowValueLength] as number;
+  }
+
+  private isLive(slot: number): boolean {
+    return this.recordOffsetOf(slot) !== staleSlot;
   }
 
   private assertLive(slot: number): void {
     // The message is built only on failure: a template literal per call is a sizeable share of a GET.
-    if (!(slot >= 0 && slot < this.slotCount && this.recordOffsets[slot] !== staleSlot)) assert(false, `slot ${slot} is not live`);
+    if (!(slot >= 0 && slot < this.slotCount && this.isLive(slot))) assert(false, `slot ${slot} is not live`);
   }
 
   private keyAt(slot: number): KeyText {
-    const offset = this.recordOffsets[slot] as number;
-    return this.arena.toString('latin1', offset, offset + (this.keyLengths[slot] as number)) as KeyText;
+    const offset = this.recordOffsetOf(slot);
+    return this.arena.toString('latin1', offset, offset + this.keyLengthOf(slot)) as KeyText;
   }
 
   private keyEquals(slot: number, key: KeyText): boolean {
-    if (this.keyLengths[slot] !== key.length) return false;
-    const offset = this.recordOffsets[slot] as number;
+    if (this.keyLengthOf(slot) !== key.length) return false;
+    const offset = this.recordOffsetOf(slot);
     const arena = this.arena;
     for (let index = 0; index < key.length; index++) if (arena[offset + index] !== key.charCodeAt(index)) return false;
     return true;
   }
 
   private keyEqualsBytes(slot: number, key: Uint8Array): boolean {
-    if (this.keyLengths[slot] !== key.length) return false;
-    const offset = this.recordOffsets[slot] as number;
+    if (this.keyLengthOf(slot) !== key.length) return false;
+    const offset = this.recordOffsetOf(slot);
     const arena = this.arena;
     for (let index = 0; index < key.length; index++) if (arena[offset + index] !== key[index]) return false;
     return true;
@@ -456,9 +504,7 @@ export class CacheKeyTable {
     writeLatin1(this.arena, key, offset);
     if (inline) writeLatin1(this.arena, value, offset + key.length);
     this.arenaUsedBytes += recordLength;
-    this.recordOffsets[slot] = offset;
-    this.keyLengths[slot] = key.length;
-    this.valueLengths[slot] = inline ? value.length : valueIsObject;
+    this.setRecord(slot, offset, key.length, inline ? value.length : valueIsObject);
     if (!inline) this.objectBySlot.set(slot, value);
   }
 
@@ -470,13 +516,17 @@ export class CacheKeyTable {
     copyBytes(this.arena, offset, key);
     copyBytes(this.arena, offset + key.length, value, length);
     this.arenaUsedBytes += recordLength;
-    this.recordOffsets[slot] = offset;
-    this.keyLengths[slot] = key.length;
-    this.valueLengths[slot] = length;
+    this.setRecord(slot, offset, key.length, length);
+  }
+
+  private setRecord(slot: number, offset: number, keyLength: number, valueLength: number): void {
+    this.rowFloats[slot * rowFloat64Count + rowRecordOffset] = offset;
+    this.rowInts[slot * rowInt32Count + rowKeyLength] = keyLength;
+    this.rowInts[slot * rowInt32Count + rowValueLength] = valueLength;
   }
 
   private releaseValue(slot: number): void {
-    if (this.valueLengths[slot] === valueIsObject) this.objectBySlot.delete(slot);
+    if (this.valueLengthOf(slot) === valueIsObject) this.objectBySlot.delete(slot);
   }
 
   private reserveArena(byteCount: number): void {
@@ -494,11 +544,11 @@ export class CacheKeyTable {
     const arena = Buffer.alloc(Math.max(arenaCapacityBytesMin, Math.ceil(liveBytes * 1.5)));
     let used = 0;
     for (let slot = 0; slot < this.slotCount; slot++) {
-      const offset = this.recordOffsets[slot] as number;
-      if (offset === staleSlot) continue;
-      const recordLength = (this.keyLengths[slot] as number) + Math.max(0, this.valueLengths[slot] as number);
+      if (!this.isLive(slot)) continue;
+      const offset = this.recordOffsetOf(slot);
+      const recordLength = this.keyLengthOf(slot) + Math.max(0, this.valueLengthOf(slot));
       this.arena.copy(arena, used, offset, offset + recordLength);
-      this.recordOffsets[slot] = used;
+      this.rowFloats[slot * rowFloat64Count + rowRecordOffset] = used;
       used += recordLength;
     }
     assert(used === liveBytes, 'arena compaction kept exactly the live bytes');
@@ -510,87 +560,80 @@ export class CacheKeyTable {
   /** Moves live slots down once stale ones outnumber them; amortized O(1) per removal. */
   private compactSlotsIfSparse(): void {
     if (this.slotCount <= compactSlotCountMin || this.slotCount <= 2 * this.liveCount) return;
-    const columns = this.columns();
     let target = 0;
     for (let source = 0; source < this.slotCount; source++) {
-      if (this.recordOffsets[source] === staleSlot) continue;
-      if (target !== source) this.moveSlot(columns, source, target);
+      if (!this.isLive(source)) continue;
+      if (target !== source) this.moveSlot(source, target);
       target++;
     }
     assert(target === this.liveCount, 'compaction kept every live key');
     this.slotCount = target;
-    if (this.sequences.length > 2 * Math.max(slotCapacityMin, target)) this.resizeColumns(Math.max(slotCapacityMin, Math.ceil(target * 1.5)));
+    if (this.slotCapacity > 2 * Math.max(slotCapacityMin, target)) this.resizeSlots(Math.max(slotCapacityMin, Math.ceil(target * 1.5)));
     let bucketCount = bucketCountMin;
     while (this.liveCount * 100 > bucketCount * bucketLoadPercentMax) bucketCount *= 2;
     this.rebuildIndex(bucketCount);
   }
 
-  private moveSlot(columns: readonly SlotColumn[], source: number, target: number): void {
-    for (const column of columns) column[target] = column[source] as number;
-    if (this.valueLengths[source] === valueIsObject) {
+  private moveSlot(source: number, target: number): void {
+    this.rowFloats.copyWithin(target * rowFloat64Count, source * rowFloat64Count, (source + 1) * rowFloat64Count);
+    this.hashes[target] = this.hashes[source] as number;
+    this.sequences[target] = this.sequences[source] as number;
+    if (this.valueLengthOf(source) === valueIsObject) {
       this.objectBySlot.set(target, this.objectBySlot.get(source) as Buffer | CacheStoredCollection);
       this.objectBySlot.delete(source);
     }
   }
 
-  private columns(): SlotColumn[] {
-    return [
-      this.hashes,
-      this.recordOffsets,
-      this.keyLengths,
-      this.valueLengths,
-      this.sequences,
-      this.accessedAtSeconds,
-      this.lfuCounters,
-      this.lfuHits,
-      this.lfuDecayedAtMinutes,
-    ];
-  }
-
-  /** Gives every column `capacity` slots, keeping the slots in use. */
-  private resizeColumns(capacity: number): void {
-    assert(capacity >= this.slotCount, 'columns keep every slot');
+  /** Gives the rows and columns `capacity` slots, keeping the slots in use. */
+  private resizeSlots(capacity: number): void {
+    assert(capacity >= this.slotCount, 'resizing keeps every slot');
     const count = this.slotCount;
+    this.rowFloats = resized(this.rowFloats, new Float64Array(capacity * rowFloat64Count), count * rowFloat64Count);
+    this.rowInts = new Int32Array(this.rowFloats.buffer);
     this.hashes = resized(this.hashes, new Uint32Array(capacity), count);
-    this.recordOffsets = resized(this.recordOffsets, new Float64Array(capacity), count);
-    this.keyLengths = resized(this.keyLengths, new Uint32Array(capacity), count);
-    this.valueLengths = resized(this.valueLengths, new Int32Array(capacity), count);
     this.sequences = resized(this.sequences, new Float64Array(capacity), count);
-    this.accessedAtSeconds = resized(this.accessedAtSeconds, new Float64Array(capacity), count);
-    this.lfuCounters = resized(this.lfuCounters, new Uint8Array(capacity), count);
-    this.lfuHits = resized(this.lfuHits, new Uint16Array(capacity), count);
-    this.lfuDecayedAtMinutes = resized(this.lfuDecayedAtMinutes, new Int32Array(capacity), count);
+    this.slotCapacity = capacity;
   }
 
   private rebuildIndex(bucketCount: number): void {
-    this.buckets = new Int32Array(bucketCount).fill(emptyBucket);
-    for (let slot = 0; slot < this.slotCount; slot++) if (this.recordOffsets[slot] !== staleSlot) this.indexSlot(slot);
+    this.buckets = emptyBuckets(bucketCount);
+    for (let slot = 0; slot < this.slotCount; slot++) if (this.isLive(slot)) this.indexSlot(slot);
   }
 
   private indexSlot(slot: number): void {
-    const mask = this.buckets.length - 1;
-    let bucket = (this.hashes[slot] as number) & mask;
-    while (this.buckets[bucket] !== emptyBucket) bucket = (bucket + 1) & mask;
-    this.buckets[bucket] = slot;
+    const buckets = this.buckets;
+    const mask = (buckets.length >> 1) - 1;
+    const hash = (this.hashes[slot] as number) | 0;
+    let bucket = hash & mask;
+    while (buckets[2 * bucket] !== emptyBucket) bucket = (bucket + 1) & mask;
+    buckets[2 * bucket] = slot;
+    buckets[2 * bucket + 1] = hash;
   }
 
   /** Linear probing deletion by backward shift (Knuth 6.4 algorithm R): no tombstones, probes stay short. */
   private unindexSlot(slot: number): void {
-    const mask = this.buckets.length - 1;
+    const buckets = this.buckets;
+    const mask = (buckets.length >> 1) - 1;
     let hole = (this.hashes[slot] as number) & mask;
-    while (this.buckets[hole] !== slot) hole = (hole + 1) & mask;
+    while (buckets[2 * hole] !== slot) hole = (hole + 1) & mask;
     for (let bucket = (hole + 1) & mask; ; bucket = (bucket + 1) & mask) {
-      const moved = this.buckets[bucket] as number;
+      const moved = buckets[2 * bucket] as number;
       if (moved === emptyBucket) break;
-      const home = (this.hashes[moved] as number) & mask;
+      const home = (buckets[2 * bucket + 1] as number) & mask;
       // `moved` may fill the hole unless its home lies cyclically in (hole, bucket].
       const homeAfterHole = hole <= bucket ? home > hole && home <= bucket : home > hole || home <= bucket;
       if (homeAfterHole) continue;
-      this.buckets[hole] = moved;
+      buckets[2 * hole] = moved;
+      buckets[2 * hole + 1] = buckets[2 * bucket + 1] as number;
       hole = bucket;
     }
-    this.buckets[hole] = emptyBucket;
+    buckets[2 * hole] = emptyBucket;
   }
+}
+
+/** `bucketCount` empty (slot, hash) pairs. */
+function emptyBuckets(bucketCount: number): Int32Array {
+  return new Int32Array(2 * bucketCount).fill(emptyBucket);
 }
 
 /** Texts up to this long are copied into the arena char by char: cheaper than `Buffer.write`. */
@@ -614,7 +657,7 @@ function writeLatin1(target: Buffer, text: string, offset: number): void {
   for (let index = 0; index < text.length; index++) target[offset + index] = text.charCodeAt(index);
 }
 
-type SlotColumn = Float64Array | Int32Array | Uint32Array | Uint16Array | Uint8Array;
+type SlotColumn = Float64Array | Uint32Array;
 
 function resized<Column extends SlotColumn>(source: Column, target: Column, slotCount: number): Column {
   target.set(source.subarray(0, slotCount));
