@@ -14,6 +14,12 @@ import { S3Error, s3Errors } from './s3-errors.js';
 const sseHeader = 'x-amz-server-side-encryption';
 const kmsKeyIdHeader = 'x-amz-server-side-encryption-aws-kms-key-id';
 const customerHeaders = ['algorithm', 'key', 'key-md5'] as const;
+const customerKeyPrefix = `${sseHeader}-customer-`;
+const copySourceCustomerKeyPrefix = 'x-amz-copy-source-server-side-encryption-customer-';
+/** The three SSE-C header names of each prefix, built once: every request is checked for them. */
+const customerHeaderNamesByPrefix: ReadonlyMap<string, readonly string[]> = new Map(
+  [customerKeyPrefix, copySourceCustomerKeyPrefix].map((prefix) => [prefix, customerHeaders.map((suffix) => prefix + suffix)]),
+);
 
 /** Operations that write an object and may ask for its encryption (S3 API reference). */
 const encryptingWrites: ReadonlySet<string> = new Set(['PutObject', 'CopyObject', 'CreateMultipartUpload']);
@@ -41,12 +47,15 @@ export function checkEncryptionHeaders(operation: string, headers: S3RequestHead
     if (sse !== 'AES256') throw s3Errors.notImplemented(`${operation} with ${sseHeader}: ${sse}`);
     if (kmsKeyId !== undefined) throw s3Errors.invalidArgument(kmsKeyIdHeader, kmsKeyId, `${kmsKeyIdHeader} requires ${sseHeader}: aws:kms`);
   }
-  checkCustomerKeyHeaders(operation, headers, `${sseHeader}-customer-`, md5Base64);
-  if (operation === 'CopyObject' || operation === 'UploadPartCopy') checkCustomerKeyHeaders(operation, headers, 'x-amz-copy-source-server-side-encryption-customer-', md5Base64);
+  checkCustomerKeyHeaders(operation, headers, customerKeyPrefix, md5Base64);
+  if (operation === 'CopyObject' || operation === 'UploadPartCopy') checkCustomerKeyHeaders(operation, headers, copySourceCustomerKeyPrefix, md5Base64);
 }
 
 function checkCustomerKeyHeaders(operation: string, headers: S3RequestHead['headers'], prefix: string, md5Base64: (bytes: Uint8Array) => string): void {
-  const [algorithm, key, keyMd5] = customerHeaders.map((suffix) => requestHeaderValue(headers, prefix + suffix));
+  const [algorithmName, keyName, keyMd5Name] = customerHeaderNamesByPrefix.get(prefix)!;
+  const algorithm = requestHeaderValue(headers, algorithmName!);
+  const key = requestHeaderValue(headers, keyName!);
+  const keyMd5 = requestHeaderValue(headers, keyMd5Name!);
   if (algorithm === undefined && key === undefined && keyMd5 === undefined) return;
   const argument = `${prefix}algorithm`;
   if (!customerKeyOperations.has(operation)) throw s3Errors.invalidArgument(argument, algorithm ?? '', `${argument} header is not supported for this operation.`);

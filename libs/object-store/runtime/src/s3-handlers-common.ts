@@ -151,9 +151,24 @@ export function deleteGarbage(exchange: S3Exchange, garbage: readonly BlobRef[])
   });
 }
 
-/** HTTP-date (RFC 7231 IMF-fixdate) of a time, for Last-Modified. */
+/** HTTP-dates formatted recently, by whole second (the format's resolution); cleared when full. */
+const httpDateBySecond = new Map<number, string>();
+const httpDateMemoEntriesMax = 4096;
+
+/**
+ * HTTP-date (RFC 7231 IMF-fixdate) of a time, for Last-Modified. Memoised per second: a Date and
+ * its formatting were ~0.7 % of a 4 KiB GET's busy time, and the objects read in a burst were mostly
+ * written in the same few seconds.
+ */
 export function httpDate(timeMs: number): string {
-  return new Date(timeMs).toUTCString();
+  const second = Math.floor(timeMs / 1000);
+  let text = httpDateBySecond.get(second);
+  if (text === undefined) {
+    text = new Date(second * 1000).toUTCString();
+    if (httpDateBySecond.size >= httpDateMemoEntriesMax) httpDateBySecond.clear();
+    httpDateBySecond.set(second, text);
+  }
+  return text;
 }
 
 /** The first value of a request header. */
