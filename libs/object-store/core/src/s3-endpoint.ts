@@ -833,10 +833,13 @@ function buildListMultipartUploads(context: RouteContext): S3Endpoint {
   };
 }
 
+/** Each override header with its query parameter's name (`response-<header>`), built once: every GET looks them up. */
+const responseOverrideParameters = responseOverrideHeaders.map((header) => [header, `response-${header}`] as const);
+
 function buildGetOrHeadObject(context: RouteContext, operation: 'GetObject' | 'HeadObject'): S3Endpoint {
   const responseHeaders: Partial<Record<(typeof responseOverrideHeaders)[number], string>> = {};
-  for (const header of responseOverrideHeaders) {
-    const value = context.query.get(`response-${header}`);
+  for (const [header, parameterName] of responseOverrideParameters) {
+    const value = context.query.get(parameterName);
     if (value !== undefined) responseHeaders[header] = value;
   }
   return { operation, bucket: context.bucket, key: context.key, versionId: versionIdOf(context), partNumber: partNumberOf(context), responseHeaders };

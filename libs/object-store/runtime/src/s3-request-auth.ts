@@ -9,6 +9,7 @@
  */
 import {
   InvalidAccessKeyIdError,
+  normalizeHeaders,
   parsePayloadMode,
   parseSignedRequestAuth,
   verifyRequestSignature,
@@ -106,7 +107,10 @@ export interface AuthenticateS3RequestOptions {
 export function authenticateS3Request(options: AuthenticateS3RequestOptions): S3Authentication {
   const { head } = options;
   const { path, query } = options.target ?? splitS3RequestTarget(head.target);
-  const input = { method: head.method, path, query, headers: head.headers };
+  const asSigned = headersAsSigned(head.headers);
+  // Parsed and verified from one lower-cased map unless a non-ASCII value reads differently as signed.
+  const normalizedHeaders = asSigned === head.headers ? normalizeHeaders(asSigned) : undefined;
+  const input = { method: head.method, path, query, headers: head.headers, normalizedHeaders };
   const auth = parseSignedRequestAuth(input);
   if (auth === undefined) {
     // Checked for its own errors (a malformed x-amz-content-sha256 is InvalidArgument even anonymously).
@@ -120,7 +124,7 @@ export function authenticateS3Request(options: AuthenticateS3RequestOptions): S3
   if (secretAccessKey === undefined) throw new InvalidAccessKeyIdError(auth.accessKeyId);
   const verified = verifyRequestSignature({
     ...input,
-    headers: headersAsSigned(head.headers),
+    headers: asSigned,
     auth,
     secretAccessKey,
     nowMs: options.nowMs,

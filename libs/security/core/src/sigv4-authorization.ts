@@ -31,6 +31,11 @@ export interface SignedRequestInput {
   readonly query: readonly RawQueryParameter[];
   /** Headers as received (names in any case). */
   readonly headers: HttpHeaders;
+  /**
+   * `normalizeHeaders(headers)` when the caller has it already: parsing and verifying one request
+   * both read the headers by lower-case name, and building the map twice was ~4 % of both.
+   */
+  readonly normalizedHeaders?: ReadonlyMap<string, string>;
 }
 
 interface SignedRequestAuthCommon {
@@ -79,7 +84,7 @@ export function authorizationMalformed(location: AuthorizationLocation, reason: 
  * and AccessDenied (no `x-amz-date`).
  */
 export function parseSignedRequestAuth(request: SignedRequestInput): SignedRequestAuth | undefined {
-  const headers = normalizeHeaders(request.headers);
+  const headers = request.normalizedHeaders ?? normalizeHeaders(request.headers);
   const query = request.query;
   const authorization = headers.get('authorization');
   const presigned = query.some((parameter) => queryNameOf(parameter) === 'X-Amz-Algorithm');
@@ -95,7 +100,30 @@ export function parseSignedRequestAuth(request: SignedRequestInput): SignedReque
   return undefined;
 }
 
-function parseCredential(location: AuthorizationLocation, credential: string): { accessKeyId: string; scope: CredentialScope } {
+/**
+ * Credential and SignedHeaders strings parsed recently, by the string as received: a client sends
+ * the same ones on every request of a day, and splitting, checking, lower-casing and sorting them
+ * again was ~1 % of a presigned GET's busy time. Only well-formed strings of at most
+ * {@link parsedMemoKeyLengthMax} characters are kept (frozen: every request that sends the string
+ * shares the result); a memo is cleared when full, so it holds at most ~256 KiB of keys.
+ */
+const parsedCredentials = new Map<string, Readonly<{ accessKeyId: string; scope: CredentialScope }>>();
+const parsedSignedHeaderNames = new Map<string, readonly string[]>();
+const parsedMemoEntriesMax = 1024;
+const parsedMemoKeyLengthMax = 256;
+
+function remember<V>(memo: Map<string, V>, key: string, value: V): V {
+  if (key.length > parsedMemoKeyLengthMax) return value;
+  if (memo.size >= parsedMemoEntriesMax) memo.clear();
+  memo.set(key, value);
+  return value;
+}
+
+function parseCredential(location: AuthorizationLocation, credential: string): Readonly<{ accessKeyId: string; scope: CredentialScope }> {
+  return parsedCredentials.get(credential) ?? remember(parsedCredentials, credential, Object.freeze(parseCredentialOnce(location, credential)));
+}
+
+function parseCredentialOnce(location: AuthorizationLocation, credential: string): { accessKeyId: string; scope: CredentialScope } {
   const parts = credential.split('/');
   const [accessKeyId, date, region, service, terminator] = parts;
   if (
@@ -111,10 +139,14 @@ function parseCredential(location: AuthorizationLocation, credential: string): {
       'the Credential is mal-formed; expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".',
     );
   }
-  return { accessKeyId, scope: { date: date!, region, service } };
+  return { accessKeyId, scope: Object.freeze({ date: date!, region, service }) };
 }
 
-function parseSignedHeaderNames(location: AuthorizationLocation, signedHeaders: string): string[] {
+function parseSignedHeaderNames(location: AuthorizationLocation, signedHeaders: string): readonly string[] {
+  return parsedSignedHeaderNames.get(signedHeaders) ?? remember(parsedSignedHeaderNames, signedHeaders, Object.freeze(parseSignedHeaderNamesOnce(location, signedHeaders)));
+}
+
+function parseSignedHeaderNamesOnce(location: AuthorizationLocation, signedHeaders: string): string[] {
   const names = signedHeaders.split(';').map((name) => name.trim().toLowerCase());
   const valid = names.every((name) => /^[!#$%&'*+.^_`|~0-9a-z-]+$/.test(name));
   const sorted = [...new Set(names)].sort();
@@ -213,16 +245,6 @@ function amzDateTimeOf(timeMs: number): string {
   return new Date(timeMs).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
 }
 
-const presignParameterNames = [
-  'X-Amz-Algorithm',
-  'X-Amz-Credential',
-  'X-Amz-Date',
-  'X-Amz-Expires',
-  'X-Amz-SignedHeaders',
-  'X-Amz-Signature',
-] as const;
-
-type PresignParameterName = (typeof presignParameterNames)[number];
 
 const queryDecoding = { plusIsSpace: true } as const;
 
@@ -231,33 +253,71 @@ function queryNameOf(parameter: RawQueryParameter): string {
   return percentDecodeText(parameter.nameRaw, queryDecoding);
 }
 
+/** The presign parameters of a query, as decoded; `contentSha256` is optional. */
+interface PresignParameters {
+  readonly algorithm: string;
+  readonly credential: string;
+  readonly date: string;
+  readonly expires: string;
+  readonly signedHeaders: string;
+  readonly signature: string;
+  readonly contentSha256: string | undefined;
+}
+
+/** The slot of a presign parameter name in {@link presignParameters}' values, or -1 for another name. */
+function presignSlotOf(name: string): number {
+  switch (name) {
+    case 'X-Amz-Algorithm':
+      return 0;
+    case 'X-Amz-Credential':
+      return 1;
+    case 'X-Amz-Date':
+      return 2;
+    case 'X-Amz-Expires':
+      return 3;
+    case 'X-Amz-SignedHeaders':
+      return 4;
+    case 'X-Amz-Signature':
+      return 5;
+    case 'X-Amz-Content-Sha256':
+      return 6;
+    default:
+      return -1;
+  }
+}
+
+/** The names of the slots of {@link presignSlotOf}, in order. */
+const presignSlotNames = [
+  'X-Amz-Algorithm',
+  'X-Amz-Credential',
+  'X-Amz-Date',
+  'X-Amz-Expires',
+  'X-Amz-SignedHeaders',
+  'X-Amz-Signature',
+  'X-Amz-Content-Sha256',
+] as const;
+
 /**
  * The presign parameters of `query`, each at most once (X-Amz-Content-Sha256 included). One pass
- * with a switch: it runs on every presigned request, and a Map plus `includes` per parameter and
- * `Object.fromEntries` were ~4 % of verifying one. Only these parameters' values are decoded.
+ * into fixed slots: it runs on every presigned request, and a Map plus `includes` per parameter,
+ * `Object.fromEntries`, then an object keyed by the names were each a few % of verifying one. Only
+ * these parameters' values are decoded.
  */
-function presignParameters(query: readonly RawQueryParameter[]): Partial<Record<PresignParameterName | 'X-Amz-Content-Sha256', string>> & Record<PresignParameterName, string> {
-  const found: Partial<Record<PresignParameterName | 'X-Amz-Content-Sha256', string>> = {};
+function presignParameters(query: readonly RawQueryParameter[]): PresignParameters {
+  const values: (string | undefined)[] = [undefined, undefined, undefined, undefined, undefined, undefined, undefined];
   for (const parameter of query) {
-    const name = queryNameOf(parameter);
-    switch (name) {
-      case 'X-Amz-Algorithm':
-      case 'X-Amz-Credential':
-      case 'X-Amz-Date':
-      case 'X-Amz-Expires':
-      case 'X-Amz-SignedHeaders':
-      case 'X-Amz-Signature':
-      case 'X-Amz-Content-Sha256':
-        if (found[name] !== undefined) throw new AuthorizationQueryParametersError(`The query parameter ${name} is given more than once`);
-        found[name] = percentDecodeText(parameter.valueRaw, queryDecoding);
-    }
+    const slot = presignSlotOf(queryNameOf(parameter));
+    if (slot < 0) continue;
+    if (values[slot] !== undefined) throw new AuthorizationQueryParametersError(`The query parameter ${presignSlotNames[slot]} is given more than once`);
+    values[slot] = percentDecodeText(parameter.valueRaw, queryDecoding);
   }
-  if (presignParameterNames.some((name) => found[name] === undefined)) {
+  const [algorithm, credential, date, expires, signedHeaders, signature, contentSha256] = values;
+  if (algorithm === undefined || credential === undefined || date === undefined || expires === undefined || signedHeaders === undefined || signature === undefined) {
     throw new AuthorizationQueryParametersError(
       'Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.',
     );
   }
-  return found as Partial<Record<PresignParameterName | 'X-Amz-Content-Sha256', string>> & Record<PresignParameterName, string>;
+  return { algorithm, credential, date, expires, signedHeaders, signature, contentSha256 };
 }
 
 function parsePresignExpires(expires: string): number {
@@ -274,23 +334,23 @@ function parsePresignExpires(expires: string): number {
 
 function parsePresignedQuery(query: readonly RawQueryParameter[], headers: ReadonlyMap<string, string>): QuerySignedRequestAuth {
   const parameters = presignParameters(query);
-  if (parameters['X-Amz-Algorithm'] !== sigv4Algorithm) {
+  if (parameters.algorithm !== sigv4Algorithm) {
     throw new AuthorizationQueryParametersError('X-Amz-Algorithm only supports "AWS4-HMAC-SHA256"');
   }
-  const requestDateTime = parameters['X-Amz-Date'];
+  const requestDateTime = parameters.date;
   const requestTimeMs = parseAmzDateTime(requestDateTime);
   if (requestTimeMs === undefined) {
     throw new AuthorizationQueryParametersError('X-Amz-Date must be in the ISO8601 Long Format "yyyyMMdd\'T\'HHmmss\'Z\'"');
   }
-  const contentSha256 = headers.get('x-amz-content-sha256') ?? parameters['X-Amz-Content-Sha256'];
+  const contentSha256 = headers.get('x-amz-content-sha256') ?? parameters.contentSha256;
   return {
     location: 'query',
-    ...parseCredential('query', parameters['X-Amz-Credential']),
-    signedHeaderNames: parseSignedHeaderNames('query', parameters['X-Amz-SignedHeaders']),
-    signatureHex: parseSignature('query', parameters['X-Amz-Signature']),
+    ...parseCredential('query', parameters.credential),
+    signedHeaderNames: parseSignedHeaderNames('query', parameters.signedHeaders),
+    signatureHex: parseSignature('query', parameters.signature),
     requestDateTime,
     requestTimeMs,
-    presignExpiresSeconds: parsePresignExpires(parameters['X-Amz-Expires']),
+    presignExpiresSeconds: parsePresignExpires(parameters.expires),
     payloadHash: contentSha256?.trim() ?? unsignedPayload,
   };
 }

@@ -181,13 +181,24 @@ export function parseQuery(queryRaw: string): QueryParameter[] {
  */
 export function canonicalQueryString(parameters: readonly RawQueryParameter[], namesExcluded: readonly string[] = []): string {
   const pairs: [string, string][] = [];
+  let sorted = true;
   for (const { nameRaw, valueRaw } of parameters) {
     if (namesExcluded.length > 0 && namesExcluded.includes(percentDecodeText(nameRaw, { plusIsSpace: true }))) continue;
-    pairs.push([canonicalQueryComponent(nameRaw), canonicalQueryComponent(valueRaw)]);
+    const pair: [string, string] = [canonicalQueryComponent(nameRaw), canonicalQueryComponent(valueRaw)];
+    const previous = pairs.at(-1);
+    if (previous !== undefined && comparePairs(previous, pair) > 0) sorted = false;
+    pairs.push(pair);
   }
-  // Encoded strings are ASCII, so code-unit order is the byte order SigV4 asks for.
-  pairs.sort(([nameA, valueA], [nameB, valueB]) => compareAscii(nameA, nameB) || compareAscii(valueA, valueB));
-  return pairs.map(([name, value]) => `${name}=${value}`).join('&');
+  // SDKs send their parameters sorted already (a presigned URL nearly always): sorting is then skipped.
+  if (!sorted) pairs.sort(comparePairs);
+  let canonical = '';
+  for (const [name, value] of pairs) canonical += canonical === '' ? `${name}=${value}` : `&${name}=${value}`;
+  return canonical;
+}
+
+/** By encoded name, then value. Encoded strings are ASCII, so code-unit order is the byte order SigV4 asks for. */
+function comparePairs([nameA, valueA]: readonly [string, string], [nameB, valueB]: readonly [string, string]): number {
+  return compareAscii(nameA, nameB) || compareAscii(valueA, valueB);
 }
 
 function compareAscii(a: string, b: string): number {

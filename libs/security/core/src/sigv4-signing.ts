@@ -70,17 +70,11 @@ export interface CanonicalRequestInput {
  * decides), a blank line, the signed header list and the payload hash, joined by `\n`.
  */
 export function canonicalRequest(input: CanonicalRequestInput): string {
-  const headerLines = input.signedHeaderNames
-    .map((name) => `${name}:${canonicalHeaderValue(input.headers.get(name) ?? '')}\n`)
-    .join('');
-  return [
-    input.method.toUpperCase(),
-    canonicalUri(input.path),
-    canonicalQueryString(input.query, input.queryNamesExcluded),
-    headerLines,
-    input.signedHeaderNames.join(';'),
-    input.payloadHash,
-  ].join('\n');
+  // Concatenated, not mapped and joined: it runs on every signed request.
+  let headerLines = '';
+  for (const name of input.signedHeaderNames) headerLines += `${name}:${canonicalHeaderValue(input.headers.get(name) ?? '')}\n`;
+  const query = canonicalQueryString(input.query, input.queryNamesExcluded);
+  return `${input.method.toUpperCase()}\n${canonicalUri(input.path)}\n${query}\n${headerLines}\n${input.signedHeaderNames.join(';')}\n${input.payloadHash}`;
 }
 
 /** `AWS4-HMAC-SHA256\n<request date time>\n<scope>\n<hex sha256 of the canonical request>`. */
@@ -166,6 +160,16 @@ const amzDateTimePattern = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
  * milliseconds; `undefined` for any other shape or an impossible calendar value.
  */
 export function parseAmzDateTime(valueUntrusted: string): number | undefined {
+  // The last time parsed: requests signed in the same second (or presigned together) send the same string.
+  if (valueUntrusted === lastAmzDateTime.text) return lastAmzDateTime.timeMs;
+  const timeMs = parseAmzDateTimeOnce(valueUntrusted);
+  lastAmzDateTime = { text: valueUntrusted, timeMs };
+  return timeMs;
+}
+
+let lastAmzDateTime: { readonly text: string; readonly timeMs: number | undefined } = { text: '', timeMs: undefined };
+
+function parseAmzDateTimeOnce(valueUntrusted: string): number | undefined {
   const match = amzDateTimePattern.exec(valueUntrusted);
   if (match === null) return undefined;
   const year = Number(match[1]);

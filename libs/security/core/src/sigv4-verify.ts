@@ -123,7 +123,7 @@ export function verifyRequestSignature(options: VerifyRequestSignatureOptions): 
     service,
     clockSkewMsMax: options.clockSkewMsMax ?? clockSkewMsMaxDefault,
   });
-  const headers = normalizeHeaders(options.headers);
+  const headers = options.normalizedHeaders ?? normalizeHeaders(options.headers);
   checkSignedHeaderCoverage(auth, headers);
   const payload = parsePayloadMode({ payloadHash: auth.payloadHash, headers, location: auth.location });
   const canonical = canonicalRequest({
