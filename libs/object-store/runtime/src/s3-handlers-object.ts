@@ -237,8 +237,16 @@ export function blobWritePlanOf(exchange: S3Exchange): BlobWritePlan {
   return { ...plan, expectedChecksums: () => ({ [algorithm]: exchange.body.trailerValue(headerName) ?? '' }) };
 }
 
+/** Header names by algorithm, built once: a PUT looks up every algorithm's header, and a GET answers with one. */
+const checksumHeaderNames = new Map<ChecksumAlgorithm, string>();
+
 export function checksumHeaderName(algorithm: ChecksumAlgorithm): string {
-  return `x-amz-checksum-${algorithm.toLowerCase()}`;
+  let name = checksumHeaderNames.get(algorithm);
+  if (name === undefined) {
+    name = `x-amz-checksum-${algorithm.toLowerCase()}`;
+    checksumHeaderNames.set(algorithm, name);
+  }
+  return name;
 }
 
 export function checksumHeaders(checksums: Checksums | undefined, enabled: boolean): Record<string, string> {
