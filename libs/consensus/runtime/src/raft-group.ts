@@ -16,6 +16,7 @@ import type { Storage as ReplicaStorage } from '@objectbox/storage-runtime';
 import { assert } from '@objectbox/util';
 import { CommitNoticeDelay } from './commit-notice-delay.js';
 import { NotLeaderError, ProposalOutcomeUnknownError, ProposalRejectedError, RaftGroupClosedError, RaftOverloadedError } from './errors.js';
+import { ProposalDeadlines } from './proposal-deadlines.js';
 import { type PendingCompaction, RaftLogStore, type RaftWalReplay } from './raft-log-store.js';
 import type { RaftTransport } from './raft-transport.js';
 import { ReadBatches } from './read-batches.js';
@@ -104,7 +105,8 @@ interface PendingProposal<Result> {
   term: number;
   readonly resolve: (value: { result: Result; index: number }) => void;
   readonly reject: (error: unknown) => void;
-  timer: NodeJS.Timeout | undefined;
+  /** Resolved or rejected: its deadline (`proposalDeadlines`) no longer applies. */
+  settled: boolean;
 }
 
 export interface RaftGroupStatus {
@@ -159,6 +161,8 @@ export class RaftGroup<Result> {
    * the event loop (`proposeQueued`), one MsgApp per follower for all of them.
    */
   private queuedProposals: PendingProposal<Result>[] = [];
+  /** Fails proposals not applied within `proposalTimeoutMs`, with one timer for all of them. */
+  private readonly proposalDeadlines: ProposalDeadlines<PendingProposal<Result>>;
   private readonly reads: ReadBatches;
   private readonly ticker: NodeJS.Timeout;
   private readonly commitNotices: CommitNoticeDelay;
@@ -187,6 +191,12 @@ export class RaftGroup<Result> {
     private readonly logStore: RaftLogStore,
   ) {
     this.addresses = new Map(options.members.map((member) => [member.id, member.address]));
+    this.proposalDeadlines = new ProposalDeadlines(options.proposalTimeoutMs, (pending) => {
+      if (pending.index === 0) this.queuedProposals = this.queuedProposals.filter((queued) => queued !== pending);
+      else this.proposals.delete(pending.index);
+      pending.settled = true;
+      pending.reject(new ProposalOutcomeUnknownError(this.options.groupId, `not applied within ${this.options.proposalTimeoutMs} ms`));
+    });
     this.commitNotices = new CommitNoticeDelay(commitNoticeDelayMs, (messages) => {
       if (!this.closed) options.transport.send(options.groupId, messages, this.addressOf);
     });
@@ -275,12 +285,8 @@ export class RaftGroup<Result> {
     const pendingCount = this.proposals.size + this.queuedProposals.length;
     if (pendingCount >= this.options.pendingProposalCountMax) return Promise.reject(new RaftOverloadedError(this.options.groupId, `${pendingCount} proposals pending`));
     return new Promise((resolve, reject) => {
-      const pending: PendingProposal<Result> = { command, index: 0, term: 0, resolve, reject, timer: undefined };
-      pending.timer = setTimeout(() => {
-        if (pending.index === 0) this.queuedProposals = this.queuedProposals.filter((queued) => queued !== pending);
-        else this.proposals.delete(pending.index);
-        reject(new ProposalOutcomeUnknownError(this.options.groupId, `not applied within ${this.options.proposalTimeoutMs} ms`));
-      }, this.options.proposalTimeoutMs);
+      const pending: PendingProposal<Result> = { command, index: 0, term: 0, resolve, reject, settled: false };
+      this.proposalDeadlines.add(pending);
       this.queuedProposals.push(pending);
       this.schedule();
     });
@@ -300,7 +306,7 @@ export class RaftGroup<Result> {
         this.proposals.set(result.index, pending);
         return;
       }
-      clearTimeout(pending.timer);
+      pending.settled = true;
       pending.reject(result.code === 'NotLeader' ? this.notLeader() : new ProposalRejectedError(this.options.groupId, result.message));
     });
   }
@@ -491,7 +497,7 @@ export class RaftGroup<Result> {
     const pending = this.proposals.get(entry.index);
     if (pending === undefined) return;
     this.proposals.delete(entry.index);
-    clearTimeout(pending.timer);
+    pending.settled = true;
     if (pending.term === entry.term) pending.resolve({ result: result as Result, index: entry.index });
     else pending.reject(new ProposalRejectedError(this.options.groupId, `entry ${entry.index} was replaced by a newer leader's entry`));
   }
@@ -630,8 +636,9 @@ export class RaftGroup<Result> {
     this.commitNotices.close();
     this.options.transport.unregisterGroup(this.options.groupId);
     while (this.processing) await new Promise((resolve) => setImmediate(resolve));
+    this.proposalDeadlines.clear();
     for (const pending of [...this.proposals.values(), ...this.queuedProposals]) {
-      clearTimeout(pending.timer);
+      pending.settled = true;
       pending.reject(new RaftGroupClosedError(this.options.groupId));
     }
     this.proposals.clear();
