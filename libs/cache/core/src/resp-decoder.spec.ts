@@ -103,6 +103,25 @@ test('a pipeline decodes the same in chunks of every size', () => {
   }
 });
 
+test('after detachFromChunk the pushed memory may be overwritten: every chunking of a pipeline decodes the same from one reused read buffer', () => {
+  // The server reads every socket into one shared buffer and detaches after each read; requests are
+  // consumed as they complete (their arguments used at once), partial ones must survive the reuse.
+  const readBuffer = Buffer.alloc(pipeline.length);
+  for (let chunkBytes = 1; chunkBytes <= pipeline.length; chunkBytes++) {
+    const decoder = new RespDecoder();
+    const requests: string[][] = [];
+    for (const chunk of chunked(pipeline, chunkBytes)) {
+      const length = readBuffer.write(chunk, 0, 'latin1');
+      decoder.push(readBuffer.subarray(0, length));
+      for (let args = decoder.nextArguments(); args !== null; args = decoder.nextArguments()) requests.push(args.map((argument) => argument.toString('latin1')));
+      decoder.detachFromChunk();
+      readBuffer.fill(0xaa);
+    }
+    assert.deepEqual(requests, pipelineRequests, `chunks=${chunkBytes}`);
+    assert.equal(decoder.bufferedBytes, 0);
+  }
+});
+
 test('inline commands follow sdssplitargs', () => {
   const cases: readonly [string, string[] | null][] = [
     ['  SET   k\tv  ', ['SET', 'k', 'v']],

@@ -133,6 +133,8 @@ type Step = 'incomplete' | 'skipped' | 'complete' | 'failed';
 export class RespDecoder {
   private limits: RespDecoderLimits;
   private buffer: Buffer = emptyBuffer;
+  /** Whether `buffer` is a pushed chunk adopted in place (the caller's memory), not a buffer of the decoder's own. */
+  private bufferIsChunk = false;
   /** `buffer.buffer` and `buffer.byteOffset`, read once per buffer (see {@link BufferView}). */
   private bufferArrayBuffer: ArrayBufferLike = emptyBuffer.buffer;
   private bufferByteOffset = emptyBuffer.byteOffset;
@@ -176,7 +178,7 @@ export class RespDecoder {
   /**
    * Takes a chunk received from the client; after a protocol error the chunk is discarded. The
    * decoder may keep the chunk and decode from it in place, so the caller must not change it
-   * afterwards. It does so whenever nothing is buffered, the common case (whole requests per read):
+   * afterwards (until {@link detachFromChunk}). It does so whenever nothing is buffered, the common case (whole requests per read):
    * no copy, and the chunk dies young with the requests in it. A per-connection buffer that bytes
    * were copied into lived long enough to be promoted by V8 and, replaced as it filled, triggered a
    * full collection about every second under redis-benchmark -P 16. Only a partial request's bytes
@@ -187,7 +189,7 @@ export class RespDecoder {
     if (this.start === this.end) {
       // Arguments already returned or pending are views of the previous buffer, which is never
       // written again, so it can be let go of.
-      this.useBuffer(chunk instanceof Buffer ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+      this.useBuffer(chunk instanceof Buffer ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength), true);
       this.start = this.scanOffset = 0;
       this.end = chunk.length;
       return;
@@ -195,6 +197,30 @@ export class RespDecoder {
     this.reserve(chunk.length);
     this.buffer.set(chunk, this.end);
     this.end += chunk.length;
+  }
+
+  /**
+   * Copies what the decoder still needs of the last pushed chunk (its unread bytes, and the arguments
+   * of a request not yet complete) into memory of its own, so that the caller may write its next read
+   * into the chunk's memory. Arguments already returned stay views of the chunk: whoever keeps one
+   * past that point must have copied it (the engine copies what it stores).
+   */
+  detachFromChunk(): void {
+    if (!this.bufferIsChunk) return;
+    if (this.start === this.end && this.argumentsPending.length === 0) {
+      this.releaseIfEmpty();
+      return;
+    }
+    const unreadBytes = this.end - this.start;
+    // Exactly the unread bytes: a connection idling on a partial request holds only what it sent
+    // (thousands of them must stay cheap); reserve() grows the buffer once more bytes arrive.
+    const own = Buffer.allocUnsafe(unreadBytes);
+    this.buffer.copy(own, 0, this.start, this.end);
+    this.useBuffer(own);
+    this.scanOffset -= this.start;
+    this.start = 0;
+    this.end = unreadBytes;
+    this.argumentsPending = this.argumentsPending.map((argument) => Buffer.from(argument));
   }
 
   /** Decodes the next complete request, if the pushed bytes hold one. See the class contract. */
@@ -408,8 +434,9 @@ export class RespDecoder {
     return 'failed';
   }
 
-  private useBuffer(buffer: Buffer): void {
+  private useBuffer(buffer: Buffer, isChunk = false): void {
     this.buffer = buffer;
+    this.bufferIsChunk = isChunk;
     this.bufferArrayBuffer = buffer.buffer;
     this.bufferByteOffset = buffer.byteOffset;
   }

@@ -151,6 +151,20 @@ test('many small replies share one chunk; large payloads are referenced, not cop
   assert.deepEqual(encoder.take(), []);
 });
 
+test('payloads in the reused memory (the server’s read buffer) are copied, whatever their size', () => {
+  const readBuffer = Buffer.allocUnsafeSlow(64 * 1024);
+  const encoder = new RespEncoder(readBuffer.buffer);
+  readBuffer.fill(0x62);
+  encoder.write(respBulkString(readBuffer.subarray(1000, 1000 + 20_000)), 2);
+  const elsewhere = Buffer.alloc(20_000, 0x63);
+  encoder.write(respBulkString(elsewhere), 2);
+  const chunks = encoder.take();
+  readBuffer.fill(0xaa);
+  assert.ok(chunks.every((chunk) => chunk.buffer !== readBuffer.buffer));
+  assert.ok(chunks.includes(elsewhere), 'other large payloads are still referenced');
+  assert.equal(Buffer.concat(chunks).toString('latin1'), `$20000\r\n${'b'.repeat(20_000)}\r\n$20000\r\n${'c'.repeat(20_000)}\r\n`);
+});
+
 test('chunks already taken are never overwritten by later writes', () => {
   const encoder = new RespEncoder();
   encoder.write(respBulkString('first'), 2);

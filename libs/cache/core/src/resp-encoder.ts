@@ -36,9 +36,12 @@ const int64Max = 2n ** 63n - 1n;
  * Ownership: chunks returned by `take` may reference `Uint8Array` payloads of the encoded values;
  * the caller must not modify those payloads until the chunks are written. Chunks cut from the scratch
  * slab are not written again by the encoder unless the caller says they are consumed ({@link
- * RespEncoder.reuseScratch}).
+ * RespEncoder.reuseScratch}). Payloads in `reusedMemory` (the server's read buffer, which the next
+ * read overwrites: an argument echoed or published as it arrived) are always copied.
  */
 export class RespEncoder {
+  constructor(private readonly reusedMemory: ArrayBufferLike | null = null) {}
+
   private chunks: Uint8Array[] = [];
   private scratch: Buffer = Buffer.allocUnsafe(scratchBytes);
   /** Invariant: 0 <= scratchStart <= scratchOffset <= scratch.length; [scratchStart, scratchOffset) is pending. */
@@ -260,7 +263,7 @@ export class RespEncoder {
   }
 
   private writeBytes(bytes: Uint8Array): void {
-    if (bytes.length >= bulkBytesByReferenceMin) {
+    if (bytes.length >= bulkBytesByReferenceMin && bytes.buffer !== this.reusedMemory) {
       this.emitPending();
       this.chunks.push(bytes);
       return;

@@ -32,7 +32,7 @@ const closeLingerMs = 5_000;
 export class CacheConnection implements CacheClientSink {
   readonly client: CacheClient;
   private readonly decoder: RespDecoder;
-  private readonly encoder = new RespEncoder();
+  private readonly encoder: RespEncoder;
   private flushScheduled = false;
   private processing = false;
   private closed = false;
@@ -45,7 +45,10 @@ export class CacheConnection implements CacheClientSink {
     private readonly engine: CacheEngine,
     private readonly socket: Socket,
     private readonly logger: Logger,
+    /** Memory the server reads into and overwrites on the next read: replies copy out of it. */
+    readBuffer: Buffer,
   ) {
+    this.encoder = new RespEncoder(readBuffer.buffer);
     socket.setNoDelay(true);
     this.client = engine.connect({
       sink: this,
@@ -55,7 +58,6 @@ export class CacheConnection implements CacheClientSink {
     });
     this.decoder = new RespDecoder(respDecoderLimitsUnauthenticated);
     this.syncDecoderLimits();
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('drain', () => this.onDrain());
     socket.on('error', (error) => this.logger.debug({ err: error, client: this.client.id }, 'cache client socket error'));
     socket.on('close', () => this.onClose());
@@ -87,15 +89,23 @@ export class CacheConnection implements CacheClientSink {
     setImmediate(() => this.processInput());
   }
 
-  private onData(chunk: Buffer): void {
+  /**
+   * Bytes read from the socket, in memory the next read overwrites (the server's shared read buffer):
+   * requests that can run now run, the decoder copies what has to wait.
+   */
+  onRead(chunk: Buffer): void {
     if (this.closed) return;
-    this.decoder.push(chunk);
-    if (this.decoder.bufferedBytes > this.engine.config.values['client-query-buffer-limit']) {
-      this.logger.warn({ client: this.client.id, bytes: this.decoder.bufferedBytes }, 'closing cache client: query buffer limit reached');
-      this.engine.kill(this.client);
-      return;
+    try {
+      this.decoder.push(chunk);
+      if (this.decoder.bufferedBytes > this.engine.config.values['client-query-buffer-limit']) {
+        this.logger.warn({ client: this.client.id, bytes: this.decoder.bufferedBytes }, 'closing cache client: query buffer limit reached');
+        this.engine.kill(this.client);
+        return;
+      }
+      this.processInput();
+    } finally {
+      this.decoder.detachFromChunk();
     }
-    this.processInput();
   }
 
   /** Runs every complete request, in order, unless the client is blocked or being closed. */
