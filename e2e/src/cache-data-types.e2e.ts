@@ -6,23 +6,12 @@
  * redis-server 7.0.15 for the same commands.
  */
 import { strict as assert } from 'node:assert';
-import { after, before, describe } from 'node:test';
-import { CacheClientScope, type CacheUnderTest, startCache, uniquePrefix } from './cache-e2e-support.js';
-import { cleanUp } from './harness.js';
+import { describe } from 'node:test';
+import { cachePerFile, CacheClientScope, uniquePrefix } from './cache-e2e-support.js';
 
-let cache: CacheUnderTest;
+const cache = cachePerFile();
 
-before(async () => {
-  cache = await startCache();
-});
-
-after(async () => {
-  const result = await cache?.process.stop('SIGTERM');
-  await cleanUp();
-  if (result !== undefined) assert.deepEqual(result, { code: 0, signal: null }, 'the cache stops cleanly on SIGTERM');
-});
-
-const clients = new CacheClientScope(() => cache.port);
+const clients = new CacheClientScope(() => cache.current.port);
 const test = clients.test.bind(clients);
 const ioredis = clients.ioredis.bind(clients);
 const nodeRedis = clients.nodeRedis.bind(clients);

@@ -8,25 +8,16 @@
  */
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
-import { after, before, type TestContext } from 'node:test';
+import { type TestContext } from 'node:test';
 import { BasicClientSideCache } from 'redis';
-import { CacheClientScope, type CacheUnderTest, closeRawConnections, RawConnection, runTool, startCache, uniquePrefix } from './cache-e2e-support.js';
-import { cleanUp, waitFor } from './harness.js';
+import { cachePerFile, CacheClientScope, closeRawConnections, RawConnection, runTool, uniquePrefix } from './cache-e2e-support.js';
+import { waitFor } from './harness.js';
 
-let cache: CacheUnderTest;
-const clients = new CacheClientScope(() => cache.port);
+const cache = cachePerFile();
+const clients = new CacheClientScope(() => cache.current.port);
 const ioredis = clients.ioredis.bind(clients);
 const nodeRedis = clients.nodeRedis.bind(clients);
 
-before(async () => {
-  cache = await startCache();
-});
-
-after(async () => {
-  const result = await cache?.process.stop('SIGTERM');
-  await cleanUp();
-  if (result !== undefined) assert.deepEqual(result, { code: 0, signal: null }, 'the cache stops cleanly on SIGTERM');
-});
 
 /** The scope's test with a longer deadline (output-limit and latency cases move megabytes). */
 function test(name: string, body: (context: TestContext) => Promise<void>): void {
@@ -45,7 +36,7 @@ function test(name: string, body: (context: TestContext) => Promise<void>): void
 
 test('redis-cli monitor prints what other clients run, with Redis quoting and redaction', async () => {
   const k = uniquePrefix('monitor-cli');
-  const child = spawn('redis-cli', ['-h', '127.0.0.1', '-p', `${cache.port}`, 'monitor'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('redis-cli', ['-h', '127.0.0.1', '-p', `${cache.current.port}`, 'monitor'], { stdio: ['ignore', 'pipe', 'pipe'] });
   clients.onEnd(() => {
     if (child.exitCode === null && child.pid !== undefined) process.kill(child.pid, 'SIGKILL');
   });
@@ -121,7 +112,7 @@ test('SLOWLOG through ioredis and redis-cli: entries with arguments cut as Redis
     assert.match(setEntry?.[4] as string, /^127\.0\.0\.1:\d+$/);
     assert.equal(setEntry?.[5], 'slow-e2e');
     assert.ok((await client.slowlog('LEN')) as number >= 3);
-    const printed = await runTool('redis-cli', ['-h', '127.0.0.1', '-p', `${cache.port}`, '--no-raw', 'SLOWLOG', 'GET', '1']);
+    const printed = await runTool('redis-cli', ['-h', '127.0.0.1', '-p', `${cache.current.port}`, '--no-raw', 'SLOWLOG', 'GET', '1']);
     assert.match(printed.stdout, /^1\) 1\) \(integer\) \d+\n {3}2\) \(integer\) \d+\n {3}3\) \(integer\) \d+\n {3}4\) 1\) "/);
   } finally {
     await client.config('SET', 'slowlog-log-slower-than', '10000');
@@ -214,9 +205,9 @@ test('CLIENT TRACKING with REDIRECT: a RESP2 ioredis subscriber of __redis__:inv
 
 test('a MONITOR client that never reads is disconnected at the pub/sub output limit; others are served', async () => {
   const k = uniquePrefix('monitor-limit');
-  const admin = await RawConnection.open(cache.port);
-  const monitor = await RawConnection.open(cache.port);
-  const writer = await RawConnection.open(cache.port);
+  const admin = await RawConnection.open(cache.current.port);
+  const monitor = await RawConnection.open(cache.current.port);
+  const writer = await RawConnection.open(cache.current.port);
   assert.equal(await admin.command('CONFIG', 'SET', 'client-output-buffer-limit', 'pubsub 1mb 512kb 60'), 'OK');
   try {
     assert.equal(await monitor.command('MONITOR'), 'OK');

@@ -4,13 +4,14 @@
  * socket client for byte-level tests, and a runner for the Redis command-line tools with a
  * deadline. Every process is stopped by PID; every socket is tracked and destroyed at the end.
  */
+import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
-import { type TestContext, test as nodeTest } from 'node:test';
+import { after, before, type TestContext, test as nodeTest } from 'node:test';
 import { Redis, type RedisOptions } from 'ioredis';
 import { createClient } from 'redis';
-import { freePort, startCli, tempDir, type TestProcess, waitFor } from './harness.js';
+import { cleanUp, freePort, startCli, tempDir, type TestProcess, waitFor } from './harness.js';
 
 export interface CacheUnderTest {
   readonly process: TestProcess;
@@ -49,6 +50,28 @@ export async function startCache(options: { requirepass?: string } = {}): Promis
     { deadlineMs: 60_000, intervalMs: 100 },
   );
   return { process: cacheProcess, port, httpPort };
+}
+
+/**
+ * One cache process for a test file: started before the file's tests, stopped after them and checked
+ * to exit cleanly on SIGTERM. Tests read `current` (set once `before` has run).
+ */
+export function cachePerFile(): { readonly current: CacheUnderTest } {
+  const holder: { current: CacheUnderTest | undefined } = { current: undefined };
+  before(async () => {
+    holder.current = await startCache();
+  });
+  after(async () => {
+    const result = await holder.current?.process.stop('SIGTERM');
+    await cleanUp();
+    if (result !== undefined) assert.deepEqual(result, { code: 0, signal: null }, 'the cache stops cleanly on SIGTERM');
+  });
+  return {
+    get current(): CacheUnderTest {
+      assert.ok(holder.current !== undefined, 'the cache is started before the tests');
+      return holder.current;
+    },
+  };
 }
 
 /** A decoded RESP reply: errors are kept apart from strings so tests can tell them apart. */

@@ -6,24 +6,14 @@
  * (the reply shapes were checked against redis-server 7.0.15 with tools/scripts/cache-diff-cases/streams.txt).
  */
 import { strict as assert } from 'node:assert';
-import { after, before, describe } from 'node:test';
+import { describe } from 'node:test';
 import { type Redis } from 'ioredis';
-import { CacheClientScope, type CacheUnderTest, startCache, uniquePrefix } from './cache-e2e-support.js';
-import { cleanUp, waitFor } from './harness.js';
+import { cachePerFile, CacheClientScope, uniquePrefix } from './cache-e2e-support.js';
+import { waitFor } from './harness.js';
 
-let cache: CacheUnderTest;
+const cache = cachePerFile();
 
-before(async () => {
-  cache = await startCache();
-});
-
-after(async () => {
-  const result = await cache?.process.stop('SIGTERM');
-  await cleanUp();
-  if (result !== undefined) assert.deepEqual(result, { code: 0, signal: null }, 'the cache stops cleanly on SIGTERM');
-});
-
-const clients = new CacheClientScope(() => cache.port);
+const clients = new CacheClientScope(() => cache.current.port);
 const test = clients.test.bind(clients);
 const ioredis = clients.ioredis.bind(clients);
 const nodeRedis = clients.nodeRedis.bind(clients);
