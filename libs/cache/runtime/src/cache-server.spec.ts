@@ -166,3 +166,22 @@ test('cache server: CONFIG SET proto-max-bulk-len bounds the request decoder at 
     await server.stop();
   }
 });
+
+test('cache server: a connection refused past maxclients gets the error and is closed, and stop() does not wait on it', async () => {
+  const { server } = await startServer();
+  server.engine.config.values.maxclients = 1;
+  const admitted = await RawClient.open(server.port);
+  admitted.send(['PING']);
+  assert.equal(await admitted.until((client) => client.received.length > 0), '+PONG\r\n');
+  const refused = await Promise.all(Array.from({ length: 5 }, () => RawClient.open(server.port)));
+  for (const client of refused) {
+    // A refused client that sends before it reads (as redis-cli does) still gets the error and an end.
+    client.send(['PING']);
+    assert.equal(await client.until((each) => each.ended), '-ERR max number of clients reached\r\n');
+    client.close();
+  }
+  admitted.close();
+  // Accepted paused, a refused socket that was never read stayed open and kept server.close() waiting.
+  const stopped = await Promise.race([server.stop().then(() => 'stopped'), new Promise((resolve) => setTimeout(() => resolve('still waiting'), 5_000))]);
+  assert.equal(stopped, 'stopped');
+});

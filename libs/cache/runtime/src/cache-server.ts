@@ -108,6 +108,17 @@ function adoptWithReadBuffer(accepted: Socket, server: Server, readBuffer: Buffe
   return socket;
 }
 
+/**
+ * Answers `reply` and closes. The socket was accepted paused, so it is resumed (what the client sent
+ * is read and dropped): a paused socket never sees the client's FIN and would stay open, holding its
+ * descriptor and keeping server.close() waiting.
+ */
+function refuse(socket: Socket, reply: string): void {
+  socket.on('error', () => {});
+  socket.resume();
+  socket.end(reply);
+}
+
 export class CacheServer {
   private readonly connections = new Set<CacheConnection>();
   private cron: NodeJS.Timeout | null = null;
@@ -175,12 +186,12 @@ export class CacheServer {
   private accept(socket: Socket): void {
     const values = this.engine.config.values;
     if (values['protected-mode'] && values.requirepass === '' && !isLoopback(socket.remoteAddress)) {
-      socket.end(`-${protectedModeText}\r\n`);
+      refuse(socket, `-${protectedModeText}\r\n`);
       return;
     }
     if (this.engine.clients.size >= values.maxclients) {
       this.engine.counters.rejectedConnections++;
-      socket.end('-ERR max number of clients reached\r\n');
+      refuse(socket, '-ERR max number of clients reached\r\n');
       return;
     }
     let connection: CacheConnection | null = null;
