@@ -29,9 +29,12 @@ const unorderedKeyCountMax = 1024;
  */
 const imagePieceBytesDefault = 256 * 1024;
 
-/** A key's bytes and value, shared by the ordered map and the hash index so either finds it. */
+/**
+ * A key's value, shared by the ordered map and the hash index so either finds it. The key's bytes
+ * are its index key (one latin1 character per byte), not a Buffer of their own: a copy per key
+ * lived as long as the key, one more object for every collection to trace.
+ */
 interface ValueSlot {
-  readonly key: Buffer;
   value: Buffer;
 }
 
@@ -44,7 +47,8 @@ function compareIndexKeys(a: string, b: string): number {
 }
 
 /**
- * See the module comment. Keys and values are copied on put, returned by reference on read.
+ * See the module comment. Keys and values are copied on put; values are returned by reference on
+ * read, keys (from range) as new buffers.
  *
  * Keys are held as latin1 strings (one character per byte): exact-key operations go through a
  * hash index on them, and only inserts and deletes touch the skip list, which compares the strings
@@ -88,7 +92,7 @@ export class KvStateStore {
       slot.value = copyOf(value);
       return;
     }
-    this.#index.set(indexKey, { key: copyOf(key), value: copyOf(value) });
+    this.#index.set(indexKey, { value: copyOf(value) });
     this.#imageBytes += 8 + key.length + value.length;
     this.#unordered.push(indexKey);
     if (this.#unordered.length >= unorderedKeyCountMax) this.#settle();
@@ -100,7 +104,7 @@ export class KvStateStore {
     const slot = this.#index.get(indexKey);
     if (slot === undefined) return false;
     this.#index.delete(indexKey);
-    this.#imageBytes -= 8 + slot.key.length + slot.value.length;
+    this.#imageBytes -= 8 + indexKey.length + slot.value.length;
     // Absent from the skip list when still unordered: #settle skips it then.
     this.#map.delete(indexKey);
     return true;
@@ -133,7 +137,7 @@ export class KvStateStore {
       ...(end === undefined ? {} : { end }),
       ...(options.limit === undefined ? {} : { limit: options.limit }),
     });
-    for (const [, slot] of entries) yield [slot.key, slot.value];
+    for (const [key, slot] of entries) yield [Buffer.from(key, 'latin1'), slot.value];
   }
 
   /** The whole state as snapshot payload bytes (a new buffer, deterministic for equal states). */
@@ -173,11 +177,11 @@ export class KvStateStore {
     // generator and allocated an entry array per key (~0.4 µs of ~1 µs per entry of a 64k-key
     // image).
     const count = this.#map.size;
-    const keys = new Array<Buffer>(count);
+    const keys = new Array<string>(count);
     const values = new Array<Buffer>(count);
     let position = 0;
-    this.#map.forEach((_, slot) => {
-      keys[position] = slot.key;
+    this.#map.forEach((key, slot) => {
+      keys[position] = key;
       values[position] = slot.value;
       position++;
     });
@@ -207,7 +211,7 @@ export class KvStateStore {
 }
 
 /** Writes the image of `keys` and `values` (in key order, `imageBytes` in all) piece by piece. */
-function* imagePieces(keys: readonly Buffer[], values: readonly Buffer[], imageBytes: number, pieceBytes: number): Generator<Buffer> {
+function* imagePieces(keys: readonly string[], values: readonly Buffer[], imageBytes: number, pieceBytes: number): Generator<Buffer> {
   const image = Buffer.allocUnsafe(imageBytes);
   let offset = image.writeUInt32LE(keys.length, 0);
   let pieceStart = 0;
@@ -218,8 +222,9 @@ function* imagePieces(keys: readonly Buffer[], values: readonly Buffer[], imageB
     }
     const key = keys[position]!;
     const value = values[position]!;
+    // A latin1 index key has one character per byte: its length is the key's length in bytes.
     image.writeUInt32LE(key.length, offset);
-    image.set(key, offset + 4);
+    image.write(key, offset + 4, 'latin1');
     offset += 4 + key.length;
     image.writeUInt32LE(value.length, offset);
     image.set(value, offset + 4);
