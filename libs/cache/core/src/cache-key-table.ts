@@ -639,7 +639,6 @@ function emptyBuckets(bucketCount: number): Int32Array {
 /** Texts up to this long are copied into the arena char by char: cheaper than `Buffer.write`. */
 const loopWriteCharsMax = 64;
 
-/** Writes latin1 `text` (one char per byte) at `offset`. */
 /** `source` into `target` at `offset`: a loop for short pieces (a native call costs more), else `set`. */
 function copyBytes(target: Buffer, offset: number, source: Uint8Array, length = source.length): void {
   if (length > loopWriteCharsMax) {
@@ -649,6 +648,7 @@ function copyBytes(target: Buffer, offset: number, source: Uint8Array, length = 
   for (let index = 0; index < length; index++) target[offset + index] = source[index] as number;
 }
 
+/** Writes latin1 `text` (one char per byte) at `offset`. */
 function writeLatin1(target: Buffer, text: string, offset: number): void {
   if (text.length > loopWriteCharsMax) {
     target.write(text, offset, 'latin1');

@@ -6,7 +6,7 @@
  * arrays of bulk strings decode back under random chunking.
  */
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { mock, test } from 'node:test';
 import fc from 'fast-check';
 import { isCacheError, type RespProtocolError } from './errors.js';
 import {
@@ -120,6 +120,35 @@ test('after detachFromChunk the pushed memory may be overwritten: every chunking
     assert.deepEqual(requests, pipelineRequests, `chunks=${chunkBytes}`);
     assert.equal(decoder.bufferedBytes, 0);
   }
+});
+
+test('a request read one argument at a time is copied once per argument, not once per read', () => {
+  // Each detach copies only the pending arguments not copied before: copying all of them every read
+  // made a long request quadratic (a 40,000-argument RPUSH dripped in took minutes of one core).
+  const argumentCount = 2_000;
+  const readBuffer = Buffer.alloc(64);
+  const decoder = new RespDecoder();
+  let args: string[] | null = null;
+  const feed = (text: string): void => {
+    const length = readBuffer.write(text, 0, 'latin1');
+    decoder.push(readBuffer.subarray(0, length));
+    // Used before the next read, as the server does (arguments are views valid until then).
+    args ??= decoder.nextArguments()?.map((argument) => argument.toString('latin1')) ?? null;
+    decoder.detachFromChunk();
+    readBuffer.fill(0xaa);
+  };
+  const from = mock.method(Buffer, 'from');
+  try {
+    feed(`*${argumentCount + 2}\r\n$5\r\nRPUSH\r\n$1\r\nk\r\n`);
+    for (let index = 0; index < argumentCount; index++) feed(`$1\r\n${index % 10}\r\n`);
+    assert.ok(from.mock.callCount() <= argumentCount + 2, `${from.mock.callCount()} copies for ${argumentCount + 2} arguments`);
+  } finally {
+    from.mock.restore();
+  }
+  assert.deepEqual(
+    args,
+    ['RPUSH', 'k', ...Array.from({ length: argumentCount }, (_, index) => String(index % 10))],
+  );
 });
 
 test('inline commands follow sdssplitargs', () => {

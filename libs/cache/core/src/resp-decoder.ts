@@ -150,6 +150,12 @@ export class RespDecoder {
   /** Payload length of the bulk string in progress, or -1 while its `$` header is awaited. */
   private bulkBytesExpected = -1;
   private argumentsPending: Buffer[] = [];
+  /**
+   * How many of `argumentsPending`, from the first, are already the decoder's own (copied by an
+   * earlier {@link detachFromChunk}): each argument is copied at most once, however many reads a long
+   * request takes.
+   */
+  private argumentsPendingOwnedCount = 0;
   private failure: RespProtocolError | null = null;
 
   constructor(limits: RespDecoderLimits = respDecoderLimitsDefault) {
@@ -220,7 +226,9 @@ export class RespDecoder {
     this.scanOffset -= this.start;
     this.start = 0;
     this.end = unreadBytes;
-    this.argumentsPending = this.argumentsPending.map((argument) => Buffer.from(argument));
+    const pending = this.argumentsPending;
+    for (let index = this.argumentsPendingOwnedCount; index < pending.length; index++) pending[index] = Buffer.from(pending[index] as Buffer);
+    this.argumentsPendingOwnedCount = pending.length;
   }
 
   /** Decodes the next complete request, if the pushed bytes hold one. See the class contract. */
@@ -248,6 +256,7 @@ export class RespDecoder {
       if (step === 'complete') {
         const args = this.argumentsPending;
         this.argumentsPending = [];
+        this.argumentsPendingOwnedCount = 0;
         this.lastFormat = inMultibulk ? 'multibulk' : 'inline';
         return args;
       }
@@ -332,6 +341,7 @@ export class RespDecoder {
     this.start = offset;
     this.scanOffset = offset;
     this.argumentsPending = args;
+    this.argumentsPendingOwnedCount = 0;
     return true;
   }
 
@@ -391,6 +401,7 @@ export class RespDecoder {
     this.consume(lineFeed + 1 - this.start);
     if (words.length === 0) return 'skipped';
     this.argumentsPending = words;
+    this.argumentsPendingOwnedCount = 0;
     return 'complete';
   }
 

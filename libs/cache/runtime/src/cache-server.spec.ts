@@ -180,8 +180,16 @@ test('cache server: a connection refused past maxclients gets the error and is c
     assert.equal(await client.until((each) => each.ended), '-ERR max number of clients reached\r\n');
     client.close();
   }
+  // A refused client that never closes its side (half-open) does not keep the server waiting either.
+  const silent = connect({ host: '127.0.0.1', port: server.port, allowHalfOpen: true });
+  silent.setEncoding('latin1');
+  let silentReceived = '';
+  silent.on('data', (text: string) => (silentReceived += text));
+  await once(silent, 'end');
+  assert.equal(silentReceived, '-ERR max number of clients reached\r\n');
   admitted.close();
   // Accepted paused, a refused socket that was never read stayed open and kept server.close() waiting.
   const stopped = await Promise.race([server.stop().then(() => 'stopped'), new Promise((resolve) => setTimeout(() => resolve('still waiting'), 5_000))]);
   assert.equal(stopped, 'stopped');
+  silent.destroy();
 });

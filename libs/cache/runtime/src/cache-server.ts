@@ -109,15 +109,19 @@ function adoptWithReadBuffer(accepted: Socket, server: Server, readBuffer: Buffe
 }
 
 /**
- * Answers `reply` and closes. The socket was accepted paused, so it is resumed (what the client sent
- * is read and dropped): a paused socket never sees the client's FIN and would stay open, holding its
- * descriptor and keeping server.close() waiting.
+ * Answers `reply` and closes, as Redis does (it closes right after writing the error). The socket was
+ * accepted paused, so it is resumed (what the client sent is read and dropped) to see the client's
+ * FIN; one that never sends it is destroyed once the reply is written, so a refused connection never
+ * keeps its descriptor (maxclients bounds them) or keeps server.close() waiting.
  */
 function refuse(socket: Socket, reply: string): void {
   socket.on('error', () => {});
   socket.resume();
-  socket.end(reply);
+  socket.end(reply, () => setTimeout(() => socket.destroy(), refusedLingerMs).unref());
 }
+
+/** How long a refused connection may take to close after its reply is written. */
+const refusedLingerMs = 1_000;
 
 export class CacheServer {
   private readonly connections = new Set<CacheConnection>();
