@@ -112,15 +112,27 @@ const parsedSignedHeaderNames = new Map<string, readonly string[]>();
 const parsedMemoEntriesMax = 1024;
 const parsedMemoKeyLengthMax = 256;
 
-function remember<V>(memo: Map<string, V>, key: string, value: V): V {
-  if (key.length > parsedMemoKeyLengthMax) return value;
+/**
+ * `parse(received)` through `memo`. A string received is often a slice of the whole URL or header
+ * (V8 keeps the parent alive with the slice), so what the memo keeps, key and parsed value, comes
+ * from a copy of its own: otherwise 1,024 entries pinned up to 16 KiB of request each (a reviewer
+ * measured 15.5 MiB retained for 1,023 requests with a long query).
+ */
+function memoized<V>(memo: Map<string, V>, received: string, parse: (text: string) => V): V {
+  const known = memo.get(received);
+  if (known !== undefined) return known;
+  if (received.length > parsedMemoKeyLengthMax) return parse(received);
+  const own = Buffer.from(received, 'utf8').toString('utf8');
+  // A lone surrogate does not survive the round trip: such a string is parsed, not kept.
+  if (own !== received) return parse(received);
+  const value = parse(own);
   if (memo.size >= parsedMemoEntriesMax) memo.clear();
-  memo.set(key, value);
+  memo.set(own, value);
   return value;
 }
 
 function parseCredential(location: AuthorizationLocation, credential: string): Readonly<{ accessKeyId: string; scope: CredentialScope }> {
-  return parsedCredentials.get(credential) ?? remember(parsedCredentials, credential, Object.freeze(parseCredentialOnce(location, credential)));
+  return parsedCredentials.get(credential) ?? memoized(parsedCredentials, credential, (text) => Object.freeze(parseCredentialOnce(location, text)));
 }
 
 function parseCredentialOnce(location: AuthorizationLocation, credential: string): { accessKeyId: string; scope: CredentialScope } {
@@ -143,7 +155,7 @@ function parseCredentialOnce(location: AuthorizationLocation, credential: string
 }
 
 function parseSignedHeaderNames(location: AuthorizationLocation, signedHeaders: string): readonly string[] {
-  return parsedSignedHeaderNames.get(signedHeaders) ?? remember(parsedSignedHeaderNames, signedHeaders, Object.freeze(parseSignedHeaderNamesOnce(location, signedHeaders)));
+  return parsedSignedHeaderNames.get(signedHeaders) ?? memoized(parsedSignedHeaderNames, signedHeaders, (text) => Object.freeze(parseSignedHeaderNamesOnce(location, text)));
 }
 
 function parseSignedHeaderNamesOnce(location: AuthorizationLocation, signedHeaders: string): string[] {
