@@ -1,7 +1,8 @@
 /**
  * Goal: proposals still unsettled at their deadline are expired once each, in the order made;
  * settled ones never are, also when they settle after their deadline but before the check; the
- * queue drops settled proposals from its head, so it holds about the proposals in flight.
+ * queue drops settled proposals from its head, so it holds about the proposals in flight, and sweeps
+ * them from behind a proposal stuck at the head.
  * Method: a manual clock and direct calls of expireDue stand in for the timer.
  */
 import { strict as assert } from 'node:assert';
@@ -77,4 +78,22 @@ test('clear forgets every proposal without expiring any', (t) => {
   deadlines.expireDue();
   assert.deepEqual(expired, []);
   assert.equal(deadlines.size, 0);
+});
+
+test('a proposal stuck unsettled at the head does not keep the settled ones behind it', (t) => {
+  const { deadlines, expired, advance } = queueWithClock(60_000);
+  t.after(() => deadlines.clear());
+  const stuck = { id: -1, settled: false };
+  deadlines.add(stuck);
+  let sizeMax = 0;
+  for (let id = 0; id < 50_000; id++) {
+    const item = { id, settled: false };
+    deadlines.add(item);
+    item.settled = true;
+    sizeMax = Math.max(sizeMax, deadlines.size);
+  }
+  assert.ok(sizeMax <= 2 * 1024 + 1, `the queue held up to ${sizeMax} items for 1 unsettled`);
+  advance(60_000);
+  deadlines.expireDue();
+  assert.deepEqual(expired, [-1], 'the stuck one still expires, once');
 });

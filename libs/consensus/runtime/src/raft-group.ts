@@ -193,7 +193,8 @@ export class RaftGroup<Result> {
     this.addresses = new Map(options.members.map((member) => [member.id, member.address]));
     this.proposalDeadlines = new ProposalDeadlines(options.proposalTimeoutMs, (pending) => {
       if (pending.index === 0) this.queuedProposals = this.queuedProposals.filter((queued) => queued !== pending);
-      else this.proposals.delete(pending.index);
+      // The index may hold a newer proposal since (see proposeQueued): only this one's entry goes.
+      else if (this.proposals.get(pending.index) === pending) this.proposals.delete(pending.index);
       pending.settled = true;
       pending.reject(new ProposalOutcomeUnknownError(this.options.groupId, `not applied within ${this.options.proposalTimeoutMs} ms`));
     });
@@ -303,6 +304,13 @@ export class RaftGroup<Result> {
       if (!isConsensusError(result)) {
         pending.index = result.index;
         pending.term = result.term;
+        // An earlier proposal of this replica at the same index had its entry truncated (this
+        // replica lost leadership and won it back): that entry is certainly gone.
+        const replaced = this.proposals.get(result.index);
+        if (replaced !== undefined) {
+          replaced.settled = true;
+          replaced.reject(new ProposalRejectedError(this.options.groupId, `entry ${result.index} was replaced by a newer leader's entry`));
+        }
         this.proposals.set(result.index, pending);
         return;
       }
@@ -472,6 +480,7 @@ export class RaftGroup<Result> {
       this.snapshotIndex = ready.snapshot.metadata.index;
       this.lastSnapshotBytes = ready.snapshot.data.byteLength;
       this.appliedBytesSinceSnapshot = 0;
+      this.settleProposalsCoveredBy(ready.snapshot.metadata.index);
     }
     for (let i = appliedEarly; i < ready.committedEntries.length; i++) this.applyEntry(ready.committedEntries[i]!);
     for (const readState of ready.readStates) this.reads.answer(readState.context, readState.index);
@@ -479,6 +488,20 @@ export class RaftGroup<Result> {
     this.node.advance(ready);
     this.reads.resolveApplied(this.appliedIndex);
     await this.maybeSnapshot();
+  }
+
+  /**
+   * Proposals of this replica at or below an installed snapshot's index are never applied here one by
+   * one: whether their entry or another leader's made it into the snapshot is unknown, so they fail
+   * as such now rather than at their deadline.
+   */
+  private settleProposalsCoveredBy(snapshotIndex: number): void {
+    for (const [index, pending] of this.proposals) {
+      if (index > snapshotIndex) continue;
+      this.proposals.delete(index);
+      pending.settled = true;
+      pending.reject(new ProposalOutcomeUnknownError(this.options.groupId, `entry ${index} was installed with a snapshot from the leader`));
+    }
   }
 
   /** Applies what committed during the outstanding Ready's write and is durable here already. */
