@@ -422,3 +422,14 @@ describe('routing table', () => {
     for (const name of names) assert.match(name, /^(NotImplemented:)?[A-Z][A-Za-z0-9]+$/);
   });
 });
+
+describe('parseS3Request: the query as SigV4 signs it', () => {
+  it('a doubled "?" cannot turn a signed ?acl into GetObject', () => {
+    // SigV4 canonicalises the query after the first "?" with empty parameters dropped, so "??acl" is
+    // signed as "acl"; routing must read the same parameters, or a request signed for GetObjectAcl
+    // could be retargeted to read the object with a valid signature.
+    assert.equal(operationName(parse('GET', '/example-bucket/my-image.jpg??acl')), 'GetObjectAcl');
+    assert.equal(operationName(parse('GET', '/example-bucket/my-image.jpg?&acl')), 'GetObjectAcl');
+    assert.equal(operationName(parse('GET', '/example-bucket/my-image.jpg?acl#fragment')), 'GetObjectAcl');
+  });
+});
