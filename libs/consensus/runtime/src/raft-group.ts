@@ -109,6 +109,12 @@ interface PendingProposal<Result> {
   settled: boolean;
 }
 
+/** Rejects `pending` and marks it settled, so its deadline no longer applies. */
+function rejectProposal<Result>(pending: PendingProposal<Result>, error: unknown): void {
+  pending.settled = true;
+  pending.reject(error);
+}
+
 export interface RaftGroupStatus {
   readonly groupId: string;
   readonly nodeId: number;
@@ -195,8 +201,7 @@ export class RaftGroup<Result> {
       if (pending.index === 0) this.queuedProposals = this.queuedProposals.filter((queued) => queued !== pending);
       // The index may hold a newer proposal since (see proposeQueued): only this one's entry goes.
       else if (this.proposals.get(pending.index) === pending) this.proposals.delete(pending.index);
-      pending.settled = true;
-      pending.reject(new ProposalOutcomeUnknownError(this.options.groupId, `not applied within ${this.options.proposalTimeoutMs} ms`));
+      rejectProposal(pending, new ProposalOutcomeUnknownError(this.options.groupId, `not applied within ${this.options.proposalTimeoutMs} ms`));
     });
     this.commitNotices = new CommitNoticeDelay(commitNoticeDelayMs, (messages) => {
       if (!this.closed) options.transport.send(options.groupId, messages, this.addressOf);
@@ -308,14 +313,12 @@ export class RaftGroup<Result> {
         // replica lost leadership and won it back): that entry is certainly gone.
         const replaced = this.proposals.get(result.index);
         if (replaced !== undefined) {
-          replaced.settled = true;
-          replaced.reject(new ProposalRejectedError(this.options.groupId, `entry ${result.index} was replaced by a newer leader's entry`));
+          rejectProposal(replaced, new ProposalRejectedError(this.options.groupId, `entry ${result.index} was replaced by a newer leader's entry`));
         }
         this.proposals.set(result.index, pending);
         return;
       }
-      pending.settled = true;
-      pending.reject(result.code === 'NotLeader' ? this.notLeader() : new ProposalRejectedError(this.options.groupId, result.message));
+      rejectProposal(pending, result.code === 'NotLeader' ? this.notLeader() : new ProposalRejectedError(this.options.groupId, result.message));
     });
   }
 
@@ -499,8 +502,7 @@ export class RaftGroup<Result> {
     for (const [index, pending] of this.proposals) {
       if (index > snapshotIndex) continue;
       this.proposals.delete(index);
-      pending.settled = true;
-      pending.reject(new ProposalOutcomeUnknownError(this.options.groupId, `entry ${index} was installed with a snapshot from the leader`));
+      rejectProposal(pending, new ProposalOutcomeUnknownError(this.options.groupId, `entry ${index} was installed with a snapshot from the leader`));
     }
   }
 
@@ -661,8 +663,7 @@ export class RaftGroup<Result> {
     while (this.processing) await new Promise((resolve) => setImmediate(resolve));
     this.proposalDeadlines.clear();
     for (const pending of [...this.proposals.values(), ...this.queuedProposals]) {
-      pending.settled = true;
-      pending.reject(new RaftGroupClosedError(this.options.groupId));
+      rejectProposal(pending, new RaftGroupClosedError(this.options.groupId));
     }
     this.proposals.clear();
     this.queuedProposals = [];

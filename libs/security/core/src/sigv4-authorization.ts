@@ -132,7 +132,7 @@ function memoized<V>(memo: Map<string, V>, received: string, parse: (text: strin
 }
 
 function parseCredential(location: AuthorizationLocation, credential: string): Readonly<{ accessKeyId: string; scope: CredentialScope }> {
-  return parsedCredentials.get(credential) ?? memoized(parsedCredentials, credential, (text) => Object.freeze(parseCredentialOnce(location, text)));
+  return memoized(parsedCredentials, credential, (text) => Object.freeze(parseCredentialOnce(location, text)));
 }
 
 function parseCredentialOnce(location: AuthorizationLocation, credential: string): { accessKeyId: string; scope: CredentialScope } {
@@ -155,7 +155,7 @@ function parseCredentialOnce(location: AuthorizationLocation, credential: string
 }
 
 function parseSignedHeaderNames(location: AuthorizationLocation, signedHeaders: string): readonly string[] {
-  return parsedSignedHeaderNames.get(signedHeaders) ?? memoized(parsedSignedHeaderNames, signedHeaders, (text) => Object.freeze(parseSignedHeaderNamesOnce(location, text)));
+  return memoized(parsedSignedHeaderNames, signedHeaders, (text) => Object.freeze(parseSignedHeaderNamesOnce(location, text)));
 }
 
 function parseSignedHeaderNamesOnce(location: AuthorizationLocation, signedHeaders: string): string[] {
@@ -257,7 +257,6 @@ function amzDateTimeOf(timeMs: number): string {
   return new Date(timeMs).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
 }
 
-
 const queryDecoding = { plusIsSpace: true } as const;
 
 /** A query parameter's decoded name (`+` a space); most names have nothing to decode and are returned as they are. */
@@ -276,30 +275,8 @@ interface PresignParameters {
   readonly contentSha256: string | undefined;
 }
 
-/** The slot of a presign parameter name in {@link presignParameters}' values, or -1 for another name. */
-function presignSlotOf(name: string): number {
-  switch (name) {
-    case 'X-Amz-Algorithm':
-      return 0;
-    case 'X-Amz-Credential':
-      return 1;
-    case 'X-Amz-Date':
-      return 2;
-    case 'X-Amz-Expires':
-      return 3;
-    case 'X-Amz-SignedHeaders':
-      return 4;
-    case 'X-Amz-Signature':
-      return 5;
-    case 'X-Amz-Content-Sha256':
-      return 6;
-    default:
-      return -1;
-  }
-}
-
-/** The names of the slots of {@link presignSlotOf}, in order. */
-const presignSlotNames = [
+/** The presign parameters' names: a name's position is its slot in {@link presignParameters}' values. */
+const presignSlotNames: readonly string[] = [
   'X-Amz-Algorithm',
   'X-Amz-Credential',
   'X-Amz-Date',
@@ -307,7 +284,7 @@ const presignSlotNames = [
   'X-Amz-SignedHeaders',
   'X-Amz-Signature',
   'X-Amz-Content-Sha256',
-] as const;
+];
 
 /**
  * The presign parameters of `query`, each at most once (X-Amz-Content-Sha256 included). One pass
@@ -318,7 +295,7 @@ const presignSlotNames = [
 function presignParameters(query: readonly RawQueryParameter[]): PresignParameters {
   const values: (string | undefined)[] = [undefined, undefined, undefined, undefined, undefined, undefined, undefined];
   for (const parameter of query) {
-    const slot = presignSlotOf(queryNameOf(parameter));
+    const slot = presignSlotNames.indexOf(queryNameOf(parameter));
     if (slot < 0) continue;
     if (values[slot] !== undefined) throw new AuthorizationQueryParametersError(`The query parameter ${presignSlotNames[slot]} is given more than once`);
     values[slot] = percentDecodeText(parameter.valueRaw, queryDecoding);

@@ -12,12 +12,6 @@
 /** Header names and values as received, names in any case; repeated headers as arrays. */
 export type HttpHeaders = Readonly<Record<string, string | readonly string[] | undefined>>;
 
-/** One query parameter, percent-decoded (`+` read as a space, as form encoding does). */
-export interface QueryParameter {
-  readonly name: string;
-  readonly value: string;
-}
-
 const hexDigitsUpper = '0123456789ABCDEF';
 
 function isUnreservedByte(byte: number): boolean {
@@ -158,19 +152,6 @@ export function splitQuery(queryRaw: string): RawQueryParameter[] {
     start = end + 1;
   }
   return parameters;
-}
-
-/** Decodes split parameters (`+` read as a space), in wire order. */
-export function decodeQuery(parameters: readonly RawQueryParameter[]): QueryParameter[] {
-  return parameters.map(({ nameRaw, valueRaw }) => ({
-    name: percentDecodeText(nameRaw, { plusIsSpace: true }),
-    value: percentDecodeText(valueRaw, { plusIsSpace: true }),
-  }));
-}
-
-/** Parses a raw query string (with or without `?`) into decoded parameters, in wire order. */
-export function parseQuery(queryRaw: string): QueryParameter[] {
-  return decodeQuery(splitQuery(queryRaw));
 }
 
 /**
