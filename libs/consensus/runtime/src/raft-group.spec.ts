@@ -19,7 +19,7 @@ import { createLogger } from '@objectbox/observability';
 import type { Message } from '@objectbox/consensus-core';
 import { raft } from '@objectbox/proto';
 import { openStorage } from '@objectbox/storage-runtime';
-import { NotLeaderError, ProposalOutcomeUnknownError, RaftGroupClosedError, RaftOverloadedError } from './errors.js';
+import { NotLeaderError, ProposalOutcomeUnknownError, ProposalRejectedError, RaftGroupClosedError, RaftOverloadedError } from './errors.js';
 import { RaftGroup, type RaftMember } from './raft-group.js';
 import { RaftTransport } from './raft-transport.js';
 import type { StateMachine } from './state-machine.js';
@@ -626,6 +626,43 @@ test('a read on a replica that knows no leader fails with NotLeaderError', async
       assert.ok(error instanceof NotLeaderError);
       assert.equal(error.leaderId, undefined);
     }
+  } finally {
+    await cluster.stop();
+  }
+});
+
+test('a proposal whose entry a newer leader truncated fails at once when this replica, leader again, proposes at its index', async () => {
+  // A long proposal deadline: a proposal that is never settled shows as one still pending here.
+  const cluster = new Cluster('cluster-index-reuse', 1_000_000, undefined, 60_000);
+  await cluster.start(3);
+  try {
+    const first = await cluster.leader();
+    await cluster.group(first).propose(encode('committed'));
+    await waitFor('every replica to apply the first write', () => (cluster.replicas.every((replica) => replica.machine.items.length === 1) ? true : undefined));
+    // Nothing the leader sends arrives: its three entries stay in its log alone, and it loses leadership.
+    const restoreSend = interceptSend(first.transport, () => []);
+    const settledAs = (text: string) =>
+      cluster.group(first).propose(encode(text)).then(
+        () => 'applied',
+        (error: unknown) => error,
+      );
+    const orphans = [settledAs('o1'), settledAs('o2'), settledAs('o3')];
+    const second = await waitFor('another leader', () => cluster.replicas.find((replica) => replica !== first && replica.group?.status().role === 'leader'));
+    await waitFor('the old leader to follow the new one', () => (cluster.group(first).status().leaderId === second.id ? true : undefined));
+    // The new leader's empty entry replaced o1 and truncated o2 and o3 in the old leader's log.
+    restoreSend();
+    const o1 = await orphans[0];
+    assert.ok(o1 instanceof ProposalRejectedError, `o1: ${String(o1)}`);
+    // Leadership back, with nothing written meanwhile: its empty entry takes o2's index, the next
+    // proposal o3's.
+    cluster.group(second).transferLeadership(first.id);
+    await waitFor('the old leader to lead again', () => (cluster.group(first).status().role === 'leader' ? true : undefined));
+    const o2 = await orphans[1];
+    assert.ok(o2 instanceof ProposalRejectedError, `o2: ${String(o2)}`);
+    const reused = await cluster.group(first).propose(encode('reused'));
+    const o3 = await Promise.race([orphans[2], sleep(5_000).then(() => 'still pending')]);
+    assert.ok(o3 instanceof ProposalRejectedError, `o3 (its index reused by the write at ${reused.index}): ${String(o3)}`);
+    assert.deepEqual(first.machine.items, ['committed', 'reused']);
   } finally {
     await cluster.stop();
   }
