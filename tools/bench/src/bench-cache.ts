@@ -19,7 +19,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type BenchResources, freePorts, httpGetStatus, nodeBinary, type PeerProcess, waitFor } from './bench-processes.js';
-import { commandLine, formatNumber, formatRatio, machineNote, markdownTable, objectboxRevision, timestampUtc, writeDocSection } from './bench-report.js';
+import { commandLine, formatNumber, formatRatio, machineNote, markdownTable, median, objectboxRevision, timestampUtc, writeDocSection } from './bench-report.js';
 import { cliScript } from './objectbox-cluster.js';
 import { ensurePeersInstalled, redisServerPackage, redisToolsPackage, versionOf } from './peer-install.js';
 
@@ -425,12 +425,6 @@ async function measureMemory(options: CacheBenchOptions, server: CacheServerUnde
 
 function mib(bytes: number): string {
   return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 function geometricMean(values: readonly number[]): number {

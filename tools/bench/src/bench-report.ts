@@ -73,3 +73,10 @@ export async function writeDocSection(options: { documentPath: string; name: str
       : `${current.trimEnd()}\n\n${section}\n`;
   await writeFile(options.documentPath, next);
 }
+
+/** The median of `values` (the mean of the middle two for an even count). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}

@@ -53,6 +53,8 @@ raft-kv flags:
   --warmup-s N         warm-up seconds per point (default 2)
   --systems LIST       objectbox,objectbox-session,etcd (default all three; objectbox-session
                        puts over one KvService.Session stream)
+  --rounds N           measure every point N times, systems alternating, each round on fresh
+                       keys; medians and each round's ratio are reported (default 1)
   --value-bytes N      value size (default 256)
   --ready-timeout-s N  how long a cluster may take to elect a leader (default 60)
 
@@ -156,6 +158,7 @@ async function runCommand(command: string, argsGiven: readonly string[], resourc
           'duration-s': { type: 'string', default: '10' },
           'warmup-s': { type: 'string', default: '2' },
           systems: { type: 'string', default: raftKvSystems.join(',') },
+          rounds: { type: 'string', default: '1' },
           'value-bytes': { type: 'string', default: '256' },
           'ready-timeout-s': { type: 'string', default: '60' },
         },
@@ -164,6 +167,7 @@ async function runCommand(command: string, argsGiven: readonly string[], resourc
       return runRaftKvBench({
         systems: choiceListFlag('systems', values.systems, raftKvSystems),
         concurrencies: positiveIntegerListFlag('concurrency', values.concurrency),
+        rounds: positiveIntegerFlag('rounds', values.rounds),
         warmupMs: positiveNumberFlag('warmup-s', values['warmup-s']) * 1000,
         durationMs: positiveNumberFlag('duration-s', values['duration-s']) * 1000,
         valueBytes: positiveIntegerFlag('value-bytes', values['value-bytes']),
