@@ -8,8 +8,9 @@
  * 1.1 ms): MD5 + CRC32 + blake3 table inline: loop delay p50 3.5 ms, 3.4 ms of main-thread CPU per
  * MiB; in one worker: p50 1.1 ms (the idle value), 0.3 ms per MiB (the copy and messaging), same
  * throughput (~280 MiB/s). With SHA-256 instead of CRC32: 4.0 ms vs 1.1 ms. So writes hash in the
- * pool. Read verification (blake3 alone, native, 0.32 ms per MiB, p50 at the idle value) stays on
- * the event loop: a worker would cost as much in copying as it saves.
+ * pool. Reads of large blobs are read and verified here too, one chunk per message (`readChunk`,
+ * blob-chunk-reader.ts): the chunk buffer is transferred, not copied, so the main thread keeps only
+ * the socket write (a copy would cost as much as the blake3 it saves, 0.32 ms per MiB).
  *
  * How: each hasher lives in one worker for its whole life (hash state is not movable). `update`
  * copies the caller's chunk into a batch buffer of `batchSizeBytes` (one memcpy, so the caller may
@@ -30,22 +31,27 @@
  * This file is also the worker's entry point: it runs the worker loop only when started by the pool
  * (`workerData.objectboxBlobHashWorker`).
  */
+import { readSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { assert } from '@objectbox/util';
 import { BlobHashState, inlineBlobHasherFactory, type BlobHasher, type BlobHasherFactory, type BlobHashOptions, type BlobHashResult } from './blob-checksums.js';
+import { assertChunkReadRequest, chunkReadOutcome, type BlobChunkReader, type BlobChunkReadOutcome, type BlobChunkReadRequest, type BlobChunkReadResult } from './blob-chunk-reader.js';
 import { BlobHashWorkerError } from './blob-errors.js';
 
 type ToWorker =
   | { type: 'open'; hasherId: number; options: BlobHashOptions }
   | { type: 'update'; hasherId: number; batch: Uint8Array; lengthBytes: number }
   | { type: 'finish'; hasherId: number }
-  | { type: 'abort'; hasherId: number };
+  | { type: 'abort'; hasherId: number }
+  | { type: 'read'; readId: number; fd: number; positionBytes: number; lengthBytes: number; buffer: ArrayBuffer; expectedBlake3: Uint8Array };
 
 type FromWorker =
   | { type: 'consumed'; hasherId: number; batch: Uint8Array; lengthBytes: number }
   | { type: 'finished'; hasherId: number; result: BlobHashResult }
-  | { type: 'failed'; hasherId: number; message: string };
+  | { type: 'failed'; hasherId: number; message: string }
+  | { type: 'read'; readId: number; outcome: BlobChunkReadOutcome; buffer: ArrayBuffer }
+  | { type: 'readFailed'; readId: number; message: string; errorCode: string | undefined };
 
 /** Pool configuration; every limit is named (STYLE.md §4). */
 export interface BlobHashWorkerPoolOptions {
@@ -72,18 +78,26 @@ interface PendingHasher {
   failure: Error | null;
 }
 
+interface PendingRead {
+  readonly resolve: (result: BlobChunkReadResult) => void;
+  readonly reject: (error: Error) => void;
+}
+
 interface PoolWorker {
   readonly worker: Worker;
   readonly hashers: Map<number, PendingHasher>;
+  /** Chunk reads sent to this worker and not yet answered (GETs; see `readChunk`). */
+  readonly reads: Map<number, PendingRead>;
   dead: boolean;
 }
 
 /**
- * Hashes blobs in worker threads. Create once per process and share; `close` terminates the
- * workers (hashers still open then fail). An idle worker is unref'd: an open pool without open
- * hashers does not keep the process alive.
+ * Hashes blobs in worker threads, and reads and verifies blob chunks for GETs in the same threads
+ * (`readChunk`, see blob-chunk-reader.ts). Create once per process and share; `close` terminates the
+ * workers (hashers still open and reads in flight then fail). An idle worker is unref'd: an open
+ * pool without open hashers or reads does not keep the process alive.
  */
-export class BlobHashWorkerPool implements BlobHasherFactory {
+export class BlobHashWorkerPool implements BlobHasherFactory, BlobChunkReader {
   readonly workerCount: number;
   readonly batchSizeBytes: number;
   readonly inflightBytesMaxPerHasher: number;
@@ -92,6 +106,7 @@ export class BlobHashWorkerPool implements BlobHasherFactory {
   private readonly workers: (PoolWorker | null)[];
   private readonly spareBatches: Uint8Array[] = [];
   private nextHasherId = 1;
+  private nextReadId = 1;
   private closed = false;
 
   constructor(options: BlobHashWorkerPoolOptions = {}) {
@@ -118,7 +133,27 @@ export class BlobHashWorkerPool implements BlobHasherFactory {
     return new PooledHasher(this, poolWorker, hasherId, pending);
   }
 
-  /** Terminates the workers; open hashers fail with {@link BlobHashWorkerError}. */
+  /**
+   * Reads `request.lengthBytes` at `request.positionBytes` of `request.fd` into `request.buffer`
+   * (transferred to a worker and back) and checks its blake3, in the least loaded worker: a read
+   * holds no state, so one GET's chunks spread over every worker. Rejects with the read's system
+   * error (its `code` kept) or {@link BlobHashWorkerError} if the worker dies or the pool closes.
+   * The caller must keep `fd` open until the promise settles.
+   */
+  readChunk(request: BlobChunkReadRequest): Promise<BlobChunkReadResult> {
+    assert(!this.closed, 'BlobHashWorkerPool.readChunk after close');
+    assertChunkReadRequest(request);
+    const poolWorker = this.leastLoadedWorker();
+    const readId = this.nextReadId++;
+    return new Promise<BlobChunkReadResult>((resolve, reject) => {
+      poolWorker.reads.set(readId, { resolve, reject });
+      refWhileBusy(poolWorker);
+      const { fd, positionBytes, lengthBytes, buffer, expectedBlake3 } = request;
+      post(poolWorker, { type: 'read', readId, fd, positionBytes, lengthBytes, buffer, expectedBlake3 }, [buffer]);
+    });
+  }
+
+  /** Terminates the workers; open hashers and reads in flight fail with {@link BlobHashWorkerError}. */
   async close(): Promise<void> {
     this.closed = true;
     const live = this.workers.filter((entry): entry is PoolWorker => entry !== null && !entry.dead);
@@ -144,7 +179,7 @@ export class BlobHashWorkerPool implements BlobHasherFactory {
         entry = this.startWorker();
         this.workers[index] = entry;
       }
-      if (best === null || entry.hashers.size < best.hashers.size) best = entry;
+      if (best === null || entry.hashers.size + entry.reads.size < best.hashers.size + best.reads.size) best = entry;
     }
     assert(best !== null, 'the pool has at least one worker');
     return best;
@@ -152,7 +187,7 @@ export class BlobHashWorkerPool implements BlobHasherFactory {
 
   private startWorker(): PoolWorker {
     const worker = new Worker(new URL(import.meta.url), { workerData: { objectboxBlobHashWorker: true } });
-    const entry: PoolWorker = { worker, hashers: new Map(), dead: false };
+    const entry: PoolWorker = { worker, hashers: new Map(), reads: new Map(), dead: false };
     worker.on('message', (message: FromWorker) => this.onMessage(entry, message));
     const die = (error: Error) => {
       if (entry.dead) return;
@@ -167,6 +202,7 @@ export class BlobHashWorkerPool implements BlobHasherFactory {
   }
 
   private onMessage(entry: PoolWorker, message: FromWorker): void {
+    if (message.type === 'read' || message.type === 'readFailed') return onReadAnswer(entry, message);
     const pending = entry.hashers.get(message.hasherId);
     switch (message.type) {
       case 'consumed':
@@ -190,10 +226,19 @@ export class BlobHashWorkerPool implements BlobHasherFactory {
   }
 }
 
-/** An idle worker does not keep the process alive; one with open hashers does (their promises are pending). */
+function onReadAnswer(entry: PoolWorker, message: Extract<FromWorker, { type: 'read' | 'readFailed' }>): void {
+  const pending = entry.reads.get(message.readId);
+  entry.reads.delete(message.readId);
+  refWhileBusy(entry);
+  if (pending === undefined) return;
+  if (message.type === 'read') return pending.resolve({ outcome: message.outcome, buffer: message.buffer });
+  pending.reject(Object.assign(new Error(message.message), message.errorCode === undefined ? {} : { code: message.errorCode }));
+}
+
+/** An idle worker does not keep the process alive; one with open hashers or reads does (their promises are pending). */
 function refWhileBusy(entry: PoolWorker): void {
   if (entry.dead) return;
-  if (entry.hashers.size > 0) entry.worker.ref();
+  if (entry.hashers.size > 0 || entry.reads.size > 0) entry.worker.ref();
   else entry.worker.unref();
 }
 
@@ -217,6 +262,8 @@ function failOne(pending: PendingHasher, error: Error): void {
 function failAll(entry: PoolWorker, error: Error): void {
   for (const pending of entry.hashers.values()) failOne(pending, error);
   entry.hashers.clear();
+  for (const pending of entry.reads.values()) pending.reject(error);
+  entry.reads.clear();
 }
 
 /** The main-thread half of one hasher. */
@@ -298,6 +345,10 @@ function runWorker(): void {
   const states = new Map<number, BlobHashState>();
   const reply = (message: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
   port.on('message', (message: ToWorker) => {
+    if (message.type === 'read') {
+      const answer = readChunkInWorker(message);
+      return reply(answer, answer.type === 'read' ? [answer.buffer] : []);
+    }
     try {
       switch (message.type) {
         case 'open':
@@ -327,6 +378,26 @@ function runWorker(): void {
       reply({ type: 'failed', hasherId: message.hasherId, message: error instanceof Error ? error.message : String(error) });
     }
   });
+}
+
+/**
+ * A blocking read is right here: this thread has nothing else to do meanwhile, and it saves the
+ * hop through the libuv pool. The buffer always goes back (transferred), also on failure.
+ */
+function readChunkInWorker(message: Extract<ToWorker, { type: 'read' }>): FromWorker {
+  const bytes = new Uint8Array(message.buffer, 0, message.lengthBytes);
+  try {
+    let filledBytes = 0;
+    while (filledBytes < bytes.byteLength) {
+      const bytesRead = readSync(message.fd, bytes, filledBytes, bytes.byteLength - filledBytes, message.positionBytes + filledBytes);
+      if (bytesRead === 0) break;
+      filledBytes += bytesRead;
+    }
+    return { type: 'read', readId: message.readId, outcome: chunkReadOutcome(bytes, filledBytes, message.expectedBlake3), buffer: message.buffer };
+  } catch (error) {
+    const errorCode = (error as { code?: unknown }).code;
+    return { type: 'readFailed', readId: message.readId, message: error instanceof Error ? error.message : String(error), errorCode: typeof errorCode === 'string' ? errorCode : undefined };
+  }
 }
 
 if (!isMainThread && (workerData as { objectboxBlobHashWorker?: unknown } | null)?.objectboxBlobHashWorker === true) runWorker();

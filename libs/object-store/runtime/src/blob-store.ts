@@ -42,6 +42,9 @@
  * each chunk is read whole and checked against its table entry before any of its bytes are pushed.
  * So a consumer never receives an unverified byte: a flipped bit ends the stream with
  * {@link BlobCorruptionError} before the bad chunk (for the last chunk: before the last bytes).
+ * Chunks are read and verified together, a few ahead of the consumer, by the
+ * {@link BlobChunkReader} (the hash workers in production; blob-read-ahead.ts), into buffers that a
+ * consumer of `openChunks` gives back for reuse.
  */
 import { execFile } from 'node:child_process';
 import { constants, type FileHandle, mkdir, open, rename, rm, stat } from 'node:fs/promises';
@@ -78,6 +81,8 @@ import {
   InvalidChecksumError,
   InvalidDigestError,
 } from './blob-errors.js';
+import { inlineBlobChunkReader, type BlobChunkReader } from './blob-chunk-reader.js';
+import { BlobReadAhead, ChunkBufferPool, type VerifiedChunk, type VerifiedChunkSource } from './blob-read-ahead.js';
 import { nextUnlessAborted } from './next-unless-aborted.js';
 import { randomHex } from './random-hex.js';
 import { SharedDirectorySync } from './shared-directory-sync.js';
@@ -90,6 +95,10 @@ export const singlePutSizeBytesMax = 5 * 1024 ** 3;
 export const blobChunkSizeBytesDefault = 1024 * 1024;
 /** A large write starts a background datasync after each this many bytes (see BatchedWriter). */
 const earlySyncBytes = 16 * 1024 * 1024;
+/** Default {@link BlobStoreOptions.readAheadChunkCount}. */
+export const readAheadChunkCountDefault = 3;
+/** Default {@link BlobStoreOptions.spareChunkBufferCountMax}. */
+export const spareChunkBufferCountMaxDefault = 16;
 /** Largest blob {@link BlobStore.readWhole} reads into memory. */
 export const wholeReadSizeBytesMax = 256 * 1024;
 /** New blob ids share their shard directories in runs of this many (see `newBlobId`). */
@@ -109,6 +118,19 @@ export interface BlobStoreOptions {
   readonly directory: string;
   /** Where hashing runs: a `BlobHashWorkerPool` in production, `inlineBlobHasherFactory` in tools. */
   readonly hasherFactory: BlobHasherFactory;
+  /**
+   * Where streamed reads read and verify their chunks. Default: the `hasherFactory` when it is also
+   * a reader (the `BlobHashWorkerPool` is), else {@link inlineBlobChunkReader} (the event loop).
+   */
+  readonly chunkReader?: BlobChunkReader;
+  /**
+   * Chunks a streamed read keeps in flight ahead of its consumer (default 3): with two workers, two
+   * chunks verify while the main thread sends a third. Memory per read: this many chunks plus those
+   * handed out and not yet released.
+   */
+  readonly readAheadChunkCount?: number;
+  /** Spare chunk buffers (of the default chunk size) kept for reuse by reads (default 16). */
+  readonly spareChunkBufferCountMax?: number;
   /** Largest blob accepted by any write (default 5 GiB, S3's single PUT and part limit). */
   readonly blobSizeBytesMax?: number;
   /** Chunk size of the blake3 table for new blobs (default 1 MiB; reads use the stored value). */
@@ -203,6 +225,9 @@ export class BlobStore {
   readonly chunkSizeBytes: number;
   readonly writeBatchBytes: number;
   private readonly hasherFactory: BlobHasherFactory;
+  private readonly chunkReader: BlobChunkReader;
+  private readonly readAheadChunkCount: number;
+  private readonly chunkBuffers: ChunkBufferPool;
   /** Directory fsyncs after renames, shared by concurrent writes to one shard. */
   private readonly directorySyncs = new SharedDirectorySync((path) => nodeFileSystem.syncDirectory(path));
   /** Written by storeApplied and not yet synced (bounded by the log between snapshots). */
@@ -224,6 +249,10 @@ export class BlobStore {
     this.blobSizeBytesMax = options.blobSizeBytesMax ?? singlePutSizeBytesMax;
     this.chunkSizeBytes = options.chunkSizeBytes ?? blobChunkSizeBytesDefault;
     this.writeBatchBytes = options.writeBatchBytes ?? 1024 * 1024;
+    this.chunkReader = options.chunkReader ?? (isBlobChunkReader(options.hasherFactory) ? options.hasherFactory : inlineBlobChunkReader);
+    this.readAheadChunkCount = options.readAheadChunkCount ?? readAheadChunkCountDefault;
+    this.chunkBuffers = new ChunkBufferPool(blobChunkSizeBytesDefault, options.spareChunkBufferCountMax ?? spareChunkBufferCountMaxDefault);
+    assert(Number.isSafeInteger(this.readAheadChunkCount) && this.readAheadChunkCount >= 1, 'readAheadChunkCount must be >= 1');
     this.smallBlobs = new SmallBlobCache({ bytesMax: options.smallBlobCacheBytesMax ?? smallBlobCacheBytesMaxDefault, imageBytesMax: smallBlobCacheImageBytesMaxDefault });
     assert(Number.isSafeInteger(this.blobSizeBytesMax) && this.blobSizeBytesMax >= 0, 'blobSizeBytesMax must be a non-negative integer');
     assert(Number.isSafeInteger(this.chunkSizeBytes) && this.chunkSizeBytes >= 1 && this.chunkSizeBytes <= 0xffffffff, 'chunkSizeBytes must fit in 32 bits');
@@ -505,9 +534,10 @@ export class BlobStore {
       await blob.close();
       throw new BlobRangeNotSatisfiableError(range.start, range.endInclusive, blob.dataSizeBytes);
     }
-    const stream = Readable.from(readRange(blob, range), { objectMode: false });
+    const source = this.readAheadOf(blob, range);
+    const stream = Readable.from(bytesOf(source), { objectMode: false });
     // A stream destroyed before its first read never runs the generator's finally.
-    stream.once('close', () => void blob.close());
+    stream.once('close', () => void source.close());
     return stream;
   }
 
@@ -559,6 +589,20 @@ export class BlobStore {
    * ends the stream with its error.
    */
   async concatRead(parts: readonly BlobPart[], options: { range?: BlobRange } = {}): Promise<Readable> {
+    const source = await this.openChunks(parts, options);
+    const stream = Readable.from(bytesOf(source), { objectMode: false });
+    stream.once('close', () => void source.close());
+    return stream;
+  }
+
+  /**
+   * Like `concatRead`, as verified chunks pulled one by one, whose buffers the consumer gives back
+   * (`release`) once it is done with them, e.g. in a socket write's callback: the GET path, which
+   * then allocates no buffer per chunk. Rejects like `concatRead`; `next` rejects with a later
+   * part's error, or BlobCorruption before any byte of a chunk that does not match. The caller must
+   * `close` the source (it holds a file handle and chunk buffers).
+   */
+  async openChunks(parts: readonly BlobPart[], options: { range?: BlobRange } = {}): Promise<VerifiedChunkSource> {
     const totalSizeBytes = parts.reduce((sum, part) => sum + part.sizeBytes, 0);
     const range = options.range ?? { start: 0, endInclusive: totalSizeBytes - 1 };
     if (!rangeFits(range, totalSizeBytes)) throw new BlobRangeNotSatisfiableError(range.start, range.endInclusive, totalSizeBytes);
@@ -571,22 +615,32 @@ export class BlobStore {
       }
       partStart += part.sizeBytes;
     }
-    let current = pieces.length === 0 ? null : await this.openPart(pieces[0]!.part);
-    let destroyed = false;
-    const openPart = (part: BlobPart) => this.openPart(part);
-    async function* concatenate(): AsyncGenerator<Uint8Array> {
-      for (let index = 0; index < pieces.length; index++) {
-        if (index > 0) current = await openPart(pieces[index]!.part);
-        if (destroyed) return void (await current?.close());
-        yield* readRange(current!, pieces[index]!.range);
-      }
-    }
-    const stream = Readable.from(concatenate(), { objectMode: false });
-    stream.once('close', () => {
-      destroyed = true;
-      void current?.close();
+    const first = pieces.length === 0 ? null : await this.openPart(pieces[0]!.part);
+    return new ConcatenatedChunks({ pieces, first, openPart: (part) => this.openPart(part), readAheadOf: (blob, pieceRange) => this.readAheadOf(blob, pieceRange) });
+  }
+
+  /** A read-ahead over `range` (non-empty, inside the blob) of an opened blob; its `close` closes the blob. */
+  private readAheadOf(blob: OpenedBlob, range: BlobRange): VerifiedChunkSource {
+    if (range.endInclusive < range.start) return { next: () => Promise.resolve(null), close: () => blob.close() }; // an empty blob read whole
+    const readAhead = new BlobReadAhead({
+      fd: blob.handle.fd,
+      blobId: blob.blobId,
+      dataSizeBytes: blob.dataSizeBytes,
+      chunkSizeBytes: blob.chunkSizeBytes,
+      chunkHashes: blob.chunkHashes,
+      start: range.start,
+      endInclusive: range.endInclusive,
+      reader: this.chunkReader,
+      pool: this.chunkBuffers,
+      readAheadChunkCount: this.readAheadChunkCount,
     });
-    return stream;
+    let closing: Promise<void> | null = null;
+    return {
+      next: () => readAhead.next(),
+      // The handle closes only after every read in flight has settled: a worker reads by descriptor,
+      // and a descriptor closed early could be reused by another open file meanwhile.
+      close: () => (closing ??= readAhead.close().finally(() => blob.close())),
+    };
   }
 
   private async openPart(part: BlobPart): Promise<OpenedBlob> {
@@ -669,47 +723,75 @@ export class BlobStore {
 // ---------------------------------------------------------------------------------------------
 // Reading
 
+function isBlobChunkReader(value: object): value is BlobChunkReader {
+  return typeof (value as Partial<BlobChunkReader>).readChunk === 'function';
+}
+
 function rangeFits(range: BlobRange, sizeBytes: number): boolean {
   if (sizeBytes === 0) return range.start === 0 && range.endInclusive === -1;
   return Number.isSafeInteger(range.start) && Number.isSafeInteger(range.endInclusive) && range.start >= 0 && range.start <= range.endInclusive && range.endInclusive < sizeBytes;
 }
 
 /**
- * Yields `range` of an opened blob chunk by chunk, each chunk verified before any of its bytes is
- * yielded; reads one chunk ahead. Closes the handle when done, failed or abandoned.
+ * The bytes of a chunk source for a Readable: the chunks are not released (the stream's consumer
+ * may keep them), so their buffers are left to the GC. Closes the source when done, failed or
+ * abandoned.
  */
-async function* readRange(blob: OpenedBlob, range: BlobRange): AsyncGenerator<Uint8Array> {
-  const readChunk = (chunkIndex: number): Promise<Buffer> => {
-    const offset = chunkIndex * blob.chunkSizeBytes;
-    const buffer = Buffer.allocUnsafe(Math.min(blob.chunkSizeBytes, blob.dataSizeBytes - offset));
-    return readExactly(blob.handle, buffer, offset, blob.blobId).then(() => buffer);
-  };
-  let ahead: Promise<Buffer> | null = null;
+async function* bytesOf(source: VerifiedChunkSource): AsyncGenerator<Uint8Array> {
   try {
-    if (range.endInclusive < range.start) return; // an empty blob read whole
-    const chunkFirst = Math.floor(range.start / blob.chunkSizeBytes);
-    const chunkLast = Math.floor(range.endInclusive / blob.chunkSizeBytes);
-    ahead = readChunk(chunkFirst);
-    for (let chunkIndex = chunkFirst; chunkIndex <= chunkLast; chunkIndex++) {
-      const current = ahead;
-      assert(current !== null, 'the chunk was read ahead');
-      ahead = null;
-      const buffer = await current;
-      if (chunkIndex < chunkLast) {
-        ahead = readChunk(chunkIndex + 1);
-        ahead.catch(() => {}); // awaited below or in finally; never unhandled
-      }
-      const actual = blake3Of(buffer);
-      const expected = blob.chunkHashes.subarray(chunkIndex * blake3DigestSizeBytes, (chunkIndex + 1) * blake3DigestSizeBytes);
-      if (!digestsEqual(actual, expected)) throw new BlobCorruptionError(blob.blobId, 'chunk-mismatch', chunkIndex);
-      const chunkStart = chunkIndex * blob.chunkSizeBytes;
-      const sliceStart = Math.max(range.start - chunkStart, 0);
-      const sliceEnd = Math.min(range.endInclusive - chunkStart + 1, buffer.length);
-      yield sliceStart === 0 && sliceEnd === buffer.length ? buffer : buffer.subarray(sliceStart, sliceEnd);
-    }
+    for (let chunk = await source.next(); chunk !== null; chunk = await source.next()) yield chunk.bytes;
   } finally {
-    if (ahead !== null) await ahead.catch(() => {});
-    await blob.close();
+    await source.close();
+  }
+}
+
+/** The pieces of `openChunks`, in order: each part opened when reached, closed when done. */
+class ConcatenatedChunks implements VerifiedChunkSource {
+  private index = 0;
+  private current: VerifiedChunkSource | null = null;
+  private closed = false;
+
+  constructor(
+    private readonly options: {
+      readonly pieces: readonly { readonly part: BlobPart; readonly range: BlobRange }[];
+      /** The first piece's blob, opened by `openChunks` (null when there are no pieces). */
+      readonly first: OpenedBlob | null;
+      readonly openPart: (part: BlobPart) => Promise<OpenedBlob>;
+      readonly readAheadOf: (blob: OpenedBlob, range: BlobRange) => VerifiedChunkSource;
+    },
+  ) {
+    if (options.first !== null) this.current = options.readAheadOf(options.first, options.pieces[0]!.range);
+  }
+
+  async next(): Promise<VerifiedChunk | null> {
+    assert(!this.closed, 'a chunk source read after close');
+    for (;;) {
+      if (this.current === null) return null;
+      const chunk = await this.current.next();
+      if (this.closed) {
+        chunk?.release(); // closed while the chunk was read
+        return null;
+      }
+      if (chunk !== null) return chunk;
+      await this.current.close();
+      this.current = null;
+      this.index++;
+      if (this.index === this.options.pieces.length) return null;
+      const piece = this.options.pieces[this.index]!;
+      const blob = await this.options.openPart(piece.part);
+      if (this.closed) {
+        await blob.close(); // closed while the part was opening
+        return null;
+      }
+      this.current = this.options.readAheadOf(blob, piece.range);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const current = this.current;
+    this.current = null;
+    await current?.close();
   }
 }
 

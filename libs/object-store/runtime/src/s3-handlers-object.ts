@@ -7,8 +7,8 @@
  * after the proposal is committed and applied. A crash before the commit leaves an orphan blob
  * (collected later), never metadata pointing at missing bytes; a failed check deletes the blob.
  */
+import type { ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import {
   isHeaderName,
   writableHeaderValue,
@@ -35,6 +35,7 @@ import {
 } from '@objectbox/object-store-core';
 import { checksumAlgorithms, type ChecksumAlgorithm } from './blob-checksums.js';
 import { isBlobStoreError } from './blob-errors.js';
+import type { VerifiedChunkSource } from './blob-read-ahead.js';
 import { type BlobWriteOptions, type BlobWriteResult, wholeReadSizeBytesMax } from './blob-store.js';
 import { headerOf, httpDate, proposeCommand, replicateBlob, sendEmpty, sendXml, valueOf, versionIdHeader } from './s3-handlers-common.js';
 import { expirationHeaderOfRead, expirationHeaderOfWrite } from './s3-handlers-lifecycle.js';
@@ -373,7 +374,40 @@ export async function handleGetObject(exchange: S3Exchange, endpoint: EndpointOf
     exchange.response.end(range === undefined ? bytes : bytes.subarray(range.start, range.endInclusive + 1));
     return;
   }
-  await pipeline(await readObjectBytes(exchange, version.location, range), exchange.response);
+  await sendChunks(exchange.response, await readObjectChunks(exchange, version.location, range));
+}
+
+/**
+ * Writes a large object's verified chunks to the response and ends it. Each chunk's buffer goes
+ * back to the blob store's pool in its write callback (the kernel has the bytes then), and the next
+ * chunk is written only after 'drain': a slow client holds at most the read-ahead plus one chunk.
+ * A source error is rethrown for the edge to answer: before the first write as an S3 error, after
+ * it by cutting the connection (no byte of a bad chunk is ever written). A client gone mid-way
+ * stops the reads; the source is closed (reads in flight waited for, file handle closed) either way.
+ */
+async function sendChunks(response: ServerResponse, source: VerifiedChunkSource): Promise<void> {
+  try {
+    for (let chunk = await source.next(); chunk !== null; chunk = await source.next()) {
+      if (response.destroyed) return chunk.release();
+      const { release } = chunk;
+      if (!response.write(chunk.bytes, () => release())) await drainedOrClosed(response);
+    }
+    response.end();
+  } finally {
+    await source.close();
+  }
+}
+
+function drainedOrClosed(response: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      response.off('drain', done);
+      response.off('close', done);
+      resolve();
+    };
+    response.on('drain', done);
+    response.on('close', done);
+  });
 }
 
 /**
@@ -429,7 +463,21 @@ function partChecksumHeaders(exchange: S3Exchange, endpoint: EndpointOf<'GetObje
 
 /** The bytes of `range` across the object's blobs, in order, each verified by the blob store while read. */
 export async function readObjectBytes(exchange: S3Exchange, location: readonly BlobRef[], range: ByteRange | undefined): Promise<Readable> {
-  const parts = location.map((blob) => ({ blobId: blob.blobId, expectedBlake3: blob.blake3, sizeBytes: blob.sizeBytes }));
+  await fetchMissingBlobs(exchange, location, range);
+  return exchange.server.blobs.concatRead(partsOf(location), range === undefined ? {} : { range });
+}
+
+/** As `readObjectBytes`, as verified chunks whose buffers are reused (the GET path, `sendChunks`). */
+async function readObjectChunks(exchange: S3Exchange, location: readonly BlobRef[], range: ByteRange | undefined): Promise<VerifiedChunkSource> {
+  await fetchMissingBlobs(exchange, location, range);
+  return exchange.server.blobs.openChunks(partsOf(location), range === undefined ? {} : { range });
+}
+
+function partsOf(location: readonly BlobRef[]) {
+  return location.map((blob) => ({ blobId: blob.blobId, expectedBlake3: blob.blake3, sizeBytes: blob.sizeBytes }));
+}
+
+async function fetchMissingBlobs(exchange: S3Exchange, location: readonly BlobRef[], range: ByteRange | undefined): Promise<void> {
   const replication = exchange.server.options.replication;
   if (replication !== undefined) {
     // Blobs this replica missed (down or slow during the write) are fetched from another one first.
@@ -440,7 +488,6 @@ export async function readObjectBytes(exchange: S3Exchange, location: readonly B
       partStart += blob.sizeBytes;
     }
   }
-  return exchange.server.blobs.concatRead(parts, range === undefined ? {} : { range });
 }
 
 /** The response headers of an object (GET and HEAD). */
