@@ -385,7 +385,7 @@ export async function handleGetObject(exchange: S3Exchange, endpoint: EndpointOf
  * it by cutting the connection (no byte of a bad chunk is ever written). A client gone mid-way
  * stops the reads; the source is closed (reads in flight waited for, file handle closed) either way.
  */
-async function sendChunks(response: ServerResponse, source: VerifiedChunkSource): Promise<void> {
+export async function sendChunks(response: ServerResponse, source: VerifiedChunkSource): Promise<void> {
   try {
     for (let chunk = await source.next(); chunk !== null; chunk = await source.next()) {
       if (response.destroyed) return chunk.release();
