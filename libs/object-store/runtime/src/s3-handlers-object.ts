@@ -400,6 +400,7 @@ export async function sendChunks(response: ServerResponse, source: VerifiedChunk
 
 function drainedOrClosed(response: ServerResponse): Promise<void> {
   return new Promise((resolve) => {
+    if (response.destroyed) return resolve(); // its 'close' may have fired already
     const done = () => {
       response.off('drain', done);
       response.off('close', done);
