@@ -61,7 +61,7 @@ function hsetGeneric(commandName: 'hset' | 'hmset') {
     const target = writeHash(database, key, context.nowMs);
     let createdCount = 0;
     for (let index = 2; index < args.length; index += 2) {
-      if (target.hash.set(keyAt(args, index), argumentAt(args, index + 1))) createdCount++;
+      if (target.hash.setBytes(argumentAt(args, index), argumentAt(args, index + 1))) createdCount++;
     }
     commitHash(database, key, target);
     return commandName === 'hset' ? respInteger(createdCount) : respOk;

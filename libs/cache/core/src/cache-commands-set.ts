@@ -48,7 +48,7 @@ function sadd(context: CacheCommandContext, args: Args): RespValue {
   const existing = readSet(database, key, context.nowMs);
   const set = existing ?? new CacheSet();
   let addedCount = 0;
-  for (let index = 2; index < args.length; index++) if (set.add(keyAt(args, index))) addedCount++;
+  for (let index = 2; index < args.length; index++) if (set.addBytes(argumentAt(args, index))) addedCount++;
   if (existing === null) storeNewSet(database, key, set);
   else if (addedCount > 0) database.modified(key);
   return respInteger(addedCount);

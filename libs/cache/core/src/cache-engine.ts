@@ -9,6 +9,7 @@ import { assert } from '@objectbox/util';
 import { aclChannelAllowed, CacheAclStore, noPermissionError } from './cache-acl.js';
 import { CacheClient, type CacheClientSink } from './cache-client.js';
 import { isCacheCommandError, CacheCommandError } from './cache-command-errors.js';
+import { setCacheFieldHashSeed } from './cache-field-index.js';
 import {
   isCacheBlock,
   type CacheCommandContext,
@@ -260,6 +261,9 @@ export class CacheEngine {
     this.random = options.random;
     this.secretRandom = options.secretRandom ?? options.random;
     this.keyspace = new CacheKeyspace({ hashSeed: options.random.nextIndex(2 ** 32) });
+    // Hash fields and set members are hashed with a seed of their own, per process as V8's own
+    // string hashes are (the Map they replaced): clients cannot precompute colliding fields.
+    setCacheFieldHashSeed(options.random.nextIndex(2 ** 32));
     this.host = options.host;
     this.monotonicMicros = options.monotonicMicros;
     this.wallClockMicros = options.wallClockMicros ?? null;

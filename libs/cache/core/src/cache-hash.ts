@@ -2,7 +2,7 @@
  * A hash value: field → value, both binary-safe (fields as latin1 {@link KeyText}, like keys), with
  * an O(1) memory estimate kept up to date on every change.
  *
- * Layout: fields and values in two dense arrays plus a field → position map. That gives O(1) get,
+ * Layout: fields and values in two dense arrays plus a field → position index ({@link CacheFieldIndex}). That gives O(1) get,
  * set, delete and random field (HRANDFIELD), and a cursor scheme for HSCAN:
  *
  * - While the encoding is `listpack` (at most `hash-max-listpack-entries` small entries, 512 by
@@ -18,7 +18,8 @@
  */
 import { assert } from '@objectbox/util';
 import { cacheCollectionElementOverheadBytes, cacheEncodingThresholds } from './cache-collection-size.js';
-import { type CacheCollection, type CacheRandom, type KeyText } from './cache-keyspace.js';
+import { CacheFieldIndex } from './cache-field-index.js';
+import { keyTextFromBytes, type CacheCollection, type CacheRandom, type KeyText } from './cache-keyspace.js';
 import { bytesOfStored, storedByteLength, storedBytesOf, type CacheStoredBytes } from './cache-string-value.js';
 
 /** One page of {@link CacheHash.scan}: the positions to reply with and the next cursor (0 = done). */
@@ -60,20 +61,20 @@ export function sampleDistinctPositions(length: number, count: number, random: C
 }
 
 export class CacheHash implements CacheCollection {
-  private fieldList: KeyText[] = [];
+  /** The fields by position, and position by field (see {@link CacheFieldIndex}). */
+  private index = new CacheFieldIndex();
   /** Values as {@link CacheStoredBytes}: with a Buffer per value, retained values were most of HSET's GC work. */
   private valueList: CacheStoredBytes[] = [];
-  private positionOf = new Map<KeyText, number>();
   private contentBytes = 0;
   /** Redis converts a listpack hash to a hashtable once and never back. */
   private isHashtable = false;
 
   get length(): number {
-    return this.fieldList.length;
+    return this.index.length;
   }
 
   get sizeBytes(): number {
-    return this.contentBytes + this.fieldList.length * cacheCollectionElementOverheadBytes;
+    return this.contentBytes + this.index.length * cacheCollectionElementOverheadBytes;
   }
 
   get encoding(): string {
@@ -81,61 +82,64 @@ export class CacheHash implements CacheCollection {
   }
 
   get(field: KeyText): Buffer | undefined {
-    const position = this.positionOf.get(field);
-    return position === undefined ? undefined : bytesOfStored(this.valueList[position] as CacheStoredBytes);
+    const position = this.index.positionOf(field);
+    return position < 0 ? undefined : bytesOfStored(this.valueList[position] as CacheStoredBytes);
   }
 
   has(field: KeyText): boolean {
-    return this.positionOf.has(field);
+    return this.index.positionOf(field) >= 0;
   }
 
   /** Sets `field` to a copy of `value` (a request argument may be a view of a larger buffer); true when it is new. */
   set(field: KeyText, value: Uint8Array): boolean {
+    return this.setAt(this.index.positionOf(field), field, field.length, value);
+  }
+
+  /**
+   * {@link set} with the field as the request's bytes: found without making its string, which is made
+   * only for a new field. HSET's path (see {@link CacheFieldIndex}).
+   */
+  setBytes(field: Uint8Array, value: Uint8Array): boolean {
+    return this.setAt(this.index.positionOfBytes(field), field, field.length, value);
+  }
+
+  private setAt(position: number, field: KeyText | Uint8Array, fieldBytes: number, value: Uint8Array): boolean {
     const { hashListpackEntriesMax: listpackEntriesMax, hashListpackValueBytesMax: listpackValueBytesMax } = cacheEncodingThresholds;
-    const position = this.positionOf.get(field);
     const kept = storedBytesOf(value);
-    if (position !== undefined) {
+    if (position >= 0) {
       this.contentBytes += value.byteLength - storedByteLength(this.valueList[position] as CacheStoredBytes);
       this.valueList[position] = kept;
     } else {
-      this.positionOf.set(field, this.fieldList.length);
-      this.fieldList.push(field);
+      this.index.append(typeof field === 'string' ? field : keyTextFromBytes(field));
       this.valueList.push(kept);
-      this.contentBytes += field.length + value.byteLength;
+      this.contentBytes += fieldBytes + value.byteLength;
     }
-    if (this.fieldList.length > listpackEntriesMax || field.length > listpackValueBytesMax || value.byteLength > listpackValueBytesMax) {
+    if (this.index.length > listpackEntriesMax || fieldBytes > listpackValueBytesMax || value.byteLength > listpackValueBytesMax) {
       this.isHashtable = true;
     }
-    return position === undefined;
+    return position < 0;
   }
 
   /** Removes `field`; true when it existed. O(1) on a hashtable, a bounded move on a listpack. */
   delete(field: KeyText): boolean {
-    const position = this.positionOf.get(field);
-    if (position === undefined) return false;
-    this.positionOf.delete(field);
+    const position = this.index.positionOf(field);
+    if (position < 0) return false;
     this.contentBytes -= field.length + storedByteLength(this.valueList[position] as CacheStoredBytes);
-    const lastPosition = this.fieldList.length - 1;
     if (this.isHashtable) {
-      if (position !== lastPosition) {
-        const lastField = this.fieldList[lastPosition] as KeyText;
-        this.fieldList[position] = lastField;
-        this.valueList[position] = this.valueList[lastPosition] as CacheStoredBytes;
-        this.positionOf.set(lastField, position);
-      }
-      this.fieldList.pop();
+      const lastPosition = this.valueList.length - 1;
+      this.valueList[position] = this.valueList[lastPosition] as CacheStoredBytes;
       this.valueList.pop();
+      this.index.removeSwapLast(position);
       return true;
     }
-    this.fieldList.splice(position, 1);
     this.valueList.splice(position, 1);
-    for (let index = position; index < this.fieldList.length; index++) this.positionOf.set(this.fieldList[index] as KeyText, index);
+    this.index.removeShifting(position);
     return true;
   }
 
   /** The field at `position` (0 ≤ position < length): random access for HRANDFIELD and HSCAN. */
   fieldAt(position: number): KeyText {
-    const field = this.fieldList[position];
+    const field = this.index.fieldAt(position);
     assert(field !== undefined, 'hash position out of range');
     return field;
   }
@@ -148,8 +152,8 @@ export class CacheHash implements CacheCollection {
 
   /** A uniformly random position; the hash must not be empty. */
   randomPosition(random: CacheRandom): number {
-    assert(this.fieldList.length > 0, 'random position of an empty hash');
-    return random.nextIndex(this.fieldList.length);
+    assert(this.index.length > 0, 'random position of an empty hash');
+    return random.nextIndex(this.index.length);
   }
 
   /**
@@ -157,17 +161,19 @@ export class CacheHash implements CacheCollection {
    * `countHint` positions from `cursor`.
    */
   scan(cursor: bigint, countHint: number): CacheCollectionScanPage {
-    if (!this.isHashtable) return { cursorNext: 0n, positions: this.fieldList.map((_, index) => index) };
-    return scanDensePositions(this.fieldList.length, cursor, countHint);
+    if (!this.isHashtable) return { cursorNext: 0n, positions: Array.from({ length: this.index.length }, (_, position) => position) };
+    return scanDensePositions(this.index.length, cursor, countHint);
   }
 
   /** Fields and values in storage order. Do not change the hash while iterating. */
   *entries(): IterableIterator<[KeyText, Buffer]> {
-    for (let index = 0; index < this.fieldList.length; index++) yield [this.fieldList[index] as KeyText, bytesOfStored(this.valueList[index] as CacheStoredBytes)];
+    for (let position = 0; position < this.valueList.length; position++) {
+      yield [this.index.fieldAt(position) as KeyText, bytesOfStored(this.valueList[position] as CacheStoredBytes)];
+    }
   }
 
   keys(): IterableIterator<KeyText> {
-    return this.fieldList.values();
+    return this.index.fields();
   }
 
   *values(): IterableIterator<Buffer> {
@@ -177,9 +183,8 @@ export class CacheHash implements CacheCollection {
   /** A copy with the same fields, order and encoding (COPY). Stored values are shared: they are immutable. */
   clone(): CacheHash {
     const copy = new CacheHash();
-    copy.fieldList = this.fieldList.slice();
+    copy.index = this.index.clone();
     copy.valueList = this.valueList.slice();
-    copy.positionOf = new Map(this.positionOf);
     copy.contentBytes = this.contentBytes;
     copy.isHashtable = this.isHashtable;
     return copy;

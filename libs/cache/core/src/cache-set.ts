@@ -2,7 +2,7 @@
  * A set value: binary-safe members (latin1 {@link KeyText}, like keys) with an O(1) memory estimate
  * kept up to date on every change.
  *
- * Layout: members in a dense array plus a member → position map, which gives O(1) membership,
+ * Layout: members in a dense array plus a member → position index ({@link CacheFieldIndex}), which gives O(1) membership,
  * add, remove and random member (SPOP, SRANDMEMBER), and the cursor scheme of SSCAN:
  *
  * - `intset` (only int64 members, at most 512): the array is kept in numeric order, as Redis's intset
@@ -18,7 +18,8 @@
 import { assert } from '@objectbox/util';
 import { cacheCollectionElementOverheadBytes, cacheEncodingThresholds } from './cache-collection-size.js';
 import { scanDensePositions, type CacheCollectionScanPage } from './cache-hash.js';
-import { type CacheCollection, type CacheRandom, type KeyText } from './cache-keyspace.js';
+import { CacheFieldIndex } from './cache-field-index.js';
+import { keyTextFromBytes, type CacheCollection, type CacheRandom, type KeyText } from './cache-keyspace.js';
 
 const integerMemberPattern = /^(0|-?[1-9][0-9]{0,18})$/;
 const int64MinText = '-9223372036854775808';
@@ -27,18 +28,18 @@ const int64MaxText = '9223372036854775807';
 type CacheSetEncoding = 'intset' | 'listpack' | 'hashtable';
 
 export class CacheSet implements CacheCollection {
-  private memberList: KeyText[] = [];
-  private positionOf = new Map<KeyText, number>();
+  /** The members by position, and position by member (see {@link CacheFieldIndex}). */
+  private index = new CacheFieldIndex();
   private contentBytes = 0;
   /** Redis's encodings, each conversion one-way: intset → listpack → hashtable. */
   private encodingName: CacheSetEncoding = 'intset';
 
   get length(): number {
-    return this.memberList.length;
+    return this.index.length;
   }
 
   get sizeBytes(): number {
-    return this.contentBytes + this.memberList.length * cacheCollectionElementOverheadBytes;
+    return this.contentBytes + this.index.length * cacheCollectionElementOverheadBytes;
   }
 
   get encoding(): string {
@@ -46,73 +47,71 @@ export class CacheSet implements CacheCollection {
   }
 
   has(member: KeyText): boolean {
-    return this.positionOf.has(member);
+    return this.index.positionOf(member) >= 0;
   }
 
   /** Adds `member`; true when it is new. */
   add(member: KeyText): boolean {
-    if (this.positionOf.has(member)) return false;
+    if (this.index.positionOf(member) >= 0) return false;
+    this.addNew(member);
+    return true;
+  }
+
+  /**
+   * {@link add} with the member as the request's bytes: found without making its string, which is
+   * made only for a new member. SADD's path (see {@link CacheFieldIndex}).
+   */
+  addBytes(member: Uint8Array): boolean {
+    if (this.index.positionOfBytes(member) >= 0) return false;
+    this.addNew(keyTextFromBytes(member));
+    return true;
+  }
+
+  private addNew(member: KeyText): void {
     this.encodingName = this.encodingAfterAdding(member);
     this.contentBytes += member.length;
-    if (this.encodingName === 'intset') {
-      const position = this.sortedInsertionPosition(member);
-      this.memberList.splice(position, 0, member);
-      this.reindexFrom(position);
-      return true;
-    }
-    this.positionOf.set(member, this.memberList.length);
-    this.memberList.push(member);
-    return true;
+    if (this.encodingName === 'intset') this.index.insertAt(this.sortedInsertionPosition(member), member);
+    else this.index.append(member);
   }
 
   /** Removes `member`; true when it was present. O(1) on a hashtable, a bounded move otherwise. */
   delete(member: KeyText): boolean {
-    const position = this.positionOf.get(member);
-    if (position === undefined) return false;
-    this.positionOf.delete(member);
+    const position = this.index.positionOf(member);
+    if (position < 0) return false;
     this.contentBytes -= member.length;
-    if (this.encodingName === 'hashtable') {
-      const last = this.memberList.pop() as KeyText;
-      if (last !== member) {
-        this.memberList[position] = last;
-        this.positionOf.set(last, position);
-      }
-      return true;
-    }
-    this.memberList.splice(position, 1);
-    this.reindexFrom(position);
+    if (this.encodingName === 'hashtable') this.index.removeSwapLast(position);
+    else this.index.removeShifting(position);
     return true;
   }
 
   /** The member at `position` (0 ≤ position < length): random access for SPOP, SRANDMEMBER, SSCAN. */
   memberAt(position: number): KeyText {
-    const member = this.memberList[position];
+    const member = this.index.fieldAt(position);
     assert(member !== undefined, 'set position out of range');
     return member;
   }
 
   /** A uniformly random member; the set must not be empty. */
   randomMember(random: CacheRandom): KeyText {
-    assert(this.memberList.length > 0, 'random member of an empty set');
-    return this.memberList[random.nextIndex(this.memberList.length)] as KeyText;
+    assert(this.index.length > 0, 'random member of an empty set');
+    return this.index.fieldAt(random.nextIndex(this.index.length)) as KeyText;
   }
 
   /** One SSCAN step: everything with cursor 0 on the small encodings, else up to `countHint` positions. */
   scan(cursor: bigint, countHint: number): CacheCollectionScanPage {
-    if (this.encodingName !== 'hashtable') return { cursorNext: 0n, positions: this.memberList.map((_, index) => index) };
-    return scanDensePositions(this.memberList.length, cursor, countHint);
+    if (this.encodingName !== 'hashtable') return { cursorNext: 0n, positions: Array.from({ length: this.index.length }, (_, position) => position) };
+    return scanDensePositions(this.index.length, cursor, countHint);
   }
 
   /** Members in storage order. Do not change the set while iterating. */
   values(): IterableIterator<KeyText> {
-    return this.memberList.values();
+    return this.index.fields();
   }
 
   /** A copy with the same members, order and encoding (COPY, SUNIONSTORE of one set). */
   clone(): CacheSet {
     const copy = new CacheSet();
-    copy.memberList = this.memberList.slice();
-    copy.positionOf = new Map(this.positionOf);
+    copy.index = this.index.clone();
     copy.contentBytes = this.contentBytes;
     copy.encodingName = this.encodingName;
     return copy;
@@ -120,7 +119,7 @@ export class CacheSet implements CacheCollection {
 
   private encodingAfterAdding(member: KeyText): CacheSetEncoding {
     const { setIntsetEntriesMax: intsetEntriesMax, setListpackEntriesMax: listpackEntriesMax, setListpackValueBytesMax: listpackValueBytesMax } = cacheEncodingThresholds;
-    const sizeAfter = this.memberList.length + 1;
+    const sizeAfter = this.index.length + 1;
     let encoding = this.encodingName;
     if (encoding === 'intset' && (!isInt64Text(member) || sizeAfter > intsetEntriesMax)) {
       encoding = sizeAfter <= listpackEntriesMax ? 'listpack' : 'hashtable';
@@ -133,17 +132,13 @@ export class CacheSet implements CacheCollection {
 
   private sortedInsertionPosition(member: KeyText): number {
     let low = 0;
-    let high = this.memberList.length;
+    let high = this.index.length;
     while (low < high) {
       const middle = (low + high) >>> 1;
-      if (compareInt64Text(this.memberList[middle] as KeyText, member) < 0) low = middle + 1;
+      if (compareInt64Text(this.index.fieldAt(middle) as KeyText, member) < 0) low = middle + 1;
       else high = middle;
     }
     return low;
-  }
-
-  private reindexFrom(position: number): void {
-    for (let index = position; index < this.memberList.length; index++) this.positionOf.set(this.memberList[index] as KeyText, index);
   }
 }
 
