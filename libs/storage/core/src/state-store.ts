@@ -1,6 +1,6 @@
 /**
- * A key-value state store for state machines' metadata: an {@link OrderedMap} of byte keys to byte
- * values, serialisable to and from snapshot payload bytes.
+ * A key-value state store for state machines' metadata: byte keys to byte values, in key order
+ * ({@link SortedStringChunks}), serialisable to and from snapshot payload bytes.
  *
  * Payload format: entryCount u32, then per entry keyBytes u32, key, valueBytes u32, value, in
  * ascending key order (so equal states give identical bytes). Integrity comes from the snapshot
@@ -8,7 +8,7 @@
  */
 import { assert } from '@objectbox/util';
 import { StateImageInvalidError } from './errors.js';
-import { OrderedMap } from './ordered-map.js';
+import { SortedStringChunks } from './sorted-string-chunks.js';
 
 /** Byte-wise key order (memcmp), the order range scans return. */
 export function compareBytes(a: Uint8Array, b: Uint8Array): number {
@@ -16,7 +16,7 @@ export function compareBytes(a: Uint8Array, b: Uint8Array): number {
 }
 
 /**
- * New keys waiting to be sorted into the skip list are sorted in once this many wait: the sort
+ * New keys waiting to be sorted into the ordered keys are sorted in once this many wait: the sort
  * otherwise came all at once at the next snapshot image, inside the Raft group's Ready loop, and
  * stalled every write of the group (48k new keys: 50-120 ms), on every replica at once.
  */
@@ -30,44 +30,28 @@ const unorderedKeyCountMax = 1024;
 const imagePieceBytesDefault = 256 * 1024;
 
 /**
- * A key's value, shared by the ordered map and the hash index so either finds it. The key's bytes
- * are its index key (one latin1 character per byte), not a Buffer of their own: a copy per key
- * lived as long as the key, one more object for every collection to trace.
- */
-interface ValueSlot {
-  value: Buffer;
-}
-
-/**
- * Order of latin1 index keys: JavaScript compares strings by UTF-16 code unit, and a latin1 string
- * has one unit (0-255) per byte, so this is memcmp order without a call into C++ per comparison.
- */
-function compareIndexKeys(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/**
  * See the module comment. Keys and values are copied on put; values are returned by reference on
  * read, keys (from range) as new buffers.
  *
- * Keys are held as latin1 strings (one character per byte): exact-key operations go through a
- * hash index on them, and only inserts and deletes touch the skip list, which compares the strings
- * in JavaScript. Before, a skip-list search of a 64k-key map was ~17 Buffer.compare calls into
- * C++, and applying one put cost ~20 µs on every replica.
+ * Keys are held as latin1 strings (one character per byte): the key's bytes are its index key, not
+ * a Buffer of their own (a copy per key lived as long as the key, one more object for every
+ * collection to trace). Exact-key operations go through a hash index on them; only inserts and
+ * deletes touch the ordered keys, which compare the strings in JavaScript (UTF-16 code units: byte
+ * order for latin1 strings, without a call into C++ per comparison as Buffer.compare made).
  *
- * New keys do not enter the skip list when put: they wait in a list, and the next ordered read
- * (range, snapshot image) sorts them and splices them in ascending order with a finger
- * (`OrderedMap.putAscending`). A Raft state machine applies every write on every replica but reads
- * in order rarely (a List call, a snapshot every few thousand writes), and an insert searched from
- * the skip list's head cost ~10 µs in a 64k-key registry (a cache miss per node visited).
+ * New keys do not enter the ordered keys when put: they wait in a list, and the next ordered read
+ * (range, snapshot image), or the list reaching {@link unorderedKeyCountMax}, sorts them in. A Raft
+ * state machine applies every write on every replica but reads in order rarely (a List call, a
+ * snapshot every few thousand writes).
  */
 export class KvStateStore {
-  readonly #map = new OrderedMap<string, ValueSlot>({ compare: compareIndexKeys });
-  readonly #index = new Map<string, ValueSlot>();
+  readonly #ordered = new SortedStringChunks();
+  /** Each key's value. Values are never changed in place: a put replaces the buffer (see captureImage). */
+  readonly #index = new Map<string, Buffer>();
   /**
-   * Keys put since the last ordered read and not yet in #map. Invariant: every key of #index is in
-   * exactly one of #map and this list; the list may also hold keys deleted since (or twice, when
-   * put again), which {@link #settle} skips.
+   * Keys put since the last ordered read and not yet in #ordered. Invariant: every key of #index is
+   * in exactly one of #ordered and this list; the list may also hold keys deleted since (or twice,
+   * when put again), which {@link #settle} skips.
    */
   #unordered: string[] = [];
   /** Bytes of the snapshot image of the current state (see the module comment), kept as keys change. */
@@ -80,19 +64,18 @@ export class KvStateStore {
 
   /** The value for `key` (do not mutate), or undefined. */
   get(key: Uint8Array): Buffer | undefined {
-    return this.#index.get(indexKeyOf(key))?.value;
+    return this.#index.get(indexKeyOf(key));
   }
 
   /** Stores a copy of `value` under a copy of `key`. */
   put(key: Uint8Array, value: Uint8Array): void {
     const indexKey = indexKeyOf(key);
-    const slot = this.#index.get(indexKey);
-    if (slot !== undefined) {
-      this.#imageBytes += value.length - slot.value.length;
-      slot.value = copyOf(value);
+    const previous = this.#index.get(indexKey);
+    this.#index.set(indexKey, copyOf(value));
+    if (previous !== undefined) {
+      this.#imageBytes += value.length - previous.length;
       return;
     }
-    this.#index.set(indexKey, { value: copyOf(value) });
     this.#imageBytes += 8 + key.length + value.length;
     this.#unordered.push(indexKey);
     if (this.#unordered.length >= unorderedKeyCountMax) this.#settle();
@@ -101,30 +84,29 @@ export class KvStateStore {
   /** Removes `key`; returns whether it was present. */
   delete(key: Uint8Array): boolean {
     const indexKey = indexKeyOf(key);
-    const slot = this.#index.get(indexKey);
-    if (slot === undefined) return false;
+    const value = this.#index.get(indexKey);
+    if (value === undefined) return false;
     this.#index.delete(indexKey);
-    this.#imageBytes -= 8 + indexKey.length + slot.value.length;
-    // Absent from the skip list when still unordered: #settle skips it then.
-    this.#map.delete(indexKey);
+    this.#imageBytes -= 8 + indexKey.length + value.length;
+    // Absent from the ordered keys when still unordered: #settle skips it then.
+    this.#ordered.delete(indexKey);
     return true;
   }
 
-  /** Moves the unordered keys into the skip list (sorted, duplicates and deleted keys skipped). */
+  /** Moves the unordered keys into the ordered keys (sorted, duplicates and deleted keys skipped). */
   #settle(): void {
     if (this.#unordered.length === 0) return;
     // The default sort compares UTF-16 code units: byte order for latin1 index keys.
     const keys = this.#unordered.sort();
     this.#unordered = [];
-    const entries: Array<[string, ValueSlot]> = [];
+    const present: string[] = [];
     for (let position = 0; position < keys.length; position++) {
       const key = keys[position]!;
       if (position > 0 && keys[position - 1] === key) continue;
-      const slot = this.#index.get(key);
-      if (slot !== undefined) entries.push([key, slot]);
+      if (this.#index.has(key)) present.push(key);
     }
-    this.#map.putAscending(entries);
-    assert(this.#map.size === this.#index.size, 'state store index and ordered map disagree');
+    this.#ordered.insertAscending(present);
+    assert(this.#ordered.size === this.#index.size, 'state store index and ordered keys disagree');
   }
 
   /** Entries with start <= key < end in ascending byte order (half-open), at most `limit`. */
@@ -132,12 +114,12 @@ export class KvStateStore {
     this.#settle();
     const start = options.start === undefined ? undefined : indexKeyOf(options.start);
     const end = options.end === undefined ? undefined : indexKeyOf(options.end);
-    const entries = this.#map.range({
+    const keys = this.#ordered.range({
       ...(start === undefined ? {} : { start }),
       ...(end === undefined ? {} : { end }),
       ...(options.limit === undefined ? {} : { limit: options.limit }),
     });
-    for (const [key, slot] of entries) yield [Buffer.from(key, 'latin1'), slot.value];
+    for (const key of keys) yield [Buffer.from(key, 'latin1'), this.#index.get(key)!];
   }
 
   /** The whole state as snapshot payload bytes (a new buffer, deterministic for equal states). */
@@ -176,13 +158,13 @@ export class KvStateStore {
     // The pairs in key order, collected in one callback walk: a walk through range() resumed a
     // generator and allocated an entry array per key (~0.4 µs of ~1 µs per entry of a 64k-key
     // image).
-    const count = this.#map.size;
+    const count = this.#ordered.size;
     const keys = new Array<string>(count);
     const values = new Array<Buffer>(count);
     let position = 0;
-    this.#map.forEach((key, slot) => {
+    this.#ordered.forEach((key) => {
       keys[position] = key;
-      values[position] = slot.value;
+      values[position] = this.#index.get(key)!;
       position++;
     });
     return imagePieces(keys, values, this.#imageBytes, pieceBytes);
