@@ -81,8 +81,7 @@ export interface RespRequest {
    * Non-empty. Multibulk arguments are views into the decoder's buffer (a copy per argument was a
    * large share of a pipelined request's cost), of bytes the decoder never writes again: they stay
    * valid for as long as they are referenced. Whoever keeps one beyond the request should still
-   * copy it, since a view keeps the whole buffer it points into alive. The command name may instead
-   * be a buffer the decoder shares between requests with the same name: no one writes into arguments.
+   * copy it, since a view keeps the whole buffer it points into alive.
    */
   readonly arguments: Buffer[];
   /** How the client framed it; inline requests come from humans and scripts, not client libraries. */
@@ -102,8 +101,6 @@ const byteDollar = 0x24;
 /** Smallest carry buffer (see {@link RespDecoder.push}). */
 const bufferBytesInitial = 16 * 1024;
 const emptyBuffer = Buffer.alloc(0);
-/** Longest command name the decoder keeps a copy of for the next request (Redis's longest is 24 bytes). */
-const commandNameBytesReusedMax = 32;
 
 /**
  * Node's Buffer class proper (`FastBuffer`, a Uint8Array subclass; `Buffer[Symbol.species]`), whose
@@ -160,8 +157,6 @@ export class RespDecoder {
    */
   private argumentsPendingOwnedCount = 0;
   private failure: RespProtocolError | null = null;
-  /** See {@link commandNameAt}; shared by requests, so nothing may write into an argument. */
-  private lastCommandName: Buffer = emptyBuffer;
 
   constructor(limits: RespDecoderLimits = respDecoderLimitsDefault) {
     this.limits = validatedLimits(limits);
@@ -339,7 +334,7 @@ export class RespDecoder {
       if (length > bulkBytesMax) return false;
       offset += 2;
       if (end - offset < length + 2) return false;
-      args.push(index === 0 ? this.commandNameAt(offset, length) : new BufferView(arrayBuffer, byteOffset + offset, length));
+      args.push(new BufferView(arrayBuffer, byteOffset + offset, length));
       offset += length + 2;
     }
     this.streamOffsetBytes += offset - this.start;
@@ -348,28 +343,6 @@ export class RespDecoder {
     this.argumentsPending = args;
     this.argumentsPendingOwnedCount = 0;
     return true;
-  }
-
-  /**
-   * The command name at [offset, offset + length) of the buffer: the decoder's own copy of the last
-   * name it saw when the bytes are the same (a pipelined batch repeats one command), else a new view.
-   * A view per argument was the largest single cost of decoding a pipelined request in process, and
-   * the name is one of a GET's two. Names are short; a longer first argument is just a view.
-   */
-  private commandNameAt(offset: number, length: number): Buffer {
-    const name = this.lastCommandName;
-    const buffer = this.buffer;
-    if (name.length === length) {
-      let index = 0;
-      while (index < length && name[index] === buffer[offset + index]) index++;
-      if (index === length) return name;
-    }
-    if (length > commandNameBytesReusedMax) return new BufferView(this.bufferArrayBuffer, this.bufferByteOffset + offset, length);
-    // A copy, not a view: the buffer may be the server's read buffer, which the next read overwrites.
-    const copy = Buffer.allocUnsafeSlow(length);
-    buffer.copy(copy, 0, offset, offset + length);
-    this.lastCommandName = copy;
-    return copy;
   }
 
   private decodeMultibulkHeader(): Step {
