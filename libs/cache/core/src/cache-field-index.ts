@@ -23,8 +23,8 @@ import { type KeyText } from './cache-keyspace.js';
 
 /** Up to this many fields a lookup is a scan of the list, and no index is kept. */
 const linearFieldsMax = 8;
-/** Smallest index: 32 buckets. */
-const bucketCountMin = 32;
+/** Smallest index: 16 buckets. */
+const bucketCountMin = 16;
 /** `buckets` holds (position + 1, hash) pairs; 0 marks an empty bucket. */
 const emptyBucket = 0;
 
@@ -232,11 +232,11 @@ export class CacheFieldIndex {
     }
   }
 
-  /** A new index sized for the fields (at most half full after the next append). */
+  /** A new index sized for the fields: at most half full after the next append (between 1/4 and 1/2 as it grows). */
   private rebuild(): void {
     const fieldList = this.fieldList;
     let bucketCount = bucketCountMin;
-    while (bucketCount < (fieldList.length + 1) * 4) bucketCount *= 2;
+    while (bucketCount < (fieldList.length + 1) * 2) bucketCount *= 2;
     this.buckets = new Int32Array(2 * bucketCount);
     this.mask = bucketCount - 1;
     if (this.hashList.length !== fieldList.length) {
