@@ -182,3 +182,37 @@ test('worker pool: a read error rejects the read with its code, not a verdict', 
   const notOpen = 0x3fffffff; // far above any descriptor limit
   await assert.rejects(workerPool.readChunk({ fd: notOpen, positionBytes: 0, lengthBytes: 10, buffer: new ArrayBuffer(10), expectedBlake3: new Uint8Array(32) }), { code: 'EBADF' });
 });
+
+test('close while a next() waits for its chunk: the file stays open until that read settles, the next() resolves null, every buffer goes back once', async () => {
+  await withDirectory(async (directory) => {
+    let openGate: () => void = () => {};
+    const gate = new Promise<void>((resolve) => (openGate = resolve));
+    // Reads complete only once the gate opens: a worker still busy with them.
+    const gated: BlobChunkReader = { readChunk: async (request) => (await Promise.all([inlineBlobChunkReader.readChunk(request), gate]))[0] };
+    // A read-ahead of one: the only read in flight is the one the pending next() waits for.
+    const store = await BlobStore.open({ directory, hasherFactory: inlineBlobHasherFactory, chunkReader: gated, readAheadChunkCount: 1 });
+    const data = randomBytes(5 * chunkSizeBytes);
+    const written = await store.write(Readable.from([data]), { sizeBytesMax: data.length, checksumAlgorithms: [] });
+    const path = store.pathOf(written.blobId);
+    const source = await store.openChunks([{ blobId: written.blobId, expectedBlake3: written.blake3, sizeBytes: data.length }]);
+    const pending = source.next();
+    let closed = false;
+    const closing = source.close().then(() => (closed = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(closed, false, 'close waits for the reads in flight');
+    assert.equal(openDescriptorsOn(path), 1, 'the file is open while a read of it may be running');
+    openGate();
+    await closing;
+    assert.equal(await pending, null);
+    assert.equal(openDescriptorsOn(path), 0);
+  });
+});
+
+test('ChunkBufferPool: a buffer given back twice is a programmer error', () => {
+  const pool = new ChunkBufferPool(16, 4);
+  const buffer = pool.take(16);
+  pool.give(buffer);
+  assert.throws(() => pool.give(buffer), /given back twice/);
+  pool.give(new ArrayBuffer(8)); // another size: left to the GC
+  assert.equal(pool.spareCount, 1);
+});

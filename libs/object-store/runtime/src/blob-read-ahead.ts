@@ -29,7 +29,10 @@ export interface VerifiedChunk {
 export interface VerifiedChunkSource {
   /** The next chunk, or null after the last. Rejects with BlobCorruption ('chunk-mismatch', 'short-read') or an I/O error. */
   next(): Promise<VerifiedChunk | null>;
-  /** Waits for reads in flight, recycles their buffers and frees the source's file handles. Idempotent. */
+  /**
+   * Waits for every read in flight (also one a pending `next` waits for: that `next` then resolves
+   * null), recycles their buffers and frees the source's file handles. Idempotent.
+   */
   close(): Promise<void>;
 }
 
@@ -62,7 +65,10 @@ export class ChunkBufferPool {
   /** Keeps `buffer` for reuse if it is a pool-sized buffer and there is room; the caller gives it up. */
   give(buffer: ArrayBuffer): void {
     // A detached buffer (byteLength 0) or one of another size is left to the GC.
-    if (buffer.byteLength === this.bufferSizeBytes && this.spares.length < this.spareCountMax) this.spares.push(buffer);
+    if (buffer.byteLength !== this.bufferSizeBytes || this.spares.length >= this.spareCountMax) return;
+    // Invariant: a buffer has one owner; given twice, two chunks would be read into one buffer.
+    assert(!this.spares.includes(buffer), 'a chunk buffer given back twice');
+    this.spares.push(buffer);
   }
 
   /** Spare buffers held now (for tests and metrics). */
@@ -120,10 +126,14 @@ export class BlobReadAhead implements VerifiedChunkSource {
     if (this.failure !== null) throw this.failure.error;
     if (this.chunkNext > this.chunkLast) return null;
     this.fill();
-    const read = this.inflight.shift();
+    const read = this.inflight[0];
     assert(read !== undefined && read.chunkIndex === this.chunkNext, 'the next chunk is in flight');
-    this.chunkNext++;
     const result = await read.settled;
+    // Closed meanwhile: `close` took this read with the others (it waited for it and owns its
+    // buffer), so the file is not closed under a read still in a worker.
+    if (this.closed) return null;
+    this.inflight.shift();
+    this.chunkNext++;
     if (!('error' in result) && result.outcome === 'ok') this.fill(); // the slot it left: keep the workers busy while this chunk is sent
     if ('error' in result) {
       this.failure = result;
