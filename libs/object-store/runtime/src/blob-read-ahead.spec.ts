@@ -216,3 +216,27 @@ test('ChunkBufferPool: a buffer given back twice is a programmer error', () => {
   pool.give(new ArrayBuffer(8)); // another size: left to the GC
   assert.equal(pool.spareCount, 1);
 });
+
+test('the worker pool sends at most readsInflightMaxPerWorker reads per worker at once; the rest wait, complete in order, and fail typed when the pool closes', async () => {
+  await withDirectory(async (directory) => {
+    const path = join(directory, 'data');
+    const data = randomBytes(4 * 64 * 1024);
+    await writeFile(path, data);
+    const handle = await open(path, 'r');
+    const pool = new BlobHashWorkerPool({ workerCount: 1, readsInflightMaxPerWorker: 1 });
+    try {
+      const chunk = (index: number) => ({ fd: handle.fd, positionBytes: index * 64 * 1024, lengthBytes: 64 * 1024, buffer: new ArrayBuffer(64 * 1024), expectedBlake3: blake3Of(data.subarray(index * 64 * 1024, (index + 1) * 64 * 1024)) });
+      const results = await Promise.all([0, 1, 2, 3, 2, 1].map((index) => pool.readChunk(chunk(index))));
+      assert.deepEqual(results.map((result) => result.outcome), ['ok', 'ok', 'ok', 'ok', 'ok', 'ok']);
+      assert.deepEqual(Buffer.from(results[3]!.buffer), data.subarray(3 * 64 * 1024));
+      // Close with one read sent and five waiting: every one fails as the pool's, none hangs.
+      const pending = [0, 1, 2, 3, 0, 1].map((index) => pool.readChunk(chunk(index)).then(() => 'read', (error: unknown) => error));
+      await pool.close();
+      for (const outcome of await Promise.all(pending)) assert.ok(outcome === 'read' || (outcome instanceof Error && outcome.name === 'BlobHashWorkerError'), String(outcome));
+      await assert.rejects(pool.readChunk(chunk(0)), { name: 'BlobHashWorkerError' });
+    } finally {
+      await pool.close();
+      await handle.close();
+    }
+  });
+});

@@ -163,7 +163,9 @@ export class BlobReadAhead implements VerifiedChunkSource {
       const chunkIndex = this.chunkToRead++;
       const positionBytes = chunkIndex * options.chunkSizeBytes;
       const lengthBytes = Math.min(options.chunkSizeBytes, options.dataSizeBytes - positionBytes);
-      const expectedBlake3 = options.chunkHashes.subarray(chunkIndex * blake3DigestSizeBytes, (chunkIndex + 1) * blake3DigestSizeBytes);
+      // A copy, not a view: a worker is sent a view's whole underlying table (160 KiB for a 5 GiB
+      // blob, 170-310 µs of main-thread time per chunk), a copy is 32 bytes.
+      const expectedBlake3 = options.chunkHashes.slice(chunkIndex * blake3DigestSizeBytes, (chunkIndex + 1) * blake3DigestSizeBytes);
       const settled = options.reader
         .readChunk({ fd: options.fd, positionBytes, lengthBytes, buffer: options.pool.take(lengthBytes), expectedBlake3 })
         .catch((error: unknown) => ({ error }));
