@@ -99,3 +99,24 @@ test('the index is rebuilt with the seed it was made with: the same fields land 
     assert.equal(b.positionOf(`k${position}` as KeyText), position);
   }
 });
+
+test('fields that share one hash (found for seed 0x1234567) are told apart by their bytes, through growth, removal and long probe runs', () => {
+  // 20 six-byte fields with one 32-bit hash under this seed (a reviewer's meet-in-the-middle
+  // search): a lookup that trusted a hash match would answer the first of them for all.
+  const colliding = ['1ecd2d00099f', '4aac19000b94', 'e9b4160010ee', 'a9343c001ccb', '458d3b001d56', 'd0b404001f7d', '7c0f2f002829', 'e90229002c4c', 'e37433002d7f', '03041d002ed8', 'bdd135002f0b', '0dc91800336d', 'c4bd2600348c', '23202d003773', '5740300038bd', '50e5070040f0', '1d473900428d', '61c0180044c7', '742d30005246', '57d32d005377'].map((hex) => Buffer.from(hex, 'hex'));
+  const index = new CacheFieldIndex(0x1234567);
+  for (const field of colliding) index.append(field.toString('latin1') as KeyText);
+  colliding.forEach((field, position) => {
+    assert.equal(index.positionOfBytes(field), position);
+    assert.equal(index.positionOf(field.toString('latin1') as KeyText), position);
+  });
+  for (let round = 0; round < 10; round++) index.removeSwapLast(index.positionOfBytes(colliding[round * 2]!));
+  const left = colliding.filter((_, position) => position % 2 === 1);
+  assert.equal(index.length, left.length);
+  for (const field of left) assert.equal(index.fieldAt(index.positionOfBytes(field)), field.toString('latin1'));
+  for (let round = 0; round < 10; round++) assert.equal(index.positionOfBytes(colliding[round * 2]!), -1);
+  const long = Buffer.alloc(1000, 7);
+  index.append(long.toString('latin1') as KeyText);
+  assert.equal(index.positionOfBytes(long), index.length - 1);
+  assert.equal(index.positionOfBytes(Buffer.concat([long.subarray(1), Buffer.from([8])])), -1);
+});
