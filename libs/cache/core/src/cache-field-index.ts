@@ -15,18 +15,18 @@
  *
  * The hash is seeded ({@link keyHashOf}, as the keyspace's): a client must not be able to choose
  * fields that all land in one probe run. The seed is per process, set by the engine from its
- * injected randomness ({@link setCacheFieldHashSeed}); each index keeps the seed it was made with.
+ * secret (cryptographic) randomness ({@link setCacheFieldHashSeed}); each index keeps the seed it
+ * was made with. The buckets are the key table's kind (probe-buckets.ts).
  */
 import { assert } from '@objectbox/util';
 import { keyHashOf, keyHashOfBytes } from './cache-key-table.js';
 import { type KeyText } from './cache-keyspace.js';
+import { bucketHolding, emptyBucket, emptyProbeBuckets, insertIntoProbeRun, probeMask, removeFromProbeRun } from './probe-buckets.js';
 
 /** Up to this many fields a lookup is a scan of the list, and no index is kept. */
 const linearFieldsMax = 8;
 /** Smallest index: 16 buckets. */
 const bucketCountMin = 16;
-/** `buckets` holds (position + 1, hash) pairs; 0 marks an empty bucket. */
-const emptyBucket = 0;
 
 let processFieldHashSeed = 0x2545f491;
 
@@ -51,11 +51,10 @@ export class CacheFieldIndex {
   /** Per position, the field's hash (re-indexing and moves); empty while there is no index. */
   private hashList: number[] = [];
   /**
-   * (position + 1, hash) pairs, linear probing, at most half full; null up to {@link linearFieldsMax}
+   * (position, hash) pairs, linear probing, at most half full; null up to {@link linearFieldsMax}
    * fields. Invariant when present: holds exactly the positions [0, length), each under its hash.
    */
   private buckets: Int32Array | null = null;
-  private mask = 0;
 
   constructor(private readonly hashSeed: number = processFieldHashSeed) {}
 
@@ -78,11 +77,11 @@ export class CacheFieldIndex {
     const buckets = this.buckets;
     if (buckets === null) return this.fieldList.indexOf(field);
     const hash = keyHashOf(field, this.hashSeed) | 0;
-    const mask = this.mask;
+    const mask = probeMask(buckets);
     for (let bucket = hash & mask; ; bucket = (bucket + 1) & mask) {
-      const positionPlusOne = buckets[2 * bucket] as number;
-      if (positionPlusOne === emptyBucket) return -1;
-      if (buckets[2 * bucket + 1] === hash && this.fieldList[positionPlusOne - 1] === field) return positionPlusOne - 1;
+      const position = buckets[2 * bucket] as number;
+      if (position === emptyBucket) return -1;
+      if (buckets[2 * bucket + 1] === hash && this.fieldList[position] === field) return position;
     }
   }
 
@@ -95,11 +94,11 @@ export class CacheFieldIndex {
       return -1;
     }
     const hash = keyHashOfBytes(bytes, this.hashSeed) | 0;
-    const mask = this.mask;
+    const mask = probeMask(buckets);
     for (let bucket = hash & mask; ; bucket = (bucket + 1) & mask) {
-      const positionPlusOne = buckets[2 * bucket] as number;
-      if (positionPlusOne === emptyBucket) return -1;
-      if (buckets[2 * bucket + 1] === hash && fieldEqualsBytes(fieldList[positionPlusOne - 1] as KeyText, bytes)) return positionPlusOne - 1;
+      const position = buckets[2 * bucket] as number;
+      if (position === emptyBucket) return -1;
+      if (buckets[2 * bucket + 1] === hash && fieldEqualsBytes(fieldList[position] as KeyText, bytes)) return position;
     }
   }
 
@@ -172,66 +171,37 @@ export class CacheFieldIndex {
     copy.fieldList = this.fieldList.slice();
     copy.hashList = this.hashList.slice();
     copy.buckets = this.buckets === null ? null : this.buckets.slice();
-    copy.mask = this.mask;
     return copy;
   }
 
   /** The bucket holding `position`, found by its hash. */
   private bucketOf(position: number): number {
-    const buckets = this.buckets as Int32Array;
-    const mask = this.mask;
-    for (let bucket = (this.hashList[position] as number) & mask; ; bucket = (bucket + 1) & mask) {
-      const positionPlusOne = buckets[2 * bucket] as number;
-      assert(positionPlusOne !== emptyBucket, 'every position is indexed');
-      if (positionPlusOne === position + 1) return bucket;
-    }
+    return bucketHolding(this.buckets as Int32Array, position, this.hashList[position] as number);
   }
 
   /** The entry indexed under `from` is now at `to` (the caller moves the lists). */
   private renumber(from: number, to: number): void {
-    (this.buckets as Int32Array)[2 * this.bucketOf(from)] = to + 1;
+    (this.buckets as Int32Array)[2 * this.bucketOf(from)] = to;
   }
 
-  private insertBucket(position: number, hash: number): void {
-    const buckets = this.buckets as Int32Array;
-    const mask = this.mask;
-    let bucket = hash & mask;
-    while (buckets[2 * bucket] !== emptyBucket) bucket = (bucket + 1) & mask;
-    buckets[2 * bucket] = position + 1;
-    buckets[2 * bucket + 1] = hash;
-  }
-
-  /** Backward-shift deletion: later entries of the probe run move up, so no tombstones are needed. */
   private removeBucket(position: number): void {
-    const buckets = this.buckets as Int32Array;
-    const mask = this.mask;
-    let hole = this.bucketOf(position);
-    for (let bucket = (hole + 1) & mask; buckets[2 * bucket] !== emptyBucket; bucket = (bucket + 1) & mask) {
-      const home = (buckets[2 * bucket + 1] as number) & mask;
-      // The entry may fill the hole only if its home is not in (hole, bucket] (cyclically).
-      const homeBetween = hole <= bucket ? home > hole && home <= bucket : home > hole || home <= bucket;
-      if (homeBetween) continue;
-      buckets[2 * hole] = buckets[2 * bucket] as number;
-      buckets[2 * hole + 1] = buckets[2 * bucket + 1] as number;
-      hole = bucket;
-    }
-    buckets[2 * hole] = emptyBucket;
-    buckets[2 * hole + 1] = 0;
+    removeFromProbeRun(this.buckets as Int32Array, this.bucketOf(position));
   }
 
   /** Indexes `position`, just added to the lists: in a new, larger index if this one is past half full. */
   private indexNewPosition(position: number, hash: number): void {
-    if (this.fieldList.length * 2 > this.mask + 1) this.rebuild();
-    else this.insertBucket(position, hash);
+    const buckets = this.buckets as Int32Array;
+    if (this.fieldList.length * 2 > probeMask(buckets) + 1) this.rebuild();
+    else insertIntoProbeRun(buckets, position, hash);
   }
 
   /** A removal left the index under 1/8 full: a smaller one (a deleted-from hash gives memory back, as Redis's dict shrinks). */
   private shrinkIfSparse(): void {
+    const bucketCount = probeMask(this.buckets as Int32Array) + 1;
     if (this.fieldList.length <= linearFieldsMax) {
       this.buckets = null;
       this.hashList = [];
-      this.mask = 0;
-    } else if (this.mask + 1 > bucketCountMin && this.fieldList.length * 8 < this.mask + 1) {
+    } else if (bucketCount > bucketCountMin && this.fieldList.length * 8 < bucketCount) {
       this.rebuild();
     }
   }
@@ -241,11 +211,11 @@ export class CacheFieldIndex {
     const fieldList = this.fieldList;
     let bucketCount = bucketCountMin;
     while (bucketCount < (fieldList.length + 1) * 2) bucketCount *= 2;
-    this.buckets = new Int32Array(2 * bucketCount);
-    this.mask = bucketCount - 1;
+    const buckets = emptyProbeBuckets(bucketCount);
+    this.buckets = buckets;
     if (this.hashList.length !== fieldList.length) {
       this.hashList = fieldList.map((field) => keyHashOf(field, this.hashSeed) | 0);
     }
-    for (let position = 0; position < fieldList.length; position++) this.insertBucket(position, this.hashList[position] as number);
+    for (let position = 0; position < fieldList.length; position++) insertIntoProbeRun(buckets, position, this.hashList[position] as number);
   }
 }

@@ -34,6 +34,7 @@ import { assert } from '@objectbox/util';
 import { type CacheRandom, type CacheValue, type KeyText } from './cache-keyspace.js';
 import { lowerBound } from './cache-scan-order.js';
 import { cacheStringInlineBytesMax, type CacheStringData } from './cache-string-value.js';
+import { bucketHolding, emptyBucket, emptyProbeBuckets, insertIntoProbeRun, removeFromProbeRun } from './probe-buckets.js';
 
 /** A collection value (list, hash, set, sorted set) as commands see it. */
 export type CacheCollectionValue = Exclude<CacheValue, { type: 'string' }>;
@@ -63,8 +64,6 @@ const slotCapacityMin = 16;
 /** Buckets per live key at most 4/3: linear probing stays short below a 0.75 load factor. */
 const bucketLoadPercentMax = 75;
 const bucketCountMin = 32;
-/** `buckets` holds a (slot, hash) pair per bucket: the slot at even indexes, -1 when empty. */
-const emptyBucket = -1;
 /** A slot's row: 4 float64s (32 bytes), seen also as 8 int32s over the same memory. */
 const rowFloat64Count = 4;
 const rowInt32Count = 8;
@@ -126,7 +125,7 @@ export class CacheKeyTable {
    * (slot, hash) pairs by hash, linear probing. Invariant: holds exactly the live slots, each with its
    * hash as an int32; the bucket count (half the length) is a power of two.
    */
-  private buckets = emptyBuckets(bucketCountMin);
+  private buckets = emptyProbeBuckets(bucketCountMin);
   private liveCount = 0;
   /** Slots in use, live and stale. Invariant: `slotCount <= slotCapacity`. */
   private slotCount = 0;
@@ -371,7 +370,7 @@ export class CacheKeyTable {
     this.arenaUsedBytes = 0;
     this.arenaDeadBytes = 0;
     this.resizeSlots(slotCapacityMin);
-    this.buckets = emptyBuckets(bucketCountMin);
+    this.buckets = emptyProbeBuckets(bucketCountMin);
   }
 
   /**
@@ -596,44 +595,18 @@ export class CacheKeyTable {
   }
 
   private rebuildIndex(bucketCount: number): void {
-    this.buckets = emptyBuckets(bucketCount);
+    this.buckets = emptyProbeBuckets(bucketCount);
     for (let slot = 0; slot < this.slotCount; slot++) if (this.isLive(slot)) this.indexSlot(slot);
   }
 
   private indexSlot(slot: number): void {
-    const buckets = this.buckets;
-    const mask = (buckets.length >> 1) - 1;
-    const hash = (this.hashes[slot] as number) | 0;
-    let bucket = hash & mask;
-    while (buckets[2 * bucket] !== emptyBucket) bucket = (bucket + 1) & mask;
-    buckets[2 * bucket] = slot;
-    buckets[2 * bucket + 1] = hash;
+    insertIntoProbeRun(this.buckets, slot, (this.hashes[slot] as number) | 0);
   }
 
-  /** Linear probing deletion by backward shift (Knuth 6.4 algorithm R): no tombstones, probes stay short. */
   private unindexSlot(slot: number): void {
     const buckets = this.buckets;
-    const mask = (buckets.length >> 1) - 1;
-    let hole = (this.hashes[slot] as number) & mask;
-    while (buckets[2 * hole] !== slot) hole = (hole + 1) & mask;
-    for (let bucket = (hole + 1) & mask; ; bucket = (bucket + 1) & mask) {
-      const moved = buckets[2 * bucket] as number;
-      if (moved === emptyBucket) break;
-      const home = (buckets[2 * bucket + 1] as number) & mask;
-      // `moved` may fill the hole unless its home lies cyclically in (hole, bucket].
-      const homeAfterHole = hole <= bucket ? home > hole && home <= bucket : home > hole || home <= bucket;
-      if (homeAfterHole) continue;
-      buckets[2 * hole] = moved;
-      buckets[2 * hole + 1] = buckets[2 * bucket + 1] as number;
-      hole = bucket;
-    }
-    buckets[2 * hole] = emptyBucket;
+    removeFromProbeRun(buckets, bucketHolding(buckets, slot, (this.hashes[slot] as number) | 0));
   }
-}
-
-/** `bucketCount` empty (slot, hash) pairs. */
-function emptyBuckets(bucketCount: number): Int32Array {
-  return new Int32Array(2 * bucketCount).fill(emptyBucket);
 }
 
 /** Texts up to this long are copied into the arena char by char: cheaper than `Buffer.write`. */
