@@ -10,6 +10,10 @@
  * every test is its own redis-benchmark invocation and the server's `total_error_replies` (INFO
  * stats) is compared before and after it: a test with error replies is reported as failed, with the
  * error text of one probe of the same command, instead of as a throughput.
+ *
+ * With floors on (the default), two bare Node.js RESP servers run the same tests in the same rounds
+ * (resp-floor-server-main.ts: one that stores nothing, one that keeps the data in plain Maps): what
+ * Node.js itself reaches on this machine, against which the ObjectBox cache's ratio is read.
  */
 import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
@@ -40,6 +44,8 @@ export interface CacheBenchOptions {
   readonly rounds: number;
   /** Keys bulk-loaded for the memory comparison; 0 skips it. */
   readonly memoryKeyCount: number;
+  /** Also run the two bare Node.js floor servers through the same tests and rounds. */
+  readonly floors: boolean;
   readonly readyTimeoutMs: number;
   /** When set, the ObjectBox process runs with `node --cpu-prof` writing here. */
   readonly objectboxCpuProfileDirectory: string | null;
@@ -53,9 +59,11 @@ const redisServerBinary = '/usr/bin/redis-server';
 const redisBenchmarkBinary = '/usr/bin/redis-benchmark';
 const redisCliBinary = '/usr/bin/redis-cli';
 
-type CacheSystem = 'redis' | 'objectbox';
+type CacheSystem = 'redis' | 'objectbox' | 'floor-noop' | 'floor-maps';
+/** The systems of the memory comparison; the throughput rounds add the floors when asked. */
 const systems: readonly CacheSystem[] = ['redis', 'objectbox'];
-const systemTitles: Record<CacheSystem, string> = { redis: 'Redis', objectbox: 'ObjectBox' };
+const floorSystems: readonly CacheSystem[] = ['floor-noop', 'floor-maps'];
+const systemTitles: Record<CacheSystem, string> = { redis: 'Redis', objectbox: 'ObjectBox', 'floor-noop': 'Node.js no-op floor', 'floor-maps': 'Node.js Maps floor' };
 
 interface CacheServerUnderTest {
   readonly system: CacheSystem;
@@ -110,6 +118,11 @@ export async function runCacheBench(options: CacheBenchOptions): Promise<string>
     ],
   ]);
   options.log(`redis-server on 127.0.0.1:${redisPort} (pid ${servers.get('redis')!.process.pid}), ObjectBox cache on 127.0.0.1:${objectboxRespPort} (pid ${servers.get('objectbox')!.process.pid})`);
+  const roundSystems = options.floors ? [...systems, ...floorSystems] : systems;
+  if (options.floors) {
+    const floorPorts = await freePorts(floorSystems.length);
+    for (const [position, system] of floorSystems.entries()) servers.set(system, await startFloorServer(options, system, floorPorts[position]!));
+  }
 
   // Memory first, while both processes are fresh: the ObjectBox heap has not grown under load yet.
   let memory: Map<CacheSystem, MemoryResult> | null = null;
@@ -134,10 +147,10 @@ export async function runCacheBench(options: CacheBenchOptions): Promise<string>
     { pipeline: options.pipeline, title: `Pipelined (-P ${options.pipeline})` },
   ];
   // runs[mode][system][test] = one TestRun per round.
-  const runs = modes.map(() => new Map(systems.map((system) => [system, new Map(options.tests.map((test) => [test, [] as TestRun[]]))])));
+  const runs = modes.map(() => new Map(roundSystems.map((system) => [system, new Map(options.tests.map((test) => [test, [] as TestRun[]]))])));
   for (let round = 1; round <= options.rounds; round++) {
     for (const [modeIndex, mode] of modes.entries()) {
-      for (const system of systems) {
+      for (const system of roundSystems) {
         const server = servers.get(system)!;
         redisCli(server.port, ['FLUSHALL']);
         options.log(`round ${round}/${options.rounds}, ${mode.title}, ${systemTitles[system]}`);
@@ -234,6 +247,15 @@ async function startObjectBoxCache(
     },
     { deadlineMs: options.readyTimeoutMs, intervalMs: 100 },
   );
+  await waitForPong(server, options.readyTimeoutMs);
+  return server;
+}
+
+/** A bare Node.js RESP server (resp-floor-server-main.ts) in the given floor mode. */
+async function startFloorServer(options: CacheBenchOptions, system: CacheSystem, port: number): Promise<CacheServerUnderTest> {
+  const floorMode = system === 'floor-noop' ? 'noop' : 'maps';
+  const peer = options.resources.start({ name: `resp floor server (${floorMode})`, command: nodeBinary, args: [join(import.meta.dirname, 'resp-floor-server-main.js'), String(port), floorMode] });
+  const server = { system, port, process: peer };
   await waitForPong(server, options.readyTimeoutMs);
   return server;
 }
@@ -449,6 +471,44 @@ function summarize(runs: readonly TestRun[]): TestSummary {
   };
 }
 
+/**
+ * The floors' table of one pipelining mode: each system's median req/s and the ratios that place
+ * the ObjectBox cache between Redis and what Node.js itself reaches.
+ */
+function renderFloors(tests: readonly CacheBenchTest[], mode: PipelineMode, runs: Map<CacheSystem, Map<CacheBenchTest, TestRun[]>>): string[] {
+  const columns: readonly CacheSystem[] = ['redis', 'floor-noop', 'floor-maps', 'objectbox'];
+  const quotients: readonly (readonly [CacheSystem, CacheSystem])[] = [
+    ['floor-noop', 'redis'],
+    ['floor-maps', 'redis'],
+    ['objectbox', 'redis'],
+    ['objectbox', 'floor-maps'],
+  ];
+  const ratiosByQuotient = quotients.map(() => [] as number[]);
+  const rows = tests.map((test) => {
+    const summaries = new Map(columns.map((system) => [system, summarize(runs.get(system)!.get(test)!)]));
+    const rate = (system: CacheSystem) => {
+      const summary = summaries.get(system)!;
+      return summary.ok ? summary.requestsPerSecond : Number.NaN;
+    };
+    const ratioCells = quotients.map(([over, under], position) => {
+      const ratio = rate(over) / rate(under);
+      if (Number.isFinite(ratio)) ratiosByQuotient[position]!.push(ratio);
+      return formatRatio(ratio);
+    });
+    return [test.toUpperCase(), ...columns.map((system) => (Number.isFinite(rate(system)) ? formatNumber(rate(system)) : 'failed')), ...ratioCells];
+  });
+  const title = (system: CacheSystem) => (system === 'floor-noop' ? 'no-op floor' : system === 'floor-maps' ? 'Maps floor' : systemTitles[system]);
+  const headers = ['test', ...columns.map((system) => `${title(system)} req/s`), ...quotients.map(([over, under]) => `${title(over)} ÷ ${title(under)}`)];
+  const means = quotients.map(([over, under], position) => `${title(over)} ÷ ${title(under)} **${formatRatio(geometricMean(ratiosByQuotient[position]!))}**`);
+  return [
+    `Floors, ${mode.title}: the same tests and rounds against two bare Node.js RESP servers (\`resp-floor-server-main.ts\`): the no-op floor parses each command and answers +OK, storing nothing; the Maps floor keeps the data in plain JavaScript Maps, arrays and Sets (no limits, types, expiry or error checks). Medians over the rounds.`,
+    '',
+    markdownTable(headers, rows),
+    '',
+    `Geometric means: ${means.join(', ')}.`,
+  ];
+}
+
 const throughputTarget = 1.0;
 const throughputBar = 0.7;
 const memoryTarget = 2.0;
@@ -474,7 +534,7 @@ function renderCacheReport(input: {
       `Each test is \`redis-benchmark -t <test> -n ${options.requests} -c ${options.clients} -r ${options.keyspace} [-P ${options.pipeline}] --csv\`, ` +
       `one invocation per test (the tests ${options.tests.join(',')} in that order, FLUSHALL before each server's sequence), so that error replies, ` +
       "which redis-benchmark 7.0 counts as answered requests, can be told apart per test through the server's `total_error_replies`; a test with any is reported as failed. " +
-      `${options.rounds} round${options.rounds === 1 ? '' : 's'}, each Redis then ObjectBox, both pipelining modes; requests/s and p50 are the medians over the rounds (p50 as redis-benchmark reports it, ms). ` +
+      `${options.rounds} round${options.rounds === 1 ? '' : 's'}, each Redis then ObjectBox${options.floors ? ' then the two Node.js floors' : ''}, both pipelining modes; requests/s and p50 are the medians over the rounds (p50 as redis-benchmark reports it, ms). ` +
       'The machine is noisy (2 cores shared with other builds): the per-round numbers show how much.',
     '',
     `- run: ${input.startedAt}`,
@@ -519,6 +579,7 @@ function renderCacheReport(input: {
     lines.push('', `### ${mode.title}`, '', markdownTable(headers, rows), '');
     lines.push(`Geometric mean of ObjectBox ÷ Redis over the ${ratios.length} of ${options.tests.length} tests that ran on both: **${formatRatio(geomean)}**.`);
     if (failures.length > 0) lines.push('', 'Failed:', '', ...failures.map((failure) => `- ${failure}`));
+    if (runs.has('floor-noop') && runs.has('floor-maps')) lines.push('', ...renderFloors(options.tests, mode, runs));
     const complete = ratios.length === options.tests.length;
     verdicts.push(
       `${mode.title}: geometric mean ${formatRatio(geomean)} → target ≥ ${formatRatio(throughputTarget)} **${geomean >= throughputTarget ? 'met' : 'not met'}**, ` +

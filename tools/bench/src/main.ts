@@ -76,6 +76,8 @@ cache flags:
   --tests LIST         redis-benchmark tests (default ${cacheBenchTests.join(',')})
   --memory-keys N      keys bulk-loaded for the memory comparison (default 1000000)
   --no-memory          skip the memory comparison
+  --no-floors          skip the two bare Node.js RESP servers (a no-op one and one on plain Maps)
+                       that otherwise run the same tests, as what Node.js itself reaches here
   --cpu-prof DIR       run the ObjectBox process under node --cpu-prof, profile written to DIR
   --ready-timeout-s N  how long each server may take to answer PING (default 60)
 
@@ -229,6 +231,7 @@ async function runCommand(command: string, argsGiven: readonly string[], resourc
           tests: { type: 'string', default: cacheBenchTests.join(',') },
           'memory-keys': { type: 'string', default: '1000000' },
           memory: { type: 'boolean', default: true },
+          floors: { type: 'boolean', default: true },
           'cpu-prof': { type: 'string' },
           'ready-timeout-s': { type: 'string', default: '60' },
         },
@@ -242,6 +245,7 @@ async function runCommand(command: string, argsGiven: readonly string[], resourc
         keyspace: positiveIntegerFlag('keyspace', values.keyspace),
         pipeline: positiveIntegerFlag('pipeline', values.pipeline),
         memoryKeyCount: values.memory ? positiveIntegerFlag('memory-keys', values['memory-keys']) : 0,
+        floors: values.floors,
         readyTimeoutMs: positiveNumberFlag('ready-timeout-s', values['ready-timeout-s']) * 1000,
         objectboxCpuProfileDirectory: values['cpu-prof'] === undefined ? null : resolve(values['cpu-prof']),
         ...shared(values),
