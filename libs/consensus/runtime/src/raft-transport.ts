@@ -5,6 +5,7 @@ import type { Logger } from '@objectbox/observability';
 import { raft, raftDeliverCodecs } from '@objectbox/proto';
 import { assert } from '@objectbox/util';
 import { AsyncQueue } from './async-queue.js';
+import { CloseSignal } from './close-signal.js';
 import { RaftMessageInvalidError, RaftPeerRejectedError } from './errors.js';
 import { raftMessageFromWire, raftMessageToWire } from './raft-message-codec.js';
 import { packRaftMessages, unpackRaftMessages } from './raft-message-packing.js';
@@ -137,11 +138,8 @@ export class RaftTransport {
   /** Which (group, node id) each address serves, to report failures to the right group. */
   private readonly addressUsers = new Map<string, Set<string>>();
   private closed = false;
-  private markClosed: (value: 'closed') => void = () => undefined;
-  /** Resolves when {@link close} is called; ends the receiving side of every stream. */
-  private readonly closedSignal = new Promise<'closed'>((resolve) => {
-    this.markClosed = resolve;
-  });
+  /** Closed by {@link close}; ends the receiving side of every stream. */
+  private readonly closedSignal = new CloseSignal();
 
   constructor(private readonly options: RaftTransportOptions) {
     assert(options.snapshotChunkBytes > 0 && options.snapshotChunkBytes < options.messageBytesMax, 'snapshotChunkBytes must be below messageBytesMax');
@@ -281,7 +279,7 @@ export class RaftTransport {
         for (;;) {
           // Peers keep this stream open for good: end it when this replica shuts down, so the gRPC
           // server's graceful shutdown does not wait for streams that never end by themselves.
-          const next = await Promise.race([iterator.next(), this.closedSignal]);
+          const next = await this.closedSignal.race(iterator.next());
           if (next === 'closed' || next.done === true) break;
           const request = next.value;
           const endpoint = this.endpointFor(request);
@@ -317,7 +315,7 @@ export class RaftTransport {
 
   close(): void {
     this.closed = true;
-    this.markClosed('closed');
+    this.closedSignal.close();
     for (const sender of this.senders.values()) sender.close();
     this.senders.clear();
   }
