@@ -158,3 +158,22 @@ test('KvStateStore sorts new keys in as they accumulate past the unordered limit
   assert.deepEqual([...store.range()].map(([key, value]) => [key.toString(), value[0]]), sorted);
   assert.deepEqual([...KvStateStore.fromSnapshotPayload(store.toSnapshotPayload()).range()].map(([key, value]) => [key.toString(), value[0]]), sorted);
 });
+
+test('KvStateStore keeps values byte for byte (every byte value, empty, long) and hands out copies', () => {
+  const store = new KvStateStore();
+  const everyByte = Uint8Array.from({ length: 256 }, (_, index) => 255 - index);
+  const long = Buffer.alloc(70_000, 0xc3);
+  const source = Buffer.from(everyByte);
+  store.put(Buffer.from('a'), source);
+  store.put(Buffer.from('b'), new Uint8Array(0));
+  store.put(new Uint8Array([0xff, 0x00]), long.subarray(1));
+  source.fill(0);
+  assert.deepEqual(store.get(Buffer.from('a')), Buffer.from(everyByte));
+  store.get(Buffer.from('a'))!.fill(1);
+  assert.deepEqual(store.get(Buffer.from('a')), Buffer.from(everyByte), 'a returned value is a copy');
+  assert.equal(store.get(Buffer.from('b'))!.length, 0);
+  assert.deepEqual(store.get(Buffer.from([0xff, 0x00])), long.subarray(1));
+  const restored = KvStateStore.fromSnapshotPayload(store.toSnapshotPayload());
+  assert.deepEqual([...restored.range()], [...store.range()]);
+  assert.deepEqual([...restored.range()].map(([key, value]) => [[...key], value.length]), [[[0x61], 256], [[0x62], 0], [[0xff, 0x00], 69_999]]);
+});

@@ -30,8 +30,7 @@ const unorderedKeyCountMax = 1024;
 const imagePieceBytesDefault = 256 * 1024;
 
 /**
- * See the module comment. Keys and values are copied on put; values are returned by reference on
- * read, keys (from range) as new buffers.
+ * See the module comment. Keys and values are copied on put and returned as new buffers on read.
  *
  * Keys are held as latin1 strings (one character per byte): the key's bytes are its index key, not
  * a Buffer of their own (a copy per key lived as long as the key, one more object for every
@@ -43,11 +42,19 @@ const imagePieceBytesDefault = 256 * 1024;
  * (range, snapshot image), or the list reaching {@link unorderedKeyCountMax}, sorts them in. A Raft
  * state machine applies every write on every replica but reads in order rarely (a List call, a
  * snapshot every few thousand writes).
+ *
+ * Values are latin1 strings too, in the JavaScript heap. A Buffer copy came from Node's shared
+ * allocation pool (Buffer.allocUnsafe: slices of 64 KiB slabs in Node 24): a value lives until its
+ * key is written again, seconds later, and kept its whole slab alive with every short-lived buffer
+ * cut from the same slab (a raft-kv leader, 2026-12-01: 1,503 slabs, 98.5 MB, held by ~96k live
+ * views); that memory counts towards V8's limits as external memory and brought on full GCs. A
+ * buffer of its own per value (Buffer.allocUnsafeSlow) costs an ArrayBuffer and its tracking per
+ * value. A string is one object without pointers for the GC to trace.
  */
 export class KvStateStore {
   readonly #ordered = new SortedStringChunks();
-  /** Each key's value. Values are never changed in place: a put replaces the buffer (see captureImage). */
-  readonly #index = new Map<string, Buffer>();
+  /** Each key's value as a latin1 string (immutable, which captureImage relies on). */
+  readonly #index = new Map<string, string>();
   /**
    * Keys put since the last ordered read and not yet in #ordered. Invariant: every key of #index is
    * in exactly one of #ordered and this list; the list may also hold keys deleted since (or twice,
@@ -62,16 +69,17 @@ export class KvStateStore {
     return this.#index.size;
   }
 
-  /** The value for `key` (do not mutate), or undefined. */
+  /** A copy of the value for `key`, or undefined. */
   get(key: Uint8Array): Buffer | undefined {
-    return this.#index.get(indexKeyOf(key));
+    const value = this.#index.get(latin1Of(key));
+    return value === undefined ? undefined : Buffer.from(value, 'latin1');
   }
 
   /** Stores a copy of `value` under a copy of `key`. */
   put(key: Uint8Array, value: Uint8Array): void {
-    const indexKey = indexKeyOf(key);
+    const indexKey = latin1Of(key);
     const previous = this.#index.get(indexKey);
-    this.#index.set(indexKey, copyOf(value));
+    this.#index.set(indexKey, latin1Of(value));
     if (previous !== undefined) {
       this.#imageBytes += value.length - previous.length;
       return;
@@ -83,7 +91,7 @@ export class KvStateStore {
 
   /** Removes `key`; returns whether it was present. */
   delete(key: Uint8Array): boolean {
-    const indexKey = indexKeyOf(key);
+    const indexKey = latin1Of(key);
     const value = this.#index.get(indexKey);
     if (value === undefined) return false;
     this.#index.delete(indexKey);
@@ -112,14 +120,14 @@ export class KvStateStore {
   /** Entries with start <= key < end in ascending byte order (half-open), at most `limit`. */
   *range(options: { start?: Uint8Array; end?: Uint8Array; limit?: number } = {}): IterableIterator<[Buffer, Buffer]> {
     this.#settle();
-    const start = options.start === undefined ? undefined : indexKeyOf(options.start);
-    const end = options.end === undefined ? undefined : indexKeyOf(options.end);
+    const start = options.start === undefined ? undefined : latin1Of(options.start);
+    const end = options.end === undefined ? undefined : latin1Of(options.end);
     const keys = this.#ordered.range({
       ...(start === undefined ? {} : { start }),
       ...(end === undefined ? {} : { end }),
       ...(options.limit === undefined ? {} : { limit: options.limit }),
     });
-    for (const key of keys) yield [Buffer.from(key, 'latin1'), this.#index.get(key)!];
+    for (const key of keys) yield [Buffer.from(key, 'latin1'), Buffer.from(this.#index.get(key)!, 'latin1')];
   }
 
   /** The whole state as snapshot payload bytes (a new buffer, deterministic for equal states). */
@@ -146,8 +154,8 @@ export class KvStateStore {
    * applied nothing meanwhile, and every write of the group stalled for its 70-100 ms (more with
    * new keys to sort in). This call holds references to the current keys and values (8 bytes each
    * a key: ~1 MB and 1-3 ms for a 64k-key store); the bytes are copied as the pieces are taken.
-   * Correct because the store never changes a key's or a value's bytes in place: a put replaces
-   * the value's buffer, a delete drops the key.
+   * Correct because keys and values are immutable strings: a put replaces a key's value, a
+   * delete drops the key.
    *
    * The pieces are consecutive views of one buffer of the image's size (kept up to date on every
    * put and delete), which the Raft group takes as the image as it is; pieces in buffers of their
@@ -160,7 +168,7 @@ export class KvStateStore {
     // image).
     const count = this.#ordered.size;
     const keys = new Array<string>(count);
-    const values = new Array<Buffer>(count);
+    const values = new Array<string>(count);
     let position = 0;
     this.#ordered.forEach((key) => {
       keys[position] = key;
@@ -193,7 +201,7 @@ export class KvStateStore {
 }
 
 /** Writes the image of `keys` and `values` (in key order, `imageBytes` in all) piece by piece. */
-function* imagePieces(keys: readonly string[], values: readonly Buffer[], imageBytes: number, pieceBytes: number): Generator<Buffer> {
+function* imagePieces(keys: readonly string[], values: readonly string[], imageBytes: number, pieceBytes: number): Generator<Buffer> {
   const image = Buffer.allocUnsafe(imageBytes);
   let offset = image.writeUInt32LE(keys.length, 0);
   let pieceStart = 0;
@@ -204,32 +212,22 @@ function* imagePieces(keys: readonly string[], values: readonly Buffer[], imageB
     }
     const key = keys[position]!;
     const value = values[position]!;
-    // A latin1 index key has one character per byte: its length is the key's length in bytes.
+    // A latin1 string has one character per byte: its length is its length in bytes.
     image.writeUInt32LE(key.length, offset);
     image.write(key, offset + 4, 'latin1');
     offset += 4 + key.length;
     image.writeUInt32LE(value.length, offset);
-    image.set(value, offset + 4);
+    image.write(value, offset + 4, 'latin1');
     offset += 4 + value.length;
   }
   assert(offset === image.length, 'state image size differs from the size kept');
   yield image.subarray(pieceStart, offset);
 }
 
-/** The hash index's key: one latin1 character per byte, so distinct byte strings stay distinct. */
-function indexKeyOf(key: Uint8Array): string {
+/** `bytes` as a string of one latin1 character per byte, so distinct byte strings stay distinct. */
+function latin1Of(bytes: Uint8Array): string {
   // A Buffer (what the registry applies) is read in place: a view made for it cost as much again.
-  return (Buffer.isBuffer(key) ? key : Buffer.from(key.buffer, key.byteOffset, key.length)).toString('latin1');
-}
-
-/**
- * A copy of `bytes` in a pooled buffer. Buffer.from(view) takes the generic array-like path (166
- * against 90 ns for 256 bytes in a loop); every replica copies the value of every put it applies.
- */
-function copyOf(bytes: Uint8Array): Buffer {
-  const copy = Buffer.allocUnsafe(bytes.length);
-  copy.set(bytes);
-  return copy;
+  return (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length)).toString('latin1');
 }
 
 function readerOf(view: Buffer): { u32(): number; bytes(length: number): Buffer; offset(): number } {
