@@ -22,6 +22,7 @@ import {
   encodeSnapshotMetadata,
   raftWalRecordType,
 } from './raft-wal-codec.js';
+import { withPackedData } from './entry-data-packing.js';
 import { WalRecordDecodeError } from './raft-wal-errors.js';
 
 /** An entry read back from the WAL, with the WAL index of its record. */
@@ -203,7 +204,8 @@ export class RaftLogStore {
     if (hardState.commit < snapshot.index) hardState = { ...hardState, commit: snapshot.index };
     if (hardState.commit > lastIndex) throw new WalRecordDecodeError(`commit index ${hardState.commit} is beyond the last entry ${lastIndex}: a snapshot is missing`);
     this.memory.setHardState(hardState);
-    this.memory.append(entries.map(({ entry }) => entry));
+    // Views of the WAL's read buffers: packed, so that the log does not keep those alive.
+    this.memory.append(withPackedData(entries.map(({ entry }) => entry)));
     for (const { entry, walIndex } of entries) this.walIndexOfEntry.set(entry.index, walIndex);
   }
 
@@ -252,7 +254,8 @@ export class RaftLogStore {
       if (lastWritten !== undefined) for (let index = lastWritten + 1; this.walIndexOfEntry.delete(index); index++);
     }
     if (ready.snapshot !== undefined) this.memory.applySnapshot(ready.snapshot);
-    if (ready.entries.length > 0) this.memory.append(ready.entries);
+    // The log keeps entries for seconds: in a buffer of their own, not the memory they came in.
+    if (ready.entries.length > 0) this.memory.append(withPackedData(ready.entries));
     if (hardState !== undefined) this.memory.setHardState(hardState);
   }
 
