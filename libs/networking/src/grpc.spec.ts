@@ -7,10 +7,11 @@
 import { strict as assert } from 'node:assert';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { status as GrpcStatus } from '@grpc/grpc-js';
+import { Client, credentials, status as GrpcStatus, Metadata } from '@grpc/grpc-js';
 import { testingEcho } from '@objectbox/proto';
 import { type ErrorKind, ObjectBoxError } from '@objectbox/util';
 import { createGrpcClient, type GrpcClientOptions } from './grpc-client.js';
+import { deserializerOf, grpcPathOf, serializerOf } from './grpc-codec.js';
 import { GrpcServer, type GrpcServiceImplementation } from './grpc-server.js';
 import { GrpcCallError } from './grpc-status.js';
 import { makeTestCertificates } from './test-certificates.js';
@@ -85,10 +86,11 @@ describe('gRPC over loopback without TLS', () => {
   const internalErrors: unknown[] = [];
   const server = new GrpcServer({ messageBytesMax: 64 * 1024, onInternalError: ({ error }) => internalErrors.push(error) });
   let client: ReturnType<typeof createGrpcClient<typeof testingEcho.EchoService.method>>;
+  let port = 0;
 
   before(async () => {
     server.addService(testingEcho.EchoService, makeEcho(state));
-    const port = await server.listen('127.0.0.1', 0);
+    port = await server.listen('127.0.0.1', 0);
     client = createGrpcClient(testingEcho.EchoService, { ...clientDefaults, address: `127.0.0.1:${port}` });
   });
   after(async () => {
@@ -142,6 +144,21 @@ describe('gRPC over loopback without TLS', () => {
     const error = (await client.echo({ message: 'x'.repeat(100 * 1024) }).catch((caught: unknown) => caught)) as GrpcCallError;
     assert.equal(error.grpcStatus, GrpcStatus.RESOURCE_EXHAUSTED);
   });
+  test('a client stream gets the server headers before it ends (a grpc-js client keeps what it sent until then)', async () => {
+    // A raw grpc-js call, to see its metadata event: one message sent, the stream left open.
+    const raw = new Client(`127.0.0.1:${port}`, credentials.createInsecure(), { 'grpc.enable_retries': 0 });
+    const method = testingEcho.EchoService.method.join;
+    let settle!: (outcome: string) => void;
+    const outcome = new Promise<string>((resolve) => (settle = resolve));
+    const call = raw.makeClientStreamRequest(grpcPathOf(method), serializerOf(method.input), deserializerOf(method.output), new Metadata(), { deadline: Date.now() + 2000 }, () => undefined);
+    call.on('metadata', () => settle('headers'));
+    call.on('status', (status: { code: number }) => settle(`status ${status.code} before any headers`));
+    call.write({ message: 'a' });
+    assert.equal(await outcome, 'headers');
+    call.end();
+    raw.close();
+  });
+
   test('a client stream stops reading its requests when the call ends while backed up (no wait for a drain that never comes)', async () => {
     let ended!: () => void;
     const requestsEnded = new Promise<void>((resolve) => (ended = resolve));
