@@ -22,7 +22,7 @@ import { mkdir } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type BenchResources, freePorts, httpGetStatus, nodeBinary, type PeerProcess, waitFor } from './bench-processes.js';
+import { type BenchResources, freePorts, httpGetStatus, nodeBinary, type PeerProcess, processCpuMs, waitFor } from './bench-processes.js';
 import { commandLine, formatNumber, formatRatio, machineNote, markdownTable, median, objectboxRevision, timestampUtc, writeDocSection } from './bench-report.js';
 import { cliScript } from './objectbox-cluster.js';
 import { ensurePeersInstalled, redisServerPackage, redisToolsPackage, versionOf } from './peer-install.js';
@@ -85,7 +85,15 @@ const probeCommands: Record<CacheBenchTest, readonly string[]> = {
 
 /** One redis-benchmark run of one test: its CSV row, or why it failed. */
 type TestRun =
-  | { readonly ok: true; readonly requestsPerSecond: number; readonly latencyMsP50: number; readonly latencyMsP99: number; readonly latencyMsAverage: number }
+  | {
+      readonly ok: true;
+      readonly requestsPerSecond: number;
+      readonly latencyMsP50: number;
+      readonly latencyMsP99: number;
+      readonly latencyMsAverage: number;
+      /** The server process's user + system CPU time over the run, per request. */
+      readonly serverCpuMicrosPerRequest: number;
+    }
   | { readonly ok: false; readonly reason: string };
 
 interface PipelineMode {
@@ -327,8 +335,10 @@ async function runBenchmarkTest(options: CacheBenchOptions, server: CacheServerU
   const args = ['-h', '127.0.0.1', '-p', String(server.port), '-t', test, '-n', String(options.requests), '-c', String(options.clients), '-r', String(options.keyspace)];
   if (pipeline > 1) args.push('-P', String(pipeline));
   args.push('--csv');
+  const cpuBeforeMs = processCpuMs(server.process.pid);
   // Generous: a floor of 500 requests/s before the run is called hung.
   const result = await runTool(options.resources, { name: `redis-benchmark ${test}`, command: redisBenchmarkBinary, args, timeoutMs: 60_000 + options.requests * 2 });
+  const serverCpuMicrosPerRequest = ((processCpuMs(server.process.pid) - cpuBeforeMs) * 1000) / options.requests;
   if (!server.process.running) throw new Error(`${server.process.name} exited during ${test}: ${server.process.outputTail}`);
   if (result.timedOut) return { ok: false, reason: 'redis-benchmark timed out' };
   if (result.code !== 0) return { ok: false, reason: `redis-benchmark exited ${result.code ?? result.signal}: ${lastLine(result.stderr || result.stdout)}` };
@@ -336,7 +346,7 @@ async function runBenchmarkTest(options: CacheBenchOptions, server: CacheServerU
   if (errorReplies > 0) return { ok: false, reason: `${formatNumber(errorReplies)} error replies, e.g. ${probeError(server.port, test)}` };
   const row = parseBenchmarkCsv(result.stdout).get(test.toUpperCase());
   if (row === undefined) return { ok: false, reason: `no ${test.toUpperCase()} row in redis-benchmark's output: ${lastLine(result.stdout || result.stderr)}` };
-  return { ok: true, ...row };
+  return { ok: true, ...row, serverCpuMicrosPerRequest };
 }
 
 /** The error text the server answers the test's command with (for the report). */
@@ -455,7 +465,14 @@ function geometricMean(values: readonly number[]): number {
 
 /** A test's summary over the rounds for one system: medians, or the first failure. */
 type TestSummary =
-  | { readonly ok: true; readonly requestsPerSecond: number; readonly latencyMsP50: number; readonly latencyMsP99: number; readonly perRound: readonly number[] }
+  | {
+      readonly ok: true;
+      readonly requestsPerSecond: number;
+      readonly latencyMsP50: number;
+      readonly latencyMsP99: number;
+      readonly serverCpuMicrosPerRequest: number;
+      readonly perRound: readonly number[];
+    }
   | { readonly ok: false; readonly reason: string };
 
 function summarize(runs: readonly TestRun[]): TestSummary {
@@ -467,8 +484,29 @@ function summarize(runs: readonly TestRun[]): TestSummary {
     requestsPerSecond: median(succeeded.map((run) => run.requestsPerSecond)),
     latencyMsP50: median(succeeded.map((run) => run.latencyMsP50)),
     latencyMsP99: median(succeeded.map((run) => run.latencyMsP99)),
+    serverCpuMicrosPerRequest: median(succeeded.map((run) => run.serverCpuMicrosPerRequest)),
     perRound: succeeded.map((run) => run.requestsPerSecond),
   };
+}
+
+/**
+ * Server CPU per request of one pipelining mode, every system of the run side by side: where a
+ * ratio of requests/s comes from when the servers share the cores with redis-benchmark.
+ */
+function renderServerCpu(tests: readonly CacheBenchTest[], mode: PipelineMode, runs: Map<CacheSystem, Map<CacheBenchTest, TestRun[]>>): string[] {
+  const columns = [...runs.keys()];
+  const rows = tests.map((test) => [
+    test.toUpperCase(),
+    ...columns.map((system) => {
+      const summary = summarize(runs.get(system)!.get(test)!);
+      return summary.ok ? summary.serverCpuMicrosPerRequest.toFixed(2) : 'failed';
+    }),
+  ]);
+  return [
+    `Server CPU per request, ${mode.title} (user + system time of the server process over the run ÷ requests, µs, median over the rounds; /proc/<pid>/stat, 10 ms ticks):`,
+    '',
+    markdownTable(['test', ...columns.map((system) => systemTitles[system])], rows),
+  ];
 }
 
 /**
@@ -580,6 +618,7 @@ function renderCacheReport(input: {
     lines.push(`Geometric mean of ObjectBox ÷ Redis over the ${ratios.length} of ${options.tests.length} tests that ran on both: **${formatRatio(geomean)}**.`);
     if (failures.length > 0) lines.push('', 'Failed:', '', ...failures.map((failure) => `- ${failure}`));
     if (runs.has('floor-noop') && runs.has('floor-maps')) lines.push('', ...renderFloors(options.tests, mode, runs));
+    lines.push('', ...renderServerCpu(options.tests, mode, runs));
     const complete = ratios.length === options.tests.length;
     verdicts.push(
       `${mode.title}: geometric mean ${formatRatio(geomean)} → target ≥ ${formatRatio(throughputTarget)} **${geomean >= throughputTarget ? 'met' : 'not met'}**, ` +
