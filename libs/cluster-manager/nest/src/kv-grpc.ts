@@ -101,7 +101,9 @@ export function runSession(requests: AsyncIterable<kv.SessionRequest>, service: 
 }
 
 export function kvServiceImplementation(registry: RegistryService): KvService {
-  const propose = async (command: RegistryCommand) => (await registry.raftGroup.propose(encodeRegistryCommand(command)));
+  // Not async: its callers await it inside async methods, where an encoding error thrown here
+  // rejects as well; an async layer cost every put one more promise and await on the leader.
+  const propose = (command: RegistryCommand) => registry.raftGroup.propose(encodeRegistryCommand(command));
   const service: KvService = {
     session: (requests, context) => runSession(requests, service, context),
     async put(request) {
