@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { isStorageError } from './errors.js';
 import { OrderedMap } from './ordered-map.js';
-import { KvStateStore } from './state-store.js';
+import { KvStateStore, stringValueBytesMax } from './state-store.js';
 
 type Operation = { kind: 'put'; key: number; value: number } | { kind: 'delete'; key: number };
 
@@ -176,4 +176,24 @@ test('KvStateStore keeps values byte for byte (every byte value, empty, long) an
   const restored = KvStateStore.fromSnapshotPayload(store.toSnapshotPayload());
   assert.deepEqual([...restored.range()], [...store.range()]);
   assert.deepEqual([...restored.range()].map(([key, value]) => [[...key], value.length]), [[[0x61], 256], [[0x62], 0], [[0xff, 0x00], 69_999]]);
+});
+
+test('KvStateStore keeps short values as strings and long ones in buffers of their own, both copied in and out and imaged at capture time', () => {
+  const store = new KvStateStore();
+  const lengths = [stringValueBytesMax - 1, stringValueBytesMax, stringValueBytesMax + 1, 100_000];
+  const valueOf = (length: number, fill: number) => Buffer.from(Uint8Array.from({ length }, (_, index) => (index * 7 + fill) & 0xff));
+  const sources = lengths.map((length) => valueOf(length, 1));
+  sources.forEach((source, position) => store.put(Buffer.from([position]), source));
+  const pieces = store.captureImage(1024);
+  for (const source of sources) source.fill(0);
+  lengths.forEach((length, position) => {
+    const stored = store.get(Buffer.from([position]))!;
+    assert.deepEqual(stored, valueOf(length, 1), `length ${length}: the stored value is a copy of what was put`);
+    stored.fill(9);
+    assert.deepEqual(store.get(Buffer.from([position])), valueOf(length, 1), `length ${length}: a returned value is a copy`);
+    store.put(Buffer.from([position]), valueOf(length, 2));
+  });
+  const captured = KvStateStore.fromSnapshotPayload(Buffer.concat([...pieces]));
+  assert.deepEqual([...captured.range()].map(([, value]) => value), lengths.map((length) => valueOf(length, 1)), 'the image is of the state at capture');
+  assert.deepEqual([...KvStateStore.fromSnapshotPayload(store.toSnapshotPayload()).range()].map(([, value]) => value), lengths.map((length) => valueOf(length, 2)));
 });

@@ -29,6 +29,16 @@ const unorderedKeyCountMax = 1024;
  */
 const imagePieceBytesDefault = 256 * 1024;
 
+/** Values up to this many bytes are kept as latin1 strings, longer ones in buffers of their own (see {@link KvStateStore}). */
+export const stringValueBytesMax = 512;
+
+/**
+ * A stored value: a latin1 string (one character per byte) or, when long, a buffer of its own that
+ * nothing else references. Both are immutable once stored (captureImage relies on it), and `length`
+ * is the value's length in bytes for both.
+ */
+type StoredValue = string | Buffer;
+
 /**
  * See the module comment. Keys and values are copied on put and returned as new buffers on read.
  *
@@ -43,18 +53,22 @@ const imagePieceBytesDefault = 256 * 1024;
  * state machine applies every write on every replica but reads in order rarely (a List call, a
  * snapshot every few thousand writes).
  *
- * Values are latin1 strings too, in the JavaScript heap. A Buffer copy came from Node's shared
- * allocation pool (Buffer.allocUnsafe: slices of 64 KiB slabs in Node 24): a value lives until its
- * key is written again, seconds later, and kept its whole slab alive with every short-lived buffer
- * cut from the same slab (a raft-kv leader, 2026-12-01: 1,503 slabs, 98.5 MB, held by ~96k live
- * views); that memory counts towards V8's limits as external memory and brought on full GCs. A
- * buffer of its own per value (Buffer.allocUnsafeSlow) costs an ArrayBuffer and its tracking per
- * value. A string is one object without pointers for the GC to trace.
+ * Values up to {@link stringValueBytesMax} are latin1 strings too, in the JavaScript heap. A Buffer
+ * copy came from Node's shared allocation pool (Buffer.allocUnsafe: slices of 64 KiB slabs in Node
+ * 24): a value lives until its key is written again, seconds later, and kept its whole slab alive
+ * with every short-lived buffer cut from the same slab (a raft-kv leader, 2026-12-01: 1,503 slabs,
+ * 98.5 MB, held by ~96k live views); that memory counts towards V8's limits as external memory and
+ * brought on full GCs. A buffer of its own per value (Buffer.allocUnsafeSlow) costs an ArrayBuffer
+ * and its tracking per value. A string is one object without pointers for the GC to trace.
+ * Larger values get a buffer of their own: as strings, the replaced ones piled up in the heap
+ * until a full GC (1M puts of 1.5 KB values over 65,536 keys peaked at ~700 MB of RSS against
+ * ~390 MB with pooled copies and ~350 MB with buffers of their own; a reviewer's loop, 2026-12-02),
+ * while a buffer's size is counted as external memory as soon as it is replaced.
  */
 export class KvStateStore {
   readonly #ordered = new SortedStringChunks();
-  /** Each key's value as a latin1 string (immutable, which captureImage relies on). */
-  readonly #index = new Map<string, string>();
+  /** Each key's value ({@link StoredValue}: immutable, which captureImage relies on). */
+  readonly #index = new Map<string, StoredValue>();
   /**
    * Keys put since the last ordered read and not yet in #ordered. Invariant: every key of #index is
    * in exactly one of #ordered and this list; the list may also hold keys deleted since (or twice,
@@ -72,14 +86,14 @@ export class KvStateStore {
   /** A copy of the value for `key`, or undefined. */
   get(key: Uint8Array): Buffer | undefined {
     const value = this.#index.get(latin1Of(key));
-    return value === undefined ? undefined : Buffer.from(value, 'latin1');
+    return value === undefined ? undefined : copyOfStored(value);
   }
 
   /** Stores a copy of `value` under a copy of `key`. */
   put(key: Uint8Array, value: Uint8Array): void {
     const indexKey = latin1Of(key);
     const previous = this.#index.get(indexKey);
-    this.#index.set(indexKey, latin1Of(value));
+    this.#index.set(indexKey, storedOf(value));
     if (previous !== undefined) {
       this.#imageBytes += value.length - previous.length;
       return;
@@ -127,7 +141,7 @@ export class KvStateStore {
       ...(end === undefined ? {} : { end }),
       ...(options.limit === undefined ? {} : { limit: options.limit }),
     });
-    for (const key of keys) yield [Buffer.from(key, 'latin1'), Buffer.from(this.#index.get(key)!, 'latin1')];
+    for (const key of keys) yield [Buffer.from(key, 'latin1'), copyOfStored(this.#index.get(key)!)];
   }
 
   /** The whole state as snapshot payload bytes (a new buffer, deterministic for equal states). */
@@ -168,7 +182,7 @@ export class KvStateStore {
     // image).
     const count = this.#ordered.size;
     const keys = new Array<string>(count);
-    const values = new Array<string>(count);
+    const values = new Array<StoredValue>(count);
     let position = 0;
     this.#ordered.forEach((key) => {
       keys[position] = key;
@@ -201,7 +215,7 @@ export class KvStateStore {
 }
 
 /** Writes the image of `keys` and `values` (in key order, `imageBytes` in all) piece by piece. */
-function* imagePieces(keys: readonly string[], values: readonly string[], imageBytes: number, pieceBytes: number): Generator<Buffer> {
+function* imagePieces(keys: readonly string[], values: readonly StoredValue[], imageBytes: number, pieceBytes: number): Generator<Buffer> {
   const image = Buffer.allocUnsafe(imageBytes);
   let offset = image.writeUInt32LE(keys.length, 0);
   let pieceStart = 0;
@@ -217,11 +231,25 @@ function* imagePieces(keys: readonly string[], values: readonly string[], imageB
     image.write(key, offset + 4, 'latin1');
     offset += 4 + key.length;
     image.writeUInt32LE(value.length, offset);
-    image.write(value, offset + 4, 'latin1');
+    if (typeof value === 'string') image.write(value, offset + 4, 'latin1');
+    else image.set(value, offset + 4);
     offset += 4 + value.length;
   }
   assert(offset === image.length, 'state image size differs from the size kept');
   yield image.subarray(pieceStart, offset);
+}
+
+/** A value to store: a copy of `bytes` that nothing else references (see {@link StoredValue}). */
+function storedOf(bytes: Uint8Array): StoredValue {
+  if (bytes.length <= stringValueBytesMax) return latin1Of(bytes);
+  const copy = Buffer.allocUnsafeSlow(bytes.length);
+  copy.set(bytes);
+  return copy;
+}
+
+/** A new buffer with a stored value's bytes (the stored value itself is never handed out). */
+function copyOfStored(value: StoredValue): Buffer {
+  return typeof value === 'string' ? Buffer.from(value, 'latin1') : Buffer.from(value);
 }
 
 /** `bytes` as a string of one latin1 character per byte, so distinct byte strings stay distinct. */
