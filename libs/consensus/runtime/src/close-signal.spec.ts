@@ -49,3 +49,22 @@ test('a settled race keeps nothing reachable from the open signal', async () => 
   assert.equal(signal.waitingCount, 0);
   assert.ok(refs.filter((ref) => ref.deref() !== undefined).length <= 1, 'raced values stay reachable');
 });
+
+test('a race begun after close answers closed and leaves no unhandled rejection when its promise fails later', async () => {
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+  process.on('unhandledRejection', onUnhandled);
+  try {
+    const signal = new CloseSignal();
+    signal.close();
+    let fail!: (error: Error) => void;
+    const late = new Promise<number>((_, reject) => (fail = reject));
+    assert.equal(await signal.race(late), 'closed');
+    fail(new Error('stream closed early'));
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(unhandled, []);
+  } finally {
+    process.off('unhandledRejection', onUnhandled);
+  }
+});

@@ -32,7 +32,12 @@ export class CloseSignal {
 
   /** `promise`'s outcome, or 'closed' if {@link close} comes first (then `promise` is left to settle alone). */
   race<T>(promise: Promise<T>): Promise<T | 'closed'> {
-    if (this.#closed) return Promise.resolve('closed');
+    if (this.#closed) {
+      // As Promise.race would: the outcome is ignored, but a later rejection must not go unhandled
+      // (node exits on an unhandled rejection by default).
+      promise.then(undefined, () => {});
+      return Promise.resolve('closed');
+    }
     return new Promise<T | 'closed'>((resolve, reject) => {
       const onClose = (): void => resolve('closed');
       this.#listeners.add(onClose);
