@@ -103,6 +103,11 @@ export function createGrpcClient<S extends GenServiceMethods>(service: GenServic
     // Retries are ours (retry-safe methods only, within the deadline); grpc-js's own retry
     // machinery would wrap every call for nothing. Channelz bookkeeping likewise.
     'grpc.enable_retries': 0,
+    // With retries off grpc-js still keeps every message a call sent until the server's first
+    // headers (up to 1 MiB a call): a long-lived client stream to a server that answers only at its
+    // end (a peer before bb2a1e0, during a rolling upgrade) pinned each message. Nothing to retry, so
+    // nothing to keep.
+    'grpc.per_rpc_retry_buffer_size': 0,
     'grpc.enable_channelz': 0,
     ...(options.tlsServerName === undefined ? {} : { 'grpc.ssl_target_name_override': options.tlsServerName }),
   });
