@@ -263,6 +263,8 @@ class Simulation {
   readonly #membershipEnabled: boolean;
   /** Config changes applied somewhere but not yet acted on, and every index already acted on. */
   readonly #membershipPending: { index: number; change: ConfigChange }[] = [];
+  /** Removed nodes still running until a majority of the remaining voters has applied their removal (see #vacateLearntRemovals). */
+  readonly #removalsPending: { index: number; nodeId: NodeId }[] = [];
   readonly #membershipSeen = new Set<number>();
   readonly #snapshotReports: { slot: number; nodeId: NodeId; target: NodeId }[] = [];
   #nodeIdNext: number;
@@ -368,6 +370,7 @@ class Simulation {
       slot.process.node.tick();
       await this.#drain(slot);
     }
+    this.#vacateLearntRemovals();
     this.#stepClients();
     if (this.#phase === 'liveness') await this.#stepLivenessProbe();
     this.stats.packetDroppedCount = this.#network.droppedCount;
@@ -832,8 +835,30 @@ class Simulation {
       this.stats.membershipChangeCount++;
       this.trace.add(10, this.tick, index, change.nodeId);
       this.#log(`config change applied at ${index}: ${change.type} ${change.nodeId}`);
-      if (change.type === 'remove-node') this.#vacate(change.nodeId);
+      if (change.type === 'remove-node') this.#removalsPending.push({ index, nodeId: change.nodeId });
       if (change.type === 'add-learner') await this.#join(change.nodeId);
+    }
+    this.#vacateLearntRemovals();
+  }
+
+  /**
+   * Stops and wipes a removed node only once a majority of the voters left has applied its removal,
+   * as an operator would wait for before stopping it. Stopped as soon as any replica (often the
+   * removed leader itself) applied it, the others could still hold the old configuration with the
+   * entry uncommitted to their knowledge, and count the removed voter in their quorum: with one
+   * more voter dead for good (a corrupt disk), the group stalled forever (seed 3679 with 5 replicas:
+   * the removal, proposed while all were up, committed 300 ticks later, after a replica had died).
+   */
+  #vacateLearntRemovals(): void {
+    for (let position = 0; position < this.#removalsPending.length; position++) {
+      const { index, nodeId: removed } = this.#removalsPending[position]!;
+      const statuses = this.#slots.flatMap((slot) => (slot.process === undefined || slot.nodeId === removed ? [] : [slot.process.node.status()]));
+      const voters = statuses.find((status) => status.applied >= index)?.configState.voters;
+      if (voters === undefined) continue;
+      const learnt = statuses.filter((status) => status.applied >= index && voters.includes(status.id)).length;
+      if (learnt * 2 <= voters.length) continue;
+      this.#removalsPending.splice(position--, 1);
+      this.#vacate(removed);
     }
   }
 
