@@ -31,8 +31,7 @@ export class RegistryStateMachine {
       case 'delete':
         return this.store.delete(key) ? deleteResults.existed : deleteResults.absent;
       case 'compare-and-set': {
-        const current = this.store.get(key);
-        const matches = decoded.expected === undefined ? current === undefined : current !== undefined && Buffer.compare(current, decoded.expected) === 0;
+        const matches = this.store.valueEquals(key, decoded.expected);
         if (matches) this.store.put(key, decoded.value);
         return matches ? compareAndSetResults.succeeded : compareAndSetResults.failed;
       }

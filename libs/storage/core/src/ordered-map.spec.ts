@@ -197,3 +197,23 @@ test('KvStateStore keeps short values as strings and long ones in buffers of the
   assert.deepEqual([...captured.range()].map(([, value]) => value), lengths.map((length) => valueOf(length, 1)), 'the image is of the state at capture');
   assert.deepEqual([...KvStateStore.fromSnapshotPayload(store.toSnapshotPayload()).range()].map(([, value]) => value), lengths.map((length) => valueOf(length, 2)));
 });
+
+test('KvStateStore.valueEquals compares a stored value byte for byte, short or long, and absence', () => {
+  const store = new KvStateStore();
+  const short = Buffer.from([0, 255, 128, 1]);
+  const long = Buffer.alloc(stringValueBytesMax + 1, 0xab);
+  store.put(Buffer.from('short'), short);
+  store.put(Buffer.from('long'), long);
+  store.put(Buffer.from('empty'), new Uint8Array(0));
+  assert.equal(store.valueEquals(Buffer.from('short'), Uint8Array.from(short)), true);
+  assert.equal(store.valueEquals(Buffer.from('short'), Buffer.from([0, 255, 128, 2])), false);
+  assert.equal(store.valueEquals(Buffer.from('short'), Buffer.from([0, 255, 128])), false);
+  assert.equal(store.valueEquals(Buffer.from('long'), Buffer.from(long)), true);
+  const longOther = Buffer.from(long);
+  longOther[long.length - 1] = 0;
+  assert.equal(store.valueEquals(Buffer.from('long'), longOther), false);
+  assert.equal(store.valueEquals(Buffer.from('empty'), new Uint8Array(0)), true);
+  assert.equal(store.valueEquals(Buffer.from('empty'), undefined), false);
+  assert.equal(store.valueEquals(Buffer.from('absent'), undefined), true);
+  assert.equal(store.valueEquals(Buffer.from('absent'), new Uint8Array(0)), false);
+});

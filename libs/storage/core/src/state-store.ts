@@ -89,6 +89,17 @@ export class KvStateStore {
     return value === undefined ? undefined : copyOfStored(value);
   }
 
+  /**
+   * Whether `key` holds exactly `expected` (undefined: whether it is absent), without copying the
+   * stored value as {@link get} does: what a compare-and-set compares on every replica.
+   */
+  valueEquals(key: Uint8Array, expected: Uint8Array | undefined): boolean {
+    const value = this.#index.get(latin1Of(key));
+    if (value === undefined || expected === undefined) return value === expected;
+    if (value.length !== expected.length) return false;
+    return typeof value === 'string' ? value === latin1Of(expected) : value.equals(expected);
+  }
+
   /** Stores a copy of `value` under a copy of `key`. */
   put(key: Uint8Array, value: Uint8Array): void {
     const indexKey = latin1Of(key);
