@@ -1,7 +1,8 @@
 /**
  * The `cache` bench's floors: the least a RESP server written for Node.js does, to read the
- * ObjectBox cache's ratio to Redis against. Not a server to use: no limits, no types, no expiry,
- * no errors worth the name. Runs on the port given as argv[2] until SIGTERM, in one of two modes
+ * ObjectBox cache's ratio to Redis against. Not a server to use: no types, no expiry, no memory
+ * limit, no errors worth the name (requests are bounded by resp-floor-parse.ts, whose refusals
+ * close the connection). Runs on the port given as argv[2] until SIGTERM, in one of two modes
  * (argv[3]):
  *
  * - `noop`: parses each RESP array and answers `+OK` (the commands redis-benchmark and this bench
@@ -13,6 +14,7 @@
  * Both answer every command of one read with one socket write, as the cache and Redis do.
  */
 import { createServer, type Socket } from 'node:net';
+import { FloorProtocolError, floorPendingBytesMax, parseFloorCommand } from './resp-floor-parse.js';
 
 type FloorMode = 'noop' | 'maps';
 
@@ -29,36 +31,6 @@ const sets = new Map<string, Set<string>>();
 const hashes = new Map<string, Map<string, string>>();
 const sortedSets = new Map<string, Map<string, number>>();
 let errorReplies = 0;
-
-/** Node's Buffer has latin1Slice (what `toString('latin1', …)` calls) without a type for it. */
-interface Latin1Sliceable {
-  latin1Slice(start: number, end: number): string;
-}
-
-const carriageReturn = 13;
-const asterisk = 42;
-const digitZero = 48;
-
-/** One RESP array of bulk strings from `start`: its arguments and where the next one starts, or undefined when incomplete. */
-function parseCommand(buffer: Buffer, start: number): { args: string[]; next: number } | undefined {
-  if (buffer[start] !== asterisk) throw new Error('the floor server parses RESP arrays only');
-  let position = start + 1;
-  let count = 0;
-  while (position < buffer.length && buffer[position] !== carriageReturn) count = count * 10 + buffer[position++]! - digitZero;
-  position += 2;
-  const args = new Array<string>(count);
-  for (let index = 0; index < count; index++) {
-    if (position >= buffer.length) return undefined;
-    position++; // '$'
-    let length = 0;
-    while (position < buffer.length && buffer[position] !== carriageReturn) length = length * 10 + buffer[position++]! - digitZero;
-    position += 2;
-    if (position + length + 2 > buffer.length) return undefined;
-    args[index] = (buffer as unknown as Latin1Sliceable).latin1Slice(position, position + length);
-    position += length + 2;
-  }
-  return position > buffer.length ? undefined : { args, next: position };
-}
 
 function bulk(value: string | undefined): string {
   return value === undefined ? '$-1\r\n' : `$${value.length}\r\n${value}\r\n`;
@@ -151,16 +123,23 @@ function serve(socket: Socket): void {
     let replies = '';
     try {
       while (position < buffer.length) {
-        const command = parseCommand(buffer, position);
+        const command = parseFloorCommand(buffer, position);
         if (command === undefined) break;
         replies += answer(command.args);
         position = command.next;
       }
     } catch (error) {
-      socket.end(`-ERR Protocol error: ${(error as Error).message}\r\n`);
+      if (!(error instanceof FloorProtocolError)) throw error;
+      socket.end(`-ERR Protocol error: ${error.message}\r\n`);
       return;
     }
-    if (position < buffer.length) pending = Buffer.from(buffer.subarray(position));
+    if (position < buffer.length) {
+      if (buffer.length - position > floorPendingBytesMax) {
+        socket.end(`-ERR Protocol error: a command over ${floorPendingBytesMax} bytes\r\n`);
+        return;
+      }
+      pending = Buffer.from(buffer.subarray(position));
+    }
     if (replies.length > 0) socket.write(replies, 'latin1');
   });
   socket.on('error', () => socket.destroy());

@@ -179,8 +179,8 @@ export class KvStateStore {
    * applied nothing meanwhile, and every write of the group stalled for its 70-100 ms (more with
    * new keys to sort in). This call holds references to the current keys and values (8 bytes each
    * a key: ~1 MB and 1-3 ms for a 64k-key store); the bytes are copied as the pieces are taken.
-   * Correct because keys and values are immutable strings: a put replaces a key's value, a
-   * delete drops the key.
+   * Correct because keys and values are immutable (strings, or buffers never handed out): a put
+   * replaces a key's value, a delete drops the key.
    *
    * The pieces are consecutive views of one buffer of the image's size (kept up to date on every
    * put and delete), which the Raft group takes as the image as it is; pieces in buffers of their
