@@ -5,6 +5,8 @@
  * present on all three replicas. Method: three `objectbox start cluster-manager` processes, a
  * writer that follows NotLeader redirects, SIGKILL by PID, and local (stale_ok) reads per replica
  * after the restarted one has caught up. The failover time is measured and printed, not asserted.
+ * Every other write of the writer is a batch of puts on a KvService Session, which the leader
+ * commits as one log entry: a batch's acknowledged puts must survive like single ones.
  */
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
@@ -39,6 +41,29 @@ async function leaderOf(replicas: readonly Replica[]): Promise<Replica | undefin
   return undefined;
 }
 
+const sessionBatchSize = 8;
+
+/**
+ * Puts `entries` as one batch on a new Session; returns the keys acknowledged and, when refused
+ * as NotLeader, the leader's id. Any other error of the stream leaves the rest unacknowledged.
+ */
+async function putBatch(client: Replica['client'], entries: ReadonlyArray<readonly [string, string]>): Promise<{ acknowledged: string[]; leaderId: number | undefined }> {
+  const batch = entries.map(([key, value], position) => ({ id: BigInt(position + 1), operation: { case: 'put' as const, value: { key, value: new TextEncoder().encode(value) } } }));
+  const acknowledged: string[] = [];
+  let leaderId: number | undefined;
+  try {
+    for await (const message of client.session((async function* () { yield { batch }; })(), { deadlineMs: 2_000 })) {
+      for (const answer of message.batch) {
+        if (answer.result.case === 'put') acknowledged.push(entries[Number(answer.id) - 1]![0]);
+        if (answer.result.case === 'error' && answer.result.value.leaderId !== 0) leaderId = answer.result.value.leaderId;
+      }
+    }
+  } catch (error) {
+    if (!(error instanceof GrpcCallError)) throw error;
+  }
+  return { acknowledged, leaderId };
+}
+
 test('kill -9 of the leader under writes loses no acknowledged write', async () => {
   const dir = tempDir('raft');
   const replicas: Replica[] = [];
@@ -60,6 +85,7 @@ test('kill -9 of the leader under writes loses no acknowledged write', async () 
     const acknowledged = new Map<string, string>();
     let writing = true;
     let sequence = 0;
+    let batchedCount = 0;
     let lastAcknowledgedAtMs = 0;
     const writer = (async () => {
       let target: Replica | undefined = firstLeader;
@@ -69,7 +95,16 @@ test('kill -9 of the leader under writes loses no acknowledged write', async () 
           if (target === undefined) await sleep(10);
           continue;
         }
-        const key = `key-${++sequence}`;
+        if (++sequence % 2 === 0) {
+          const entries = Array.from({ length: sessionBatchSize }, (_, position) => [`batch-${sequence}-${position}`, `value-${sequence}-${position}`] as const);
+          const { acknowledged: keys, leaderId } = await putBatch(target.client, entries);
+          for (const [key, value] of entries) if (keys.includes(key)) acknowledged.set(key, value);
+          if (keys.length > 0) lastAcknowledgedAtMs = Date.now();
+          batchedCount += keys.length;
+          if (keys.length < entries.length) target = replicas.find((replica) => replica.id === leaderId && replica.process !== undefined);
+          continue;
+        }
+        const key = `key-${sequence}`;
         const value = `value-${sequence}`;
         try {
           await target.client.put({ key, value: new TextEncoder().encode(value) });
@@ -118,7 +153,8 @@ test('kill -9 of the leader under writes loses no acknowledged write', async () 
       }
       assert.deepEqual(missing, [], `replica ${replica.id} lacks acknowledged writes`);
     }
-    console.log(`# ${acknowledged.size} acknowledged writes present on all 3 replicas`);
+    console.log(`# ${acknowledged.size} acknowledged writes (${batchedCount} of them in Session batches) present on all 3 replicas`);
+    assert.ok(batchedCount > 0, 'some batched puts were acknowledged');
     // A replica whose peers are alive still stops cleanly on SIGTERM: the peers' long-lived Raft
     // streams must not hold the gRPC server's graceful shutdown (10 s grace) until it is forced.
     const follower = replicas.find((replica) => replica.id !== leader.id) as Replica;

@@ -1,14 +1,16 @@
 import { KvStateStore } from '@objectbox/storage-core';
-import { decodeRegistryCommandBytes } from './registry-commands.js';
+import { decodeRegistryEntryBytes, type RegistryCommandBytes } from './registry-commands.js';
 
 /** What applying a command returns to its proposer. */
-export type RegistryResult = { readonly op: 'put' } | { readonly op: 'delete'; readonly existed: boolean } | { readonly op: 'compare-and-set'; readonly succeeded: boolean };
+export type RegistryCommandResult = { readonly op: 'put' } | { readonly op: 'delete'; readonly existed: boolean } | { readonly op: 'compare-and-set'; readonly succeeded: boolean };
+/** What applying a log entry returns: a command's result, or a batch's, one per command in order. */
+export type RegistryResult = RegistryCommandResult | { readonly op: 'batch'; readonly results: readonly RegistryCommandResult[] };
 
 /**
  * Results without a payload beyond their outcome, shared: one of them is returned for every
  * command every replica applies, so they are not allocated per command. Frozen, as callers share them.
  */
-const putResult: RegistryResult = Object.freeze({ op: 'put' });
+const putResult: RegistryCommandResult = Object.freeze({ op: 'put' });
 const deleteResults = { existed: Object.freeze({ op: 'delete', existed: true }), absent: Object.freeze({ op: 'delete', existed: false }) } as const;
 const compareAndSetResults = { succeeded: Object.freeze({ op: 'compare-and-set', succeeded: true }), failed: Object.freeze({ op: 'compare-and-set', succeeded: false }) } as const;
 
@@ -20,9 +22,17 @@ const compareAndSetResults = { succeeded: Object.freeze({ op: 'compare-and-set',
 export class RegistryStateMachine {
   private store = new KvStateStore();
 
-  apply(command: Uint8Array): RegistryResult {
-    // Views into the entry's bytes; the store copies what it keeps.
-    const decoded = decodeRegistryCommandBytes(command);
+  apply(entry: Uint8Array): RegistryResult {
+    // Views into the entry's bytes; the store copies what it keeps. A batch was decoded whole
+    // before any of it is applied.
+    const decoded = decodeRegistryEntryBytes(entry);
+    if (decoded.op !== 'batch') return this.applyCommand(decoded);
+    const results: RegistryCommandResult[] = new Array(decoded.commands.length);
+    for (let position = 0; position < results.length; position++) results[position] = this.applyCommand(decoded.commands[position]!);
+    return { op: 'batch', results };
+  }
+
+  private applyCommand(decoded: RegistryCommandBytes): RegistryCommandResult {
     const key = decoded.key;
     switch (decoded.op) {
       case 'put':

@@ -4,7 +4,15 @@
  */
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
-import { decodeRegistryCommand, encodeRegistryCommand, RegistryCommandInvalidError, type RegistryCommand } from './registry-commands.js';
+import {
+  decodeRegistryCommand,
+  decodeRegistryEntry,
+  encodeRegistryBatch,
+  encodeRegistryCommand,
+  registryBatchCommandCountMax,
+  RegistryCommandInvalidError,
+  type RegistryCommand,
+} from './registry-commands.js';
 import { RegistryStateMachine } from './registry-state-machine.js';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
@@ -53,4 +61,70 @@ test('put, delete, compare-and-set, list, and snapshot/restore', () => {
   copy.restore(machine.snapshot());
   assert.deepEqual(copy.snapshot(), machine.snapshot());
   assert.equal(Buffer.from(copy.get('a/2') ?? []).toString(), 'two');
+});
+
+test('a batch round-trips; malformed batches are refused whole', () => {
+  const commands: RegistryCommand[] = [
+    { op: 'put', key: 'a', value: bytes('1') },
+    { op: 'delete', key: 'b' },
+    { op: 'compare-and-set', key: 'c', expected: bytes('x'), value: bytes('y') },
+  ];
+  const batch = encodeRegistryBatch(commands.map(encodeRegistryCommand));
+  assert.deepEqual(decodeRegistryEntry(batch), commands);
+  assert.deepEqual(decodeRegistryEntry(encodeRegistryCommand(commands[0]!)), [commands[0]]);
+  for (let length = 0; length < batch.length; length++) assert.throws(() => decodeRegistryEntry(batch.subarray(0, length)), RegistryCommandInvalidError);
+  assert.throws(() => decodeRegistryEntry(Uint8Array.from([...batch, 0])), /trailing bytes after a registry batch/);
+  const withCount = (count: number) => {
+    const copy = Buffer.from(batch);
+    copy.writeUInt32LE(count, 1);
+    return copy;
+  };
+  assert.throws(() => decodeRegistryEntry(withCount(0)), /a batch holds 1 to 1024 commands, got 0/);
+  assert.throws(() => decodeRegistryEntry(withCount(registryBatchCommandCountMax + 1)), /got 1025/);
+  assert.throws(() => decodeRegistryEntry(withCount(2)), /trailing bytes/);
+  assert.throws(() => decodeRegistryEntry(withCount(4)), /truncated/);
+  // A batch inside a batch, written by hand (the encoder refuses to).
+  const nested = Buffer.concat([Buffer.from([4, 1, 0, 0, 0]), Buffer.alloc(4), batch]);
+  nested.writeUInt32LE(batch.length, 5);
+  assert.throws(() => decodeRegistryEntry(nested), /a batch cannot carry a batch/);
+  assert.throws(() => encodeRegistryBatch([batch]), /a batch cannot carry a batch/);
+  assert.throws(() => encodeRegistryBatch([]), /a batch holds 1 to 1024 commands, got 0/);
+  assert.throws(() => decodeRegistryCommand(batch), /a registry batch where one command was expected/);
+});
+
+test('a batch applies its commands in order with one result each; a malformed one changes nothing', () => {
+  const machine = new RegistryStateMachine();
+  const batch = (...commands: RegistryCommand[]) => encodeRegistryBatch(commands.map(encodeRegistryCommand));
+  assert.deepEqual(
+    machine.apply(
+      batch(
+        { op: 'put', key: 'k', value: bytes('1') },
+        { op: 'compare-and-set', key: 'k', expected: bytes('1'), value: bytes('2') },
+        { op: 'compare-and-set', key: 'k', expected: bytes('1'), value: bytes('3') },
+        { op: 'delete', key: 'gone' },
+        { op: 'put', key: 'gone', value: bytes('here') },
+        { op: 'delete', key: 'gone' },
+      ),
+    ),
+    {
+      op: 'batch',
+      results: [
+        { op: 'put' },
+        { op: 'compare-and-set', succeeded: true },
+        { op: 'compare-and-set', succeeded: false },
+        { op: 'delete', existed: false },
+        { op: 'put' },
+        { op: 'delete', existed: true },
+      ],
+    },
+  );
+  assert.equal(Buffer.from(machine.get('k') ?? []).toString(), '2');
+  assert.equal(machine.get('gone'), undefined);
+  const before = machine.snapshot();
+  const good = batch({ op: 'put', key: 'k', value: bytes('changed') }, { op: 'put', key: 'new', value: bytes('v') });
+  // The second command's value length claims one byte more than the entry holds.
+  const bad = Buffer.from(good);
+  bad.writeUInt32LE(bad.readUInt32LE(bad.length - 5) + 1, bad.length - 5);
+  assert.throws(() => machine.apply(bad), /truncated/);
+  assert.deepEqual(machine.snapshot(), before, 'the first command of the refused batch was not applied');
 });

@@ -1,7 +1,7 @@
 import type { MessageInitShape } from '@bufbuild/protobuf';
 import { AsyncQueue, NotLeaderError } from '@objectbox/consensus-runtime';
 import type { GrpcCallContext, GrpcServiceImplementation } from '@objectbox/networking';
-import { encodeRegistryCommand, type RegistryCommand } from '@objectbox/cluster-manager-core';
+import type { RegistryCommand } from '@objectbox/cluster-manager-core';
 import type { kv } from '@objectbox/proto';
 import { InvalidArgumentError, isObjectBoxError } from '@objectbox/util';
 import type { RegistryService } from './registry.service.js';
@@ -103,7 +103,7 @@ export function runSession(requests: AsyncIterable<kv.SessionRequest>, service: 
 export function kvServiceImplementation(registry: RegistryService): KvService {
   // Not async: its callers await it inside async methods, where an encoding error thrown here
   // rejects as well; an async layer cost every put one more promise and await on the leader.
-  const propose = (command: RegistryCommand) => registry.raftGroup.propose(encodeRegistryCommand(command));
+  const propose = (command: RegistryCommand) => registry.commands.propose(command);
   const service: KvService = {
     session: (requests, context) => runSession(requests, service, context),
     async put(request) {

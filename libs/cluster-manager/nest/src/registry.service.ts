@@ -6,6 +6,7 @@ import { createServiceRaftTransport, GrpcServiceRegistrations, openServiceRaftGr
 import { kv, kvSessionCodecs, raft, raftDeliverCodecs } from '@objectbox/proto';
 import { assert } from '@objectbox/util';
 import { kvServiceImplementation } from './kv-grpc.js';
+import { RegistryCommandBatcher } from './registry-command-batcher.js';
 
 /** The Raft group id of the cluster manager's registry. */
 export const registryGroupId = 'cluster-manager';
@@ -18,12 +19,19 @@ export const registryGroupId = 'cluster-manager';
 @Injectable()
 export class RegistryService extends GrpcServiceRegistrations implements OnModuleInit, OnApplicationShutdown {
   readonly machine = new RegistryStateMachine();
+  /** Writes go through it: the commands of one turn of the event loop share one log entry. */
+  readonly commands: RegistryCommandBatcher;
   private readonly transport: RaftTransport;
   private group: RaftGroup<RegistryResult> | undefined;
 
   constructor(@Inject(PlatformContext) private readonly context: PlatformContext) {
     super();
     this.transport = createServiceRaftTransport(context);
+    this.commands = new RegistryCommandBatcher({
+      groupId: registryGroupId,
+      propose: (entry) => this.raftGroup.propose(entry),
+      pendingCommandCountMax: context.config.raft.pendingProposalCountMax,
+    });
   }
 
   register(server: GrpcServer): void {
