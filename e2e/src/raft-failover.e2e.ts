@@ -6,7 +6,8 @@
  * writer that follows NotLeader redirects, SIGKILL by PID, and local (stale_ok) reads per replica
  * after the restarted one has caught up. The failover time is measured and printed, not asserted.
  * Every other write of the writer is a batch of puts on a KvService Session, which the leader
- * commits as one log entry: a batch's acknowledged puts must survive like single ones.
+ * commits as one log entry (its puts answer the same index): a batch's acknowledged puts must
+ * survive like single ones.
  */
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
@@ -47,21 +48,25 @@ const sessionBatchSize = 8;
  * Puts `entries` as one batch on a new Session; returns the keys acknowledged and, when refused
  * as NotLeader, the leader's id. Any other error of the stream leaves the rest unacknowledged.
  */
-async function putBatch(client: Replica['client'], entries: ReadonlyArray<readonly [string, string]>): Promise<{ acknowledged: string[]; leaderId: number | undefined }> {
+async function putBatch(client: Replica['client'], entries: ReadonlyArray<readonly [string, string]>): Promise<{ acknowledged: string[]; indexes: Set<bigint>; leaderId: number | undefined }> {
   const batch = entries.map(([key, value], position) => ({ id: BigInt(position + 1), operation: { case: 'put' as const, value: { key, value: new TextEncoder().encode(value) } } }));
   const acknowledged: string[] = [];
+  const indexes = new Set<bigint>();
   let leaderId: number | undefined;
   try {
     for await (const message of client.session((async function* () { yield { batch }; })(), { deadlineMs: 2_000 })) {
       for (const answer of message.batch) {
-        if (answer.result.case === 'put') acknowledged.push(entries[Number(answer.id) - 1]![0]);
+        if (answer.result.case === 'put') {
+          acknowledged.push(entries[Number(answer.id) - 1]![0]);
+          indexes.add(answer.result.value.index);
+        }
         if (answer.result.case === 'error' && answer.result.value.leaderId !== 0) leaderId = answer.result.value.leaderId;
       }
     }
   } catch (error) {
     if (!(error instanceof GrpcCallError)) throw error;
   }
-  return { acknowledged, leaderId };
+  return { acknowledged, indexes, leaderId };
 }
 
 test('kill -9 of the leader under writes loses no acknowledged write', async () => {
@@ -97,7 +102,9 @@ test('kill -9 of the leader under writes loses no acknowledged write', async () 
         }
         if (++sequence % 2 === 0) {
           const entries = Array.from({ length: sessionBatchSize }, (_, position) => [`batch-${sequence}-${position}`, `value-${sequence}-${position}`] as const);
-          const { acknowledged: keys, leaderId } = await putBatch(target.client, entries);
+          const { acknowledged: keys, indexes, leaderId } = await putBatch(target.client, entries);
+          // The leader received the batch's puts in one turn: one log entry carried them all.
+          if (keys.length === entries.length) assert.equal(indexes.size, 1, `a batch's puts were committed at indexes ${[...indexes].join(', ')}`);
           for (const [key, value] of entries) if (keys.includes(key)) acknowledged.set(key, value);
           if (keys.length > 0) lastAcknowledgedAtMs = Date.now();
           batchedCount += keys.length;
@@ -155,6 +162,13 @@ test('kill -9 of the leader under writes loses no acknowledged write', async () 
     }
     console.log(`# ${acknowledged.size} acknowledged writes (${batchedCount} of them in Session batches) present on all 3 replicas`);
     assert.ok(batchedCount > 0, 'some batched puts were acknowledged');
+    // Bad input: a compare-and-set whose expected value is over the value limit is refused as
+    // such (it once made an entry no append could carry, and cost the leader its leadership).
+    const oversized = await leader.client.compareAndSet({ key: 'oversized', expected: new Uint8Array(1024 * 1024 + 1), value: new Uint8Array(1) }).catch((caught: unknown) => caught);
+    assert.ok(oversized instanceof GrpcCallError, String(oversized));
+    assert.equal(oversized.code, 'InvalidArgument', oversized.message);
+    assert.match(oversized.details, /expected value must be at most 1048576 bytes/);
+    assert.equal((await leader.client.status({})).role, 'leader');
     // A replica whose peers are alive still stops cleanly on SIGTERM: the peers' long-lived Raft
     // streams must not hold the gRPC server's graceful shutdown (10 s grace) until it is forced.
     const follower = replicas.find((replica) => replica.id !== leader.id) as Replica;

@@ -29,6 +29,11 @@ export function validateRegistryCommand(command: RegistryCommand): void {
   if (command.op !== 'delete' && command.value.byteLength > registryValueBytesMax) {
     throw new InvalidArgumentError(`value must be at most ${registryValueBytesMax} bytes, got ${command.value.byteLength}`);
   }
+  // A larger expected value could never match a stored one; unbounded, one request made an entry
+  // of up to the gRPC message limit, which no append could carry.
+  if (command.op === 'compare-and-set' && (command.expected?.byteLength ?? 0) > registryValueBytesMax) {
+    throw new InvalidArgumentError(`expected value must be at most ${registryValueBytesMax} bytes, got ${command.expected?.byteLength}`);
+  }
 }
 
 export function encodeRegistryCommand(command: RegistryCommand): Uint8Array {
@@ -134,7 +139,7 @@ export function decodeRegistryEntryBytes(bytes: Uint8Array): RegistryEntryBytes 
   let offset = 5;
   for (let position = 0; position < count; position++) {
     const end = lengthPrefixedEnd(view, offset);
-    if (view[offset + 4] === opCodes.batch) throw new RegistryCommandInvalidError('a batch cannot carry a batch');
+    // A batch inside is refused by decodeCommandView, as any op that is not a single command.
     commands.push(decodeCommandView(view.subarray(offset + 4, end)));
     offset = end;
   }

@@ -43,6 +43,10 @@ test('malformed and oversized commands are refused', () => {
   assert.throws(() => decodeRegistryCommand(Uint8Array.from([...valid, 0])), /trailing bytes/);
   assert.throws(() => encodeRegistryCommand({ op: 'put', key: '', value: bytes('v') }), /key must be 1 to 1024 bytes/);
   assert.throws(() => encodeRegistryCommand({ op: 'put', key: 'k', value: new Uint8Array(1024 * 1024 + 1) }), /value must be at most/);
+  assert.throws(() => encodeRegistryCommand({ op: 'compare-and-set', key: 'k', expected: new Uint8Array(1024 * 1024 + 1), value: bytes('v') }), /expected value must be at most 1048576 bytes, got 1048577/);
+  // The largest command there can be (a compare-and-set with every field at its limit) is 2 MiB and a little.
+  const largest = encodeRegistryCommand({ op: 'compare-and-set', key: 'k'.repeat(1024), expected: new Uint8Array(1024 * 1024), value: new Uint8Array(1024 * 1024) });
+  assert.equal(largest.byteLength, 3 + 1024 + 1 + 4 + 1024 * 1024 + 4 + 1024 * 1024);
 });
 
 test('put, delete, compare-and-set, list, and snapshot/restore', () => {
@@ -86,7 +90,7 @@ test('a batch round-trips; malformed batches are refused whole', () => {
   // A batch inside a batch, written by hand (the encoder refuses to).
   const nested = Buffer.concat([Buffer.from([4, 1, 0, 0, 0]), Buffer.alloc(4), batch]);
   nested.writeUInt32LE(batch.length, 5);
-  assert.throws(() => decodeRegistryEntry(nested), /a batch cannot carry a batch/);
+  assert.throws(() => decodeRegistryEntry(nested), /a registry batch where one command was expected/);
   assert.throws(() => encodeRegistryBatch([batch]), /a batch cannot carry a batch/);
   assert.throws(() => encodeRegistryBatch([]), /a batch holds 1 to 1024 commands, got 0/);
   assert.throws(() => decodeRegistryCommand(batch), /a registry batch where one command was expected/);

@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import { decodeRegistryEntry, RegistryStateMachine, type RegistryResult } from '@objectbox/cluster-manager-core';
 import { RaftOverloadedError } from '@objectbox/consensus-runtime';
 import { InvalidArgumentError } from '@objectbox/util';
-import { RegistryCommandBatcher, type RegistryCommandBatcherOptions } from './registry-command-batcher.js';
+import { registryBatchBytesMax, RegistryCommandBatcher, type RegistryCommandBatcherOptions } from './registry-command-batcher.js';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 const put = (key: string, value = 'v') => ({ op: 'put', key, value: bytes(value) }) as const;
@@ -21,6 +21,8 @@ function harness(options: Partial<RegistryCommandBatcherOptions> & { fail?: (ent
   const batcher = new RegistryCommandBatcher({
     groupId: 'test',
     pendingCommandCountMax: 10_000,
+    batchCommandCountMax: 1024,
+    batchBytesMax: registryBatchBytesMax,
     ...options,
     propose: async (entry) => {
       entries.push(entry);
@@ -87,4 +89,12 @@ test('commands beyond pendingCommandCountMax are refused until earlier ones sett
   await assert.rejects(batcher.propose(put('c')), RaftOverloadedError);
   await Promise.all(first);
   assert.deepEqual(await batcher.propose(put('c')), { result: { op: 'put' }, index: 2 });
+});
+
+test('options out of range are refused at construction', () => {
+  const options = { groupId: 'test', propose: () => Promise.reject(new Error('unused')), pendingCommandCountMax: 1, batchCommandCountMax: 1, batchBytesMax: 1 };
+  assert.throws(() => new RegistryCommandBatcher({ ...options, batchCommandCountMax: 0 }), /batchCommandCountMax must be 1 to 1024/);
+  assert.throws(() => new RegistryCommandBatcher({ ...options, batchCommandCountMax: 1025 }), /batchCommandCountMax must be 1 to 1024/);
+  assert.throws(() => new RegistryCommandBatcher({ ...options, batchBytesMax: 0 }), /batchBytesMax must be a positive integer/);
+  assert.throws(() => new RegistryCommandBatcher({ ...options, pendingCommandCountMax: 0 }), /pendingCommandCountMax must be a positive integer/);
 });

@@ -1,6 +1,6 @@
 import { encodeRegistryBatch, encodeRegistryCommand, registryBatchCommandCountMax, type RegistryCommand, type RegistryCommandResult, type RegistryResult } from '@objectbox/cluster-manager-core';
 import { RaftOverloadedError } from '@objectbox/consensus-runtime';
-import { assert } from '@objectbox/util';
+import { assert, AssertionError } from '@objectbox/util';
 
 /** Most bytes of commands one batch entry carries; a larger command goes alone. */
 export const registryBatchBytesMax = 256 * 1024;
@@ -17,8 +17,14 @@ export interface RegistryCommandBatcherOptions {
   readonly propose: (entry: Uint8Array) => Promise<{ result: RegistryResult; index: number }>;
   /** Commands accepted and not yet settled, beyond which new ones are refused (RaftOverloadedError). */
   readonly pendingCommandCountMax: number;
-  readonly batchCommandCountMax?: number;
-  readonly batchBytesMax?: number;
+  /** Most commands in one batch entry: 1 to {@link registryBatchCommandCountMax}. */
+  readonly batchCommandCountMax: number;
+  /**
+   * Most bytes of framed commands in one batch entry; a command alone may be larger (up to what
+   * the group accepts per entry). At most the group's entry limit (`RaftGroup.entryBytesMax`),
+   * else a batch of commands that each fit could be refused whole.
+   */
+  readonly batchBytesMax: number;
 }
 
 interface WaitingCommand {
@@ -44,12 +50,12 @@ export class RegistryCommandBatcher {
   /** Accepted and not settled: queued here or proposed and waiting for apply. */
   private pendingCount = 0;
   private flushScheduled = false;
-  private readonly batchCommandCountMax: number;
-  private readonly batchBytesMax: number;
 
   constructor(private readonly options: RegistryCommandBatcherOptions) {
-    this.batchCommandCountMax = Math.min(options.batchCommandCountMax ?? registryBatchCommandCountMax, registryBatchCommandCountMax);
-    this.batchBytesMax = options.batchBytesMax ?? registryBatchBytesMax;
+    const { batchCommandCountMax, batchBytesMax, pendingCommandCountMax } = options;
+    assert(Number.isSafeInteger(batchCommandCountMax) && batchCommandCountMax >= 1 && batchCommandCountMax <= registryBatchCommandCountMax, `batchCommandCountMax must be 1 to ${registryBatchCommandCountMax}`);
+    assert(Number.isSafeInteger(batchBytesMax) && batchBytesMax >= 1, 'batchBytesMax must be a positive integer');
+    assert(Number.isSafeInteger(pendingCommandCountMax) && pendingCommandCountMax >= 1, 'pendingCommandCountMax must be a positive integer');
   }
 
   /**
@@ -63,7 +69,7 @@ export class RegistryCommandBatcher {
     }
     return new Promise((resolve, reject) => {
       const framedBytes = 4 + encoded.byteLength;
-      if (this.queue.length === this.batchCommandCountMax || (this.queue.length > 0 && this.queueBytes + framedBytes > this.batchBytesMax)) this.flush();
+      if (this.queue.length === this.options.batchCommandCountMax || (this.queue.length > 0 && this.queueBytes + framedBytes > this.options.batchBytesMax)) this.flush();
       this.queue.push({ command: encoded, resolve, reject });
       this.queueBytes += framedBytes;
       this.pendingCount++;
@@ -84,28 +90,31 @@ export class RegistryCommandBatcher {
     if (batch.length === 0) return;
     this.queue = [];
     this.queueBytes = 0;
-    const entry = batch.length === 1 ? batch[0]!.command : encodeRegistryBatch(batch.map((waiting) => waiting.command));
     let applied: Promise<{ result: RegistryResult; index: number }>;
     try {
-      applied = this.options.propose(entry);
+      applied = this.options.propose(batch.length === 1 ? batch[0]!.command : encodeRegistryBatch(batch.map((waiting) => waiting.command)));
     } catch (error) {
       applied = Promise.reject(error);
     }
     applied.then(
-      ({ result, index }) => {
-        this.pendingCount -= batch.length;
-        if (result.op !== 'batch') {
-          assert(batch.length === 1, 'a batch entry was applied with a single result');
-          batch[0]!.resolve({ result, index });
-          return;
-        }
-        assert(result.results.length === batch.length, 'a batch entry was applied with another number of results');
-        for (let position = 0; position < batch.length; position++) batch[position]!.resolve({ result: result.results[position]!, index });
-      },
+      (outcome) => this.settle(batch, outcome),
       (error: unknown) => {
         this.pendingCount -= batch.length;
         for (const waiting of batch) waiting.reject(error);
       },
     );
+  }
+
+  /** Hands each command of `batch` its own result from the entry's. */
+  private settle(batch: readonly WaitingCommand[], { result, index }: { result: RegistryResult; index: number }): void {
+    this.pendingCount -= batch.length;
+    const results = result.op === 'batch' ? result.results : [result];
+    if (results.length !== batch.length) {
+      // A broken invariant: the process should crash (STYLE.md §4), with no caller left waiting.
+      const error = new AssertionError(`an entry of ${batch.length} commands was applied with ${results.length} results`);
+      for (const waiting of batch) waiting.reject(error);
+      throw error;
+    }
+    for (let position = 0; position < batch.length; position++) batch[position]!.resolve({ result: results[position]!, index });
   }
 }

@@ -1,12 +1,12 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { RegistryStateMachine, type RegistryResult } from '@objectbox/cluster-manager-core';
+import { registryBatchCommandCountMax, RegistryStateMachine, type RegistryResult } from '@objectbox/cluster-manager-core';
 import type { RaftGroup, RaftTransport } from '@objectbox/consensus-runtime';
 import type { GrpcServer } from '@objectbox/networking';
 import { createServiceRaftTransport, GrpcServiceRegistrations, openServiceRaftGroup, PlatformContext } from '@objectbox/platform-nest';
 import { kv, kvSessionCodecs, raft, raftDeliverCodecs } from '@objectbox/proto';
 import { assert } from '@objectbox/util';
 import { kvServiceImplementation } from './kv-grpc.js';
-import { RegistryCommandBatcher } from './registry-command-batcher.js';
+import { registryBatchBytesMax, RegistryCommandBatcher } from './registry-command-batcher.js';
 
 /** The Raft group id of the cluster manager's registry. */
 export const registryGroupId = 'cluster-manager';
@@ -19,19 +19,13 @@ export const registryGroupId = 'cluster-manager';
 @Injectable()
 export class RegistryService extends GrpcServiceRegistrations implements OnModuleInit, OnApplicationShutdown {
   readonly machine = new RegistryStateMachine();
-  /** Writes go through it: the commands of one turn of the event loop share one log entry. */
-  readonly commands: RegistryCommandBatcher;
   private readonly transport: RaftTransport;
   private group: RaftGroup<RegistryResult> | undefined;
+  private batcher: RegistryCommandBatcher | undefined;
 
   constructor(@Inject(PlatformContext) private readonly context: PlatformContext) {
     super();
     this.transport = createServiceRaftTransport(context);
-    this.commands = new RegistryCommandBatcher({
-      groupId: registryGroupId,
-      propose: (entry) => this.raftGroup.propose(entry),
-      pendingCommandCountMax: context.config.raft.pendingProposalCountMax,
-    });
   }
 
   register(server: GrpcServer): void {
@@ -50,6 +44,20 @@ export class RegistryService extends GrpcServiceRegistrations implements OnModul
       selfGrpcPort: config.services.clusterManager.grpcPort,
       peers: config.peers,
     });
+    const group = this.group;
+    this.batcher = new RegistryCommandBatcher({
+      groupId: registryGroupId,
+      propose: (entry) => group.propose(entry),
+      pendingCommandCountMax: config.raft.pendingProposalCountMax,
+      batchCommandCountMax: registryBatchCommandCountMax,
+      batchBytesMax: Math.min(registryBatchBytesMax, group.entryBytesMax),
+    });
+  }
+
+  /** Writes go through it: the commands of one turn of the event loop share one log entry. */
+  get commands(): RegistryCommandBatcher {
+    assert(this.batcher !== undefined, 'the registry group is not open yet');
+    return this.batcher;
   }
 
   /** The open group; throws before `onModuleInit` finished (the gRPC server starts after it). */

@@ -60,6 +60,23 @@ export class RaftOverloadedError extends RaftRuntimeError {
   }
 }
 
+/**
+ * A command larger than one Raft message may carry: refused before it reaches the log, since an
+ * entry that no append can carry would be written to the leader's WAL and never replicate (the
+ * leader loses its followers and leadership; the next leader would be given it again).
+ */
+export class RaftEntryTooLargeError extends RaftRuntimeError {
+  readonly code = 'EntryTooLarge';
+  readonly kind = 'invalid-argument';
+  constructor(
+    readonly groupId: string,
+    readonly sizeBytes: number,
+    readonly sizeBytesMax: number,
+  ) {
+    super(`a command of ${sizeBytes} bytes exceeds ${groupId}'s limit of ${sizeBytesMax} bytes per entry`);
+  }
+}
+
 /** The group was closed while the request waited. */
 export class RaftGroupClosedError extends RaftRuntimeError {
   readonly code = 'RaftGroupClosed';

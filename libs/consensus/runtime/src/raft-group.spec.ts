@@ -19,7 +19,7 @@ import { createLogger } from '@objectbox/observability';
 import type { Message } from '@objectbox/consensus-core';
 import { raft } from '@objectbox/proto';
 import { openStorage } from '@objectbox/storage-runtime';
-import { NotLeaderError, ProposalOutcomeUnknownError, ProposalRejectedError, RaftGroupClosedError, RaftOverloadedError } from './errors.js';
+import { NotLeaderError, ProposalOutcomeUnknownError, ProposalRejectedError, RaftEntryTooLargeError, RaftGroupClosedError, RaftOverloadedError } from './errors.js';
 import { RaftGroup, type RaftMember } from './raft-group.js';
 import { RaftTransport } from './raft-transport.js';
 import type { StateMachine } from './state-machine.js';
@@ -401,6 +401,18 @@ describe('a three-replica group over gRPC', () => {
     assert.equal(leader.machine.items.length, 50);
     await waitFor('all replicas to apply', () => (cluster.replicas.every((replica) => replica.machine.items.length === 50) ? true : undefined));
     for (const replica of cluster.replicas) assert.deepEqual(replica.machine.items, leader.machine.items);
+  });
+
+  test('a command over the entry limit is refused at once; one at the limit replicates', async () => {
+    const leader = await cluster.leader();
+    const group = cluster.group(leader);
+    assert.equal(group.entryBytesMax, 1024 * 1024 - 64);
+    const tooLarge = await group.propose(new Uint8Array(group.entryBytesMax + 1).fill(120)).catch((caught: unknown) => caught);
+    assert.ok(tooLarge instanceof RaftEntryTooLargeError, String(tooLarge));
+    assert.equal(tooLarge.sizeBytes, group.entryBytesMax + 1);
+    const applied = leader.machine.items.length;
+    await group.propose(new Uint8Array(group.entryBytesMax).fill(120));
+    await waitFor('every replica to apply the largest entry', () => (cluster.replicas.every((replica) => replica.machine.items.length === applied + 1) ? true : undefined));
   });
 
   test('a follower refuses writes with the leader id and address, and serves linearizable reads', async () => {

@@ -15,7 +15,7 @@ import type { Logger } from '@objectbox/observability';
 import type { Storage as ReplicaStorage } from '@objectbox/storage-runtime';
 import { assert } from '@objectbox/util';
 import { CommitNoticeDelay } from './commit-notice-delay.js';
-import { NotLeaderError, ProposalOutcomeUnknownError, ProposalRejectedError, RaftGroupClosedError, RaftOverloadedError } from './errors.js';
+import { NotLeaderError, ProposalOutcomeUnknownError, ProposalRejectedError, RaftEntryTooLargeError, RaftGroupClosedError, RaftOverloadedError } from './errors.js';
 import { ProposalDeadlines } from './proposal-deadlines.js';
 import { type PendingCompaction, RaftLogStore, type RaftWalReplay } from './raft-log-store.js';
 import type { RaftTransport } from './raft-transport.js';
@@ -157,6 +157,9 @@ export const snapshotSpreadDefault = 0.5;
  */
 const commitNoticeDelayMs = 5;
 
+/** Bytes an entry's term, index, type and length take in an append, at most (see entryBytesMax). */
+const entryFramingBytesMax = 64;
+
 export class RaftGroup<Result> {
   private readonly node: RawNode;
   private readonly addresses: Map<number, string>;
@@ -283,11 +286,13 @@ export class RaftGroup<Result> {
   /**
    * Replicates `command` and resolves with the state machine's result and the log index once it is
    * applied here. Throws NotLeaderError (with the leader's address) on a follower,
-   * RaftOverloadedError when too many proposals wait, ProposalRejectedError when it certainly did
-   * not apply, ProposalOutcomeUnknownError when it may or may not have.
+   * RaftOverloadedError when too many proposals wait, RaftEntryTooLargeError for a command over
+   * {@link entryBytesMax}, ProposalRejectedError when it certainly did not apply,
+   * ProposalOutcomeUnknownError when it may or may not have.
    */
   propose(command: Uint8Array): Promise<{ result: Result; index: number }> {
     if (this.closed) return Promise.reject(new RaftGroupClosedError(this.options.groupId));
+    if (command.byteLength > this.entryBytesMax) return Promise.reject(new RaftEntryTooLargeError(this.options.groupId, command.byteLength, this.entryBytesMax));
     const pendingCount = this.proposals.size + this.queuedProposals.length;
     if (pendingCount >= this.options.pendingProposalCountMax) return Promise.reject(new RaftOverloadedError(this.options.groupId, `${pendingCount} proposals pending`));
     return new Promise((resolve, reject) => {
@@ -651,6 +656,15 @@ export class RaftGroup<Result> {
     await this.logStore.finishCompaction(compaction.pending);
     this.logStore.releaseSnapshotData();
     this.options.logger.debug({ group: this.options.groupId, index: compaction.pending.snapshot.metadata.index }, 'raft snapshot taken');
+  }
+
+  /**
+   * The largest command `propose` accepts: what one append message carries (`messageSizeBytesMax`,
+   * half the gRPC message limit, so the envelope and a Deliver batch's other messages fit) less
+   * room for the entry's own framing.
+   */
+  get entryBytesMax(): number {
+    return this.options.messageSizeBytesMax - entryFramingBytesMax;
   }
 
   /** Stops ticking, fails waiting callers, and closes the WAL. */
