@@ -660,11 +660,11 @@ export class RaftGroup<Result> {
 
   /**
    * The largest command `propose` accepts: what one append message carries (`messageSizeBytesMax`,
-   * half the gRPC message limit, so the envelope and a Deliver batch's other messages fit) less
-   * room for the entry's own framing.
+   * half the gRPC message limit, so the envelope and a Deliver batch's other messages fit) and one
+   * WAL record holds, less room for the entry's own framing in either.
    */
   get entryBytesMax(): number {
-    return this.options.messageSizeBytesMax - entryFramingBytesMax;
+    return Math.min(this.options.messageSizeBytesMax, this.options.storage.wal.recordPayloadBytesMax) - entryFramingBytesMax;
   }
 
   /** Stops ticking, fails waiting callers, and closes the WAL. */

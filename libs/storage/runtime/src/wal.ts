@@ -188,6 +188,11 @@ export class Wal {
     return wal;
   }
 
+  /** The largest record payload `append` accepts (larger ones fail with WalRecordTooLargeError). */
+  get recordPayloadBytesMax(): number {
+    return this.#options.recordPayloadBytesMax;
+  }
+
   /** Index of the first record still stored (compaction works in whole segments), or lastIndex + 1 when empty. */
   get firstIndex(): number {
     return this.#segments[0]!.firstIndex;
