@@ -204,8 +204,11 @@ export class RaftLogStore {
     if (hardState.commit < snapshot.index) hardState = { ...hardState, commit: snapshot.index };
     if (hardState.commit > lastIndex) throw new WalRecordDecodeError(`commit index ${hardState.commit} is beyond the last entry ${lastIndex}: a snapshot is missing`);
     this.memory.setHardState(hardState);
-    // Views of the WAL's read buffers: packed, so that the log does not keep those alive.
-    this.memory.append(withPackedData(entries.map(({ entry }) => entry)));
+    // Views of the WAL's read buffers, kept as they are: each is one segment file's own buffer (not
+    // a slice of Node's pool), freed once the entries viewing it are compacted. Packing them here
+    // (as appends are) copied the whole log and held it twice while a replica opened (2 GiB for a
+    // 1 GiB WAL).
+    this.memory.append(entries.map(({ entry }) => entry));
     for (const { entry, walIndex } of entries) this.walIndexOfEntry.set(entry.index, walIndex);
   }
 
