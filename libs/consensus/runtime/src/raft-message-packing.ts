@@ -170,6 +170,15 @@ function writeBody(writer: Writer, message: PackedMessage): void {
 }
 
 /** Packs `messages` (none of them MsgSnap) into one buffer. */
+/** Bytes `message` takes in a packed batch (see {@link packRaftMessages}). */
+export function packedMessageBytes(message: Message): number {
+  assert(message.type !== 'MsgSnap', 'MsgSnap is sent through InstallSnapshot, never packed');
+  return bodyLengthBytes + bodyBytes(message);
+}
+
+/** Bytes of a packed batch's own header: what a batch of no messages would take. */
+export const packedBatchHeaderBytes = batchHeaderBytes;
+
 export function packRaftMessages(messages: readonly Message[]): Buffer {
   const sizes = messages.map((message) => {
     assert(message.type !== 'MsgSnap', 'MsgSnap is sent through InstallSnapshot, never packed');

@@ -2,7 +2,8 @@
  * Goal: the Raft transport's receiving side survives bad input: undecodable bytes, oversized
  * batches, malformed messages, messages for unknown groups, from non-members or for another node.
  * Each is refused or dropped (and logged), and valid messages in the same stream still arrive.
- * Method: a real GrpcServer with the transport, driven by a raw grpc-js client.
+ * And its sending side never packs more into one Deliver than a gRPC message may carry.
+ * Method: a real GrpcServer with the transport, driven by a raw grpc-js client or another transport.
  */
 import { strict as assert } from 'node:assert';
 import { after, before, test } from 'node:test';
@@ -21,11 +22,13 @@ const transport = new RaftTransport({ clusterId: 'c1', messageBytesMax: 64 * 102
 const server = new GrpcServer({ messageBytesMax: 64 * 1024 });
 const received: Message[] = [];
 let client: Client;
+let serverPort: number;
 
 before(async () => {
   transport.registerGroup('g', { nodeId: 1, isKnownMember: (id) => id === 2, deliver: (message) => received.push(message), reportUnreachable: () => undefined, reportSnapshot: () => undefined });
   server.addService(raft.RaftTransportService, transport.serviceImplementation());
   const port = await server.listen('127.0.0.1', 0);
+  serverPort = port;
   client = new Client(`127.0.0.1:${port}`, credentials.createInsecure());
 });
 after(async () => {
@@ -95,4 +98,25 @@ test('undecodable bytes, oversized batches and another cluster end the call with
   received.length = 0;
   await deliverRaw([batch({ messages: [heartbeat(2, 1)] })]);
   assert.equal(received.length, 1);
+});
+
+test('queued appends of half the message limit each leave in separate Delivers, none refused', async () => {
+  received.length = 0;
+  const unreachable: number[] = [];
+  const sender = new RaftTransport({ clusterId: 'c1', messageBytesMax: 64 * 1024, snapshotChunkBytes: 1024, snapshotBytesMax: 1024 * 1024, queueMessageCountMax: 16, batchMessageCountMax: 8, reconnectBackoffMsMax: 100, logger });
+  sender.registerGroup('g', { nodeId: 2, isKnownMember: () => true, deliver: () => undefined, reportUnreachable: (id) => unreachable.push(id), reportSnapshot: () => undefined });
+  try {
+    // What the core puts in one append at most: entries of up to half the limit (RaftGroup.entryBytesMax).
+    const append = (index: number): Message => ({
+      type: 'MsgApp', from: 2 as never, to: 1 as never, term: 1 as never, index: index as never, logTerm: 1 as never, commit: 0 as never,
+      entries: [{ term: 1 as never, index: (index + 1) as never, type: 'normal', data: new Uint8Array(32 * 1024 - 64).fill(index) }],
+    });
+    // Sent in one call, so all four are queued before the stream takes the first: together they are ~128 KiB.
+    sender.send('g', [append(0), append(1), append(2), append(3)], () => `127.0.0.1:${serverPort}`);
+    for (let waited = 0; received.length < 4 && unreachable.length === 0 && waited < 5_000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.deepEqual(unreachable, [], 'the stream was not refused');
+    assert.deepEqual(received.map((message) => (message.type === 'MsgApp' ? message.index : -1)), [0, 1, 2, 3]);
+  } finally {
+    sender.close();
+  }
 });

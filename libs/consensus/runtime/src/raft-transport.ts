@@ -8,7 +8,7 @@ import { AsyncQueue } from './async-queue.js';
 import { CloseSignal } from './close-signal.js';
 import { RaftMessageInvalidError, RaftPeerRejectedError } from './errors.js';
 import { raftMessageFromWire, raftMessageToWire } from './raft-message-codec.js';
-import { packRaftMessages, unpackRaftMessages } from './raft-message-packing.js';
+import { packedBatchHeaderBytes, packedMessageBytes, packRaftMessages, unpackRaftMessages } from './raft-message-packing.js';
 
 /**
  * The gRPC transport between Raft replicas, shared by every group a process hosts.
@@ -54,6 +54,14 @@ interface Outgoing {
 
 type TransportClient = GrpcClient<typeof raft.RaftTransportService.method>;
 
+/**
+ * Bytes a DeliverRequest takes beyond its packed messages: three fields' tags and lengths (at most
+ * 1 + 5 bytes each) and the two ids.
+ */
+function deliverEnvelopeBytes(clusterId: string, groupId: string): number {
+  return 3 * 6 + Buffer.byteLength(clusterId) + Buffer.byteLength(groupId);
+}
+
 class PeerSender {
   private queue: AsyncQueue<Outgoing> | undefined;
   private failures = 0;
@@ -88,27 +96,43 @@ class PeerSender {
     this.queue = queue;
     const clusterId = this.options.clusterId;
     const batchMax = this.options.batchMessageCountMax;
+    const messageBytesMax = this.options.messageBytesMax;
+    // Each batch is one DeliverRequest: the queued messages of one group, up to batchMax of them
+    // and as many bytes as one gRPC message may carry. Without the byte bound, two or three
+    // queued appends of half the limit each (what the core puts in one) went out together, gRPC
+    // refused the message, the stream broke and heartbeats stopped with it: the leader lost its
+    // followers and its leadership under large writes.
     async function* batches(): AsyncIterable<raft.DeliverRequest> {
       const iterator = queue[Symbol.asyncIterator]();
       const batch = (groupId: string, messages: readonly Message[]) => create(raft.DeliverRequestSchema, { groupId, clusterId, packedMessages: packRaftMessages(messages) });
+      /** A message taken from the queue that did not fit the batch before it: the next one's first. */
+      let carried: Outgoing | undefined;
       for (;;) {
-        const first = await iterator.next();
-        if (first.done === true) return;
-        const groupId = first.value.groupId;
-        const messages = [first.value.message];
+        let first = carried;
+        carried = undefined;
+        if (first === undefined) {
+          const next = await iterator.next();
+          if (next.done === true) return;
+          first = next.value;
+        }
+        const groupId = first.groupId;
+        const bytesMax = messageBytesMax - deliverEnvelopeBytes(clusterId, groupId);
+        const messages = [first.message];
+        // A message alone always goes (RaftGroup keeps every entry, so every append, within half the limit).
+        let bytes = packedBatchHeaderBytes + packedMessageBytes(first.message);
         // Drain what is already queued for the same group into one batch.
         while (messages.length < batchMax && queue.size > 0) {
           const next = await iterator.next();
           if (next.done === true) break;
-          if (next.value.groupId !== groupId) {
-            yield batch(groupId, messages);
-            messages.length = 0;
-            yield batch(next.value.groupId, [next.value.message]);
-            continue;
+          const messageBytes = packedMessageBytes(next.value.message);
+          if (next.value.groupId !== groupId || bytes + messageBytes > bytesMax) {
+            carried = next.value;
+            break;
           }
           messages.push(next.value.message);
+          bytes += messageBytes;
         }
-        if (messages.length > 0) yield batch(groupId, messages);
+        yield batch(groupId, messages);
       }
     }
     this.client.deliver(batches()).then(
