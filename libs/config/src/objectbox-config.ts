@@ -49,7 +49,9 @@ export const objectboxConfigSchema = {
     walSegmentSizeBytes: integerField({ default: 64 * 1024 * 1024, min: 64 * 1024, max: 1024 * 1024 * 1024, description: 'WAL segment size' }),
   },
   grpc: {
-    messageBytesMax: integerField({ default: 16 * 1024 * 1024, min: 1024, max: 256 * 1024 * 1024, description: 'Largest gRPC message accepted or sent' }),
+    // Not below 16 MiB: Raft appends carry up to half of it, and every service's largest command
+    // must fit in one (RaftGroup.entryBytesMax; the object store's reach ~4.3 MB, the registry's ~2 MiB).
+    messageBytesMax: integerField({ default: 16 * 1024 * 1024, min: 16 * 1024 * 1024, max: 256 * 1024 * 1024, description: 'Largest gRPC message accepted or sent (Raft appends carry up to half of it)' }),
     tlsCertFile: stringField({ default: '', description: 'PEM certificate of this replica’s gRPC server; empty disables TLS' }),
     tlsKeyFile: stringField({ default: '', description: 'PEM private key for tlsCertFile' }),
     tlsCaFile: stringField({ default: '', description: 'PEM CA bundle used to verify peers' }),

@@ -18,6 +18,7 @@ import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { after, before, test } from 'node:test';
+import { GrpcCallError, grpcStatusOf } from '@objectbox/networking';
 import { createLogger } from '@objectbox/observability';
 import { canonicalRequest, credentialScopeString, normalizeHeaders, signatureHex, signingKey, sigv4Algorithm, splitQuery, stringToSign } from '@objectbox/security-core';
 import { BlobWriteAbortedError } from './blob-errors.js';
@@ -139,6 +140,16 @@ test('a blob write aborted because the client went away is the client\'s Incompl
   const error = s3ErrorOf(new BlobWriteAbortedError());
   assert.equal(error.code, 'IncompleteBody');
   assert.equal(error.httpStatusCode, 400);
+});
+
+test('a metadata command over the Raft entry limit is the request\'s MaxMessageLengthExceeded (400), locally or forwarded', () => {
+  // As a forwarding follower receives it from the leader (and as RaftEntryTooLargeError has it locally): code EntryTooLarge.
+  const forwarded = new GrpcCallError(grpcStatusOf('invalid-argument'), 'a command of 9000000 bytes exceeds object-store\'s limit of 8388544 bytes per entry', 'EntryTooLarge', 'Propose');
+  for (const error of [forwarded, Object.assign(new Error('a command of 9000000 bytes exceeds the limit'), { code: 'EntryTooLarge' })]) {
+    const answer = s3ErrorOf(error);
+    assert.equal(answer.code, 'MaxMessageLengthExceeded');
+    assert.equal(answer.httpStatusCode, 400);
+  }
 });
 
 /** Writes `bytes` and half-closes the connection (FIN); resolves with what came back once it closed. */

@@ -538,7 +538,8 @@ function describeCause(error: unknown): string | undefined {
 /**
  * The one mapping of everything a handler can throw to S3: S3 and SigV4 errors through the core's
  * `toS3Error`, the data path's errors by their codes, the Raft runtime's by theirs (a lost leader or
- * a full queue is retryable: 503), anything else InternalError.
+ * a full queue is retryable: 503; a command over the entry limit is MaxMessageLengthExceeded, 400),
+ * anything else InternalError.
  */
 export function s3ErrorOf(error: unknown): S3Error {
   if (isS3Error(error)) return error;
@@ -575,5 +576,8 @@ export function s3ErrorOf(error: unknown): S3Error {
   if (code === 'NotLeader' || code === 'RaftOverloaded' || code === 'RaftGroupClosed') {
     return new S3Error('ServiceUnavailable', { message: 'The metadata service is unavailable or busy; retry.', cause: error });
   }
+  // A metadata command over the Raft group's entry limit (RaftEntryTooLargeError, also as a
+  // forwarding follower receives it from the leader): the request is too big, not a server fault.
+  if (code === 'EntryTooLarge') return new S3Error('MaxMessageLengthExceeded', { cause: error });
   return toS3Error(error);
 }
