@@ -8,7 +8,7 @@ import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import type { Entry, LogIndex, Term } from '@objectbox/consensus-core';
 import fc from 'fast-check';
-import { withPackedData } from './entry-data-packing.js';
+import { keptWithoutSparseViews, withPackedData } from './entry-data-packing.js';
 
 const entriesArbitrary = fc.array(
   fc.record({ term: fc.integer({ min: 1, max: 9 }), type: fc.constantFrom('normal' as const, 'config-change' as const), data: fc.uint8Array({ maxLength: 600 }), pooled: fc.boolean() }),
@@ -39,4 +39,22 @@ test('packed entries equal the originals and share one exactly sized, unpooled b
     }),
     { seed: 7, numRuns: 300 },
   );
+});
+
+test('kept entries keep their views of a buffer they mostly use; those of a mostly unused buffer are packed', () => {
+  const entry = (index: number, data: Uint8Array): Entry => ({ term: 1 as Term, index: index as LogIndex, type: 'normal', data });
+  // Two segment-like read buffers: the first's entries mostly behind a snapshot (only its last
+  // 100 bytes kept), the second's all kept; and one entry with a buffer of its own.
+  const old = Buffer.alloc(10_000, 1);
+  const recent = Buffer.alloc(1_000, 2);
+  const own = new Uint8Array(300).fill(3);
+  const kept = [entry(1, old.subarray(9_900)), entry(2, recent.subarray(0, 600)), entry(3, recent.subarray(600)), entry(4, own)];
+  const result = keptWithoutSparseViews(kept);
+  assert.deepEqual(result.map((kept) => [kept.index, Buffer.from(kept.data).toString('hex')]), kept.map((kept) => [kept.index, Buffer.from(kept.data).toString('hex')]));
+  assert.notEqual(result[0]!.data.buffer, old.buffer, 'the view of the mostly unused buffer was replaced by a copy');
+  assert.equal(result[0]!.data.buffer.byteLength, 100, 'the copy holds only the kept bytes');
+  assert.equal(result[1]!.data.buffer, recent.buffer, 'views of a buffer the kept entries use fully stay');
+  assert.equal(result[2]!.data.buffer, recent.buffer);
+  assert.equal(result[3]!.data, own);
+  assert.deepEqual(keptWithoutSparseViews([]), []);
 });

@@ -22,7 +22,7 @@ import {
   encodeSnapshotMetadata,
   raftWalRecordType,
 } from './raft-wal-codec.js';
-import { withPackedData } from './entry-data-packing.js';
+import { keptWithoutSparseViews, withPackedData } from './entry-data-packing.js';
 import { WalRecordDecodeError } from './raft-wal-errors.js';
 
 /** An entry read back from the WAL, with the WAL index of its record. */
@@ -204,11 +204,11 @@ export class RaftLogStore {
     if (hardState.commit < snapshot.index) hardState = { ...hardState, commit: snapshot.index };
     if (hardState.commit > lastIndex) throw new WalRecordDecodeError(`commit index ${hardState.commit} is beyond the last entry ${lastIndex}: a snapshot is missing`);
     this.memory.setHardState(hardState);
-    // Views of the WAL's read buffers, kept as they are: each is one segment file's own buffer (not
-    // a slice of Node's pool), freed once the entries viewing it are compacted. Packing them here
-    // (as appends are) copied the whole log and held it twice while a replica opened (2 GiB for a
-    // 1 GiB WAL).
-    this.memory.append(entries.map(({ entry }) => entry));
+    // Views of the WAL's read buffers: each is one segment file's own buffer (not a slice of Node's
+    // pool), freed once the entries viewing it are compacted. Packing them all here (as appends
+    // are) copied the whole log and held it twice while a replica opened (2 GiB for a 1 GiB WAL);
+    // only views that would hold a mostly unused buffer are packed.
+    this.memory.append(keptWithoutSparseViews(entries.map(({ entry }) => entry)));
     for (const { entry, walIndex } of entries) this.walIndexOfEntry.set(entry.index, walIndex);
   }
 

@@ -62,8 +62,9 @@ export function decodeEntryRecord(payload: Uint8Array): Entry {
     term: readU64(view, 0, 'term') as Term,
     index: readU64(view, 8, 'index') as LogIndex,
     type: type === 0 ? 'normal' : 'config-change',
-    // Copy: decoded WAL records view a shared read buffer.
-    data: payload.slice(entryHeaderBytes),
+    // A view of the record's bytes, which view the buffer the WAL read the segment into (its own,
+    // never reused): the replay decides what to keep of it (RaftLogStore, keptWithoutSparseViews).
+    data: payload.subarray(entryHeaderBytes),
   };
 }
 
