@@ -12,6 +12,8 @@ import { assert, InvalidArgumentError } from '@objectbox/util';
  */
 export const registryKeyBytesMax = 1024;
 export const registryValueBytesMax = 1024 * 1024;
+/** Bytes of a batch's own header (op and count) before its commands. */
+export const registryBatchHeaderBytes = 5;
 /** Most commands one batch carries (a count beyond it is refused as malformed). */
 export const registryBatchCommandCountMax = 1024;
 
@@ -67,7 +69,7 @@ export function encodeRegistryCommand(command: RegistryCommand): Uint8Array {
  */
 export function encodeRegistryBatch(commands: readonly Uint8Array[]): Uint8Array {
   assert(commands.length > 0 && commands.length <= registryBatchCommandCountMax, `a batch holds 1 to ${registryBatchCommandCountMax} commands, got ${commands.length}`);
-  let sizeBytes = 5;
+  let sizeBytes = registryBatchHeaderBytes;
   for (const command of commands) sizeBytes += 4 + command.byteLength;
   const out = Buffer.allocUnsafe(sizeBytes);
   out[0] = opCodes.batch;

@@ -1,4 +1,4 @@
-import { encodeRegistryBatch, encodeRegistryCommand, registryBatchCommandCountMax, type RegistryCommand, type RegistryCommandResult, type RegistryResult } from '@objectbox/cluster-manager-core';
+import { encodeRegistryBatch, encodeRegistryCommand, registryBatchCommandCountMax, registryBatchHeaderBytes, type RegistryCommand, type RegistryCommandResult, type RegistryResult } from '@objectbox/cluster-manager-core';
 import { RaftOverloadedError } from '@objectbox/consensus-runtime';
 import { assert, AssertionError } from '@objectbox/util';
 
@@ -20,7 +20,7 @@ export interface RegistryCommandBatcherOptions {
   /** Most commands in one batch entry: 1 to {@link registryBatchCommandCountMax}. */
   readonly batchCommandCountMax: number;
   /**
-   * Most bytes of framed commands in one batch entry; a command alone may be larger (up to what
+   * Most bytes of one batch entry, its header included; a command alone may be larger (up to what
    * the group accepts per entry). At most the group's entry limit (`RaftGroup.entryBytesMax`),
    * else a batch of commands that each fit could be refused whole.
    */
@@ -69,7 +69,8 @@ export class RegistryCommandBatcher {
     }
     return new Promise((resolve, reject) => {
       const framedBytes = 4 + encoded.byteLength;
-      if (this.queue.length === this.options.batchCommandCountMax || (this.queue.length > 0 && this.queueBytes + framedBytes > this.options.batchBytesMax)) this.flush();
+      const batchBytes = registryBatchHeaderBytes + this.queueBytes + framedBytes;
+      if (this.queue.length === this.options.batchCommandCountMax || (this.queue.length > 0 && batchBytes > this.options.batchBytesMax)) this.flush();
       this.queue.push({ command: encoded, resolve, reject });
       this.queueBytes += framedBytes;
       this.pendingCount++;
