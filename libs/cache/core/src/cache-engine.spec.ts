@@ -865,6 +865,9 @@ test('engine: with a settings log, CONFIG SET and ACL SETUSER wait for the commi
   harness.engine.settingsLog = { propose: (client, command) => proposed.push({ client, command }) };
   const a = harness.connect();
   assert.deepEqual(a.send('CONFIG', 'SET', 'maxmemory', 'nonsense').length, 1, 'invalid values fail before proposing');
+  // 20 rules of 60,000 quote characters: each within its own bound, 2.4 MB as JSON together.
+  const rules = Array.from({ length: 20 }, () => `>${'"'.repeat(60_000)}`);
+  assert.match(a.send('ACL', 'SETUSER', 'big', ...rules)[0] ?? '', /a settings change is limited to 1048576 bytes in all/);
   assert.equal(proposed.length, 0);
   assert.deepEqual(a.send('CONFIG', 'SET', 'maxmemory', '1mb'), []);
   assert.ok(a.client.blocked !== null, 'the client waits for the commit');

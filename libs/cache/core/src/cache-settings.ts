@@ -24,6 +24,12 @@ export type CacheSettingsResult = RespValue;
 /** Changes, rules or names per command at most (Redis has no bound; a Raft entry must have one). */
 const itemsPerCommandMax = 256;
 const valueBytesMax = 64 * 1024;
+/**
+ * The encoded command's bound, checked before it is proposed: items within their own bounds still
+ * add up (256 × 64 KiB, more with JSON escaping) beyond what one Raft entry may carry, and were
+ * then refused only after the proposal.
+ */
+const commandBytesMax = 1024 * 1024;
 
 export function encodeCacheSettingsCommand(command: CacheSettingsCommand): Uint8Array {
   return Buffer.from(JSON.stringify(command), 'utf8');
@@ -72,6 +78,7 @@ export function validateCacheSettingsCommand(command: CacheSettingsCommand): voi
   for (const item of items) {
     if (item.length > valueBytesMax) throw new CacheCommandError('message', `values are limited to ${valueBytesMax} bytes`);
   }
+  if (encodeCacheSettingsCommand(command).byteLength > commandBytesMax) throw new CacheCommandError('message', `a settings change is limited to ${commandBytesMax} bytes in all`);
 }
 
 /** The snapshot: the settings as the list of parameter values changed from the start defaults. */
