@@ -660,8 +660,8 @@ export class RaftGroup<Result> {
 
   /**
    * The largest command `propose` accepts: what one append message carries (`messageSizeBytesMax`,
-   * half the gRPC message limit, so the envelope and a Deliver batch's other messages fit) and one
-   * WAL record holds, less room for the entry's own framing in either.
+   * half the gRPC message limit, so an append at that size always fits one Deliver; the transport
+   * bounds each Deliver by bytes) and one WAL record holds, less room for the entry's own framing.
    */
   get entryBytesMax(): number {
     return Math.min(this.options.messageSizeBytesMax, this.options.storage.wal.recordPayloadBytesMax) - entryFramingBytesMax;

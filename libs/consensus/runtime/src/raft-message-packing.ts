@@ -169,7 +169,6 @@ function writeBody(writer: Writer, message: PackedMessage): void {
   }
 }
 
-/** Packs `messages` (none of them MsgSnap) into one buffer. */
 /** Bytes `message` takes in a packed batch (see {@link packRaftMessages}). */
 export function packedMessageBytes(message: Message): number {
   assert(message.type !== 'MsgSnap', 'MsgSnap is sent through InstallSnapshot, never packed');
@@ -179,6 +178,7 @@ export function packedMessageBytes(message: Message): number {
 /** Bytes of a packed batch's own header: what a batch of no messages would take. */
 export const packedBatchHeaderBytes = batchHeaderBytes;
 
+/** Packs `messages` (none of them MsgSnap) into one buffer. */
 export function packRaftMessages(messages: readonly Message[]): Buffer {
   const sizes = messages.map((message) => {
     assert(message.type !== 'MsgSnap', 'MsgSnap is sent through InstallSnapshot, never packed');
